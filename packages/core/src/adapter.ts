@@ -1,0 +1,133 @@
+import type { EventEmitter } from 'eventemitter3'
+import type { ConnectionEvents, WebhookEvent } from './events'
+import type { Participant, Room, Token } from './schemas'
+
+export const specificationVersion = 'v1' as const
+
+/** Inclusive bounds of the token lifetimes a provider accepts, in seconds. */
+export interface TokenTtlBounds {
+  min: number
+  max: number
+}
+
+/**
+ * What a server adapter can do. An optional method that is absent has its flag set to `false`.
+ */
+export interface ServerCapabilities {
+  getRoom: boolean
+  listParticipants: boolean
+  removeParticipant: boolean
+  closeRoom: boolean
+  webhooks: boolean
+  tokenTtlSeconds: TokenTtlBounds
+}
+
+export interface EnsureRoomOptions {
+  /** The app's room name (already validated against `RoomNameSchema`). */
+  name: string
+  signal?: AbortSignal
+}
+
+export interface IssueTokenOptions {
+  room: Room
+  participant: Participant
+  ttlSeconds: number
+  signal?: AbortSignal
+}
+
+export interface RoomOperationOptions {
+  room: Room
+  signal?: AbortSignal
+}
+
+/** A webhook delivery as the server adapter sees it: the raw body, so signatures can be checked. */
+export interface WebhookRequest {
+  /** Full URL the vendor posted to, as the vendor saw it. */
+  url: string
+  method: string
+  headers: Headers
+  body: string
+}
+
+export interface WebhookHandler {
+  /** True when the delivery is authentic. */
+  verify(request: WebhookRequest): boolean | Promise<boolean>
+  /** Normalizes a verified delivery (one delivery may carry several events). */
+  parse(request: WebhookRequest): WebhookEvent[] | Promise<WebhookEvent[]>
+}
+
+/** What a compatibility route may ask of the call server. */
+export interface CompatContext {
+  /** Runs the app's `authorize` on this request; null when it refuses. */
+  authorize(): Promise<Participant | null>
+  /** Creates or gets the room on this adapter's provider, recording it as live there. */
+  ensureRoom(name: string): Promise<Room>
+  issueToken(room: Room, participant: Participant): Promise<Token>
+}
+
+/**
+ * A set of extra HTTP routes that mimics a vendor's own sample API, so existing pages work unchanged.
+ * Returns undefined for a request it does not handle. Path is relative to the server's base path.
+ */
+export type CompatHandler = (request: Request, path: string, context: CompatContext) => Promise<Response | undefined>
+
+/** The server half of a provider: runs where secrets live. */
+export interface ServerAdapter {
+  readonly specificationVersion: typeof specificationVersion
+  readonly provider: string
+  readonly capabilities: ServerCapabilities
+  /** Idempotent create-or-get. */
+  ensureRoom(options: EnsureRoomOptions): Promise<Room>
+  issueToken(options: IssueTokenOptions): Promise<Token>
+  /** Null when the room does not exist (or is no longer live) on the provider. */
+  getRoom?(options: EnsureRoomOptions): Promise<Room | null>
+  listParticipants?(options: RoomOperationOptions): Promise<Participant[]>
+  removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
+  closeRoom?(options: RoomOperationOptions): Promise<void>
+  webhook?: WebhookHandler
+  /** Named compatibility route sets, enabled by `createCallServer({ compat: [name] })`. */
+  compat?: Readonly<Record<string, CompatHandler>>
+}
+
+/** What a client adapter can do. */
+export interface ClientCapabilities {
+  /** `tracks`: the adapter emits tracks the app attaches; `view`: the vendor renders into a container. */
+  media: 'tracks' | 'view'
+  /** The credential can be replaced mid-call (`updateToken`). */
+  updateToken: boolean
+  /** Data messages to other participants (`sendData`). */
+  sendData: boolean
+}
+
+export interface ConnectOptions {
+  audio: boolean
+  video: boolean
+  /** Where a `view`-style provider renders its UI. */
+  container?: HTMLElement
+  signal?: AbortSignal
+  /** Fetches a fresh token for this room through the session's token source. */
+  refreshToken: () => Promise<Token>
+}
+
+/** One participant's live connection, as a client adapter returns it from `connect`. */
+export interface ClientConnection extends EventEmitter<ConnectionEvents> {
+  readonly localParticipant: Participant
+  /** Remote participants currently in the room. */
+  participants(): Participant[]
+  setMicrophoneEnabled(enabled: boolean): Promise<void>
+  setCameraEnabled(enabled: boolean): Promise<void>
+  /** Leaves the room. Emits no `disconnected` event of its own; idempotent. */
+  disconnect(): Promise<void>
+  /** Replaces the credential mid-call (present when `capabilities.updateToken`). */
+  updateToken?(token: Token): Promise<void>
+  /** Sends a text message to everyone, or to the given identities (present when `capabilities.sendData`). */
+  sendData?(data: string, options?: { to?: string[] }): Promise<void>
+}
+
+/** The client half of a provider: runs in the browser and never sees a secret. */
+export interface ClientAdapter {
+  readonly specificationVersion: typeof specificationVersion
+  readonly provider: string
+  readonly capabilities: ClientCapabilities
+  connect(token: Token, options: ConnectOptions): Promise<ClientConnection>
+}

@@ -1,0 +1,155 @@
+import type { CallportError } from './errors'
+import type { Participant, Token } from './schemas'
+
+/** States of a Session, in the order a call usually goes through them. */
+export const connectionStates = ['idle', 'connecting', 'connected', 'reconnecting', 'disconnected'] as const
+export type ConnectionState = (typeof connectionStates)[number]
+
+/** Why a connection ended. */
+export const disconnectReasons = [
+  /** The app called `leave()` / `disconnect()`. */
+  'client-initiated',
+  /** A moderator or the server removed this participant. */
+  'removed',
+  /** The room was closed on the provider. */
+  'room-closed',
+  /** Another connection joined with the same identity. */
+  'duplicate-identity',
+  /** The credential expired and the vendor ended the call. Recoverable with a fresh token. */
+  'token-expired',
+  /** The credential was refused. */
+  'unauthorized',
+  /** The network or the media path was lost. Recoverable. */
+  'connection-lost',
+  /** The provider's server went away. Recoverable. */
+  'server-shutdown',
+  /** Joining failed. */
+  'join-failed',
+  'unknown',
+] as const
+export type DisconnectReason = (typeof disconnectReasons)[number]
+
+/** Reasons after which the session reconnects with a fresh token. */
+export const recoverableDisconnectReasons: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>([
+  'token-expired',
+  'connection-lost',
+  'server-shutdown',
+])
+
+export type TrackKind = 'audio' | 'video'
+export type TrackSource = 'camera' | 'microphone' | 'screen' | 'unknown'
+
+/** A remote or local media track, as the app attaches it to an element. */
+export interface Track {
+  readonly sid: string
+  readonly kind: TrackKind
+  readonly source: TrackSource
+  /** The underlying browser track, where the provider exposes one. */
+  readonly mediaStreamTrack: MediaStreamTrack | undefined
+  /** Plays the track in `element` (or a new `<audio>`/`<video>` element) and returns it. */
+  attach(element?: HTMLMediaElement): HTMLMediaElement
+  /** Stops playing the track in `element`, or in every element it was attached to. */
+  detach(element?: HTMLMediaElement): HTMLMediaElement[]
+}
+
+/** Every normalized event keeps what the vendor sent as `raw`. */
+export interface EventContext {
+  raw?: unknown
+}
+
+export interface TrackEvent extends EventContext {
+  participant: Participant
+  track: Track
+}
+
+export interface DisconnectedEvent extends EventContext {
+  reason: DisconnectReason
+  error?: CallportError
+}
+
+export interface DataReceivedEvent extends EventContext {
+  participant: Participant | undefined
+  data: string
+}
+
+export interface TokenExpiringEvent extends EventContext {
+  expiresAt: string
+}
+
+export interface ReconnectingEvent extends EventContext {
+  /** 1 for the first attempt. Provider-internal reconnections report 0. */
+  attempt: number
+  reason: DisconnectReason
+}
+
+export interface ConnectionStateChangedEvent {
+  state: ConnectionState
+  previous: ConnectionState
+}
+
+/** Events a client adapter's connection emits (eventemitter3 event map). */
+export type ConnectionEvents = {
+  'participant-joined': [participant: Participant, context: EventContext]
+  'participant-left': [participant: Participant, context: EventContext]
+  'track-subscribed': [event: TrackEvent]
+  'track-unsubscribed': [event: TrackEvent]
+  'data-received': [event: DataReceivedEvent]
+  /** The vendor itself is reconnecting (the call is kept). */
+  reconnecting: [event: ReconnectingEvent]
+  reconnected: [context: EventContext]
+  /** The vendor announced that the credential is about to expire. */
+  'token-expiring': [event: TokenExpiringEvent]
+  disconnected: [event: DisconnectedEvent]
+}
+
+/** Events of a client Session: the connection's events plus the session's own. */
+export type SessionEvents = ConnectionEvents & {
+  'connection-state-changed': [event: ConnectionStateChangedEvent]
+  /** A fresh token was fetched (and handed to the provider where it takes one mid-call). */
+  'token-refreshed': [event: { token: Token }]
+}
+
+export type SessionEventName = keyof SessionEvents
+
+/** A participant as a webhook names it (vendors send less than a full Participant). */
+export interface WebhookParticipant {
+  identity: string
+  providerParticipantId?: string
+  name?: string
+}
+
+interface WebhookEventBase {
+  /** Stable id of the event: the same delivery sent twice has the same id. */
+  id: string
+  provider: string
+  room: { providerRoomId: string; name?: string }
+  /** ISO 8601 */
+  occurredAt: string
+  raw: unknown
+}
+
+/** Provider webhooks, normalized. */
+export type WebhookEvent =
+  | (WebhookEventBase & { type: 'room-started' })
+  | (WebhookEventBase & { type: 'room-ended'; reason?: string })
+  | (WebhookEventBase & { type: 'participant-joined'; participant: WebhookParticipant })
+  | (WebhookEventBase & { type: 'participant-left'; participant: WebhookParticipant; reason?: string })
+  | (WebhookEventBase & {
+      type: 'track-published' | 'track-unpublished'
+      participant: WebhookParticipant
+      track: { sid: string; kind: TrackKind | 'data' }
+    })
+  | (WebhookEventBase & {
+      type: 'recording-started' | 'recording-ended'
+      recording: { id: string; status: 'started' | 'completed' | 'failed'; url?: string }
+    })
+  | (WebhookEventBase & { type: 'provider-event'; name: string })
+
+export type WebhookEventType = WebhookEvent['type']
+
+/** Events of `createCallServer(…)`: one per normalized webhook type, plus `webhook` for all of them. */
+export type CallServerEvents = {
+  [K in WebhookEventType]: [event: Extract<WebhookEvent, { type: K }>]
+} & {
+  webhook: [event: WebhookEvent]
+}

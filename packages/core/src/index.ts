@@ -1,0 +1,5 @@
+export * from './errors'
+export * from './schemas'
+export * from './events'
+export * from './adapter'
+export { EventEmitter } from 'eventemitter3'

@@ -1,0 +1,2 @@
+// Test-only: Vite loads `./module?query` as a separate module instance.
+declare module '*?second-copy'
