@@ -1,0 +1,56 @@
+import { accessSync, constants } from 'node:fs'
+
+export interface ToolAvailability {
+  name: string
+  path: string | undefined
+  /** True when the suite that needs it should run. */
+  available: boolean
+  /** What to do to enable it, for the skip message. */
+  hint: string
+}
+
+const candidates: Record<string, { env: string; paths: string[]; hint: string }> = {
+  chromium: {
+    env: 'CHROMIUM_PATH',
+    paths: ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
+    hint: "install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH",
+  },
+  'redis-server': {
+    env: 'REDIS_SERVER_PATH',
+    paths: ['/usr/bin/redis-server', '/usr/local/bin/redis-server'],
+    hint: "install Debian's redis-server (apt-get install -y redis-server) or set REDIS_SERVER_PATH",
+  },
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Looks for a tool the real-parts suites need (`chromium`, `redis-server`). */
+export function findTool(name: 'chromium' | 'redis-server'): ToolAvailability {
+  const spec = candidates[name]!
+  const fromEnv = process.env[spec.env]
+  const path = [fromEnv, ...spec.paths].find((candidate): candidate is string => !!candidate && executable(candidate))
+  return { name, path, available: path !== undefined, hint: spec.hint }
+}
+
+/**
+ * Finds a tool for a suite. When it is missing: with `CI=true` this throws (a missing tool is a
+ * failure in CI); otherwise it prints a plain line saying which suite is skipped and how to enable it,
+ * and returns `available: false` so the caller can `describe.skipIf(!available)`.
+ */
+export function requireTool(name: 'chromium' | 'redis-server', suite: string): ToolAvailability {
+  const tool = findTool(name)
+  if (tool.available) return tool
+  const message = `${suite}: skipped, ${name} not found — ${tool.hint}.`
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    throw new Error(`${message} CI=true requires it.`)
+  }
+  console.warn(`\n[callport] ${message}\n`)
+  return tool
+}
