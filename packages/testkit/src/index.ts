@@ -1,0 +1,5 @@
+export * from './memory/index'
+export { runServerAdapterSuite, type JoinedParticipant, type ServerAdapterSuiteOptions } from './suites/server-adapter-suite'
+export { runClientAdapterSuite, type ClientAdapterSuiteOptions, type ClientTokenRequest, type RemoteParticipant } from './suites/client-adapter-suite'
+export type { SuiteLifecycle } from './suites/suite-context'
+export { waitForEvent, type WaitForEventOptions } from './wait-for-event'

@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto'
+import { CallportError, type DisconnectReason, type Participant, type Room, type Token } from '@callport/core'
+import { MemoryRoom, type MemberEndpoint, type Membership } from './memory-room'
+import { memoryProviderId, participantOfClaims, signMemoryToken, verifyMemoryToken, type MemoryTokenClaims } from './memory-token'
+
+export interface MemoryHubOptions {
+  /** HS256 secret the hub signs tokens with; random by default. */
+  secret?: string
+}
+
+/** Narrows a simulation control to one room. */
+export interface MemoryRoomFilter {
+  /** App room name; every room when absent. */
+  room?: string
+}
+
+/**
+ * Where memory rooms live: the rooms, their members, and the secret tokens are signed with. Server
+ * and client halves that share a hub see each other, as they would through a vendor. The methods
+ * below are simulation controls for tests.
+ */
+export interface MemoryHub {
+  /** The HS256 secret memory tokens are signed with. */
+  readonly secret: string
+  /** The live rooms, in creation order. */
+  rooms(): Room[]
+  /** The participants connected to `room` (app room name), in join order; empty for a room that is not live. */
+  members(room: string): Participant[]
+  /**
+   * Ends the connections of `identity` as the vendor would: its connection emits `disconnected` with
+   * `reason` (`connection-lost` by default) and the others see it leave. Returns how many ended.
+   */
+  dropConnection(identity: string, reason?: DisconnectReason, filter?: MemoryRoomFilter): number
+  /** Ends the connections of `identity` with `token-expired`, as if its token's `exp` had passed now. */
+  expireToken(identity: string, filter?: MemoryRoomFilter): number
+  /** Closes every room (connections end with `room-closed`), forgets them, and cancels every timer. */
+  reset(): void
+}
+
+/** What the memory adapter needs from a hub beyond the public controls. */
+export interface MemoryHubInternals {
+  ensureRoom(name: string): Room
+  findRoom(name: string): Room | undefined
+  /** Ends every connection with `room-closed` and forgets the room; false when it was not live. */
+  closeRoom(name: string): boolean
+  /** Ends the connection of `identity` with `removed`; false when it is not in the room. */
+  removeMember(room: string, identity: string): boolean
+  issueToken(room: Room, participant: Participant, ttlSeconds: number): Token
+  verifyToken(token: Token): MemoryTokenClaims
+  /** Admits the holder of verified `claims`; `ROOM_NOT_FOUND` when its room is not live. */
+  join(claims: MemoryTokenClaims, endpoint: MemberEndpoint): Membership
+}
+
+const internals = new WeakMap<MemoryHub, MemoryHubInternals>()
+
+/** Creates a hub: an isolated world of memory rooms. */
+export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
+  const secret = options.secret ?? randomBytes(32).toString('base64url')
+  const rooms = new Map<string, MemoryRoom>()
+
+  const live = (name: string, providerRoomId: string): MemoryRoom => {
+    const room = rooms.get(name)
+    if (room?.room.providerRoomId === providerRoomId) return room
+    throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`, { provider: memoryProviderId })
+  }
+  const endEverywhere = (identity: string, reason: DisconnectReason, filter: MemoryRoomFilter = {}): number => {
+    let ended = 0
+    for (const room of rooms.values()) {
+      if ((filter.room === undefined || filter.room === room.room.name) && room.end(identity, reason)) ended += 1
+    }
+    return ended
+  }
+
+  const hub: MemoryHub = {
+    secret,
+    rooms: () => [...rooms.values()].map((room) => room.room),
+    members: (name) => rooms.get(name)?.participants() ?? [],
+    dropConnection: (identity, reason = 'connection-lost', filter) => endEverywhere(identity, reason, filter),
+    expireToken: (identity, filter) => endEverywhere(identity, 'token-expired', filter),
+    reset() {
+      const closing = [...rooms.values()]
+      rooms.clear()
+      for (const room of closing) room.endAll('room-closed')
+    },
+  }
+  internals.set(hub, {
+    ensureRoom(name) {
+      const existing = rooms.get(name)
+      if (existing) return existing.room
+      const room = new MemoryRoom(name, memoryProviderId)
+      rooms.set(name, room)
+      return room.room
+    },
+    findRoom: (name) => rooms.get(name)?.room,
+    closeRoom(name) {
+      const room = rooms.get(name)
+      if (!room) return false
+      rooms.delete(name)
+      room.endAll('room-closed')
+      return true
+    },
+    removeMember: (name, identity) => rooms.get(name)?.end(identity, 'removed') ?? false,
+    issueToken(room, participant, ttlSeconds) {
+      live(room.name, room.providerRoomId)
+      return signMemoryToken(secret, room, participant, ttlSeconds)
+    },
+    verifyToken: (token) => verifyMemoryToken(secret, token),
+    join(claims, endpoint) {
+      return live(claims.room, claims.providerRoomId).join(participantOfClaims(claims), claims.exp, endpoint)
+    },
+  })
+  return hub
+}
+
+/** The plumbing of a hub made by `createMemoryHub`. */
+export function internalsOf(hub: MemoryHub): MemoryHubInternals {
+  const found = internals.get(hub)
+  if (!found) throw new CallportError('INVALID_INPUT', 'Not a memory hub: create one with createMemoryHub()', { provider: memoryProviderId })
+  return found
+}
+
+let processHub: MemoryHub | undefined
+
+/** The hub `memory()` uses when given none: one per process. */
+export function defaultMemoryHub(): MemoryHub {
+  processHub ??= createMemoryHub()
+  return processHub
+}

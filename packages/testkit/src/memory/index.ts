@@ -1,0 +1,6 @@
+export { memory, type MemoryProvider, type MemorySettings } from './memory-provider'
+export { createMemoryHub, defaultMemoryHub, type MemoryHub, type MemoryHubOptions, type MemoryRoomFilter } from './hub'
+export { joinMemoryRoom, type JoinMemoryRoomOptions } from './join-memory-room'
+export { MemoryConnection } from './memory-connection'
+export { MemoryTrack, type MemoryTrackSource } from './memory-track'
+export { memoryProviderId, memoryTokenTtlBounds } from './memory-token'

@@ -1,0 +1,165 @@
+import type { ConnectionEvents, DisconnectReason, EventEmitter, Participant, Room } from '@callport/core'
+import { MemoryTrack, type MemoryTrackSource } from './memory-track'
+
+/** How the room reaches one member's connection. */
+export interface MemberEndpoint {
+  /** Where events for this member are emitted. */
+  readonly events: Pick<EventEmitter<ConnectionEvents>, 'emit'>
+  /** The hub ended the connection (removed, room closed, token expired, dropped…). */
+  ended(reason: DisconnectReason): void
+}
+
+/** What a connection can do in its room. */
+export interface Membership {
+  readonly room: Room
+  readonly participant: Participant
+  /** The other members, in join order. */
+  others(): Participant[]
+  setPublished(source: MemoryTrackSource, published: boolean): void
+  send(data: string, to: readonly string[] | undefined): void
+  /** Moves the token expiry to `expiresAtSeconds` (seconds since the epoch). */
+  renew(expiresAtSeconds: number): void
+  /** Leaves without an event to the leaver itself. */
+  leave(): void
+}
+
+interface Member {
+  readonly participant: Participant
+  readonly endpoint: MemberEndpoint
+  /** Publication sid by source. */
+  readonly published: Map<MemoryTrackSource, string>
+  /** Tracks this member received, by publication sid. */
+  readonly received: Map<string, MemoryTrack>
+  expiryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Pending delivery of the tracks that were already published when this member joined. */
+  catchUpTimer: ReturnType<typeof setTimeout> | undefined
+}
+
+/** Longest setTimeout delay; later expiries are re-armed when this one fires. */
+const maximumTimerDelay = 2_147_483_647
+
+let sequence = 0
+const newId = (prefix: string): string => `${prefix}_${(++sequence).toString(36)}${globalThis.crypto.randomUUID().replaceAll('-', '').slice(0, 12)}`
+
+/** One live room of a memory hub: its members, their synthetic tracks, and event routing between them. */
+export class MemoryRoom {
+  readonly room: Room
+  readonly #members = new Map<string, Member>()
+
+  constructor(name: string, provider: string) {
+    this.room = { name, provider, providerRoomId: newId('room'), createdAt: new Date().toISOString() }
+  }
+
+  participants(): Participant[] {
+    return [...this.#members.values()].map((member) => member.participant)
+  }
+
+  has(identity: string): boolean {
+    return this.#members.has(identity)
+  }
+
+  /**
+   * Admits a connection. An earlier connection with the same identity ends with `duplicate-identity`.
+   * Members already here see `participant-joined` at once; the newcomer receives their published
+   * tracks a moment later (a zero-delay timer), once the app has had a chance to listen.
+   */
+  join(participant: Omit<Participant, 'providerParticipantId'>, expiresAtSeconds: number, endpoint: MemberEndpoint): Membership {
+    this.end(participant.identity, 'duplicate-identity')
+    const member: Member = {
+      participant: { ...participant, providerParticipantId: newId('participant') },
+      endpoint,
+      published: new Map(),
+      received: new Map(),
+      expiryTimer: undefined,
+      catchUpTimer: undefined,
+    }
+    this.#members.set(participant.identity, member)
+    for (const other of this.#others(member)) other.endpoint.events.emit('participant-joined', member.participant, { raw: { type: 'member-joined', identity: participant.identity } })
+    member.catchUpTimer = setTimeout(() => {
+      member.catchUpTimer = undefined
+      for (const other of this.#others(member)) {
+        for (const [source, sid] of other.published) this.#subscribe(member, other, source, sid)
+      }
+    }, 0)
+    this.#armExpiry(member, expiresAtSeconds)
+    return {
+      room: this.room,
+      participant: member.participant,
+      others: () => (this.#isCurrent(member) ? this.#others(member).map((other) => other.participant) : []),
+      setPublished: (source, published) => this.#isCurrent(member) && this.#setPublished(member, source, published),
+      send: (data, to) => this.#isCurrent(member) && this.#send(member, data, to),
+      renew: (seconds) => this.#isCurrent(member) && this.#armExpiry(member, seconds),
+      leave: () => this.#isCurrent(member) && this.#remove(member),
+    }
+  }
+
+  /** Ends the connection of `identity` with `reason`; false when it is not here. */
+  end(identity: string, reason: DisconnectReason): boolean {
+    const member = this.#members.get(identity)
+    if (!member) return false
+    this.#remove(member)
+    member.endpoint.ended(reason)
+    return true
+  }
+
+  /** Ends every connection with `reason`. */
+  endAll(reason: DisconnectReason): void {
+    for (const identity of [...this.#members.keys()]) this.end(identity, reason)
+  }
+
+  #isCurrent(member: Member): boolean {
+    return this.#members.get(member.participant.identity) === member
+  }
+
+  #others(member: Member): Member[] {
+    return [...this.#members.values()].filter((other) => other !== member)
+  }
+
+  #armExpiry(member: Member, expiresAtSeconds: number): void {
+    clearTimeout(member.expiryTimer)
+    const delay = expiresAtSeconds * 1000 - Date.now()
+    member.expiryTimer = setTimeout(() => {
+      if (delay > maximumTimerDelay) this.#armExpiry(member, expiresAtSeconds)
+      else this.end(member.participant.identity, 'token-expired')
+    }, Math.min(Math.max(delay, 0), maximumTimerDelay))
+  }
+
+  #remove(member: Member): void {
+    this.#members.delete(member.participant.identity)
+    clearTimeout(member.expiryTimer)
+    clearTimeout(member.catchUpTimer)
+    for (const source of [...member.published.keys()]) this.#setPublished(member, source, false)
+    for (const other of this.#members.values()) other.endpoint.events.emit('participant-left', member.participant, { raw: { type: 'member-left', identity: member.participant.identity } })
+  }
+
+  #setPublished(member: Member, source: MemoryTrackSource, published: boolean): void {
+    const sid = member.published.get(source)
+    if (published && sid === undefined) {
+      const publication = newId('track')
+      member.published.set(source, publication)
+      for (const other of this.#others(member)) this.#subscribe(other, member, source, publication)
+    } else if (!published && sid !== undefined) {
+      member.published.delete(source)
+      for (const other of this.#others(member)) {
+        const track = other.received.get(sid)
+        if (!track) continue
+        other.received.delete(sid)
+        other.endpoint.events.emit('track-unsubscribed', { participant: member.participant, track, raw: { type: 'track-unpublished', sid } })
+      }
+    }
+  }
+
+  #subscribe(subscriber: Member, publisher: Member, source: MemoryTrackSource, sid: string): void {
+    if (subscriber.received.has(sid)) return
+    const track = new MemoryTrack(sid, source)
+    subscriber.received.set(sid, track)
+    subscriber.endpoint.events.emit('track-subscribed', { participant: publisher.participant, track, raw: { type: 'track-published', sid } })
+  }
+
+  #send(member: Member, data: string, to: readonly string[] | undefined): void {
+    for (const other of this.#others(member)) {
+      if (to && !to.includes(other.participant.identity)) continue
+      other.endpoint.events.emit('data-received', { participant: member.participant, data, raw: { type: 'data', from: member.participant.identity } })
+    }
+  }
+}

@@ -1,0 +1,223 @@
+import { ParticipantSchema, type ClientAdapter, type ClientConnection, type ConnectOptions, type Token } from '@callport/core'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { waitForEvent } from '../wait-for-event'
+import { expectCallportError, uniqueRoomName, useSuiteContext, type SuiteLifecycle } from './suite-context'
+
+/** Who the client suite asks for: a room name and an identity. */
+export interface ClientTokenRequest {
+  room: string
+  identity: string
+}
+
+/** A second participant the harness put into the room, as the connection under test should see it. */
+export interface RemoteParticipant {
+  /** Leaves the room: the connection under test sees `participant-left`. */
+  leave(): Promise<void>
+  /** Publishes or stops a camera: the connection under test sees `track-subscribed` / `track-unsubscribed`. */
+  setCameraEnabled?(enabled: boolean): Promise<void>
+  /** Sends a data message to the room: the connection under test sees `data-received`. */
+  sendData?(data: string): Promise<void>
+  /** The data messages this participant has received so far. */
+  receivedData?(): readonly string[]
+}
+
+export interface ClientAdapterSuiteOptions<Context = undefined> extends SuiteLifecycle<Context> {
+  /** Title of the `describe` block; "client adapter" by default. */
+  name?: string
+  /** Makes the adapter under test (called before each test, after `setup`). */
+  createAdapter: (context: Context) => ClientAdapter | Promise<ClientAdapter>
+  /** A valid token for this identity in this room (for example from the matching server adapter). */
+  issueToken: (request: ClientTokenRequest, context: Context) => Promise<Token>
+  /**
+   * Adds a second participant to a room: for the memory provider a second connection; for a faked
+   * vendor SDK, the fake emitting the vendor's events. Without it the tests that need one are skipped.
+   */
+  remote?: {
+    join(request: ClientTokenRequest, context: Context): Promise<RemoteParticipant>
+  }
+  /** A token the adapter must refuse (bad signature, expired…). Without it that test is skipped. */
+  refusedToken?: (request: ClientTokenRequest, context: Context) => Promise<Token>
+  /** The element `view` adapters render into. Required for them. */
+  container?: () => HTMLElement
+  /** How long to wait for an event. Default 2000 ms. */
+  eventTimeoutMilliseconds?: number
+}
+
+const localIdentity = 'conformance-local'
+const remoteIdentity = 'conformance-remote'
+
+/**
+ * Registers the conformance tests of the client adapter specification v1 (vitest `describe`/`it`).
+ * Capabilities the adapter declares absent, and checks the harness cannot drive, are reported as skipped.
+ */
+export function runClientAdapterSuite<Context = undefined>(options: ClientAdapterSuiteOptions<Context>): void {
+  const timeoutMilliseconds = options.eventTimeoutMilliseconds ?? 2000
+
+  describe(`${options.name ?? 'client adapter'} conformance (client adapter v1)`, () => {
+    const suite = useSuiteContext(options)
+    let adapter: ClientAdapter
+    beforeEach(async () => {
+      adapter = await options.createAdapter(suite.current())
+    })
+
+    const tokenFor = (request: ClientTokenRequest): Promise<Token> => options.issueToken(request, suite.current())
+    const connectOptions = (request: ClientTokenRequest, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
+      audio: false,
+      video: false,
+      refreshToken: () => tokenFor(request),
+      ...(options.container ? { container: options.container() } : {}),
+      ...extra,
+    })
+    const connect = async (label: string): Promise<{ connection: ClientConnection; room: string }> => {
+      const request = { room: uniqueRoomName(label), identity: localIdentity }
+      const connection = await adapter.connect(await tokenFor(request), connectOptions(request))
+      suite.defer(() => connection.disconnect())
+      return { connection, room: request.room }
+    }
+    const joinRemote = async (room: string): Promise<RemoteParticipant> => {
+      const remote = await options.remote!.join({ room, identity: remoteIdentity }, suite.current())
+      suite.defer(() => remote.leave())
+      return remote
+    }
+    const waiting = { timeoutMilliseconds }
+
+    describe('declaration', () => {
+      it('declares specification v1, a provider id and complete capabilities', () => {
+        expect(adapter.specificationVersion).toBe('v1')
+        expect(adapter.provider).toMatch(/^[a-z][a-z0-9-]*$/)
+        expect(['tracks', 'view']).toContain(adapter.capabilities.media)
+        expect(typeof adapter.capabilities.updateToken).toBe('boolean')
+        expect(typeof adapter.capabilities.sendData).toBe('boolean')
+      })
+    })
+
+    describe('connect', () => {
+      it('returns a connection whose local participant is the token identity', async () => {
+        const { connection } = await connect('identity')
+        expect(ParticipantSchema.parse(connection.localParticipant).identity).toBe(localIdentity)
+      })
+
+      it('lists remote participants only: not itself', async () => {
+        const { connection } = await connect('alone')
+        expect(connection.participants().map((participant) => participant.identity)).not.toContain(localIdentity)
+      })
+
+      it('rejects with ABORTED when the signal has already fired', async () => {
+        const request = { room: uniqueRoomName('abort'), identity: localIdentity }
+        const connecting = adapter.connect(await tokenFor(request), connectOptions(request, { signal: AbortSignal.abort() }))
+        connecting.then((connection) => suite.defer(() => connection.disconnect())).catch(() => undefined)
+        await expectCallportError(connecting, ['ABORTED'])
+      })
+
+      it('refuses a bad token with a CallportError', async (test) => {
+        test.skip(!options.refusedToken, 'no refusedToken option')
+        const request = { room: uniqueRoomName('refused'), identity: localIdentity }
+        const connecting = adapter.connect(await options.refusedToken!(request, suite.current()), connectOptions(request))
+        connecting.then((connection) => suite.defer(() => connection.disconnect())).catch(() => undefined)
+        await expectCallportError(connecting, ['UNAUTHORIZED', 'TOKEN_EXPIRED', 'FORBIDDEN', 'PROVIDER_REJECTED'])
+      })
+
+      it('hands a view adapter the container', async (test) => {
+        test.skip(adapter.capabilities.media !== 'view', 'capabilities.media is "tracks"')
+        expect(options.container, 'a view adapter needs the container option').toBeTypeOf('function')
+        const { connection } = await connect('view')
+        expect(connection.localParticipant.identity).toBe(localIdentity)
+      })
+    })
+
+    describe('participants', () => {
+      it('sees a remote participant join, then leave', async (test) => {
+        test.skip(!options.remote, 'no remote option to add a second participant')
+        const { connection, room } = await connect('remote')
+        const joined = waitForEvent(connection, 'participant-joined', waiting)
+        const remote = await joinRemote(room)
+        const [participant] = await joined
+        expect(ParticipantSchema.parse(participant).identity).toBe(remoteIdentity)
+        expect(connection.participants().map((listed) => listed.identity)).toEqual([remoteIdentity])
+        const left = waitForEvent(connection, 'participant-left', waiting)
+        await remote.leave()
+        expect((await left)[0].identity).toBe(remoteIdentity)
+        expect(connection.participants()).toEqual([])
+      })
+
+      it('subscribes to a remote camera, then unsubscribes', async (test) => {
+        test.skip(adapter.capabilities.media !== 'tracks', 'capabilities.media is "view"')
+        test.skip(!options.remote, 'no remote option to add a second participant')
+        const { connection, room } = await connect('tracks')
+        const remote = await joinRemote(room)
+        test.skip(!remote.setCameraEnabled, 'the remote participant cannot publish a camera')
+        const subscribed = waitForEvent(connection, 'track-subscribed', waiting)
+        await remote.setCameraEnabled!(true)
+        const [{ participant, track }] = await subscribed
+        expect(participant.identity).toBe(remoteIdentity)
+        expect(track).toMatchObject({ kind: 'video', source: 'camera' })
+        expect(track.sid.length).toBeGreaterThan(0)
+        const unsubscribed = waitForEvent(connection, 'track-unsubscribed', waiting)
+        await remote.setCameraEnabled!(false)
+        expect((await unsubscribed)[0].track.sid).toBe(track.sid)
+      })
+    })
+
+    describe('media and leaving', () => {
+      it('setMicrophoneEnabled and setCameraEnabled resolve, on and off', async () => {
+        const { connection } = await connect('media')
+        for (const enabled of [true, false]) {
+          await connection.setMicrophoneEnabled(enabled)
+          await connection.setCameraEnabled(enabled)
+        }
+      })
+
+      it('disconnect is idempotent and emits no disconnected event', async () => {
+        const { connection } = await connect('leave')
+        const disconnected = vi.fn()
+        connection.on('disconnected', disconnected)
+        await connection.disconnect()
+        await connection.disconnect()
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        expect(disconnected).not.toHaveBeenCalled()
+      })
+    })
+
+    describe('optional methods', () => {
+      it('has updateToken exactly when capabilities.updateToken is true', async () => {
+        const { connection } = await connect('update-flag')
+        expect(typeof connection.updateToken === 'function').toBe(adapter.capabilities.updateToken)
+      })
+
+      it('updateToken accepts a fresh token for the same room and identity', async (test) => {
+        test.skip(!adapter.capabilities.updateToken, 'capabilities.updateToken is false')
+        const { connection, room } = await connect('update')
+        await connection.updateToken!(await tokenFor({ room, identity: localIdentity }))
+        expect(connection.localParticipant.identity).toBe(localIdentity)
+      })
+
+      it('has sendData exactly when capabilities.sendData is true', async () => {
+        const { connection } = await connect('send-flag')
+        expect(typeof connection.sendData === 'function').toBe(adapter.capabilities.sendData)
+      })
+
+      it('sendData reaches the remote participant', async (test) => {
+        test.skip(!adapter.capabilities.sendData, 'capabilities.sendData is false')
+        test.skip(!options.remote, 'no remote option to add a second participant')
+        const { connection, room } = await connect('send')
+        const remote = await joinRemote(room)
+        await connection.sendData!('hello from local')
+        test.skip(!remote.receivedData, 'the remote participant cannot report received data')
+        await vi.waitFor(() => expect(remote.receivedData!()).toContain('hello from local'), { timeout: timeoutMilliseconds })
+      })
+
+      it('receives data the remote participant sends', async (test) => {
+        test.skip(!adapter.capabilities.sendData, 'capabilities.sendData is false')
+        test.skip(!options.remote, 'no remote option to add a second participant')
+        const { connection, room } = await connect('receive')
+        const remote = await joinRemote(room)
+        test.skip(!remote.sendData, 'the remote participant cannot send data')
+        const received = waitForEvent(connection, 'data-received', waiting)
+        await remote.sendData!('hello from remote')
+        const [event] = await received
+        expect(event.data).toBe('hello from remote')
+        expect(event.participant?.identity).toBe(remoteIdentity)
+      })
+    })
+  })
+}
