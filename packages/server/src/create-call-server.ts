@@ -1,0 +1,131 @@
+import {
+  CallportError,
+  RoomNameSchema,
+  type CallServerEvents,
+  type JoinResponse,
+  type Room,
+  type ServerAdapter,
+  type Token,
+} from '@callport/core'
+import { EventEmitter } from 'eventemitter3'
+import { createCallEngine, type CallEngine } from './call-engine'
+import { createCompatRoutes } from './compat-routes'
+import { createHttpHandler } from './http-handler'
+import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
+import { toParticipant } from './participant'
+import { createWebhookReceiver } from './webhooks'
+import { validateInput } from './validate-input'
+
+export interface RoomLookupOptions {
+  /** The app's room name. */
+  room: string
+  signal?: AbortSignal
+}
+
+export interface EnsureCallRoomOptions extends RoomLookupOptions {
+  /** Who the room is for; passed to `route`. */
+  participant?: ParticipantInput
+}
+
+export interface JoinOptions extends RoomLookupOptions {
+  participant: ParticipantInput
+}
+
+export interface IssueCallTokenOptions extends JoinOptions {
+  /** Token lifetime for this token only; must be within the room's provider's bounds. */
+  ttlSeconds?: number
+}
+
+/** The server half of Callport: a programmatic API, a Fetch API handler, and webhook events. */
+export interface CallServer extends EventEmitter<CallServerEvents> {
+  /** The configured providers, in failover order. */
+  readonly providers: readonly ServerAdapter[]
+  /** The path the HTTP API answers under ('' for the root). */
+  readonly basePath: string
+  /** Makes the room live (routing new rooms, keeping live rooms where they are) and issues a token. */
+  join(options: JoinOptions): Promise<JoinResponse>
+  /** Creates the room, or gets it if it is live, and records which provider it is on. */
+  ensureRoom(options: EnsureCallRoomOptions): Promise<Room>
+  /** A token for a live room; ROOM_NOT_FOUND when the room is not live. */
+  issueToken(options: IssueCallTokenOptions): Promise<Token>
+  /** The room if it is live, else null. */
+  getRoom(options: RoomLookupOptions): Promise<Room | null>
+  /** Closes the room on its provider (when it can close rooms) and forgets it; ROOM_NOT_FOUND when not live. */
+  closeRoom(options: RoomLookupOptions): Promise<void>
+  /**
+   * The HTTP API as a Fetch API handler (bound: it can be passed around alone):
+   * `POST /join`, `POST /rooms`, `GET /rooms/:room`, `POST /rooms/:room/tokens`, `POST /webhooks/:provider`,
+   * below `basePath`. Errors are `application/problem+json`.
+   */
+  readonly fetch: (request: Request) => Promise<Response>
+}
+
+class CallportServer extends EventEmitter<CallServerEvents> implements CallServer {
+  readonly providers: readonly ServerAdapter[]
+  readonly basePath: string
+  readonly fetch: (request: Request) => Promise<Response>
+  readonly #engine: CallEngine
+
+  constructor(options: CallServerOptions) {
+    super()
+    const config = resolveOptions(options)
+    const engine = createCallEngine(config)
+    this.#engine = engine
+    this.providers = Object.freeze([...config.adapters.values()])
+    this.basePath = config.basePath
+    const receiveWebhook = createWebhookReceiver({
+      adapters: config.adapters,
+      store: config.store,
+      emitter: this,
+      webhookUrl: config.webhookUrl,
+    })
+    this.fetch = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine) })
+  }
+
+  async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
+    const name = validateInput(RoomNameSchema, room, 'room name')
+    const { placement, token } = await this.#engine.join(name, toParticipant(participant), signal)
+    return { room: placement.room, token }
+  }
+
+  async ensureRoom({ room, participant, signal }: EnsureCallRoomOptions): Promise<Room> {
+    const name = validateInput(RoomNameSchema, room, 'room name')
+    const placement = await this.#engine.placement.place(name, participant && toParticipant(participant), signal)
+    return placement.room
+  }
+
+  async issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
+    const name = validateInput(RoomNameSchema, room, 'room name')
+    const valid = toParticipant(participant)
+    const live = await this.#engine.placement.live(name, signal)
+    if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
+    return this.#engine.issueToken(live, valid, { ttlSeconds, signal })
+  }
+
+  async getRoom({ room, signal }: RoomLookupOptions): Promise<Room | null> {
+    const name = validateInput(RoomNameSchema, room, 'room name')
+    return (await this.#engine.placement.live(name, signal))?.room ?? null
+  }
+
+  async closeRoom({ room, signal }: RoomLookupOptions): Promise<void> {
+    await this.#engine.placement.close(validateInput(RoomNameSchema, room, 'room name'), signal)
+  }
+}
+
+/**
+ * Creates the server half: issues tokens for rooms on the configured providers, keeps each live room
+ * on its provider, fails new rooms over to the next provider on retryable errors, and receives webhooks.
+ * Throws INVALID_INPUT when the options are wrong (no providers, duplicate ids, a token lifetime a
+ * provider refuses, an unknown compatibility route set).
+ *
+ * @example
+ * const calls = createCallServer({
+ *   providers: [signaling({ secret })],
+ *   authorize: async (request) => ({ identity: await userOf(request) }),
+ *   basePath: '/calls',
+ * })
+ * createServer(toNodeHandler(calls)).listen(3000)
+ */
+export function createCallServer(options: CallServerOptions): CallServer {
+  return new CallportServer(options)
+}

@@ -1,0 +1,135 @@
+import { CallportError, RoomNameSchema, RoomRequestSchema } from '@callport/core'
+import type { CallEngine } from './call-engine'
+import type { CompatRoutes } from './compat-routes'
+import { jsonResponse, problemResponse } from './problem'
+import { readJsonBody } from './read-json-body'
+import type { LiveRoom, Placement } from './room-placement'
+import { validateInput } from './validate-input'
+import type { WebhookReceiver } from './webhooks'
+
+export interface HttpHandlerSettings {
+  engine: CallEngine
+  receiveWebhook: WebhookReceiver
+  compat: CompatRoutes
+}
+
+/** The main routes, by path shape. `parameter` is the decoded `:room` or `:provider` segment. */
+type Route =
+  | { name: 'join' | 'create-room'; method: 'POST' }
+  | { name: 'get-room'; method: 'GET'; parameter: string }
+  | { name: 'issue-token' | 'webhook'; method: 'POST'; parameter: string }
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch (cause) {
+    throw new CallportError('INVALID_INPUT', 'The request path is not valid percent-encoded UTF-8', { cause })
+  }
+}
+
+function matchRoute(path: string): Route | undefined {
+  const segments = path.split('/')
+  if (segments[0] !== '') return undefined
+  const [, first, second, third] = segments
+  switch (segments.length) {
+    case 2:
+      if (first === 'join') return { name: 'join', method: 'POST' }
+      if (first === 'rooms') return { name: 'create-room', method: 'POST' }
+      return undefined
+    case 3:
+      if (second === undefined || second === '') return undefined
+      if (first === 'rooms') return { name: 'get-room', method: 'GET', parameter: decodeSegment(second) }
+      if (first === 'webhooks') return { name: 'webhook', method: 'POST', parameter: decodeSegment(second) }
+      return undefined
+    case 4:
+      if (first === 'rooms' && second && third === 'tokens') return { name: 'issue-token', method: 'POST', parameter: decodeSegment(second) }
+      return undefined
+    default:
+      return undefined
+  }
+}
+
+/** The path below `basePath`, or undefined when the request is not under it. */
+export function pathBelow(pathname: string, basePath: string): string | undefined {
+  if (basePath === '') return pathname
+  if (pathname === basePath) return '/'
+  if (pathname.startsWith(basePath) && pathname.charCodeAt(basePath.length) === 47 /* / */) return pathname.slice(basePath.length)
+  return undefined
+}
+
+function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'failoverFrom'>): Record<string, string> {
+  const headers: Record<string, string> = { 'callport-provider': room.provider }
+  if (failoverFrom.length > 0) headers['callport-failover-from'] = failoverFrom.join(', ')
+  return headers
+}
+
+/** The Fetch API handler of the HTTP API: routes, validation, and problem responses. */
+export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandlerSettings): (request: Request) => Promise<Response> {
+  const { basePath, onError } = engine.config
+
+  async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
+    const live = await engine.placement.live(name, signal)
+    if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
+    return live
+  }
+
+  async function serve(route: Route, request: Request): Promise<Response> {
+    const { signal } = request
+    switch (route.name) {
+      case 'join': {
+        const { room } = await readJsonBody(request, RoomRequestSchema)
+        const participant = await engine.authorize(request, room)
+        const { placement, token } = await engine.join(room, participant, signal)
+        return jsonResponse({ room: placement.room, token }, 200, placementHeaders(placement))
+      }
+      case 'create-room': {
+        const { room } = await readJsonBody(request, RoomRequestSchema)
+        const participant = await engine.authorize(request, room)
+        const placement = await engine.placement.place(room, participant, signal)
+        return jsonResponse({ room: placement.room }, placement.created ? 201 : 200, placementHeaders(placement))
+      }
+      case 'get-room': {
+        const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
+        await engine.authorize(request, name)
+        const live = await liveRoomOrNotFound(name, signal)
+        const participants = await engine.participants(live, signal)
+        const body = participants === undefined ? { room: live.room } : { room: live.room, participants }
+        return jsonResponse(body, 200, { 'callport-provider': live.room.provider })
+      }
+      case 'issue-token': {
+        const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
+        const participant = await engine.authorize(request, name)
+        const live = await liveRoomOrNotFound(name, signal)
+        const token = await engine.issueToken(live, participant, { signal })
+        return jsonResponse({ room: live.room, token }, 200, { 'callport-provider': live.room.provider })
+      }
+      case 'webhook':
+        return receiveWebhook(request, route.parameter)
+    }
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const path = pathBelow(new URL(request.url).pathname, basePath)
+    if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
+    const route = matchRoute(path)
+    if (!route) {
+      const response = await compat(request, path)
+      if (response) return response
+      throw new CallportError('NOT_FOUND', 'No such route')
+    }
+    if (request.method !== route.method) {
+      return problemResponse(new CallportError('METHOD_NOT_ALLOWED', `Use ${route.method} for this route`), { allow: route.method })
+    }
+    return serve(route, request)
+  }
+
+  return async (request) => {
+    try {
+      return await handle(request)
+    } catch (error) {
+      const failure = CallportError.isInstance(error) ? error : new CallportError('INTERNAL', 'Unexpected error', { cause: error })
+      if (failure.code === 'INTERNAL') onError(error)
+      return problemResponse(failure)
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { CallportError, specificationVersion, type CompatHandler, type Role, type ServerAdapter } from '@callport/core'
+import { createMemoryRoomStore, type RoomStore } from './room-store'
+import type { RouteFunction } from './routing'
+
+/** A participant as the app describes it; `role` defaults to `'publisher'`. */
+export interface ParticipantInput {
+  identity: string
+  name?: string
+  role?: Role
+  metadata?: Record<string, unknown>
+}
+
+/**
+ * Decides who a request comes from, from its cookies or headers (its body has already been read).
+ * Returns null to refuse it (401 UNAUTHORIZED); may throw a CallportError such as FORBIDDEN.
+ * `room` is the room the request is about, when it names one.
+ */
+export type Authorize = (request: Request, context: { room?: string }) => Promise<ParticipantInput | null>
+
+export interface CallServerOptions {
+  /** The providers this server can put rooms on, in failover order. At least one; ids unique. */
+  providers: readonly ServerAdapter[]
+  /** Chooses the provider of each new room. Default: the first provider. */
+  route?: RouteFunction
+  /** Required: there are no anonymous tokens. */
+  authorize: Authorize
+  /** Lifetime of issued tokens. Default 3600; must be within every provider's bounds. */
+  tokenTtlSeconds?: number
+  /** Path the HTTP API is mounted under, such as `/calls`. Default: none. */
+  basePath?: string
+  /** Where live rooms are recorded. Default: in this process's memory. */
+  roomStore?: RoomStore
+  /** Compatibility route sets to enable, by name, from the adapters' `compat` maps. */
+  compat?: readonly string[]
+  /**
+   * The public URL a webhook was posted to, as the vendor saw it; vendors such as Twilio sign it.
+   * Default: `request.url`, which is wrong behind a proxy that rewrites the host or path.
+   */
+  webhookUrl?: (request: Request) => string | undefined
+  /** Called with every unexpected error the HTTP API answers 500 for. Default: `console.error`. */
+  onError?: (error: unknown) => void
+}
+
+/** An enabled compatibility route set and the adapter it belongs to. */
+export interface CompatRouteSet {
+  name: string
+  adapter: ServerAdapter
+  handler: CompatHandler
+}
+
+/** Options after validation, with defaults applied. */
+export interface CallServerConfig {
+  adapters: ReadonlyMap<string, ServerAdapter>
+  route: RouteFunction
+  authorize: Authorize
+  tokenTtlSeconds: number
+  basePath: string
+  store: RoomStore
+  compat: readonly CompatRouteSet[]
+  webhookUrl: (request: Request) => string | undefined
+  onError: (error: unknown) => void
+}
+
+const DEFAULT_TOKEN_TTL_SECONDS = 3600
+
+function invalid(message: string): CallportError {
+  return new CallportError('INVALID_INPUT', `createCallServer: ${message}`)
+}
+
+/** Validates the options of `createCallServer`, throwing INVALID_INPUT with a precise message. */
+export function resolveOptions(options: CallServerOptions): CallServerConfig {
+  if (typeof options !== 'object' || options === null) throw invalid('options are required')
+  const adapters = resolveAdapters(options.providers)
+  if (typeof options.authorize !== 'function') throw invalid('authorize is required (there are no anonymous tokens)')
+  if (options.route !== undefined && typeof options.route !== 'function') throw invalid('route must be a function')
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS
+  for (const adapter of adapters.values()) checkTokenTtl(adapter, tokenTtlSeconds)
+  const first = adapters.values().next().value as ServerAdapter
+  return {
+    adapters,
+    route: options.route ?? (() => first.provider),
+    authorize: options.authorize,
+    tokenTtlSeconds,
+    basePath: resolveBasePath(options.basePath),
+    store: options.roomStore ?? createMemoryRoomStore(),
+    compat: resolveCompat(options.compat ?? [], adapters),
+    webhookUrl: options.webhookUrl ?? (() => undefined),
+    onError: options.onError ?? ((error) => console.error('[callport] unexpected error', error)),
+  }
+}
+
+function resolveAdapters(providers: readonly ServerAdapter[] | undefined): Map<string, ServerAdapter> {
+  if (!Array.isArray(providers) || providers.length === 0) throw invalid('providers must be a non-empty array of server adapters')
+  const adapters = new Map<string, ServerAdapter>()
+  providers.forEach((adapter: ServerAdapter, index) => {
+    if (typeof adapter !== 'object' || adapter === null) throw invalid(`providers[${index}] is not a server adapter`)
+    if (adapter.specificationVersion !== specificationVersion) {
+      throw invalid(
+        `provider "${String(adapter.provider)}" implements adapter specification ${JSON.stringify(adapter.specificationVersion)}; this server supports "${specificationVersion}"`,
+      )
+    }
+    if (typeof adapter.provider !== 'string' || adapter.provider.length === 0) throw invalid(`providers[${index}] has no provider id`)
+    if (adapters.has(adapter.provider)) throw invalid(`provider "${adapter.provider}" is configured twice; provider ids must be unique`)
+    adapters.set(adapter.provider, adapter)
+  })
+  return adapters
+}
+
+/** Throws INVALID_INPUT unless `ttlSeconds` is a whole number within the adapter's bounds. */
+export function checkTokenTtl(adapter: ServerAdapter, ttlSeconds: number, label = 'tokenTtlSeconds'): void {
+  const { min, max } = adapter.capabilities.tokenTtlSeconds
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < min || ttlSeconds > max) {
+    throw new CallportError(
+      'INVALID_INPUT',
+      `${label} ${ttlSeconds} is outside what provider "${adapter.provider}" accepts: ${min}…${max} seconds`,
+      { provider: adapter.provider },
+    )
+  }
+}
+
+function resolveBasePath(basePath: string | undefined): string {
+  if (basePath === undefined || basePath === '' || basePath === '/') return ''
+  if (typeof basePath !== 'string' || !basePath.startsWith('/') || /[?#\s]/.test(basePath)) {
+    throw invalid(`basePath must be a path starting with "/", such as "/calls"; got ${JSON.stringify(basePath)}`)
+  }
+  return basePath.replace(/\/+$/, '')
+}
+
+function resolveCompat(names: readonly string[], adapters: ReadonlyMap<string, ServerAdapter>): CompatRouteSet[] {
+  if (!Array.isArray(names)) throw invalid('compat must be an array of compatibility route set names')
+  return names.map((name) => {
+    for (const adapter of adapters.values()) {
+      const handler = adapter.compat?.[name]
+      if (typeof handler === 'function') return { name, adapter, handler }
+    }
+    const known = [...adapters.values()].flatMap((adapter) => Object.keys(adapter.compat ?? {}))
+    throw invalid(
+      `compat "${name}" is not offered by any configured provider (offered: ${known.length > 0 ? known.map((each) => `"${each}"`).join(', ') : 'none'})`,
+    )
+  })
+}

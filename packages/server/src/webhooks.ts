@@ -1,0 +1,64 @@
+import { CallportError, type CallServerEvents, type ServerAdapter, type WebhookEvent, type WebhookRequest } from '@callport/core'
+import type { EventEmitter } from 'eventemitter3'
+import { callAdapter } from './call-adapter'
+import { readBodyBytes } from './read-json-body'
+import { RecentIds } from './recent-ids'
+import type { RoomStore } from './room-store'
+
+/** How many event ids the receiver remembers to drop duplicate deliveries. */
+export const REMEMBERED_WEBHOOK_EVENTS = 10_000
+
+export interface WebhookReceiverSettings {
+  adapters: ReadonlyMap<string, ServerAdapter>
+  store: RoomStore
+  emitter: EventEmitter<CallServerEvents>
+  /** The public URL of a delivery; undefined means `request.url`. */
+  webhookUrl: (request: Request) => string | undefined
+  remembered?: number
+}
+
+/** Receives `POST /webhooks/:provider`: verify, parse, drop duplicates, update the store, emit. */
+export type WebhookReceiver = (request: Request, provider: string) => Promise<Response>
+
+const lenientUtf8 = new TextDecoder('utf-8')
+
+export function createWebhookReceiver(settings: WebhookReceiverSettings): WebhookReceiver {
+  const { adapters, store, emitter, webhookUrl } = settings
+  const seen = new RecentIds(settings.remembered ?? REMEMBERED_WEBHOOK_EVENTS)
+
+  /** A room-ended event ends the room's record, if the record is about that very room. */
+  async function forgetEndedRoom(provider: string, event: WebhookEvent): Promise<void> {
+    const name = event.room.name
+    if (event.type !== 'room-ended' || name === undefined) return
+    const record = await store.get(name)
+    if (record && record.provider === provider && record.providerRoomId === event.room.providerRoomId) await store.delete(name)
+  }
+
+  async function deliver(provider: string, event: WebhookEvent): Promise<void> {
+    const key = `${provider}\u0000${event.id}`
+    if (seen.has(key)) return
+    seen.add(key)
+    try {
+      await forgetEndedRoom(provider, event)
+      emitter.emit(event.type, event as never)
+      emitter.emit('webhook', event)
+    } catch (error) {
+      // Not handled: let the vendor's redelivery through.
+      seen.delete(key)
+      throw error
+    }
+  }
+
+  return async (request, provider) => {
+    const adapter = adapters.get(provider)
+    const webhook = adapter?.webhook
+    if (!adapter || !webhook) throw new CallportError('NOT_FOUND', `There is no webhook endpoint for provider "${provider}"`)
+    const body = lenientUtf8.decode(await readBodyBytes(request))
+    const delivery: WebhookRequest = { url: webhookUrl(request) ?? request.url, method: request.method, headers: request.headers, body }
+    const authentic = await callAdapter(adapter, async () => webhook.verify(delivery))
+    if (authentic !== true) throw new CallportError('FORBIDDEN', 'The webhook delivery could not be verified', { provider })
+    const events = await callAdapter(adapter, async () => webhook.parse(delivery))
+    for (const event of events) await deliver(provider, event)
+    return new Response(null, { status: 204 })
+  }
+}
