@@ -1,0 +1,16 @@
+import * as z from 'zod/mini'
+
+/** What Callport reads from the widget's event payloads, validated before use. */
+
+export const callStatuses = ['dialing', 'connecting', 'connected', 'ended'] as const
+
+export const AboutToExpireSchema = z.object({ expiresAt: z.iso.datetime({ offset: true }) })
+
+export const CallSchema = z.object({
+  roomId: z.string().check(z.minLength(1)),
+  participants: z.array(z.string()),
+  status: z.enum(callStatuses),
+  endReason: z.optional(z.nullable(z.string())),
+})
+
+export const CallStatusChangedSchema = z.object({ call: CallSchema, status: z.enum(callStatuses) })

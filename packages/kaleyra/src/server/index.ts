@@ -1,0 +1,5 @@
+export { kaleyra, kaleyraServerCapabilities, type KaleyraServerAdapter } from './kaleyra-server-adapter'
+export { kaleyraBaseUrl, kaleyraEnvironmentVariables, type KaleyraSettings } from './settings'
+export { kaleyraTokenTtlSeconds } from './credentials'
+export { isKaleyraUserId, KALEYRA_USER_ID_PATTERN } from './kaleyra-user-id'
+export type { KaleyraRegion, KaleyraEnvironment, KaleyraConnectParameters } from '../shared/connect-parameters'

@@ -1,0 +1,31 @@
+import * as z from 'zod/mini'
+import { RoleSchema } from '@callport/core'
+
+/** Kaleyra regions, as the widget's `configure` names them. */
+export const kaleyraRegions = ['eu', 'in', 'us'] as const
+export type KaleyraRegion = (typeof kaleyraRegions)[number]
+
+/** Kaleyra environments. */
+export const kaleyraEnvironments = ['sandbox', 'production'] as const
+export type KaleyraEnvironment = (typeof kaleyraEnvironments)[number]
+
+export const KaleyraRegionSchema = z.enum(kaleyraRegions)
+export const KaleyraEnvironmentSchema = z.enum(kaleyraEnvironments)
+
+/**
+ * What a Kaleyra token carries in `token.connect`: everything the browser needs to configure the
+ * widget and join the room, and nothing secret. Written by the server half, read by the client half.
+ */
+export const KaleyraConnectParametersSchema = z.object({
+  appId: z.string().check(z.minLength(1)),
+  region: KaleyraRegionSchema,
+  environment: KaleyraEnvironmentSchema,
+  /** The participant is an admin of the Kaleyra room (Callport role `moderator`). */
+  isAdmin: z.boolean(),
+  role: RoleSchema,
+  /** This user's join link for the Kaleyra room, where the room API returned one. */
+  roomUrl: z.optional(z.url()),
+  /** The Kaleyra room id the link belongs to. */
+  kaleyraRoomId: z.optional(z.string().check(z.minLength(1))),
+})
+export type KaleyraConnectParameters = z.infer<typeof KaleyraConnectParametersSchema>
