@@ -30,7 +30,8 @@ export default defineBench({
     const sampleMs = quick ? 300 : 2000
     const rounds = quick ? 2 : 6
     const { JoinResponseSchema } = await import('@callport/core')
-    const worker = new Worker(new URL('./join-servers.mjs', import.meta.url))
+    // Plain Node flags: the servers run the built packages, even when a test runner added `--conditions`.
+    const worker = new Worker(new URL('./join-servers.mjs', import.meta.url), { execArgv: [] })
     try {
       // `once` rejects if the worker fails to start (its 'error' event).
       const [ports] = /** @type {[{ bare: number, callport: number }]} */ (await once(worker, 'message'))
