@@ -1,0 +1,193 @@
+import type { TrackKind } from '@callport/core'
+import type { WebrtcSignal } from '../protocol'
+
+/** What one peer sends the other through the signaling server (`webrtc_signal` without its name). */
+export type PeerSignal = Omit<WebrtcSignal, 'command'>
+
+export interface PeerLinkOptions {
+  RTCPeerConnection: typeof RTCPeerConnection
+  configuration: RTCConfiguration | undefined
+  /** The polite peer yields when both offer at once; exactly one side of a link is polite. */
+  polite: boolean
+  localTracks: Map<TrackKind, MediaStreamTrack>
+  localStream: MediaStream | undefined
+  send(signal: PeerSignal): void
+  /** A remote track arrived (or a newer one replaced it) or went away (`undefined`). */
+  onRemoteTrack(kind: TrackKind, track: MediaStreamTrack | undefined, raw: unknown): void
+  /** `alive` may have changed (the data channel closed, the connection state moved). */
+  onHealthChange(): void
+  onError(error: unknown): void
+}
+
+const CHANNEL_ID = 0
+
+/**
+ * One RTCPeerConnection to one peer, negotiated with the "perfect negotiation" pattern: both sides
+ * offer whenever they need to, and on a collision the impolite side ignores the other's offer while
+ * the polite side rolls its own back. A negotiated data channel is opened on both sides; it makes the
+ * connection come up even when neither side publishes media, and its closing tells that the peer
+ * closed its connection.
+ */
+export class PeerLink {
+  readonly connection: RTCPeerConnection
+  polite: boolean
+  readonly #options: PeerLinkOptions
+  readonly #channel: RTCDataChannel
+  readonly #senders = new Map<TrackKind, RTCRtpSender>()
+  readonly #remoteTracks = new Map<TrackKind, MediaStreamTrack>()
+  readonly #waiters = new Set<() => void>()
+  #makingOffer = false
+  #ignoreOffer = false
+  #restartPending = false
+  #incoming: Promise<void> = Promise.resolve()
+  #closed = false
+
+  constructor(options: PeerLinkOptions) {
+    this.#options = options
+    this.polite = options.polite
+    const connection = new options.RTCPeerConnection(options.configuration)
+    this.connection = connection
+    this.#channel = connection.createDataChannel('callport', { negotiated: true, id: CHANNEL_ID })
+    for (const [kind, track] of options.localTracks) this.#addTrack(kind, track)
+    connection.addEventListener('negotiationneeded', () => void this.#offer())
+    connection.addEventListener('icecandidate', ({ candidate }) => {
+      if (candidate) options.send({ candidate: candidate.toJSON() as NonNullable<PeerSignal['candidate']> })
+    })
+    connection.addEventListener('track', (event) => this.#onTrack(event))
+    connection.addEventListener('connectionstatechange', () => this.#onConnectionState())
+    connection.addEventListener('signalingstatechange', () => this.#notify())
+    this.#channel.addEventListener('open', () => this.#onHealthChange())
+    this.#channel.addEventListener('close', () => this.#onHealthChange())
+  }
+
+  /** True while the peer is reachable: the data channel is open and the connection is not lost. */
+  get alive(): boolean {
+    const state = this.connection.connectionState
+    return !this.#closed && this.#channel.readyState === 'open' && (state === 'connected' || state === 'connecting')
+  }
+
+  /** Applies a signal from the peer. Signals are applied one at a time, in the order received. */
+  receive(signal: PeerSignal): void {
+    this.#incoming = this.#incoming.then(() => this.#apply(signal)).catch((error: unknown) => this.#options.onError(error))
+  }
+
+  /** Sends `track` for `kind` (null: send nothing) — renegotiates only when the kind was never sent. */
+  async setTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
+    if (this.#closed) return
+    const sender = this.#senders.get(kind)
+    if (sender) await sender.replaceTrack(track)
+    else if (track) this.#addTrack(kind, track)
+  }
+
+  /**
+   * Restarts ICE (after the signaling socket came back) and resolves once a new offer/answer has been
+   * exchanged and the connection is up, or after `timeoutMs`. Resolves with whether it is up.
+   */
+  restartIce(timeoutMs: number): Promise<boolean> {
+    this.#restartPending = true
+    this.connection.restartIce()
+    return this.#waitFor(() => !this.#restartPending && this.connection.connectionState === 'connected', timeoutMs)
+  }
+
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#channel.close()
+    this.connection.close()
+    this.#remoteTracks.clear()
+    this.#notify()
+  }
+
+  #addTrack(kind: TrackKind, track: MediaStreamTrack): void {
+    const stream = this.#options.localStream
+    this.#senders.set(kind, stream ? this.connection.addTrack(track, stream) : this.connection.addTrack(track))
+  }
+
+  async #offer(): Promise<void> {
+    if (this.#closed) return
+    try {
+      this.#makingOffer = true
+      await this.connection.setLocalDescription()
+      const description = this.connection.localDescription
+      if (description && description.type === 'offer') {
+        this.#options.send({ description: description.toJSON() as PeerSignal['description'], ...(this.#restartPending ? { restart: true } : {}) })
+      }
+    } catch (error) {
+      if (!this.#closed) this.#options.onError(error)
+    } finally {
+      this.#makingOffer = false
+    }
+  }
+
+  async #apply({ description, candidate }: PeerSignal): Promise<void> {
+    if (this.#closed) return
+    if (description) {
+      const collision = description.type === 'offer' && (this.#makingOffer || this.connection.signalingState !== 'stable')
+      this.#ignoreOffer = !this.polite && collision
+      if (this.#ignoreOffer) return
+      await this.connection.setRemoteDescription(description as RTCSessionDescriptionInit)
+      if (description.type === 'offer') {
+        await this.connection.setLocalDescription()
+        const answer = this.connection.localDescription
+        if (answer) this.#options.send({ description: answer.toJSON() as PeerSignal['description'] })
+      }
+      if (description.type === 'offer' || description.type === 'answer') this.#restartPending = false
+      this.#notify()
+      return
+    }
+    if (candidate) {
+      try {
+        await this.connection.addIceCandidate(candidate as RTCIceCandidateInit)
+      } catch (error) {
+        if (!this.#ignoreOffer) throw error
+      }
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    const { track } = event
+    const kind: TrackKind = track.kind === 'audio' ? 'audio' : 'video'
+    this.#remoteTracks.set(kind, track)
+    track.addEventListener('ended', (ended) => {
+      if (this.#closed || this.#remoteTracks.get(kind) !== track) return
+      this.#remoteTracks.delete(kind)
+      this.#options.onRemoteTrack(kind, undefined, ended)
+    })
+    this.#options.onRemoteTrack(kind, track, event)
+  }
+
+  #onConnectionState(): void {
+    const state = this.connection.connectionState
+    if (state === 'failed' && !this.#closed) {
+      // A failed path may come back with fresh candidates (the other side answers the restart offer).
+      this.connection.restartIce()
+    }
+    this.#onHealthChange()
+  }
+
+  #onHealthChange(): void {
+    this.#notify()
+    if (!this.#closed) this.#options.onHealthChange()
+  }
+
+  #notify(): void {
+    for (const waiter of this.#waiters) waiter()
+  }
+
+  #waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (result: boolean) => {
+        clearTimeout(timer)
+        this.#waiters.delete(waiter)
+        resolve(result)
+      }
+      const waiter = () => {
+        if (this.#closed) finish(false)
+        else if (check()) finish(true)
+      }
+      const timer = setTimeout(() => finish(check()), timeoutMs)
+      this.#waiters.add(waiter)
+      waiter()
+    })
+  }
+}

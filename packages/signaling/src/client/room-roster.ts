@@ -1,0 +1,166 @@
+import type { ConnectionEvents, EventEmitter, Participant } from '@callport/core'
+import type { Member, MemberProps } from '../protocol'
+import type { PeerLink, PeerSignal } from './peer-link'
+import { RemoteMember, type TrackEventName } from './remote-member'
+
+export interface RoomRosterOptions {
+  /** The local identity: members with it (this client, or its own stale connection) are not remote. */
+  identity: string
+  /**
+   * How long a member whose socket left stays in the room while its peer connection still works, so
+   * that it can come back (reconnect its socket) without the call being torn down. 0 disables it.
+   */
+  graceMs: number
+  /** Opens the peer connection to a member; undefined where there is no WebRTC. */
+  connect(remote: RemoteMember): PeerLink | undefined
+  /** Where participant and track events go. */
+  events: Pick<EventEmitter<ConnectionEvents>, 'emit'>
+}
+
+/**
+ * The remote members of the room, keyed by member id, and the peer connection to each. A member is
+ * one identity: when it comes back under a new member id (after its socket reconnected) it keeps its
+ * peer connection if that still works, and the app sees no leave and no join.
+ */
+export class RoomRoster {
+  readonly #members = new Map<string, RemoteMember>()
+  readonly #options: RoomRosterOptions
+  #localId: string | undefined
+
+  constructor(options: RoomRosterOptions) {
+    this.#options = options
+  }
+
+  /** The local member id, which decides which side of each link is polite. */
+  setLocalId(id: string): void {
+    this.#localId = id
+    for (const remote of this.#members.values()) if (remote.link) remote.link.polite = this.polite(remote)
+  }
+
+  /**
+   * Whether the local side of the link to `remote` is the polite one: the side with the smaller
+   * member id is polite, the other impolite, so the two sides always disagree.
+   */
+  polite(remote: RemoteMember): boolean {
+    return this.#localId === undefined ? this.#options.identity < remote.member.name : this.#localId < remote.id
+  }
+
+  participants(): Participant[] {
+    return [...this.#members.values()].map((remote) => remote.participant)
+  }
+
+  get(id: string): RemoteMember | undefined {
+    return this.#members.get(id)
+  }
+
+  byIdentity(identity: string): RemoteMember | undefined {
+    for (const remote of this.#members.values()) if (remote.member.name === identity) return remote
+    return undefined
+  }
+
+  /** `on_join`. */
+  join(member: Member, raw: unknown): void {
+    if (member.name === this.#options.identity) return
+    const known = this.#members.get(member.id) ?? this.byIdentity(member.name)
+    if (known) this.#rebind(known, member, raw, known.id !== member.id)
+    else this.#add(member, raw, true)
+  }
+
+  /** `on_leave`: the member goes at once, or after the grace period if its peer connection still works. */
+  leave(id: string, raw: unknown): void {
+    const remote = this.#members.get(id)
+    if (!remote || remote.suspension !== undefined) return
+    if (this.#options.graceMs > 0 && remote.link?.alive) {
+      remote.suspension = setTimeout(() => this.#remove(remote, raw), this.#options.graceMs)
+    } else {
+      this.#remove(remote, raw)
+    }
+  }
+
+  /** `on_props_set`. */
+  setProps(id: string, props: MemberProps, raw: unknown): void {
+    this.#members.get(id)?.setProps(props, raw)
+  }
+
+  /** A link's health changed: a suspended member whose peer connection stopped working is gone. */
+  checkHealth(remote: RemoteMember): void {
+    if (remote.suspension !== undefined && !remote.link?.alive) this.#remove(remote, undefined)
+  }
+
+  /** Routes a `webrtc_signal` to the link of the member that sent it. */
+  signal(from: string, signal: PeerSignal): void {
+    this.#members.get(from)?.link?.receive(signal)
+  }
+
+  /** Every open peer connection. */
+  links(): PeerLink[] {
+    return [...this.#members.values()].flatMap((remote) => (remote.link ? [remote.link] : []))
+  }
+
+  /**
+   * Takes the member list of a (re-)join: members still there keep their peer connection when it
+   * works; members gone leave; new members join (announced with events when `announce`: the members
+   * found on the first join are simply listed, like every provider does). Returns the members whose
+   * peer connection was kept.
+   */
+  sync(members: Member[], raw: unknown, announce: boolean): RemoteMember[] {
+    const seen = new Set<RemoteMember>()
+    const kept: RemoteMember[] = []
+    for (const member of members) {
+      if (member.name === this.#options.identity) continue
+      const known = this.#members.get(member.id) ?? this.byIdentity(member.name)
+      if (known && !seen.has(known)) {
+        const keptLink = this.#rebind(known, member, raw, true)
+        if (keptLink) kept.push(known)
+        seen.add(known)
+      } else if (!known) {
+        seen.add(this.#add(member, raw, announce))
+      }
+    }
+    for (const remote of [...this.#members.values()]) if (!seen.has(remote)) this.#remove(remote, raw)
+    return kept
+  }
+
+  /** Closes every peer connection, with no events (the connection is ending). */
+  close(): void {
+    for (const remote of this.#members.values()) remote.close(undefined)
+    this.#members.clear()
+  }
+
+  #add(member: Member, raw: unknown, announce: boolean): RemoteMember {
+    const remote = new RemoteMember(member, (name: TrackEventName, event) => this.#options.events.emit(name, event))
+    this.#members.set(member.id, remote)
+    if (announce) this.#options.events.emit('participant-joined', remote.participant, { raw })
+    remote.link = this.#options.connect(remote)
+    return remote
+  }
+
+  /**
+   * Takes a newer description of a known member. With `renew` (the member or this client came back
+   * on a new socket) a peer connection that no longer works is replaced by a new one. Returns whether
+   * a working peer connection was kept.
+   */
+  #rebind(remote: RemoteMember, member: Member, raw: unknown, renew: boolean): boolean {
+    if (remote.suspension !== undefined) clearTimeout(remote.suspension)
+    remote.suspension = undefined
+    if (remote.id !== member.id) {
+      this.#members.delete(remote.id)
+      this.#members.set(member.id, remote)
+    }
+    remote.update(member, raw)
+    const keep = remote.link?.alive === true
+    if (remote.link && !keep && renew) {
+      remote.close(raw)
+      remote.link = this.#options.connect(remote)
+    }
+    if (remote.link) remote.link.polite = this.polite(remote)
+    return keep
+  }
+
+  #remove(remote: RemoteMember, raw: unknown): void {
+    if (this.#members.get(remote.id) !== remote) return
+    this.#members.delete(remote.id)
+    remote.close(raw)
+    this.#options.events.emit('participant-left', remote.participant, { raw })
+  }
+}

@@ -1,0 +1,417 @@
+import {
+  CallportError,
+  EventEmitter,
+  millisecondsUntilExpiry,
+  toCallportError,
+  type ClientConnection,
+  type ConnectionEvents,
+  type ConnectOptions,
+  type DisconnectReason,
+  type Participant,
+  type Token,
+  type TrackKind,
+} from '@callport/core'
+import type { Socket } from 'socket.io-client'
+import * as z from 'zod/mini'
+import {
+  JoinResultSchema,
+  KickSchema,
+  MemberPropsSchema,
+  MemberRoleSchema,
+  MemberSchema,
+  REQUEST_EVENT,
+  RelayedRequestSchema,
+  RoomIdResultSchema,
+  TokenUpdateResultSchema,
+  serverEvents,
+  type ConnectionInfo,
+  type Kick,
+  type MemberProps,
+  type Request,
+} from '../protocol'
+import type { ResolvedClientOptions } from './client-options'
+import { PROVIDER, disconnectReasonOfKick } from './errors'
+import type { SocketFactory } from './load-sdk'
+import { LocalMedia } from './local-media'
+import { PeerLink, type PeerSignal } from './peer-link'
+import type { RemoteMember } from './remote-member'
+import { RoomRoster } from './room-roster'
+import { openSocket, sendRequest } from './signaling-socket'
+import { resolveWebrtc, type ResolvedWebrtc } from './webrtc'
+
+type Phase = 'connecting' | 'connected' | 'reconnecting' | 'closed'
+
+interface JoinedSession {
+  socket: Socket
+  info: ConnectionInfo
+  joined: z.infer<typeof JoinResultSchema>
+}
+
+/** What a data message may hold, in UTF-16 code units (the protocol's limit). */
+const MAX_DATA_LENGTH = 16 * 1024
+/** Backoff between attempts to bring the socket back: 0, 250, 500, 1000, 2000, 2000… ms. */
+const reconnectDelay = (attempt: number): number => (attempt <= 1 ? 0 : Math.min(2000, 250 * 2 ** (attempt - 2)))
+/** How long re-joined peer connections may take to come back after an ICE restart. */
+const ICE_RESTART_TIMEOUT_MILLISECONDS = 10_000
+/** How long `disconnect()` waits for the server to acknowledge `leave`. */
+const LEAVE_TIMEOUT_MILLISECONDS = 1000
+
+const UnknownResultSchema = z.unknown()
+
+function connectionFailed(message: string, retryable = true): CallportError {
+  return new CallportError('CONNECTION_FAILED', message, { provider: PROVIDER, retryable })
+}
+
+function aborted(signal: AbortSignal): CallportError {
+  return new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal.reason })
+}
+
+/**
+ * One participant's connection to a signaling room: the socket.io session with the signaling server
+ * and, where WebRTC exists, a mesh of peer connections to every other member.
+ *
+ * When the socket drops, the connection emits `reconnecting`, opens a new socket (with a fresh token
+ * when the current one is about to expire), re-joins, restarts ICE on the peer connections it kept,
+ * and emits `reconnected`; if the socket cannot come back in time it emits `disconnected`
+ * (`connection-lost`) so that the session reconnects from scratch.
+ */
+export class SignalingConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
+  readonly #options: ResolvedClientOptions
+  readonly #createSocket: SocketFactory
+  readonly #webrtc: ResolvedWebrtc
+  readonly #refreshToken: () => Promise<Token>
+  readonly #media: LocalMedia
+  readonly #roster: RoomRoster
+  #token: Token
+  #localParticipant: Participant
+  #props: MemberProps
+  #phase: Phase = 'connecting'
+  #socket: Socket | undefined
+  #kick: Kick | undefined
+  /** Server events that arrived before the member list did; applied right after it. */
+  #deferred: (() => void)[] | undefined
+  #reconnection: AbortController | undefined
+
+  private constructor(token: Token, connectOptions: ConnectOptions, options: ResolvedClientOptions, createSocket: SocketFactory) {
+    super()
+    this.#token = token
+    this.#options = options
+    this.#createSocket = createSocket
+    this.#refreshToken = connectOptions.refreshToken
+    this.#webrtc = resolveWebrtc(options.webrtc)
+    this.#media = new LocalMedia(this.#webrtc.getUserMedia)
+    const media = this.#media.available
+    this.#props = { audio: connectOptions.audio && media, video: connectOptions.video && media }
+    this.#localParticipant = { identity: token.identity, role: 'publisher' }
+    this.#roster = new RoomRoster({
+      identity: token.identity,
+      graceMs: options.peerReconnectGraceMilliseconds,
+      connect: (remote) => this.#connectPeer(remote),
+      events: this,
+    })
+  }
+
+  /** Connects: captures media and joins the room at the same time; resolves once both are done. */
+  static async open(token: Token, connectOptions: ConnectOptions, options: ResolvedClientOptions, createSocket: SocketFactory): Promise<SignalingConnection> {
+    const connection = new SignalingConnection(token, connectOptions, options, createSocket)
+    try {
+      await connection.#start(connectOptions.signal)
+      return connection
+    } catch (error) {
+      connection.#close()
+      throw toCallportError(error, { provider: PROVIDER })
+    }
+  }
+
+  get localParticipant(): Participant {
+    return this.#localParticipant
+  }
+
+  participants(): Participant[] {
+    return this.#roster.participants()
+  }
+
+  setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    return this.#setEnabled('audio', enabled)
+  }
+
+  setCameraEnabled(enabled: boolean): Promise<void> {
+    return this.#setEnabled('video', enabled)
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#phase === 'closed') return
+    const socket = this.#phase === 'connected' ? this.#socket : undefined
+    // Closing the peer connections first lets the peers see this member go at once.
+    this.#roster.close()
+    this.#close()
+    if (socket?.connected) {
+      await sendRequest(socket, { type: 'auth', command: { command: 'leave' } }, UnknownResultSchema, LEAVE_TIMEOUT_MILLISECONDS).catch(() => undefined)
+    }
+    socket?.disconnect()
+  }
+
+  /** Hands the server a fresh credential for the same room and identity (`token_update`). */
+  async updateToken(token: Token): Promise<void> {
+    if (token.provider !== PROVIDER || token.room !== this.#token.room || token.identity !== this.#token.identity) {
+      throw new CallportError('INVALID_INPUT', 'updateToken needs a signaling token for the same room and identity', { provider: PROVIDER })
+    }
+    if (this.#phase === 'connected' && this.#socket && this.#options.password === undefined) {
+      await this.#request({ type: 'auth', command: { command: 'token_update', token: token.value } }, TokenUpdateResultSchema)
+    }
+    // While reconnecting, the next socket connects with it.
+    this.#token = token
+  }
+
+  /** Sends text to everyone else in the room, or to the given identities (relayed by the server). */
+  async sendData(data: string, options: { to?: string[] } = {}): Promise<void> {
+    if (data.length > MAX_DATA_LENGTH) {
+      throw new CallportError('PAYLOAD_TOO_LARGE', `A data message may hold at most ${MAX_DATA_LENGTH} characters`, { provider: PROVIDER })
+    }
+    const command = { command: 'data' as const, data }
+    if (options.to === undefined) {
+      await this.#request({ type: 'command', command }, UnknownResultSchema)
+      return
+    }
+    const targets = options.to.map((identity) => {
+      const remote = this.#roster.byIdentity(identity)
+      if (!remote) throw new CallportError('PARTICIPANT_NOT_FOUND', `No participant ${JSON.stringify(identity)} in the room`, { provider: PROVIDER })
+      return remote.id
+    })
+    await Promise.all(targets.map((to) => this.#request({ type: 'command', to, command }, UnknownResultSchema)))
+  }
+
+  async #start(signal: AbortSignal | undefined): Promise<void> {
+    const [media, session] = await Promise.allSettled([this.#media.start({ audio: !!this.#props.audio, video: !!this.#props.video }), this.#join(this.#token, signal)])
+    if (session.status === 'rejected') throw session.reason
+    if (media.status === 'rejected') {
+      session.value.socket.disconnect()
+      throw media.reason
+    }
+    if (signal?.aborted) {
+      session.value.socket.disconnect()
+      throw aborted(signal)
+    }
+    this.#adopt(session.value, false)
+    this.#phase = 'connected'
+  }
+
+  /** Opens a socket, gets the room id for the token's room and joins it. */
+  async #join(token: Token, signal: AbortSignal | undefined, timeoutMs = this.#options.connectTimeoutMilliseconds): Promise<JoinedSession> {
+    const url = token.connect.url
+    const path = token.connect.path
+    if (typeof url !== 'string' || url === '') {
+      throw new CallportError('INVALID_INPUT', 'The signaling token has no connect.url', { provider: PROVIDER })
+    }
+    const credentials = this.#options.password === undefined ? { token: token.value } : { password: this.#options.password }
+    const { socket, info } = await openSocket(this.#createSocket, {
+      url,
+      path: typeof path === 'string' ? path : undefined,
+      identity: token.identity,
+      credentials,
+      transports: this.#options.transports,
+      timeoutMs,
+      signal,
+    })
+    this.#socket = socket
+    this.#kick = undefined
+    this.#deferred = []
+    this.#listen(socket)
+    const onAbort = () => socket.disconnect()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const timeout = this.#options.requestTimeoutMilliseconds
+      const { room_id } = await sendRequest(socket, { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } }, RoomIdResultSchema, timeout)
+      const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, JoinResultSchema, timeout)
+      return { socket, info, joined }
+    } catch (error) {
+      socket.disconnect()
+      throw signal?.aborted ? aborted(signal) : error
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Takes a joined session's member list; returns the members whose peer connection was kept. */
+  #adopt({ info, joined }: JoinedSession, announce: boolean): RemoteMember[] {
+    const role = MemberRoleSchema.safeParse(info.role)
+    this.#localParticipant = { identity: this.#token.identity, role: role.success ? role.data : 'publisher', providerParticipantId: info.auth_id }
+    this.#roster.setLocalId(info.auth_id)
+    const kept = this.#roster.sync(joined.members, joined, announce)
+    const deferred = this.#deferred ?? []
+    this.#deferred = undefined
+    for (const apply of deferred) apply()
+    return kept
+  }
+
+  #listen(socket: Socket): void {
+    const current = () => socket === this.#socket && this.#phase !== 'closed'
+    /** Applies a server event now, or after the member list when it has not arrived yet. */
+    const apply = (handler: () => void) => {
+      if (!current()) return
+      if (this.#deferred) this.#deferred.push(handler)
+      else handler()
+    }
+    socket.on(serverEvents.join, (memberId: unknown, member: unknown) => {
+      const parsed = MemberSchema.safeParse(member)
+      if (!parsed.success || parsed.data.id !== memberId) return
+      apply(() => this.#roster.join(parsed.data, [memberId, member]))
+    })
+    socket.on(serverEvents.leave, (memberId: unknown) => {
+      if (typeof memberId !== 'string') return
+      apply(() => this.#roster.leave(memberId, [memberId]))
+    })
+    socket.on(serverEvents.propsSet, (memberId: unknown, props: unknown) => {
+      const parsed = MemberPropsSchema.safeParse(props)
+      if (typeof memberId !== 'string' || !parsed.success) return
+      apply(() => this.#roster.setProps(memberId, parsed.data, [memberId, props]))
+    })
+    socket.on(REQUEST_EVENT, (message: unknown) => {
+      const parsed = RelayedRequestSchema.safeParse(message)
+      if (!parsed.success) return
+      const { from, command } = parsed.data
+      apply(() => {
+        if (command.command === 'webrtc_signal') {
+          const { command: _name, ...signal } = command
+          this.#roster.signal(from, signal)
+        } else {
+          this.emit('data-received', { participant: this.#roster.get(from)?.participant, data: command.data, raw: message })
+        }
+      })
+    })
+    socket.on(serverEvents.kick, (kick: unknown) => {
+      const parsed = KickSchema.safeParse(kick)
+      if (parsed.success && current()) this.#kick = parsed.data
+    })
+    socket.on('disconnect', (reason: string) => {
+      if (!current() || this.#phase !== 'connected') return
+      const kick = this.#kick
+      if (kick) {
+        const error = new CallportError(kick.reason === 'token_expired' ? 'TOKEN_EXPIRED' : 'CONNECTION_FAILED', kick.message, {
+          provider: PROVIDER,
+          vendor: { status: 0, body: kick },
+        })
+        this.#end(disconnectReasonOfKick[kick.reason], error, kick)
+      } else {
+        void this.#recover(reason)
+      }
+    })
+  }
+
+  /** Brings a dropped socket back, or ends the connection with `connection-lost`. */
+  async #recover(reason: string): Promise<void> {
+    this.#phase = 'reconnecting'
+    const controller = new AbortController()
+    this.#reconnection = controller
+    const { signal } = controller
+    this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { reason } })
+    const deadline = Date.now() + this.#options.reconnectTimeoutMilliseconds
+    let lastError: CallportError = connectionFailed(`The signaling socket closed (${reason})`)
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      await sleep(Math.min(reconnectDelay(attempt), Math.max(0, deadline - Date.now())), signal)
+      const remaining = deadline - Date.now()
+      if (signal.aborted || remaining <= 0) break
+      try {
+        const token = await this.#usableToken(lastError)
+        const session = await this.#join(token, signal, Math.min(remaining, this.#options.connectTimeoutMilliseconds))
+        this.#token = token
+        const kept = this.#adopt(session, true)
+        this.#phase = 'connected'
+        await Promise.all(kept.map((remote) => remote.link?.restartIce(ICE_RESTART_TIMEOUT_MILLISECONDS)))
+        if (this.#socket === session.socket && this.#phase === 'connected') this.emit('reconnected', { raw: session.joined })
+        return
+      } catch (error) {
+        lastError = toCallportError(error, { provider: PROVIDER })
+        if (!lastError.retryable && lastError.code !== 'UNAUTHORIZED' && lastError.code !== 'TOKEN_EXPIRED') break
+      }
+    }
+    if (!signal.aborted) this.#end('connection-lost', lastError, { reason })
+  }
+
+  /** The current token, or a fresh one when it is about to expire or the server refused it. */
+  async #usableToken(lastError: CallportError): Promise<Token> {
+    const refused = lastError.code === 'UNAUTHORIZED' || lastError.code === 'TOKEN_EXPIRED'
+    if (!refused && millisecondsUntilExpiry(this.#token) > this.#options.tokenRefreshMarginSeconds * 1000) return this.#token
+    const token = await this.#refreshToken()
+    if (token.provider !== PROVIDER || token.room !== this.#token.room || token.identity !== this.#token.identity) {
+      // The room moved to another provider (or the app changed who this is): the session starts over.
+      throw connectionFailed(`The fresh token is for ${token.provider} room ${JSON.stringify(token.room)}, not this connection`, false)
+    }
+    return token
+  }
+
+  async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
+    if (this.#phase === 'closed') return
+    const { track, changed } = await this.#media.setEnabled(kind, enabled)
+    if (changed) await Promise.all(this.#roster.links().map((link) => link.setTrack(kind, track)))
+    const announced = enabled && this.#media.available
+    if (this.#props[kind] === announced) return
+    this.#props = { ...this.#props, [kind]: announced }
+    // While reconnecting, the re-join announces the new props.
+    if (this.#phase === 'connected') await this.#request({ type: 'auth', command: { command: 'props_set', props: this.#props } }, UnknownResultSchema)
+  }
+
+  #request<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
+    const socket = this.#socket
+    if (this.#phase !== 'connected' || !socket) {
+      return Promise.reject(connectionFailed(this.#phase === 'closed' ? 'The connection has ended' : 'The connection is reconnecting', this.#phase !== 'closed'))
+    }
+    return sendRequest(socket, request, schema, this.#options.requestTimeoutMilliseconds)
+  }
+
+  #connectPeer(remote: RemoteMember): PeerLink | undefined {
+    const { RTCPeerConnection } = this.#webrtc
+    if (!RTCPeerConnection) return undefined
+    return new PeerLink({
+      RTCPeerConnection,
+      configuration: this.#options.rtcConfiguration,
+      polite: this.#roster.polite(remote),
+      localTracks: this.#media.tracks(),
+      localStream: this.#media.stream,
+      send: (signal) => this.#sendSignal(remote, signal),
+      onRemoteTrack: (kind, track, raw) => remote.setReceived(kind, track, raw),
+      onHealthChange: () => this.#roster.checkHealth(remote),
+      onError: (error) => this.#options.onError(toCallportError(error, { provider: PROVIDER, code: 'CONNECTION_FAILED' })),
+    })
+  }
+
+  /** Relays a signal to a peer; while reconnecting it is dropped (ICE restarts after the re-join). */
+  #sendSignal(remote: RemoteMember, signal: PeerSignal): void {
+    if (this.#phase !== 'connected') return
+    this.#request({ type: 'command', to: remote.id, command: { command: 'webrtc_signal', ...signal } }, UnknownResultSchema).catch((error: unknown) => {
+      const failure = toCallportError(error, { provider: PROVIDER })
+      // A peer that left meanwhile is not a failure.
+      if (failure.code !== 'PARTICIPANT_NOT_FOUND') this.#options.onError(failure)
+    })
+  }
+
+  #end(reason: DisconnectReason, error: CallportError, raw: unknown): void {
+    if (this.#phase === 'closed') return
+    this.#roster.close()
+    this.#socket?.disconnect()
+    this.#close()
+    this.emit('disconnected', { reason, error, raw })
+  }
+
+  /** Releases everything local; emits nothing. */
+  #close(): void {
+    this.#phase = 'closed'
+    this.#reconnection?.abort()
+    this.#roster.close()
+    this.#media.stop()
+    this.#deferred = undefined
+  }
+}
+
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  if (milliseconds <= 0 || signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, milliseconds)
+    signal.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}

@@ -1,0 +1,104 @@
+import { CallportError } from '@callport/core'
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
+import type * as z from 'zod/mini'
+import {
+  ConnectionInfoSchema,
+  REQUEST_EVENT,
+  SignalingErrorSchema,
+  serverEvents,
+  type AuthQuery,
+  type ConnectionInfo,
+  type Request,
+} from '../protocol'
+import { PROVIDER, connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
+import type { SocketFactory } from './load-sdk'
+
+export interface OpenSocketOptions {
+  url: string
+  /** The engine.io path, when the server does not use socket.io's default `/socket.io`. */
+  path: string | undefined
+  identity: string
+  credentials: AuthQuery
+  transports: ManagerOptions['transports'] | undefined
+  timeoutMs: number
+  signal: AbortSignal | undefined
+}
+
+export interface OpenedSocket {
+  socket: Socket
+  info: ConnectionInfo
+}
+
+function connectionFailed(message: string, cause?: unknown): CallportError {
+  return new CallportError('CONNECTION_FAILED', message, { provider: PROVIDER, cause })
+}
+
+/**
+ * Opens one socket.io connection (no automatic reconnection: the connection decides when to retry)
+ * and resolves once the server has sent a valid `on_connection`.
+ */
+export function openSocket(createSocket: SocketFactory, options: OpenSocketOptions): Promise<OpenedSocket> {
+  const { signal, timeoutMs } = options
+  if (signal?.aborted) return Promise.reject(new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal.reason }))
+  const socketOptions: Partial<ManagerOptions & SocketOptions> = {
+    forceNew: true,
+    reconnection: false,
+    timeout: timeoutMs,
+    query: { username: options.identity, auth: JSON.stringify(options.credentials) },
+    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.transports === undefined ? {} : { transports: options.transports }),
+  }
+  const socket = createSocket(options.url, socketOptions)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(connectionFailed(`No answer from the signaling server within ${timeoutMs} ms`)), timeoutMs)
+    const onAbort = () => fail(new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal?.reason }))
+    const onConnection = (payload: unknown) => {
+      const parsed = ConnectionInfoSchema.safeParse(payload)
+      if (!parsed.success) return fail(invalidMessageError(serverEvents.connection, parsed.error.issues))
+      cleanup()
+      resolve({ socket, info: parsed.data })
+    }
+    const onConnectError = (error: unknown) => fail(connectErrorToCallportError(error))
+    const onDisconnect = (reason: string) => fail(connectionFailed(`The signaling server closed the connection (${reason})`))
+    function cleanup() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      socket.off(serverEvents.connection, onConnection)
+      socket.off('connect_error', onConnectError)
+      socket.off('disconnect', onDisconnect)
+    }
+    function fail(error: CallportError) {
+      cleanup()
+      socket.disconnect()
+      reject(error)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    socket.on(serverEvents.connection, onConnection)
+    socket.on('connect_error', onConnectError)
+    socket.on('disconnect', onDisconnect)
+  })
+}
+
+/**
+ * Sends one `request` and resolves with its validated result. The server acks `(result, null)` or
+ * `(null, {code, message})`; an error becomes a CallportError with the matching code.
+ */
+export function sendRequest<T>(socket: Socket, request: Request, resultSchema: z.ZodMiniType<T>, timeoutMs: number): Promise<T> {
+  const what = request.command.command
+  return new Promise((resolve, reject) => {
+    if (!socket.connected) return reject(connectionFailed(`Cannot send ${what}: the signaling socket is not connected`))
+    const onDisconnect = (reason: string) => reject(connectionFailed(`The signaling socket closed before ${what} was answered (${reason})`))
+    socket.once('disconnect', onDisconnect)
+    socket.timeout(timeoutMs).emit(REQUEST_EVENT, request, (timeout: Error | null, result: unknown, error: unknown) => {
+      socket.off('disconnect', onDisconnect)
+      if (timeout) return reject(connectionFailed(`No answer to ${what} within ${timeoutMs} ms`, timeout))
+      if (error !== null && error !== undefined) {
+        const parsedError = SignalingErrorSchema.safeParse(error)
+        return reject(parsedError.success ? signalingErrorToCallportError(parsedError.data, what) : invalidMessageError(`${what} error`, parsedError.error.issues))
+      }
+      const parsed = resultSchema.safeParse(result)
+      if (!parsed.success) return reject(invalidMessageError(`${what} result`, parsed.error.issues))
+      resolve(parsed.data)
+    })
+  })
+}
