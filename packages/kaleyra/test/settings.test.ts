@@ -1,0 +1,59 @@
+import { CallportError } from '@callport/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { kaleyra, kaleyraBaseUrl } from '../src/server/index'
+
+afterEach(() => vi.unstubAllEnvs())
+
+function failure(run: () => unknown): CallportError {
+  try {
+    run()
+  } catch (error) {
+    if (CallportError.isInstance(error)) return error
+    throw error
+  }
+  throw new Error('expected a CallportError')
+}
+
+describe('settings', () => {
+  it.each([
+    ['eu', 'sandbox', 'https://api.sandbox.eu.bandyer.com'],
+    ['in', 'sandbox', 'https://api.sandbox.in.bandyer.com'],
+    ['us', 'production', 'https://api.us.bandyer.com'],
+    ['eu', 'production', 'https://api.eu.bandyer.com'],
+  ] as const)('derives the REST host of %s / %s', (region, environment, expected) => {
+    expect(kaleyraBaseUrl(region, environment)).toBe(expected)
+    expect(kaleyra({ apiKey: 'k', appId: 'a', region, environment }).baseUrl).toBe(expected)
+  })
+
+  it('reads KALEYRA_* environment variables', () => {
+    vi.stubEnv('KALEYRA_API_KEY', 'from-env')
+    vi.stubEnv('KALEYRA_APP_ID', 'wAppId_env')
+    vi.stubEnv('KALEYRA_REGION', 'in')
+    vi.stubEnv('KALEYRA_ENVIRONMENT', 'production')
+    expect(kaleyra().baseUrl).toBe('https://api.in.bandyer.com')
+  })
+
+  it('prefers explicit settings to the environment, and baseUrl to the derived host', () => {
+    vi.stubEnv('KALEYRA_REGION', 'in')
+    expect(kaleyra({ apiKey: 'k', appId: 'a', region: 'us', environment: 'sandbox' }).baseUrl).toBe('https://api.sandbox.us.bandyer.com')
+    expect(kaleyra({ apiKey: 'k', appId: 'a', baseUrl: 'http://127.0.0.1:9999/' }).baseUrl).toBe('http://127.0.0.1:9999')
+  })
+
+  it('defaults to the eu sandbox', () => {
+    expect(kaleyra({ apiKey: 'k', appId: 'a' }).baseUrl).toBe('https://api.sandbox.eu.bandyer.com')
+  })
+
+  it('names every missing or wrong setting in one INVALID_INPUT', () => {
+    vi.stubEnv('KALEYRA_API_KEY', '')
+    vi.stubEnv('KALEYRA_APP_ID', '')
+    const error = failure(() => kaleyra({ region: 'mars' as 'eu' }))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toContain('KALEYRA_API_KEY')
+    expect(error.message).toContain('KALEYRA_APP_ID')
+    expect(error.message).toContain('region')
+  })
+
+  it('refuses a baseUrl that is not http(s)', () => {
+    expect(failure(() => kaleyra({ apiKey: 'k', appId: 'a', baseUrl: 'ftp://example.com' })).code).toBe('INVALID_INPUT')
+  })
+})
