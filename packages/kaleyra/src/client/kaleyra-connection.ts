@@ -32,7 +32,7 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
   readonly #client: WidgetClient
   readonly #media: WidgetMedia
   readonly #remote = new Map<string, Participant>()
-  readonly #callStatuses = new Map<string, WidgetCallStatus>()
+  readonly #endedCalls = new Set<string>()
   #joinedCall: WidgetCall | undefined
   #expiresAt: string
   #released: Promise<void> | undefined
@@ -58,7 +58,7 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
     call.on('status:changed', (status) => {
       if ((callStatuses as readonly unknown[]).includes(status)) this.#onCallStatus(call, status, status)
     })
-    if (call.status === 'ended' && this.#callStatuses.get(call.roomId) === 'ended') this.#end(reasonOfCallEnd(call.endReason), call)
+    if (this.#endedCalls.has(call.roomId)) this.#end(reasonOfCallEnd(call.endReason), call)
     else this.#onCallStatus(call, call.status, call)
   }
 
@@ -113,21 +113,32 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
     })
   }
 
-  /** The same change can arrive from the client and from the call itself; each is handled once. */
+  /**
+   * The widget reports calls, not presence: the participants of a `connected` call are taken as
+   * present, and all of them as gone when it has `ended`. Reconciling makes repeated reports (from the
+   * client and from the call itself) harmless.
+   */
   #onCallStatus(call: WidgetCall, status: WidgetCallStatus, raw: unknown): void {
-    if (this.#released || !CallSchema.safeParse(call).success || this.#callStatuses.get(call.roomId) === status) return
-    this.#callStatuses.set(call.roomId, status)
-    if (status === 'connected') {
-      for (const identity of call.participants) {
-        if (identity === this.localParticipant.identity || this.#remote.has(identity)) continue
-        const participant: Participant = { identity, role: 'publisher' }
-        this.#remote.set(identity, participant)
-        this.emit('participant-joined', participant, { raw })
-      }
-    } else if (status === 'ended') {
-      for (const participant of this.#remote.values()) this.emit('participant-left', participant, { raw })
-      this.#remote.clear()
-      if (this.#joinedCall?.roomId === call.roomId) this.#end(reasonOfCallEnd(call.endReason), raw)
+    if (this.#released || !CallSchema.safeParse(call).success) return
+    if (status === 'connected') this.#reconcile(call.participants, raw)
+    if (status !== 'ended') return
+    this.#endedCalls.add(call.roomId)
+    this.#reconcile([], raw)
+    if (this.#joinedCall?.roomId === call.roomId) this.#end(reasonOfCallEnd(call.endReason), raw)
+  }
+
+  #reconcile(identities: readonly string[], raw: unknown): void {
+    const present = new Set(identities.filter((identity) => identity !== this.localParticipant.identity))
+    for (const [identity, participant] of this.#remote) {
+      if (present.has(identity)) continue
+      this.#remote.delete(identity)
+      this.emit('participant-left', participant, { raw })
+    }
+    for (const identity of present) {
+      if (this.#remote.has(identity)) continue
+      const participant: Participant = { identity, role: 'publisher' }
+      this.#remote.set(identity, participant)
+      this.emit('participant-joined', participant, { raw })
     }
   }
 
