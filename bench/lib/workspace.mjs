@@ -35,15 +35,9 @@ export function listWorkspacePackages() {
 }
 
 /**
- * @typedef {{
- *   specifier: string
- *   packageName: string
- *   subpath: string
- *   file: string
- *   packageDirectory: string
- *   external: string[]
- *   problem?: string
- * }} BrowserEntry
+ * A browser entry point: its import specifier, its source file, the peer dependencies (vendor SDKs)
+ * an app's bundler would resolve from the app, and what is wrong with it if it cannot be built.
+ * @typedef {{ specifier: string, file: string, external: string[], problem?: string }} BrowserEntry
  */
 
 /**
@@ -52,7 +46,7 @@ export function listWorkspacePackages() {
  * @param {string} packageName
  * @param {string} subpath
  */
-export function isBrowserEntry(packageName, subpath) {
+function isBrowserEntry(packageName, subpath) {
   return (packageName === '@callport/client' && subpath === '.') || subpath === './client'
 }
 
@@ -92,15 +86,8 @@ export function listBrowserEntries() {
         : existsSync(file)
           ? undefined
           : `${where} points at ${source}, which does not exist`
-      entries.push({
-        specifier,
-        packageName: workspacePackage.name,
-        subpath,
-        file,
-        packageDirectory: workspacePackage.directory,
-        external: Object.keys(workspacePackage.peerDependencies ?? {}),
-        ...(problem ? { problem } : {}),
-      })
+      const external = Object.keys(workspacePackage.peerDependencies ?? {})
+      entries.push({ specifier, file, external, ...(problem ? { problem } : {}) })
     }
   }
   return entries
