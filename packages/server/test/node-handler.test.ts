@@ -1,0 +1,161 @@
+import { once } from 'node:events'
+import { createServer, request as httpRequest, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import { JoinResponseSchema, ProblemSchema, type CompatHandler } from '@callport/core'
+import express from 'express'
+import { Hono } from 'hono'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createCallServer, toNodeHandler } from '../src/index'
+import { alice, stubAdapter } from './stub-adapter'
+
+const closers: (() => Promise<void>)[] = []
+afterEach(async () => {
+  while (closers.length > 0) await closers.pop()!()
+})
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  closers.push(async () => {
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+  return (server.address() as AddressInfo).port
+}
+
+/** Streams two chunks, and sets two cookies, to check what the node handler passes on. */
+const streaming: CompatHandler = async (_request, path) => {
+  if (path !== '/stream') return undefined
+  const encoder = new TextEncoder()
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(encoder.encode('first,'))
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      controller.enqueue(encoder.encode('second'))
+      controller.close()
+    },
+  })
+  const headers = new Headers({ 'content-type': 'text/plain' })
+  headers.append('set-cookie', 'a=1; Path=/')
+  headers.append('set-cookie', 'b=2; Path=/')
+  return new Response(body, { status: 202, headers })
+}
+
+function callServer() {
+  const adapter = stubAdapter('stub', { compat: { streaming } })
+  const calls = createCallServer({ providers: [adapter], authorize: async () => alice, basePath: '/calls', compat: ['streaming'] })
+  return { calls, adapter }
+}
+
+async function join(port: number, path = '/calls/join') {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ room: 'standup' }),
+  })
+  return { response, body: (await response.json()) as unknown }
+}
+
+describe('toNodeHandler', () => {
+  it('serves POST /join through node:http', async () => {
+    const { calls, adapter } = callServer()
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const { response, body } = await join(port)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('callport-provider')).toBe('stub')
+    expect(JoinResponseSchema.parse(body).token.value).toBe(adapter.issued[0]?.token.value)
+  })
+
+  it('passes status, headers (each Set-Cookie) and a streamed body through', async () => {
+    const { calls } = callServer()
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const response = await fetch(`http://127.0.0.1:${port}/calls/stream`)
+    expect(response.status).toBe(202)
+    expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    expect(await response.text()).toBe('first,second')
+  })
+
+  it('refuses an endless chunked body with 413 and closes the connection', async () => {
+    const { calls } = callServer()
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const outgoing = httpRequest({ host: '127.0.0.1', port, path: '/calls/join', method: 'POST', headers: { 'content-type': 'application/json' } })
+    let writing = true
+    const chunk = Buffer.alloc(4096, 0x20)
+    const pump = async () => {
+      while (writing && !outgoing.destroyed) {
+        if (!outgoing.write(chunk)) await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')])
+      }
+    }
+    outgoing.on('error', () => {})
+    const pumping = pump()
+    const [response] = (await once(outgoing, 'response')) as [import('node:http').IncomingMessage]
+    writing = false
+    expect(response.statusCode).toBe(413)
+    expect(response.headers.connection).toBe('close')
+    const chunks: Buffer[] = []
+    for await (const piece of response) chunks.push(piece as Buffer)
+    expect(ProblemSchema.parse(JSON.parse(Buffer.concat(chunks).toString())).code).toBe('PAYLOAD_TOO_LARGE')
+    outgoing.destroy()
+    await pumping
+  })
+
+  it('aborts the request signal when the client disconnects', async () => {
+    const { calls, adapter } = callServer()
+    let aborted: () => void = () => {}
+    const abortSeen = new Promise<void>((resolve) => (aborted = resolve))
+    adapter.delayEnsure = (signal) =>
+      new Promise((_, reject) =>
+        signal?.addEventListener('abort', () => {
+          aborted()
+          reject(signal.reason)
+        }),
+      )
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const controller = new AbortController()
+    const pending = fetch(`http://127.0.0.1:${port}/calls/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"room":"standup"}',
+      signal: controller.signal,
+    }).catch((error: unknown) => error)
+    while (adapter.ensured.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    await abortSeen
+    expect(await pending).toBeInstanceOf(Error)
+  })
+
+  it('works as Express 5 middleware mounted at the base path, passing other paths on', async () => {
+    const { calls } = callServer()
+    const app = express()
+    app.use('/calls', toNodeHandler(calls))
+    app.use(toNodeHandler(calls))
+    app.get('/health', (_request, response) => {
+      response.send('ok')
+    })
+    const port = await listen(createServer(app))
+    const { response, body } = await join(port)
+    expect(response.status).toBe(200)
+    expect(JoinResponseSchema.parse(body).room.name).toBe('standup')
+    expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('ok')
+    const unknown = await fetch(`http://127.0.0.1:${port}/calls/nothing`, { method: 'POST' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json')
+  })
+
+  it('serves the same handler through Hono on @hono/node-server', async () => {
+    const { calls } = callServer()
+    const app = new Hono()
+    app.all('/calls/*', (context) => calls.fetch(context.req.raw))
+    const server = await new Promise<ServerType>((resolve) => {
+      const started: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started))
+    })
+    closers.push(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    })
+    const port = (server.address() as AddressInfo).port
+    const { response, body } = await join(port)
+    expect(response.status).toBe(200)
+    expect(JoinResponseSchema.parse(body).token.provider).toBe('stub')
+  })
+})
