@@ -1,0 +1,34 @@
+import { CallportError, specificationVersion } from '@callport/core'
+import { reconnectSettings, type SessionOptions } from './options'
+import { CallSession, type Session } from './session'
+import { createTokenSource } from './token-source'
+
+/**
+ * Creates a session that joins rooms on any configured provider: it fetches tokens from `token`,
+ * picks the adapter the token's `provider` names, refreshes the token before it expires and
+ * reconnects after recoverable drops.
+ *
+ * @example
+ * const session = createSession({ adapters: [signaling()], token: '/calls/join' })
+ * session.on('participant-joined', (participant) => console.log(participant.identity))
+ * await session.join('standup', { audio: true, video: true })
+ */
+export function createSession(options: SessionOptions): Session {
+  const { adapters, token } = options
+  if (!Array.isArray(adapters) || adapters.length === 0) {
+    throw new CallportError('INVALID_INPUT', 'createSession needs at least one client adapter in `adapters`')
+  }
+  const outdated = adapters.find((adapter) => adapter.specificationVersion !== specificationVersion)
+  if (outdated) {
+    throw new CallportError('INVALID_INPUT', `The ${outdated.provider} adapter implements specification ${outdated.specificationVersion}, not ${specificationVersion}`)
+  }
+  if (typeof token !== 'string' && typeof token !== 'function') {
+    throw new CallportError('INVALID_INPUT', 'createSession needs `token`: the URL of a join endpoint or a function returning a token')
+  }
+  return new CallSession({
+    adapters,
+    tokens: createTokenSource(token),
+    refreshLeadSeconds: options.refreshLeadSeconds,
+    reconnect: reconnectSettings(options.reconnect),
+  })
+}

@@ -1,0 +1,24 @@
+import type { Participant } from '@callport/core'
+import { describe, expect, it } from 'vitest'
+import { ParticipantRoster } from './participants'
+
+const person = (identity: string, name?: string): Participant => ({ identity, role: 'publisher', ...(name ? { name } : {}) })
+
+describe('ParticipantRoster', () => {
+  it('adds and removes by identity, saying whether anything changed', () => {
+    const roster = new ParticipantRoster()
+    expect(roster.add(person('bob'))).toBe(true)
+    expect(roster.add(person('bob', 'Bob'))).toBe(false)
+    expect(roster.list()).toEqual([person('bob', 'Bob')])
+    expect(roster.remove(person('bob'))).toBe(true)
+    expect(roster.remove(person('bob'))).toBe(false)
+  })
+
+  it('reconciles to a new list, reporting who left and who joined', () => {
+    const roster = new ParticipantRoster()
+    roster.reconcile([person('bob'), person('carol')])
+    const changes = roster.reconcile([person('carol', 'Carol'), person('dave')])
+    expect(changes).toEqual({ left: [person('bob')], joined: [person('dave')] })
+    expect(roster.list()).toEqual([person('carol', 'Carol'), person('dave')])
+  })
+})

@@ -1,0 +1,30 @@
+import { toCallportError } from '@callport/core'
+import { sleep } from './abort'
+import { backoffDelay, type BackoffOptions } from './backoff'
+
+export interface RetryOptions extends BackoffOptions {
+  /** How many attempts at most. */
+  attempts: number
+  signal: AbortSignal
+  /** Called when an attempt is about to be made (before its backoff delay). */
+  onAttempt?: (attempt: number) => void
+}
+
+/**
+ * Runs `task` until it succeeds, waiting a backoff delay before each attempt. Stops early on an error
+ * that is not `retryable` (or once `signal` fires) and rethrows the last error.
+ */
+export async function retryWithBackoff<T>(task: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  let lastError = toCallportError(new Error('No reconnection attempt was allowed'), { code: 'CONNECTION_FAILED' })
+  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    options.onAttempt?.(attempt)
+    await sleep(backoffDelay(attempt, options), options.signal)
+    try {
+      return await task(attempt)
+    } catch (error) {
+      lastError = toCallportError(error)
+      if (!lastError.retryable || options.signal.aborted) break
+    }
+  }
+  throw lastError
+}

@@ -1,0 +1,65 @@
+import { CallportError, JoinResponseSchema, TokenSchema, toCallportError, type JoinResponse, type Token } from '@callport/core'
+import { requestJoin } from './token-request'
+
+/** What an app's own token function receives. */
+export interface TokenRequest {
+  /** The room to join (already validated). */
+  room: string
+  /** Fires when the join is cancelled or the session left. */
+  signal: AbortSignal
+}
+
+/** An app's own way to get a token: call your backend, add your auth headers, read a cache… */
+export type TokenFetcher = (request: TokenRequest) => Promise<Token | JoinResponse>
+
+/** Where a session gets its tokens: the URL of a Callport join endpoint, or a function. */
+export type TokenSourceOption = string | TokenFetcher
+
+/** Fetches and validates a token for a room. */
+export type TokenSource = (room: string, signal: AbortSignal) => Promise<JoinResponse>
+
+/**
+ * Turns the `token` option into a TokenSource. Answers are validated with the core schemas; a bare
+ * Token is accepted and completed into a JoinResponse. A function's own failures become
+ * CONNECTION_FAILED (retryable) unless they already are CallportErrors.
+ */
+export function createTokenSource(option: TokenSourceOption): TokenSource {
+  return async (room, signal) => {
+    let answer: unknown
+    try {
+      answer = typeof option === 'string' ? await requestJoin(option, room, signal) : await option({ room, signal })
+    } catch (error) {
+      throw toCallportError(error, { code: 'CONNECTION_FAILED' })
+    }
+    return parseJoinAnswer(answer, room)
+  }
+}
+
+/** Validates a token source's answer (a JoinResponse or a bare Token) for `room`. */
+export function parseJoinAnswer(answer: unknown, room: string): JoinResponse {
+  const isJoinResponse = typeof answer === 'object' && answer !== null && 'token' in answer
+  const result = isJoinResponse ? JoinResponseSchema.safeParse(answer) : TokenSchema.safeParse(answer)
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'answer'}: ${issue.message === 'Invalid input' ? describeIssue(issue) : issue.message}`,
+    )
+    throw new CallportError('INVALID_INPUT', `The token source answered an invalid ${isJoinResponse ? 'join response' : 'token'}: ${problems.join('; ')}`, {
+      details: result.error.issues,
+    })
+  }
+  const joined = 'token' in result.data ? result.data : { room: roomOf(result.data), token: result.data }
+  if (joined.token.room !== room) {
+    throw new CallportError('INVALID_INPUT', `The token source answered a token for room "${joined.token.room}" instead of "${room}"`)
+  }
+  return joined
+}
+
+function describeIssue(issue: { code: string; expected?: unknown; format?: unknown }): string {
+  if (issue.expected !== undefined) return `expected ${String(issue.expected)}`
+  if (issue.format !== undefined) return `not a valid ${String(issue.format)}`
+  return issue.code.replace('_', ' ')
+}
+
+function roomOf(token: Token): JoinResponse['room'] {
+  return { name: token.room, provider: token.provider, providerRoomId: token.providerRoomId }
+}
