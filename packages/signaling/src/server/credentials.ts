@@ -1,0 +1,21 @@
+import { CallportError } from '@callport/core'
+import { signHs256Jwt, verifyHs256Jwt } from '@callport/server'
+import { SignalingClaimsSchema, type SignalingClaims } from '../protocol'
+
+/** Signs signaling credentials (HS256). Claims keep the order of `SignalingClaimsSchema`. */
+export function signSignalingCredential(claims: SignalingClaims, secret: string): string {
+  return signHs256Jwt({ ...claims }, secret)
+}
+
+/**
+ * Verifies a signaling credential: signature, expiry, and that its claims are signaling claims.
+ * Throws `UNAUTHORIZED` or `TOKEN_EXPIRED`.
+ */
+export function verifySignalingCredential(token: string, secret: string, now?: number): SignalingClaims {
+  const claims = verifyHs256Jwt(token, secret, { provider: 'signaling', ...(now === undefined ? {} : { now }) })
+  const parsed = SignalingClaimsSchema.safeParse(claims)
+  if (!parsed.success) {
+    throw new CallportError('UNAUTHORIZED', 'Token claims are not Callport signaling claims', { provider: 'signaling' })
+  }
+  return parsed.data
+}

@@ -1,0 +1,84 @@
+import type { AuthCommand, Member, MemberProps } from '../protocol'
+import { verifySignalingCredential } from './credentials'
+import { SignalingRequestError } from './request-error'
+import type { SessionContext } from './session-context'
+import type { SignalingSocket, SocketData } from './socket-types'
+
+type CommandOf<Name extends AuthCommand['command']> = Extract<AuthCommand, { command: Name }>
+
+/** Props with the fields the credential fixes (display name, metadata) put back over the client's. */
+function withCredentialProps(data: SocketData, props: MemberProps): MemberProps {
+  return {
+    ...props,
+    ...(data.name === undefined ? {} : { display_name: data.name }),
+    ...(data.metadata === undefined ? {} : { metadata: data.metadata }),
+  }
+}
+
+export function describeMember(data: SocketData): Member {
+  return { id: data.memberId, name: data.identity, role: data.role, join_props: data.props }
+}
+
+/** `room_id_get`: the room id of the credential's own room, and of no other. */
+export function getRoomId(socket: SignalingSocket, command: CommandOf<'room_id_get'>): { room_id: string } {
+  if (command.auth_room_name_mask !== socket.data.room) {
+    throw new SignalingRequestError('FORBIDDEN', 'Your credential does not grant that room')
+  }
+  return { room_id: socket.data.roomId }
+}
+
+/** `join`: enters the credential's room, announces the member, answers the others. */
+export async function joinRoom(socket: SignalingSocket, context: SessionContext, command: CommandOf<'join'>): Promise<{ room_id: string; members: Member[] }> {
+  const { data } = socket
+  if (command.room_id !== data.roomId) throw new SignalingRequestError('FORBIDDEN', 'Your credential does not grant that room')
+  if (data.joined) {
+    const members = (await context.directory.list(data.roomId)).filter((member) => member.id !== data.memberId)
+    return { room_id: data.roomId, members }
+  }
+  data.props = withCredentialProps(data, command.props ?? {})
+  const member = describeMember(data)
+  const others = await context.directory.add(data.roomId, member)
+  if (!socket.connected) {
+    if (await context.directory.remove(data.roomId, member.id)) context.io.to(data.roomId).emit('on_leave', member.id)
+    return { room_id: data.roomId, members: [] }
+  }
+  const duplicates = others.filter((other) => other.name === data.identity)
+  for (const duplicate of duplicates) {
+    context.kickMember(duplicate.id, { reason: 'duplicate_identity', message: 'Another connection joined this room with the same identity' })
+  }
+  socket.join(data.roomId)
+  data.joined = true
+  socket.to(data.roomId).emit('on_join', member.id, member)
+  return { room_id: data.roomId, members: others.filter((other) => !duplicates.includes(other)) }
+}
+
+/** `leave` (and disconnection): removes the member and tells the others. Idempotent. */
+export async function leaveRoom(socket: SignalingSocket, context: SessionContext): Promise<Record<string, never>> {
+  const { data } = socket
+  if (!data.joined) return {}
+  data.joined = false
+  socket.leave(data.roomId)
+  if (await context.directory.remove(data.roomId, data.memberId)) context.io.to(data.roomId).emit('on_leave', data.memberId)
+  return {}
+}
+
+/** `props_set`: merges props into the member's and tells the others the result. */
+export async function setProps(socket: SignalingSocket, context: SessionContext, command: CommandOf<'props_set'>): Promise<{ props: MemberProps }> {
+  const { data } = socket
+  if (!data.joined) throw new SignalingRequestError('NOT_JOINED', 'Join the room before setting props')
+  data.props = withCredentialProps(data, { ...data.props, ...command.props })
+  await context.directory.update(data.roomId, describeMember(data))
+  socket.to(data.roomId).emit('on_props_set', data.memberId, data.props)
+  return { props: data.props }
+}
+
+/**
+ * `token_update`: accepts a fresh token for the same room and identity and moves the member's
+ * expiry to the new token's. Returns the new expiry in epoch milliseconds.
+ */
+export function verifyTokenUpdate(socket: SignalingSocket, context: SessionContext, command: CommandOf<'token_update'>): number {
+  const claims = verifySignalingCredential(command.token, context.secret)
+  if (claims.sub !== socket.data.identity) throw new SignalingRequestError('FORBIDDEN', 'The new token is for another identity')
+  if (claims.room !== socket.data.room) throw new SignalingRequestError('FORBIDDEN', 'The new token is for another room')
+  return claims.exp * 1000
+}

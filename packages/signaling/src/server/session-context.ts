@@ -1,0 +1,24 @@
+import type { Kick } from '../protocol'
+import type { MemberDirectory } from './member-directory'
+import type { ResolvedLimits } from './server-options'
+import type { SignalingIo, SignalingSocket } from './socket-types'
+
+/** What a socket's session needs from its server. */
+export interface SessionContext {
+  io: SignalingIo
+  secret: string
+  directory: MemberDirectory
+  limits: ResolvedLimits
+  /** Kicks a member wherever it is connected (this process or another one). */
+  kickMember(memberId: string, kick: Kick): void
+  /** Keeps track of work that `close()` waits for. */
+  track(task: Promise<unknown>): void
+  onError(error: unknown): void
+}
+
+/** Sends `on_kick` and then disconnects the socket (the client does not reconnect on its own). */
+export function kickSocket(socket: SignalingSocket, kick: Kick): void {
+  if (!socket.connected) return
+  socket.emit('on_kick', kick)
+  socket.disconnect(true)
+}

@@ -1,0 +1,87 @@
+import {
+  CallportError,
+  RoomNameSchema,
+  specificationVersion,
+  throwIfAborted,
+  type EnsureRoomOptions,
+  type IssueTokenOptions,
+  type Room,
+  type ServerAdapter,
+  type ServerCapabilities,
+  type Token,
+} from '@callport/core'
+import type { SignalingClaims } from '../protocol'
+import { signSignalingCredential } from './credentials'
+import { signalingRoomId } from './room-id'
+import { resolveSignalingSettings, type SignalingSettings } from './settings'
+
+const PROVIDER = 'signaling'
+
+/** Token lifetimes the signaling provider accepts, in seconds (one minute to one day). */
+export const signalingTokenTtlSeconds = { min: 60, max: 86_400 } as const
+
+const capabilities: ServerCapabilities = {
+  getRoom: false,
+  listParticipants: false,
+  removeParticipant: false,
+  closeRoom: false,
+  webhooks: false,
+  tokenTtlSeconds: signalingTokenTtlSeconds,
+}
+
+/**
+ * The server half of the built-in provider: maps room names to signaling room ids and issues
+ * short-lived HS256 credentials for the signaling server (`createSignalingServer`) that shares `secret`.
+ */
+export function signaling(settings: SignalingSettings = {}): ServerAdapter {
+  const { secret, url, path } = resolveSignalingSettings(settings)
+  const connect: Token['connect'] = path === undefined ? { url } : { url, path }
+
+  return {
+    specificationVersion,
+    provider: PROVIDER,
+    capabilities,
+
+    async ensureRoom({ name, signal }: EnsureRoomOptions): Promise<Room> {
+      throwIfAborted(signal)
+      if (!RoomNameSchema.safeParse(name).success) {
+        throw new CallportError('INVALID_INPUT', `Invalid room name ${JSON.stringify(name)}`, { provider: PROVIDER })
+      }
+      return { name, provider: PROVIDER, providerRoomId: signalingRoomId(name) }
+    },
+
+    async issueToken({ room, participant, ttlSeconds, signal }: IssueTokenOptions): Promise<Token> {
+      throwIfAborted(signal)
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < capabilities.tokenTtlSeconds.min || ttlSeconds > capabilities.tokenTtlSeconds.max) {
+        throw new CallportError(
+          'INVALID_INPUT',
+          `ttlSeconds must be a whole number from ${capabilities.tokenTtlSeconds.min} to ${capabilities.tokenTtlSeconds.max}, got ${ttlSeconds}`,
+          { provider: PROVIDER },
+        )
+      }
+      if (room.provider !== PROVIDER || room.providerRoomId !== signalingRoomId(room.name)) {
+        throw new CallportError('INVALID_INPUT', `Room ${JSON.stringify(room.name)} is not a signaling room (use ensureRoom first)`, { provider: PROVIDER })
+      }
+      const issuedAt = Math.floor(Date.now() / 1000)
+      const claims: SignalingClaims = {
+        iss: 'callport-signaling',
+        sub: participant.identity,
+        room: room.name,
+        role: participant.role,
+        ...(participant.name === undefined ? {} : { name: participant.name }),
+        ...(participant.metadata === undefined ? {} : { metadata: participant.metadata }),
+        iat: issuedAt,
+        exp: issuedAt + ttlSeconds,
+      }
+      return {
+        provider: PROVIDER,
+        room: room.name,
+        providerRoomId: room.providerRoomId,
+        identity: participant.identity,
+        value: signSignalingCredential(claims, secret),
+        expiresAt: new Date(claims.exp * 1000).toISOString(),
+        connect,
+      }
+    },
+  }
+}

@@ -1,0 +1,159 @@
+import { AUTH_ROOM, REQUEST_EVENT, RequestSchema, SIGNALING_VERSION, serverEvents, type ConnectionInfo, type Request } from '../protocol'
+import { createRateLimiter } from './rate-limiter'
+import { relayCommand } from './relay'
+import { isExpectedError, toSignalingError } from './request-error'
+import { getRoomId, joinRoom, leaveRoom, setProps, verifyTokenUpdate } from './room-commands'
+import { REJECTION_WINDOW_MS } from './server-options'
+import { kickSocket, type SessionContext } from './session-context'
+import type { Acknowledge, SignalingSocket } from './socket-types'
+
+/** Longest delay setTimeout takes; later expiries are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function connectionInfo(socket: SignalingSocket, context: SessionContext): ConnectionInfo {
+  const { data } = socket
+  const remotePort = socket.request.socket.remotePort
+  return {
+    session_id: socket.id,
+    signaling_ver: SIGNALING_VERSION,
+    username: data.identity,
+    role: data.role,
+    auth_room: AUTH_ROOM,
+    auth_id: data.memberId,
+    remoteAddress: socket.handshake.address,
+    ...(remotePort === undefined ? {} : { remotePort }),
+    server_metadata: {
+      room: data.room,
+      room_id: data.roomId,
+      ...(data.expiresAt === undefined ? {} : { expires_at: new Date(data.expiresAt).toISOString() }),
+      max_message_bytes: context.limits.maxMessageBytes,
+      messages_per_second: context.limits.messagesPerSecond,
+      message_burst: context.limits.messageBurst,
+    },
+  }
+}
+
+function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  const issue = error.issues[0]
+  if (!issue) return 'Invalid request'
+  const path = issue.path.map(String).join('.')
+  return `Invalid request${path ? ` at ${path}` : ''}: ${issue.message}`
+}
+
+function byteLengthOfJson(message: unknown): number | undefined {
+  try {
+    const json = JSON.stringify(message)
+    return json === undefined ? undefined : Buffer.byteLength(json, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Serves one authenticated socket: greets it with `on_connection`, answers its `request`s under the
+ * rate and size limits, kicks it when its credential expires, and removes it from its room when it
+ * goes away.
+ */
+export function serveSocket(socket: SignalingSocket, context: SessionContext): void {
+  const { data } = socket
+  const { limits } = context
+  const limiter = createRateLimiter({ ...limits, windowMs: REJECTION_WINDOW_MS })
+  let expiryTimer: NodeJS.Timeout | undefined
+  // Membership changes of one socket run one after another, so a disconnection cannot overtake a join.
+  let membership: Promise<unknown> = Promise.resolve()
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = membership.then(task)
+    membership = run.catch(() => undefined)
+    return run
+  }
+
+  const armExpiry = () => {
+    clearTimeout(expiryTimer)
+    if (data.expiresAt === undefined) return
+    const delay = Math.min(Math.max(data.expiresAt - Date.now(), 0), MAX_TIMER_MS)
+    expiryTimer = setTimeout(() => {
+      if (data.expiresAt !== undefined && Date.now() >= data.expiresAt) {
+        kickSocket(socket, { reason: 'token_expired', message: 'Your token expired; connect again with a fresh one' })
+      } else {
+        armExpiry()
+      }
+    }, delay)
+  }
+
+  const handle = async (request: Request): Promise<unknown> => {
+    if (request.type === 'command') return relayCommand(socket, context, request)
+    const { command } = request
+    switch (command.command) {
+      case 'room_id_get':
+        return getRoomId(socket, command)
+      case 'join':
+        return serially(() => joinRoom(socket, context, command))
+      case 'leave':
+        return serially(() => leaveRoom(socket, context))
+      case 'props_set':
+        return serially(() => setProps(socket, context, command))
+      case 'token_update': {
+        data.expiresAt = verifyTokenUpdate(socket, context, command)
+        armExpiry()
+        return { expires_at: new Date(data.expiresAt).toISOString() }
+      }
+    }
+  }
+
+  /** Counts a message against the rate limit; false (after answering RATE_LIMITED) when over it. */
+  const withinRate = (acknowledge: Acknowledge): boolean => {
+    const decision = limiter.take()
+    if (decision === 'accepted') return true
+    acknowledge(null, {
+      code: 'RATE_LIMITED',
+      message: `Too many messages: at most ${limits.messagesPerSecond} per second (bursts of ${limits.messageBurst})`,
+    })
+    if (decision === 'kick') kickSocket(socket, { reason: 'removed', message: 'Disconnected for exceeding the message rate limit' })
+    return false
+  }
+
+  /** Checks the rate, the size and the shape of a message; undefined when it was refused. */
+  const admit = (message: unknown, acknowledge: Acknowledge): Request | undefined => {
+    if (!withinRate(acknowledge)) return undefined
+    const bytes = byteLengthOfJson(message)
+    if (bytes !== undefined && bytes > limits.maxMessageBytes) {
+      acknowledge(null, { code: 'PAYLOAD_TOO_LARGE', message: `Message is ${bytes} bytes; the limit is ${limits.maxMessageBytes}` })
+      return undefined
+    }
+    const parsed = RequestSchema.safeParse(message)
+    if (!parsed.success) {
+      acknowledge(null, { code: 'INVALID_INPUT', message: describeIssue(parsed.error) })
+      return undefined
+    }
+    return parsed.data
+  }
+
+  const receive = (message: unknown, acknowledgement: unknown) => {
+    const acknowledge: Acknowledge = typeof acknowledgement === 'function' ? (acknowledgement as Acknowledge) : () => undefined
+    const request = admit(message, acknowledge)
+    if (request === undefined) return
+    handle(request).then(
+      (result) => acknowledge(result, null),
+      (error: unknown) => {
+        if (!isExpectedError(error)) context.onError(error)
+        acknowledge(null, toSignalingError(error))
+      },
+    )
+  }
+
+  socket.on(REQUEST_EVENT, receive)
+  socket.onAny((event: string, ...parts: unknown[]) => {
+    if (event === REQUEST_EVENT) return
+    const last = parts.at(-1)
+    const acknowledge: Acknowledge = typeof last === 'function' ? (last as Acknowledge) : () => undefined
+    if (!withinRate(acknowledge)) return
+    acknowledge(null, { code: 'INVALID_INPUT', message: `Unknown event ${JSON.stringify(event)}; send commands as "${REQUEST_EVENT}"` })
+  })
+  socket.on('disconnect', () => {
+    clearTimeout(expiryTimer)
+    context.track(serially(() => leaveRoom(socket, context)).catch(context.onError))
+  })
+
+  armExpiry()
+  socket.emit(serverEvents.connection, connectionInfo(socket, context))
+}

@@ -1,0 +1,100 @@
+import { TokenSchema } from '@callport/core'
+import { verifyHs256Jwt } from '@callport/server'
+import { runServerAdapterSuite } from '@callport/testkit'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { SignalingClaimsSchema } from '../../src/protocol'
+import { createSignalingServer, signaling } from '../../src/server/index'
+import { SECRET } from './harness'
+
+const url = 'https://signaling.example.test'
+
+runServerAdapterSuite({ name: 'signaling', createAdapter: () => signaling({ secret: SECRET, url }) })
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+})
+
+describe('signaling() settings', () => {
+  it('reads the secret and url from CALLPORT_SIGNALING_SECRET and CALLPORT_SIGNALING_URL', async () => {
+    vi.stubEnv('CALLPORT_SIGNALING_SECRET', SECRET)
+    vi.stubEnv('CALLPORT_SIGNALING_URL', 'wss://from-environment.example.test')
+    const adapter = signaling()
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const token = await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })
+    expect(token.connect).toEqual({ url: 'wss://from-environment.example.test' })
+    expect(() => verifyHs256Jwt(token.value, SECRET)).not.toThrow()
+  })
+
+  it.each([
+    ['a missing secret', {}, /secret is required.*CALLPORT_SIGNALING_SECRET/],
+    ['a 31-byte secret', { secret: 'x'.repeat(31) }, /at least 32 bytes.*it is 31/],
+    ['a missing url', { secret: SECRET }, /url is required.*CALLPORT_SIGNALING_URL/],
+    ['a relative url', { secret: SECRET, url: '/signaling' }, /absolute http, https, ws or wss URL/],
+    ['an ftp url', { secret: SECRET, url: 'ftp://example.test' }, /absolute http, https, ws or wss URL/],
+    ['a path without a slash', { secret: SECRET, url, path: 'socket' }, /path must start with "\/"/],
+  ])('refuses %s with a clear INVALID_INPUT error', (_case, settings, message) => {
+    vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
+    vi.stubEnv('CALLPORT_SIGNALING_URL', undefined)
+    expect(() => signaling(settings)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }))
+  })
+
+  it('counts the secret length in bytes, not characters', () => {
+    expect(() => signaling({ secret: 'é'.repeat(16), url })).not.toThrow()
+    expect(() => signaling({ secret: 'é'.repeat(15), url })).toThrowError(/at least 32 bytes/)
+  })
+
+  it('applies the same secret rule to createSignalingServer', () => {
+    vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
+    expect(() => createSignalingServer({ secret: 'short' })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/createSignalingServer\(\).*32 bytes/) }))
+    expect(() => createSignalingServer()).toThrowError(/CALLPORT_SIGNALING_SECRET/)
+  })
+})
+
+describe('signaling() rooms and tokens', () => {
+  const adapter = signaling({ secret: SECRET, url, path: '/signaling' })
+
+  it('maps a room name to rm_ + 24 hex digits of its SHA-256, the same every time', async () => {
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    // printf standup | sha256sum → c0fbdc38b1762851a9221b77…
+    expect(room).toEqual({ name: 'standup', provider: 'signaling', providerRoomId: 'rm_c0fbdc38b1762851a9221b77' })
+    expect(await adapter.ensureRoom({ name: 'standup' })).toEqual(room)
+    expect((await adapter.ensureRoom({ name: 'Standup' })).providerRoomId).not.toBe(room.providerRoomId)
+  })
+
+  it('issues an HS256 token bound to one room, identity and role, with the claims of the protocol', async () => {
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const participant = { identity: 'alice', name: 'Alice A.', role: 'moderator' as const, metadata: { team: 'core' } }
+    const before = Math.floor(Date.now() / 1000)
+    const token = await adapter.issueToken({ room, participant, ttlSeconds: 300 })
+    expect(TokenSchema.parse(token)).toEqual(token)
+    expect(token).toMatchObject({ provider: 'signaling', room: 'standup', providerRoomId: room.providerRoomId, identity: 'alice' })
+    expect(token.connect).toEqual({ url, path: '/signaling' })
+
+    const claims = SignalingClaimsSchema.parse(verifyHs256Jwt(token.value, SECRET))
+    expect(claims).toEqual({ iss: 'callport-signaling', sub: 'alice', room: 'standup', role: 'moderator', name: 'Alice A.', metadata: { team: 'core' }, iat: claims.iat, exp: claims.iat + 300 })
+    expect(claims.iat).toBeGreaterThanOrEqual(before)
+    expect(Date.parse(token.expiresAt)).toBe(claims.exp * 1000)
+    expect(() => verifyHs256Jwt(token.value, `${SECRET}-other`)).toThrowError(/signature/)
+  })
+
+  it.each([59, 86_401, 90.5])('refuses ttlSeconds %s outside 60…86400', async (ttlSeconds) => {
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    await expect(adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+  })
+
+  it('refuses a room that ensureRoom did not make', async () => {
+    const forged = { name: 'standup', provider: 'signaling', providerRoomId: 'rm_000000000000000000000000' }
+    await expect(adapter.issueToken({ room: forged, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+  })
+
+  it('declares no optional capability it does not implement', () => {
+    expect(adapter.capabilities).toEqual({
+      getRoom: false,
+      listParticipants: false,
+      removeParticipant: false,
+      closeRoom: false,
+      webhooks: false,
+      tokenTtlSeconds: { min: 60, max: 86_400 },
+    })
+  })
+})
