@@ -63,6 +63,8 @@ describe('memory provider', () => {
     expect(claims).toMatchObject({ room: 'standup', providerRoomId: room.providerRoomId, identity: 'alice', role: 'moderator', name: 'Alice', metadata: { team: 'blue' } })
     expect(claims.exp).toBe(Date.parse(token.expiresAt) / 1000)
     expect(claims.exp! - claims.iat!).toBe(90)
+    const again = await provider.issueToken({ room, participant: alice, ttlSeconds: 90 })
+    expect(again.value).not.toBe(token.value)
   })
 
   it('refuses to issue a token for a room that is not live', async () => {

@@ -17,6 +17,8 @@ const MemoryTokenClaimsSchema = z.object({
   metadata: z.optional(MetadataSchema),
   iat: z.number(),
   exp: z.number(),
+  /** Unique per token, so that two tokens issued in the same second still differ. */
+  jti: z.string(),
 })
 
 /** What a memory token carries, signed. */
@@ -34,6 +36,7 @@ export function signMemoryToken(secret: string, room: Room, participant: Partici
     ...(participant.metadata === undefined ? {} : { metadata: participant.metadata }),
     iat: issuedAt,
     exp: issuedAt + ttlSeconds,
+    jti: globalThis.crypto.randomUUID(),
   }
   return {
     provider: memoryProviderId,
