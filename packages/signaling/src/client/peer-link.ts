@@ -7,8 +7,6 @@ export type PeerSignal = Omit<WebrtcSignal, 'command'>
 export interface PeerLinkOptions {
   RTCPeerConnection: typeof RTCPeerConnection
   configuration: RTCConfiguration | undefined
-  /** The polite peer yields when both offer at once; exactly one side of a link is polite. */
-  polite: boolean
   localTracks: Map<TrackKind, MediaStreamTrack>
   localStream: MediaStream | undefined
   send(signal: PeerSignal): void
@@ -30,7 +28,8 @@ const CHANNEL_ID = 0
  */
 export class PeerLink {
   readonly connection: RTCPeerConnection
-  polite: boolean
+  /** The polite peer yields when both offer at once; exactly one side of a link is polite (the roster decides). */
+  polite = false
   readonly #options: PeerLinkOptions
   readonly #channel: RTCDataChannel
   readonly #senders = new Map<TrackKind, RTCRtpSender>()
@@ -44,7 +43,6 @@ export class PeerLink {
 
   constructor(options: PeerLinkOptions) {
     this.#options = options
-    this.polite = options.polite
     const connection = new options.RTCPeerConnection(options.configuration)
     this.connection = connection
     this.#channel = connection.createDataChannel('callport', { negotiated: true, id: CHANNEL_ID })

@@ -132,6 +132,7 @@ export class RoomRoster {
     this.#members.set(member.id, remote)
     if (announce) this.#options.events.emit('participant-joined', remote.participant, { raw })
     remote.link = this.#options.connect(remote)
+    if (remote.link) remote.link.polite = this.polite(remote)
     return remote
   }
 

@@ -365,7 +365,6 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     return new PeerLink({
       RTCPeerConnection,
       configuration: this.#options.rtcConfiguration,
-      polite: this.#roster.polite(remote),
       localTracks: this.#media.tracks(),
       localStream: this.#media.stream,
       send: (signal) => this.#sendSignal(remote, signal),

@@ -77,3 +77,30 @@ export function useSignaling() {
   }
   return harness
 }
+
+export interface Observer {
+  socket: Socket
+  memberId: string
+  /** Every server event received, in order. */
+  events: Array<{ event: string; parts: unknown[] }>
+  close(): void
+}
+
+/** Joins a room with a bare socket.io client speaking the protocol, recording what the server sends. */
+export async function observe(url: string, token: Token): Promise<Observer> {
+  const socket = io(url, { forceNew: true, reconnection: false, transports: ['websocket'], query: { username: token.identity, auth: JSON.stringify({ token: token.value }) } })
+  const events: Observer['events'] = []
+  socket.onAny((event: string, ...parts: unknown[]) => events.push({ event, parts }))
+  const info = await new Promise<{ auth_id: string }>((resolve, reject) => {
+    socket.once('on_connection', resolve)
+    socket.once('connect_error', reject)
+  })
+  const ask = (command: Record<string, unknown>) =>
+    new Promise<Record<string, unknown>>((resolve, reject) =>
+      socket.emit('request', { type: 'auth', command }, (result: Record<string, unknown> | null, error: unknown) => (result ? resolve(result) : reject(error))),
+    )
+  const { room_id } = await ask({ command: 'room_id_get', auth_room_name_mask: token.room })
+  await ask({ command: 'join', room_id })
+  return { socket, memberId: info.auth_id, events, close: () => socket.disconnect() }
+}
+
