@@ -1,18 +1,10 @@
-import type { CallportError, IssueTokenOptions, Participant } from '@callport/core'
+import type { IssueTokenOptions, Participant } from '@callport/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { verifyVidyoToken, vidyo, VIDYO_TOKEN_TTL_SECONDS } from '../src/server/index'
+import { rejection } from './rejection'
 
 const settings = { appId: 'abc123.vidyo.io', developerKey: 'developer-key', host: 'vidyo.example.com' }
 const alice: Participant = { identity: 'alice', name: 'Alice Liddell', role: 'publisher' }
-
-const rejection = async (promise: Promise<unknown>): Promise<CallportError> => {
-  try {
-    await promise
-  } catch (error) {
-    return error as CallportError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('vidyo server adapter', () => {
   afterEach(() => {

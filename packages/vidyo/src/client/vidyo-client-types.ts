@@ -1,0 +1,115 @@
+/**
+ * The subset of VidyoClient.js (the Vidyo.io browser SDK, global `VC`) that Callport calls, declared
+ * from Vidyo's VidyoConnector API (C header `VidyoConnector.h` and Vidyo's JavaScript samples). The
+ * SDK ships no type declarations; the test fake implements these interfaces, so the compiler keeps
+ * the fake and the adapter in step with this declaration.
+ */
+
+/** States the loader reports through the global `onVidyoClientLoaded(status)`. */
+export type VidyoClientLoadState = 'READY' | 'RETRYING' | 'FAILED' | 'FAILEDVERSION' | 'NOTAVAILABLE'
+
+export interface VidyoClientLoadStatus {
+  state: VidyoClientLoadState
+  description?: string
+}
+
+export type VidyoConnectorViewStyle = 'VIDYO_CONNECTORVIEWSTYLE_Default' | 'VIDYO_CONNECTORVIEWSTYLE_Tiles'
+
+export interface VidyoConnectorConstructOptions {
+  /** Id of the element the composited view renders into. */
+  viewId: string
+  viewStyle: VidyoConnectorViewStyle
+  /** Most remote participants the view shows. */
+  remoteParticipants: number
+  logFileFilter: string
+  logFileName: string
+  userData: string
+}
+
+type FailReasonName =
+  | 'ConnectionFailed'
+  | 'ConnectionLost'
+  | 'ConnectionTimeout'
+  | 'NoResponse'
+  | 'Terminated'
+  | 'InvalidToken'
+  | 'UnableToCreateResource'
+  | 'NoResponseFromResource'
+  | 'InvalidResourceId'
+  | 'ResourceFull'
+  | 'NotMember'
+  | 'Banned'
+  | 'MediaNotEnabled'
+  | 'MediaFailed'
+  | 'MiscLocalError'
+  | 'MiscRemoteError'
+  | 'MiscError'
+  | 'RoomLocked'
+  | 'LostEventServer'
+
+type DisconnectReasonName =
+  | 'Disconnected'
+  | 'ConnectionLost'
+  | 'ConnectionTimeout'
+  | 'NoResponse'
+  | 'Terminated'
+  | 'MiscLocalError'
+  | 'MiscRemoteError'
+  | 'MiscError'
+  | 'Booted'
+
+/** Why `Connect` failed (`onFailure`). */
+export type VidyoConnectorFailReason = `VIDYO_CONNECTORFAILREASON_${FailReasonName}`
+/** Why an established connection ended (`onDisconnected`). */
+export type VidyoConnectorDisconnectReason = `VIDYO_CONNECTORDISCONNECTREASON_${DisconnectReasonName}`
+
+export interface VidyoConnectorConnectOptions {
+  host: string
+  token: string
+  displayName: string
+  resourceId: string
+  onSuccess(): void
+  onFailure(reason: VidyoConnectorFailReason): void
+  onDisconnected(reason: VidyoConnectorDisconnectReason): void
+}
+
+/** A participant as VidyoConnector reports it. */
+export interface VidyoParticipant {
+  /** Vidyo's id of this participant in the conference. */
+  id: string
+  name: string
+  /** The user part of the token's `userName@appId` (Vidyo may append `@appId`). */
+  userId?: string
+}
+
+export interface VidyoParticipantEventListener {
+  onJoined(participant: VidyoParticipant): void
+  onLeft(participant: VidyoParticipant): void
+  /** The participants the view shows, most relevant first. */
+  onDynamicChanged(participants: VidyoParticipant[], cameras: unknown[]): void
+  onLoudestChanged(participant: VidyoParticipant, audioOnly: boolean): void
+}
+
+/** Vidyo's own reconnection, in newer SDK builds. */
+export interface VidyoReconnectEventListener {
+  onReconnecting(attempt: number, attemptTimeout: number, lastReason: VidyoConnectorFailReason): void
+  onReconnected(): void
+}
+
+export interface VidyoConnector {
+  /** Resolves to false when the request could not be started; the outcome arrives through the callbacks. */
+  Connect(options: VidyoConnectorConnectOptions): Promise<boolean>
+  Disconnect(): Promise<boolean>
+  RegisterParticipantEventListener(listener: VidyoParticipantEventListener): Promise<boolean>
+  /** Present in newer SDK builds only. */
+  RegisterReconnectEventListener?(listener: VidyoReconnectEventListener): Promise<boolean>
+  /** `privacy: true` stops sending the camera. */
+  SetCameraPrivacy(options: { privacy: boolean }): Promise<boolean>
+  /** `privacy: true` mutes the microphone. */
+  SetMicrophonePrivacy(options: { privacy: boolean }): Promise<boolean>
+}
+
+/** The global `VC` that VidyoClient.js defines once it is READY. */
+export interface VidyoClient {
+  CreateVidyoConnector(options: VidyoConnectorConstructOptions): Promise<VidyoConnector>
+}

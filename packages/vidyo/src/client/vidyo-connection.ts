@@ -1,0 +1,201 @@
+import {
+  CallportError,
+  EventEmitter,
+  type ClientConnection,
+  type ConnectionEvents,
+  type EventContext,
+  type Participant,
+  type Token,
+} from '@callport/core'
+import { VIDYO_PROVIDER } from '../shared/provider'
+import { abortable } from './abortable'
+import type { VidyoConnector, VidyoParticipant } from './vidyo-client-types'
+import { participantOf } from './vidyo-participant'
+import { disconnectionOf, errorOfFailReason } from './vidyo-reasons'
+
+/** Vendor events that have no Callport event of their own, offered as callbacks. */
+export interface VidyoParticipantCallbacks {
+  /** The loudest speaker changed (`onLoudestChanged`). */
+  onLoudestParticipantChanged?: (participant: Participant, context: EventContext & { audioOnly: boolean }) => void
+  /** The participants the view shows changed, most relevant first (`onDynamicChanged`). */
+  onDynamicParticipantsChanged?: (participants: Participant[], context: EventContext) => void
+}
+
+export interface VidyoConnectionOptions extends VidyoParticipantCallbacks {
+  connector: VidyoConnector
+  token: Pick<Token, 'identity' | 'value' | 'expiresAt'>
+  host: string
+  resourceId: string
+  displayName: string
+}
+
+type Phase = 'idle' | 'connecting' | 'connected' | 'closed'
+
+const rejected = (method: string): CallportError =>
+  new CallportError('PROVIDER_REJECTED', `VidyoConnector refused ${method}`, { provider: VIDYO_PROVIDER, retryable: false })
+
+/**
+ * One VidyoConnector call. Maps VidyoConnector's callbacks to ConnectionEvents (keeping the vendor's
+ * payload as `raw`) and the camera and microphone toggles to Vidyo's privacy settings.
+ */
+export class VidyoConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
+  readonly localParticipant: Participant
+  readonly #options: VidyoConnectionOptions
+  readonly #remote = new Map<string, Participant>()
+  #phase: Phase = 'idle'
+  #attempt: { resolve: () => void; reject: (error: CallportError) => void } | undefined
+
+  constructor(options: VidyoConnectionOptions) {
+    super()
+    this.#options = options
+    this.localParticipant = { identity: options.token.identity, name: options.displayName, role: 'publisher' }
+  }
+
+  /** Registers the listeners, applies the initial camera and microphone state, and connects. */
+  async open(media: { audio: boolean; video: boolean }, signal?: AbortSignal): Promise<void> {
+    const { connector } = this.#options
+    this.#phase = 'connecting'
+    try {
+      await abortable(this.#registerListeners(), signal)
+      await abortable(this.#setPrivacy('SetCameraPrivacy', !media.video), signal)
+      await abortable(this.#setPrivacy('SetMicrophonePrivacy', !media.audio), signal)
+      const outcome = new Promise<void>((resolve, reject) => {
+        this.#attempt = { resolve, reject }
+      })
+      const started = await abortable(
+        connector.Connect({
+          host: this.#options.host,
+          token: this.#options.token.value,
+          displayName: this.#options.displayName,
+          resourceId: this.#options.resourceId,
+          onSuccess: () => this.#onSuccess(),
+          onFailure: (reason) => this.#onFailure(reason),
+          onDisconnected: (reason) => this.#onDisconnected(reason),
+        }),
+        signal,
+      )
+      if (!started) this.#failAttempt(new CallportError('CONNECTION_FAILED', 'VidyoConnector could not start connecting', { provider: VIDYO_PROVIDER }))
+      await abortable(outcome, signal)
+    } catch (error) {
+      await this.disconnect().catch(() => undefined)
+      throw error
+    }
+  }
+
+  participants(): Participant[] {
+    return [...this.#remote.values()]
+  }
+
+  async setCameraEnabled(enabled: boolean): Promise<void> {
+    await this.#setPrivacy('SetCameraPrivacy', !enabled)
+  }
+
+  async setMicrophoneEnabled(enabled: boolean): Promise<void> {
+    await this.#setPrivacy('SetMicrophonePrivacy', !enabled)
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#phase === 'closed') return
+    const wasLive = this.#phase !== 'idle'
+    this.#phase = 'closed'
+    this.#remote.clear()
+    this.#failAttempt(new CallportError('ABORTED', 'The call was left while connecting', { provider: VIDYO_PROVIDER }))
+    if (wasLive) await this.#options.connector.Disconnect()
+  }
+
+  async #setPrivacy(method: 'SetCameraPrivacy' | 'SetMicrophonePrivacy', privacy: boolean): Promise<void> {
+    if (this.#phase === 'closed') throw new CallportError('CONNECTION_FAILED', 'The Vidyo call has ended', { provider: VIDYO_PROVIDER, retryable: false })
+    if (!(await this.#options.connector[method]({ privacy }))) throw rejected(method)
+  }
+
+  async #registerListeners(): Promise<void> {
+    const { connector } = this.#options
+    const registered = await connector.RegisterParticipantEventListener({
+      onJoined: (participant) => this.#onJoined(participant),
+      onLeft: (participant) => this.#onLeft(participant),
+      onDynamicChanged: (participants, cameras) => this.#onDynamicChanged(participants, cameras),
+      onLoudestChanged: (participant, audioOnly) => this.#onLoudestChanged(participant, audioOnly),
+    })
+    if (!registered) throw rejected('RegisterParticipantEventListener')
+    // Vidyo's own reconnection exists in newer SDK builds only; the call is kept while it runs.
+    await connector.RegisterReconnectEventListener?.({
+      onReconnecting: (attempt, attemptTimeout, lastReason) => {
+        if (this.#phase === 'connected') this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { attempt, attemptTimeout, lastReason } })
+      },
+      onReconnected: () => {
+        if (this.#phase === 'connected') this.emit('reconnected', { raw: undefined })
+      },
+    })
+  }
+
+  #failAttempt(error: CallportError): void {
+    const attempt = this.#attempt
+    this.#attempt = undefined
+    attempt?.reject(error)
+  }
+
+  #onSuccess(): void {
+    if (this.#phase !== 'connecting') return
+    this.#phase = 'connected'
+    const attempt = this.#attempt
+    this.#attempt = undefined
+    attempt?.resolve()
+  }
+
+  #onFailure(reason: unknown): void {
+    const error = errorOfFailReason(reason, this.#options.token)
+    if (this.#phase === 'connecting') this.#failAttempt(error)
+    else if (this.#phase === 'connected') this.#end({ reason: 'connection-lost', error, raw: reason })
+  }
+
+  #onDisconnected(reason: unknown): void {
+    const disconnection = disconnectionOf(reason)
+    if (this.#phase === 'connecting') {
+      this.#failAttempt(disconnection.error ?? new CallportError('CONNECTION_FAILED', `Vidyo ended the call while connecting: ${String(reason)}`, { provider: VIDYO_PROVIDER }))
+    } else if (this.#phase === 'connected') {
+      this.#end({ ...disconnection, raw: reason })
+    }
+  }
+
+  #end(event: ConnectionEvents['disconnected'][0]): void {
+    this.#phase = 'closed'
+    this.#remote.clear()
+    this.emit('disconnected', event)
+  }
+
+  #add(vidyoParticipant: VidyoParticipant): Participant | undefined {
+    const participant = participantOf(vidyoParticipant)
+    if (participant?.providerParticipantId === undefined || this.#phase === 'closed') return undefined
+    const known = this.#remote.get(participant.providerParticipantId)
+    if (known) return known
+    this.#remote.set(participant.providerParticipantId, participant)
+    this.emit('participant-joined', participant, { raw: vidyoParticipant })
+    return participant
+  }
+
+  #onJoined(vidyoParticipant: VidyoParticipant): void {
+    this.#add(vidyoParticipant)
+  }
+
+  #onLeft(vidyoParticipant: VidyoParticipant): void {
+    const id = participantOf(vidyoParticipant)?.providerParticipantId
+    const participant = id === undefined ? undefined : this.#remote.get(id)
+    if (id === undefined || participant === undefined) return
+    this.#remote.delete(id)
+    this.emit('participant-left', participant, { raw: vidyoParticipant })
+  }
+
+  #onDynamicChanged(vidyoParticipants: VidyoParticipant[], cameras: unknown[]): void {
+    // Everyone the view shows is in the room: add any participant whose onJoined was missed.
+    const participants = (Array.isArray(vidyoParticipants) ? vidyoParticipants : [])
+      .map((vidyoParticipant) => this.#add(vidyoParticipant))
+      .filter((participant): participant is Participant => participant !== undefined)
+    this.#options.onDynamicParticipantsChanged?.(participants, { raw: { participants: vidyoParticipants, cameras } })
+  }
+
+  #onLoudestChanged(vidyoParticipant: VidyoParticipant, audioOnly: boolean): void {
+    const mapped = participantOf(vidyoParticipant)
+    const participant = (mapped?.providerParticipantId && this.#remote.get(mapped.providerParticipantId)) || mapped
+    if (participant) this.#options.onLoudestParticipantChanged?.(participant, { audioOnly, raw: { participant: vidyoParticipant, audioOnly } })
+  }
+}

@@ -1,0 +1,28 @@
+import type { Participant } from '@callport/core'
+import * as z from 'zod/mini'
+import type { VidyoParticipant } from './vidyo-client-types'
+
+const VidyoParticipantSchema = z.looseObject({
+  id: z.union([z.string().check(z.minLength(1)), z.number()]),
+  name: z.optional(z.string()),
+  userId: z.optional(z.string()),
+})
+
+/**
+ * A VidyoConnector participant as a Callport Participant, or undefined when the SDK handed over
+ * something without an id. The identity is the user part of the token's `userName@appId` (Vidyo
+ * reports it as `userId`, with or without `@appId`); Vidyo's own id becomes `providerParticipantId`.
+ * Vidyo tokens carry no role, so every participant is a `publisher`.
+ */
+export function participantOf(vidyoParticipant: VidyoParticipant | unknown): Participant | undefined {
+  const parsed = VidyoParticipantSchema.safeParse(vidyoParticipant)
+  if (!parsed.success) return undefined
+  const providerParticipantId = String(parsed.data.id)
+  const userName = parsed.data.userId?.split('@', 1)[0]
+  return {
+    identity: userName || providerParticipantId,
+    ...(parsed.data.name ? { name: parsed.data.name } : {}),
+    role: 'publisher',
+    providerParticipantId,
+  }
+}

@@ -1,0 +1,205 @@
+import type { VerifiedVidyoToken } from '../src/server/verify-token'
+import { verifyVidyoToken } from '../src/server/verify-token'
+import type {
+  VidyoClient,
+  VidyoConnector,
+  VidyoConnectorConnectOptions,
+  VidyoConnectorConstructOptions,
+  VidyoConnectorDisconnectReason,
+  VidyoConnectorFailReason,
+  VidyoParticipant,
+  VidyoParticipantEventListener,
+  VidyoReconnectEventListener,
+} from '../src/client/vidyo-client-types'
+
+/**
+ * A fake Vidyo.io service and VidyoClient.js: connectors joined to the same resourceId see each
+ * other's onJoined / onLeft, and `Connect` checks the token with the real verifier, as Vidyo would.
+ * The classes implement the interfaces the adapter is written against, so the compiler keeps them
+ * in step with vidyo-client-types.ts.
+ */
+
+interface Member {
+  participant: VidyoParticipant
+  listener: VidyoParticipantEventListener | undefined
+}
+
+/** Callbacks run later, as the SDK's do. */
+const later = (callback: () => void): void => {
+  setTimeout(callback, 0)
+}
+
+export class FakeVidyoCloud {
+  readonly rooms = new Map<string, Map<string, Member>>()
+  readonly clients: FakeVidyoClient[] = []
+  #nextId = 0
+
+  constructor(readonly account: { developerKey: string; appId: string; host: string }) {}
+
+  createClient(): FakeVidyoClient {
+    const client = new FakeVidyoClient(this)
+    this.clients.push(client)
+    return client
+  }
+
+  /** Every connector any client of this cloud created. */
+  get connectors(): FakeVidyoConnector[] {
+    return this.clients.flatMap((client) => client.connectors)
+  }
+
+  nextParticipantId(): string {
+    this.#nextId += 1
+    return `vidyo-participant-${this.#nextId}`
+  }
+
+  verify(token: string): VerifiedVidyoToken {
+    return verifyVidyoToken(token, { developerKey: this.account.developerKey, appId: this.account.appId })
+  }
+
+  enter(resourceId: string, member: Member): void {
+    const room = this.rooms.get(resourceId) ?? new Map<string, Member>()
+    this.rooms.set(resourceId, room)
+    for (const other of room.values()) {
+      later(() => other.listener?.onJoined(member.participant))
+      later(() => member.listener?.onJoined(other.participant))
+    }
+    room.set(member.participant.id, member)
+  }
+
+  leave(resourceId: string, participantId: string): void {
+    const room = this.rooms.get(resourceId)
+    const member = room?.get(participantId)
+    if (!room || !member) return
+    room.delete(participantId)
+    for (const other of room.values()) later(() => other.listener?.onLeft(member.participant))
+  }
+
+  /** Someone joining from another device, seen by everyone in the room. */
+  joinRemote(resourceId: string, identity: string, name = identity): { participant: VidyoParticipant; leave(): Promise<void> } {
+    const participant: VidyoParticipant = { id: this.nextParticipantId(), name, userId: `${identity}@${this.account.appId}` }
+    this.enter(resourceId, { participant, listener: undefined })
+    return {
+      participant,
+      leave: async () => {
+        this.leave(resourceId, participant.id)
+      },
+    }
+  }
+}
+
+export class FakeVidyoClient implements VidyoClient {
+  readonly connectors: FakeVidyoConnector[] = []
+  /** Makes the next CreateVidyoConnector reject with this. */
+  failNextCreate: unknown = undefined
+  /** Runs on each new connector before the adapter gets it (to plan its Connect outcome). */
+  prepare: ((connector: FakeVidyoConnector) => void) | undefined
+
+  constructor(readonly cloud: FakeVidyoCloud) {}
+
+  async CreateVidyoConnector(options: VidyoConnectorConstructOptions): Promise<VidyoConnector> {
+    if (this.failNextCreate !== undefined) {
+      const failure = this.failNextCreate
+      this.failNextCreate = undefined
+      throw failure
+    }
+    const connector = new FakeVidyoConnector(this.cloud, options)
+    this.prepare?.(connector)
+    this.connectors.push(connector)
+    return connector
+  }
+}
+
+export class FakeVidyoConnector implements VidyoConnector {
+  readonly calls: Array<{ method: string; argument?: unknown }> = []
+  cameraPrivacy = false
+  microphonePrivacy = false
+  participantListener: VidyoParticipantEventListener | undefined
+  reconnectListener: VidyoReconnectEventListener | undefined
+  connectOptions: VidyoConnectorConnectOptions | undefined
+  /** The outcome of the next Connect: the service decides by default. */
+  nextConnect: { startsConnecting?: boolean; failure?: VidyoConnectorFailReason; hang?: boolean } = {}
+  /** Privacy methods answer false (refused). */
+  refusePrivacy = false
+  #member: { resourceId: string; participant: VidyoParticipant } | undefined
+
+  constructor(
+    readonly cloud: FakeVidyoCloud,
+    readonly constructOptions: VidyoConnectorConstructOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.#member !== undefined
+  }
+
+  async RegisterParticipantEventListener(listener: VidyoParticipantEventListener): Promise<boolean> {
+    this.calls.push({ method: 'RegisterParticipantEventListener' })
+    this.participantListener = listener
+    return true
+  }
+
+  async RegisterReconnectEventListener(listener: VidyoReconnectEventListener): Promise<boolean> {
+    this.calls.push({ method: 'RegisterReconnectEventListener' })
+    this.reconnectListener = listener
+    return true
+  }
+
+  async SetCameraPrivacy(options: { privacy: boolean }): Promise<boolean> {
+    this.calls.push({ method: 'SetCameraPrivacy', argument: options })
+    if (this.refusePrivacy) return false
+    this.cameraPrivacy = options.privacy
+    return true
+  }
+
+  async SetMicrophonePrivacy(options: { privacy: boolean }): Promise<boolean> {
+    this.calls.push({ method: 'SetMicrophonePrivacy', argument: options })
+    if (this.refusePrivacy) return false
+    this.microphonePrivacy = options.privacy
+    return true
+  }
+
+  async Connect(options: VidyoConnectorConnectOptions): Promise<boolean> {
+    this.calls.push({ method: 'Connect', argument: options })
+    this.connectOptions = options
+    const plan = this.nextConnect
+    this.nextConnect = {}
+    if (plan.startsConnecting === false) return false
+    if (plan.hang) return true
+    later(() => {
+      if (plan.failure) return options.onFailure(plan.failure)
+      if (options.host !== this.cloud.account.host) return options.onFailure('VIDYO_CONNECTORFAILREASON_ConnectionFailed')
+      if (!/^[A-Za-z0-9]+$/.test(options.resourceId)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidResourceId')
+      let user: VerifiedVidyoToken
+      try {
+        user = this.cloud.verify(options.token)
+      } catch {
+        return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
+      }
+      const participant = { id: this.cloud.nextParticipantId(), name: options.displayName, userId: `${user.userName}@${user.appId}` }
+      this.#member = { resourceId: options.resourceId, participant }
+      this.cloud.enter(options.resourceId, { participant, listener: this.participantListener })
+      options.onSuccess()
+    })
+    return true
+  }
+
+  async Disconnect(): Promise<boolean> {
+    this.calls.push({ method: 'Disconnect' })
+    const wasConnected = this.#leave()
+    const onDisconnected = this.connectOptions?.onDisconnected
+    if (wasConnected && onDisconnected) later(() => onDisconnected('VIDYO_CONNECTORDISCONNECTREASON_Disconnected'))
+    return true
+  }
+
+  /** The service or the network ends the call. */
+  drop(reason: VidyoConnectorDisconnectReason): void {
+    this.#leave()
+    this.connectOptions?.onDisconnected(reason)
+  }
+
+  #leave(): boolean {
+    const member = this.#member
+    this.#member = undefined
+    if (member) this.cloud.leave(member.resourceId, member.participant.id)
+    return member !== undefined
+  }
+}

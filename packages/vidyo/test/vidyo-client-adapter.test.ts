@@ -1,0 +1,241 @@
+import type { ClientConnection, Participant } from '@callport/core'
+import { waitForEvent } from '@callport/testkit'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createVidyoClientAdapter, type VidyoClientOptions } from '../src/client/vidyo-client-adapter'
+import type { FakeVidyoConnector } from './fake-vidyo'
+import { account, connectOptions, createHarness, fakeContainer } from './vidyo-harness'
+import { rejection } from './rejection'
+
+describe('vidyo client adapter', () => {
+  const opened: ClientConnection[] = []
+  afterEach(async () => {
+    for (const connection of opened.splice(0)) await connection.disconnect()
+    vi.useRealTimers()
+  })
+
+  const setUp = (options: Omit<VidyoClientOptions, 'vidyoClient'> = {}) => {
+    const harness = createHarness()
+    const client = harness.cloud.createClient()
+    const adapter = createVidyoClientAdapter({ ...options, vidyoClient: client })
+    const connect = async (...args: Parameters<typeof adapter.connect>): Promise<{ connection: ClientConnection; connector: FakeVidyoConnector }> => {
+      const connection = await adapter.connect(...args)
+      opened.push(connection)
+      const connector = client.connectors.at(-1)
+      if (!connector) throw new Error('no connector was created')
+      return { connection, connector }
+    }
+    return { ...harness, client, adapter, connect }
+  }
+
+  it('declares a view adapter without updateToken or sendData', () => {
+    const { adapter } = setUp()
+    expect(adapter.provider).toBe('vidyo')
+    expect(adapter.capabilities).toEqual({ media: 'view', updateToken: false, sendData: false })
+  })
+
+  it('renders into the container and connects with host, token, display name and resourceId', async () => {
+    const { connect, issue } = setUp({ viewStyle: 'VIDYO_CONNECTORVIEWSTYLE_Tiles', remoteParticipants: 4 })
+    const token = await issue('design-review', { identity: 'alice', name: 'Alice', role: 'publisher' })
+    const container = fakeContainer('call-view')
+    const { connection, connector } = await connect(token, connectOptions({ container }))
+    expect(connector.constructOptions).toMatchObject({ viewId: 'call-view', viewStyle: 'VIDYO_CONNECTORVIEWSTYLE_Tiles', remoteParticipants: 4 })
+    expect(connector.connectOptions).toMatchObject({ host: account.host, token: token.value, displayName: 'Alice', resourceId: 'designZhreview' })
+    expect(connector.connected).toBe(true)
+    expect(connection.localParticipant).toEqual({ identity: 'alice', name: 'Alice', role: 'publisher' })
+  })
+
+  it('gives a container without an id one, distinct per container', async () => {
+    const { connect, issue } = setUp()
+    const first = fakeContainer()
+    const second = fakeContainer()
+    await connect(await issue('standup', 'alice'), connectOptions({ container: first }))
+    await connect(await issue('standup', 'bob'), connectOptions({ container: second }))
+    expect(first.id).toMatch(/^callport-vidyo-view-/)
+    expect(second.id).toMatch(/^callport-vidyo-view-/)
+    expect(first.id).not.toBe(second.id)
+  })
+
+  it('refuses a missing container, a foreign token and a token without resourceId with INVALID_INPUT', async () => {
+    const { adapter, client, issue } = setUp()
+    const token = await issue('standup', 'alice')
+    expect((await rejection(adapter.connect(token, connectOptions({ container: undefined })))).message).toMatch(/container/)
+    expect((await rejection(adapter.connect({ ...token, provider: 'twilio' }, connectOptions()))).code).toBe('INVALID_INPUT')
+    const { resourceId: _dropped, ...withoutResourceId } = token.connect
+    expect((await rejection(adapter.connect({ ...token, connect: withoutResourceId }, connectOptions()))).code).toBe('INVALID_INPUT')
+    expect(client.connectors).toHaveLength(0)
+  })
+
+  it('starts with camera and microphone privacy matching the join options, and toggles them', async () => {
+    const { connect, issue } = setUp()
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions({ audio: false, video: true }))
+    expect({ camera: connector.cameraPrivacy, microphone: connector.microphonePrivacy }).toEqual({ camera: false, microphone: true })
+    const connectIndex = connector.calls.findIndex((call) => call.method === 'Connect')
+    const privacyIndex = connector.calls.findIndex((call) => call.method === 'SetMicrophonePrivacy')
+    expect(privacyIndex).toBeLessThan(connectIndex)
+    await connection.setCameraEnabled(false)
+    await connection.setMicrophoneEnabled(true)
+    expect({ camera: connector.cameraPrivacy, microphone: connector.microphonePrivacy }).toEqual({ camera: true, microphone: false })
+  })
+
+  it('reports a privacy change VidyoConnector refuses as PROVIDER_REJECTED', async () => {
+    const { connect, issue } = setUp()
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    connector.refusePrivacy = true
+    expect((await rejection(connection.setCameraEnabled(false))).code).toBe('PROVIDER_REJECTED')
+  })
+
+  it('maps InvalidToken to UNAUTHORIZED while the token is valid, TOKEN_EXPIRED once it has expired', async () => {
+    const { adapter, issue, server } = setUp()
+    const token = await issue('standup', 'alice')
+    const forged = { ...token, value: Buffer.from(['provision', 'alice@callport.vidyo.io', '99999999999', '', 'a'.repeat(96)].join('\0')).toString('base64') }
+    const refused = await rejection(adapter.connect(forged, connectOptions()))
+    expect(refused).toMatchObject({ code: 'UNAUTHORIZED', provider: 'vidyo', details: { vidyoReason: 'VIDYO_CONNECTORFAILREASON_InvalidToken' } })
+
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+    const shortLived = await server.issueToken({ room: await server.ensureRoom({ name: 'standup' }), participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })
+    vi.setSystemTime(Date.parse(shortLived.expiresAt) + 1000)
+    expect((await rejection(adapter.connect(shortLived, connectOptions()))).code).toBe('TOKEN_EXPIRED')
+  })
+
+  it('maps other onFailure reasons through the reason table, keeping the vendor reason', async () => {
+    const { adapter, client, issue } = setUp()
+    const token = await issue('standup', 'alice')
+    client.prepare = (connector) => {
+      connector.nextConnect = { failure: 'VIDYO_CONNECTORFAILREASON_ResourceFull' }
+    }
+    const error = await rejection(adapter.connect(token, connectOptions()))
+    expect(error).toMatchObject({ code: 'PROVIDER_REJECTED', retryable: true, details: { vidyoReason: 'VIDYO_CONNECTORFAILREASON_ResourceFull' } })
+  })
+
+  it('reports CONNECTION_FAILED when Connect does not start, or CreateVidyoConnector fails', async () => {
+    const { adapter, client, issue } = setUp()
+    const token = await issue('standup', 'alice')
+    client.prepare = (connector) => {
+      connector.nextConnect = { startsConnecting: false }
+    }
+    expect((await rejection(adapter.connect(token, connectOptions()))).code).toBe('CONNECTION_FAILED')
+    client.failNextCreate = new Error('no renderer')
+    const created = await rejection(adapter.connect(token, connectOptions()))
+    expect(created).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
+  })
+
+  it('rejects with ABORTED and disconnects when aborted while connecting', async () => {
+    const { adapter, client, issue } = setUp()
+    const token = await issue('standup', 'alice')
+    const controller = new AbortController()
+    client.prepare = (connector) => {
+      connector.nextConnect = { hang: true }
+    }
+    const attempt = adapter.connect(token, connectOptions({ signal: controller.signal }))
+    await vi.waitFor(() => expect(client.connectors[0]!.calls.map((call) => call.method)).toContain('Connect'))
+    controller.abort()
+    expect((await rejection(attempt)).code).toBe('ABORTED')
+    expect(client.connectors[0]!.calls.map((call) => call.method)).toContain('Disconnect')
+  })
+
+  it('emits participant-joined and participant-left with the vendor payload as raw', async () => {
+    const { cloud, connect, issue } = setUp()
+    const { connection } = await connect(await issue('standup', 'alice'), connectOptions())
+    const joined = waitForEvent(connection, 'participant-joined')
+    const remote = cloud.joinRemote('standup', 'bob', 'Bob')
+    const [participant, context] = await joined
+    expect(participant).toEqual({ identity: 'bob', name: 'Bob', role: 'publisher', providerParticipantId: remote.participant.id })
+    expect(context.raw).toBe(remote.participant)
+    expect(connection.participants()).toEqual([participant])
+    const left = waitForEvent(connection, 'participant-left')
+    await remote.leave()
+    const [gone, leftContext] = await left
+    expect(gone.identity).toBe('bob')
+    expect(leftContext.raw).toBe(remote.participant)
+    expect(connection.participants()).toEqual([])
+  })
+
+  it('sees participants already in the room, once each', async () => {
+    const { cloud, connect, issue } = setUp()
+    const remote = cloud.joinRemote('standup', 'carol')
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    await vi.waitFor(() => expect(connection.participants().map((participant) => participant.identity)).toEqual(['carol']))
+    connector.participantListener?.onJoined(remote.participant)
+    expect(connection.participants()).toHaveLength(1)
+  })
+
+  it('adds participants named by onDynamicChanged, and passes loudest and dynamic changes to the callbacks', async () => {
+    const onLoudestParticipantChanged = vi.fn()
+    const onDynamicParticipantsChanged = vi.fn()
+    const { connect, issue } = setUp({ onLoudestParticipantChanged, onDynamicParticipantsChanged })
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    const dave = { id: 'p-dave', name: 'Dave', userId: 'dave@callport.vidyo.io' }
+    const joined = vi.fn<(participant: Participant) => void>()
+    connection.on('participant-joined', joined)
+    connector.participantListener?.onDynamicChanged([dave, { broken: true } as never], [])
+    expect(joined).toHaveBeenCalledTimes(1)
+    expect(onDynamicParticipantsChanged).toHaveBeenCalledWith([expect.objectContaining({ identity: 'dave' })], { raw: { participants: [dave, { broken: true }], cameras: [] } })
+    connector.participantListener?.onLoudestChanged(dave, true)
+    expect(onLoudestParticipantChanged).toHaveBeenCalledWith(expect.objectContaining({ identity: 'dave', providerParticipantId: 'p-dave' }), {
+      audioOnly: true,
+      raw: { participant: dave, audioOnly: true },
+    })
+  })
+
+  it('turns ConnectionLost into disconnected "connection-lost" (the session reconnects), Booted into "removed"', async () => {
+    const { connect, issue } = setUp()
+    const first = await connect(await issue('standup', 'alice'), connectOptions())
+    const lost = waitForEvent(first.connection, 'disconnected')
+    first.connector.drop('VIDYO_CONNECTORDISCONNECTREASON_ConnectionLost')
+    const [event] = await lost
+    expect(event).toMatchObject({ reason: 'connection-lost', raw: 'VIDYO_CONNECTORDISCONNECTREASON_ConnectionLost' })
+    expect(event.error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
+
+    const second = await connect(await issue('standup', 'bob'), connectOptions())
+    const booted = waitForEvent(second.connection, 'disconnected')
+    second.connector.drop('VIDYO_CONNECTORDISCONNECTREASON_Booted')
+    expect((await booted)[0]).toMatchObject({ reason: 'removed', error: { code: 'FORBIDDEN' } })
+  })
+
+  it('relays Vidyo\'s own reconnection as reconnecting (attempt 0) and reconnected', async () => {
+    const { connect, issue } = setUp()
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    const reconnecting = waitForEvent(connection, 'reconnecting')
+    connector.reconnectListener?.onReconnecting(2, 5000, 'VIDYO_CONNECTORFAILREASON_ConnectionLost')
+    expect((await reconnecting)[0]).toEqual({
+      attempt: 0,
+      reason: 'connection-lost',
+      raw: { attempt: 2, attemptTimeout: 5000, lastReason: 'VIDYO_CONNECTORFAILREASON_ConnectionLost' },
+    })
+    const reconnected = waitForEvent(connection, 'reconnected')
+    connector.reconnectListener?.onReconnected()
+    await reconnected
+  })
+
+  it('keeps the call when the token expires: nothing happens at expiresAt', async () => {
+    const { connect, server } = setUp()
+    const token = await server.issueToken({ room: await server.ensureRoom({ name: 'standup' }), participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })
+    const { connection, connector } = await connect(token, connectOptions())
+    const events = vi.fn()
+    for (const name of ['disconnected', 'token-expiring', 'reconnecting'] as const) connection.on(name, events)
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse(token.expiresAt) + 60_000 })
+    await connection.setCameraEnabled(false)
+    expect(events).not.toHaveBeenCalled()
+    expect(connector.connected).toBe(true)
+    expect(connection.updateToken).toBeUndefined()
+  })
+
+  it('leaves with Disconnect, once, without a disconnected event; toggles after leaving fail', async () => {
+    const { connect, issue } = setUp()
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    const disconnected = vi.fn()
+    connection.on('disconnected', disconnected)
+    await connection.disconnect()
+    await connection.disconnect()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(connector.calls.filter((call) => call.method === 'Disconnect')).toHaveLength(1)
+    expect(connector.connected).toBe(false)
+    expect(disconnected).not.toHaveBeenCalled()
+    expect((await rejection(connection.setMicrophoneEnabled(true))).code).toBe('CONNECTION_FAILED')
+  })
+
+  it('refuses invalid options', () => {
+    expect(() => createVidyoClientAdapter({ remoteParticipants: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+    expect(() => createVidyoClientAdapter({ loadTimeoutMilliseconds: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+  })
+})
