@@ -1,4 +1,4 @@
-export { kaleyra, kaleyraClientCapabilities, type KaleyraClientOptions } from './kaleyra-client-adapter'
+export { kaleyra, kaleyraClientCapabilities, type KaleyraClientAdapter, type KaleyraClientOptions } from './kaleyra-client-adapter'
 export type { KaleyraConnection } from './kaleyra-connection'
 export { DEFAULT_WIDGET_VERSION, kaleyraWidgetUrl, type KaleyraWidgetSource } from './load-sdk'
 export type {

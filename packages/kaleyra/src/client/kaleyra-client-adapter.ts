@@ -37,6 +37,11 @@ export interface KaleyraClientOptions {
   configuration?: Omit<WidgetConfiguration, 'appId' | 'region' | 'environment' | 'isAdmin'>
 }
 
+/** The Kaleyra client adapter; its connections always have `updateToken`. */
+export interface KaleyraClientAdapter extends ClientAdapter {
+  connect(token: Token, options: ConnectOptions): Promise<KaleyraConnection>
+}
+
 /** The Kaleyra client half draws nothing itself: the widget owns the UI. */
 export const kaleyraClientCapabilities: ClientCapabilities = { media: 'view', updateToken: true, sendData: false }
 
@@ -63,7 +68,7 @@ function readToken(token: Token): { token: Token; parameters: KaleyraConnectPara
  * The Kaleyra Video client half: loads the widget lazily inside `connect`, configures it from the
  * token, logs the user in with the access token and joins the room by the user's link.
  */
-export function kaleyra(options: KaleyraClientOptions = {}): ClientAdapter {
+export function kaleyra(options: KaleyraClientOptions = {}): KaleyraClientAdapter {
   return {
     specificationVersion,
     provider: KALEYRA_PROVIDER,
