@@ -41,6 +41,8 @@ export interface MemoryHub {
 export interface MemoryHubInternals {
   ensureRoom(name: string): Room
   findRoom(name: string): Room | undefined
+  /** The live room with this name and providerRoomId; `ROOM_NOT_FOUND` otherwise. */
+  liveRoom(room: Pick<Room, 'name' | 'providerRoomId'>): Room
   /** Ends every connection with `room-closed` and forgets the room; false when it was not live. */
   closeRoom(name: string): boolean
   /** Ends the connection of `identity` with `removed`; false when it is not in the room. */
@@ -58,7 +60,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const secret = options.secret ?? randomBytes(32).toString('base64url')
   const rooms = new Map<string, MemoryRoom>()
 
-  const live = (name: string, providerRoomId: string): MemoryRoom => {
+  const live = ({ name, providerRoomId }: Pick<Room, 'name' | 'providerRoomId'>): MemoryRoom => {
     const room = rooms.get(name)
     if (room?.room.providerRoomId === providerRoomId) return room
     throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`, { provider: memoryProviderId })
@@ -92,6 +94,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       return room.room
     },
     findRoom: (name) => rooms.get(name)?.room,
+    liveRoom: (room) => live(room).room,
     closeRoom(name) {
       const room = rooms.get(name)
       if (!room) return false
@@ -101,12 +104,11 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     },
     removeMember: (name, identity) => rooms.get(name)?.end(identity, 'removed') ?? false,
     issueToken(room, participant, ttlSeconds) {
-      live(room.name, room.providerRoomId)
-      return signMemoryToken(secret, room, participant, ttlSeconds)
+      return signMemoryToken(secret, live(room).room, participant, ttlSeconds)
     },
     verifyToken: (token) => verifyMemoryToken(secret, token),
     join(claims, endpoint) {
-      return live(claims.room, claims.providerRoomId).join(participantOfClaims(claims), claims.exp, endpoint)
+      return live({ name: claims.room, providerRoomId: claims.providerRoomId }).join(participantOfClaims(claims), claims.exp, endpoint)
     },
   })
   return hub

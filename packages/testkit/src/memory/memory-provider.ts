@@ -71,13 +71,6 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
   const hub = settings.hub ?? defaultMemoryHub()
   const rooms = internalsOf(hub)
 
-  /** The live room `room` names, or ROOM_NOT_FOUND. */
-  const liveRoom = (room: Room): Room => {
-    const found = rooms.findRoom(room.name)
-    if (found?.providerRoomId === room.providerRoomId) return found
-    throw new CallportError('ROOM_NOT_FOUND', `Room "${room.name}" is not live`, { provider: memoryProviderId })
-  }
-
   return {
     specificationVersion,
     provider: memoryProviderId,
@@ -97,7 +90,7 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
       }
       const parsed = ParticipantSchema.safeParse(participant)
       if (!parsed.success) throw invalid('Invalid participant', parsed.error.issues)
-      return rooms.issueToken(liveRoom(room), parsed.data, ttlSeconds)
+      return rooms.issueToken(room, parsed.data, ttlSeconds)
     },
 
     async getRoom({ name, signal }) {
@@ -107,19 +100,19 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
 
     async listParticipants({ room, signal }) {
       throwIfAborted(signal)
-      return hub.members(liveRoom(room).name)
+      return hub.members(rooms.liveRoom(room).name)
     },
 
     async removeParticipant({ room, identity, signal }) {
       throwIfAborted(signal)
-      if (!rooms.removeMember(liveRoom(room).name, identity)) {
+      if (!rooms.removeMember(rooms.liveRoom(room).name, identity)) {
         throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
       }
     },
 
     async closeRoom({ room, signal }) {
       throwIfAborted(signal)
-      rooms.closeRoom(liveRoom(room).name)
+      rooms.closeRoom(rooms.liveRoom(room).name)
     },
 
     async connect(token, options) {
