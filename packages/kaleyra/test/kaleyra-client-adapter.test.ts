@@ -1,8 +1,9 @@
-import { CallportError, type ConnectOptions, type Token } from '@callport/core'
+import type { ConnectOptions, Token } from '@callport/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { kaleyra } from '../src/client/index'
 import { FakeBandyerSdk, type FakeCall } from './fake-widget'
 import { createTokenIssuer } from './tokens'
+import { rejection } from './rejection'
 
 const issuer = createTokenIssuer()
 beforeAll(() => issuer.listen())
@@ -19,15 +20,6 @@ const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   refreshToken: () => Promise.reject(new Error('not used')),
   ...extra,
 })
-
-async function rejection(promise: Promise<unknown>): Promise<CallportError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  )
-  if (!CallportError.isInstance(error)) throw new Error(`expected a CallportError, got ${String(error)}`)
-  return error
-}
 
 /** The call the widget joined, once connected. */
 const joinedCall = (): FakeCall => {

@@ -1,4 +1,4 @@
-import { CallportError, TokenSchema, type Participant } from '@callport/core'
+import { TokenSchema, type Participant } from '@callport/core'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { kaleyra, type KaleyraSettings } from '../src/server/index'
@@ -9,6 +9,7 @@ import serverError from './fixtures/server-error.json'
 import unauthorizedBadApiKey from './fixtures/unauthorized-bad-apikey.json'
 import unauthorizedMissingApiKey from './fixtures/unauthorized-missing-apikey.json'
 import userNotFound from './fixtures/user-not-found.json'
+import { rejection } from './rejection'
 
 const baseUrl = 'https://api.sandbox.eu.bandyer.com'
 const apiKey = 'ak_test_secret_1234'
@@ -34,15 +35,6 @@ beforeEach(() => {
 })
 afterEach(() => server.resetHandlers())
 afterAll(() => server.close())
-
-async function rejection(promise: Promise<unknown>): Promise<CallportError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  )
-  if (!CallportError.isInstance(error)) throw new Error(`expected a CallportError, got ${String(error)}`)
-  return error
-}
 
 async function tokenFor(participant: Participant, roomName = 'standup', ttlSeconds = 600, adapter = kaleyra(settings)) {
   const room = await adapter.ensureRoom({ name: roomName })

@@ -1,7 +1,7 @@
-import { CallportError } from '@callport/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_WIDGET_VERSION, kaleyraWidgetUrl, loadKaleyraSdk } from '../src/client/load-sdk'
 import { FakeBandyerSdk } from './fake-widget'
+import { rejection } from './rejection'
 
 /** Just enough of `document` for a script tag: appending it "loads" or "fails" it. */
 function fakeDocument(outcome: (url: string) => 'load' | 'error', onLoad: () => void = () => undefined) {
@@ -24,15 +24,6 @@ function fakeDocument(outcome: (url: string) => 'load' | 'error', onLoad: () => 
   }
   vi.stubGlobal('document', document)
   return appended
-}
-
-async function rejection(promise: Promise<unknown>): Promise<CallportError> {
-  const error = await promise.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  )
-  if (!CallportError.isInstance(error)) throw new Error(`expected a CallportError, got ${String(error)}`)
-  return error
 }
 
 afterEach(() => vi.unstubAllGlobals())
