@@ -1,6 +1,6 @@
 import { CallportError, specificationVersion } from '@callport/core'
 import { reconnectSettings, type SessionOptions } from './options'
-import { CallSession, type Session } from './session'
+import { createCallSession, type Session } from './session'
 import { createTokenSource } from './token-source'
 
 /**
@@ -25,7 +25,7 @@ export function createSession(options: SessionOptions): Session {
   if (typeof token !== 'string' && typeof token !== 'function') {
     throw new CallportError('INVALID_INPUT', 'createSession needs `token`: the URL of a join endpoint or a function returning a token')
   }
-  return new CallSession({
+  return createCallSession({
     adapters,
     tokens: createTokenSource(token),
     refreshLeadSeconds: options.refreshLeadSeconds,

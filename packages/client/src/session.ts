@@ -22,7 +22,7 @@ import type { JoinOptions, ReconnectSettings } from './options'
 import { ParticipantRoster } from './participants'
 import { retryWithBackoff } from './reconnect-policy'
 import { StateMachine } from './state-machine'
-import { createTokenRefresher, type TokenRefresher } from './token-refresher'
+import { createTokenRefresher } from './token-refresher'
 import type { TokenSource } from './token-source'
 
 /**
@@ -48,311 +48,264 @@ export interface Session extends EventEmitter<SessionEvents> {
   join(room: string, options?: JoinOptions): Promise<Room>
   /** Leaves the room; safe in any state and idempotent. Emits `disconnected` (`client-initiated`) once. */
   leave(): Promise<void>
+  /** Switches the microphone; the choice is kept for later connections too. */
   setMicrophoneEnabled(enabled: boolean): Promise<void>
+  /** Switches the camera; the choice is kept for later connections too. */
   setCameraEnabled(enabled: boolean): Promise<void>
   /** Sends text to everyone, or to the given identities. UNSUPPORTED where the provider has no data channel. */
   sendData(data: string, options?: { to?: string[] }): Promise<void>
 }
 
-interface Settings {
+export interface SessionSettings {
   adapters: readonly ClientAdapter[]
   tokens: TokenSource
   refreshLeadSeconds: number | undefined
   reconnect: ReconnectSettings
 }
 
-type Media = Required<Pick<JoinOptions, 'audio' | 'video'>> & Pick<JoinOptions, 'container'>
 type Handlers = { [Name in keyof ConnectionEvents]: (...args: ConnectionEvents[Name]) => void }
 
-export class CallSession extends EventEmitter<SessionEvents> implements Session {
-  readonly #settings: Settings
-  readonly #machine = new StateMachine((event) => this.emit('connection-state-changed', event))
-  readonly #roster = new ParticipantRoster()
-  readonly #tracks = new Map<string, TrackEvent>()
-  readonly #refresher: TokenRefresher
-  #media: Media = { audio: true, video: true }
+/** Builds a Session: the state machine, token refresh and reconnection around one adapter connection at a time. */
+export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconnect }: SessionSettings): Session {
+  const emitter = new EventEmitter<SessionEvents>()
+  const emit = emitter.emit.bind(emitter)
+  const machine = new StateMachine((event) => emit('connection-state-changed', event))
+  const roster = new ParticipantRoster()
+  const tracks = new Map<string, TrackEvent>()
+  const media: Pick<JoinOptions, 'audio' | 'video' | 'container'> = { audio: true, video: true }
   /** Aborted by `leave()` and by the end of the call; one per join. */
-  #lifetime: AbortController | undefined
-  #leaving: Promise<void> = Promise.resolve()
-  #room: Room | undefined
-  #token: Token | undefined
-  #receivedAt = 0
+  let lifetime: AbortController | undefined
+  let leaving: Promise<void> = Promise.resolve()
+  let room: Room | undefined
+  let token: Token | undefined
+  let receivedAt = 0
   /** A refreshed token no connection has taken yet: the next reconnection uses it. */
-  #pendingToken: Token | undefined
-  #adapter: ClientAdapter | undefined
-  #connection: ClientConnection | undefined
-  #localParticipant: Participant | undefined
-  #unbind: () => void = () => {}
+  let pendingToken: Token | undefined
+  let adapter: ClientAdapter | undefined
+  let connection: ClientConnection | undefined
+  let localParticipant: Participant | undefined
+  let unbind = () => {}
 
-  constructor(settings: Settings) {
-    super()
-    this.#settings = settings
-    this.#refresher = createTokenRefresher({
-      refresh: (handOver) => this.#refresh(handOver),
-      leadSeconds: settings.refreshLeadSeconds,
-      backoff: settings.reconnect,
-    })
-  }
-
-  get state(): ConnectionState {
-    return this.#machine.state
-  }
-  get room(): Room | undefined {
-    return this.#room
-  }
-  get token(): Token | undefined {
-    return this.#token
-  }
-  get localParticipant(): Participant | undefined {
-    return this.#localParticipant
-  }
-  get adapter(): ClientAdapter | undefined {
-    return this.#adapter
-  }
-
-  participants(): Participant[] {
-    return this.#roster.list()
-  }
-
-  async join(room: string, options: JoinOptions = {}): Promise<Room> {
-    const state = this.state
-    if (state !== 'idle' && state !== 'disconnected') {
-      throw new CallportError('INVALID_INPUT', `The session is already ${state}; call leave() before joining again`)
-    }
-    const name = RoomNameSchema.safeParse(room)
-    if (!name.success) throw new CallportError('INVALID_INPUT', name.error.issues[0]?.message ?? 'Invalid room name', { details: name.error.issues })
-    if (options.signal?.aborted) throw abortedError(options.signal)
-    this.#media = { audio: options.audio ?? this.#media.audio, video: options.video ?? this.#media.video, container: options.container }
-    const lifetime = new AbortController()
-    this.#lifetime = lifetime
-    const unlink = linkSignal(options.signal, lifetime)
-    this.#machine.move(state, 'connecting')
-    try {
-      const { token } = await this.#fetchToken(room, lifetime)
-      await this.#open(token, lifetime)
-      this.#established('connecting')
-      return this.#room as Room
-    } catch (error) {
-      const failure = toCallportError(error)
-      if (this.#lifetime === lifetime) {
-        void this.#finish({ reason: failure.code === 'ABORTED' ? 'client-initiated' : 'join-failed', error: failure })
-      }
-      throw failure
-    } finally {
-      unlink()
-    }
-  }
-
-  leave(): Promise<void> {
-    this.#leaving = this.#finish({ reason: 'client-initiated' }) ?? this.#leaving
-    return this.#leaving
-  }
-
-  setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    this.#media.audio = enabled
-    return this.#call((connection) => connection.setMicrophoneEnabled(enabled))
-  }
-
-  setCameraEnabled(enabled: boolean): Promise<void> {
-    this.#media.video = enabled
-    return this.#call((connection) => connection.setCameraEnabled(enabled))
-  }
-
-  async sendData(data: string, options?: { to?: string[] }): Promise<void> {
-    const adapter = this.#adapter
-    const connection = this.#connection
-    if (adapter && !adapter.capabilities.sendData) {
-      throw new CallportError('UNSUPPORTED', `The ${adapter.provider} adapter cannot send data`, { provider: adapter.provider })
-    }
-    if (this.state !== 'connected' || !connection?.sendData) {
-      throw new CallportError('CONNECTION_FAILED', `Cannot send data while the session is ${this.state}`, { retryable: this.state !== 'idle' && this.state !== 'disconnected' })
-    }
-    return this.#call(() => connection.sendData?.(data, options))
-  }
-
-  /** Runs an operation on the live connection (none: only the preference is kept), as a CallportError. */
-  async #call(operation: (connection: ClientConnection) => Promise<void> | undefined): Promise<void> {
-    const connection = this.#connection
-    if (!connection) return
-    try {
-      await operation(connection)
-    } catch (error) {
-      throw toCallportError(error, { provider: this.#adapter?.provider })
-    }
-  }
-
-  /** Fetches a token for the session's current join; the newest token becomes `session.token`. */
-  async #fetchToken(room: string, lifetime: AbortController): Promise<JoinResponse> {
-    const answer = await raceAbort(this.#settings.tokens(room, lifetime.signal), lifetime.signal)
-    this.#room = answer.room
-    this.#token = answer.token
-    this.#receivedAt = Date.now()
+  /** Fetches a token for the current join; the newest one becomes `session.token`. */
+  const fetchToken = async (name: string, current: AbortController): Promise<JoinResponse> => {
+    const answer = await raceAbort(tokens(name, current.signal), current.signal)
+    room = answer.room
+    token = answer.token
+    receivedAt = Date.now()
     return answer
   }
 
-  /** Connects with the adapter `token.provider` names and makes the connection the session's own. */
-  async #open(token: Token, lifetime: AbortController): Promise<ClientConnection> {
-    const { adapters } = this.#settings
-    const adapter = adapters.find((candidate) => candidate.provider === token.provider)
-    if (!adapter) {
-      const configured = adapters.map((candidate) => candidate.provider).join(', ')
-      throw new CallportError('UNSUPPORTED', `No adapter for provider "${token.provider}" (configured adapters: ${configured})`, { provider: token.provider })
-    }
-    const { signal } = lifetime
-    const { audio, video, container } = this.#media
-    const connecting = (async () => {
-      try {
-        return await adapter.connect(token, { audio, video, container, signal, refreshToken: () => this.#refresher.refreshNow(false) })
-      } catch (error) {
-        throw toCallportError(error, { code: 'CONNECTION_FAILED', provider: adapter.provider })
+  /** Fetches a fresh token and hands it to the connection where it takes one (else keeps it for the next reconnection). */
+  const refresh = async (handOver: boolean): Promise<Token> => {
+    const current = lifetime
+    if (!current || !room) throw abortedError()
+    const fresh = (await fetchToken(room.name, current)).token
+    if (handOver) {
+      pendingToken = fresh
+      if (connection?.updateToken && adapter?.capabilities.updateToken && adapter.provider === fresh.provider) {
+        await connection.updateToken(fresh).catch((error: unknown) => {
+          throw toCallportError(error, { code: 'CONNECTION_FAILED', provider: adapter?.provider })
+        })
+        pendingToken = undefined
       }
-    })()
-    const connection = await raceAbort(connecting, signal, (late) => void late.disconnect().catch(() => {}))
+    }
+    emit('token-refreshed', { token: fresh })
+    return fresh
+  }
+
+  const refresher = createTokenRefresher({ refresh, leadSeconds: refreshLeadSeconds, backoff: reconnect })
+
+  /** Connects with the adapter `next.provider` names and makes the connection the session's own. */
+  const open = async (next: Token, current: AbortController): Promise<void> => {
+    const chosen = adapters.find((candidate) => candidate.provider === next.provider)
+    if (!chosen) {
+      const configured = adapters.map((candidate) => candidate.provider).join(', ')
+      throw new CallportError('UNSUPPORTED', `No adapter for provider "${next.provider}" (configured: ${configured})`, { provider: next.provider })
+    }
+    const { signal } = current
+    const connecting = (async () => chosen.connect(next, { audio: true, video: true, ...media, signal, refreshToken: () => refresher.refreshNow(false) }))().catch(
+      (error: unknown) => {
+        throw toCallportError(error, { code: 'CONNECTION_FAILED', provider: chosen.provider })
+      },
+    )
+    const opened = await raceAbort(connecting, signal, (late) => void late.disconnect().catch(() => {}))
     if (signal.aborted) {
-      void connection.disconnect().catch(() => {})
+      void opened.disconnect().catch(() => {})
       throw abortedError(signal)
     }
-    this.#adapter = adapter
-    this.#connection = connection
-    this.#localParticipant = connection.localParticipant
-    this.#bind(connection)
-    if (this.#media.audio !== audio) void this.setMicrophoneEnabled(this.#media.audio).catch(() => {})
-    if (this.#media.video !== video) void this.setCameraEnabled(this.#media.video).catch(() => {})
-    return connection
+    adapter = chosen
+    connection = opened
+    localParticipant = opened.localParticipant
+    bind(opened)
   }
 
   /** The connection is up: state `connected`, participants reconciled, refresh timer armed. */
-  #established(from: 'connecting' | 'reconnecting'): void {
-    this.#machine.move(from, 'connected')
-    this.#reconcile(this.#connection?.participants() ?? [])
-    if (this.#token) this.#refresher.schedule(this.#token, this.#receivedAt)
+  const established = (from: 'connecting' | 'reconnecting') => {
+    machine.move(from, 'connected')
+    reconcile(connection?.participants() ?? [])
+    if (token) refresher.schedule(token, receivedAt)
   }
 
-  #reconcile(current: readonly Participant[]): void {
-    const { left, joined } = this.#roster.reconcile(current)
-    for (const participant of left) this.emit('participant-left', participant, {})
-    for (const participant of joined) this.emit('participant-joined', participant, {})
+  const reconcile = (current: readonly Participant[]) => {
+    const { left, joined } = roster.reconcile(current)
+    for (const participant of left) emit('participant-left', participant, {})
+    for (const participant of joined) emit('participant-joined', participant, {})
   }
 
   /** Forwards the connection's events while it is the session's connection. */
-  #bind(connection: ClientConnection): void {
+  const bind = (bound: ClientConnection) => {
     const handlers: Handlers = {
-      'participant-joined': (participant, context) => {
-        if (this.#roster.add(participant)) this.emit('participant-joined', participant, context)
-      },
-      'participant-left': (participant, context) => {
-        if (this.#roster.remove(participant)) this.emit('participant-left', participant, context)
-      },
+      'participant-joined': (participant, context) => roster.add(participant) && emit('participant-joined', participant, context),
+      'participant-left': (participant, context) => roster.remove(participant) && emit('participant-left', participant, context),
       'track-subscribed': (event) => {
-        this.#tracks.set(event.track.sid, event)
-        this.emit('track-subscribed', event)
+        tracks.set(event.track.sid, event)
+        emit('track-subscribed', event)
       },
       'track-unsubscribed': (event) => {
-        this.#tracks.delete(event.track.sid)
-        this.emit('track-unsubscribed', event)
+        tracks.delete(event.track.sid)
+        emit('track-unsubscribed', event)
       },
-      'data-received': (event) => this.emit('data-received', event),
+      'data-received': (event) => emit('data-received', event),
       reconnecting: (event) => {
-        this.#machine.move('connected', 'reconnecting')
-        this.emit('reconnecting', event)
+        machine.move('connected', 'reconnecting')
+        emit('reconnecting', event)
       },
       reconnected: (context) => {
-        this.#machine.move('reconnecting', 'connected')
-        this.emit('reconnected', context)
+        machine.move('reconnecting', 'connected')
+        emit('reconnected', context)
       },
       'token-expiring': (event) => {
-        this.emit('token-expiring', event)
-        this.#refresher.refreshNow().catch(() => {})
+        emit('token-expiring', event)
+        refresher.refreshNow().catch(() => {})
       },
-      disconnected: (event) => {
-        if (this.#settings.reconnect.maxAttempts > 0 && recoverableDisconnectReasons.has(event.reason)) void this.#recover(event)
-        else void this.#finish(event)
-      },
+      disconnected: (event) => void (reconnect.maxAttempts > 0 && recoverableDisconnectReasons.has(event.reason) ? recover(event) : finish(event)),
     }
-    const names = Object.keys(handlers) as (keyof ConnectionEvents)[]
-    const listeners = names.map((name) => {
+    const offs = (Object.keys(handlers) as (keyof ConnectionEvents)[]).map((name) => {
       const listener = (...args: unknown[]) => {
-        if (this.#connection === connection) (handlers[name] as (...values: unknown[]) => void)(...args)
+        if (connection === bound) (handlers[name] as (...values: unknown[]) => void)(...args)
       }
-      connection.on(name, listener)
-      return () => connection.off(name, listener)
+      bound.on(name, listener)
+      return () => bound.off(name, listener)
     })
-    this.#unbind = () => listeners.forEach((off) => off())
+    unbind = () => offs.forEach((off) => off())
   }
 
   /** Lets go of the connection: its tracks are announced gone and it is told to disconnect. */
-  #release(): Promise<void> {
-    const connection = this.#connection
-    this.#unbind()
-    this.#connection = undefined
-    for (const event of this.#tracks.values()) this.emit('track-unsubscribed', event)
-    this.#tracks.clear()
-    return connection ? connection.disconnect().catch(() => {}) : Promise.resolve()
+  const release = (): Promise<void> => {
+    const released = connection
+    unbind()
+    connection = undefined
+    tracks.forEach((event) => emit('track-unsubscribed', event))
+    tracks.clear()
+    return released ? released.disconnect().catch(() => {}) : Promise.resolve()
   }
 
   /** The provider dropped the call for a recoverable reason: reconnect with a fresh token, with backoff. */
-  async #recover(event: DisconnectedEvent): Promise<void> {
-    const lifetime = this.#lifetime
-    if (!lifetime) return
-    this.#refresher.stop()
-    void this.#release()
-    this.#machine.move('connected', 'reconnecting')
+  const recover = async (event: DisconnectedEvent) => {
+    const current = lifetime
+    if (!current) return
+    refresher.stop()
+    void release()
+    machine.move('connected', 'reconnecting')
     try {
       await retryWithBackoff(
         async () => {
-          const pending = this.#pendingToken
-          this.#pendingToken = undefined
-          const token = pending && millisecondsUntilExpiry(pending) > 0 ? pending : (await this.#fetchToken(this.#room?.name ?? '', lifetime)).token
-          return this.#open(token, lifetime)
+          const kept = pendingToken
+          pendingToken = undefined
+          await open(kept && millisecondsUntilExpiry(kept) > 0 ? kept : (await fetchToken(room?.name ?? '', current)).token, current)
         },
-        { ...this.#settings.reconnect, attempts: this.#settings.reconnect.maxAttempts, signal: lifetime.signal, onAttempt: (attempt) => this.emit('reconnecting', { attempt, reason: event.reason }) },
+        { ...reconnect, attempts: reconnect.maxAttempts, signal: current.signal, onAttempt: (attempt) => emit('reconnecting', { attempt, reason: event.reason }) },
       )
-      this.#established('reconnecting')
-      this.emit('reconnected', {})
+      established('reconnecting')
+      emit('reconnected', {})
     } catch (error) {
-      if (this.#lifetime === lifetime) void this.#finish({ ...event, error: toCallportError(error) })
+      if (lifetime === current) void finish({ ...event, error: toCallportError(error) })
     }
-  }
-
-  /** Fetches a fresh token for the current join and hands it to the connection where it takes one. */
-  async #refresh(handOver: boolean): Promise<Token> {
-    const lifetime = this.#lifetime
-    const room = this.#room
-    if (!lifetime || !room) throw abortedError()
-    const { token } = await this.#fetchToken(room.name, lifetime)
-    const connection = this.#connection
-    const adapter = this.#adapter
-    if (handOver) {
-      this.#pendingToken = token
-      if (connection?.updateToken && adapter?.capabilities.updateToken && adapter.provider === token.provider) {
-        try {
-          await connection.updateToken(token)
-        } catch (error) {
-          throw toCallportError(error, { code: 'CONNECTION_FAILED', provider: adapter.provider })
-        }
-        this.#pendingToken = undefined
-      }
-    }
-    this.emit('token-refreshed', { token })
-    return token
   }
 
   /**
    * Ends the call: cancels whatever is under way, releases the connection, tells the app that every
    * participant left, and moves to `disconnected`. Undefined when there was nothing to end.
    */
-  #finish(event: DisconnectedEvent): Promise<void> | undefined {
-    const state = this.state
+  const finish = (event: DisconnectedEvent): Promise<void> | undefined => {
+    const state = machine.state
     if (state === 'idle' || state === 'disconnected') return undefined
-    this.#lifetime?.abort()
-    this.#lifetime = undefined
-    this.#refresher.stop()
-    this.#pendingToken = undefined
-    const released = this.#release()
-    this.#localParticipant = undefined
-    this.#reconcile([])
-    this.#machine.move(state, 'disconnected')
-    this.emit('disconnected', event)
+    lifetime?.abort()
+    lifetime = undefined
+    refresher.stop()
+    pendingToken = undefined
+    const released = release()
+    localParticipant = undefined
+    reconcile([])
+    machine.move(state, 'disconnected')
+    emit('disconnected', event)
     return released
   }
+
+  /** Runs an operation on the live connection, if any, failing as a CallportError. */
+  const onConnection = async (operation: (live: ClientConnection) => Promise<void> | undefined): Promise<void> => {
+    const live = connection
+    if (live) await (async () => operation(live))().catch((error: unknown) => {
+      throw toCallportError(error, { provider: adapter?.provider })
+    })
+  }
+
+  const api: Omit<Session, keyof EventEmitter | 'state' | 'room' | 'token' | 'localParticipant' | 'adapter'> = {
+    participants: () => roster.list(),
+
+    async join(name, options = {}) {
+      const state = machine.state
+      if (state !== 'idle' && state !== 'disconnected') throw new CallportError('INVALID_INPUT', `Already ${state}; leave() first`)
+      const valid = RoomNameSchema.safeParse(name)
+      if (!valid.success) throw new CallportError('INVALID_INPUT', valid.error.issues[0]?.message ?? 'Invalid room name', { details: valid.error.issues })
+      if (options.signal?.aborted) throw abortedError(options.signal)
+      media.audio = options.audio ?? media.audio
+      media.video = options.video ?? media.video
+      media.container = options.container
+      const current = new AbortController()
+      lifetime = current
+      const unlink = linkSignal(options.signal, current)
+      machine.move(state, 'connecting')
+      try {
+        await open((await fetchToken(name, current)).token, current)
+        established('connecting')
+        return room as Room
+      } catch (error) {
+        const failure = toCallportError(error)
+        if (lifetime === current) void finish({ reason: failure.code === 'ABORTED' ? 'client-initiated' : 'join-failed', error: failure })
+        throw failure
+      } finally {
+        unlink()
+      }
+    },
+
+    leave: () => (leaving = finish({ reason: 'client-initiated' }) ?? leaving),
+
+    setMicrophoneEnabled(enabled) {
+      media.audio = enabled
+      return onConnection((live) => live.setMicrophoneEnabled(enabled))
+    },
+
+    setCameraEnabled(enabled) {
+      media.video = enabled
+      return onConnection((live) => live.setCameraEnabled(enabled))
+    },
+
+    async sendData(data, options) {
+      if (adapter && !adapter.capabilities.sendData) {
+        throw new CallportError('UNSUPPORTED', `The ${adapter.provider} adapter cannot send data`, { provider: adapter.provider })
+      }
+      const state = machine.state
+      if (state !== 'connected') throw new CallportError('CONNECTION_FAILED', `Not connected (${state})`, { retryable: state !== 'idle' && state !== 'disconnected' })
+      return onConnection((live) => live.sendData?.(data, options))
+    },
+  }
+
+  return Object.defineProperties(Object.assign(emitter, api), {
+    state: { get: () => machine.state },
+    room: { get: () => room },
+    token: { get: () => token },
+    localParticipant: { get: () => localParticipant },
+    adapter: { get: () => adapter },
+  }) as Session
 }

@@ -40,24 +40,16 @@ export function parseJoinAnswer(answer: unknown, room: string): JoinResponse {
   const isJoinResponse = typeof answer === 'object' && answer !== null && 'token' in answer
   const result = isJoinResponse ? JoinResponseSchema.safeParse(answer) : TokenSchema.safeParse(answer)
   if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || 'answer'}: ${issue.message === 'Invalid input' ? describeIssue(issue) : issue.message}`,
-    )
-    throw new CallportError('INVALID_INPUT', `The token source answered an invalid ${isJoinResponse ? 'join response' : 'token'}: ${problems.join('; ')}`, {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'answer'}: ${issue.message === 'Invalid input' ? issue.code : issue.message}`)
+    throw new CallportError('INVALID_INPUT', `Invalid ${isJoinResponse ? 'join response' : 'token'} from the token source: ${problems.join('; ')}`, {
       details: result.error.issues,
     })
   }
   const joined = 'token' in result.data ? result.data : { room: roomOf(result.data), token: result.data }
   if (joined.token.room !== room) {
-    throw new CallportError('INVALID_INPUT', `The token source answered a token for room "${joined.token.room}" instead of "${room}"`)
+    throw new CallportError('INVALID_INPUT', `The token source answered a token for room "${joined.token.room}", not "${room}"`)
   }
   return joined
-}
-
-function describeIssue(issue: { code: string; expected?: unknown; format?: unknown }): string {
-  if (issue.expected !== undefined) return `expected ${String(issue.expected)}`
-  if (issue.format !== undefined) return `not a valid ${String(issue.format)}`
-  return issue.code.replace('_', ' ')
 }
 
 function roomOf(token: Token): JoinResponse['room'] {

@@ -1,8 +1,9 @@
 import type { JoinResponse } from '@callport/core'
 import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSession } from '../src/index'
+import { TOKEN_REQUEST_TIMEOUT_MS } from '../src/token-request'
 import { createTokenSource } from '../src/token-source'
 import { makeToken, rejectionOf, stubAdapter } from './helpers'
 
@@ -73,8 +74,8 @@ describe('token URL', () => {
     const error = await rejectionOf(fetchJoin('standup', live))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toContain('join response')
-    expect(error.message).toContain('token.expiresAt')
-    expect(error.message).toContain('token.identity')
+    expect(error.message).toContain('token.expiresAt: invalid_format')
+    expect(error.message).toContain('token.identity: invalid_type')
     expect(error.message).not.toContain('token.value')
   })
 
@@ -82,7 +83,7 @@ describe('token URL', () => {
     server.use(http.post(JOIN_URL, () => new HttpResponse('<html>login</html>', { headers: { 'content-type': 'text/html' } })))
     const error = await rejectionOf(fetchJoin('standup', live))
     expect(error.code).toBe('INVALID_INPUT')
-    expect(error.message).toContain('invalid token')
+    expect(error.message).toContain('Invalid token')
   })
 
   it('reports a network failure as CONNECTION_FAILED, retryable', async () => {
@@ -90,6 +91,27 @@ describe('token URL', () => {
     const error = await rejectionOf(fetchJoin('standup', live))
     expect(error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
     expect(error.message).toContain(JOIN_URL)
+  })
+
+  it('gives up on an endpoint that does not answer, as CONNECTION_FAILED, retryable', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      let arrived = false
+      server.use(
+        http.post(JOIN_URL, () => {
+          arrived = true
+          return new Promise<Response>(() => {})
+        }),
+      )
+      const pending = rejectionOf(fetchJoin('standup', live))
+      await vi.waitFor(() => expect(arrived).toBe(true))
+      await vi.advanceTimersByTimeAsync(TOKEN_REQUEST_TIMEOUT_MS)
+      const error = await pending
+      expect(error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
+      expect(error.message).toContain('timed out')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('reports ABORTED when the signal fires while the request is under way', async () => {
