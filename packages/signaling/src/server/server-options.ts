@@ -1,3 +1,4 @@
+import { CallportError } from '@callport/core'
 import type { ServerOptions } from 'socket.io'
 import { MAX_MESSAGE_BYTES } from '../protocol'
 import type { PasswordVerifier } from './authenticate'
@@ -60,13 +61,20 @@ export interface ResolvedLimits {
 export const REJECTION_WINDOW_MS = 10_000
 const PACKET_HEADROOM_BYTES = 64 * 1024
 
+/** Limits with defaults applied. Throws `INVALID_INPUT` for a limit that is not a positive number. */
 export function resolveLimits(limits: SignalingLimits = {}): ResolvedLimits {
   const maxMessageBytes = limits.maxMessageBytes ?? MAX_MESSAGE_BYTES
-  return {
+  const resolved: ResolvedLimits = {
     maxMessageBytes,
     maxPacketBytes: limits.maxPacketBytes ?? maxMessageBytes + PACKET_HEADROOM_BYTES,
     messagesPerSecond: limits.messagesPerSecond ?? 50,
     messageBurst: limits.messageBurst ?? 100,
     rejectedMessagesBeforeKick: limits.rejectedMessagesBeforeKick ?? 200,
   }
+  for (const [name, value] of Object.entries(resolved)) {
+    if (typeof value !== 'number' || !(value > 0)) {
+      throw new CallportError('INVALID_INPUT', `createSignalingServer(): limits.${name} must be a positive number, got ${String(value)}`, { provider: 'signaling' })
+    }
+  }
+  return resolved
 }

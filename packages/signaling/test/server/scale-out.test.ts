@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto'
+import { requireTool, startRedisServer, type RedisServer } from '@callport/test-environment'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { nextEvent, recordEvents, request, sleep, useHarness } from './harness'
+import { bundleSignalingProcess, startSignalingProcess, type SignalingProcess } from './signaling-process'
+
+const redisServer = requireTool('redis-server', 'signaling scale-out (two server processes sharing rooms through Redis)')
+const harness = useHarness()
+
+describe.skipIf(!redisServer.available)('scale-out through Redis, with two server processes', () => {
+  let redis: RedisServer
+  let script: string
+  const processes: SignalingProcess[] = []
+
+  beforeAll(async () => {
+    ;[redis, script] = await Promise.all([startRedisServer(), bundleSignalingProcess()])
+  }, 60_000)
+  afterEach(async () => {
+    await Promise.all(processes.splice(0).map((child) => child.kill()))
+  })
+  afterAll(async () => {
+    await redis?.stop()
+  })
+
+  const startProcesses = async (count: number) => {
+    const keyPrefix = `callport-test-${randomUUID()}`
+    const started = await Promise.all(Array.from({ length: count }, () => startSignalingProcess(script, redis.url, keyPrefix)))
+    processes.push(...started)
+    return started
+  }
+
+  it('lets members on different processes see each other, exchange signals and data, and only within their room', async () => {
+    const [first, second] = await startProcesses(2)
+    const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
+    const eve = await harness.joinMember(second!.url, { identity: 'eve', room: 'retro' })
+    const eveEvents = recordEvents(eve.client)
+
+    const bobArrives = nextEvent(alice.client, 'on_join')
+    const bob = await harness.joinMember(second!.url, { identity: 'bob', room: 'standup' }, { video: true })
+    expect(bob.joined.members).toEqual([{ id: alice.client.id, name: 'alice', role: 'publisher', join_props: {} }])
+    expect(await bobArrives).toEqual([bob.client.id, { id: bob.client.id, name: 'bob', role: 'publisher', join_props: { video: true } }])
+
+    const offer = { type: 'command', to: bob.client.id, command: { command: 'webrtc_signal', description: { type: 'offer', sdp: 'v=0\r\n' } } }
+    const offered = nextEvent(bob.client, 'request')
+    expect(await request(alice.client, offer)).toEqual({ result: {}, error: null })
+    expect((await offered)[0]).toEqual({ ...offer, from: alice.client.id })
+
+    const answer = { type: 'command', to: alice.client.id, command: { command: 'webrtc_signal', description: { type: 'answer', sdp: 'v=0\r\n' } } }
+    const answered = nextEvent(alice.client, 'request')
+    expect(await request(bob.client, answer)).toEqual({ result: {}, error: null })
+    expect((await answered)[0]).toEqual({ ...answer, from: bob.client.id })
+
+    const chat = nextEvent(alice.client, 'request')
+    await request(bob.client, { type: 'command', command: { command: 'data', data: 'hi from the other process' } })
+    expect((await chat)[0]).toMatchObject({ from: bob.client.id, command: { command: 'data', data: 'hi from the other process' } })
+
+    const crossRoom = await request(alice.client, { type: 'command', to: eve.client.id, command: { command: 'data', data: 'psst' } })
+    expect(crossRoom.error?.code).toBe('MEMBER_NOT_FOUND')
+
+    const muted = nextEvent(alice.client, 'on_props_set')
+    await request(bob.client, { type: 'auth', command: { command: 'props_set', props: { audio: false } } })
+    expect(await muted).toEqual([bob.client.id, { video: true, audio: false }])
+
+    const bobId = bob.client.id
+    const bobLeaves = nextEvent(alice.client, 'on_leave')
+    bob.client.disconnect()
+    expect(await bobLeaves).toEqual([bobId])
+    await sleep(100)
+    expect(eveEvents).toEqual([])
+  })
+
+  it('kicks the older connection of an identity that joins again through another process', async () => {
+    const [first, second] = await startProcesses(2)
+    const stale = await harness.joinMember(first!.url, { identity: 'bob', room: 'standup' })
+    const kicked = nextEvent(stale.client, 'on_kick')
+    const fresh = await harness.joinMember(second!.url, { identity: 'bob', room: 'standup' })
+    expect(fresh.joined.members).toEqual([])
+    expect((await kicked)[0]).toMatchObject({ reason: 'duplicate_identity' })
+  })
+
+  it('reports the members of a process that closes gracefully as left at once', async () => {
+    const [first, second] = await startProcesses(2)
+    const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
+    const bob = await harness.joinMember(second!.url, { identity: 'bob', room: 'standup' })
+    const bobId = bob.client.id
+    const bobKicked = nextEvent(bob.client, 'on_kick')
+    const bobLeaves = nextEvent(alice.client, 'on_leave', 3_000)
+    await second!.stop()
+    expect((await bobKicked)[0]).toMatchObject({ reason: 'server_shutdown' })
+    expect(await bobLeaves).toEqual([bobId])
+  })
+
+  it(
+    'reports the members of a process killed with SIGKILL as left within 30 s, once each, to every survivor',
+    async () => {
+      const [first, doomed, third] = await startProcesses(3)
+      const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
+      const carol = await harness.joinMember(third!.url, { identity: 'carol', room: 'standup' })
+      const bob = await harness.joinMember(doomed!.url, { identity: 'bob', room: 'standup' })
+      const dave = await harness.joinMember(doomed!.url, { identity: 'dave', room: 'standup' })
+      const lost = [bob.client.id, dave.client.id].sort()
+      const aliceEvents = recordEvents(alice.client)
+      const carolEvents = recordEvents(carol.client)
+      const leftIds = (events: typeof aliceEvents) => events.filter(({ event }) => event === 'on_leave').map(({ parts }) => String(parts[0]))
+
+      const killedAt = Date.now()
+      await doomed!.kill()
+      while (leftIds(aliceEvents).length < 2 || leftIds(carolEvents).length < 2) {
+        if (Date.now() - killedAt > 30_000) break
+        await sleep(100)
+      }
+      const elapsed = Date.now() - killedAt
+      console.info(`[signaling scale-out] on_leave for the members of a SIGKILLed process after ${elapsed} ms`)
+      expect(elapsed).toBeLessThan(30_000)
+      expect(leftIds(aliceEvents).sort()).toEqual(lost)
+      expect(leftIds(carolEvents).sort()).toEqual(lost)
+
+      await sleep(500)
+      expect(leftIds(aliceEvents)).toHaveLength(2)
+      const erin = await harness.joinMember(first!.url, { identity: 'erin', room: 'standup' })
+      expect(erin.joined.members.map((member) => member.name).sort()).toEqual(['alice', 'carol'])
+    },
+    45_000,
+  )
+})

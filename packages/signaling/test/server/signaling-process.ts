@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Plugin } from 'esbuild'
+import { SECRET } from './harness'
+
+const here = dirname(fileURLToPath(import.meta.url))
+/** Under the package's node_modules, so the bundle resolves socket.io, redis… like the sources do. */
+const outputFile = join(here, '..', '..', 'node_modules', '.cache', 'callport-signaling-test', 'signaling-process.mjs')
+
+/** Bundles workspace sources (through the `@callport/source` condition) and leaves npm packages external. */
+const externalNpmPackages: Plugin = {
+  name: 'external-npm-packages',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@callport/') ? undefined : { path: args.path, external: true }))
+  },
+}
+
+/** Compiles the child-process script (Node 20 cannot run TypeScript itself). Returns its path. */
+export async function bundleSignalingProcess(): Promise<string> {
+  mkdirSync(dirname(outputFile), { recursive: true })
+  await build({
+    entryPoints: [join(here, 'fixtures', 'signaling-process.ts')],
+    outfile: outputFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['@callport/source'],
+    plugins: [externalNpmPackages],
+    logLevel: 'error',
+  })
+  return outputFile
+}
+
+export interface SignalingProcess {
+  url: string
+  child: ChildProcess
+  /** SIGKILL: the process dies without closing anything. */
+  kill(): Promise<void>
+  /** SIGTERM: the process closes gracefully. */
+  stop(): Promise<void>
+}
+
+/** Starts a signaling server in a child process and waits until it listens. */
+export function startSignalingProcess(script: string, redisUrl: string, keyPrefix: string): Promise<SignalingProcess> {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, SIGNALING_SECRET: SECRET, SIGNALING_REDIS_URL: redisUrl, SIGNALING_KEY_PREFIX: keyPrefix },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name)
+    await exited
+  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error('the signaling process did not start within 15 s'))
+    }, 15_000)
+    let output = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const ready = /READY (\S+)/.exec(output)
+      if (!ready) return
+      clearTimeout(timer)
+      resolve({ url: ready[1]!, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') })
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`the signaling process exited with ${code} before listening`))
+    })
+  })
+}
