@@ -1,0 +1,23 @@
+import { createServer, type Server } from 'node:http'
+import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { kaleyra, type KaleyraSettings } from '@callport/kaleyra/server'
+
+/**
+ * The whole backend of a Kaleyra call page: `POST /calls/join {room}` answers `{room, token}`.
+ * Kaleyra settings come from `KALEYRA_API_KEY`, `KALEYRA_APP_ID`, `KALEYRA_REGION` and
+ * `KALEYRA_ENVIRONMENT` unless given here.
+ */
+export function createTokenServer(settings: KaleyraSettings = {}): { server: Server; calls: CallServer } {
+  const calls = createCallServer({
+    providers: [kaleyra(settings)],
+    basePath: '/calls',
+    tokenTtlSeconds: 3600,
+    // Demo authentication: the user id comes from a header. Use your own session or JWT check instead.
+    authorize: async (request) => {
+      const user = request.headers.get('x-user-id')
+      if (!user) return null
+      return { identity: user, role: request.headers.get('x-user-role') === 'agent' ? 'moderator' : 'publisher' }
+    },
+  })
+  return { server: createServer(toNodeHandler(calls)), calls }
+}
