@@ -33,11 +33,13 @@ function connectionInfo(socket: SignalingSocket, context: SessionContext): Conne
   }
 }
 
-function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+/** One line about the first problem zod found (zod/mini carries no English messages, so say it from the issue). */
+function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; code: string; message: string; expected?: unknown }> }): string {
   const issue = error.issues[0]
   if (!issue) return 'Invalid request'
   const path = issue.path.map(String).join('.')
-  return `Invalid request${path ? ` at ${path}` : ''}: ${issue.message}`
+  const problem = issue.expected === undefined ? issue.code.replaceAll('_', ' ') : `expected ${String(issue.expected)}`
+  return `Invalid request${path ? ` at ${path}` : ''}: ${problem}`
 }
 
 function byteLengthOfJson(message: unknown): number | undefined {
