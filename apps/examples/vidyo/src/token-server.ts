@@ -12,7 +12,12 @@ export interface ExampleServerOptions {
   port?: number
   /** Default 127.0.0.1. */
   hostname?: string
+  /** Where the page loads VidyoClient.js from. Default: VIDYO_CLIENT_SCRIPT_URL, else Vidyo's hosted copy. */
+  vidyoClientScriptUrl?: string
 }
+
+const escapeAttribute = (value: string): string =>
+  value.replace(/[&"<>]/g, (character) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[character] ?? character)
 
 export interface ExampleServer {
   url: string
@@ -34,7 +39,10 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
   const api = toNodeHandler(calls)
   const assets = await loadPageAssets()
   const files: Record<string, { type: string; body: string }> = {
-    '/': { type: 'text/html; charset=utf-8', body: assets.html },
+    '/': {
+      type: 'text/html; charset=utf-8',
+      body: assets.html.replace('{{VIDYO_CLIENT_SCRIPT_URL}}', escapeAttribute(options.vidyoClientScriptUrl ?? process.env.VIDYO_CLIENT_SCRIPT_URL ?? '')),
+    },
     '/page.js': { type: 'text/javascript; charset=utf-8', body: assets.script },
   }
   const server: Server = createServer((request, response) => {

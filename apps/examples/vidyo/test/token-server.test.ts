@@ -8,7 +8,7 @@ const vidyoAccount = { appId: 'example.vidyo.io', developerKey: 'example-develop
 describe('the Vidyo.io example token server', () => {
   let server: ExampleServer
   beforeAll(async () => {
-    server = await startExampleServer({ vidyo: vidyoAccount, port: 0, hostname: '127.0.0.1' })
+    server = await startExampleServer({ vidyo: vidyoAccount, port: 0, hostname: '127.0.0.1', vidyoClientScriptUrl: '/sdk/VidyoClient.js?a=1&b="2"' })
   })
   afterAll(async () => {
     await server?.close()
@@ -53,6 +53,7 @@ describe('the Vidyo.io example token server', () => {
   it('serves the page, whose script carries no secret and no token-signing code', async () => {
     const html = await (await fetch(server.url)).text()
     expect(html).toContain('<script type="module" src="/page.js"></script>')
+    expect(html).toContain('data-vidyo-client-script="/sdk/VidyoClient.js?a=1&amp;b=&quot;2&quot;"')
     const script = await (await fetch(`${server.url}/page.js`)).text()
     expect(script.length).toBeGreaterThan(1000)
     for (const secret of [vidyoAccount.developerKey, 'createHmac', 'sha384']) expect(script.includes(secret), secret).toBe(false)

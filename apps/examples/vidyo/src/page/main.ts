@@ -16,8 +16,11 @@ const leave = element<HTMLButtonElement>('#leave')
 const status = element<HTMLSpanElement>('#status')
 const list = element<HTMLUListElement>('#participants')
 
+const view = element('#call')
+// Where VidyoClient.js comes from, when the server says (VIDYO_CLIENT_SCRIPT_URL); else Vidyo's hosted copy.
+const scriptUrl = view.dataset.vidyoClientScript || undefined
 // The token server answers POST /calls/join with { room, token }; the token's provider picks the adapter.
-const session = createSession({ adapters: [vidyo()], token: '/calls/join' })
+const session = createSession({ adapters: [vidyo({ scriptUrl })], token: '/calls/join' })
 let microphoneOn = true
 let cameraOn = true
 
@@ -53,7 +56,7 @@ form.addEventListener('submit', (event) => {
     status.textContent = 'That is not a room name, room key or room link'
     return
   }
-  session.join(room, { container: element('#call') }).catch((error: unknown) => {
+  session.join(room, { container: view }).catch((error: unknown) => {
     status.textContent = CallportError.isInstance(error) ? `${error.code}: ${error.message}` : String(error)
   })
 })
