@@ -234,6 +234,50 @@ describe('vidyo client adapter', () => {
     expect((await rejection(connection.setMicrophoneEnabled(true))).code).toBe('CONNECTION_FAILED')
   })
 
+  it('reuses the container\'s connector for the next connection (a reconnection), registering its listeners once', async () => {
+    const { client, cloud, connect, issue } = setUp()
+    const container = fakeContainer('call')
+    const first = await connect(await issue('standup', 'alice'), connectOptions({ container }))
+    const lost = waitForEvent(first.connection, 'disconnected')
+    first.connector.drop('VIDYO_CONNECTORDISCONNECTREASON_ConnectionLost')
+    await lost
+    const second = await connect(await issue('standup', 'alice'), connectOptions({ container }))
+    expect(second.connector).toBe(first.connector)
+    expect(client.connectors).toHaveLength(1)
+    expect(first.connector.calls.filter((call) => call.method === 'RegisterParticipantEventListener')).toHaveLength(1)
+    const seenByFirst = vi.fn()
+    first.connection.on('participant-joined', seenByFirst)
+    const joined = waitForEvent(second.connection, 'participant-joined')
+    cloud.joinRemote('standup', 'bob')
+    expect((await joined)[0].identity).toBe('bob')
+    expect(seenByFirst).not.toHaveBeenCalled()
+  })
+
+  it('refuses a second call in a container that shows one, leaving the first alone', async () => {
+    const { adapter, connect, issue } = setUp()
+    const container = fakeContainer('call')
+    const { connector } = await connect(await issue('standup', 'alice'), connectOptions({ container }))
+    const error = await rejection(adapter.connect(await issue('standup', 'bob'), connectOptions({ container })))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toContain('#call')
+    expect(connector.connected).toBe(true)
+    expect(connector.calls.filter((call) => call.method === 'Disconnect')).toHaveLength(0)
+  })
+
+  it('reports a refused listener registration as CONNECTION_FAILED, and makes a new connector next time', async () => {
+    const { adapter, client, issue } = setUp()
+    client.prepare = (connector) => {
+      connector.RegisterParticipantEventListener = async () => false
+    }
+    const container = fakeContainer('call')
+    expect((await rejection(adapter.connect(await issue('standup', 'alice'), connectOptions({ container })))).code).toBe('CONNECTION_FAILED')
+    client.prepare = undefined
+    const connection = await adapter.connect(await issue('standup', 'alice'), connectOptions({ container }))
+    opened.push(connection)
+    expect(client.connectors).toHaveLength(2)
+    expect(client.connectors[1]?.connected).toBe(true)
+  })
+
   it('refuses invalid options', () => {
     expect(() => createVidyoClientAdapter({ remoteParticipants: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
     expect(() => createVidyoClientAdapter({ loadTimeoutMilliseconds: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)

@@ -12,7 +12,8 @@ import { parseInput } from '../shared/parse-input'
 import { VIDYO_PROVIDER } from '../shared/provider'
 import { abortable } from './abortable'
 import { DEFAULT_LOAD_TIMEOUT_MILLISECONDS, DEFAULT_VIDYO_CLIENT_SCRIPT_URL, loadVidyoClient, type LoaderHost } from './load-sdk'
-import type { VidyoClient, VidyoConnectorViewStyle } from './vidyo-client-types'
+import { createConnectorPool } from './connector-pool'
+import type { VidyoClient, VidyoConnector, VidyoConnectorViewStyle } from './vidyo-client-types'
 import { VidyoConnection, type VidyoParticipantCallbacks } from './vidyo-connection'
 
 /** Options of `vidyo(options)` from `@callport/vidyo/client`. */
@@ -51,8 +52,8 @@ const VidyoTokenSchema = z.extend(TokenSchema, {
 
 let viewIds = 0
 
-/** Gives the container an id (VidyoConnector renders into an element it finds by id). */
-function viewIdOf(container: HTMLElement | undefined): string {
+/** The container, given an id if it has none (VidyoConnector finds the element it renders into by id). */
+function viewOf(container: HTMLElement | undefined): HTMLElement {
   if (container === undefined || container === null) {
     throw new CallportError('INVALID_INPUT', 'Vidyo renders its own view: pass the element to render into as `container` when joining', {
       provider: VIDYO_PROVIDER,
@@ -62,15 +63,17 @@ function viewIdOf(container: HTMLElement | undefined): string {
     viewIds += 1
     container.id = `callport-vidyo-view-${viewIds}-${Math.random().toString(36).slice(2, 8)}`
   }
-  return container.id
+  return container
 }
 
 /**
  * The Vidyo.io client adapter: loads VidyoClient.js lazily inside `connect()`, creates a
- * VidyoConnector rendering into the container the app passes, and connects with the server's token.
+ * VidyoConnector rendering into the container the app passes (one per container, reused by later
+ * connections there), and connects with the server's token.
  */
 export function createVidyoClientAdapter(options: VidyoClientOptions = {}, loaderHost?: LoaderHost): ClientAdapter {
   const settings = parseInput(OptionsSchema, options, 'Invalid Vidyo client options')
+  const connectors = createConnectorPool()
   return {
     specificationVersion,
     provider: VIDYO_PROVIDER,
@@ -78,7 +81,7 @@ export function createVidyoClientAdapter(options: VidyoClientOptions = {}, loade
 
     async connect(token: Token, connectOptions: ConnectOptions) {
       const parsed = parseInput(VidyoTokenSchema, token, 'Invalid Vidyo token')
-      const viewId = viewIdOf(connectOptions.container)
+      const container = viewOf(connectOptions.container)
       const { signal } = connectOptions
       throwIfAborted(signal)
       const vidyoClient =
@@ -91,23 +94,22 @@ export function createVidyoClientAdapter(options: VidyoClientOptions = {}, loade
           },
           loaderHost,
         ))
-      const connector = await abortable(
-        vidyoClient.CreateVidyoConnector({
-          viewId,
-          viewStyle: settings.viewStyle ?? 'VIDYO_CONNECTORVIEWSTYLE_Default',
-          remoteParticipants: settings.remoteParticipants ?? 8,
-          logFileFilter: settings.logFileFilter ?? 'warning',
-          logFileName: '',
-          userData: '',
-        }),
-        signal,
-      ).catch((error: unknown) => {
-        throw CallportError.isInstance(error)
-          ? error
-          : new CallportError('CONNECTION_FAILED', 'VidyoClient could not create a VidyoConnector', { provider: VIDYO_PROVIDER, cause: error })
-      })
+      const createConnector = (): Promise<VidyoConnector> =>
+        vidyoClient
+          .CreateVidyoConnector({
+            viewId: container.id,
+            viewStyle: settings.viewStyle ?? 'VIDYO_CONNECTORVIEWSTYLE_Default',
+            remoteParticipants: settings.remoteParticipants ?? 8,
+            logFileFilter: settings.logFileFilter ?? 'warning',
+            logFileName: '',
+            userData: '',
+          })
+          .catch((error: unknown) => {
+            throw new CallportError('CONNECTION_FAILED', 'VidyoClient could not create a VidyoConnector', { provider: VIDYO_PROVIDER, cause: error })
+          })
+      const pooled = await abortable(connectors.acquire(container, createConnector), signal)
       const connection = new VidyoConnection({
-        connector,
+        pooled,
         token: parsed,
         host: parsed.connect.host,
         resourceId: parsed.connect.resourceId,

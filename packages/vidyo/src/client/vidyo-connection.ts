@@ -9,7 +9,8 @@ import {
 } from '@callport/core'
 import { VIDYO_PROVIDER } from '../shared/provider'
 import { abortable } from './abortable'
-import type { VidyoConnector, VidyoParticipant } from './vidyo-client-types'
+import type { ConnectorListeners, PooledConnector } from './connector-pool'
+import type { VidyoParticipant } from './vidyo-client-types'
 import { participantOf } from './vidyo-participant'
 import { disconnectionOf, errorOfFailReason } from './vidyo-reasons'
 
@@ -22,7 +23,7 @@ export interface VidyoParticipantCallbacks {
 }
 
 export interface VidyoConnectionOptions extends VidyoParticipantCallbacks {
-  connector: VidyoConnector
+  pooled: PooledConnector
   token: Pick<Token, 'identity' | 'value' | 'expiresAt'>
   host: string
   resourceId: string
@@ -43,6 +44,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #options: VidyoConnectionOptions
   readonly #remote = new Map<string, Participant>()
   #phase: Phase = 'idle'
+  #release: (() => void) | undefined
   #attempt: { resolve: () => void; reject: (error: CallportError) => void } | undefined
 
   constructor(options: VidyoConnectionOptions) {
@@ -53,10 +55,10 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
 
   /** Registers the listeners, applies the initial camera and microphone state, and connects. */
   async open(media: { audio: boolean; video: boolean }, signal?: AbortSignal): Promise<void> {
-    const { connector } = this.#options
+    const { connector } = this.#options.pooled
+    this.#release = this.#options.pooled.use(this.#listeners())
     this.#phase = 'connecting'
     try {
-      await abortable(this.#registerListeners(), signal)
       await abortable(this.#setPrivacy('SetCameraPrivacy', !media.video), signal)
       await abortable(this.#setPrivacy('SetMicrophonePrivacy', !media.audio), signal)
       const outcome = new Promise<void>((resolve, reject) => {
@@ -97,35 +99,33 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
   async disconnect(): Promise<void> {
     if (this.#phase === 'closed') return
     const wasLive = this.#phase !== 'idle'
-    this.#phase = 'closed'
-    this.#remote.clear()
+    this.#close()
     this.#failAttempt(new CallportError('ABORTED', 'The call was left while connecting', { provider: VIDYO_PROVIDER }))
-    if (wasLive) await this.#options.connector.Disconnect()
+    if (wasLive) await this.#options.pooled.connector.Disconnect()
   }
 
   async #setPrivacy(method: 'SetCameraPrivacy' | 'SetMicrophonePrivacy', privacy: boolean): Promise<void> {
     if (this.#phase === 'closed') throw new CallportError('CONNECTION_FAILED', 'The Vidyo call has ended', { provider: VIDYO_PROVIDER, retryable: false })
-    if (!(await this.#options.connector[method]({ privacy }))) throw rejected(method)
+    if (!(await this.#options.pooled.connector[method]({ privacy }))) throw rejected(method)
   }
 
-  async #registerListeners(): Promise<void> {
-    const { connector } = this.#options
-    const registered = await connector.RegisterParticipantEventListener({
-      onJoined: (participant) => this.#onJoined(participant),
-      onLeft: (participant) => this.#onLeft(participant),
-      onDynamicChanged: (participants, cameras) => this.#onDynamicChanged(participants, cameras),
-      onLoudestChanged: (participant, audioOnly) => this.#onLoudestChanged(participant, audioOnly),
-    })
-    if (!registered) throw rejected('RegisterParticipantEventListener')
-    // Vidyo's own reconnection exists in newer SDK builds only; the call is kept while it runs.
-    await connector.RegisterReconnectEventListener?.({
-      onReconnecting: (attempt, attemptTimeout, lastReason) => {
-        if (this.#phase === 'connected') this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { attempt, attemptTimeout, lastReason } })
+  #listeners(): ConnectorListeners {
+    return {
+      participant: {
+        onJoined: (participant) => this.#add(participant),
+        onLeft: (participant) => this.#onLeft(participant),
+        onDynamicChanged: (participants, cameras) => this.#onDynamicChanged(participants, cameras),
+        onLoudestChanged: (participant, audioOnly) => this.#onLoudestChanged(participant, audioOnly),
       },
-      onReconnected: () => {
-        if (this.#phase === 'connected') this.emit('reconnected', { raw: undefined })
+      reconnect: {
+        onReconnecting: (attempt, attemptTimeout, lastReason) => {
+          if (this.#phase === 'connected') this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { attempt, attemptTimeout, lastReason } })
+        },
+        onReconnected: () => {
+          if (this.#phase === 'connected') this.emit('reconnected', { raw: undefined })
+        },
       },
-    })
+    }
   }
 
   #failAttempt(error: CallportError): void {
@@ -157,9 +157,14 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     }
   }
 
-  #end(event: ConnectionEvents['disconnected'][0]): void {
+  #close(): void {
     this.#phase = 'closed'
     this.#remote.clear()
+    this.#release?.()
+  }
+
+  #end(event: ConnectionEvents['disconnected'][0]): void {
+    this.#close()
     this.emit('disconnected', event)
   }
 
@@ -171,10 +176,6 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     this.#remote.set(participant.providerParticipantId, participant)
     this.emit('participant-joined', participant, { raw: vidyoParticipant })
     return participant
-  }
-
-  #onJoined(vidyoParticipant: VidyoParticipant): void {
-    this.#add(vidyoParticipant)
   }
 
   #onLeft(vidyoParticipant: VidyoParticipant): void {
