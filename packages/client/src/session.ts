@@ -43,7 +43,9 @@ export interface Session extends EventEmitter<SessionEvents> {
   participants(): Participant[]
   /**
    * Fetches a token for `room`, picks the adapter its `provider` names and connects; resolves when
-   * connected. Rejects with INVALID_INPUT while already joined (call `leave()` first).
+   * connected. Rejects with INVALID_INPUT while already joined (call `leave()` first). A failed or
+   * aborted join leaves the session `disconnected` (reason `join-failed`, or `client-initiated` when
+   * aborted) and rejects with the CallportError (ABORTED when aborted).
    */
   join(room: string, options?: JoinOptions): Promise<Room>
   /** Leaves the room; safe in any state and idempotent. Emits `disconnected` (`client-initiated`) once. */
@@ -152,7 +154,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     for (const participant of joined) emit('participant-joined', participant, {})
   }
 
-  /** Forwards the connection's events while it is the session's connection. */
+  /** Forwards the connection's events until `release()` unbinds them. */
   const bind = (bound: ClientConnection) => {
     const handlers: Handlers = {
       'participant-joined': (participant, context) => roster.add(participant) && emit('participant-joined', participant, context),
@@ -180,14 +182,10 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       },
       disconnected: (event) => void (reconnect.maxAttempts > 0 && recoverableDisconnectReasons.has(event.reason) ? recover(event) : finish(event)),
     }
-    const offs = (Object.keys(handlers) as (keyof ConnectionEvents)[]).map((name) => {
-      const listener = (...args: unknown[]) => {
-        if (connection === bound) (handlers[name] as (...values: unknown[]) => void)(...args)
-      }
-      bound.on(name, listener)
-      return () => bound.off(name, listener)
-    })
-    unbind = () => offs.forEach((off) => off())
+    const names = Object.keys(handlers) as (keyof ConnectionEvents)[]
+    const listen = <Name extends keyof ConnectionEvents>(name: Name, on: boolean) => bound[on ? 'on' : 'off'](name, handlers[name])
+    names.forEach((name) => listen(name, true))
+    unbind = () => names.forEach((name) => listen(name, false))
   }
 
   /** Lets go of the connection: its tracks are announced gone and it is told to disconnect. */

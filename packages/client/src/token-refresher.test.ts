@@ -22,6 +22,7 @@ describe('refresh lead and delay', () => {
     expect(refreshLeadMs(200_000)).toBe(30_000)
     expect(refreshLeadMs(300_000)).toBe(30_000)
     expect(refreshLeadMs(3_600_000, 90)).toBe(90_000)
+    expect(refreshLeadMs(3_600_000, -5)).toBe(0)
   })
 
   it('counts the delay from now, and never below zero', () => {

@@ -8,11 +8,11 @@ export const MINIMUM_REFRESH_LEAD_SECONDS = 30
 const LONGEST_TIMER_MS = 2 ** 31 - 1
 
 /**
- * How long before expiry to refresh: `leadSeconds` when given, otherwise 10% of the token's
- * lifetime (measured from when it was received) but at least 30 s.
+ * How long before expiry to refresh: `leadSeconds` when given (never below zero), otherwise 10% of
+ * the token's lifetime (measured from when it was received) but at least 30 s.
  */
 export function refreshLeadMs(lifetimeMs: number, leadSeconds?: number): number {
-  return leadSeconds === undefined ? Math.max(lifetimeMs / 10, MINIMUM_REFRESH_LEAD_SECONDS * 1000) : leadSeconds * 1000
+  return leadSeconds === undefined ? Math.max(lifetimeMs / 10, MINIMUM_REFRESH_LEAD_SECONDS * 1000) : Math.max(0, leadSeconds * 1000)
 }
 
 /** Milliseconds from `now` until `token` should be refreshed; 0 when already inside the lead. */
