@@ -1,0 +1,83 @@
+import ky, { HTTPError, type KyInstance } from 'ky'
+import { throwIfAborted } from '@callport/core'
+import { errorFromTransport } from './openvidu-errors'
+import type { ResolvedOpenViduSettings } from './settings'
+
+/** An OpenVidu REST answer, whatever its status. */
+export interface OpenViduResponse {
+  status: number
+  /** The parsed JSON body, the text when it is not JSON, undefined when empty. */
+  body: unknown
+}
+
+export interface OpenViduRequest {
+  method: 'GET' | 'POST' | 'DELETE'
+  /** Path below `/openvidu/api`, starting with `/`. */
+  path: string
+  json?: unknown
+  signal?: AbortSignal | undefined
+  /** What is being done, for error messages. */
+  operation: string
+}
+
+/**
+ * OpenVidu's REST API with HTTP Basic auth (`OPENVIDUAPP:<secret>`), a timeout per attempt, and
+ * bounded retries (with exponential backoff) on 5xx answers and network errors only. Answers every
+ * HTTP status; throws a CallportError only when no answer came (ABORTED, PROVIDER_UNAVAILABLE).
+ */
+export interface OpenViduRestClient {
+  send(request: OpenViduRequest): Promise<OpenViduResponse>
+}
+
+/** The Authorization header value OpenVidu expects. */
+export function basicAuthorization(secret: string): string {
+  return `Basic ${Buffer.from(`OPENVIDUAPP:${secret}`, 'utf8').toString('base64')}`
+}
+
+const RETRIED_STATUSES = [500, 502, 503, 504]
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text()
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): OpenViduRestClient {
+  const http: KyInstance = ky.create({
+    prefixUrl: settings.apiUrl,
+    headers: { authorization: basicAuthorization(settings.secret), accept: 'application/json' },
+    timeout: settings.timeout,
+    retry: {
+      limit: settings.retry.limit,
+      methods: ['get', 'post', 'delete'],
+      statusCodes: RETRIED_STATUSES,
+      afterStatusCodes: [],
+      backoffLimit: settings.retry.maximumDelay,
+      delay: (attempt) => settings.retry.initialDelay * 2 ** (attempt - 1),
+      retryOnTimeout: false,
+    },
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+  })
+
+  return {
+    async send({ method, path, json, signal, operation }) {
+      throwIfAborted(signal)
+      let response: Response
+      try {
+        response = await http(path.replace(/^\/+/, ''), {
+          method,
+          ...(json === undefined ? {} : { json }),
+          ...(signal ? { signal } : {}),
+        })
+      } catch (error) {
+        if (error instanceof HTTPError) return { status: error.response.status, body: await readBody(error.response).catch(() => undefined) }
+        throw errorFromTransport(error, signal, operation)
+      }
+      return { status: response.status, body: await readBody(response) }
+    },
+  }
+}

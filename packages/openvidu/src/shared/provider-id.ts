@@ -1,0 +1,2 @@
+/** The provider id of OpenVidu in tokens, rooms, errors and webhook routes. */
+export const OPENVIDU_PROVIDER = 'openvidu'
