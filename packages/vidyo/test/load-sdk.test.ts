@@ -38,10 +38,11 @@ describe('loading VidyoClient.js', () => {
     expect(await loading).toBe(readyClient)
   })
 
-  it('keeps waiting through RETRYING', async () => {
+  it('keeps waiting through RETRYING and through calls without a status', async () => {
     const page = fakePage()
     const loading = loadVidyoClient(options, page.host)
     page.report({ state: 'RETRYING' })
+    page.globals.onVidyoClientLoaded?.(undefined as unknown as VidyoClientLoadStatus)
     const settled = vi.fn()
     loading.then(settled, settled)
     await Promise.resolve()

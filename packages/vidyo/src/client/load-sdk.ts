@@ -1,4 +1,5 @@
 import { CallportError } from '@callport/core'
+import * as z from 'zod/mini'
 import { VIDYO_PROVIDER } from '../shared/provider'
 import { abortable } from './abortable'
 import type { VidyoClient, VidyoClientLoadStatus } from './vidyo-client-types'
@@ -56,7 +57,12 @@ export function withLoadCallback(scriptUrl: string): string {
   return `${beforeHash}${beforeHash.includes('?') ? '&' : '?'}onload=${CALLBACK}${hash === undefined ? '' : `#${hash}`}`
 }
 
-function outcomeOf(status: VidyoClientLoadStatus, globals: VidyoGlobals): VidyoClient | CallportError | undefined {
+const LoadStatusSchema = z.looseObject({ state: z.string(), description: z.optional(z.string()) })
+
+function outcomeOf(reported: unknown, globals: VidyoGlobals): VidyoClient | CallportError | undefined {
+  const parsed = LoadStatusSchema.safeParse(reported)
+  if (!parsed.success) return undefined
+  const status = parsed.data
   const description = status.description ? `: ${status.description}` : ''
   switch (status.state) {
     case 'READY':
