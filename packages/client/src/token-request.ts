@@ -1,4 +1,4 @@
-import { CallportError, errorCodes, httpStatusOfCode, ProblemSchema, type ErrorCode } from '@callport/core'
+import { CallportError, httpStatusOfCode, ProblemSchema, type ErrorCode } from '@callport/core'
 import { abortedError, linkSignal } from './abort'
 
 /** How long a token request may take before it counts as a network failure. */
@@ -54,10 +54,11 @@ function errorFromAnswer(status: number, contentType: string, body: unknown): Ca
     const { code, detail, title, retryable, provider } = problem.data
     return new CallportError(code, detail ?? title, { vendor, retryable, provider })
   }
-  const code = errorCodes.find((candidate) => httpStatusOfCode[candidate] === status) ?? (status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_INPUT')
+  const code = (Object.keys(httpStatusOfCode) as ErrorCode[]).find((candidate) => httpStatusOfCode[candidate] === status) ?? (status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_INPUT')
   return new CallportError(code, `The token endpoint answered HTTP ${status}`, { vendor, retryable: status >= 500 || status === 429 })
 }
 
+/** True for a code of the closed union (`httpStatusOfCode` has one entry per code). */
 function isErrorCode(code: string): code is ErrorCode {
-  return (errorCodes as readonly string[]).includes(code)
+  return Object.hasOwn(httpStatusOfCode, code)
 }

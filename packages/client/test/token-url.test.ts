@@ -59,6 +59,14 @@ describe('token URL', () => {
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: false, provider: 'twilio', message: 'Provider down' })
   })
 
+  it('falls back to the status when a problem names a code outside the closed union', async () => {
+    const problem = { type: 'about:blank', title: 'Conflict', status: 409, code: 'ROOM_LOCKED' }
+    server.use(http.post(JOIN_URL, () => HttpResponse.json(problem, { status: 409, headers: { 'content-type': 'application/problem+json' } })))
+    expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'INVALID_INPUT', retryable: false, vendor: { status: 409, body: problem } })
+    server.use(http.post(JOIN_URL, () => HttpResponse.json({ ...problem, status: 429, code: 'SLOW_DOWN' }, { status: 429, headers: { 'content-type': 'application/problem+json' } })))
+    expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'RATE_LIMITED', retryable: true })
+  })
+
   it('maps a plain HTTP error by its status, retryable for 5xx', async () => {
     server.use(http.post(JOIN_URL, () => new HttpResponse('upstream timeout', { status: 504 })))
     const error = await rejectionOf(fetchJoin('standup', live))
