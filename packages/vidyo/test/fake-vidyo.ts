@@ -116,8 +116,11 @@ export class FakeVidyoConnector implements VidyoConnector {
   participantListener: VidyoParticipantEventListener | undefined
   reconnectListener: VidyoReconnectEventListener | undefined
   connectOptions: VidyoConnectorConnectOptions | undefined
-  /** The outcome of the next Connect: the service decides by default. */
-  nextConnect: { startsConnecting?: boolean; failure?: VidyoConnectorFailReason; hang?: boolean } = {}
+  /**
+   * The outcome of the next Connect: the service decides by default. `hang`: Connect answers but no
+   * callback ever comes; `stall`: Connect itself never answers.
+   */
+  nextConnect: { startsConnecting?: boolean; failure?: VidyoConnectorFailReason; hang?: boolean; stall?: boolean } = {}
   /** Privacy methods answer false (refused). */
   refusePrivacy = false
   #member: { resourceId: string; participant: VidyoParticipant } | undefined
@@ -163,6 +166,7 @@ export class FakeVidyoConnector implements VidyoConnector {
     const plan = this.nextConnect
     this.nextConnect = {}
     if (plan.startsConnecting === false) return false
+    if (plan.stall) return new Promise<boolean>(() => undefined)
     if (plan.hang) return true
     later(() => {
       if (plan.failure) return options.onFailure(plan.failure)

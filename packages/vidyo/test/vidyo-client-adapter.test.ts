@@ -119,12 +119,12 @@ describe('vidyo client adapter', () => {
     expect(created).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
   })
 
-  it('rejects with ABORTED and disconnects when aborted while connecting', async () => {
+  it.each(['hang', 'stall'] as const)('rejects with ABORTED and disconnects when aborted while connecting (Connect %ss)', async (plan) => {
     const { adapter, client, issue } = setUp()
     const token = await issue('standup', 'alice')
     const controller = new AbortController()
     client.prepare = (connector) => {
-      connector.nextConnect = { hang: true }
+      connector.nextConnect = { [plan]: true }
     }
     const attempt = adapter.connect(token, connectOptions({ signal: controller.signal }))
     await vi.waitFor(() => expect(client.connectors[0]!.calls.map((call) => call.method)).toContain('Connect'))

@@ -53,7 +53,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     this.localParticipant = { identity: options.token.identity, name: options.displayName, role: 'publisher' }
   }
 
-  /** Registers the listeners, applies the initial camera and microphone state, and connects. */
+  /** Takes the view's connector, applies the initial camera and microphone state, and connects. */
   async open(media: { audio: boolean; video: boolean }, signal?: AbortSignal): Promise<void> {
     const { connector } = this.#options.pooled
     this.#release = this.#options.pooled.use(this.#listeners())
@@ -64,6 +64,8 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
       const outcome = new Promise<void>((resolve, reject) => {
         this.#attempt = { resolve, reject }
       })
+      // Settled by the callbacks, possibly after an abort stopped waiting for it.
+      outcome.catch(() => undefined)
       const started = await abortable(
         connector.Connect({
           host: this.#options.host,
