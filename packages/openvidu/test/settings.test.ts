@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { openvidu, parseWebhookHeaders } from '../src/server/index'
+import { resolveOpenViduSettings } from '../src/server/settings'
+
+afterEach(() => vi.unstubAllEnvs())
+
+describe('OpenVidu settings', () => {
+  it('fall back to OPENVIDU_URL, OPENVIDU_SECRET and OPENVIDU_WEBHOOK_HEADERS', () => {
+    vi.stubEnv('OPENVIDU_URL', 'https://openvidu.example.com:4443/')
+    vi.stubEnv('OPENVIDU_SECRET', 'MY_SECRET')
+    vi.stubEnv('OPENVIDU_WEBHOOK_HEADERS', '["Authorization: Basic abc"]')
+    const resolved = resolveOpenViduSettings()
+    expect(resolved).toMatchObject({
+      url: 'https://openvidu.example.com:4443',
+      apiUrl: 'https://openvidu.example.com:4443/openvidu/api',
+      secret: 'MY_SECRET',
+      webhookHeaders: [{ name: 'Authorization', value: 'Basic abc' }],
+      timeout: 10_000,
+      retry: { limit: 2 },
+    })
+    expect(openvidu().url).toBe('https://openvidu.example.com:4443')
+  })
+
+  it('prefer explicit settings to the environment', () => {
+    vi.stubEnv('OPENVIDU_URL', 'https://env.example.com')
+    vi.stubEnv('OPENVIDU_SECRET', 'env-secret')
+    const resolved = resolveOpenViduSettings({ url: 'http://127.0.0.1:4443', secret: 'given', webhookHeader: { name: 'X-Hook', value: 'v' } })
+    expect(resolved).toMatchObject({ url: 'http://127.0.0.1:4443', secret: 'given', webhookHeaders: [{ name: 'X-Hook', value: 'v' }] })
+  })
+
+  it('keeps a path prefix of the URL (OpenVidu behind a proxy)', () => {
+    expect(resolveOpenViduSettings({ url: 'https://example.com/video', secret: 's' }).apiUrl).toBe('https://example.com/video/openvidu/api')
+  })
+
+  it.each([
+    [{ secret: 's' }, /url \(or OPENVIDU_URL\)/],
+    [{ url: 'ftp://example.com', secret: 's' }, /url/],
+    [{ url: 'https://example.com' }, /secret \(or OPENVIDU_SECRET\) is required/],
+    [{ url: 'https://example.com', secret: 's', timeout: 0 }, /timeout/],
+    [{ url: 'https://example.com', secret: 's', webhookHeader: { name: 'bad name', value: 'v' } }, /webhookHeaders/],
+  ])('refuse %j with INVALID_INPUT', (settings, message) => {
+    expect(() => resolveOpenViduSettings(settings)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringMatching(message) }))
+  })
+
+  it('never put the secret in an error', () => {
+    try {
+      resolveOpenViduSettings({ url: 'not a url', secret: 'super-secret-value' })
+      expect.unreachable()
+    } catch (error) {
+      expect(JSON.stringify(error)).not.toContain('super-secret-value')
+      expect(String(error)).not.toContain('super-secret-value')
+    }
+  })
+})
+
+describe('OPENVIDU_WEBHOOK_HEADERS', () => {
+  it('is read as OpenVidu reads it: a JSON array of "Name: value" strings', () => {
+    expect(parseWebhookHeaders('["Authorization: Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU", "X-Tenant:blue"]')).toEqual([
+      { name: 'Authorization', value: 'Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU' },
+      { name: 'X-Tenant', value: 'blue' },
+    ])
+  })
+
+  it('accepts one plain "Name: value" string', () => {
+    expect(parseWebhookHeaders('Authorization: Bearer x:y')).toEqual([{ name: 'Authorization', value: 'Bearer x:y' }])
+  })
+
+  it.each(['[]', '[1]', '["no separator"]', '{"a":1}'])('refuses %s', (text) => {
+    expect(() => parseWebhookHeaders(text)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
+  })
+})
