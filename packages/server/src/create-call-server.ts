@@ -10,7 +10,9 @@ import {
 import { EventEmitter } from 'eventemitter3'
 import { createCallEngine, type CallEngine } from './call-engine'
 import { createCompatRoutes } from './compat-routes'
-import { createHttpHandler } from './http-handler'
+import { toResponse } from './answer'
+import { createHttpHandler, type Reply } from './http-handler'
+import { fromFetchRequest, handleIncomingCall, type IncomingCall } from './incoming-call'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
 import { toParticipant } from './participant'
 import { createWebhookReceiver } from './webhooks'
@@ -64,6 +66,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   readonly providers: readonly ServerAdapter[]
   readonly basePath: string
   readonly fetch: (request: Request) => Promise<Response>
+  readonly [handleIncomingCall]: (call: IncomingCall) => Promise<Reply>
   readonly #engine: CallEngine
 
   constructor(options: CallServerOptions) {
@@ -79,7 +82,12 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       emitter: this,
       webhookUrl: config.webhookUrl,
     })
-    this.fetch = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine) })
+    const handle = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine) })
+    this[handleIncomingCall] = handle
+    this.fetch = async (request) => {
+      const reply = await handle(fromFetchRequest(request))
+      return reply instanceof Response ? reply : toResponse(reply)
+    }
   }
 
   async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {

@@ -1,7 +1,9 @@
 import { CallportError, RoomNameSchema, RoomRequestSchema } from '@callport/core'
+import { jsonAnswer, type Answer } from './answer'
 import type { CallEngine } from './call-engine'
 import type { CompatRoutes } from './compat-routes'
-import { jsonResponse, problemResponse } from './problem'
+import type { IncomingCall } from './incoming-call'
+import { problemAnswer } from './problem'
 import { readJsonBody } from './read-json-body'
 import type { LiveRoom, Placement } from './room-placement'
 import { validateInput } from './validate-input'
@@ -63,8 +65,11 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
   return headers
 }
 
-/** The Fetch API handler of the HTTP API: routes, validation, and problem responses. */
-export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandlerSettings): (request: Request) => Promise<Response> {
+/** What the HTTP API answers: an Answer, or the Response of a compatibility route. */
+export type Reply = Answer | Response
+
+/** The HTTP API: routes, validation, and problem answers. It never throws. */
+export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandlerSettings): (call: IncomingCall) => Promise<Reply> {
   const { basePath, onError } = engine.config
 
   async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
@@ -73,63 +78,63 @@ export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandle
     return live
   }
 
-  async function serve(route: Route, request: Request): Promise<Response> {
-    const { signal } = request
+  async function serve(route: Route, call: IncomingCall): Promise<Reply> {
+    const { signal } = call
     switch (route.name) {
       case 'join': {
-        const { room } = await readJsonBody(request, RoomRequestSchema)
-        const participant = await engine.authorize(request, room)
+        const { room } = await readJsonBody(call, RoomRequestSchema)
+        const participant = await engine.authorize(call.request(), room)
         const { placement, token } = await engine.join(room, participant, signal)
-        return jsonResponse({ room: placement.room, token }, 200, placementHeaders(placement))
+        return jsonAnswer({ room: placement.room, token }, 200, placementHeaders(placement))
       }
       case 'create-room': {
-        const { room } = await readJsonBody(request, RoomRequestSchema)
-        const participant = await engine.authorize(request, room)
+        const { room } = await readJsonBody(call, RoomRequestSchema)
+        const participant = await engine.authorize(call.request(), room)
         const placement = await engine.placement.place(room, participant, signal)
-        return jsonResponse({ room: placement.room }, placement.created ? 201 : 200, placementHeaders(placement))
+        return jsonAnswer({ room: placement.room }, placement.created ? 201 : 200, placementHeaders(placement))
       }
       case 'get-room': {
         const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
-        await engine.authorize(request, name)
+        await engine.authorize(call.request(), name)
         const live = await liveRoomOrNotFound(name, signal)
         const participants = await engine.participants(live, signal)
         const body = participants === undefined ? { room: live.room } : { room: live.room, participants }
-        return jsonResponse(body, 200, { 'callport-provider': live.room.provider })
+        return jsonAnswer(body, 200, { 'callport-provider': live.room.provider })
       }
       case 'issue-token': {
         const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
-        const participant = await engine.authorize(request, name)
+        const participant = await engine.authorize(call.request(), name)
         const live = await liveRoomOrNotFound(name, signal)
         const token = await engine.issueToken(live, participant, { signal })
-        return jsonResponse({ room: live.room, token }, 200, { 'callport-provider': live.room.provider })
+        return jsonAnswer({ room: live.room, token }, 200, { 'callport-provider': live.room.provider })
       }
       case 'webhook':
-        return receiveWebhook(request, route.parameter)
+        return receiveWebhook(call, route.parameter)
     }
   }
 
-  async function handle(request: Request): Promise<Response> {
-    const path = pathBelow(new URL(request.url).pathname, basePath)
+  async function handle(call: IncomingCall): Promise<Reply> {
+    const path = pathBelow(call.pathname, basePath)
     if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
     const route = matchRoute(path)
     if (!route) {
-      const response = await compat(request, path)
+      const response = await compat(call.fullRequest(), path)
       if (response) return response
       throw new CallportError('NOT_FOUND', 'No such route')
     }
-    if (request.method !== route.method) {
-      return problemResponse(new CallportError('METHOD_NOT_ALLOWED', `Use ${route.method} for this route`), { allow: route.method })
+    if (call.method !== route.method) {
+      return problemAnswer(new CallportError('METHOD_NOT_ALLOWED', `Use ${route.method} for this route`), { allow: route.method })
     }
-    return serve(route, request)
+    return serve(route, call)
   }
 
-  return async (request) => {
+  return async (call) => {
     try {
-      return await handle(request)
+      return await handle(call)
     } catch (error) {
       const failure = CallportError.isInstance(error) ? error : new CallportError('INTERNAL', 'Unexpected error', { cause: error })
       if (failure.code === 'INTERNAL') onError(error)
-      return problemResponse(failure)
+      return problemAnswer(failure)
     }
   }
 }

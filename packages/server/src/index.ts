@@ -19,7 +19,7 @@ export {
   type RouteContext,
   type RouteFunction,
 } from './routing'
-export { toNodeHandler, type FetchHandlerWithBasePath, type NodeHandler } from './node-handler'
+export { toNodeHandler, type NodeHandler } from './node-handler'
 export { problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
-export { MAXIMUM_BODY_BYTES } from './read-json-body'
+export { MAXIMUM_BODY_BYTES } from './body-limit'
 export { REMEMBERED_WEBHOOK_EVENTS } from './webhooks'

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import { CallportError, httpStatusOfCode, type Problem } from '@callport/core'
+import { noStore, toResponse, type Answer } from './answer'
 
 /** A problem as Callport sends it: RFC 9457 members plus `code`, and `issues` for invalid input. */
 export type ProblemBody = Problem & { issues?: ProblemIssue[] }
@@ -14,9 +15,6 @@ export interface ProblemIssue {
 const PROBLEM_TYPE = 'about:blank'
 const INTERNAL_DETAIL = 'The server failed to handle the request'
 const MAXIMUM_ISSUES = 20
-
-/** Headers every answer of the HTTP API carries: tokens and room state must not be cached. */
-export const noStore = { 'cache-control': 'no-store' } as const
 
 /** The problem document for an error. Internal failures never reveal their message. */
 export function problemOf(error: CallportError): ProblemBody {
@@ -35,25 +33,19 @@ export function problemOf(error: CallportError): ProblemBody {
   return problem
 }
 
-const utf8 = new TextEncoder()
-
-function serialized(body: unknown, status: number, contentType: string, headers: Record<string, string>): Response {
-  const bytes = utf8.encode(JSON.stringify(body))
-  return new Response(bytes, {
-    status,
-    headers: { 'content-type': contentType, 'content-length': String(bytes.byteLength), ...noStore, ...headers },
-  })
-}
-
-/** An `application/problem+json` response for an error. */
-export function problemResponse(error: CallportError, headers: Record<string, string> = {}): Response {
+/** An `application/problem+json` answer for an error. */
+export function problemAnswer(error: CallportError, headers: Record<string, string> = {}): Answer {
   const problem = problemOf(error)
-  return serialized(problem, problem.status, 'application/problem+json', headers)
+  return {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...noStore, ...headers },
+    body: JSON.stringify(problem),
+  }
 }
 
-/** A JSON response of the HTTP API. */
-export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
-  return serialized(body, status, 'application/json', headers)
+/** An `application/problem+json` Response for an error. */
+export function problemResponse(error: CallportError, headers: Record<string, string> = {}): Response {
+  return toResponse(problemAnswer(error, headers))
 }
 
 /** The INVALID_INPUT error for a failed zod parse; its issues reach the problem document. */

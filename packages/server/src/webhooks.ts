@@ -1,7 +1,9 @@
 import { CallportError, type CallServerEvents, type ServerAdapter, type WebhookEvent, type WebhookRequest } from '@callport/core'
 import type { EventEmitter } from 'eventemitter3'
 import { callAdapter } from './call-adapter'
-import { readBodyBytes } from './read-json-body'
+import { emptyAnswer, type Answer } from './answer'
+import { MAXIMUM_BODY_BYTES } from './body-limit'
+import type { IncomingCall } from './incoming-call'
 import { RecentIds } from './recent-ids'
 import type { RoomStore } from './room-store'
 
@@ -18,7 +20,7 @@ export interface WebhookReceiverSettings {
 }
 
 /** Receives `POST /webhooks/:provider`: verify, parse, drop duplicates, update the store, emit. */
-export type WebhookReceiver = (request: Request, provider: string) => Promise<Response>
+export type WebhookReceiver = (call: IncomingCall, provider: string) => Promise<Answer>
 
 const lenientUtf8 = new TextDecoder('utf-8')
 
@@ -49,16 +51,16 @@ export function createWebhookReceiver(settings: WebhookReceiverSettings): Webhoo
     }
   }
 
-  return async (request, provider) => {
+  return async (call, provider) => {
     const adapter = adapters.get(provider)
     const webhook = adapter?.webhook
     if (!adapter || !webhook) throw new CallportError('NOT_FOUND', `There is no webhook endpoint for provider "${provider}"`)
-    const body = lenientUtf8.decode(await readBodyBytes(request))
-    const delivery: WebhookRequest = { url: webhookUrl(request) ?? request.url, method: request.method, headers: request.headers, body }
+    const body = lenientUtf8.decode(await call.readBody(MAXIMUM_BODY_BYTES))
+    const delivery: WebhookRequest = { url: webhookUrl(call.request()) ?? call.url, method: call.method, headers: call.headers(), body }
     const authentic = await callAdapter(adapter, async () => webhook.verify(delivery))
     if (authentic !== true) throw new CallportError('FORBIDDEN', 'The webhook delivery could not be verified', { provider })
     const events = await callAdapter(adapter, async () => webhook.parse(delivery))
     for (const event of events) await deliver(provider, event)
-    return new Response(null, { status: 204 })
+    return emptyAnswer(204)
   }
 }
