@@ -1,4 +1,5 @@
 import { AUTH_ROOM, REQUEST_EVENT, RequestSchema, SIGNALING_VERSION, serverEvents, type ConnectionInfo, type Request } from '../protocol'
+import { jsonBytesOverLimit } from './json-size'
 import { createRateLimiter } from './rate-limiter'
 import { relayCommand } from './relay'
 import { isExpectedError, toSignalingError } from './request-error'
@@ -40,15 +41,6 @@ function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; cod
   const path = issue.path.map(String).join('.')
   const problem = issue.expected === undefined ? issue.code.replaceAll('_', ' ') : `expected ${String(issue.expected)}`
   return `Invalid request${path ? ` at ${path}` : ''}: ${problem}`
-}
-
-function byteLengthOfJson(message: unknown): number | undefined {
-  try {
-    const json = JSON.stringify(message)
-    return json === undefined ? undefined : Buffer.byteLength(json, 'utf8')
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -117,8 +109,8 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   /** Checks the rate, the size and the shape of a message; undefined when it was refused. */
   const admit = (message: unknown, acknowledge: Acknowledge): Request | undefined => {
     if (!withinRate(acknowledge)) return undefined
-    const bytes = byteLengthOfJson(message)
-    if (bytes !== undefined && bytes > limits.maxMessageBytes) {
+    const bytes = jsonBytesOverLimit(message, limits.maxMessageBytes)
+    if (bytes !== undefined) {
       acknowledge(null, { code: 'PAYLOAD_TOO_LARGE', message: `Message is ${bytes} bytes; the limit is ${limits.maxMessageBytes}` })
       return undefined
     }
