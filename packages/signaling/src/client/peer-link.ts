@@ -22,9 +22,11 @@ const CHANNEL_ID = 0
 /**
  * One RTCPeerConnection to one peer, negotiated with the "perfect negotiation" pattern: both sides
  * offer whenever they need to, and on a collision the impolite side ignores the other's offer while
- * the polite side rolls its own back. A negotiated data channel is opened on both sides; it makes the
- * connection come up even when neither side publishes media, and its closing tells that the peer
- * closed its connection.
+ * the polite side rolls its own back. The very first offer is the impolite side's alone: both sides
+ * open the link at the same moment, and a rollback before ICE gathering has started can leave
+ * Chromium's transport without candidates. A negotiated data channel is opened on both sides; it
+ * makes the connection come up even when neither side publishes media, and its closing tells that
+ * the peer closed its connection.
  */
 export class PeerLink {
   readonly connection: RTCPeerConnection
@@ -38,6 +40,8 @@ export class PeerLink {
   #makingOffer = false
   #ignoreOffer = false
   #restartPending = false
+  /** Set once a first offer/answer exchange has completed. */
+  #negotiated = false
   #incoming: Promise<void> = Promise.resolve()
   #closed = false
 
@@ -102,7 +106,8 @@ export class PeerLink {
   }
 
   async #offer(): Promise<void> {
-    if (this.#closed) return
+    // The polite side waits for the first offer; negotiationneeded fires again after it if still needed.
+    if (this.#closed || (this.polite && !this.#negotiated)) return
     try {
       this.#makingOffer = true
       await this.connection.setLocalDescription()
@@ -129,7 +134,10 @@ export class PeerLink {
         const answer = this.connection.localDescription
         if (answer) this.#options.send({ description: answer.toJSON() as PeerSignal['description'] })
       }
-      if (description.type === 'offer' || description.type === 'answer') this.#restartPending = false
+      if (description.type === 'offer' || description.type === 'answer') {
+        this.#negotiated = true
+        this.#restartPending = false
+      }
       this.#notify()
       return
     }

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto'
+import type { Server as HttpServer } from 'node:http'
+import type { ServerAdapter } from '@callport/core'
+import { createSignalingServer, signaling, type SignalingServer } from '@callport/signaling/server'
+
+/** What a provider gets to start with. */
+export interface DemoProviderContext {
+  /** Where the demo serves, such as `http://127.0.0.1:3000`. */
+  url: string
+  /** The demo's HTTP server, for providers that serve something themselves. */
+  httpServer: HttpServer
+  environment: Record<string, string | undefined>
+  log(line: string): void
+}
+
+/** A started provider: its server adapter, and what the demo must close with it. */
+export interface DemoProviderRuntime {
+  adapter: ServerAdapter
+  /** The signaling server running inside the demo (the built-in provider only). */
+  signalingServer?: SignalingServer
+  close(): Promise<void>
+}
+
+export interface DemoProvider {
+  /** The environment variables it reads (listed in the README). */
+  environment: readonly string[]
+  start(context: DemoProviderContext): Promise<DemoProviderRuntime>
+}
+
+/**
+ * The providers the demo can run on, chosen by `CALLPORT_PROVIDER`: one entry per provider. The page
+ * needs no change, since the session picks its client adapter from the token (src/page/client-adapters.ts
+ * lists them).
+ */
+export const demoProviders: Readonly<Record<string, DemoProvider>> = {
+  signaling: {
+    environment: ['CALLPORT_SIGNALING_SECRET', 'CALLPORT_SIGNALING_URL'],
+    async start({ url, httpServer, environment, log }) {
+      let secret = environment.CALLPORT_SIGNALING_SECRET
+      if (!secret) {
+        secret = randomBytes(32).toString('base64url')
+        log('CALLPORT_SIGNALING_SECRET is not set: signing tokens with a random secret for this run.')
+      }
+      const signalingServer = createSignalingServer({ secret, onError: (error) => log(`signaling server error: ${String(error)}`) })
+      await signalingServer.attach(httpServer)
+      return {
+        adapter: signaling({ secret, url: environment.CALLPORT_SIGNALING_URL || url }),
+        signalingServer,
+        close: () => signalingServer.close(),
+      }
+    },
+  },
+}

@@ -1,0 +1,20 @@
+import type { ClientAdapter } from '@callport/core'
+import { signaling } from '@callport/signaling/client'
+
+export interface ClientAdapterHooks {
+  /** Called with every stream the page captures, to show the local preview. */
+  onLocalMedia(stream: MediaStream): void
+}
+
+/**
+ * The client adapters the page can use: one entry per provider. The session picks the one the
+ * server's token names, so the page works unchanged whichever `CALLPORT_PROVIDER` the server runs.
+ */
+export function clientAdapters(hooks: ClientAdapterHooks): ClientAdapter[] {
+  const getUserMedia = async (constraints: MediaStreamConstraints): Promise<MediaStream> => {
+    const stream = await navigator.mediaDevices.getUserMedia(constraints)
+    hooks.onLocalMedia(stream)
+    return stream
+  }
+  return [signaling({ webrtc: { getUserMedia } })]
+}

@@ -1,0 +1,82 @@
+import { JoinResponseSchema, ProblemSchema } from '@callport/core'
+import { signaling } from '@callport/signaling/client'
+import { afterEach, describe, expect, it } from 'vitest'
+import { readDemoSettings, startDemoServer, type DemoServer } from '../src/index'
+
+const SECRET = 'demo-test-secret-0123456789-abcdefghijklmnopqrstuv'
+const started: DemoServer[] = []
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((demo) => demo.close()))
+})
+
+async function start(environment: Record<string, string> = {}): Promise<DemoServer> {
+  const demo = await startDemoServer({ port: 0, environment: { CALLPORT_SIGNALING_SECRET: SECRET, ...environment } })
+  started.push(demo)
+  return demo
+}
+
+function join(demo: DemoServer, room: string, cookie?: string): Promise<Response> {
+  return fetch(`${demo.url}/calls/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ room }),
+  })
+}
+
+describe('the demo server', () => {
+  it('serves the page and its bundled script, with no secret in it', async () => {
+    const demo = await start()
+    expect(demo.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const page = await fetch(demo.url)
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(await page.text()).toContain('<script type="module" src="/app.js">')
+    const script = await fetch(`${demo.url}/app.js`)
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    const code = await script.text()
+    expect(code).toContain('callport_demo_identity')
+    expect(code).toContain('on_connection')
+    expect(code).not.toContain(SECRET)
+    expect((await fetch(`${demo.url}/nothing-here`)).status).toBe(404)
+  })
+
+  it('refuses a join without the demo identity cookie', async () => {
+    const demo = await start()
+    const refused = await join(demo, 'standup')
+    expect(refused.status).toBe(401)
+    expect(ProblemSchema.parse(await refused.json()).code).toBe('UNAUTHORIZED')
+  })
+
+  it('issues signaling tokens whose signaling server runs on the same HTTP server', async () => {
+    const demo = await start()
+    const answer = await join(demo, 'standup', 'callport_demo_identity=guest-1; callport_demo_name=Ada%20Lovelace')
+    expect(answer.status).toBe(200)
+    const { token } = JoinResponseSchema.parse(await answer.json())
+    expect(token).toMatchObject({ provider: 'signaling', room: 'standup', identity: 'guest-1', connect: { url: demo.url } })
+
+    const options = { audio: false, video: false, refreshToken: async () => token }
+    const ada = await signaling().connect(token, options)
+    const secondAnswer = await join(demo, 'standup', 'callport_demo_identity=guest-2; callport_demo_name=Grace')
+    const second = JoinResponseSchema.parse(await secondAnswer.json()).token
+    const grace = await signaling().connect(second, { ...options, refreshToken: async () => second })
+    expect(grace.participants()).toEqual([expect.objectContaining({ identity: 'guest-1', name: 'Ada Lovelace' })])
+    await Promise.all([ada.disconnect(), grace.disconnect()])
+  })
+
+  it('points tokens at CALLPORT_SIGNALING_URL when it is set', async () => {
+    const demo = await start({ CALLPORT_SIGNALING_URL: 'https://signaling.example.com' })
+    const { token } = JoinResponseSchema.parse(await (await join(demo, 'standup', 'callport_demo_identity=guest-1')).json())
+    expect(token.connect.url).toBe('https://signaling.example.com')
+  })
+})
+
+describe('demo settings', () => {
+  it('defaults to 127.0.0.1:3000 and the signaling provider', () => {
+    expect(readDemoSettings({})).toEqual({ host: '127.0.0.1', port: 3000, provider: 'signaling' })
+    expect(readDemoSettings({ HOST: '0.0.0.0', PORT: '8080', CALLPORT_PROVIDER: 'signaling' })).toEqual({ host: '0.0.0.0', port: 8080, provider: 'signaling' })
+  })
+
+  it('says what is wrong with PORT or CALLPORT_PROVIDER', () => {
+    expect(() => readDemoSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number, got "eighty"')
+    expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow('CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling')
+  })
+})

@@ -1,0 +1,103 @@
+import { launchChromium, requireTool } from '@callport/test-environment'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startDemoServer, type DemoServer } from '../../../../apps/demo/src/index'
+import { iceRestarts, identityOf, joinRoom, listedParticipants, loggedEvents, measureRemoteMedia, openDemo } from './demo-page'
+
+// Calls between real Chromium pages (fake camera and microphone) through the demo: its server
+// (createCallServer + the signaling server on one node:http server) and its page (createSession +
+// the signaling client adapter), served from http://127.0.0.1 — a secure context.
+const chromium = requireTool('chromium', 'signaling browser tests')
+
+describe.skipIf(!chromium.available)('calls between Chromium pages through the demo', { timeout: 60_000 }, () => {
+  let demo: DemoServer
+  let browser: Browser
+  const pages: Page[] = []
+  let roomCounter = 0
+  const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++roomCounter}`
+
+  beforeAll(async () => {
+    ;[demo, browser] = await Promise.all([
+      startDemoServer({ port: 0, environment: { CALLPORT_SIGNALING_SECRET: 'browser-test-secret-0123456789-abcdefghijklmn' } }),
+      launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
+    ])
+  })
+  afterEach(async () => {
+    await Promise.all(pages.splice(0).map((page) => page.context().close()))
+  })
+  afterAll(async () => {
+    await Promise.all([browser?.close(), demo?.close()])
+  })
+
+  async function participant(name: string, room: string): Promise<Page> {
+    const page = await openDemo(browser, demo.url)
+    pages.push(page)
+    await joinRoom(page, name, room)
+    return page
+  }
+
+  it('two pages in one room see and hear each other; a page in another room sees nobody', async () => {
+    const room = uniqueRoom('standup')
+    const alice = await participant('Alice', room)
+    const bob = await participant('Bob', room)
+    const carol = await participant('Carol', uniqueRoom('elsewhere'))
+    const [aliceIdentity, bobIdentity] = await Promise.all([identityOf(alice), identityOf(bob)])
+
+    const [bobSeenByAlice, aliceSeenByBob] = await Promise.all([measureRemoteMedia(alice, bobIdentity), measureRemoteMedia(bob, aliceIdentity)])
+    for (const media of [bobSeenByAlice, aliceSeenByBob]) {
+      expect(media.videoWidth).toBeGreaterThan(0)
+      expect(media.frames).toBeGreaterThan(5)
+      // Opus sends 50 packets a second; a second of listening hears well over 20.
+      expect(media.audioPackets).toBeGreaterThan(20)
+    }
+    expect(await listedParticipants(alice)).toEqual([bobIdentity])
+    expect(await listedParticipants(bob)).toEqual([aliceIdentity])
+    expect(await listedParticipants(carol)).toEqual([])
+    expect(await carol.$$('.tile[data-remote]')).toHaveLength(0)
+    expect(await loggedEvents(carol)).not.toContain('participant-joined')
+  })
+
+  it('a page that leaves is seen as participant-left at once', async () => {
+    const room = uniqueRoom('leave')
+    const alice = await participant('Alice', room)
+    const bob = await participant('Bob', room)
+    const bobIdentity = await identityOf(bob)
+    await measureRemoteMedia(alice, bobIdentity, 100)
+    const leftAt = Date.now()
+    await bob.click('#leave')
+    await alice.waitForFunction(() => document.querySelector('#log li[data-event="participant-left"]') !== null, undefined, { timeout: 5000 })
+    // Well inside the grace period that keeps a member whose socket merely dropped.
+    expect(Date.now() - leftAt).toBeLessThan(5000)
+    expect(await listedParticipants(alice)).toEqual([])
+    expect(await alice.$$(`.tile[data-identity="${bobIdentity}"]`)).toHaveLength(0)
+  })
+
+  it('a dropped signaling socket reconnects, restarts ICE and media flows again', async () => {
+    const room = uniqueRoom('drop')
+    const alice = await participant('Alice', room)
+    const bob = await participant('Bob', room)
+    const [aliceIdentity, bobIdentity] = await Promise.all([identityOf(alice), identityOf(bob)])
+    await Promise.all([measureRemoteMedia(alice, bobIdentity, 100), measureRemoteMedia(bob, aliceIdentity, 100)])
+
+    // Close Alice's socket.io connection under her (no kick): her page sees a dropped transport.
+    const sockets = [...demo.signalingServer!.io.sockets.sockets.values()].filter((socket) => socket.handshake.query.username === aliceIdentity)
+    expect(sockets).toHaveLength(1)
+    sockets[0]!.conn.close()
+
+    await alice.waitForFunction(() => document.querySelector('#log li[data-event="reconnected"]') !== null, undefined, { timeout: 20_000 })
+    const events = await loggedEvents(alice)
+    expect(events.indexOf('reconnecting')).toBeGreaterThan(-1)
+    expect(events.indexOf('reconnecting')).toBeLessThan(events.indexOf('reconnected'))
+    expect(await iceRestarts(alice)).toBeGreaterThanOrEqual(1)
+    // Nobody left, from either side.
+    expect(events).not.toContain('participant-left')
+    expect(await loggedEvents(bob)).not.toContain('participant-left')
+    expect(await listedParticipants(bob)).toEqual([aliceIdentity])
+
+    const [bobSeenByAlice, aliceSeenByBob] = await Promise.all([measureRemoteMedia(alice, bobIdentity), measureRemoteMedia(bob, aliceIdentity)])
+    for (const media of [bobSeenByAlice, aliceSeenByBob]) {
+      expect(media.frames).toBeGreaterThan(5)
+      expect(media.audioPackets).toBeGreaterThan(20)
+    }
+  })
+})
