@@ -100,6 +100,25 @@ describe('toNodeHandler', () => {
     await pumping
   })
 
+  it('refuses a declared Content-Length over 16 KiB before the body is sent', async () => {
+    const { calls } = callServer()
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const outgoing = httpRequest({
+      host: '127.0.0.1',
+      port,
+      path: '/calls/join',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(1024 * 1024) },
+    })
+    outgoing.on('error', () => {})
+    outgoing.flushHeaders()
+    const [response] = (await once(outgoing, 'response')) as [import('node:http').IncomingMessage]
+    expect(response.statusCode).toBe(413)
+    expect(response.headers.connection).toBe('close')
+    response.resume()
+    outgoing.destroy()
+  })
+
   it('aborts the request signal when the client disconnects', async () => {
     const { calls, adapter } = callServer()
     let aborted: () => void = () => {}
