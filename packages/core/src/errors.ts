@@ -1,30 +1,5 @@
-/**
- * The closed set of error codes Callport reports. Every failure, from any provider, maps to one.
- */
-export const errorCodes = [
-  'UNAUTHORIZED',
-  'FORBIDDEN',
-  'INVALID_INPUT',
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'NOT_FOUND',
-  'METHOD_NOT_ALLOWED',
-  'ROOM_NOT_FOUND',
-  'PARTICIPANT_NOT_FOUND',
-  'TOKEN_EXPIRED',
-  'RATE_LIMITED',
-  'PROVIDER_UNAVAILABLE',
-  'PROVIDER_REJECTED',
-  'UNSUPPORTED',
-  'CONNECTION_FAILED',
-  'ABORTED',
-  'INTERNAL',
-] as const
-
-export type ErrorCode = (typeof errorCodes)[number]
-
-/** HTTP status used when an error of this code crosses the HTTP API. */
-export const httpStatusOfCode: Record<ErrorCode, number> = {
+/** HTTP status used when an error of a code crosses the HTTP API; its keys are the closed set of codes. */
+export const httpStatusOfCode = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   INVALID_INPUT: 400,
@@ -42,7 +17,12 @@ export const httpStatusOfCode: Record<ErrorCode, number> = {
   CONNECTION_FAILED: 502,
   ABORTED: 499,
   INTERNAL: 500,
-}
+} as const satisfies Record<string, number>
+
+/** The closed set of error codes Callport reports. Every failure, from any provider, maps to one. */
+export type ErrorCode = keyof typeof httpStatusOfCode
+
+export const errorCodes = /* @__PURE__ */ Object.keys(httpStatusOfCode) as ErrorCode[]
 
 /** What a vendor answered, kept on the error so nothing is lost. */
 export interface VendorResponse {
