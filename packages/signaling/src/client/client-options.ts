@@ -20,7 +20,10 @@ export interface SignalingClientOptions {
   password?: string
   /** socket.io-client's `io` (or a wrapper of it). Default: socket.io-client, loaded on first connect. */
   io?: SocketFactory
-  /** socket.io transports, in the order tried. Default: socket.io-client's default. */
+  /**
+   * socket.io transports, in the order tried. Default: WebSocket first, HTTP long-polling when
+   * WebSocket fails (one round trip less than socket.io's own polling-then-upgrade default).
+   */
   transports?: ManagerOptions['transports']
   /** How long connecting (socket, room id and join) may take. Default 10000 ms. */
   connectTimeoutMilliseconds?: number
@@ -46,7 +49,7 @@ export interface ResolvedClientOptions {
   webrtc: SignalingWebrtc | undefined
   rtcConfiguration: RTCConfiguration | undefined
   password: string | undefined
-  transports: ManagerOptions['transports'] | undefined
+  transports: ManagerOptions['transports']
   connectTimeoutMilliseconds: number
   requestTimeoutMilliseconds: number
   reconnectTimeoutMilliseconds: number
@@ -60,7 +63,7 @@ export function resolveClientOptions(options: SignalingClientOptions): ResolvedC
     webrtc: options.webrtc,
     rtcConfiguration: options.rtcConfiguration,
     password: options.password,
-    transports: options.transports,
+    transports: options.transports ?? ['websocket', 'polling'],
     connectTimeoutMilliseconds: options.connectTimeoutMilliseconds ?? 10_000,
     requestTimeoutMilliseconds: options.requestTimeoutMilliseconds ?? 10_000,
     reconnectTimeoutMilliseconds: options.reconnectTimeoutMilliseconds ?? 15_000,

@@ -19,7 +19,7 @@ export interface OpenSocketOptions {
   path: string | undefined
   identity: string
   credentials: AuthQuery
-  transports: ManagerOptions['transports'] | undefined
+  transports: ManagerOptions['transports']
   timeoutMs: number
   signal: AbortSignal | undefined
 }
@@ -45,8 +45,10 @@ export function openSocket(createSocket: SocketFactory, options: OpenSocketOptio
     reconnection: false,
     timeout: timeoutMs,
     query: { username: options.identity, auth: JSON.stringify(options.credentials) },
+    transports: options.transports,
+    // With WebSocket first, fall back to the next transport when it fails.
+    tryAllTransports: true,
     ...(options.path === undefined ? {} : { path: options.path }),
-    ...(options.transports === undefined ? {} : { transports: options.transports }),
   }
   const socket = createSocket(options.url, socketOptions)
   return new Promise((resolve, reject) => {
