@@ -1,0 +1,39 @@
+import { CallportError, ProblemSchema } from '@callport/core'
+import { describe, expect, it } from 'vitest'
+import { problemOf, problemResponse } from '../src/index'
+
+describe('problem documents', () => {
+  it('carry RFC 9457 members plus code, provider and retryable, with the status of the code', async () => {
+    const error = new CallportError('PROVIDER_UNAVAILABLE', 'OpenVidu did not answer', {
+      provider: 'openvidu',
+      vendor: { status: 503, body: { secret: 'vendor internals' } },
+    })
+    const response = problemResponse(error, { 'retry-after': '5' })
+    expect(response.status).toBe(503)
+    expect(response.headers.get('content-type')).toBe('application/problem+json')
+    expect(response.headers.get('retry-after')).toBe('5')
+    const body = await response.json()
+    expect(ProblemSchema.parse(body)).toEqual({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'PROVIDER_UNAVAILABLE',
+      detail: 'OpenVidu did not answer',
+      provider: 'openvidu',
+      retryable: true,
+    })
+    expect(JSON.stringify(body)).not.toContain('vendor internals')
+  })
+
+  it('hide the message of internal errors', () => {
+    const problem = problemOf(new CallportError('INTERNAL', 'TypeError at /srv/app/secret.js:12'))
+    expect(problem).toMatchObject({ status: 500, code: 'INTERNAL' })
+    expect(JSON.stringify(problem)).not.toContain('secret.js')
+  })
+
+  it('list zod issues for invalid input, and nothing else from details', () => {
+    const issues = [{ path: ['room'], message: 'Room name must not be empty', code: 'too_small' }]
+    expect(problemOf(new CallportError('INVALID_INPUT', 'bad', { details: issues })).issues).toEqual(issues)
+    expect(problemOf(new CallportError('FORBIDDEN', 'no', { details: issues })).issues).toBeUndefined()
+  })
+})
