@@ -1,8 +1,22 @@
 import { randomUUID } from 'node:crypto'
+import { CallportError } from '@callport/core'
 import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import type { Server } from 'socket.io'
 import { createRedisMemberDirectory, type LostMember, type RedisMemberDirectory } from './redis-member-directory'
+
+const MAX_RECONNECT_DELAY_MS = 5_000
+
+/** The URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return '(an invalid URL)'
+  }
+}
 
 /** Scale-out through Redis: several signaling processes share rooms. */
 export interface RedisScaleOutOptions {
@@ -34,12 +48,19 @@ export interface RedisScaleOutHandlers {
  */
 export async function startRedisScaleOut(io: Server, options: RedisScaleOutOptions, handlers: RedisScaleOutHandlers): Promise<RedisScaleOut> {
   const keyPrefix = options.keyPrefix ?? 'callport:signaling'
-  const publisher = createClient({ url: options.url })
+  let connected = false
+  // The first connection fails fast (so that attach/listen reject); later outages are retried with backoff.
+  const reconnectStrategy = (retries: number, cause: Error): number | Error => (connected ? Math.min(100 * (retries + 1), MAX_RECONNECT_DELAY_MS) : cause)
+  const publisher = createClient({ url: options.url, socket: { reconnectStrategy } })
   const subscriber = publisher.duplicate()
-  publisher.on('error', handlers.onError)
-  subscriber.on('error', handlers.onError)
+  const reportOnceConnected = (error: unknown) => {
+    if (connected) handlers.onError(error)
+  }
+  publisher.on('error', reportOnceConnected)
+  subscriber.on('error', reportOnceConnected)
   try {
     await Promise.all([publisher.connect(), subscriber.connect()])
+    connected = true
     const directory = createRedisMemberDirectory({
       client: publisher,
       nodeId: randomUUID(),
@@ -53,12 +74,14 @@ export async function startRedisScaleOut(io: Server, options: RedisScaleOutOptio
     return {
       directory,
       async disconnect() {
-        await Promise.allSettled([publisher.quit(), subscriber.quit()])
+        await Promise.allSettled([publisher.close(), subscriber.close()])
       },
     }
   } catch (error) {
-    publisher.destroy()
-    subscriber.destroy()
-    throw error
+    for (const client of [publisher, subscriber]) if (client.isOpen) client.destroy()
+    throw new CallportError('PROVIDER_UNAVAILABLE', `Could not connect to Redis at ${redactedUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`, {
+      provider: 'signaling',
+      cause: error,
+    })
   }
 }

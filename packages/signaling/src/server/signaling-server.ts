@@ -79,7 +79,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       scaleOut = await startRedisScaleOut(io, options.redis, {
         onError,
         onMembersLost(members) {
-          for (const { roomId, memberId } of members) io.to(roomId).emit('on_leave', memberId)
+          // `except`: a member that is in fact alive (its process stalled) is not told that it left.
+          for (const { roomId, memberId } of members) io.to(roomId).except(memberId).emit('on_leave', memberId)
         },
         onNodeSwept() {
           // Taken for dead while stalled: the members were reported as gone, so drop their connections;
@@ -126,10 +127,11 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const attachTo = async (server: HttpServer | HttpsServer) => {
     if (closing) throw new Error('The signaling server is closed')
     if (attached) throw new Error('The signaling server is already attached to a server')
-    attached = true
     started ??= start()
     await started
+    if (attached) throw new Error('The signaling server is already attached to a server')
     io.attach(server)
+    attached = true
   }
 
   return {

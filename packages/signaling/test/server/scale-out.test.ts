@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { requireTool, startRedisServer, type RedisServer } from '@callport/test-environment'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { nextEvent, recordEvents, request, sleep, useHarness } from './harness'
-import { bundleSignalingProcess, startSignalingProcess, type SignalingProcess } from './signaling-process'
+import { bundleSignalingProcess, startSignalingProcess, type ScaleOutTimings, type SignalingProcess } from './signaling-process'
 
 const redisServer = requireTool('redis-server', 'signaling scale-out (two server processes sharing rooms through Redis)')
 const harness = useHarness()
@@ -16,15 +16,20 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
     ;[redis, script] = await Promise.all([startRedisServer(), bundleSignalingProcess()])
   }, 60_000)
   afterEach(async () => {
-    await Promise.all(processes.splice(0).map((child) => child.kill()))
+    await Promise.all(
+      processes.splice(0).map((child) => {
+        child.resume()
+        return child.kill()
+      }),
+    )
   })
   afterAll(async () => {
     await redis?.stop()
   })
 
-  const startProcesses = async (count: number) => {
+  const startProcesses = async (count: number, timings: ScaleOutTimings = {}) => {
     const keyPrefix = `callport-test-${randomUUID()}`
-    const started = await Promise.all(Array.from({ length: count }, () => startSignalingProcess(script, redis.url, keyPrefix)))
+    const started = await Promise.all(Array.from({ length: count }, () => startSignalingProcess(script, redis.url, keyPrefix, timings)))
     processes.push(...started)
     return started
   }
@@ -122,4 +127,25 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
     },
     45_000,
   )
+
+  it('drops the connections of a process that stalled so long that it was taken for dead, so its clients come back', async () => {
+    const [first, stalled] = await startProcesses(2, { nodeTimeoutMs: 1_500, sweepIntervalMs: 300 })
+    const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
+    const bob = await harness.joinMember(stalled!.url, { identity: 'bob', room: 'standup' })
+    const bobId = bob.client.id
+    const bobEvents = recordEvents(bob.client)
+    const bobLeaves = nextEvent(alice.client, 'on_leave', 5_000)
+    const bobDropped = nextEvent(bob.client, 'disconnect', 8_000)
+
+    stalled!.pause()
+    expect(await bobLeaves).toEqual([bobId])
+    stalled!.resume()
+    expect((await bobDropped)[0]).toBe('transport close')
+    expect(bobEvents).toEqual([])
+
+    const bobAgain = nextEvent(alice.client, 'on_join')
+    const rejoined = await harness.joinMember(stalled!.url, { identity: 'bob', room: 'standup' })
+    expect(rejoined.joined.members.map((member) => member.name)).toEqual(['alice'])
+    expect((await bobAgain)[0]).toBe(rejoined.client.id)
+  })
 })

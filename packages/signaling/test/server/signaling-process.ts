@@ -37,16 +37,31 @@ export async function bundleSignalingProcess(): Promise<string> {
 export interface SignalingProcess {
   url: string
   child: ChildProcess
+  /** SIGSTOP, later SIGCONT: the process stalls as if its event loop were blocked. */
+  pause(): void
+  resume(): void
   /** SIGKILL: the process dies without closing anything. */
   kill(): Promise<void>
   /** SIGTERM: the process closes gracefully. */
   stop(): Promise<void>
 }
 
+export interface ScaleOutTimings {
+  nodeTimeoutMs?: number
+  sweepIntervalMs?: number
+}
+
 /** Starts a signaling server in a child process and waits until it listens. */
-export function startSignalingProcess(script: string, redisUrl: string, keyPrefix: string): Promise<SignalingProcess> {
+export function startSignalingProcess(script: string, redisUrl: string, keyPrefix: string, timings: ScaleOutTimings = {}): Promise<SignalingProcess> {
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, SIGNALING_SECRET: SECRET, SIGNALING_REDIS_URL: redisUrl, SIGNALING_KEY_PREFIX: keyPrefix },
+    env: {
+      ...process.env,
+      SIGNALING_SECRET: SECRET,
+      SIGNALING_REDIS_URL: redisUrl,
+      SIGNALING_KEY_PREFIX: keyPrefix,
+      ...(timings.nodeTimeoutMs === undefined ? {} : { SIGNALING_NODE_TIMEOUT_MS: String(timings.nodeTimeoutMs) }),
+      ...(timings.sweepIntervalMs === undefined ? {} : { SIGNALING_SWEEP_INTERVAL_MS: String(timings.sweepIntervalMs) }),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
@@ -65,7 +80,14 @@ export function startSignalingProcess(script: string, redisUrl: string, keyPrefi
       const ready = /READY (\S+)/.exec(output)
       if (!ready) return
       clearTimeout(timer)
-      resolve({ url: ready[1]!, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') })
+      resolve({
+        url: ready[1]!,
+        child,
+        pause: () => child.kill('SIGSTOP'),
+        resume: () => child.kill('SIGCONT'),
+        kill: () => signal('SIGKILL'),
+        stop: () => signal('SIGTERM'),
+      })
     })
     child.once('exit', (code) => {
       clearTimeout(timer)
