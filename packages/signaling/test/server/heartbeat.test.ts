@@ -1,0 +1,51 @@
+import { once } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
+import { issueToken, nextEvent, useHarness } from './harness'
+
+const harness = useHarness()
+
+/**
+ * A client at the Engine.IO level that connects, joins, and then never answers a ping — as a
+ * browser tab does when its machine sleeps or its network vanishes without closing the socket.
+ */
+async function silentMember(url: string, identity: string, room: string): Promise<{ socket: WebSocket; closed: Promise<number> }> {
+  const query = new URLSearchParams({ EIO: '4', transport: 'websocket', username: identity, auth: JSON.stringify({ token: await issueToken({ identity, room }) }) })
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?${query}`)
+  const closed = once(socket, 'close').then(([code]) => code as number)
+  const packets: string[] = []
+  socket.on('message', (data) => packets.push(data.toString()))
+  const next = async (prefix: string) => {
+    for (let waited = 0; waited < 5_000; waited += 10) {
+      const index = packets.findIndex((packet) => packet.startsWith(prefix))
+      if (index >= 0) return packets.splice(index, 1)[0]!
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    throw new Error(`no packet starting with ${prefix}`)
+  }
+  await once(socket, 'open')
+  await next('0{') // Engine.IO open
+  socket.send('40') // Socket.IO connect to the main namespace
+  await next('40')
+  const [, info] = JSON.parse((await next('42["on_connection"')).slice(2)) as [string, { server_metadata: { room_id: string } }]
+  socket.send(`421${JSON.stringify(['request', { type: 'auth', command: { command: 'join', room_id: info.server_metadata.room_id } }])}`)
+  await next('431')
+  return { socket, closed }
+}
+
+describe('heartbeats', () => {
+  it('close a connection that stops answering pings within interval + timeout, and its member leaves', async () => {
+    const { url } = await harness.startServer({ heartbeat: { intervalMs: 300, timeoutMs: 300 } })
+    const alice = await harness.joinMember(url, { identity: 'alice', room: 'standup' })
+    const joined = nextEvent(alice.client, 'on_join')
+    const silent = await silentMember(url, 'bob', 'standup')
+    const [bobId] = await joined
+    const silentSince = Date.now()
+
+    const [leftId] = await nextEvent(alice.client, 'on_leave', 3_000)
+    expect(leftId).toBe(bobId)
+    expect(Date.now() - silentSince).toBeLessThan(1_500)
+    await silent.closed
+    expect(alice.client.connected).toBe(true)
+  })
+})
