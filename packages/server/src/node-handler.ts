@@ -82,6 +82,7 @@ class NodeIncomingCall implements IncomingCall {
   readonly url: string
   readonly pathname: string
   readonly #incoming: IncomingMessage
+  #controller: AbortController | undefined
   #request: Request | undefined
   #fullRequest: Request | undefined
 
@@ -95,7 +96,13 @@ class NodeIncomingCall implements IncomingCall {
   }
 
   get signal(): AbortSignal {
-    return connectionSignal(this.#incoming.socket)
+    this.#controller ??= abortOnClose(this.#incoming.socket)
+    return this.#controller.signal
+  }
+
+  /** The answer is out: a connection that closes from now on no longer aborts this request. */
+  finish(): void {
+    if (this.#controller) openRequests.get(this.#incoming.socket)?.delete(this.#controller)
   }
 
   header(name: string): string | null {
@@ -128,22 +135,28 @@ class NodeIncomingCall implements IncomingCall {
   }
 }
 
-const connectionSignals = new WeakMap<Socket, AbortSignal>()
+/** Per connection, the requests still waiting for their answer; one `close` listener a connection. */
+const openRequests = new WeakMap<Socket, Set<AbortController>>()
 
-/**
- * Aborts when the client's connection closes. One signal per connection: HTTP/1.1 answers one
- * request at a time on it, and a client that gives up on a request closes the connection.
- */
-function connectionSignal(socket: Socket): AbortSignal {
-  let signal = connectionSignals.get(socket)
-  if (!signal) {
-    const controller = new AbortController()
-    signal = controller.signal
-    if (socket.destroyed) controller.abort()
-    else socket.once('close', () => controller.abort())
-    connectionSignals.set(socket, signal)
+/** A controller that aborts when the client's connection closes before the request is finished. */
+function abortOnClose(socket: Socket): AbortController {
+  const controller = new AbortController()
+  if (socket.destroyed) {
+    controller.abort()
+    return controller
   }
-  return signal
+  let open = openRequests.get(socket)
+  if (!open) {
+    const requests = new Set<AbortController>()
+    openRequests.set(socket, requests)
+    socket.once('close', () => {
+      for (const request of requests) request.abort()
+      requests.clear()
+    })
+    open = requests
+  }
+  open.add(controller)
+  return controller
 }
 
 function headerPairs(raw: string[]): [string, string][] {
@@ -223,7 +236,7 @@ export function toNodeHandler(calls: CallServer): NodeHandler {
       next()
       return
     }
-    let call: IncomingCall
+    let call: NodeIncomingCall
     try {
       call = new NodeIncomingCall(incoming, path)
     } catch (cause) {
@@ -236,5 +249,6 @@ export function toNodeHandler(calls: CallServer): NodeHandler {
         if (next && !outgoing.headersSent) next(error)
         else outgoing.destroy()
       })
+      .finally(() => call.finish())
   }
 }
