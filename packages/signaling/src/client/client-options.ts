@@ -14,6 +14,11 @@ export interface SignalingClientOptions {
   /** Configuration of every peer connection, e.g. `{ iceServers: [{ urls: 'stun:…' }] }`. Default: none (host candidates). */
   rtcConfiguration?: RTCConfiguration
   /**
+   * The name others see (`display_name`), when the credential carries none: the server keeps the
+   * name of the token it issued over this one.
+   */
+  displayName?: string
+  /**
    * Connect with a VT licence password instead of the token's credential (`auth={"password":…}`),
    * for VT-compatible signaling servers; the username is still the token's identity.
    */
@@ -46,6 +51,7 @@ export interface SignalingClientOptions {
 }
 
 export interface ResolvedClientOptions {
+  displayName: string | undefined
   webrtc: SignalingWebrtc | undefined
   rtcConfiguration: RTCConfiguration | undefined
   password: string | undefined
@@ -60,6 +66,7 @@ export interface ResolvedClientOptions {
 
 export function resolveClientOptions(options: SignalingClientOptions): ResolvedClientOptions {
   return {
+    displayName: options.displayName,
     webrtc: options.webrtc,
     rtcConfiguration: options.rtcConfiguration,
     password: options.password,

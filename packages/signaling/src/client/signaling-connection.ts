@@ -101,7 +101,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#webrtc = resolveWebrtc(options.webrtc)
     this.#media = new LocalMedia(this.#webrtc.getUserMedia)
     const media = this.#media.available
-    this.#props = { audio: connectOptions.audio && media, video: connectOptions.video && media }
+    this.#props = {
+      ...(options.displayName === undefined ? {} : { display_name: options.displayName }),
+      audio: connectOptions.audio && media,
+      video: connectOptions.video && media,
+    }
     this.#localParticipant = { identity: token.identity, role: 'publisher' }
     this.#roster = new RoomRoster({
       identity: token.identity,

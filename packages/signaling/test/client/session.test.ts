@@ -116,6 +116,17 @@ describe('participants and data', () => {
     expect(ada.participants()).toEqual([])
   })
 
+  it('announces displayName when the token carries no name, and the token name over it otherwise', async () => {
+    const room = uniqueRoom('display-name')
+    await harness.connect({ room, identity: 'ada' }, { displayName: 'Ada from the page' })
+    await harness.connect({ room, identity: 'alan', name: 'Alan Turing' }, { displayName: 'Not Alan' })
+    const grace = await harness.connect({ room, identity: 'grace' })
+    expect(grace.participants().map(({ identity, name }) => ({ identity, name }))).toEqual([
+      { identity: 'ada', name: 'Ada from the page' },
+      { identity: 'alan', name: 'Alan Turing' },
+    ])
+  })
+
   it('sends data to everyone or to chosen identities only', async () => {
     const room = uniqueRoom('data')
     const ada = await harness.connect({ room, identity: 'ada' })
