@@ -118,7 +118,7 @@ export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandle
     if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
     const route = matchRoute(path)
     if (!route) {
-      const response = await compat(call.fullRequest(), path)
+      const response = engine.config.compat.length > 0 ? await compat(call.fullRequest(), path) : undefined
       if (response) return response
       throw new CallportError('NOT_FOUND', 'No such route')
     }

@@ -1,0 +1,147 @@
+import type { IncomingMessage } from 'node:http'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import { BoundedBody, checkDeclaredLength } from './body-limit'
+import { unreadable, type IncomingCall } from './incoming-call'
+
+/** Reads the body from the socket, with no web streams in between; what is left after a refusal is discarded. */
+function readNodeBody(incoming: IncomingMessage, limit: number, signal: () => AbortSignal): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    checkDeclaredLength(incoming.headers['content-length'], limit)
+    const body = new BoundedBody(limit)
+    if (incoming.readableEnded) {
+      resolve(body.bytes())
+      return
+    }
+    const settle = (error: unknown) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose)
+      if (error === undefined) resolve(body.bytes())
+      else reject(unreadable(error, signal()))
+    }
+    const onData = (chunk: Buffer) => {
+      try {
+        body.add(chunk)
+      } catch (error) {
+        settle(error)
+        incoming.resume()
+      }
+    }
+    const onEnd = () => settle(undefined)
+    const onClose = () => settle(new Error('The connection closed before the body ended'))
+    incoming.on('data', onData).once('end', onEnd).once('error', settle).once('close', onClose)
+  })
+}
+
+/** The request body as a web stream that pauses the socket while nobody reads, for compatibility routes. */
+function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        incoming.on('data', (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+          if ((controller.desiredSize ?? 0) <= 0) incoming.pause()
+        })
+        incoming.once('end', () => controller.close())
+        incoming.once('error', (error) => controller.error(error))
+        incoming.pause()
+      },
+      pull() {
+        incoming.resume()
+      },
+      cancel() {
+        incoming.removeAllListeners('data')
+        incoming.resume()
+      },
+    },
+    { highWaterMark: 1 },
+  )
+}
+
+/** An IncomingCall read straight from node:http; Fetch objects are made only when asked for. */
+export class NodeIncomingCall implements IncomingCall {
+  readonly method: string
+  readonly url: string
+  readonly pathname: string
+  readonly #incoming: IncomingMessage
+  #controller: AbortController | undefined
+  #request: Request | undefined
+  #fullRequest: Request | undefined
+
+  constructor(incoming: IncomingMessage, path: string) {
+    const protocol = (incoming.socket as TLSSocket).encrypted ? 'https' : 'http'
+    const url = new URL(`${protocol}://${incoming.headers.host ?? 'localhost'}${path}`)
+    this.#incoming = incoming
+    this.method = incoming.method ?? 'GET'
+    this.url = url.href
+    this.pathname = url.pathname
+  }
+
+  get signal(): AbortSignal {
+    this.#controller ??= abortOnClose(this.#incoming.socket)
+    return this.#controller.signal
+  }
+
+  /** The answer is out: a connection that closes from now on no longer aborts this request. */
+  finish(): void {
+    if (this.#controller) openRequests.get(this.#incoming.socket)?.delete(this.#controller)
+  }
+
+  header(name: string): string | null {
+    const value = this.#incoming.headers[name]
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
+  }
+
+  headers(): Headers {
+    return this.request().headers
+  }
+
+  readBody(limit: number): Promise<Uint8Array> {
+    return readNodeBody(this.#incoming, limit, () => this.signal)
+  }
+
+  request(): Request {
+    this.#request ??= new Request(this.url, { method: this.method, headers: headerPairs(this.#incoming.rawHeaders) })
+    return this.#request
+  }
+
+  fullRequest(): Request {
+    const withBody = this.method !== 'GET' && this.method !== 'HEAD'
+    this.#fullRequest ??= new Request(this.url, {
+      method: this.method,
+      headers: headerPairs(this.#incoming.rawHeaders),
+      signal: this.signal,
+      ...(withBody ? { body: bodyStream(this.#incoming), duplex: 'half' } : {}),
+    } as RequestInit)
+    return this.#fullRequest
+  }
+}
+
+/** Per connection, the requests still waiting for their answer; one `close` listener a connection. */
+const openRequests = new WeakMap<Socket, Set<AbortController>>()
+
+/** A controller that aborts when the client's connection closes before the request is finished. */
+function abortOnClose(socket: Socket): AbortController {
+  const controller = new AbortController()
+  if (socket.destroyed) {
+    controller.abort()
+    return controller
+  }
+  let open = openRequests.get(socket)
+  if (!open) {
+    const requests = new Set<AbortController>()
+    openRequests.set(socket, requests)
+    socket.once('close', () => {
+      for (const request of requests) request.abort()
+      requests.clear()
+    })
+    open = requests
+  }
+  open.add(controller)
+  return controller
+}
+
+function headerPairs(raw: string[]): [string, string][] {
+  const pairs: [string, string][] = []
+  for (let index = 0; index + 1 < raw.length; index += 2) pairs.push([raw[index]!, raw[index + 1]!])
+  return pairs
+}
