@@ -72,6 +72,27 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     expect(await alice.$$(`.tile[data-identity="${bobIdentity}"]`)).toHaveLength(0)
   })
 
+  it('a camera enabled mid-call is negotiated and seen; disabled, it is unsubscribed', async () => {
+    const room = uniqueRoom('camera')
+    const alice = await openDemo(browser, demo.url)
+    pages.push(alice)
+    await alice.click('#camera') // off before joining: Alice joins with the microphone only
+    await joinRoom(alice, 'Alice', room)
+    const bob = await participant('Bob', room)
+    const [aliceIdentity, bobIdentity] = await Promise.all([identityOf(alice), identityOf(bob)])
+    await measureRemoteMedia(alice, bobIdentity, 100)
+    await bob.waitForSelector(`.tile[data-identity="${aliceIdentity}"] audio`, { state: 'attached' })
+    expect(await bob.$$eval(`.tile[data-identity="${aliceIdentity}"]`, (tiles) => tiles.map((tile) => tile.className))).toEqual(['tile no-video'])
+
+    await alice.click('#camera')
+    const aliceSeenByBob = await measureRemoteMedia(bob, aliceIdentity)
+    expect(aliceSeenByBob.frames).toBeGreaterThan(5)
+
+    await alice.click('#camera')
+    await bob.waitForFunction(() => [...document.querySelectorAll('#log li[data-event="track-unsubscribed"]')].some((item) => item.textContent?.endsWith('video')))
+    expect(await bob.$eval(`.tile[data-identity="${aliceIdentity}"]`, (tile) => tile.classList.contains('no-video'))).toBe(true)
+  })
+
   it('a dropped signaling socket reconnects, restarts ICE and media flows again', async () => {
     const room = uniqueRoom('drop')
     const alice = await participant('Alice', room)
