@@ -20,7 +20,7 @@ const benches = await loadBenches()
 const failures = []
 const measuredBy = new Map(benches.flatMap((bench) => bench.measures.map((id) => [id, bench])))
 for (const id of Object.keys(budgets)) {
-  if (!measuredBy.has(id)) failures.push(`${id}: no bench in bench/benches measures it`)
+  if (!measuredBy.has(id)) failures.push(`${id}: no bench in bench/ measures it`)
 }
 
 console.log(`Budgets (${relative(process.cwd(), budgetsPath)})`)

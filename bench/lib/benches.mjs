@@ -20,7 +20,8 @@ import { benchDirectory } from './workspace.mjs'
  */
 
 /**
- * A bench: one file `bench/benches/<name>.bench.mjs` whose default export is a `Bench`.
+ * A bench: one file `bench/<name>.mjs` whose default export is a `Bench` (importing it must not run
+ * it; a file may also run itself when it is the command line's script).
  * `deterministic` benches (sizes, counts) are re-measured and enforced by scripts/check-budgets.mjs
  * on every `npm test`; timing benches run only with `npm run bench` and never fail a test.
  * @typedef {{
@@ -35,7 +36,8 @@ import { benchDirectory } from './workspace.mjs'
 /** Where `npm run bench` records its last results (gitignored). */
 export const latestResultsFile = join(benchDirectory, 'results', 'latest.json')
 export const budgetsFile = join(benchDirectory, 'budgets.json')
-const benchesDirectory = join(benchDirectory, 'benches')
+/** Files of bench/ that are not benches. */
+const notBenches = new Set(['run.mjs'])
 
 /**
  * Identity function that types a bench module's default export.
@@ -46,19 +48,21 @@ export function defineBench(bench) {
 }
 
 /**
- * All benches in bench/benches, sorted by name; `only` keeps those named.
+ * All benches (every `bench/*.mjs` but run.mjs), sorted by file name; `only` keeps those named.
  * @param {string[]} [only]
  * @returns {Promise<Bench[]>}
  */
 export async function loadBenches(only = []) {
-  const files = readdirSync(benchesDirectory)
-    .filter((file) => file.endsWith('.bench.mjs'))
+  const files = readdirSync(benchDirectory)
+    .filter((file) => file.endsWith('.mjs') && !notBenches.has(file))
     .sort()
   /** @type {Bench[]} */
   const benches = []
   for (const file of files) {
-    const module = await import(pathToFileURL(join(benchesDirectory, file)).href)
-    benches.push(module.default)
+    const { default: bench } = await import(pathToFileURL(join(benchDirectory, file)).href)
+    const valid = typeof bench?.name === 'string' && typeof bench.run === 'function' && Array.isArray(bench.measures)
+    if (!valid) throw new Error(`bench/${file}: its default export is not a bench (export default defineBench({ … }))`)
+    benches.push(bench)
   }
   const unknown = only.filter((name) => !benches.some((bench) => bench.name === name))
   if (unknown.length > 0) throw new Error(`No bench named ${unknown.join(', ')}; there are ${benches.map((bench) => bench.name).join(', ')}`)

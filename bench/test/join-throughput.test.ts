@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runBench } from '../lib/benches.mjs'
-import joinThroughput from '../benches/join-throughput.bench.mjs'
+import joinThroughput from '../join-throughput.mjs'
 
 // Runs in plain Node inside a worker thread, so it uses the built packages (turbo builds them first).
 describe('join-throughput bench', () => {

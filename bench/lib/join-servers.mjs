@@ -1,5 +1,5 @@
 // @ts-check
-// Worker thread of the join-throughput bench: serves POST /join twice on 127.0.0.1, once through
+// Worker thread of the join-throughput bench (bench/join-throughput.mjs): serves POST /join twice on 127.0.0.1, once through
 // Callport and once bare, so the load generator in the main thread does not share their event loop.
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'

@@ -1,7 +1,7 @@
 // @ts-check
-import { defineBench } from '../lib/benches.mjs'
-import { bundleForBrowser, sizeOf } from '../lib/browser-bundle.mjs'
-import { benchDirectory } from '../lib/workspace.mjs'
+import { defineBench } from './lib/benches.mjs'
+import { bundleForBrowser, sizeOf } from './lib/browser-bundle.mjs'
+import { benchDirectory } from './lib/workspace.mjs'
 
 /** What an app that only joins calls imports. */
 export const clientEntry = "export { createSession } from '@callport/client'"

@@ -2,9 +2,10 @@
 import { once } from 'node:events'
 import { Agent } from 'node:http'
 import { Worker } from 'node:worker_threads'
-import { defineBench } from '../lib/benches.mjs'
-import { measureRequestsPerSecond, send } from '../lib/http-load.mjs'
-import { median } from '../lib/statistics.mjs'
+import { alternateRounds } from './lib/alternate.mjs'
+import { defineBench } from './lib/benches.mjs'
+import { measureRequestsPerSecond, send } from './lib/http-load.mjs'
+import { median } from './lib/statistics.mjs'
 
 const concurrency = 16
 const request = {
@@ -13,12 +14,6 @@ const request = {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ room: 'standup' }),
 }
-
-/** Alternating order (ABBA…) so that drift in the machine's speed hits both sides alike. */
-const order = /** @type {const} */ ([
-  ['bare', 'callport'],
-  ['callport', 'bare'],
-])
 
 export default defineBench({
   name: 'join-throughput',
@@ -31,7 +26,7 @@ export default defineBench({
     const rounds = quick ? 2 : 6
     const { JoinResponseSchema } = await import('@callport/core')
     // Plain Node flags: the servers run the built packages, even when a test runner added `--conditions`.
-    const worker = new Worker(new URL('./join-servers.mjs', import.meta.url), { execArgv: [] })
+    const worker = new Worker(new URL('./lib/join-servers.mjs', import.meta.url), { execArgv: [] })
     try {
       // `once` rejects if the worker fails to start (its 'error' event).
       const [ports] = /** @type {[{ bare: number, callport: number }]} */ (await once(worker, 'message'))
@@ -46,19 +41,17 @@ export default defineBench({
 
       await load('bare', warmUpMs)
       await load('callport', warmUpMs)
-      /** @type {{ bare: number[], callport: number[] }} */
-      const samples = { bare: [], callport: [] }
-      /** @type {number[]} */
-      const roundRatios = []
-      for (let round = 0; round < rounds; round += 1) {
-        const measured = { bare: 0, callport: 0 }
-        for (const side of order[round % 2] ?? []) {
-          measured[side] = (await load(side, sampleMs)).requestsPerSecond
-          samples[side].push(measured[side])
-        }
-        roundRatios.push(measured.callport / measured.bare)
-        log(`    round ${round + 1}/${rounds}: bare ${Math.round(measured.bare)} ops/s, callport ${Math.round(measured.callport)} ops/s`)
-      }
+      const pairs = await alternateRounds(
+        rounds,
+        {
+          baseline: async () => (await load('bare', sampleMs)).requestsPerSecond,
+          candidate: async () => (await load('callport', sampleMs)).requestsPerSecond,
+        },
+        ({ baseline, candidate }, round) =>
+          log(`    round ${round + 1}/${rounds}: bare ${Math.round(baseline)} ops/s, callport ${Math.round(candidate)} ops/s`),
+      )
+      const samples = { bare: pairs.map((pair) => pair.baseline), callport: pairs.map((pair) => pair.candidate) }
+      const roundRatios = pairs.map((pair) => pair.candidate / pair.baseline)
       return [
         {
           id: 'join-throughput-ratio',

@@ -1,0 +1,33 @@
+// @ts-check
+
+/**
+ * Measures a baseline and a candidate in alternating order (baseline first in even rounds,
+ * candidate first in odd ones), so that drift in the machine's speed hits both sides alike.
+ * Returns one `{ baseline, candidate }` pair per round; `onRound` sees each as it completes.
+ * @template T
+ * @param {number} rounds
+ * @param {{ baseline: () => Promise<T>, candidate: () => Promise<T> }} sides
+ * @param {(pair: { baseline: T, candidate: T }, round: number) => void} [onRound]
+ * @returns {Promise<Array<{ baseline: T, candidate: T }>>}
+ */
+export async function alternateRounds(rounds, sides, onRound = () => {}) {
+  /** @type {Array<{ baseline: T, candidate: T }>} */
+  const pairs = []
+  for (let round = 0; round < rounds; round += 1) {
+    /** @type {T} */
+    let baseline
+    /** @type {T} */
+    let candidate
+    if (round % 2 === 0) {
+      baseline = await sides.baseline()
+      candidate = await sides.candidate()
+    } else {
+      candidate = await sides.candidate()
+      baseline = await sides.baseline()
+    }
+    const pair = { baseline, candidate }
+    pairs.push(pair)
+    onRound(pair, round)
+  }
+  return pairs
+}
