@@ -47,6 +47,8 @@ export interface FakeOpenVidu {
   activate(sessionId: string, connectionId: string, clientData?: string): Record<string, unknown>
   /** OpenVidu closed the session by itself (its last participant left). */
   dropSession(sessionId: string): void
+  /** Called when a REST DELETE removes a connection or a session (the fake browser SDK evicts its sessions). */
+  onDelete(listener: (sessionId: string, connectionId?: string) => void): void
 }
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
@@ -77,6 +79,7 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
   const requests: RecordedRequest[] = []
   const scripts = new Map<string, Answer[]>()
   const sessions = new Map<string, FakeSession>()
+  const deleteListeners: ((sessionId: string, connectionId?: string) => void)[] = []
 
   const pathMatches = (pattern: string, path: string): boolean =>
     pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path
@@ -137,6 +140,7 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
       const { early } = await intercept(request)
       if (early) return early
       if (!sessions.delete(String(params.sessionId))) return empty(404)
+      for (const listener of deleteListeners) listener(String(params.sessionId))
       return empty(204)
     }),
     http.post(`${api}/sessions/:sessionId/connection`, async ({ request, params }) => {
@@ -180,6 +184,7 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
       const session = sessions.get(String(params.sessionId))
       if (!session) return json(connectionOfUnknownSession, 400)
       if (!session.connections.delete(String(params.connectionId))) return empty(404)
+      for (const listener of deleteListeners) listener(String(params.sessionId), String(params.connectionId))
       return empty(204)
     }),
   ]
@@ -214,6 +219,9 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
     },
     dropSession(sessionId) {
       sessions.delete(sessionId)
+    },
+    onDelete(listener) {
+      deleteListeners.push(listener)
     },
   }
 }

@@ -1,0 +1,108 @@
+/**
+ * The part of openvidu-browser's API the client adapter uses, written structurally so that the
+ * package's types do not depend on openvidu-browser being installed. `test/openvidu-browser-types.test-d.ts`
+ * checks that openvidu-browser 2.32's own declarations satisfy every one of these types, so they
+ * cannot drift from the SDK.
+ */
+
+/** `Connection`: one participant's connection; `data` is `<clientData>%/%<serverData>` (or the one that is set). */
+export interface OpenViduBrowserConnection {
+  connectionId: string
+  data: string
+}
+
+/** `Stream`: what a connection publishes. */
+export interface OpenViduBrowserStream {
+  streamId: string
+  connection: OpenViduBrowserConnection
+  hasAudio: boolean
+  hasVideo: boolean
+  /** `CAMERA`, `SCREEN`, `IPCAM` or `CUSTOM`; absent for audio-only streams. */
+  typeOfVideo?: string | undefined
+  getMediaStream(): MediaStream
+}
+
+/** `Subscriber`: the local end of a remote stream. */
+export interface OpenViduBrowserSubscriber {
+  stream: OpenViduBrowserStream
+}
+
+/** `Publisher`: the local camera and microphone. */
+export interface OpenViduBrowserPublisher {
+  stream: OpenViduBrowserStream
+  publishAudio(enabled: boolean): void
+  /** `resource: true` with `enabled: false` also releases the camera. */
+  publishVideo(enabled: boolean, resource?: boolean): Promise<void>
+}
+
+/** `PublisherProperties`, as far as the adapter sets them. */
+export interface OpenViduBrowserPublisherProperties {
+  /** `false` for none; undefined for the default device. */
+  audioSource?: string | boolean | undefined
+  videoSource?: string | boolean | undefined
+  publishAudio?: boolean
+  publishVideo?: boolean
+  resolution?: string
+  frameRate?: number
+  mirror?: boolean
+}
+
+export interface OpenViduBrowserConnectionEvent {
+  connection: OpenViduBrowserConnection
+  reason: string
+}
+
+export interface OpenViduBrowserStreamEvent {
+  stream: OpenViduBrowserStream
+  reason: string
+}
+
+export interface OpenViduBrowserSessionDisconnectedEvent {
+  reason: string
+}
+
+export interface OpenViduBrowserSignalEvent {
+  type: string
+  data?: string | undefined
+  from?: OpenViduBrowserConnection | undefined
+}
+
+/** The `Session` events the adapter listens to (openvidu-browser's `SessionEventMap`). */
+export interface OpenViduBrowserSessionEvents {
+  connectionCreated: OpenViduBrowserConnectionEvent
+  connectionDestroyed: OpenViduBrowserConnectionEvent
+  streamCreated: OpenViduBrowserStreamEvent
+  streamDestroyed: OpenViduBrowserStreamEvent
+  sessionDisconnected: OpenViduBrowserSessionDisconnectedEvent
+  signal: OpenViduBrowserSignalEvent
+  reconnecting: never
+  reconnected: never
+}
+
+/** `Session`: one connection to an OpenVidu session. */
+export interface OpenViduBrowserSession {
+  /** The local connection, once connected. */
+  connection: OpenViduBrowserConnection | undefined
+  connect(token: string): Promise<unknown>
+  disconnect(): void
+  on<Name extends keyof OpenViduBrowserSessionEvents>(type: Name, handler: (event: OpenViduBrowserSessionEvents[Name]) => void): unknown
+  subscribe(
+    stream: OpenViduBrowserStream,
+    targetElement: undefined,
+    properties: { subscribeToAudio?: boolean; subscribeToVideo?: boolean },
+    completionHandler: (error: Error | undefined) => void,
+  ): OpenViduBrowserSubscriber
+  publish(publisher: OpenViduBrowserPublisher): Promise<void>
+  unpublish(publisher: OpenViduBrowserPublisher): Promise<void>
+  signal(signal: { data?: string; type?: string; to?: OpenViduBrowserConnection[] }): Promise<void>
+}
+
+/** An `OpenVidu` object: the entry point of openvidu-browser. */
+export interface OpenViduBrowser {
+  initSession(): OpenViduBrowserSession
+  initPublisherAsync(targetElement: undefined, properties: OpenViduBrowserPublisherProperties): Promise<OpenViduBrowserPublisher>
+  enableProdMode(): void
+}
+
+/** openvidu-browser's `OpenVidu` class (`import { OpenVidu } from 'openvidu-browser'`). */
+export type OpenViduBrowserConstructor = new () => OpenViduBrowser

@@ -1,0 +1,71 @@
+import type { Participant, Token } from '@callport/core'
+import { openvidu as openviduServer, type OpenViduServerAdapter } from '../src/server/index'
+import { createFakeOpenVidu, type FakeOpenVidu } from './fake-openvidu'
+import { FakeOpenViduMedia, FakePublisher, type FakeSession } from './fake-openvidu-browser'
+import { DATA_SIGNAL_TYPE } from '../src/client/openvidu-connection'
+import type { useMswServer } from './msw-server'
+
+/** The fake OpenVidu (REST through msw, media through the fake openvidu-browser) and a server adapter that issues real tokens for it. */
+export interface ClientHarness {
+  rest: FakeOpenVidu
+  media: FakeOpenViduMedia
+  server: OpenViduServerAdapter
+  tokenFor(room: string, participant: Participant | string): Promise<Token>
+  /** Someone else joining with openvidu-browser (the fake), as a page would. */
+  joinRemote(room: string, participant: Participant | string): Promise<RemoteBrowser>
+  /** A page joining with a raw OpenVidu token and client data, as OpenVidu's samples do. */
+  joinWithToken(token: string, clientData?: unknown): Promise<RemoteBrowser>
+}
+
+export interface RemoteBrowser {
+  session: FakeSession
+  leave(): Promise<void>
+  setCameraEnabled(enabled: boolean): Promise<void>
+  sendData(data: string): Promise<void>
+  receivedData(): string[]
+}
+
+export function startClientHarness(msw: ReturnType<typeof useMswServer>): ClientHarness {
+  const rest = createFakeOpenVidu()
+  msw.resetHandlers(...rest.handlers)
+  const media = new FakeOpenViduMedia(rest)
+  const server = openviduServer({ url: rest.url, secret: rest.secret })
+  const asParticipant = (who: Participant | string): Participant => (typeof who === 'string' ? { identity: who, role: 'publisher' } : who)
+
+  async function tokenFor(room: string, who: Participant | string): Promise<Token> {
+    const live = await server.ensureRoom({ name: room })
+    return server.issueToken({ room: live, participant: asParticipant(who), ttlSeconds: 600 })
+  }
+
+  return {
+    rest,
+    media,
+    server,
+    tokenFor,
+    joinRemote: async (room, who) => joinWithToken((await tokenFor(room, who)).value),
+    joinWithToken,
+  }
+
+  async function joinWithToken(token: string, clientData?: unknown): Promise<RemoteBrowser> {
+    const openVidu = new media.OpenVidu()
+    const session = openVidu.initSession() as unknown as FakeSession
+    await session.connect(token, clientData)
+    let publisher: FakePublisher | undefined
+    return {
+      session,
+      leave: async () => session.disconnect(),
+      async setCameraEnabled(enabled) {
+        if (enabled) {
+          publisher = new FakePublisher({ audioSource: false, publishAudio: false })
+          await session.publish(publisher as never)
+        } else if (publisher) {
+          await session.unpublish(publisher as never)
+          publisher = undefined
+        }
+      },
+      sendData: (data) => session.signal({ data, type: DATA_SIGNAL_TYPE }),
+      receivedData: () =>
+        session.received.filter((message) => message.from !== session.connection?.connectionId).map((message) => message.data ?? ''),
+    }
+  }
+}

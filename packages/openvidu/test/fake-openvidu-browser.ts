@@ -1,0 +1,310 @@
+import type {
+  Connection,
+  ConnectionEvent,
+  OpenVidu,
+  Publisher,
+  PublisherProperties,
+  Session,
+  SessionDisconnectedEvent,
+  SessionEventMap,
+  SignalEvent,
+  SignalOptions,
+  Stream,
+  StreamEvent,
+  Subscriber,
+  SubscriberProperties,
+} from 'openvidu-browser'
+import type { FakeOpenVidu } from './fake-openvidu'
+
+/**
+ * A fake of openvidu-browser 2.32 for unit tests, joined to the fake OpenVidu REST API (tokens are
+ * the connections that API created; joining turns them active). Its classes implement `Pick`s of
+ * openvidu-browser's own declarations, and every object it hands out is a `Pick` of the SDK type it
+ * stands for, so it cannot drift from the SDK. The one unchecked step is `asSdk`, which hands a
+ * `Pick` out where the SDK's signature names the whole class.
+ */
+
+/** Hands out a `Pick` of an SDK type where the SDK's signature names the whole type. */
+const asSdk = <T>(value: object): T => value as T
+
+export type FakeConnection = Pick<Connection, 'connectionId' | 'data'>
+export type FakeStream = Pick<Stream, 'streamId' | 'hasAudio' | 'hasVideo' | 'typeOfVideo' | 'getMediaStream'> & { connection: FakeConnection }
+
+/** A MediaStreamTrack as far as the adapter reads one. */
+export type FakeTrack = Pick<MediaStreamTrack, 'kind' | 'id'>
+
+let counter = 0
+const nextId = (prefix: string): string => `${prefix}${(counter += 1).toString(36).padStart(6, '0')}`
+
+function fakeMediaStream(kinds: readonly ('audio' | 'video')[]): MediaStream {
+  const tracks: FakeTrack[] = kinds.map((kind) => ({ kind, id: nextId(`${kind}-`) }))
+  return asSdk<MediaStream>({ getTracks: () => tracks as MediaStreamTrack[], id: nextId('stream-') })
+}
+
+/** The error openvidu-browser's `connect` rejects with when openvidu-server refuses the token (JSON-RPC error). */
+export interface JsonRpcError {
+  code: number
+  message: string
+}
+
+/** Where fake sessions meet: the OpenVidu media side, behind the fake REST API. */
+export class FakeOpenViduMedia {
+  readonly rest: FakeOpenVidu
+  /** Live sessions by OpenVidu session id. */
+  readonly rooms = new Map<string, Set<FakeSession>>()
+
+  constructor(rest: FakeOpenVidu) {
+    this.rest = rest
+    rest.onDelete((sessionId, connectionId) => {
+      for (const session of [...(this.rooms.get(sessionId) ?? [])]) {
+        if (connectionId === undefined) session.serverDisconnect('sessionClosedByServer')
+        else if (session.connection?.connectionId === connectionId) session.serverDisconnect('forceDisconnectByServer')
+      }
+    })
+  }
+
+  /** The `OpenVidu` class to give the adapter: `openvidu({ OpenVidu: media.OpenVidu })`. */
+  get OpenVidu(): new () => FakeOpenViduBrowser {
+    const media = this
+    return class extends FakeOpenViduBrowser {
+      constructor() {
+        super(media)
+      }
+    }
+  }
+
+  /** Everyone in the session but `except`. */
+  others(sessionId: string, except: FakeSession): FakeSession[] {
+    return [...(this.rooms.get(sessionId) ?? [])].filter((session) => session !== except)
+  }
+
+  /** Joins with a token the REST API issued: the pending connection becomes active. */
+  join(session: FakeSession, token: string, clientData: string): { sessionId: string; connection: FakeConnection } {
+    const match = /^wss?:\/\/[^?]+\?sessionId=([A-Za-z0-9_-]+)&token=(tok_[A-Za-z0-9]+)$/.exec(token)
+    const [, sessionId = '', tokenId = ''] = match ?? []
+    const pending = [...(this.rest.sessions.get(sessionId)?.connections.values() ?? [])].find(
+      (connection) => typeof connection.json.token === 'string' && connection.json.token.endsWith(`token=${tokenId}`),
+    )
+    if (!match || !pending || pending.json.status !== 'pending') {
+      throw { code: 401, message: `Token ${token} is not valid` } satisfies JsonRpcError
+    }
+    const connectionId = String(pending.json.id)
+    this.rest.activate(sessionId, connectionId, clientData)
+    const serverData = String(pending.json.serverData ?? '')
+    // openvidu-server's Participant.getFullMetadata: both joined by "%/%", else the one that is set.
+    const data = clientData !== '' && serverData !== '' ? `${clientData}%/%${serverData}` : `${clientData}${serverData}`
+    const room = this.rooms.get(sessionId) ?? new Set<FakeSession>()
+    this.rooms.set(sessionId, room)
+    room.add(session)
+    return { sessionId, connection: { connectionId, data } }
+  }
+
+  leave(sessionId: string, session: FakeSession): void {
+    this.rooms.get(sessionId)?.delete(session)
+    this.rest.sessions.get(sessionId)?.connections.delete(session.connection?.connectionId ?? '')
+  }
+}
+
+type Handler = (event: never) => void
+
+/** Fake `Session`. */
+export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on' | 'off' | 'subscribe' | 'publish' | 'unpublish' | 'signal'> {
+  connection: FakeConnection | undefined
+  sessionId: string | undefined
+  readonly publishers = new Set<FakePublisher>()
+  readonly subscribed: FakeStream[] = []
+  readonly received: { type: string; data: string | undefined; from: string | undefined }[] = []
+  readonly #media: FakeOpenViduMedia
+  readonly #handlers = new Map<string, Set<Handler>>()
+
+  constructor(media: FakeOpenViduMedia) {
+    this.#media = media
+  }
+
+  on<K extends keyof SessionEventMap>(type: K, handler: (event: SessionEventMap[K]) => void): Session {
+    const handlers = this.#handlers.get(type) ?? new Set<Handler>()
+    this.#handlers.set(type, handlers)
+    handlers.add(handler as Handler)
+    return asSdk<Session>(this)
+  }
+
+  off<K extends keyof SessionEventMap>(type: K, handler?: (event: SessionEventMap[K]) => void): Session {
+    if (handler) this.#handlers.get(type)?.delete(handler as Handler)
+    else this.#handlers.delete(type)
+    return asSdk<Session>(this)
+  }
+
+  /** Dispatches an event (a `Pick` of the SDK's) to the handlers, as openvidu-browser's EventDispatcher does; `reconnecting`/`reconnected` carry none. */
+  dispatch<K extends keyof SessionEventMap>(type: K, event?: Partial<SessionEventMap[K]>): void {
+    for (const handler of [...(this.#handlers.get(type) ?? [])]) (handler as (event: SessionEventMap[K]) => void)(event as SessionEventMap[K])
+  }
+
+  listenerCount(type: keyof SessionEventMap): number {
+    return this.#handlers.get(type)?.size ?? 0
+  }
+
+  connectionEvent(type: 'connectionCreated' | 'connectionDestroyed', connection: FakeConnection, reason: ConnectionEvent['reason']): void {
+    this.dispatch(type, { type, connection: asSdk<Connection>(connection), reason })
+  }
+
+  streamEvent(type: 'streamCreated' | 'streamDestroyed', stream: FakeStream, reason: StreamEvent['reason']): void {
+    this.dispatch(type, { type, stream: asSdk<Stream>(stream), reason })
+  }
+
+  async connect(token: string, metadata?: unknown): Promise<void> {
+    await Promise.resolve()
+    // openvidu-browser's stringClientMetadata: strings as they are, anything else as JSON.
+    const clientData = metadata === undefined || metadata === null ? '' : typeof metadata === 'string' ? metadata : JSON.stringify(metadata)
+    const { sessionId, connection } = this.#media.join(this, token, clientData)
+    this.sessionId = sessionId
+    this.connection = connection
+    // What openvidu-browser does with the joinRoom answer: its own connection, the existing ones, their streams.
+    const others = this.#media.others(sessionId, this).filter((other) => other.connection !== undefined)
+    this.connectionEvent('connectionCreated', connection, '')
+    for (const other of others) this.connectionEvent('connectionCreated', other.connection!, '')
+    for (const other of others) for (const publisher of other.publishers) this.streamEvent('streamCreated', publisher.stream, '')
+    // The others hear of it through openvidu-server's participantJoined.
+    for (const other of others) other.connectionEvent('connectionCreated', connection, '')
+  }
+
+  disconnect(): void {
+    this.#leave('disconnect')
+  }
+
+  /** openvidu-server ended this connection (REST DELETE, session closed, eviction). */
+  serverDisconnect(reason: SessionDisconnectedEvent['reason']): void {
+    this.#leave(reason)
+  }
+
+  /** The WebSocket dropped: `reconnecting`, then `reconnected` or (when it could not) `sessionDisconnected` with `networkDisconnect`. */
+  networkDrop(outcome: 'reconnected' | 'lost'): void {
+    this.dispatch('reconnecting')
+    if (outcome === 'reconnected') this.dispatch('reconnected')
+    else this.#leave('networkDisconnect')
+  }
+
+  #leave(reason: SessionDisconnectedEvent['reason']): void {
+    const { sessionId, connection } = this
+    if (!sessionId || !connection) return
+    this.sessionId = undefined
+    for (const other of this.#media.others(sessionId, this)) {
+      for (const publisher of this.publishers) other.streamEvent('streamDestroyed', publisher.stream, reason)
+      other.connectionEvent('connectionDestroyed', connection, reason)
+    }
+    this.publishers.clear()
+    this.#media.leave(sessionId, this)
+    this.dispatch('sessionDisconnected', { type: 'sessionDisconnected', reason })
+  }
+
+  subscribe(
+    stream: Stream,
+    targetElement: string | HTMLElement | undefined,
+    properties?: SubscriberProperties | ((error: Error | undefined) => void),
+    completionHandler?: (error: Error | undefined) => void,
+  ): Subscriber {
+    const done = typeof properties === 'function' ? properties : completionHandler
+    if (targetElement !== undefined) throw new Error('The adapter must not let openvidu-browser create video elements')
+    this.subscribed.push(stream)
+    setTimeout(() => done?.(this.sessionId ? undefined : new Error('not connected')), 0)
+    return asSdk<Subscriber>({ stream })
+  }
+
+  async publish(publisher: Publisher): Promise<void> {
+    const fake = publisher as unknown as FakePublisher
+    if (!this.sessionId || !this.connection) throw { name: 'OPENVIDU_NOT_CONNECTED', message: 'not connected' }
+    fake.stream.connection = this.connection
+    this.publishers.add(fake)
+    for (const other of this.#media.others(this.sessionId, this)) other.streamEvent('streamCreated', fake.stream, '')
+  }
+
+  async unpublish(publisher: Publisher): Promise<void> {
+    const fake = publisher as unknown as FakePublisher
+    if (!this.publishers.delete(fake) || !this.sessionId) return
+    for (const other of this.#media.others(this.sessionId, this)) other.streamEvent('streamDestroyed', fake.stream, 'unpublish')
+  }
+
+  async signal(signal: SignalOptions): Promise<void> {
+    if (!this.sessionId || !this.connection) throw { name: 'OPENVIDU_NOT_CONNECTED', message: 'not connected' }
+    const to = signal.to?.map((connection) => connection.connectionId)
+    const everyone = [this, ...this.#media.others(this.sessionId, this)]
+    for (const session of everyone) {
+      // Like openvidu-server: no `to` (or an empty one) reaches everyone, the sender included.
+      if (to && to.length > 0 && !to.includes(session.connection?.connectionId ?? '')) continue
+      const event = { type: `signal:${signal.type ?? ''}`, data: signal.data, from: asSdk<Connection>(this.connection) }
+      session.received.push({ type: event.type, data: event.data, from: this.connection.connectionId })
+      session.dispatch('signal', event satisfies Partial<SignalEvent>)
+    }
+  }
+}
+
+/** Fake `Publisher`. */
+export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishVideo'> {
+  readonly stream: FakeStream
+  readonly properties: PublisherProperties
+  audioActive: boolean
+  videoActive: boolean
+  /** True once `publishVideo(false, true)` released the camera. */
+  cameraReleased = false
+
+  constructor(properties: PublisherProperties) {
+    this.properties = properties
+    const hasAudio = properties.audioSource !== false
+    const hasVideo = properties.videoSource !== false
+    const mediaStream = fakeMediaStream([...(hasVideo ? ['video' as const] : []), ...(hasAudio ? ['audio' as const] : [])])
+    this.stream = {
+      streamId: nextId('str_CAM_'),
+      hasAudio,
+      hasVideo,
+      typeOfVideo: hasVideo ? 'CAMERA' : undefined,
+      getMediaStream: () => mediaStream,
+      connection: { connectionId: '', data: '' },
+    }
+    this.audioActive = properties.publishAudio ?? true
+    this.videoActive = properties.publishVideo ?? true
+  }
+
+  publishAudio(enabled: boolean): void {
+    this.audioActive = enabled
+  }
+
+  async publishVideo<T extends boolean>(enabled: T, resource?: T extends false ? boolean : MediaStreamTrack): Promise<void> {
+    this.videoActive = enabled
+    this.cameraReleased = !enabled && resource === true
+  }
+}
+
+/** Fake `OpenVidu`. */
+export class FakeOpenViduBrowser implements Pick<OpenVidu, 'initSession' | 'initPublisherAsync' | 'enableProdMode'> {
+  static readonly instances: FakeOpenViduBrowser[] = []
+  readonly sessions: FakeSession[] = []
+  readonly publishers: FakePublisher[] = []
+  productionMode = false
+  /** Makes the next `initPublisherAsync` reject with this OpenViduError. */
+  failNextPublisher: { name: string; message: string } | undefined
+  readonly #media: FakeOpenViduMedia
+
+  constructor(media: FakeOpenViduMedia) {
+    this.#media = media
+    FakeOpenViduBrowser.instances.push(this)
+  }
+
+  initSession(): Session {
+    const session = new FakeSession(this.#media)
+    this.sessions.push(session)
+    return asSdk<Session>(session)
+  }
+
+  async initPublisherAsync(targetElement: string | HTMLElement | undefined, properties?: PublisherProperties): Promise<Publisher> {
+    if (targetElement !== undefined) throw new Error('The adapter must not let openvidu-browser create video elements')
+    const failure = this.failNextPublisher
+    this.failNextPublisher = undefined
+    if (failure) throw failure
+    const publisher = new FakePublisher(properties ?? {})
+    this.publishers.push(publisher)
+    return asSdk<Publisher>(publisher)
+  }
+
+  enableProdMode(): void {
+    this.productionMode = true
+  }
+}

@@ -1,0 +1,366 @@
+import type { ClientConnection, ConnectOptions, Token, TrackEvent } from '@callport/core'
+import { waitForEvent } from '@callport/testkit'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openvidu } from '../src/client/index'
+import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
+import { startClientHarness, type ClientHarness } from './client-harness'
+import { FakeOpenViduBrowser, FakePublisher, type FakeSession } from './fake-openvidu-browser'
+import { useMswServer } from './msw-server'
+import { rejection } from './server-harness'
+
+const msw = useMswServer()
+let harness: ClientHarness
+const open: ClientConnection[] = []
+
+beforeEach(() => {
+  harness = startClientHarness(msw)
+  FakeOpenViduBrowser.instances.length = 0
+})
+afterEach(async () => {
+  for (const connection of open.splice(0)) await connection.disconnect()
+  vi.unstubAllGlobals()
+})
+
+const options = (token: Token, extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
+  audio: false,
+  video: false,
+  refreshToken: async () => token,
+  ...extra,
+})
+
+async function join(room: string, who: Parameters<ClientHarness['tokenFor']>[1] = 'alice', extra: Partial<ConnectOptions> = {}) {
+  const token = await harness.tokenFor(room, who)
+  const connection = await openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, extra))
+  open.push(connection)
+  const browser = FakeOpenViduBrowser.instances.at(-1)!
+  return { connection, token, browser, session: browser.sessions.at(-1)! }
+}
+
+/** A remote page publishing camera and microphone. */
+async function publishBoth(session: FakeSession): Promise<FakePublisher> {
+  const publisher = new FakePublisher({})
+  await session.publish(publisher as never)
+  return publisher
+}
+
+describe('connect', () => {
+  it('joins with the token string and takes the local participant from the token', async () => {
+    const { connection, token, session } = await join('standup', { identity: 'alice', name: 'Alice', role: 'moderator' })
+    const { connectionId } = OpenViduConnectParametersSchema.parse(token.connect)
+    expect(connection.localParticipant).toEqual({ identity: 'alice', name: 'Alice', role: 'moderator', providerParticipantId: connectionId })
+    expect(session.connection?.connectionId).toBe(connectionId)
+    expect(harness.rest.sessions.get('standup')?.connections.get(connectionId)?.json.status).toBe('active')
+  })
+
+  it('lists who is already there, by the identity in their server data, not itself', async () => {
+    await harness.joinRemote('standup', { identity: 'bob', name: 'Bob', role: 'subscriber', metadata: { desk: 4 } })
+    const { connection } = await join('standup')
+    expect(connection.participants()).toEqual([
+      { identity: 'bob', name: 'Bob', role: 'subscriber', metadata: { desk: 4 }, providerParticipantId: expect.stringMatching(/^con_/) },
+    ])
+  })
+
+  it('refuses a token OpenVidu did not issue with UNAUTHORIZED, keeping openvidu-server\'s error as cause', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    const forged = { ...token, value: token.value.replace(/tok_\w+$/, 'tok_Forged0000000000') }
+    const error = await rejection(openvidu({ OpenVidu: harness.media.OpenVidu }).connect(forged, options(forged)), 'UNAUTHORIZED')
+    expect(error.cause).toMatchObject({ code: 401 })
+  })
+
+  it('refuses a token of another provider, or without OpenVidu\'s token, with INVALID_INPUT before loading anything', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    const adapter = openvidu({ OpenVidu: harness.media.OpenVidu })
+    await rejection(adapter.connect({ ...token, provider: 'twilio' }, options(token)), 'INVALID_INPUT')
+    await rejection(adapter.connect({ ...token, value: 'tok_only' }, options(token)), 'INVALID_INPUT')
+    expect(FakeOpenViduBrowser.instances).toEqual([])
+  })
+
+  it('an abort while connecting rejects with ABORTED and leaves the session', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    const controller = new AbortController()
+    const connecting = openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, { signal: controller.signal }))
+    controller.abort()
+    await rejection(connecting, 'ABORTED')
+    await vi.waitFor(() => expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0))
+  })
+
+  it('productionMode calls enableProdMode', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    open.push(await openvidu({ OpenVidu: harness.media.OpenVidu, productionMode: true }).connect(token, options(token)))
+    expect(FakeOpenViduBrowser.instances[0]?.productionMode).toBe(true)
+  })
+
+  it('refuses invalid options with INVALID_INPUT', () => {
+    expect(() => openvidu({ publisher: { resolution: 'big' } })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
+  })
+})
+
+describe('participants', () => {
+  it('participant-joined and participant-left keep the vendor event as raw', async () => {
+    const { connection } = await join('standup')
+    const joined = waitForEvent(connection, 'participant-joined')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const [participant, context] = await joined
+    expect(participant.identity).toBe('bob')
+    expect(context.raw).toMatchObject({ type: 'connectionCreated', connection: { connectionId: bob.session.connection?.connectionId } })
+    const left = waitForEvent(connection, 'participant-left')
+    await bob.leave()
+    expect((await left)[1].raw).toMatchObject({ type: 'connectionDestroyed', reason: 'disconnect' })
+  })
+
+  it('a page of OpenVidu\'s samples (client data, no Callport server data) is named by its clientData', async () => {
+    const { connection } = await join('standup')
+    const pending = await harness.tokenFor('standup', 'ignored')
+    // The samples' routes create connections with empty server data; make this one look like that.
+    const { connectionId } = OpenViduConnectParametersSchema.parse(pending.connect)
+    harness.rest.sessions.get('standup')!.connections.get(connectionId)!.json.serverData = ''
+    const joined = waitForEvent(connection, 'participant-joined')
+    await harness.joinWithToken(pending.value, { clientData: 'Participant42' })
+    expect((await joined)[0]).toEqual({ identity: connectionId, name: 'Participant42', role: 'publisher', providerParticipantId: connectionId })
+  })
+
+  it('reads the identity from the server data when the page also sent client data ("client%/%server")', async () => {
+    const { connection } = await join('standup')
+    const token = await harness.tokenFor('standup', { identity: 'carol', role: 'publisher' })
+    const joined = waitForEvent(connection, 'participant-joined')
+    await harness.joinWithToken(token.value, { clientData: 'I am %/% not carol' })
+    expect((await joined)[0].identity).toBe('carol')
+  })
+
+  it('two connections of one identity are one participant, who leaves when the last one does', async () => {
+    const { connection } = await join('standup')
+    const joinedEvents = vi.fn()
+    const leftEvents = vi.fn()
+    connection.on('participant-joined', joinedEvents)
+    connection.on('participant-left', leftEvents)
+    const first = await harness.joinRemote('standup', 'bob')
+    const second = await harness.joinRemote('standup', 'bob')
+    expect(connection.participants().map((participant) => participant.identity)).toEqual(['bob'])
+    await first.leave()
+    expect(leftEvents).not.toHaveBeenCalled()
+    await second.leave()
+    expect(joinedEvents).toHaveBeenCalledTimes(1)
+    expect(leftEvents).toHaveBeenCalledTimes(1)
+    expect(connection.participants()).toEqual([])
+  })
+
+  it('another connection of the local identity (a second tab) is not a remote participant', async () => {
+    const { connection } = await join('standup')
+    await harness.joinRemote('standup', 'alice')
+    expect(connection.participants()).toEqual([])
+  })
+})
+
+describe('tracks', () => {
+  beforeEach(() => {
+    vi.stubGlobal(
+      'MediaStream',
+      class {
+        readonly tracks: unknown[]
+        constructor(tracks: unknown[]) {
+          this.tracks = tracks
+        }
+      },
+    )
+  })
+
+  const element = () => ({ autoplay: false, playsInline: false, srcObject: null as unknown, play: vi.fn(async () => undefined) }) as unknown as HTMLVideoElement
+
+  it('subscribes to a remote stream (no openvidu-browser video element) and emits one track per kind, video first', async () => {
+    const { connection, session } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed: TrackEvent[] = []
+    connection.on('track-subscribed', (event) => subscribed.push(event))
+    const publisher = await publishBoth(bob.session)
+    await vi.waitFor(() => expect(subscribed).toHaveLength(2))
+    expect(session.subscribed.map((stream) => stream.streamId)).toEqual([publisher.stream.streamId])
+    expect(subscribed.map(({ track, participant }) => [track.sid, track.kind, track.source, participant.identity])).toEqual([
+      [`${publisher.stream.streamId}/video`, 'video', 'camera', 'bob'],
+      [`${publisher.stream.streamId}/audio`, 'audio', 'microphone', 'bob'],
+    ])
+    expect(subscribed[0]?.raw).toMatchObject({ type: 'streamCreated' })
+    const mediaTracks = publisher.stream.getMediaStream().getTracks()
+    expect(subscribed.map(({ track }) => track.mediaStreamTrack)).toEqual([mediaTracks.find((t) => t.kind === 'video'), mediaTracks.find((t) => t.kind === 'audio')])
+  })
+
+  it('attach plays the track through srcObject; detach and streamDestroyed let go of the element', async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    const publisher = await publishBoth(bob.session)
+    const [{ track }] = await subscribed
+    const video = element()
+    expect(track.attach(video)).toBe(video)
+    expect(video.srcObject).toMatchObject({ tracks: [track.mediaStreamTrack] })
+    expect(video.autoplay && video.playsInline).toBe(true)
+    expect(track.detach(video)).toEqual([video])
+    expect(video.srcObject).toBeNull()
+    track.attach(video)
+    const unsubscribed = vi.fn()
+    connection.on('track-unsubscribed', unsubscribed)
+    await bob.session.unpublish(publisher as never)
+    expect(unsubscribed.mock.calls.map(([event]) => event.track.sid)).toEqual([`${publisher.stream.streamId}/video`, `${publisher.stream.streamId}/audio`])
+    expect(unsubscribed.mock.calls[0]?.[0].raw).toMatchObject({ type: 'streamDestroyed', reason: 'unpublish' })
+    expect(video.srcObject).toBeNull()
+  })
+
+  it('streams published before joining arrive after connect has returned', async () => {
+    const bob = await harness.joinRemote('standup', 'bob')
+    await publishBoth(bob.session)
+    const { connection } = await join('standup')
+    const [{ participant, track }] = await waitForEvent(connection, 'track-subscribed')
+    expect([participant.identity, track.kind]).toEqual(['bob', 'video'])
+  })
+
+  it('a stream that goes away while subscribing emits nothing', async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = vi.fn()
+    connection.on('track-subscribed', subscribed)
+    const publisher = await publishBoth(bob.session)
+    await bob.session.unpublish(publisher as never)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(subscribed).not.toHaveBeenCalled()
+  })
+})
+
+describe('ending and reconnecting', () => {
+  it.each([
+    ['removeParticipant on the server (forceDisconnectByServer)', 'removed'],
+    ['closeRoom on the server (sessionClosedByServer)', 'room-closed'],
+  ] as const)('%s → disconnected with reason %s', async (how, reason) => {
+    const { connection, token } = await join('standup')
+    const disconnected = waitForEvent(connection, 'disconnected')
+    const room = { name: 'standup', provider: 'openvidu', providerRoomId: token.providerRoomId }
+    if (how.startsWith('removeParticipant')) await harness.server.removeParticipant!({ room, identity: 'alice' })
+    else await harness.server.closeRoom!({ room })
+    const [event] = await disconnected
+    expect(event.reason).toBe(reason)
+    expect(event.raw).toMatchObject({ type: 'sessionDisconnected' })
+  })
+
+  it('a network drop OpenVidu recovers from: reconnecting then reconnected, the call kept', async () => {
+    const { connection, session } = await join('standup')
+    const events: string[] = []
+    connection.on('reconnecting', (event) => events.push(`reconnecting:${event.reason}:${event.attempt}`))
+    connection.on('reconnected', () => events.push('reconnected'))
+    connection.on('disconnected', () => events.push('disconnected'))
+    session.networkDrop('reconnected')
+    expect(events).toEqual(['reconnecting:connection-lost:0', 'reconnected'])
+  })
+
+  it('a network drop OpenVidu cannot recover from (networkDisconnect) → disconnected with connection-lost, so the session reconnects', async () => {
+    const { connection, session } = await join('standup')
+    const disconnected = waitForEvent(connection, 'disconnected')
+    session.networkDrop('lost')
+    expect((await disconnected)[0].reason).toBe('connection-lost')
+  })
+
+  it('disconnect leaves the session, is idempotent and emits nothing', async () => {
+    const { connection } = await join('standup')
+    const disconnected = vi.fn()
+    connection.on('disconnected', disconnected)
+    await connection.disconnect()
+    await connection.disconnect()
+    expect(disconnected).not.toHaveBeenCalled()
+    expect(harness.media.rooms.get('standup')?.size).toBe(0)
+  })
+})
+
+describe('data', () => {
+  it('sendData reaches everyone else as a signal of type callport-data, and not the sender', async () => {
+    const { connection, session } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const received = vi.fn()
+    connection.on('data-received', received)
+    await connection.sendData!('hello')
+    expect(bob.receivedData()).toEqual(['hello'])
+    expect(bob.session.received.at(-1)?.type).toBe('signal:callport-data')
+    expect(session.received).toHaveLength(1)
+    expect(received).not.toHaveBeenCalled()
+  })
+
+  it('sendData to identities reaches only them; to nobody in the room is PARTICIPANT_NOT_FOUND', async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const carol = await harness.joinRemote('standup', 'carol')
+    await connection.sendData!('for carol', { to: ['carol'] })
+    expect(carol.receivedData()).toEqual(['for carol'])
+    expect(bob.receivedData()).toEqual([])
+    await rejection(connection.sendData!('lost', { to: ['dave'] }), 'PARTICIPANT_NOT_FOUND')
+    expect(bob.receivedData()).toEqual([])
+  })
+
+  it('a signal from someone else is data-received with its sender and the vendor event as raw', async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const received = waitForEvent(connection, 'data-received')
+    await bob.session.signal({ data: 'chat message', type: 'my-chat' })
+    const [event] = await received
+    expect(event).toMatchObject({ data: 'chat message', participant: { identity: 'bob' }, raw: { type: 'signal:my-chat' } })
+  })
+})
+
+describe('camera and microphone', () => {
+  it('joining with audio and video publishes one publisher with both, on', async () => {
+    const { browser, session } = await join('standup', 'alice', { audio: true, video: true })
+    const [publisher] = browser.publishers
+    expect(publisher?.properties).toMatchObject({ audioSource: undefined, videoSource: undefined, publishAudio: true, publishVideo: true })
+    expect([...session.publishers]).toEqual([publisher])
+  })
+
+  it('the toggles are publishAudio / publishVideo; turning the camera off releases it', async () => {
+    const { connection, browser } = await join('standup', 'alice', { audio: true, video: true })
+    const publisher = browser.publishers[0]!
+    await connection.setMicrophoneEnabled(false)
+    await connection.setCameraEnabled(false)
+    expect([publisher.audioActive, publisher.videoActive, publisher.cameraReleased]).toEqual([false, false, true])
+    await connection.setCameraEnabled(true)
+    expect([publisher.videoActive, publisher.cameraReleased]).toEqual([true, false])
+    expect(browser.publishers).toHaveLength(1)
+  })
+
+  it('turning on a source the publisher lacks replaces it with one that has both', async () => {
+    const { connection, browser, session } = await join('standup', 'alice', { audio: true, video: false })
+    const first = browser.publishers[0]!
+    expect(first.properties).toMatchObject({ audioSource: undefined, videoSource: false })
+    await connection.setCameraEnabled(true)
+    const second = browser.publishers[1]!
+    expect(second.properties).toMatchObject({ audioSource: undefined, videoSource: undefined, publishAudio: true, publishVideo: true })
+    expect([...session.publishers]).toEqual([second])
+  })
+
+  it('nothing is published until a source is turned on', async () => {
+    const { connection, browser } = await join('standup')
+    await connection.setMicrophoneEnabled(false)
+    expect(browser.publishers).toEqual([])
+    await connection.setMicrophoneEnabled(true)
+    expect(browser.publishers[0]?.properties).toMatchObject({ videoSource: false, publishAudio: true, publishVideo: false })
+  })
+
+  it('a subscriber joins without publishing, and may not turn a source on (FORBIDDEN)', async () => {
+    const { connection, browser } = await join('standup', { identity: 'viewer', role: 'subscriber' }, { audio: true, video: true })
+    expect(browser.publishers).toEqual([])
+    await rejection(connection.setCameraEnabled(true), 'FORBIDDEN')
+    await connection.setCameraEnabled(false)
+  })
+
+  it('camera access denied while joining: FORBIDDEN, and the session is left', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    const OpenVidu = class extends harness.media.OpenVidu {
+      constructor() {
+        super()
+        this.failNextPublisher = { name: 'DEVICE_ACCESS_DENIED', message: 'Permission denied' }
+      }
+    }
+    const error = await rejection(openvidu({ OpenVidu }).connect(token, options(token, { video: true })), 'FORBIDDEN')
+    expect(error.message).toContain('Permission denied')
+    expect(harness.media.rooms.get('standup')?.size).toBe(0)
+  })
+
+  it('passes the publisher options to initPublisherAsync', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    open.push(await openvidu({ OpenVidu: harness.media.OpenVidu, publisher: { resolution: '1280x720', frameRate: 15 } }).connect(token, options(token, { video: true })))
+    expect(FakeOpenViduBrowser.instances[0]?.publishers[0]?.properties).toMatchObject({ resolution: '1280x720', frameRate: 15 })
+  })
+})
