@@ -1,0 +1,31 @@
+import { createServer, type Server } from 'node:http'
+import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { openvidu, type OpenViduSettings } from '@callport/openvidu/server'
+
+/** Demo authentication: the user name comes from a `user` cookie or an `x-user` header. Use your own session check instead. */
+export function userOf(request: Request): string | undefined {
+  const cookie = /(?:^|;\s*)user=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1]
+  const user = cookie === undefined ? request.headers.get('x-user') : decodeURIComponent(cookie)
+  return user || undefined
+}
+
+/**
+ * The application server of an OpenVidu app, on Callport. Below `/calls`:
+ * - `POST /api/sessions` and `POST /api/sessions/:id/connections`: the routes of OpenVidu's
+ *   application-server samples, so the existing page works unchanged (`APPLICATION_SERVER_URL` = `<origin>/calls/`);
+ * - `POST /join {room}` → `{room, token}`: what a page on `createSession` calls;
+ * - `POST /webhooks/openvidu`: OpenVidu's webhooks (when `OPENVIDU_WEBHOOK_HEADERS` is set).
+ * OpenVidu is reached at `OPENVIDU_URL` with `OPENVIDU_SECRET` unless given here.
+ */
+export function createAppServer(settings: OpenViduSettings = {}): { server: Server; calls: CallServer } {
+  const calls = createCallServer({
+    providers: [openvidu(settings)],
+    basePath: '/calls',
+    compat: ['openvidu-samples'],
+    authorize: async (request) => {
+      const user = userOf(request)
+      return user ? { identity: user, name: user } : null
+    },
+  })
+  return { server: createServer(toNodeHandler(calls)), calls }
+}
