@@ -6,10 +6,17 @@ import { defineConfig } from 'vitest/config'
  */
 export const sourceConditions = ['@callport/source', 'import', 'module', 'default']
 
+/**
+ * Conditions for test code running in Node. Vitest also hands these to the test processes as
+ * `node --conditions`; `import` and `module` there would make `require()` of dual CommonJS/ESM
+ * packages (Express's router, engine.io's ws) load their ESM build, so they are left to Node.
+ */
+export const nodeConditions = ['@callport/source', 'node']
+
 export function callportTestConfig(overrides: { testTimeout?: number; include?: string[] } = {}) {
   return defineConfig({
     resolve: { conditions: sourceConditions },
-    ssr: { resolve: { conditions: sourceConditions } },
+    ssr: { resolve: { conditions: nodeConditions } },
     test: {
       include: overrides.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: overrides.testTimeout ?? 15_000,
