@@ -36,23 +36,23 @@ const post = (path: string, body: unknown, user: string | null = 'alice') =>
   )
 
 describe('POST /api/sessions (the samples\' "create session")', () => {
-  it('answers the session id as plain text, as the samples do, creating the OpenVidu session', async () => {
+  it('answers the session id as a JSON string, creating the OpenVidu session', async () => {
     const response = await post('/api/sessions', { customSessionId: 'SessionA' })
     expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
-    expect(await response.text()).toBe('SessionA')
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(await response.text()).toBe('"SessionA"')
     expect(fake.requestsTo('POST', '/openvidu/api/sessions').map((request) => request.body)).toEqual([{ customSessionId: 'SessionA' }])
   })
 
   it('is idempotent, like openvidu-node-client\'s createSession', async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const again = await post('/api/sessions', { customSessionId: 'SessionA' })
-    expect(await again.text()).toBe('SessionA')
+    expect(await again.json()).toBe('SessionA')
   })
 
   it('without customSessionId (or with an empty body) answers a fresh id in OpenVidu\'s format', async () => {
-    const first = await (await post('/api/sessions', {})).text()
-    const second = await (await post('/api/sessions', undefined)).text()
+    const first = (await (await post('/api/sessions', {})).json()) as string
+    const second = (await (await post('/api/sessions', undefined)).json()) as string
     expect(first).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(second).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(first).not.toBe(second)
@@ -75,12 +75,12 @@ describe('POST /api/sessions (the samples\' "create session")', () => {
 })
 
 describe('POST /api/sessions/:id/connections (the samples\' "create token")', () => {
-  it('answers the connection token as plain text; the role comes from authorize, not from the body', async () => {
+  it('answers the connection token as a JSON string; the role comes from authorize, not from the body', async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const response = await post('/api/sessions/SessionA/connections', { role: 'MODERATOR', data: 'seat 3', record: false }, 'student')
     expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
-    const token = await response.text()
+    expect(response.headers.get('content-type')).toBe('application/json')
+    const token = (await response.json()) as string
     expect(token).toMatch(TOKEN)
     expect(TOKEN.exec(token)?.[1]).toBe('SessionA')
     const [request] = fake.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection')
@@ -97,7 +97,7 @@ describe('POST /api/sessions/:id/connections (the samples\' "create token")', ()
     await post('/api/sessions', { customSessionId: 'SessionA' })
     fake.dropSession('SessionA')
     const response = await post('/api/sessions/SessionA/connections', {})
-    expect(await response.text()).toMatch(TOKEN)
+    expect(await response.json()).toMatch(TOKEN)
   })
 
   it('answers an empty 404 for a session id no room maps to, as the samples do for an unknown session', async () => {
@@ -134,6 +134,23 @@ describe('the compat routes and the Callport API share the room', () => {
     const response = await calls.fetch(new Request('https://app.example.com/calls/api/sessions', { method: 'GET', headers: { 'x-user': 'alice' } }))
     expect(response.status).toBe(404)
     expect((await post('/api/sessions/SessionA/connections/extra', {})).status).toBe(404)
+  })
+})
+
+describe('samplesAnswerFormat: text', () => {
+  it('answers the bare id and token as text/plain, as openvidu-basic-node and -java do', async () => {
+    const harness = startFakeOpenVidu(server, { samplesAnswerFormat: 'text' })
+    const textCalls = createCallServer({ providers: [harness.adapter], compat: ['openvidu-samples'], authorize: async () => ({ identity: 'alice' }) })
+    const request = (path: string) =>
+      textCalls.fetch(new Request(`https://app.example.com${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customSessionId":"SessionA"}' }))
+    const session = await request('/api/sessions')
+    expect(session.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(await session.text()).toBe('SessionA')
+    expect(await (await request('/api/sessions/SessionA/connections')).text()).toMatch(TOKEN)
+  })
+
+  it('is validated', () => {
+    expect(() => startFakeOpenVidu(server, { samplesAnswerFormat: 'xml' as never })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
 })
 

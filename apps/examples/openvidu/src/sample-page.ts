@@ -1,7 +1,7 @@
 /**
  * The token code of a page written for OpenVidu's application-server samples, as those pages have it
- * (create the session, then a connection, each answer being the bare id or token). It is not changed
- * for Callport: only `applicationServerUrl` points at the Callport server's `/calls/`.
+ * (create the session, then a connection; each answer is the id or the token). It is not changed for
+ * Callport: only `applicationServerUrl` points at the Callport server's `/calls/`.
  */
 export async function getToken(applicationServerUrl: string, mySessionId: string, init: RequestInit = {}): Promise<string> {
   const sessionId = await createSession(applicationServerUrl, mySessionId, init)
@@ -11,7 +11,8 @@ export async function getToken(applicationServerUrl: string, mySessionId: string
 async function post(url: string, body: unknown, init: RequestInit): Promise<string> {
   const response = await fetch(url, { ...init, method: 'POST', headers: { ...init.headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
   if (!response.ok) throw new Error(`${url} answered ${response.status}`)
-  return response.text()
+  // As axios and jQuery read an answer: JSON when it says so, else the text.
+  return (response.headers.get('content-type') ?? '').includes('json') ? ((await response.json()) as string) : response.text()
 }
 
 /** `POST api/sessions {customSessionId}` → the session id. */

@@ -7,7 +7,7 @@ export {
   type OpenViduWebhookHeader,
 } from './settings'
 export { roomOfSessionId, sessionIdOfRoom } from './session-id'
-export { OPENVIDU_SAMPLES_COMPAT } from './samples-compat'
+export { OPENVIDU_SAMPLES_COMPAT, type SamplesAnswerFormat } from './samples-compat'
 export { basicAuthorization } from './rest-client'
 export { normalizeWebhookBody, webhookEventId } from './webhooks'
 export { encodeParticipantData, decodeParticipantData, CONNECTION_DATA_VERSION } from '../shared/connection-data'

@@ -98,7 +98,7 @@ export function openvidu(settings: OpenViduSettings = {}): OpenViduServerAdapter
       signal,
     )
     return connection.token
-  })
+  }, resolved.samplesAnswerFormat)
 
   return {
     specificationVersion,

@@ -7,8 +7,12 @@ import { roomOfSessionId } from './session-id'
  * The routes of OpenVidu's "application server" samples (openvidu-basic-node, -java, …), so that a
  * page written for them works unchanged against Callport:
  *
- * - `POST /api/sessions` with `{customSessionId?}` answers the session id, as plain text;
- * - `POST /api/sessions/:sessionId/connections` with connection properties answers the token, as plain text.
+ * - `POST /api/sessions` with `{customSessionId?}` answers the session id;
+ * - `POST /api/sessions/:sessionId/connections` with connection properties answers the token;
+ *
+ * each as a JSON string (`application/json`, as openvidu-basic-dotnet answers; axios and jQuery pages
+ * read it as the string), or as bare text (`text/plain`, as openvidu-basic-node and -java answer; for
+ * pages that read the raw body, such as Angular's `responseType: 'text'`).
  *
  * Unlike the samples, both routes run the app's `authorize` (a refusal is a 401 problem), the role
  * comes from `authorize` (a `role` in the body is ignored), and the session is recorded as live on
@@ -38,7 +42,14 @@ export type SampleConnectionIssuer = (room: Room, participant: Participant, body
 
 const CONNECTIONS_PATH = /^\/api\/sessions\/([^/]+)\/connections$/
 
-const plainText = (text: string): Response => new Response(text, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+/** How the routes answer the id and the token: a JSON string, or bare text. */
+export type SamplesAnswerFormat = 'json' | 'text'
+
+function answer(value: string, format: SamplesAnswerFormat): Response {
+  return format === 'json'
+    ? new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json' } })
+    : new Response(value, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+}
 
 async function readBody<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
   const bytes = new Uint8Array(await request.arrayBuffer())
@@ -95,14 +106,14 @@ function roomNameOf(customSessionId: string): string {
 }
 
 /** The compatibility handler of the OpenVidu samples routes. */
-export function createSamplesCompatHandler(issue: SampleConnectionIssuer): CompatHandler {
+export function createSamplesCompatHandler(issue: SampleConnectionIssuer, format: SamplesAnswerFormat = 'json'): CompatHandler {
   return async (request, path, context) => {
     if (request.method !== 'POST') return undefined
     if (path === '/api/sessions') {
       await authorized(context)
       const { customSessionId } = await readBody(request, SessionBodySchema)
       const room = await context.ensureRoom(roomNameOf(customSessionId || generatedSessionId()))
-      return plainText(room.providerRoomId)
+      return answer(room.providerRoomId, format)
     }
     const match = CONNECTIONS_PATH.exec(path)
     if (!match) return undefined
@@ -118,6 +129,6 @@ export function createSamplesCompatHandler(issue: SampleConnectionIssuer): Compa
     const participant = await authorized(context)
     const body = await readBody(request, ConnectionBodySchema)
     const room = await context.ensureRoom(name)
-    return plainText(await issue(room, participant, body, request.signal))
+    return answer(await issue(room, participant, body, request.signal), format)
   }
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
 import { CallportError } from '@callport/core'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
+import type { SamplesAnswerFormat } from './samples-compat'
 
 /** A header OpenVidu is configured to send with every webhook (`OPENVIDU_WEBHOOK_HEADERS`). */
 export interface OpenViduWebhookHeader {
@@ -23,6 +24,13 @@ export interface OpenViduSettings {
    * OpenVidu reads it; every header listed must match). Without it the adapter offers no webhooks.
    */
   webhookHeader?: OpenViduWebhookHeader
+  /**
+   * How the `openvidu-samples` compatibility routes answer the session id and the token: `json`, a
+   * JSON string (as openvidu-basic-dotnet; axios and jQuery pages read it as the string), or `text`,
+   * the bare value (as openvidu-basic-node and -java; for pages that read the raw body, such as
+   * Angular's `responseType: 'text'`). Default `json`.
+   */
+  samplesAnswerFormat?: SamplesAnswerFormat
   /** Milliseconds one REST attempt may take. Default 10 000. */
   timeout?: number
   /** Retries of REST requests that failed with a 5xx status or a network error. */
@@ -52,6 +60,7 @@ export interface ResolvedOpenViduSettings {
   apiUrl: string
   secret: string
   webhookHeaders: OpenViduWebhookHeader[]
+  samplesAnswerFormat: SamplesAnswerFormat
   timeout: number
   retry: { limit: number; initialDelay: number; maximumDelay: number }
   fetch: typeof globalThis.fetch | undefined
@@ -73,6 +82,7 @@ const ResolvedSettingsSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'url (or OPENVIDU_URL) must be an http(s) URL, such as https://openvidu.example.com' }),
   secret: z.string().check(z.minLength(1, 'secret (or OPENVIDU_SECRET) is required')),
   webhookHeaders: z.array(WebhookHeaderSchema),
+  samplesAnswerFormat: z.enum(['json', 'text']),
   timeout: z.number().check(z.int(), z.gt(0)),
   retry: z.object({ limit: nonNegativeInteger, initialDelay: nonNegativeInteger, maximumDelay: nonNegativeInteger }),
 })
@@ -116,6 +126,7 @@ export function resolveOpenViduSettings(settings: OpenViduSettings = {}): Resolv
     url: settings.url ?? fromEnvironment(openViduEnvironmentVariables.url) ?? '',
     secret: settings.secret ?? fromEnvironment(openViduEnvironmentVariables.secret) ?? '',
     webhookHeaders: settings.webhookHeader ? [settings.webhookHeader] : headersVariable ? parseWebhookHeaders(headersVariable) : [],
+    samplesAnswerFormat: settings.samplesAnswerFormat ?? 'json',
     timeout: settings.timeout ?? defaults.timeout,
     retry: { ...defaults.retry, ...settings.retry },
   }
