@@ -1,7 +1,6 @@
 import {
   CallportError,
   EventEmitter,
-  millisecondsUntilExpiry,
   toCallportError,
   type ClientConnection,
   type ConnectionEvents,
@@ -36,6 +35,7 @@ import { LocalMedia } from './local-media'
 import { PeerLink, type PeerSignal } from './peer-link'
 import type { RemoteMember } from './remote-member'
 import { RoomRoster } from './room-roster'
+import { reconnectDelay, sleep, tokenForReconnection } from './reconnect-policy'
 import { openSocket, sendRequest } from './signaling-socket'
 import { resolveWebrtc, type ResolvedWebrtc } from './webrtc'
 
@@ -49,8 +49,6 @@ interface JoinedSession {
 
 /** What a data message may hold, in UTF-16 code units (the protocol's limit). */
 const MAX_DATA_LENGTH = 16 * 1024
-/** Backoff between attempts to bring the socket back: 0, 250, 500, 1000, 2000, 2000… ms. */
-const reconnectDelay = (attempt: number): number => (attempt <= 1 ? 0 : Math.min(2000, 250 * 2 ** (attempt - 2)))
 /** How long re-joined peer connections may take to come back after an ICE restart. */
 const ICE_RESTART_TIMEOUT_MILLISECONDS = 10_000
 /** How long `disconnect()` waits for the server to acknowledge `leave`. */
@@ -316,7 +314,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       const remaining = deadline - Date.now()
       if (signal.aborted || remaining <= 0) break
       try {
-        const token = await this.#usableToken(lastError)
+        const token = await tokenForReconnection(this.#token, lastError, this.#refreshToken, this.#options.tokenRefreshMarginSeconds)
         const session = await this.#join(token, signal, Math.min(remaining, this.#options.connectTimeoutMilliseconds))
         this.#token = token
         const kept = this.#adopt(session, true)
@@ -330,18 +328,6 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       }
     }
     if (!signal.aborted) this.#end('connection-lost', lastError, { reason })
-  }
-
-  /** The current token, or a fresh one when it is about to expire or the server refused it. */
-  async #usableToken(lastError: CallportError): Promise<Token> {
-    const refused = lastError.code === 'UNAUTHORIZED' || lastError.code === 'TOKEN_EXPIRED'
-    if (!refused && millisecondsUntilExpiry(this.#token) > this.#options.tokenRefreshMarginSeconds * 1000) return this.#token
-    const token = await this.#refreshToken()
-    if (token.provider !== PROVIDER || token.room !== this.#token.room || token.identity !== this.#token.identity) {
-      // The room moved to another provider (or the app changed who this is): the session starts over.
-      throw connectionFailed(`The fresh token is for ${token.provider} room ${JSON.stringify(token.room)}, not this connection`, false)
-    }
-    return token
   }
 
   async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
@@ -404,17 +390,4 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#media.stop()
     this.#deferred = undefined
   }
-}
-
-function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
-  if (milliseconds <= 0 || signal.aborted) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, milliseconds)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }
