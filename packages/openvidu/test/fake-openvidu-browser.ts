@@ -52,6 +52,8 @@ export class FakeOpenViduMedia {
   readonly rest: FakeOpenVidu
   /** Live sessions by OpenVidu session id. */
   readonly rooms = new Map<string, Set<FakeSession>>()
+  /** How long `connect` takes (the WebSocket and joinRoom round trips). */
+  connectDelayMilliseconds = 0
 
   constructor(rest: FakeOpenVidu) {
     this.rest = rest
@@ -152,7 +154,7 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
   }
 
   async connect(token: string, metadata?: unknown): Promise<void> {
-    await Promise.resolve()
+    await new Promise((resolve) => setTimeout(resolve, this.#media.connectDelayMilliseconds))
     // openvidu-browser's stringClientMetadata: strings as they are, anything else as JSON.
     const clientData = metadata === undefined || metadata === null ? '' : typeof metadata === 'string' ? metadata : JSON.stringify(metadata)
     const { sessionId, connection } = this.#media.join(this, token, clientData)

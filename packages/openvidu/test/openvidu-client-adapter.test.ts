@@ -84,6 +84,20 @@ describe('connect', () => {
     await vi.waitFor(() => expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0))
   })
 
+  it('an abort while openvidu-browser is still joining: ABORTED at once, and the session is left once it has joined', async () => {
+    const token = await harness.tokenFor('standup', 'alice')
+    harness.media.connectDelayMilliseconds = 30
+    const controller = new AbortController()
+    const connecting = openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, { signal: controller.signal }))
+    setTimeout(() => controller.abort(), 5)
+    await rejection(connecting, 'ABORTED')
+    const session = FakeOpenViduBrowser.instances[0]?.sessions[0]
+    await vi.waitFor(() => expect(session?.sessionId).toBe(undefined))
+    await new Promise((resolve) => setTimeout(resolve, 40))
+    expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
+    expect(session?.connection?.connectionId).toMatch(/^con_/)
+  })
+
   it('productionMode calls enableProdMode', async () => {
     const token = await harness.tokenFor('standup', 'alice')
     open.push(await openvidu({ OpenVidu: harness.media.OpenVidu, productionMode: true }).connect(token, options(token)))

@@ -92,9 +92,10 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     session.on('reconnecting', (event) => this.#phase === 'connected' && this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: event }))
     session.on('reconnected', (event) => this.#phase === 'connected' && this.emit('reconnected', { raw: event }))
     session.on('sessionDisconnected', (event) => this.#onSessionDisconnected(event.reason, event))
+    const connecting = session.connect(this.#options.token)
     try {
       await abortable(
-        session.connect(this.#options.token).catch((error: unknown) => {
+        connecting.catch((error: unknown) => {
           throw errorFromOpenViduBrowser(error, 'openvidu-browser could not connect')
         }),
         signal,
@@ -102,6 +103,11 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
       if (this.localParticipant.role !== 'subscriber' && (media.audio || media.video)) await abortable(this.#media.set(media), signal)
     } catch (error) {
       await this.disconnect()
+      // Given up while openvidu-browser was still joining: leave once it has joined.
+      connecting.then(
+        () => session.disconnect(),
+        () => undefined,
+      )
       throw error
     }
     this.#phase = 'connected'
