@@ -1,0 +1,42 @@
+import { CallportError, type DisconnectReason, type ErrorCode } from '@callport/core'
+import { TWILIO_PROVIDER } from '../shared/provider-id'
+import { meaningOfTwilioCode, twilioCodeOf } from '../shared/twilio-error-codes'
+
+/**
+ * twilio-video's errors in Callport's terms, through the one table of Twilio codes
+ * (`shared/twilio-error-codes.ts`).
+ */
+
+/** Why the call ended, from the error of twilio-video's `disconnected(room, error)` event. */
+export function disconnectReasonOf(error: unknown): DisconnectReason {
+  // Without an error, twilio-video was told to disconnect: by a local `room.disconnect()` (the adapter
+  // emits nothing then) or by the server, which removed the participant (REST `Status=disconnected`).
+  if (error === undefined || error === null) return 'removed'
+  return meaningOfTwilioCode(twilioCodeOf(error))?.reason ?? 'unknown'
+}
+
+/** Browser errors of getUserMedia, which `connect` rejects with when it captures the camera or microphone. */
+const mediaErrors: Readonly<Record<string, ErrorCode>> = {
+  NotAllowedError: 'FORBIDDEN',
+  SecurityError: 'FORBIDDEN',
+  NotFoundError: 'UNSUPPORTED',
+  NotReadableError: 'CONNECTION_FAILED',
+  OverconstrainedError: 'INVALID_INPUT',
+}
+
+/** The CallportError for what twilio-video rejected or disconnected with. */
+export function errorFromTwilioVideo(error: unknown, fallback: ErrorCode = 'CONNECTION_FAILED'): CallportError {
+  if (CallportError.isInstance(error)) return error
+  const code = twilioCodeOf(error)
+  const meaning = meaningOfTwilioCode(code)
+  const detail = error instanceof Error || (typeof error === 'object' && error !== null) ? String((error as { message?: unknown }).message ?? '') : String(error)
+  const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : ''
+  const callportCode = meaning?.code ?? mediaErrors[name] ?? fallback
+  const message = meaning ? `${meaning.message}${detail ? `: ${detail}` : ''} (Twilio error ${code})` : detail || 'twilio-video failed'
+  return new CallportError(callportCode, message, {
+    provider: TWILIO_PROVIDER,
+    retryable: meaning?.retryable ?? false,
+    cause: error,
+    details: code === undefined ? undefined : { twilioCode: code },
+  })
+}
