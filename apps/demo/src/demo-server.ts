@@ -16,6 +16,11 @@ export interface DemoServerOptions {
   /** Where provider settings are read. Default `process.env`. */
   environment?: Record<string, string | undefined>
   log?: (line: string) => void
+  /**
+   * Answers GET and HEAD requests before the demo page does; returns true when it answered. The docs
+   * site uses it to be served beside `/calls` and the signaling server, for its live example.
+   */
+  serveRequest?: (request: IncomingMessage, response: ServerResponse) => boolean
 }
 
 export interface DemoServer {
@@ -54,6 +59,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       else send(response, 503, 'text/plain; charset=utf-8', 'Starting')
     } else if (request.method !== 'GET' && request.method !== 'HEAD') {
       send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed')
+    } else if (options.serveRequest?.(request, response)) {
+      // Answered by the caller's handler.
     } else if (path === '/' || path === '/index.html') {
       send(response, 200, 'text/html; charset=utf-8', page.html)
     } else if (path === '/app.js') {
