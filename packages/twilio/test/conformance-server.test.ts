@@ -9,7 +9,7 @@ afterAll(() => mswServer.close())
 
 runServerAdapterSuite({
   name: 'twilio',
-  setup: () => createTwilioHarness(),
+  setup: () => createTwilioHarness({ authToken: credentials.authToken }),
   teardown: () => mswServer.resetHandlers(),
   createAdapter: (harness) => harness.adapter,
   // The participant connects with the fake twilio-video, holding the token the adapter issued.

@@ -221,7 +221,7 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
       this.participants.set(other.json.sid, remote)
       this.emit('participantConnected', remote)
     })
-    this.on('cloud:track-published', (other: CloudParticipant, track: CloudTrack) => this.#subscribe(other, track))
+    this.on('cloud:track-published', (other: CloudParticipant, track: CloudTrack) => void this.#subscribe(other, track, false))
     this.on('cloud:track-unpublished', (other: CloudParticipant, track: CloudTrack) => this.#unsubscribe(other, track))
     this.on('cloud:message', (other: CloudParticipant, track: CloudTrack, data: string) => {
       const remote = this.participants.get(other.json.sid)
@@ -236,19 +236,21 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
       this.participants.delete(other.json.sid)
       this.emit('participantDisconnected', remote)
     })
-    // Subscriptions to what the others already publish arrive after connect resolves, as in twilio-video.
-    setTimeout(() => {
-      for (const other of this.cloud.others(room, participant)) for (const track of other.tracks.values()) this.#subscribe(other, track)
-    }, 0)
+    // What the others already publish is subscribed during connect; the events come after connect resolves, as in twilio-video.
+    const announcements = this.cloud.others(room, participant).flatMap((other) => [...other.tracks.values()].map((track) => this.#subscribe(other, track)))
+    setTimeout(() => announcements.forEach((announce) => announce?.()), 0)
   }
 
-  #subscribe(other: CloudParticipant, track: CloudTrack): void {
+  /** Subscribes to another participant's track; returns what emits `trackSubscribed`, and calls it unless `deferred`. */
+  #subscribe(other: CloudParticipant, track: CloudTrack, deferred = true): (() => void) | undefined {
     const remote = this.participants.get(other.json.sid)
-    if (!remote || remote.tracks.has(track.sid) || this.state === 'disconnected') return
+    if (!remote || remote.tracks.has(track.sid) || this.state === 'disconnected') return undefined
     const remoteTrack = track.kind === 'data' ? new FakeRemoteDataTrack(track.sid, track.name) : new FakeRemoteMediaTrack(track.sid, track.kind, track.name)
     remote.tracks.set(track.sid, remoteTrack)
     const publication: FakeRemoteTrackPublication = { trackSid: track.sid, trackName: track.name, kind: track.kind }
-    this.emit('trackSubscribed', remoteTrack, publication, remote)
+    const announce = () => void this.emit('trackSubscribed', remoteTrack, publication, remote)
+    if (!deferred) announce()
+    return announce
   }
 
   #unsubscribe(other: CloudParticipant, track: CloudTrack): void {

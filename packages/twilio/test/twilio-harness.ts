@@ -18,12 +18,13 @@ export const quickRetry = { limit: 2, initialDelay: 0, maximumDelay: 0 } as cons
 /** The msw server every test file of this package shares; handlers are set per test. */
 export const mswServer = setupServer()
 
-/** A fake Twilio (cloud, REST through msw, twilio-video) and a server adapter pointed at it. */
+/** A fake Twilio (cloud, REST through msw, twilio-video) and a server adapter pointed at it (webhooks only with `authToken`). */
 export function createTwilioHarness(settings: TwilioSettings = {}) {
   const cloud = new FakeTwilioCloud(credentials)
   const rest = createFakeTwilioRest(cloud)
   const video = createFakeTwilioVideo(cloud)
   mswServer.use(...rest.handlers)
-  const adapter = twilio({ ...credentials, retry: quickRetry, ...settings })
+  const { authToken: _authToken, ...keys } = credentials
+  const adapter = twilio({ ...keys, retry: quickRetry, ...settings })
   return { cloud, rest, video, adapter }
 }

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+/** The browser half must never reach the server half, Node modules, ky, full zod, or twilio-video at import time. */
+
+const source = resolve(dirname(fileURLToPath(import.meta.url)), '../src')
+
+/** Every module a file imports statically, resolved to a path below src/ when relative; and its dynamic imports. */
+function importsOf(file: string): { static: string[]; dynamic: string[] } {
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const resolveSpecifier = (specifier: string) => (specifier.startsWith('.') ? relative(source, resolve(dirname(file), specifier)) : specifier)
+  return {
+    static: [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s*'([^']+)'/gm)].map(([, specifier = '']) => resolveSpecifier(specifier)),
+    dynamic: [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map(([, specifier = '']) => resolveSpecifier(specifier)),
+  }
+}
+
+function clientGraph(): Map<string, ReturnType<typeof importsOf>> {
+  const graph = new Map<string, ReturnType<typeof importsOf>>()
+  const pending = [join(source, 'client/index.ts')]
+  while (pending.length > 0) {
+    const file = pending.pop()!
+    const key = relative(source, file)
+    if (graph.has(key)) continue
+    const imports = importsOf(file)
+    graph.set(key, imports)
+    for (const specifier of imports.static) if (specifier.startsWith('client/') || specifier.startsWith('shared/')) pending.push(join(source, `${specifier}.ts`))
+  }
+  return graph
+}
+
+describe('client bundle boundary', () => {
+  it('reaches only src/client and src/shared, zod/mini and @callport/core', () => {
+    const graph = clientGraph()
+    expect(graph.size).toBeGreaterThan(5)
+    for (const [file, imports] of graph) {
+      for (const specifier of imports.static) {
+        const allowed = specifier.startsWith('client/') || specifier.startsWith('shared/') || ['zod/mini', '@callport/core'].includes(specifier)
+        expect(allowed, `${file} imports ${specifier}`).toBe(true)
+      }
+    }
+  })
+
+  it('imports twilio-video only dynamically, in load-sdk.ts', () => {
+    const dynamic = [...clientGraph()].flatMap(([file, imports]) => imports.dynamic.map((specifier) => `${file} → ${specifier}`))
+    expect(dynamic).toEqual(['client/load-sdk.ts → twilio-video'])
+  })
+
+  it('src/shared imports nothing that needs Node or the server', () => {
+    for (const file of readdirSync(join(source, 'shared'))) {
+      for (const specifier of importsOf(join(source, 'shared', file)).static) {
+        expect(specifier.startsWith('shared/') || ['zod/mini', '@callport/core'].includes(specifier), `${file} imports ${specifier}`).toBe(true)
+      }
+    }
+  })
+})

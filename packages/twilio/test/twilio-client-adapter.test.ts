@@ -1,0 +1,326 @@
+import { createSession } from '@callport/client'
+import type { ConnectOptions, DisconnectedEvent, Token } from '@callport/core'
+import { waitForEvent } from '@callport/testkit'
+import { describe, expect, it, vi } from 'vitest'
+import { twilio, type TwilioConnection } from '../src/client/index'
+import { createClientHarness } from './client-harness'
+import { FakeTwilioError, type CloudClient } from './fake-twilio-cloud'
+import type { FakeRemoteMediaTrack, FakeRoom } from './fake-twilio-video'
+import { rejection } from './rejection'
+
+const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
+  audio: true,
+  video: true,
+  refreshToken: () => Promise.reject(new Error('not used')),
+  ...extra,
+})
+
+async function connected(extra: Partial<ConnectOptions> = {}, adapterOptions: Parameters<typeof twilio>[0] = {}) {
+  const harness = createClientHarness()
+  const adapter = twilio({ sdk: harness.video, ...adapterOptions })
+  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
+  const room = harness.video.rooms.at(-1)!
+  return { harness, adapter, connection, room }
+}
+
+const asFake = (client: CloudClient | undefined): FakeRoom => client as FakeRoom
+
+describe('connect', () => {
+  it('connects with the Access Token, the room name from the token, audio and video from join, and extra ConnectOptions', async () => {
+    const harness = createClientHarness()
+    const token = await harness.issue('standup', 'alice')
+    await twilio({ sdk: harness.video, connectOptions: { region: 'de1', dominantSpeaker: true } }).connect(token, options({ video: false }))
+    expect(harness.video.connectCalls).toEqual([{ token: token.value, options: { region: 'de1', dominantSpeaker: true, name: 'standup', audio: true, video: false } }])
+  })
+
+  it('the connection\'s local participant is the token identity, with Twilio\'s participant SID', async () => {
+    const { connection, room } = await connected()
+    expect(connection.localParticipant).toEqual({ identity: 'alice', role: 'publisher', providerParticipantId: room.localParticipant.sid })
+    expect(connection.room).toBe(room)
+  })
+
+  it('lists the participants already in the room, without events for them', async () => {
+    const harness = createClientHarness()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const connection = await twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'alice'), options())
+    expect(connection.participants()).toEqual([{ identity: 'bob', role: 'publisher', providerParticipantId: bob.room.localParticipant.sid }])
+  })
+
+  it('loads twilio-video through the injected loader, and takes a CommonJS-style default export', async () => {
+    const harness = createClientHarness()
+    const loader = vi.fn(async () => ({ default: harness.video }))
+    const adapter = twilio({ sdk: loader })
+    expect(loader).not.toHaveBeenCalled()
+    await adapter.connect(await harness.issue('standup', 'alice'), options())
+    expect(loader).toHaveBeenCalledTimes(1)
+  })
+
+  it('refuses a loader that gives no twilio-video (INVALID_INPUT), and one that fails (UNSUPPORTED)', async () => {
+    const harness = createClientHarness()
+    const token = await harness.issue('standup', 'alice')
+    expect((await rejection(twilio({ sdk: async () => ({}) }).connect(token, options()))).code).toBe('INVALID_INPUT')
+    const missing = await rejection(twilio({ sdk: () => Promise.reject(new Error('Cannot find module')) }).connect(token, options()))
+    expect(missing).toMatchObject({ code: 'UNSUPPORTED', provider: 'twilio' })
+  })
+
+  it('refuses a token of another provider or without its room name', async () => {
+    const harness = createClientHarness()
+    const token = await harness.issue('standup', 'alice')
+    const adapter = twilio({ sdk: harness.video })
+    expect((await rejection(adapter.connect({ ...token, provider: 'openvidu' }, options()))).code).toBe('INVALID_INPUT')
+    expect((await rejection(adapter.connect({ ...token, connect: {} }, options()))).code).toBe('INVALID_INPUT')
+    expect(harness.video.connectCalls).toEqual([])
+  })
+
+  it.each([
+    [new FakeTwilioError(20104, 'Access Token expired or expiration date invalid'), 'TOKEN_EXPIRED', false],
+    [new FakeTwilioError(20107, 'Invalid Access Token signature'), 'UNAUTHORIZED', false],
+    [new FakeTwilioError(53105, 'Room contains too many Participants'), 'PROVIDER_REJECTED', false],
+    [new FakeTwilioError(53000, 'Signaling connection error'), 'CONNECTION_FAILED', true],
+    [Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' }), 'FORBIDDEN', false],
+  ] as const)('maps a connect failure %s to %s (retryable %s)', async (failure, code, retryable) => {
+    const harness = createClientHarness()
+    harness.video.failNextConnect(failure)
+    const error = await rejection(twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'alice'), options()))
+    expect(error).toMatchObject({ code, retryable, provider: 'twilio', cause: failure })
+  })
+
+  it('an expired Access Token is refused by Twilio with 20104: TOKEN_EXPIRED', async () => {
+    const harness = createClientHarness()
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - 3_600_000 })
+    const old = await harness.issue('standup', 'alice', 60)
+    vi.useRealTimers()
+    const error = await rejection(twilio({ sdk: harness.video }).connect(old, options()))
+    expect(error).toMatchObject({ code: 'TOKEN_EXPIRED', details: { twilioCode: 20104 } })
+  })
+
+  it('an abort while twilio-video connects cancels its CancelablePromise and rejects with ABORTED', async () => {
+    const harness = createClientHarness()
+    const release = harness.video.hold()
+    const controller = new AbortController()
+    const connecting = twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'alice'), options({ signal: controller.signal }))
+    await vi.waitFor(() => expect(harness.video.connectCalls).toHaveLength(1))
+    controller.abort()
+    expect((await rejection(connecting)).code).toBe('ABORTED')
+    release()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(harness.video.rooms).toEqual([])
+    expect(harness.cloud.find('standup')).toBeUndefined()
+  })
+})
+
+describe('room events', () => {
+  it('participantConnected and participantDisconnected become participant-joined and participant-left, raw kept', async () => {
+    const { harness, connection } = await connected()
+    const joined = waitForEvent(connection, 'participant-joined')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const [participant, context] = await joined
+    expect(participant).toEqual({ identity: 'bob', role: 'publisher', providerParticipantId: bob.room.localParticipant.sid })
+    expect(context.raw).toMatchObject({ identity: 'bob', sid: bob.room.localParticipant.sid })
+    const left = waitForEvent(connection, 'participant-left')
+    await bob.leave()
+    expect((await left)[0]).toBe(participant)
+    expect(connection.participants()).toEqual([])
+  })
+
+  it('trackSubscribed wraps the twilio track: attach and detach are twilio-video\'s', async () => {
+    const { harness, connection } = await connected()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    await bob.setCameraEnabled(true)
+    const [{ track, participant, raw }] = await subscribed
+    const twilioTrack = (raw as { track: FakeRemoteMediaTrack }).track
+    expect(participant.identity).toBe('bob')
+    expect(track).toMatchObject({ sid: twilioTrack.sid, kind: 'video', source: 'camera', mediaStreamTrack: twilioTrack.mediaStreamTrack })
+    const element = { id: 'video-1' } as unknown as HTMLMediaElement
+    expect(track.attach(element)).toBe(element)
+    expect([...twilioTrack.attached]).toEqual([element])
+    const created = track.attach()
+    expect(twilioTrack.attached.has(created)).toBe(true)
+    expect(track.detach(element)).toEqual([element])
+    expect(track.detach()).toEqual([created])
+    expect(twilioTrack.attached.size).toBe(0)
+  })
+
+  it('trackUnsubscribed gives the same Track, and a leaving participant\'s tracks are unsubscribed first', async () => {
+    const { harness, connection } = await connected()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    await bob.setCameraEnabled(true)
+    const [{ track }] = await subscribed
+    const order: string[] = []
+    connection.on('track-unsubscribed', (event) => order.push(`unsubscribed ${event.track.sid === track.sid ? 'same' : 'other'}`))
+    connection.on('participant-left', (participant) => order.push(`left ${participant.identity}`))
+    await bob.leave()
+    expect(order).toEqual(['unsubscribed same', 'left bob'])
+  })
+
+  it('names a track published as "screen…" a screen share', async () => {
+    const { harness, connection } = await connected()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    const screen = new (await import('./fake-twilio-video')).FakeLocalMediaTrack('video')
+    Object.assign(screen, { name: 'screen-share' })
+    await bob.room.localParticipant.publishTrack(screen)
+    expect((await subscribed)[0].track.source).toBe('screen')
+  })
+
+  it('reconnecting and reconnected are twilio-video\'s own reconnection (attempt 0), with its error as raw', async () => {
+    const { connection, room } = await connected()
+    const reconnecting = waitForEvent(connection, 'reconnecting')
+    room.interrupt(53405)
+    const [event] = await reconnecting
+    expect(event).toMatchObject({ attempt: 0, reason: 'connection-lost', raw: { code: 53405 } })
+    const reconnected = waitForEvent(connection, 'reconnected')
+    room.restore()
+    await reconnected
+  })
+
+  it.each([
+    [20104, 'token-expired', 'TOKEN_EXPIRED'],
+    [53205, 'duplicate-identity', 'CONNECTION_FAILED'],
+    [53001, 'connection-lost', 'CONNECTION_FAILED'],
+    [53405, 'connection-lost', 'CONNECTION_FAILED'],
+    [53118, 'room-closed', 'ROOM_NOT_FOUND'],
+    [20107, 'unauthorized', 'UNAUTHORIZED'],
+    [12345, 'unknown', 'CONNECTION_FAILED'],
+  ] as const)('disconnected with Twilio error %d is %s (%s)', async (code, reason, errorCode) => {
+    const { connection, room } = await connected()
+    const disconnected = waitForEvent(connection, 'disconnected')
+    room.drop(code)
+    const [event] = await disconnected
+    expect(event).toMatchObject({ reason, error: { code: errorCode, provider: 'twilio' }, raw: { code } })
+  })
+
+  it('disconnected without an error, after a REST kick, is "removed"', async () => {
+    const { harness, connection } = await connected()
+    const disconnected = waitForEvent(connection, 'disconnected')
+    const room = harness.cloud.find('standup')!
+    harness.cloud.leave(room, room.participants.get('alice')!, null)
+    const [event] = await disconnected
+    expect(event.reason).toBe('removed')
+    expect(event.error).toBeUndefined()
+  })
+
+  it('a second connection with the same identity ends the first with duplicate-identity', async () => {
+    const { harness, connection } = await connected()
+    const disconnected = waitForEvent(connection, 'disconnected')
+    await twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'alice'), options())
+    expect((await disconnected)[0].reason).toBe('duplicate-identity')
+  })
+
+  it('disconnect() leaves, emits nothing, is idempotent, and stops only the tracks it created', async () => {
+    const { harness, connection, room } = await connected({ audio: false, video: true })
+    await connection.setMicrophoneEnabled(true)
+    const microphone = [...room.localParticipant.audioTracks.values()][0]!.track
+    const events = vi.fn()
+    connection.on('disconnected', events)
+    await connection.disconnect()
+    await connection.disconnect()
+    expect(room.state).toBe('disconnected')
+    expect(microphone.isStopped).toBe(true)
+    expect(harness.cloud.find('standup')?.participants.size).toBe(0)
+    expect(events).not.toHaveBeenCalled()
+  })
+})
+
+describe('media', () => {
+  it('switches the published microphone and camera tracks with enable and disable', async () => {
+    const { connection, room } = await connected()
+    const microphone = [...room.localParticipant.audioTracks.values()][0]!.track
+    const camera = [...room.localParticipant.videoTracks.values()][0]!.track
+    await connection.setMicrophoneEnabled(false)
+    await connection.setCameraEnabled(false)
+    expect([microphone.isEnabled, camera.isEnabled]).toEqual([false, false])
+    await connection.setCameraEnabled(true)
+    expect([microphone.isEnabled, camera.isEnabled]).toEqual([false, true])
+    expect(room.localParticipant.videoTracks.size).toBe(1)
+  })
+
+  it('publishes a new track when enabling what join left off, and does nothing when disabling what is not there', async () => {
+    const { connection, room } = await connected({ audio: false, video: false })
+    await connection.setCameraEnabled(false)
+    expect(room.localParticipant.videoTracks.size).toBe(0)
+    await connection.setCameraEnabled(true)
+    expect(room.localParticipant.videoTracks.size).toBe(1)
+    expect([...room.localParticipant.videoTracks.values()][0]?.track.isEnabled).toBe(true)
+  })
+
+  it('a failed publication rejects with a CallportError', async () => {
+    const { connection, room } = await connected({ audio: false, video: false })
+    room.localParticipant.failNextPublish = new FakeTwilioError(53203, 'Maximum published tracks reached')
+    expect((await rejection(connection.setMicrophoneEnabled(true))).code).toBe('PROVIDER_REJECTED')
+  })
+})
+
+describe('data', () => {
+  it('sends over a LocalDataTrack to everyone, and receives what the others send', async () => {
+    const { harness, connection } = await connected()
+    const bob = await harness.joinRemote('standup', 'bob')
+    await connection.sendData!('hello bob')
+    expect(bob.received).toEqual(['hello bob'])
+    const received = waitForEvent(connection, 'data-received')
+    await bob.sendData('hello alice')
+    const [event] = await received
+    expect(event).toMatchObject({ data: 'hello alice', participant: { identity: 'bob' } })
+  })
+
+  it('refuses to address some participants only: a data track reaches everyone', async () => {
+    const { connection } = await connected()
+    expect((await rejection(connection.sendData!('secret', { to: ['bob'] }))).code).toBe('UNSUPPORTED')
+  })
+
+  it('without the data option: no sendData, and the capability says so', async () => {
+    const { adapter, connection, room } = await connected({}, { data: false })
+    expect(adapter.capabilities).toEqual({ media: 'tracks', updateToken: false, sendData: false })
+    expect(connection.sendData).toBeUndefined()
+    expect(room.localParticipant.dataTracks.size).toBe(0)
+  })
+
+  it('has no updateToken: Twilio cannot take a new Access Token mid-call', async () => {
+    const { adapter, connection } = await connected()
+    expect(adapter.capabilities.updateToken).toBe(false)
+    expect((connection as TwilioConnection & { updateToken?: unknown }).updateToken).toBeUndefined()
+  })
+})
+
+describe('with createSession', () => {
+  function session(harness: ReturnType<typeof createClientHarness>, issued: Token[]) {
+    return createSession({
+      adapters: [twilio({ sdk: harness.video })],
+      token: async ({ room }) => {
+        const token = await harness.issue(room, 'alice')
+        issued.push(token)
+        return token
+      },
+      reconnect: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+    })
+  }
+
+  it('reconnects with a fresh token when Twilio ends the call with 20104 (token expired)', async () => {
+    const harness = createClientHarness()
+    const issued: Token[] = []
+    const calls = session(harness, issued)
+    await calls.join('standup', { audio: false, video: false })
+    const reconnected = waitForEvent(calls, 'reconnected', { timeoutMilliseconds: 2000 })
+    asFake(harness.cloud.clientOf('alice')).drop(20104)
+    await reconnected
+    expect(calls.state).toBe('connected')
+    expect(issued).toHaveLength(2)
+    expect(harness.video.connectCalls.map((call) => call.token)).toEqual(issued.map((token) => token.value))
+    await calls.leave()
+  })
+
+  it('does not reconnect after duplicate identity (53205)', async () => {
+    const harness = createClientHarness()
+    const issued: Token[] = []
+    const calls = session(harness, issued)
+    await calls.join('standup', { audio: false, video: false })
+    const ended = waitForEvent(calls, 'disconnected')
+    asFake(harness.cloud.clientOf('alice')).drop(53205)
+    const [event]: [DisconnectedEvent] = await ended
+    expect(event.reason).toBe('duplicate-identity')
+    expect(calls.state).toBe('disconnected')
+    expect(issued).toHaveLength(1)
+  })
+})
