@@ -82,7 +82,7 @@ describe('token URL', () => {
     const error = await rejectionOf(fetchJoin('standup', live))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toContain('join response')
-    expect(error.message).toContain('token.expiresAt: invalid_format')
+    expect(error.message).toContain('token.expiresAt: Expected an ISO 8601 date-time with a time zone')
     expect(error.message).toContain('token.identity: invalid_type')
     expect(error.message).not.toContain('token.value')
   })

@@ -44,6 +44,11 @@ describe('TokenSchema', () => {
     expect(TokenSchema.safeParse({ ...token, connect: { url: { nested: true } } }).success).toBe(false)
     expect(TokenSchema.safeParse({ ...token, value: '' }).success).toBe(false)
   })
+  it('refuses expiries without a time zone or outside the calendar', () => {
+    for (const expiresAt of ['2026-11-21T12:00:00', '2026-11-21', '2026-13-01T00:00:00Z', '2026-11-21T12:00:00.000Z trailing']) {
+      expect(TokenSchema.safeParse({ ...token, expiresAt }).success, expiresAt).toBe(false)
+    }
+  })
   it('accepts offsets in expiresAt', () => {
     expect(TokenSchema.safeParse({ ...token, expiresAt: '2026-11-21T13:00:00+01:00' }).success).toBe(true)
   })
