@@ -7,6 +7,8 @@ export const httpStatusOfCode = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** The resource is no longer in a state that allows the request (an invite already settled). */
+  CONFLICT: 409,
   ROOM_NOT_FOUND: 404,
   PARTICIPANT_NOT_FOUND: 404,
   TOKEN_EXPIRED: 401,

@@ -1,4 +1,5 @@
 import type { CallportError } from './errors'
+import type { InviteEvent } from './invites'
 import type { Participant, Token } from './schemas'
 
 /** States of a Session, in the order a call usually goes through them. */
@@ -107,6 +108,8 @@ export type SessionEvents = ConnectionEvents & {
   'connection-state-changed': [event: ConnectionStateChangedEvent]
   /** A fresh token was fetched (and handed to the provider where it takes one mid-call). */
   'token-refreshed': [event: { token: Token }]
+  /** An invite this session sent or answered was created or changed (`session.invite`). */
+  invite: [event: InviteEvent]
 }
 
 export type SessionEventName = keyof SessionEvents
@@ -147,9 +150,11 @@ export type WebhookEvent =
 
 export type WebhookEventType = WebhookEvent['type']
 
-/** Events of `createCallServer(…)`: one per normalized webhook type, plus `webhook` for all of them. */
+/** Events of `createCallServer(…)`: one per normalized webhook type, plus `webhook` for all of them, and `invite`. */
 export type CallServerEvents = {
   [K in WebhookEventType]: [event: Extract<WebhookEvent, { type: K }>]
 } & {
   webhook: [event: WebhookEvent]
+  /** An invite was created or changed status (ringing → accepted, declined, cancelled, missed or failed). */
+  invite: [event: InviteEvent]
 }

@@ -1,5 +1,6 @@
 export * from './errors'
 export * from './schemas'
 export * from './events'
+export * from './invites'
 export * from './adapter'
 export { EventEmitter } from 'eventemitter3'
