@@ -1,0 +1,173 @@
+import type { ClientAdapter, ClientCapabilities, ServerAdapter, ServerCapabilities, TokenTtlBounds } from '@callport/core'
+import { kaleyra as kaleyraClient } from '@callport/kaleyra/client'
+import { kaleyra as kaleyraServer } from '@callport/kaleyra/server'
+import { openvidu as openviduClient } from '@callport/openvidu/client'
+import { openvidu as openviduServer } from '@callport/openvidu/server'
+import { signaling as signalingClient } from '@callport/signaling/client'
+import { signaling as signalingServer } from '@callport/signaling/server'
+import { memory } from '@callport/testkit/memory'
+import { vidyo as vidyoClient } from '@callport/vidyo/client'
+import { vidyo as vidyoServer } from '@callport/vidyo/server'
+
+/**
+ * The capability tables of the provider pages are generated from here: each provider's adapter
+ * factories are called with placeholder settings (nothing is contacted; no setting is real) and
+ * their own `capabilities` objects are read. Where a capability depends on a setting, each
+ * configuration is listed as a variant with the condition it stands for.
+ */
+
+type Half = 'server' | 'client'
+
+interface Variant<Adapter> {
+  /** The configuration this variant stands for, when the capabilities depend on one. */
+  when?: string
+  create: () => Adapter
+}
+
+export interface ProviderSource {
+  provider: string
+  title: string
+  server: Variant<ServerAdapter>[]
+  client: Variant<ClientAdapter>[]
+}
+
+/** A placeholder long enough for every secret check (32 bytes and more); never used to sign anything real. */
+const placeholderSecret = 'placeholder-secret-for-the-docs-0123456789'
+
+export const providerSources: ProviderSource[] = [
+  {
+    provider: 'signaling',
+    title: 'signaling (built in)',
+    server: [{ create: () => signalingServer({ secret: placeholderSecret, url: 'http://127.0.0.1:3000' }) }],
+    client: [{ create: () => signalingClient() }],
+  },
+  {
+    provider: 'openvidu',
+    title: 'OpenVidu',
+    server: [
+      { when: 'without `webhookHeader`', create: () => openviduServer({ url: 'https://openvidu.invalid', secret: placeholderSecret }) },
+      {
+        when: 'with `webhookHeader`',
+        create: () =>
+          openviduServer({ url: 'https://openvidu.invalid', secret: placeholderSecret, webhookHeader: { name: 'Authorization', value: 'Basic cGxhY2Vob2xkZXI=' } }),
+      },
+    ],
+    client: [{ create: () => openviduClient() }],
+  },
+  {
+    provider: 'vidyo',
+    title: 'Vidyo.io',
+    server: [{ create: () => vidyoServer({ appId: 'placeholder.vidyo.io', developerKey: placeholderSecret }) }],
+    client: [{ create: () => vidyoClient() }],
+  },
+  {
+    provider: 'kaleyra',
+    title: 'Kaleyra Video',
+    server: [{ create: () => kaleyraServer({ apiKey: placeholderSecret, appId: 'placeholder-app-id' }) }],
+    client: [{ create: () => kaleyraClient() }],
+  },
+  {
+    provider: 'memory',
+    title: 'memory (tests)',
+    server: [{ create: () => memory() }],
+    client: [{ create: () => memory() }],
+  },
+]
+
+interface CapabilityDescription {
+  half: Half
+  meaning: string
+}
+
+/**
+ * Every capability of the adapter specification, with what it means. Typed against core's
+ * capability interfaces, so a capability added there does not compile here until it is described.
+ */
+export const capabilityDescriptions = {
+  getRoom: { half: 'server', meaning: 'reads whether a room is live on the provider (`getRoom`)' },
+  listParticipants: { half: 'server', meaning: 'lists who is in a room (`listParticipants`; `GET /rooms/:room` answers `participants`)' },
+  removeParticipant: { half: 'server', meaning: 'removes someone from a room (`removeParticipant`)' },
+  closeRoom: { half: 'server', meaning: 'ends a room for everyone (`closeRoom`)' },
+  webhooks: { half: 'server', meaning: 'verifies and normalizes the vendor’s webhooks (`POST /webhooks/:provider`)' },
+  tokenTtlSeconds: { half: 'server', meaning: 'token lifetimes the provider accepts (`tokenTtlSeconds` must lie within)' },
+  media: { half: 'client', meaning: '`tracks`: the app attaches the tracks it receives; `view`: the vendor renders into `container`' },
+  updateToken: { half: 'client', meaning: 'takes a fresh token mid-call (`updateToken`) instead of reconnecting with it' },
+  sendData: { half: 'client', meaning: 'sends text to the others (`sendData`, `data-received`)' },
+} as const satisfies Record<keyof ServerCapabilities | keyof ClientCapabilities, CapabilityDescription>
+
+export type CapabilityName = keyof typeof capabilityDescriptions
+
+export interface CapabilityValue {
+  /** The configuration, when the value depends on one. */
+  when?: string
+  /** The value as the table shows it. */
+  text: string
+}
+
+export interface CapabilityRow {
+  name: string
+  half: Half
+  meaning: string
+  values: CapabilityValue[]
+}
+
+export interface ProviderCapabilities {
+  provider: string
+  title: string
+  rows: CapabilityRow[]
+}
+
+const numberFormat = new Intl.NumberFormat('en-US')
+
+function isTtlBounds(value: unknown): value is TokenTtlBounds {
+  return typeof value === 'object' && value !== null && typeof (value as TokenTtlBounds).min === 'number' && typeof (value as TokenTtlBounds).max === 'number'
+}
+
+/** How a capability's value reads in a table. */
+export function formatCapability(value: unknown): string {
+  if (value === true) return 'yes'
+  if (value === false) return 'no'
+  if (typeof value === 'string') return `\`${value}\``
+  if (isTtlBounds(value)) return `${numberFormat.format(value.min)}–${numberFormat.format(value.max)} s`
+  throw new TypeError(`No format for the capability value ${JSON.stringify(value)}`)
+}
+
+function rowsOf(half: Half, variants: { when?: string; capabilities: object }[], provider: string): CapabilityRow[] {
+  const names = new Set(variants.flatMap(({ capabilities }) => Object.keys(capabilities)))
+  for (const name of names) {
+    if (!Object.hasOwn(capabilityDescriptions, name)) throw new Error(`${provider}: capability "${name}" has no description in provider-capabilities.ts`)
+  }
+  return Object.entries(capabilityDescriptions)
+    .filter(([, description]) => description.half === half)
+    .map(([name, { meaning }]) => {
+      const values = variants.map(({ when, capabilities }) => {
+        if (!Object.hasOwn(capabilities, name)) throw new Error(`${provider}: the ${half} adapter declares no "${name}" capability`)
+        return { when, text: formatCapability((capabilities as Record<string, unknown>)[name]) }
+      })
+      const same = values.every((value) => value.text === values[0]?.text)
+      return { name, half, meaning, values: same ? [{ text: values[0]?.text ?? '' }] : values }
+    })
+}
+
+function declared<Adapter extends ServerAdapter | ClientAdapter>(source: ProviderSource, half: Half, variants: Variant<Adapter>[]) {
+  if (variants.length === 0) throw new Error(`${source.provider}: no ${half} adapter`)
+  return variants.map(({ when, create }) => {
+    const adapter = create()
+    if (adapter.provider !== source.provider) throw new Error(`${source.provider}: the ${half} factory made a "${adapter.provider}" adapter`)
+    return { ...(when === undefined ? {} : { when }), capabilities: adapter.capabilities }
+  })
+}
+
+/** The capability table of one provider: every capability of both halves, read from its adapters. */
+export function capabilitiesOf(source: ProviderSource): ProviderCapabilities {
+  return {
+    provider: source.provider,
+    title: source.title,
+    rows: [...rowsOf('server', declared(source, 'server', source.server), source.provider), ...rowsOf('client', declared(source, 'client', source.client), source.provider)],
+  }
+}
+
+/** The tables of every provider, in the order of `providerSources`. */
+export function allProviderCapabilities(sources: readonly ProviderSource[] = providerSources): ProviderCapabilities[] {
+  return sources.map(capabilitiesOf)
+}
