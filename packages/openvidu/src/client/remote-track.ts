@@ -1,4 +1,4 @@
-import { CallportError, type Track, type TrackKind, type TrackSource } from '@callport/core'
+import { CallportError, MediaElements, type Track, type TrackKind, type TrackSource } from '@callport/core'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { OpenViduBrowserStream } from './openvidu-browser-types'
 
@@ -17,13 +17,14 @@ export class OpenViduRemoteTrack implements Track {
   readonly kind: TrackKind
   readonly source: TrackSource
   readonly #stream: OpenViduBrowserStream
-  readonly #elements = new Set<HTMLMediaElement>()
+  readonly #elements: MediaElements
 
   constructor(stream: OpenViduBrowserStream, kind: TrackKind) {
     this.#stream = stream
     this.kind = kind
     this.sid = `${stream.streamId}/${kind}`
     this.source = sourceOf(kind, stream.typeOfVideo)
+    this.#elements = new MediaElements(kind, OPENVIDU_PROVIDER)
   }
 
   get mediaStreamTrack(): MediaStreamTrack | undefined {
@@ -33,31 +34,12 @@ export class OpenViduRemoteTrack implements Track {
   attach(element?: HTMLMediaElement): HTMLMediaElement {
     const track = this.mediaStreamTrack
     if (!track) throw new CallportError('CONNECTION_FAILED', `The ${this.kind} track of stream ${this.#stream.streamId} is gone`, { provider: OPENVIDU_PROVIDER })
-    const target = element ?? createMediaElement(this.kind)
-    target.autoplay = true
-    if (this.kind === 'video') (target as HTMLVideoElement).playsInline = true
-    target.srcObject = new MediaStream([track])
-    // Autoplay may refuse sound before a user gesture; the element keeps `autoplay` and plays on the next one.
-    void target.play()?.catch(() => undefined)
-    this.#elements.add(target)
-    return target
+    return this.#elements.attach(track, element)
   }
 
   detach(element?: HTMLMediaElement): HTMLMediaElement[] {
-    const targets = element === undefined ? [...this.#elements] : this.#elements.has(element) ? [element] : []
-    for (const target of targets) {
-      target.srcObject = null
-      this.#elements.delete(target)
-    }
-    return targets
+    return this.#elements.detach(element)
   }
-}
-
-function createMediaElement(kind: TrackKind): HTMLMediaElement {
-  if (typeof document === 'undefined') {
-    throw new CallportError('UNSUPPORTED', 'attach() without an element needs a document', { provider: OPENVIDU_PROVIDER })
-  }
-  return document.createElement(kind)
 }
 
 /** The tracks of a subscribed stream, one per kind present in its MediaStream (video first). */
