@@ -1,7 +1,11 @@
 import {
   CallportError,
+  IdentitySchema,
+  InviteRequestSchema,
   RoomNameSchema,
   type CallServerEvents,
+  type Invite,
+  type InviteAction,
   type JoinResponse,
   type Room,
   type ServerAdapter,
@@ -13,6 +17,9 @@ import { createCompatRoutes } from './compat-routes'
 import { toResponse } from './answer'
 import { createHttpHandler, type Reply } from './http-handler'
 import { fromFetchRequest, handleIncomingCall, type IncomingCall } from './incoming-call'
+import { answeringInvites } from './invites/answer-on-join'
+import { createInviteRoutes } from './invites/invite-routes'
+import { createInviteService, type InviteService } from './invites/invite-service'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
 import { toParticipant } from './participant'
 import { createWebhookReceiver } from './webhooks'
@@ -38,6 +45,22 @@ export interface IssueCallTokenOptions extends JoinOptions {
   ttlSeconds?: number
 }
 
+export interface InviteOptions {
+  /** The caller's identity. */
+  from: string
+  /** The callee's identity. */
+  to: string
+  /** The room the callee is invited to. */
+  room: string
+}
+
+export interface InviteActionOptions {
+  /** The invite's id. */
+  id: string
+  /** Who acts: the callee accepts or declines, the caller cancels. */
+  identity: string
+}
+
 /** The server half of Callport: a programmatic API, a Fetch API handler, and webhook events. */
 export interface CallServer extends EventEmitter<CallServerEvents> {
   /** The configured providers, in failover order. */
@@ -55,8 +78,23 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
   /** Closes the room on its provider (when it can close rooms) and forgets it; ROOM_NOT_FOUND when not live. */
   closeRoom(options: RoomLookupOptions): Promise<void>
   /**
+   * Invites `to` into `room` and rings them through the `invites.notify` option, retrying until they
+   * answer (join the room, or accept), decline, the caller cancels, or the invite is missed. Resolves
+   * after the first ring. UNSUPPORTED without the `invites` option.
+   */
+  invite(options: InviteOptions): Promise<Invite>
+  /** The callee accepts (FORBIDDEN for anyone else, CONFLICT once settled, NOT_FOUND for an unknown id). */
+  acceptInvite(options: InviteActionOptions): Promise<Invite>
+  /** The callee declines. */
+  declineInvite(options: InviteActionOptions): Promise<Invite>
+  /** The caller cancels; the callee is notified (`cancelled`) when they were rung. */
+  cancelInvite(options: InviteActionOptions): Promise<Invite>
+  /** The invite, as its caller or callee sees it. */
+  getInvite(options: InviteActionOptions): Promise<Invite>
+  /**
    * The HTTP API as a Fetch API handler (bound: it can be passed around alone):
    * `POST /join`, `POST /rooms`, `GET /rooms/:room`, `POST /rooms/:room/tokens`, `POST /webhooks/:provider`,
+   * and with the `invites` option `POST /invites`, `GET /invites/:id`, `POST /invites/:id/accept|decline|cancel`,
    * below `basePath`. Errors are `application/problem+json`.
    */
   readonly fetch: (request: Request) => Promise<Response>
@@ -68,12 +106,16 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   readonly fetch: (request: Request) => Promise<Response>
   readonly [handleIncomingCall]: (call: IncomingCall) => Promise<Reply>
   readonly #engine: CallEngine
+  readonly #invites: InviteService | undefined
 
   constructor(options: CallServerOptions) {
     super()
     const config = resolveOptions(options)
-    const engine = createCallEngine(config)
+    const invites = config.invites && createInviteService({ policy: config.invites, announce: (invite) => this.emit('invite', { invite }), onError: config.onError })
+    const engine = invites ? answeringInvites(createCallEngine(config), invites) : createCallEngine(config)
     this.#engine = engine
+    this.#invites = invites
+    if (invites) this.on('participant-joined', (event) => event.room.name !== undefined && invites.answeredBy(event.room.name, event.participant.identity))
     this.providers = Object.freeze([...config.adapters.values()])
     this.basePath = config.basePath
     const receiveWebhook = createWebhookReceiver({
@@ -82,7 +124,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       emitter: this,
       webhookUrl: config.webhookUrl,
     })
-    const handle = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine) })
+    const handle = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine), invites: createInviteRoutes({ engine, invites }) })
     this[handleIncomingCall] = handle
     this.fetch = async (request) => {
       const reply = await handle(fromFetchRequest(request))
@@ -117,6 +159,36 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
 
   async closeRoom({ room, signal }: RoomLookupOptions): Promise<void> {
     await this.#engine.placement.close(validateInput(RoomNameSchema, room, 'room name'), signal)
+  }
+
+  async invite({ from, to, room }: InviteOptions): Promise<Invite> {
+    const request = validateInput(InviteRequestSchema, { to, room }, 'invite')
+    return this.#inviteService().create({ from: validateInput(IdentitySchema, from, 'caller identity'), ...request })
+  }
+
+  async acceptInvite(options: InviteActionOptions): Promise<Invite> {
+    return this.#act(options, 'accept')
+  }
+
+  async declineInvite(options: InviteActionOptions): Promise<Invite> {
+    return this.#act(options, 'decline')
+  }
+
+  async cancelInvite(options: InviteActionOptions): Promise<Invite> {
+    return this.#act(options, 'cancel')
+  }
+
+  async getInvite({ id, identity }: InviteActionOptions): Promise<Invite> {
+    return this.#inviteService().get(id, identity)
+  }
+
+  #act({ id, identity }: InviteActionOptions, action: InviteAction): Invite {
+    return this.#inviteService().act(id, action, identity)
+  }
+
+  #inviteService(): InviteService {
+    if (this.#invites) return this.#invites
+    throw new CallportError('UNSUPPORTED', 'Invites are not enabled: createCallServer({ invites: { notify } })')
   }
 }
 

@@ -3,6 +3,7 @@ import { jsonAnswer, type Answer } from './answer'
 import type { CallEngine } from './call-engine'
 import type { CompatRoutes } from './compat-routes'
 import type { IncomingCall } from './incoming-call'
+import type { InviteRoutes } from './invites/invite-routes'
 import { problemAnswer } from './problem'
 import { readJsonBody } from './read-json-body'
 import type { LiveRoom, Placement } from './room-placement'
@@ -13,6 +14,7 @@ export interface HttpHandlerSettings {
   engine: CallEngine
   receiveWebhook: WebhookReceiver
   compat: CompatRoutes
+  invites: InviteRoutes
 }
 
 /** The main routes, by path shape. `parameter` is the decoded `:room` or `:provider` segment. */
@@ -21,7 +23,8 @@ type Route =
   | { name: 'get-room'; method: 'GET'; parameter: string }
   | { name: 'issue-token' | 'webhook'; method: 'POST'; parameter: string }
 
-function decodeSegment(segment: string): string {
+/** A path segment, percent-decoded; INVALID_INPUT when it is not valid UTF-8. */
+export function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment)
   } catch (cause) {
@@ -69,7 +72,7 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
 export type Reply = Answer | Response
 
 /** The HTTP API: routes, validation, and problem answers. It never throws. */
-export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandlerSettings): (call: IncomingCall) => Promise<Reply> {
+export function createHttpHandler({ engine, receiveWebhook, compat, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Reply> {
   const { basePath, onError } = engine.config
 
   async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
@@ -118,6 +121,8 @@ export function createHttpHandler({ engine, receiveWebhook, compat }: HttpHandle
     if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
     const route = matchRoute(path)
     if (!route) {
+      const invite = await invites(call, path)
+      if (invite) return invite
       const response = engine.config.compat.length > 0 ? await compat(call.fullRequest(), path) : undefined
       if (response) return response
       throw new CallportError('NOT_FOUND', 'No such route')

@@ -4,11 +4,15 @@ export {
   createCallServer,
   type CallServer,
   type EnsureCallRoomOptions,
+  type InviteActionOptions,
+  type InviteOptions,
   type IssueCallTokenOptions,
   type JoinOptions,
   type RoomLookupOptions,
 } from './create-call-server'
 export type { Authorize, CallServerOptions, ParticipantInput } from './options'
+export type { InviteNotification, InviteNotifier, InvitesOptions } from './invites/invite-options'
+export { MAXIMUM_RINGING_INVITES, SETTLED_INVITE_RETENTION_MILLISECONDS } from './invites/invite-service'
 export {
   allowListRoute,
   fixedRoute,

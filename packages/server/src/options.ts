@@ -1,4 +1,5 @@
 import { CallportError, specificationVersion, type CompatHandler, type Role, type ServerAdapter } from '@callport/core'
+import { resolveInvitesOptions, type InvitePolicy, type InvitesOptions } from './invites/invite-options'
 import { createMemoryRoomStore, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
 
@@ -37,8 +38,10 @@ export interface CallServerOptions {
    * Default: `request.url`, which is wrong behind a proxy that rewrites the host or path.
    */
   webhookUrl?: (request: Request) => string | undefined
-  /** Called with every unexpected error the HTTP API answers 500 for. Default: `console.error`. */
+  /** Called with every unexpected error the HTTP API answers 500 for, and every error of the invite notifier. Default: `console.error`. */
   onError?: (error: unknown) => void
+  /** The ring-and-retry flow (`calls.invite`, `POST /invites`): off unless given. */
+  invites?: InvitesOptions
 }
 
 /** An enabled compatibility route set and the adapter it belongs to. */
@@ -59,6 +62,7 @@ export interface CallServerConfig {
   compat: readonly CompatRouteSet[]
   webhookUrl: (request: Request) => string | undefined
   onError: (error: unknown) => void
+  invites: InvitePolicy | undefined
 }
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600
@@ -86,6 +90,7 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
     compat: resolveCompat(options.compat ?? [], adapters),
     webhookUrl: options.webhookUrl ?? (() => undefined),
     onError: options.onError ?? ((error) => console.error('[callport] unexpected error', error)),
+    invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
   }
 }
 

@@ -1,0 +1,23 @@
+import type { CallEngine } from '../call-engine'
+import type { InviteService } from './invite-service'
+
+/**
+ * The engine, with every join and every token issued for a room counting as the answer of the
+ * invites that ring that participant there (through `POST /join`, `POST /rooms/:room/tokens`,
+ * compatibility routes and `calls.join`).
+ */
+export function answeringInvites(engine: CallEngine, invites: InviteService): CallEngine {
+  return {
+    ...engine,
+    async join(name, participant, signal) {
+      const joined = await engine.join(name, participant, signal)
+      invites.answeredBy(name, participant.identity)
+      return joined
+    },
+    async issueToken(live, participant, options) {
+      const token = await engine.issueToken(live, participant, options)
+      invites.answeredBy(live.room.name, participant.identity)
+      return token
+    },
+  }
+}
