@@ -1,4 +1,5 @@
 import { CallportError, specificationVersion } from '@callport/core'
+import { createInviteClient, invitesUrlBeside } from './invites/invite-client'
 import { reconnectSettings, type SessionOptions } from './options'
 import { createCallSession, type Session } from './session'
 import { createTokenSource } from './token-source'
@@ -30,5 +31,6 @@ export function createSession(options: SessionOptions): Session {
     tokens: createTokenSource(token),
     refreshLeadSeconds: options.refreshLeadSeconds,
     reconnect: reconnectSettings(options.reconnect),
+    invites: createInviteClient(options.invites ?? (typeof token === 'string' ? invitesUrlBeside(token) : undefined)),
   })
 }

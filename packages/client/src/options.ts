@@ -22,6 +22,11 @@ export interface SessionOptions {
   /** Refresh this many seconds before `expiresAt`. Default: 10% of the token's lifetime, at least 30 s. */
   refreshLeadSeconds?: number
   reconnect?: ReconnectOptions
+  /**
+   * URL of the Callport server's invites endpoint, for `session.invite` and `session.settleInvite`.
+   * Default: beside `token` when it is a URL (`/calls/join` → `/calls/invites`).
+   */
+  invites?: string
 }
 
 export interface JoinOptions {

@@ -10,6 +10,8 @@ import {
   type ConnectionEvents,
   type ConnectionState,
   type DisconnectedEvent,
+  type Invite,
+  type InviteAction,
   type JoinResponse,
   type Participant,
   type Room,
@@ -18,6 +20,7 @@ import {
   type TrackEvent,
 } from '@callport/core'
 import { abortedError, linkSignal, raceAbort } from './abort'
+import type { InviteClient } from './invites/invite-client'
 import type { JoinOptions, ReconnectSettings } from './options'
 import { ParticipantRoster } from './participants'
 import { retryWithBackoff } from './reconnect-policy'
@@ -56,6 +59,13 @@ export interface Session extends EventEmitter<SessionEvents> {
   setCameraEnabled(enabled: boolean): Promise<void>
   /** Sends text to everyone, or to the given identities. UNSUPPORTED where the provider has no data channel. */
   sendData(data: string, options?: { to?: string[] }): Promise<void>
+  /**
+   * Invites `identity` into the current room (or `options.room`): the server rings them until they
+   * join, accept or decline, or the invite is cancelled or missed. Emits `invite`.
+   */
+  invite(identity: string, options?: { room?: string; signal?: AbortSignal }): Promise<Invite>
+  /** Accepts or declines an invite to this user, or cancels one this user sent. Emits `invite`. */
+  settleInvite(id: string, action: InviteAction, options?: { signal?: AbortSignal }): Promise<Invite>
 }
 
 export interface SessionSettings {
@@ -63,12 +73,14 @@ export interface SessionSettings {
   tokens: TokenSource
   refreshLeadSeconds: number | undefined
   reconnect: ReconnectSettings
+  /** Where invites go: the invites endpoint of the Callport server. */
+  invites: InviteClient
 }
 
 type Handlers = { [Name in keyof ConnectionEvents]: (...args: ConnectionEvents[Name]) => void }
 
 /** Builds a Session: the state machine, token refresh and reconnection around one adapter connection at a time. */
-export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconnect }: SessionSettings): Session {
+export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconnect, invites }: SessionSettings): Session {
   const emitter = new EventEmitter<SessionEvents>()
   const emit = emitter.emit.bind(emitter)
   const machine = new StateMachine((event) => emit('connection-state-changed', event))
@@ -240,6 +252,13 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     return released
   }
 
+  /** Emits `invite` with the invite the server answered. */
+  const announced = async (request: Promise<Invite>): Promise<Invite> => {
+    const invite = await request
+    emit('invite', { invite })
+    return invite
+  }
+
   /** Runs an operation on the live connection, if any, failing as a CallportError. */
   const onConnection = async (operation: (live: ClientConnection) => Promise<void> | undefined): Promise<void> => {
     const live = connection
@@ -297,6 +316,13 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       if (state !== 'connected') throw new CallportError('CONNECTION_FAILED', `Not connected (${state})`, { retryable: state !== 'idle' && state !== 'disconnected' })
       return onConnection((live) => live.sendData?.(data, options))
     },
+
+    async invite(identity, { room: name = room?.name, signal } = {}) {
+      if (!name) throw new CallportError('INVALID_INPUT', 'No room to invite to')
+      return announced(invites('', { to: identity, room: name }, signal))
+    },
+
+    settleInvite: (id, action, options = {}) => announced(invites(`/${encodeURIComponent(id)}/${action}`, {}, options.signal)),
   }
 
   return Object.defineProperties(Object.assign(emitter, api), {

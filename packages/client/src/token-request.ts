@@ -4,15 +4,18 @@ import { abortedError, linkSignal } from './abort'
 /** How long a token request may take before it counts as a network failure. */
 export const TOKEN_REQUEST_TIMEOUT_MS = 10_000
 
+/** POSTs `{ room }` as JSON to the app's join endpoint and returns the parsed JSON answer (not yet validated). */
+export const requestJoin = (url: string, room: string, signal: AbortSignal): Promise<unknown> => postJson(url, { room }, signal)
+
 /**
- * POSTs `{ room }` as JSON to the app's join endpoint and returns the parsed JSON answer (not yet
- * validated). HTTP errors become CallportErrors that keep the status and body; a problem+json answer
- * gives its own `code`. Network failures and timeouts are CONNECTION_FAILED and retryable.
+ * POSTs `body` as JSON to one of the app's Callport endpoints and returns the parsed JSON answer (not
+ * yet validated). HTTP errors become CallportErrors that keep the status and body; a problem+json
+ * answer gives its own `code`. Network failures and timeouts are CONNECTION_FAILED and retryable.
  *
  * Uses `fetch` directly rather than ky: ky alone would take about 4.5 KiB of the client's 12 KiB
  * gzip budget, for one POST whose retries the session does itself.
  */
-export async function requestJoin(url: string, room: string, signal: AbortSignal): Promise<unknown> {
+export async function postJson(url: string, payload: unknown, signal: AbortSignal | undefined): Promise<unknown> {
   const request = new AbortController()
   const unlink = linkSignal(signal, request)
   const timer = setTimeout(() => request.abort(), TOKEN_REQUEST_TIMEOUT_MS)
@@ -22,14 +25,14 @@ export async function requestJoin(url: string, room: string, signal: AbortSignal
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ room }),
+      body: JSON.stringify(payload),
       signal: request.signal,
     })
     text = await response.text()
   } catch (error) {
-    if (signal.aborted) throw abortedError(signal)
+    if (signal?.aborted) throw abortedError(signal)
     const reason = request.signal.aborted ? `timed out after ${TOKEN_REQUEST_TIMEOUT_MS} ms` : 'failed'
-    throw new CallportError('CONNECTION_FAILED', `The token request to ${url} ${reason}`, { cause: error, retryable: true })
+    throw new CallportError('CONNECTION_FAILED', `The request to ${url} ${reason}`, { cause: error, retryable: true })
   } finally {
     clearTimeout(timer)
     unlink()
@@ -55,7 +58,7 @@ function errorFromAnswer(status: number, contentType: string, body: unknown): Ca
     return new CallportError(code, detail ?? title, { vendor, retryable, provider })
   }
   const code = (Object.keys(httpStatusOfCode) as ErrorCode[]).find((candidate) => httpStatusOfCode[candidate] === status) ?? (status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_INPUT')
-  return new CallportError(code, `The token endpoint answered HTTP ${status}`, { vendor, retryable: status >= 500 || status === 429 })
+  return new CallportError(code, `The endpoint answered HTTP ${status}`, { vendor, retryable: status >= 500 || status === 429 })
 }
 
 /** True for a code of the closed union (`httpStatusOfCode` has one entry per code). */

@@ -62,7 +62,7 @@ describe('token URL', () => {
   it('falls back to the status when a problem names a code outside the closed union', async () => {
     const problem = { type: 'about:blank', title: 'Conflict', status: 409, code: 'ROOM_LOCKED' }
     server.use(http.post(JOIN_URL, () => HttpResponse.json(problem, { status: 409, headers: { 'content-type': 'application/problem+json' } })))
-    expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'INVALID_INPUT', retryable: false, vendor: { status: 409, body: problem } })
+    expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'CONFLICT', retryable: false, vendor: { status: 409, body: problem } })
     server.use(http.post(JOIN_URL, () => HttpResponse.json({ ...problem, status: 429, code: 'SLOW_DOWN' }, { status: 429, headers: { 'content-type': 'application/problem+json' } })))
     expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'RATE_LIMITED', retryable: true })
   })
