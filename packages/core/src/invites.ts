@@ -21,9 +21,10 @@ export const InviteSchema = /* @__PURE__ */ schema(() =>
     /** The callee's identity. */
     to: IdentitySchema,
     room: RoomNameSchema,
-    status: z.enum(inviteStatuses),
-    /** Ring notifications sent so far. */
-    attempts: z.number().check(z.int(), z.gte(0)),
+    /** One of `inviteStatuses` (custom checks cost the browser bundle less than z.enum and z.int). */
+    status: z.custom<InviteStatus>((value) => (inviteStatuses as readonly unknown[]).includes(value)),
+    /** Ring notifications sent so far: a whole number. */
+    attempts: z.custom<number>((value) => Number.isInteger(value) && (value as number) >= 0),
     createdAt: IsoInstantSchema,
     /** When an unanswered invite becomes `missed`. */
     expiresAt: IsoInstantSchema,
