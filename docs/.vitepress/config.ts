@@ -21,6 +21,7 @@ export default defineConfig({
   title: 'Callport',
   description: 'One API for video calls on any vendor: OpenVidu, Twilio, Vidyo.io, Kaleyra, or the built-in signaling provider.',
   lang: 'en',
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   srcExclude: ['README.md', 'scripts/**', 'test/**', '.tmp/**'],
   // Dead links fail the build (VitePress's default): keep it that way.
   ignoreDeadLinks: false,

@@ -1,5 +1,5 @@
 import { posix } from 'node:path'
-import type MarkdownIt from 'markdown-it'
+import type { MarkdownRenderer } from 'vitepress'
 
 export interface RepositoryLinkOptions {
   /**
@@ -16,7 +16,7 @@ export interface RepositoryLinkOptions {
  */
 export function repositoryPathOf(href: string, page: string): string | undefined {
   if (href === '' || href.startsWith('#') || href.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(href)) return undefined
-  const target = posix.normalize(posix.join('docs', posix.dirname(page), href.split('#')[0] ?? ''))
+  const target = posix.normalize(posix.join('docs', posix.dirname(page), href.split('#')[0] ?? '')).replace(/\/$/, '')
   if (target === 'docs' || target.startsWith('docs/') || target.startsWith('../')) return undefined
   return target
 }
@@ -27,7 +27,7 @@ export function repositoryPathOf(href: string, page: string): string | undefined
  * links go to the repository when `repositoryUrl` is set, and otherwise become the path as text,
  * so that no link of the site leads nowhere.
  */
-export function repositoryLinks(md: MarkdownIt, options: RepositoryLinkOptions): void {
+export function repositoryLinks(md: MarkdownRenderer, options: RepositoryLinkOptions): void {
   md.core.ruler.push('callport-repository-links', (state) => {
     const page = String((state.env as { relativePath?: unknown }).relativePath ?? '')
     for (const block of state.tokens) {

@@ -57,7 +57,7 @@ export function runnableBlocks(markdown: string, page: string): RunnableBlock[] 
     if (end === -1) throw new Error(`${page}:${index + 1}: unclosed code block`)
     if (marked || inGroup) {
       if (!typescriptLanguages.has(language)) throw new Error(`${page}:${index + 1}: a runnable block must be TypeScript, not "${language}"`)
-      const title = /\[([^\]]+)\]/.exec(rest)?.[1]
+      const title = /\[(.+)\]/.exec(rest)?.[1]
       blocks.push({ page, line: index + 2, file: title ?? `block-${blocks.length + 1}.ts`, group, code: lines.slice(index + 1, end).join('\n') })
       marked = false
     }
