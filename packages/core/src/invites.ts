@@ -1,12 +1,11 @@
 import * as z from 'zod/mini'
+import { oneOf, schema, wholeNumber } from './schema-helpers'
 import { IdentitySchema, IsoInstantSchema, RoomNameSchema } from './schemas'
 
 /**
  * The ring-and-retry flow: a caller invites a callee to a room; the server rings the callee through
  * the app's notifier until the invite is answered, declined, cancelled or missed.
  */
-
-const schema = <T>(build: () => T): T => build()
 
 /** Where an invite stands. `ringing` is the only state that changes; the others are settled. */
 export const inviteStatuses = ['ringing', 'accepted', 'declined', 'cancelled', 'missed', 'failed'] as const
@@ -21,10 +20,9 @@ export const InviteSchema = /* @__PURE__ */ schema(() =>
     /** The callee's identity. */
     to: IdentitySchema,
     room: RoomNameSchema,
-    /** One of `inviteStatuses` (custom checks cost the browser bundle less than z.enum and z.int). */
-    status: z.custom<InviteStatus>((value) => (inviteStatuses as readonly unknown[]).includes(value)),
-    /** Ring notifications sent so far: a whole number. */
-    attempts: z.custom<number>((value) => Number.isInteger(value) && (value as number) >= 0),
+    status: oneOf(inviteStatuses),
+    /** Ring notifications sent so far. */
+    attempts: wholeNumber(0),
     createdAt: IsoInstantSchema,
     /** When an unanswered invite becomes `missed`. */
     expiresAt: IsoInstantSchema,

@@ -1,15 +1,10 @@
 import * as z from 'zod/mini'
+import { matching, schema, trueOrFalse, wholeNumber } from './schema-helpers'
 
 /**
  * Wire schemas of the contract. They use `zod/mini` so that the browser half stays small;
  * the inferred types are exported beside them.
  */
-
-/**
- * Builds a schema in a call that bundlers may drop when the schema is unused (each export below is
- * marked pure), so a browser bundle carries only the schemas it validates with.
- */
-const schema = <T>(build: () => T): T => build()
 
 export const roles = ['publisher', 'subscriber', 'moderator'] as const
 export const RoleSchema = /* @__PURE__ */ schema(() => z.enum(roles))
@@ -29,7 +24,7 @@ export const RoomNameSchema = /* @__PURE__ */ schema(() =>
     .check(
       z.minLength(1, 'Room name must not be empty'),
       z.maxLength(ROOM_NAME_MAX_LENGTH, `Room name must be at most ${ROOM_NAME_MAX_LENGTH} characters`),
-      z.regex(ROOM_NAME_PATTERN, 'Room name may contain only letters, digits, ".", "_", "~" and "-", and must start with a letter or digit'),
+      matching(ROOM_NAME_PATTERN, 'Room name may contain only letters, digits, ".", "_", "~" and "-", and must start with a letter or digit'),
     ),
 )
 
@@ -43,7 +38,7 @@ export const IdentitySchema = /* @__PURE__ */ schema(() =>
     .check(
       z.minLength(1, 'Identity must not be empty'),
       z.maxLength(IDENTITY_MAX_LENGTH, `Identity must be at most ${IDENTITY_MAX_LENGTH} characters`),
-      z.regex(IDENTITY_PATTERN, 'Identity must not contain control characters'),
+      matching(IDENTITY_PATTERN, 'Identity must not contain control characters'),
     ),
 )
 
@@ -83,10 +78,7 @@ export const IsoInstantSchema = /* @__PURE__ */ schema(() =>
   z
     .string()
     .check(
-      z.refine(
-        (value) => ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value)),
-        'Expected an ISO 8601 date-time with a time zone',
-      ),
+      z.refine((value) => ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value)), 'Expected an ISO 8601 date-time with a time zone'),
     ),
 )
 
@@ -129,11 +121,11 @@ export const ProblemSchema = /* @__PURE__ */ schema(() =>
   z.object({
     type: z.string(),
     title: z.string(),
-    status: z.number(),
+    status: wholeNumber(100),
     code: z.string(),
     detail: z.optional(z.string()),
     provider: z.optional(z.string()),
-    retryable: z.optional(z.boolean()),
+    retryable: z.optional(trueOrFalse()),
   }),
 )
 export type Problem = z.infer<typeof ProblemSchema>
