@@ -5,6 +5,8 @@ import { openvidu as openviduClient } from '@callport/openvidu/client'
 import { openvidu as openviduServer } from '@callport/openvidu/server'
 import { signaling as signalingClient } from '@callport/signaling/client'
 import { signaling as signalingServer } from '@callport/signaling/server'
+import { twilio as twilioClient } from '@callport/twilio/client'
+import { twilio as twilioServer } from '@callport/twilio/server'
 import { memory } from '@callport/testkit/memory'
 import { vidyo as vidyoClient } from '@callport/vidyo/client'
 import { vidyo as vidyoServer } from '@callport/vidyo/server'
@@ -34,6 +36,9 @@ export interface ProviderSource {
 /** A placeholder long enough for every secret check (32 bytes and more); never used to sign anything real. */
 const placeholderSecret = 'placeholder-secret-for-the-docs-0123456789'
 
+/** Twilio ids have a fixed shape: `AC` or `SK` and 32 hexadecimal digits. */
+const twilioSettings = { accountSid: `AC${'0'.repeat(32)}`, apiKeySid: `SK${'0'.repeat(32)}`, apiKeySecret: placeholderSecret }
+
 export const providerSources: ProviderSource[] = [
   {
     provider: 'signaling',
@@ -53,6 +58,18 @@ export const providerSources: ProviderSource[] = [
       },
     ],
     client: [{ create: () => openviduClient() }],
+  },
+  {
+    provider: 'twilio',
+    title: 'Twilio',
+    server: [
+      { when: 'without `authToken`', create: () => twilioServer(twilioSettings) },
+      { when: 'with `authToken`', create: () => twilioServer({ ...twilioSettings, authToken: placeholderSecret }) },
+    ],
+    client: [
+      { when: 'with `data` (default)', create: () => twilioClient() },
+      { when: '`data: false`', create: () => twilioClient({ data: false }) },
+    ],
   },
   {
     provider: 'vidyo',
