@@ -4,6 +4,7 @@ import { CallportError, isAbortError } from '@callport/core'
 import { errorFromKaleyraResponse } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import type { ResolvedKaleyraSettings } from './settings'
+import { readResponseBody } from '@callport/server'
 
 export interface KaleyraRequest<T> {
   /** Path below the base URL, starting with `/`. */
@@ -56,7 +57,7 @@ export function createKaleyraRestClient(settings: ResolvedKaleyraSettings): Kale
       } catch (error) {
         throw await toRestError(error, signal)
       }
-      const payload = await readBody(response)
+      const payload = await readResponseBody(response)
       const parsed = schema.safeParse(payload)
       if (!parsed.success) {
         throw new CallportError('PROVIDER_REJECTED', `Kaleyra answered ${path} with an unexpected body`, {
@@ -70,19 +71,9 @@ export function createKaleyraRestClient(settings: ResolvedKaleyraSettings): Kale
   }
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
 async function toRestError(error: unknown, signal: AbortSignal | undefined): Promise<CallportError> {
   if (error instanceof HTTPError) {
-    const body = await readBody(error.response).catch(() => undefined)
+    const body = await readResponseBody(error.response).catch(() => undefined)
     return errorFromKaleyraResponse(error.response.status, body, Object.fromEntries(error.response.headers))
   }
   if (signal?.aborted) {

@@ -8,7 +8,7 @@ export {
 } from './settings'
 export { roomOfSessionId, sessionIdOfRoom } from './session-id'
 export { OPENVIDU_SAMPLES_COMPAT, type SamplesAnswerFormat } from './samples-compat'
-export { basicAuthorization } from './rest-client'
+export { openViduAuthorization } from './rest-client'
 export { normalizeWebhookBody, webhookEventId } from './webhooks'
 export { encodeParticipantData, decodeParticipantData, CONNECTION_DATA_VERSION } from '../shared/connection-data'
 export type { OpenViduConnectParameters } from '../shared/connect-parameters'

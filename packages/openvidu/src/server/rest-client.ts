@@ -2,6 +2,7 @@ import ky, { HTTPError, type KyInstance } from 'ky'
 import { throwIfAborted } from '@callport/core'
 import { errorFromTransport } from './openvidu-errors'
 import type { ResolvedOpenViduSettings } from './settings'
+import { basicAuthorization, readResponseBody } from '@callport/server'
 
 /** An OpenVidu REST answer, whatever its status. */
 export interface OpenViduResponse {
@@ -30,26 +31,16 @@ export interface OpenViduRestClient {
 }
 
 /** The Authorization header value OpenVidu expects. */
-export function basicAuthorization(secret: string): string {
-  return `Basic ${Buffer.from(`OPENVIDUAPP:${secret}`, 'utf8').toString('base64')}`
+export function openViduAuthorization(secret: string): string {
+  return basicAuthorization('OPENVIDUAPP', secret)
 }
 
 const RETRIED_STATUSES = [500, 502, 503, 504]
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
 export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): OpenViduRestClient {
   const http: KyInstance = ky.create({
     prefixUrl: settings.apiUrl,
-    headers: { authorization: basicAuthorization(settings.secret), accept: 'application/json' },
+    headers: { authorization: openViduAuthorization(settings.secret), accept: 'application/json' },
     timeout: settings.timeout,
     retry: {
       limit: settings.retry.limit,
@@ -74,10 +65,10 @@ export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): Op
           ...(signal ? { signal } : {}),
         })
       } catch (error) {
-        if (error instanceof HTTPError) return { status: error.response.status, body: await readBody(error.response).catch(() => undefined) }
+        if (error instanceof HTTPError) return { status: error.response.status, body: await readResponseBody(error.response).catch(() => undefined) }
         throw errorFromTransport(error, signal, operation)
       }
-      return { status: response.status, body: await readBody(response) }
+      return { status: response.status, body: await readResponseBody(response) }
     },
   }
 }

@@ -2,6 +2,7 @@ import ky, { HTTPError, type KyInstance } from 'ky'
 import { CallportError, isAbortError, throwIfAborted } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import type { ResolvedTwilioSettings } from './settings'
+import { basicAuthorization, readResponseBody } from '@callport/server'
 
 /** A Twilio REST answer, whatever its status. */
 export interface TwilioResponse {
@@ -34,11 +35,6 @@ export interface TwilioRestClient {
   follow(url: string, options: { signal?: AbortSignal | undefined; operation: string }): Promise<TwilioResponse>
 }
 
-/** The Authorization header value for HTTP Basic auth with a key and its secret. */
-export function basicAuthorization(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
-}
-
 const RETRIED_STATUSES = [429, 500, 502, 503, 504]
 
 function formOf(parameters: TwilioRequest['parameters']): URLSearchParams {
@@ -47,18 +43,8 @@ function formOf(parameters: TwilioRequest['parameters']): URLSearchParams {
   return form
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text()
-  if (text === '') return undefined
-  try {
-    return JSON.parse(text) as unknown
-  } catch {
-    return text
-  }
-}
-
 async function answerOf(response: Response): Promise<TwilioResponse> {
-  return { status: response.status, body: await readBody(response).catch(() => undefined), headers: Object.fromEntries(response.headers) }
+  return { status: response.status, body: await readResponseBody(response).catch(() => undefined), headers: Object.fromEntries(response.headers) }
 }
 
 /** The CallportError for a request that got no answer: aborted, timed out, or not delivered. */
