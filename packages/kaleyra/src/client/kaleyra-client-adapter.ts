@@ -1,14 +1,13 @@
 import {
-  CallportError,
   specificationVersion,
   throwIfAborted,
-  TokenSchema,
+  readProviderToken,
   type ClientAdapter,
   type ClientCapabilities,
   type ConnectOptions,
   type Token,
 } from '@callport/core'
-import { KaleyraConnectParametersSchema, type KaleyraConnectParameters } from '../shared/connect-parameters'
+import { KaleyraConnectParametersSchema } from '../shared/connect-parameters'
 import { errorFromKaleyraWidget } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import { KaleyraConnection } from './kaleyra-connection'
@@ -49,19 +48,8 @@ function callTypeOf(options: ConnectOptions): WidgetCallType {
   return options.video ? 'audio_video' : 'audio_upgradable'
 }
 
-function readToken(token: Token): { token: Token; parameters: KaleyraConnectParameters } {
-  const parsedToken = TokenSchema.safeParse(token)
-  if (!parsedToken.success || parsedToken.data.provider !== KALEYRA_PROVIDER) {
-    throw new CallportError('INVALID_INPUT', 'Not a Kaleyra token', { provider: KALEYRA_PROVIDER })
-  }
-  const parameters = KaleyraConnectParametersSchema.safeParse(parsedToken.data.connect)
-  if (!parameters.success) {
-    throw new CallportError('INVALID_INPUT', 'The Kaleyra token lacks its connection parameters', {
-      provider: KALEYRA_PROVIDER,
-      details: parameters.error.issues,
-    })
-  }
-  return { token: parsedToken.data, parameters: parameters.data }
+function readToken(token: Token) {
+  return readProviderToken(token, { id: KALEYRA_PROVIDER, name: 'Kaleyra', connectSchema: KaleyraConnectParametersSchema })
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { CallportError, type Participant } from '@callport/core'
+import { parseInput, type Participant } from '@callport/core'
 import {
   KaleyraEnvironmentSchema,
   KaleyraRegionSchema,
@@ -111,17 +111,10 @@ export function resolveKaleyraSettings(settings: KaleyraSettings = {}): Resolved
     timeout: settings.timeout ?? defaults.timeout,
     retry: { ...defaults.retry, ...settings.retry },
   }
-  const parsed = ResolvedSettingsSchema.safeParse(candidate)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`)
-    throw new CallportError('INVALID_INPUT', `Invalid Kaleyra settings: ${problems.join('; ')}`, {
-      provider: KALEYRA_PROVIDER,
-      details: parsed.error.issues,
-    })
-  }
+  const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Kaleyra settings', provider: KALEYRA_PROVIDER })
   return {
-    ...parsed.data,
-    baseUrl: parsed.data.baseUrl.replace(/\/+$/, ''),
+    ...parsed,
+    baseUrl: parsed.baseUrl.replace(/\/+$/, ''),
     knownParticipants: settings.knownParticipants,
     fetch: settings.fetch,
   }

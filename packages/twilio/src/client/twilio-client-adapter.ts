@@ -2,13 +2,13 @@ import {
   CallportError,
   specificationVersion,
   throwIfAborted,
-  TokenSchema,
+  readProviderToken,
   type ClientAdapter,
   type ClientCapabilities,
   type ConnectOptions,
   type Token,
 } from '@callport/core'
-import { TwilioConnectParametersSchema, type TwilioConnectParameters } from '../shared/connect-parameters'
+import { TwilioConnectParametersSchema } from '../shared/connect-parameters'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { loadTwilioVideo, type TwilioVideoSource } from './load-sdk'
 import { TwilioConnection } from './twilio-connection'
@@ -42,19 +42,8 @@ export function twilioClientCapabilities(data: boolean): ClientCapabilities {
   return { media: 'tracks', updateToken: false, sendData: data }
 }
 
-function readToken(token: Token): { token: Token; parameters: TwilioConnectParameters } {
-  const parsedToken = TokenSchema.safeParse(token)
-  if (!parsedToken.success || parsedToken.data.provider !== TWILIO_PROVIDER) {
-    throw new CallportError('INVALID_INPUT', 'Not a Twilio token', { provider: TWILIO_PROVIDER })
-  }
-  const parameters = TwilioConnectParametersSchema.safeParse(parsedToken.data.connect)
-  if (!parameters.success) {
-    throw new CallportError('INVALID_INPUT', 'The Twilio token lacks its connection parameters', {
-      provider: TWILIO_PROVIDER,
-      details: parameters.error.issues,
-    })
-  }
-  return { token: parsedToken.data, parameters: parameters.data }
+function readToken(token: Token) {
+  return readProviderToken(token, { id: TWILIO_PROVIDER, name: 'Twilio', connectSchema: TwilioConnectParametersSchema })
 }
 
 function aborted(signal: AbortSignal): CallportError {

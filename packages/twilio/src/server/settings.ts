@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { CallportError } from '@callport/core'
+import { parseInput } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { accessTokenAlgorithms, type AccessTokenAlgorithm } from './access-token'
 
@@ -149,20 +149,13 @@ export function resolveTwilioSettings(settings: TwilioSettings = {}): ResolvedTw
     timeout: settings.timeout ?? defaults.timeout,
     retry: { ...defaults.retry, ...settings.retry },
   }
-  const parsed = ResolvedSettingsSchema.safeParse(candidate)
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`)
-    throw new CallportError('INVALID_INPUT', `Invalid Twilio settings: ${problems.join('; ')}`, {
-      provider: TWILIO_PROVIDER,
-      details: parsed.error.issues,
-    })
-  }
+  const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Twilio settings', provider: TWILIO_PROVIDER })
   return {
-    ...parsed.data,
-    authToken: parsed.data.authToken,
-    statusCallbackUrl: parsed.data.statusCallbackUrl,
-    tokenRegion: parsed.data.tokenRegion,
-    baseUrl: parsed.data.baseUrl.replace(/\/+$/, ''),
+    ...parsed,
+    authToken: parsed.authToken,
+    statusCallbackUrl: parsed.statusCallbackUrl,
+    tokenRegion: parsed.tokenRegion,
+    baseUrl: parsed.baseUrl.replace(/\/+$/, ''),
     fetch: settings.fetch,
   }
 }
