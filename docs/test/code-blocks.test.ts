@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { readPage, runnableBlocks, sitePages, typeCheckBlocks, type RunnableBlock } from './runnable-code-blocks'
@@ -5,6 +6,7 @@ import { readPage, runnableBlocks, sitePages, typeCheckBlocks, type RunnableBloc
 const docs = fileURLToPath(new URL('..', import.meta.url))
 const baseConfig = fileURLToPath(new URL('../../tsconfig.base.json', import.meta.url))
 const workDirectory = fileURLToPath(new URL('../.tmp/code-blocks/', import.meta.url))
+const readme = fileURLToPath(new URL('../../README.md', import.meta.url))
 
 describe('runnable code blocks', () => {
   it('finds marked blocks and code groups, with their titles and lines', () => {
@@ -48,11 +50,11 @@ describe('runnable code blocks', () => {
     expect(errors[0]).toMatch(/^guide\/broken\.md:12:/)
   })
 
-  it('every runnable block of the site compiles against the packages, strictly', () => {
+  it('every runnable block of the site and of the README compiles against the packages, strictly', () => {
     const pages = sitePages(docs)
-    const blocks = pages.flatMap((page) => runnableBlocks(readPage(docs, page), page))
+    const blocks = [...pages.flatMap((page) => runnableBlocks(readPage(docs, page), page)), ...runnableBlocks(readFileSync(readme, 'utf8'), 'README.md')]
     const pagesWithCode = new Set(blocks.map((block) => block.page))
-    for (const page of ['guide/getting-started.md', 'guide/server.md', 'guide/client.md', 'guide/testing.md', 'providers/signaling.md']) {
+    for (const page of ['README.md', 'guide/getting-started.md', 'guide/server.md', 'guide/client.md', 'guide/testing.md', 'providers/signaling.md']) {
       expect(pagesWithCode, `${page} has runnable blocks`).toContain(page)
     }
     expect(typeCheckBlocks(blocks, `${workDirectory}site/`, baseConfig)).toEqual([])
