@@ -7,7 +7,8 @@ import { bundleSignalingProcess, startSignalingProcess, type ScaleOutTimings, ty
 const redisServer = requireTool('redis-server', 'signaling scale-out (two server processes sharing rooms through Redis)')
 const harness = useHarness()
 
-describe.skipIf(!redisServer.available)('scale-out through Redis, with two server processes', () => {
+// Each test starts Node processes and Redis round trips: on a loaded 2-core machine that takes longer than unit tests.
+describe.skipIf(!redisServer.available)('scale-out through Redis, with two server processes', { timeout: 60_000 }, () => {
   let redis: RedisServer
   let script: string
   const processes: SignalingProcess[] = []
