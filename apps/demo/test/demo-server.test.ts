@@ -1,5 +1,6 @@
 import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { signaling } from '@callport/signaling/client'
+import { verifyVidyoToken } from '@callport/vidyo/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readDemoSettings, startDemoServer, type DemoServer } from '../src/index'
 
@@ -9,8 +10,8 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((demo) => demo.close()))
 })
 
-async function start(environment: Record<string, string> = {}): Promise<DemoServer> {
-  const demo = await startDemoServer({ port: 0, environment: { CALLPORT_SIGNALING_SECRET: SECRET, ...environment } })
+async function start(environment: Record<string, string> = {}, provider?: string): Promise<DemoServer> {
+  const demo = await startDemoServer({ port: 0, provider, environment: { CALLPORT_SIGNALING_SECRET: SECRET, ...environment } })
   started.push(demo)
   return demo
 }
@@ -67,6 +68,27 @@ describe('the demo server', () => {
     const { token } = JoinResponseSchema.parse(await (await join(demo, 'standup', 'callport_demo_identity=guest-1')).json())
     expect(token.connect.url).toBe('https://signaling.example.com')
   })
+
+  it('runs on a vendor chosen by CALLPORT_PROVIDER, configured from its environment variables', async () => {
+    const developerKey = 'demo-vidyo-developer-key-0123456789'
+    const demo = await start({ VIDYO_APP_ID: 'demo.vidyo.io', VIDYO_DEVELOPER_KEY: developerKey }, readDemoSettings({ CALLPORT_PROVIDER: 'vidyo' }).provider)
+    const answer = await join(demo, 'standup', 'callport_demo_identity=guest-1')
+    expect(answer.status).toBe(200)
+    const { token } = JoinResponseSchema.parse(await answer.json())
+    expect(token).toMatchObject({ provider: 'vidyo', identity: 'guest-1', connect: { host: 'prod.vidyo.io' } })
+    expect(verifyVidyoToken(token.value, { developerKey, appId: 'demo.vidyo.io' })).toMatchObject({ userName: 'guest-1' })
+    const script = await (await fetch(`${demo.url}/app.js`)).text()
+    expect(script).not.toContain(developerKey)
+  })
+
+  it.each([
+    ['openvidu', 'OPENVIDU_URL'],
+    ['twilio', 'TWILIO_ACCOUNT_SID'],
+    ['vidyo', 'VIDYO_APP_ID'],
+    ['kaleyra', 'KALEYRA_API_KEY'],
+  ])('refuses to start %s without its settings, naming the missing variable', async (provider, variable) => {
+    await expect(start({}, provider)).rejects.toThrow(variable)
+  })
 })
 
 describe('demo settings', () => {
@@ -77,6 +99,6 @@ describe('demo settings', () => {
 
   it('says what is wrong with PORT or CALLPORT_PROVIDER', () => {
     expect(() => readDemoSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number, got "eighty"')
-    expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow('CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling')
+    expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow('CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra')
   })
 })

@@ -37,6 +37,11 @@ export class CallView {
     return this.#room.value.trim()
   }
 
+  /** Where view-style providers (Vidyo, Kaleyra) draw their own call UI. */
+  get viewContainer(): HTMLElement {
+    return this.#grid
+  }
+
   pressed(button: HTMLButtonElement): boolean {
     return button.getAttribute('aria-pressed') === 'true'
   }

@@ -1,5 +1,9 @@
 import type { ClientAdapter } from '@callport/core'
+import { kaleyra } from '@callport/kaleyra/client'
+import { openvidu } from '@callport/openvidu/client'
 import { signaling } from '@callport/signaling/client'
+import { twilio } from '@callport/twilio/client'
+import { vidyo } from '@callport/vidyo/client'
 
 export interface ClientAdapterHooks {
   /** Called with every stream the page captures, to show the local preview. */
@@ -16,5 +20,6 @@ export function clientAdapters(hooks: ClientAdapterHooks): ClientAdapter[] {
     hooks.onLocalMedia(stream)
     return stream
   }
-  return [signaling({ webrtc: { getUserMedia } })]
+  // Vendor SDKs load inside connect(), only for the provider the server's token names.
+  return [signaling({ webrtc: { getUserMedia } }), openvidu(), twilio(), vidyo(), kaleyra()]
 }

@@ -66,7 +66,11 @@ view.form.addEventListener('submit', (event) => {
   setCookie(NAME_COOKIE, view.name)
   view.log('join', view.room)
   session
-    .join(view.room, { audio: view.pressed(view.microphoneButton), video: view.pressed(view.cameraButton) })
+    .join(view.room, {
+      audio: view.pressed(view.microphoneButton),
+      video: view.pressed(view.cameraButton),
+      container: view.viewContainer,
+    })
     .then(refreshParticipants)
     .catch((error: unknown) => view.log('join-failed', error instanceof Error ? error.message : String(error)))
 })
