@@ -32,8 +32,10 @@ function writeAnswer(answer: Answer, incoming: IncomingMessage, outgoing: Server
     outgoing.writeHead(answer.status, headers).end()
     return
   }
-  headers['content-length'] = String(Buffer.byteLength(answer.body))
-  outgoing.writeHead(answer.status, headers).end(answer.body)
+  // One Buffer: node:http then writes head and body without re-encoding a string (measurably cheaper per answer).
+  const body = Buffer.from(answer.body)
+  headers['content-length'] = String(body.length)
+  outgoing.writeHead(answer.status, headers).end(body)
 }
 
 /** Streams a Response (from a compatibility route) to node:http, minding backpressure. */
