@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
 import { CallportError } from '@callport/core'
 
 /**
@@ -12,10 +12,19 @@ const base64url = (input: string | Buffer): string => Buffer.from(input).toStrin
 
 const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))
 
+let lastKey: { secret: string; key: KeyObject } | undefined
+
+/** The HMAC key of a secret; a string secret's key is kept, since a server signs with one secret again and again. */
+function hmacKey(secret: string | Buffer): KeyObject | Buffer {
+  if (typeof secret !== 'string') return secret
+  if (lastKey?.secret !== secret) lastKey = { secret, key: createSecretKey(secret, 'utf8') }
+  return lastKey.key
+}
+
 /** Signs `claims` with HMAC-SHA256. Keys keep the order they have in `claims`. */
 export function signHs256Jwt(claims: JwtClaims, secret: string | Buffer): string {
   const unsigned = `${HEADER}.${base64url(JSON.stringify(claims))}`
-  const signature = createHmac('sha256', secret).update(unsigned).digest('base64url')
+  const signature = createHmac('sha256', hmacKey(secret)).update(unsigned).digest('base64url')
   return `${unsigned}.${signature}`
 }
 
@@ -48,7 +57,7 @@ export function verifyHs256Jwt<T extends JwtClaims = JwtClaims>(token: string, s
   if (typeof parsedHeader !== 'object' || parsedHeader === null || (parsedHeader as { alg?: unknown }).alg !== 'HS256') {
     throw new CallportError('UNAUTHORIZED', 'Token algorithm must be HS256', { provider })
   }
-  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest()
+  const expected = createHmac('sha256', hmacKey(secret)).update(`${header}.${payload}`).digest()
   const given = Buffer.from(signature, 'base64url')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new CallportError('UNAUTHORIZED', 'Token signature is invalid', { provider })

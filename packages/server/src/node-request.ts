@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http'
-import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { BoundedBody, checkDeclaredLength } from './body-limit'
+import { requestSignal, type RequestSignal } from './connection-signal'
 import { unreadable, type IncomingCall } from './incoming-call'
+import { lazyRequest } from './lazy-request'
 
 /** Reads the body from the socket, with no web streams in between; what is left after a refusal is discarded. */
 function readNodeBody(incoming: IncomingMessage, limit: number, signal: () => AbortSignal): Promise<Uint8Array> {
@@ -63,7 +64,7 @@ export class NodeIncomingCall implements IncomingCall {
   readonly url: string
   readonly pathname: string
   readonly #incoming: IncomingMessage
-  #controller: AbortController | undefined
+  #signal: RequestSignal | undefined
   #request: Request | undefined
   #fullRequest: Request | undefined
 
@@ -77,13 +78,13 @@ export class NodeIncomingCall implements IncomingCall {
   }
 
   get signal(): AbortSignal {
-    this.#controller ??= abortOnClose(this.#incoming.socket)
-    return this.#controller.signal
+    this.#signal ??= requestSignal(this.#incoming.socket)
+    return this.#signal.signal
   }
 
   /** The answer is out: a connection that closes from now on no longer aborts this request. */
   finish(): void {
-    if (this.#controller) openRequests.get(this.#incoming.socket)?.delete(this.#controller)
+    this.#signal?.release()
   }
 
   header(name: string): string | null {
@@ -99,8 +100,13 @@ export class NodeIncomingCall implements IncomingCall {
     return readNodeBody(this.#incoming, limit, () => this.signal)
   }
 
+  /** A Request without its body, for `authorize`: lazy, since most readers want a header or two. */
   request(): Request {
-    this.#request ??= new Request(this.url, { method: this.method, headers: headerPairs(this.#incoming.rawHeaders) })
+    const { method, url } = this
+    this.#request ??= lazyRequest(
+      { method, url, headers: () => new Headers(headerPairs(this.#incoming.rawHeaders)) },
+      (headers) => new Request(url, { method, headers, signal: this.signal }),
+    )
     return this.#request
   }
 
@@ -114,30 +120,6 @@ export class NodeIncomingCall implements IncomingCall {
     } as RequestInit)
     return this.#fullRequest
   }
-}
-
-/** Per connection, the requests still waiting for their answer; one `close` listener a connection. */
-const openRequests = new WeakMap<Socket, Set<AbortController>>()
-
-/** A controller that aborts when the client's connection closes before the request is finished. */
-function abortOnClose(socket: Socket): AbortController {
-  const controller = new AbortController()
-  if (socket.destroyed) {
-    controller.abort()
-    return controller
-  }
-  let open = openRequests.get(socket)
-  if (!open) {
-    const requests = new Set<AbortController>()
-    openRequests.set(socket, requests)
-    socket.once('close', () => {
-      for (const request of requests) request.abort()
-      requests.clear()
-    })
-    open = requests
-  }
-  open.add(controller)
-  return controller
 }
 
 function headerPairs(raw: string[]): [string, string][] {

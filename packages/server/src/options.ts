@@ -14,7 +14,8 @@ export interface ParticipantInput {
 /**
  * Decides who a request comes from, from its cookies or headers (its body has already been read).
  * Returns null to refuse it (401 UNAUTHORIZED); may throw a CallportError such as FORBIDDEN.
- * `room` is the room the request is about, when it names one.
+ * `room` is the room the request is about, when it names one. Under `toNodeHandler`, `request.signal`
+ * aborts when the client goes away before its answer.
  */
 export type Authorize = (request: Request, context: { room?: string }) => Promise<ParticipantInput | null>
 

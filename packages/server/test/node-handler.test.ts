@@ -144,6 +144,67 @@ describe('toNodeHandler', () => {
     expect(await pending).toBeInstanceOf(Error)
   })
 
+  it('gives authorize a Request with the headers of the node:http request', async () => {
+    const adapter = stubAdapter('stub')
+    const seen: { authorization: string | null; url: string; method: string; isRequest: boolean }[] = []
+    const calls = createCallServer({
+      providers: [adapter],
+      basePath: '/calls',
+      authorize: async (request) => {
+        seen.push({
+          authorization: request.headers.get('authorization'),
+          url: request.url,
+          method: request.method,
+          isRequest: request instanceof Request,
+        })
+        return request.headers.get('authorization') === 'Bearer alice' ? alice : null
+      },
+    })
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const post = (authorization: string) =>
+      fetch(`http://127.0.0.1:${port}/calls/join?from=test`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: '{"room":"standup"}',
+      })
+    expect((await post('Bearer alice')).status).toBe(200)
+    expect((await post('Bearer mallory')).status).toBe(401)
+    expect(seen).toEqual([
+      { authorization: 'Bearer alice', url: `http://127.0.0.1:${port}/calls/join?from=test`, method: 'POST', isRequest: true },
+      { authorization: 'Bearer mallory', url: `http://127.0.0.1:${port}/calls/join?from=test`, method: 'POST', isRequest: true },
+    ])
+  })
+
+  it("aborts the authorize Request's signal when the client disconnects", async () => {
+    let aborted: () => void = () => {}
+    const abortSeen = new Promise<void>((resolve) => (aborted = resolve))
+    let entered: () => void = () => {}
+    const authorizing = new Promise<void>((resolve) => (entered = resolve))
+    const calls = createCallServer({
+      providers: [stubAdapter('stub')],
+      authorize: (request) =>
+        new Promise((_, reject) => {
+          request.signal.addEventListener('abort', () => {
+            aborted()
+            reject(request.signal.reason)
+          })
+          entered()
+        }),
+    })
+    const port = await listen(createServer(toNodeHandler(calls)))
+    const controller = new AbortController()
+    const pending = fetch(`http://127.0.0.1:${port}/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"room":"standup"}',
+      signal: controller.signal,
+    }).catch((error: unknown) => error)
+    await authorizing
+    controller.abort()
+    await abortSeen
+    expect(await pending).toBeInstanceOf(Error)
+  })
+
   it('works as Express 5 middleware mounted at the base path, passing other paths on', async () => {
     const { calls } = callServer()
     const app = express()
