@@ -79,7 +79,7 @@ describe('isServerModule', () => {
   it.each([
     'packages/client/src/session.ts',
     'packages/signaling/src/client/index.ts',
-    'packages/signaling/src/protocol.ts',
+    'packages/signaling/src/shared/protocol.ts',
     'node_modules/.pnpm/socket.io-client@4.8.1/node_modules/socket.io-client/build/esm/index.js',
     'node_modules/.pnpm/engine.io-client@6.6.3/node_modules/engine.io-client/build/esm/socket.js',
   ])('%s is not', (input) => {

@@ -23,7 +23,7 @@ export function repositoryPathOf(href: string, page: string): string | undefined
 
 /**
  * markdown-it plugin: the pages are written to read well in the repository too, so they link to
- * source files with relative paths (`../../packages/signaling/src/protocol.ts`). On the site those
+ * source files with relative paths (`../../packages/signaling/src/shared/protocol.ts`). On the site those
  * links go to the repository when `repositoryUrl` is set, and otherwise become the path as text,
  * so that no link of the site leads nowhere.
  */

@@ -5,7 +5,7 @@ import { resolveSitePath } from '../scripts/static-site.mjs'
 
 describe('links from pages to the repository', () => {
   it('finds the repository path of a link that leaves docs/', () => {
-    expect(repositoryPathOf('../../packages/signaling/src/protocol.ts', 'providers/signaling-protocol.md')).toBe('packages/signaling/src/protocol.ts')
+    expect(repositoryPathOf('../../packages/signaling/src/shared/protocol.ts', 'providers/signaling-protocol.md')).toBe('packages/signaling/src/shared/protocol.ts')
     expect(repositoryPathOf('../../apps/examples/vidyo/', 'migration/from-vidyoworks.md')).toBe('apps/examples/vidyo')
     expect(repositoryPathOf('../README.md#install', 'index.md')).toBe('README.md')
   })

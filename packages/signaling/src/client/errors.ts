@@ -1,5 +1,5 @@
 import { CallportError, type DisconnectReason, type ErrorCode } from '@callport/core'
-import { SignalingErrorSchema, type Kick, type SignalingError } from '../protocol'
+import { SignalingErrorSchema, type Kick, type SignalingError } from '../shared/protocol'
 
 export const PROVIDER = 'signaling'
 

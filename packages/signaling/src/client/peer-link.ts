@@ -1,5 +1,5 @@
 import type { TrackKind } from '@callport/core'
-import type { WebrtcSignal } from '../protocol'
+import type { WebrtcSignal } from '../shared/protocol'
 
 /** What one peer sends the other through the signaling server (`webrtc_signal` without its name). */
 export type PeerSignal = Omit<WebrtcSignal, 'command'>

@@ -1,5 +1,5 @@
 import type { Participant, TrackEvent, TrackKind } from '@callport/core'
-import type { Member, MemberProps } from '../protocol'
+import type { Member, MemberProps } from '../shared/protocol'
 import type { PeerLink } from './peer-link'
 import { RemoteTrack } from './remote-track'
 

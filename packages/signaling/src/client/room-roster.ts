@@ -1,5 +1,5 @@
 import type { ConnectionEvents, EventEmitter, Participant } from '@callport/core'
-import type { Member, MemberProps } from '../protocol'
+import type { Member, MemberProps } from '../shared/protocol'
 import type { PeerLink, PeerSignal } from './peer-link'
 import { RemoteMember, type TrackEventName } from './remote-member'
 

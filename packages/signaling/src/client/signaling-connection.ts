@@ -27,7 +27,7 @@ import {
   type Kick,
   type MemberProps,
   type Request,
-} from '../protocol'
+} from '../shared/protocol'
 import type { ResolvedClientOptions } from './client-options'
 import { PROVIDER, disconnectReasonOfKick } from './errors'
 import type { SocketFactory } from './load-sdk'

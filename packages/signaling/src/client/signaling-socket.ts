@@ -9,7 +9,7 @@ import {
   type AuthQuery,
   type ConnectionInfo,
   type Request,
-} from '../protocol'
+} from '../shared/protocol'
 import { PROVIDER, connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
 import type { SocketFactory } from './load-sdk'
 

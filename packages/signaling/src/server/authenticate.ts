@@ -1,6 +1,6 @@
 import { IdentitySchema, MetadataSchema, RoomNameSchema } from '@callport/core'
 import * as z from 'zod/mini'
-import { AuthQuerySchema, MemberRoleSchema, type SignalingClaims } from '../protocol'
+import { AuthQuerySchema, MemberRoleSchema, type SignalingClaims } from '../shared/protocol'
 import { verifySignalingCredential } from './credentials'
 import { SignalingRequestError } from './request-error'
 

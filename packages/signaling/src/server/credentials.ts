@@ -1,6 +1,6 @@
 import { CallportError } from '@callport/core'
 import { signHs256Jwt, verifyHs256Jwt } from '@callport/server'
-import { SignalingClaimsSchema, type SignalingClaims } from '../protocol'
+import { SignalingClaimsSchema, type SignalingClaims } from '../shared/protocol'
 
 /** Signs signaling credentials (HS256). Claims keep the order of `SignalingClaimsSchema`. */
 export function signSignalingCredential(claims: SignalingClaims, secret: string): string {

@@ -1,4 +1,4 @@
-import type { Member } from '../protocol'
+import type { Member } from '../shared/protocol'
 
 /**
  * Who is in which room. One process keeps it in memory; several processes share it in Redis

@@ -1,6 +1,6 @@
 import type { createClient } from 'redis'
 import * as z from 'zod/mini'
-import { MemberSchema, type Member } from '../protocol'
+import { MemberSchema, type Member } from '../shared/protocol'
 import type { MemberDirectory } from './member-directory'
 
 export type RedisClient = ReturnType<typeof createClient>

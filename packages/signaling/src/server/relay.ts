@@ -1,4 +1,4 @@
-import type { Request, RelayedRequest } from '../protocol'
+import type { Request, RelayedRequest } from '../shared/protocol'
 import { SignalingRequestError } from './request-error'
 import type { SessionContext } from './session-context'
 import type { SignalingSocket } from './socket-types'

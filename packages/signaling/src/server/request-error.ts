@@ -1,5 +1,5 @@
 import { CallportError } from '@callport/core'
-import { signalingErrorCodes, type SignalingError } from '../protocol'
+import { signalingErrorCodes, type SignalingError } from '../shared/protocol'
 
 export type SignalingErrorCode = SignalingError['code']
 

@@ -1,4 +1,4 @@
-import type { AuthCommand, Member, MemberProps } from '../protocol'
+import type { AuthCommand, Member, MemberProps } from '../shared/protocol'
 import { verifySignalingCredential } from './credentials'
 import { SignalingRequestError } from './request-error'
 import type { SessionContext } from './session-context'

@@ -1,6 +1,6 @@
 import { CallportError } from '@callport/core'
 import type { ServerOptions } from 'socket.io'
-import { MAX_MESSAGE_BYTES } from '../protocol'
+import { MAX_MESSAGE_BYTES } from '../shared/protocol'
 import type { PasswordVerifier } from './authenticate'
 import type { RedisScaleOutOptions } from './redis-scale-out'
 

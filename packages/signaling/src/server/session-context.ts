@@ -1,4 +1,4 @@
-import type { Kick } from '../protocol'
+import type { Kick } from '../shared/protocol'
 import type { MemberDirectory } from './member-directory'
 import type { ResolvedLimits } from './server-options'
 import type { SignalingIo, SignalingSocket } from './socket-types'

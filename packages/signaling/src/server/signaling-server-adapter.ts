@@ -10,7 +10,7 @@ import {
   type ServerCapabilities,
   type Token,
 } from '@callport/core'
-import type { SignalingClaims } from '../protocol'
+import type { SignalingClaims } from '../shared/protocol'
 import { signSignalingCredential } from './credentials'
 import { signalingRoomId } from './room-id'
 import { resolveSignalingSettings, type SignalingSettings } from './settings'

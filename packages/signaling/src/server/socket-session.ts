@@ -1,4 +1,4 @@
-import { AUTH_ROOM, REQUEST_EVENT, RequestSchema, SIGNALING_VERSION, serverEvents, type ConnectionInfo, type Request } from '../protocol'
+import { AUTH_ROOM, REQUEST_EVENT, RequestSchema, SIGNALING_VERSION, serverEvents, type ConnectionInfo, type Request } from '../shared/protocol'
 import { jsonBytesOverLimit } from './json-size'
 import { createRateLimiter } from './rate-limiter'
 import { relayCommand } from './relay'

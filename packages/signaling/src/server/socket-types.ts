@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { ConnectionInfo, Kick, Member, MemberProps, RelayedRequest, SignalingError } from '../protocol'
+import type { ConnectionInfo, Kick, Member, MemberProps, RelayedRequest, SignalingError } from '../shared/protocol'
 import type { Credential } from './authenticate'
 
 /** The acknowledgement of a `request`: `(result, null)` or `(null, { code, message })`. */

@@ -1,6 +1,6 @@
 import { EventEmitter, type ConnectionEvents } from '@callport/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Member } from '../../src/protocol'
+import type { Member } from '../../src/shared/protocol'
 import type { PeerLink } from '../../src/client/peer-link'
 import type { RemoteMember } from '../../src/client/remote-member'
 import { RoomRoster } from '../../src/client/room-roster'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ConnectionInfoSchema, SIGNALING_VERSION } from '../../src/protocol'
+import { ConnectionInfoSchema, SIGNALING_VERSION } from '../../src/shared/protocol'
 import { handSignedToken, issueToken, nextEvent, recordEvents, signClaims, sleep, useHarness } from './harness'
 
 const harness = useHarness()

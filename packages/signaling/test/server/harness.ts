@@ -1,7 +1,7 @@
 import { signHs256Jwt } from '@callport/server'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { afterEach } from 'vitest'
-import { ConnectionInfoSchema, type ConnectionInfo, type SignalingError } from '../../src/protocol'
+import { ConnectionInfoSchema, type ConnectionInfo, type SignalingError } from '../../src/shared/protocol'
 import { createSignalingServer, signaling, type SignalingServer, type SignalingServerOptions } from '../../src/server/index'
 
 /** 48 bytes: long enough for HS256. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RelayedRequestSchema } from '../../src/protocol'
+import { RelayedRequestSchema } from '../../src/shared/protocol'
 import { issueToken, nextEvent, recordEvents, request, sleep, useHarness } from './harness'
 
 const harness = useHarness()

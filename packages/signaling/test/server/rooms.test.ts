@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { JoinResultSchema, MemberSchema } from '../../src/protocol'
+import { JoinResultSchema, MemberSchema } from '../../src/shared/protocol'
 import { issueToken, nextEvent, recordEvents, request, sleep, useHarness } from './harness'
 
 const harness = useHarness()

@@ -2,7 +2,7 @@ import { TokenSchema } from '@callport/core'
 import { verifyHs256Jwt } from '@callport/server'
 import { runServerAdapterSuite } from '@callport/testkit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { SignalingClaimsSchema } from '../../src/protocol'
+import { SignalingClaimsSchema } from '../../src/shared/protocol'
 import { createSignalingServer, signaling } from '../../src/server/index'
 import { SECRET } from './harness'
 
