@@ -59,7 +59,7 @@ const roomValue = fc.oneof(
 const path = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom('/calls/join', '/calls/rooms') },
   { weight: 2, arbitrary: fc.constantFrom('/calls/rooms/standup', '/calls/rooms/standup/tokens', '/calls/webhooks/stub') },
-  { weight: 1, arbitrary: roomValue.map((room) => `/calls/rooms/${encodeURIComponent(String(room))}/tokens`) },
+  { weight: 1, arbitrary: roomValue.map((room) => `/calls/rooms/${encodeURIComponent(typeof room === 'string' ? room : fc.stringify(room))}/tokens`) },
   { weight: 3, arbitrary: fc.array(segment, { maxLength: 5 }).map((segments) => `/calls/${segments.join('/')}`) },
   { weight: 1, arbitrary: fc.array(segment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`) },
 )
