@@ -1,3 +1,4 @@
+import { inspect } from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { lazyRequest } from '../src/lazy-request'
 
@@ -62,6 +63,13 @@ describe('lazyRequest', () => {
     expect(copy.url).toBe('http://127.0.0.1:8080/calls/join?x=1')
     expect(copy.headers.get('cookie')).toBe('session=1')
     expect(await copy.text()).toBe('hello')
+  })
+
+  it('shows as the Request behind it when inspected', () => {
+    const { request } = counted()
+    const shown = inspect(request)
+    expect(shown).toMatch(/^Request \{/)
+    expect(shown).toContain("url: 'http://127.0.0.1:8080/calls/join?x=1'")
   })
 
   it('reports the members a Request has', () => {
