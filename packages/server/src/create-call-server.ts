@@ -115,7 +115,8 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     const engine = invites ? answeringInvites(createCallEngine(config), invites) : createCallEngine(config)
     this.#engine = engine
     this.#invites = invites
-    if (invites) this.on('participant-joined', (event) => event.room.name !== undefined && invites.answeredBy(event.room.name, event.participant.identity))
+    // The webhook is answered without waiting: its invites are settled just after (store errors go to onError).
+    if (invites) this.on('participant-joined', (event) => event.room.name !== undefined && void invites.answeredBy(event.room.name, event.participant.identity))
     this.providers = Object.freeze([...config.adapters.values()])
     this.basePath = config.basePath
     const receiveWebhook = createWebhookReceiver({
@@ -182,7 +183,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     return this.#inviteService().get(id, identity)
   }
 
-  #act({ id, identity }: InviteActionOptions, action: InviteAction): Invite {
+  #act({ id, identity }: InviteActionOptions, action: InviteAction): Promise<Invite> {
     return this.#inviteService().act(id, action, identity)
   }
 

@@ -12,7 +12,14 @@ export {
 } from './create-call-server'
 export type { Authorize, CallServerOptions, ParticipantInput } from './options'
 export type { InviteNotification, InviteNotifier, InvitesOptions } from './invites/invite-options'
-export { MAXIMUM_RINGING_INVITES, SETTLED_INVITE_RETENTION_MILLISECONDS } from './invites/invite-service'
+export {
+  createMemoryInviteStore,
+  MAXIMUM_RINGING_INVITES,
+  SETTLED_INVITE_RETENTION_MILLISECONDS,
+  type InviteSettlement,
+  type InviteStore,
+  type SettledInviteStatus,
+} from './invites/invite-store'
 export {
   allowListRoute,
   fixedRoute,

@@ -39,7 +39,10 @@ export interface CallServerOptions {
    * Default: `request.url`, which is wrong behind a proxy that rewrites the host or path.
    */
   webhookUrl?: (request: Request) => string | undefined
-  /** Called with every unexpected error the HTTP API answers 500 for, and every error of the invite notifier. Default: `console.error`. */
+  /**
+   * Called with every unexpected error the HTTP API answers 500 for, every error of the invite notifier,
+   * and every invite store error in work nobody awaits (a timed ring, a join answering invites). Default: `console.error`.
+   */
   onError?: (error: unknown) => void
   /** The ring-and-retry flow (`calls.invite`, `POST /invites`): off unless given. */
   invites?: InvitesOptions

@@ -1,6 +1,6 @@
 import { CallportError, InviteSchema, ProblemSchema, type Invite, type WebhookEvent } from '@callport/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createCallServer, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteNotification, type InvitesOptions } from '../src/index'
+import { createCallServer, createMemoryInviteStore, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteNotification, type InvitesOptions } from '../src/index'
 import { stubAdapter } from './stub-adapter'
 
 beforeEach(() => {
@@ -86,6 +86,62 @@ describe('the ring policy', () => {
   ])('refuses %o at construction', (options, message) => {
     const create = () => createCallServer({ providers: [stubAdapter('stub')], authorize: async () => null, invites: { notify: async () => {}, ...options } as InvitesOptions })
     expect(create).toThrow(message)
+  })
+
+  it.each([
+    [null, /invites\.store must be an invite store: an object with the methods add, get, setAttempts, settle, ringing; got null/],
+    ['redis://127.0.0.1', /invites\.store must be an invite store.*; got string/],
+    [{ get: async () => undefined, add: async () => {} }, /invites\.store must be an invite store.*; missing: setAttempts, settle, ringing$/],
+  ])('refuses the store %o at construction', (store, message) => {
+    const create = () => createCallServer({ providers: [stubAdapter('stub')], authorize: async () => null, invites: { notify: async () => {}, store: store as never } })
+    expect(create).toThrow(message)
+  })
+})
+
+describe('call servers sharing an invite store', () => {
+  /** Servers A and B, in one process, sharing `store`; what each notifies and emits is kept apart. */
+  function pair() {
+    const store = createMemoryInviteStore()
+    const [a, b] = ['a', 'b'].map(() => ringing({ store }))
+    return { a: a!, b: b! }
+  }
+
+  it('an invite created on A is accepted on B: A rings no more and sends no missed; A announces the rings, B the acceptance', async () => {
+    const { a, b } = pair()
+    const invite = await a.calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
+    await vi.advanceTimersByTimeAsync(12_000)
+    expect((await b.calls.getInvite({ id: invite.id, identity: 'alice' })).attempts).toBe(2)
+    expect(await b.calls.acceptInvite({ id: invite.id, identity: 'bob' })).toMatchObject({ status: 'accepted', attempts: 2 })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(a.notifications.map(({ kind, attempt }) => `${kind}${attempt}`)).toEqual(['ring1', 'ring2'])
+    expect(b.notifications).toEqual([])
+    expect(a.changes.map(({ status }) => status)).toEqual(['ringing', 'ringing', 'ringing'])
+    expect(b.changes.map(({ status }) => status)).toEqual(['accepted'])
+    expect((await a.calls.getInvite({ id: invite.id, identity: 'bob' })).status).toBe('accepted')
+    expect((await failure(a.calls.declineInvite({ id: invite.id, identity: 'bob' }))).code).toBe('CONFLICT')
+  })
+
+  it('the callee joining through B answers the invite A rings', async () => {
+    const { a, b } = pair()
+    const invite = await a.calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
+    await b.calls.join({ room: 'standup', participant: { identity: 'bob' } })
+    expect((await a.calls.getInvite({ id: invite.id, identity: 'alice' })).status).toBe('accepted')
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(a.notifications.map(({ kind }) => kind)).toEqual(['ring'])
+  })
+
+  it.each([
+    ['the caller cancels through B: B tells the callee, A rings no more', 'cancelInvite', 'alice', 5000, ['ring1'], ['cancelled1']],
+    ['the callee declines through B as the window ends: A sends no missed', 'declineInvite', 'bob', 29_999, ['ring1', 'ring2', 'ring3'], []],
+  ] as const)('%s', async (_label, method, identity, after, fromA, fromB) => {
+    const { a, b } = pair()
+    const invite = await a.calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
+    await vi.advanceTimersByTimeAsync(after)
+    await b.calls[method]({ id: invite.id, identity })
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(a.notifications.map(({ kind, attempt }) => `${kind}${attempt}`)).toEqual(fromA)
+    expect(b.notifications.map(({ kind, attempt }) => `${kind}${attempt}`)).toEqual(fromB)
+    expect(a.changes.map(({ status }) => status).every((status) => status === 'ringing')).toBe(true)
   })
 })
 

@@ -11,12 +11,12 @@ export function answeringInvites(engine: CallEngine, invites: InviteService): Ca
     ...engine,
     async join(name, participant, signal) {
       const joined = await engine.join(name, participant, signal)
-      invites.answeredBy(name, participant.identity)
+      await invites.answeredBy(name, participant.identity)
       return joined
     },
     async issueToken(live, participant, options) {
       const token = await engine.issueToken(live, participant, options)
-      invites.answeredBy(live.room.name, participant.identity)
+      await invites.answeredBy(live.room.name, participant.identity)
       return token
     },
   }

@@ -1,4 +1,5 @@
 import { CallportError, type Invite } from '@callport/core'
+import { createMemoryInviteStore, inviteStoreMethods, type InviteStore } from './invite-store'
 
 /** What the notifier is asked to tell the callee. */
 export interface InviteNotification {
@@ -27,6 +28,12 @@ export interface InvitesOptions {
    * (30 s by default). Default 30.
    */
   withinSeconds?: number
+  /**
+   * Where invites are kept. Default: in this process's memory. Give every app-server process the same
+   * shared store (`createRedisInviteStore` from `@callport/server/redis`) so that a callee can accept,
+   * decline or answer an invite through any of them.
+   */
+  store?: InviteStore
 }
 
 /** The invite policy after validation. */
@@ -34,6 +41,7 @@ export interface InvitePolicy {
   notify: InviteNotifier
   attempts: number
   withinMilliseconds: number
+  store: InviteStore
 }
 
 const DEFAULT_ATTEMPTS = 3
@@ -53,5 +61,14 @@ export function resolveInvitesOptions(options: InvitesOptions): InvitePolicy {
   if (typeof withinSeconds !== 'number' || !(withinSeconds > 0) || withinSeconds > 86_400) {
     throw invalid(`withinSeconds must be more than 0 and at most 86400; got ${withinSeconds}`)
   }
-  return { notify: options.notify, attempts, withinMilliseconds: withinSeconds * 1000 }
+  return { notify: options.notify, attempts, withinMilliseconds: withinSeconds * 1000, store: resolveStore(options.store) }
+}
+
+function resolveStore(store: InviteStore | undefined): InviteStore {
+  if (store === undefined) return createMemoryInviteStore()
+  const expected = `an invite store: an object with the methods ${inviteStoreMethods.join(', ')}`
+  if (typeof store !== 'object' || store === null) throw invalid(`store must be ${expected}; got ${store === null ? 'null' : typeof store}`)
+  const missing = inviteStoreMethods.filter((method) => typeof store[method] !== 'function')
+  if (missing.length > 0) throw invalid(`store must be ${expected}; missing: ${missing.join(', ')}`)
+  return store
 }

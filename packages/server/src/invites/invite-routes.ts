@@ -43,11 +43,11 @@ export function createInviteRoutes({ engine, invites }: { engine: CallEngine; in
       }
       case 'get': {
         const who = await engine.authorize(call.request(), undefined)
-        return jsonAnswer(invites.get(route.id, who.identity), 200)
+        return jsonAnswer(await invites.get(route.id, who.identity), 200)
       }
       case 'act': {
         const who = await engine.authorize(call.request(), undefined)
-        return jsonAnswer(invites.act(route.id, route.action, who.identity), 200)
+        return jsonAnswer(await invites.act(route.id, route.action, who.identity), 200)
       }
     }
   }

@@ -1,63 +1,47 @@
 import { randomUUID } from 'node:crypto'
-import { CallportError, type Invite, type InviteAction, type InviteStatus } from '@callport/core'
+import { CallportError, type Invite, type InviteAction } from '@callport/core'
 import type { InviteNotification, InvitePolicy } from './invite-options'
-
-/** How long a settled invite is remembered, so that acting on it is a 409 rather than a 404. */
-export const SETTLED_INVITE_RETENTION_MILLISECONDS = 10 * 60_000
-/** Invites ringing at once in one process, at most; more are refused with RATE_LIMITED. */
-export const MAXIMUM_RINGING_INVITES = 10_000
+import { later, MAXIMUM_RINGING_INVITES, type InviteSettlement, type SettledInviteStatus } from './invite-store'
 
 export interface InviteServiceSettings {
   policy: InvitePolicy
-  /** Called with a copy of the invite whenever it is created or changes. */
+  /** Called with a copy of the invite whenever this process creates it or changes it. */
   announce: (invite: Invite) => void
-  /** Called with every error the notifier throws. */
+  /** Called with every error the notifier throws, and every error of the store in work nobody awaits. */
   onError: (error: unknown) => void
 }
 
-/** The invites of one process: their timers, their state, and who may act on them. */
+/**
+ * The invites of one process: the timers of the invites it created, and who may act on an invite.
+ * The invites themselves are in the policy's store, which other processes may share.
+ */
 export interface InviteService {
   /** Creates a ringing invite and rings the callee once before resolving. */
   create(request: { from: string; to: string; room: string }): Promise<Invite>
   /** `accept` and `decline` are the callee's, `cancel` is the caller's. NOT_FOUND, FORBIDDEN or CONFLICT otherwise. */
-  act(id: string, action: InviteAction, identity: string): Invite
+  act(id: string, action: InviteAction, identity: string): Promise<Invite>
   /** The invite, for its caller or callee. NOT_FOUND or FORBIDDEN otherwise. */
-  get(id: string, identity: string): Invite
-  /** The callee `identity` joined `room`: every invite ringing them there is accepted. */
-  answeredBy(room: string, identity: string): void
+  get(id: string, identity: string): Promise<Invite>
+  /** The callee `identity` joined `room`: every invite ringing them there is accepted. Never rejects: errors go to `onError`. */
+  answeredBy(room: string, identity: string): Promise<void>
 }
 
-interface Entry {
-  invite: Invite
-  timers: ReturnType<typeof setTimeout>[]
-}
-
-const settledBy: Record<InviteAction, InviteStatus> = { accept: 'accepted', decline: 'declined', cancel: 'cancelled' }
+const settledBy: Record<InviteAction, SettledInviteStatus> = { accept: 'accepted', decline: 'declined', cancel: 'cancelled' }
 
 /** Whether ringing may go on after the notifier threw `error`. */
 function isRetryable(error: unknown): boolean {
   return typeof error !== 'object' || error === null || (error as { retryable?: unknown }).retryable !== false
 }
 
-/** A timer that does not keep the process alive. */
-function later(milliseconds: number, run: () => void): ReturnType<typeof setTimeout> {
-  const timer = setTimeout(run, milliseconds)
-  ;(timer as { unref?: () => void }).unref?.()
-  return timer
-}
-
 export function createInviteService({ policy, announce, onError }: InviteServiceSettings): InviteService {
-  const entries = new Map<string, Entry>()
-  /** Ringing invites by callee and room, so that a join finds its invites at once. */
-  const ringingFor = new Map<string, Set<Entry>>()
-  let ringing = 0
-  const keyOf = (room: string, identity: string): string => `${room}\u0000${identity}`
+  const { store } = policy
+  /** The timers of the invites this process created and has not seen settled, by id. */
+  const timers = new Map<string, ReturnType<typeof setTimeout>[]>()
   const interval = policy.withinMilliseconds / policy.attempts
 
-  const update = (entry: Entry, change: Partial<Invite>): Invite => {
-    entry.invite = { ...entry.invite, ...change }
-    announce({ ...entry.invite })
-    return { ...entry.invite }
+  function stopRinging(id: string): void {
+    for (const timer of timers.get(id) ?? []) clearTimeout(timer)
+    timers.delete(id)
   }
 
   /** Sends a notification; a failure of `missed` or `cancelled` is only reported. */
@@ -71,40 +55,42 @@ export function createInviteService({ policy, announce, onError }: InviteService
     }
   }
 
-  function settle(entry: Entry, status: InviteStatus): Invite {
-    for (const timer of entry.timers) clearTimeout(timer)
-    ringing -= 1
-    const key = keyOf(entry.invite.room, entry.invite.to)
-    ringingFor.get(key)?.delete(entry)
-    if (ringingFor.get(key)?.size === 0) ringingFor.delete(key)
-    entry.timers = [later(SETTLED_INVITE_RETENTION_MILLISECONDS, () => entries.delete(entry.invite.id))]
-    return update(entry, { status, settledAt: new Date().toISOString() })
+  /** Settles the invite if it still rings; whoever wins announces it. Afterwards it rings no more here. */
+  async function settle(id: string, status: SettledInviteStatus): Promise<InviteSettlement | undefined> {
+    const outcome = await store.settle(id, status, new Date().toISOString())
+    stopRinging(id)
+    if (outcome?.settled) announce({ ...outcome.invite })
+    return outcome
   }
 
-  async function ring(entry: Entry, attempt: number): Promise<void> {
-    if (entry.invite.status !== 'ringing') return
-    const invite = update(entry, { attempts: attempt })
+  /** Rings attempt `attempt` unless the invite was settled meanwhile, here or in another process. */
+  async function ring(id: string, attempt: number): Promise<void> {
+    const invite = await store.setAttempts(id, attempt)
+    if (invite?.status !== 'ringing') return stopRinging(id)
+    announce({ ...invite })
     const failure = await notify({ kind: 'ring', invite, attempt })
-    if (failure !== undefined && !isRetryable(failure) && entry.invite.status === 'ringing') settle(entry, 'failed')
+    if (failure !== undefined && !isRetryable(failure)) await settle(id, 'failed')
   }
 
-  function miss(entry: Entry): void {
-    if (entry.invite.status !== 'ringing') return
-    const invite = settle(entry, 'missed')
-    void notify({ kind: 'missed', invite, attempt: invite.attempts })
+  /** The end of the window: missed, unless another process settled it first. */
+  async function miss(id: string): Promise<void> {
+    const outcome = await settle(id, 'missed')
+    if (outcome?.settled) await notify({ kind: 'missed', invite: outcome.invite, attempt: outcome.invite.attempts })
   }
 
-  function find(id: string, identity: string): Entry {
-    const entry = entries.get(id)
-    if (!entry) throw new CallportError('NOT_FOUND', `There is no invite ${id}`)
-    if (identity !== entry.invite.from && identity !== entry.invite.to) throw new CallportError('FORBIDDEN', 'Only the caller and the callee may see this invite')
-    return entry
+  const inBackground = (work: () => Promise<void>) => () => void work().catch(onError)
+
+  async function find(id: string, identity: string): Promise<Invite> {
+    const invite = await store.get(id)
+    if (!invite) throw new CallportError('NOT_FOUND', `There is no invite ${id}`)
+    if (identity !== invite.from && identity !== invite.to) throw new CallportError('FORBIDDEN', 'Only the caller and the callee may see this invite')
+    return invite
   }
 
   return {
     async create({ from, to, room }) {
       if (from === to) throw new CallportError('INVALID_INPUT', 'An invite needs a callee other than the caller')
-      if (ringing >= MAXIMUM_RINGING_INVITES) throw new CallportError('RATE_LIMITED', 'Too many invites are ringing; try again later', { retryable: true })
+      if (timers.size >= MAXIMUM_RINGING_INVITES) throw new CallportError('RATE_LIMITED', 'Too many invites are ringing; try again later', { retryable: true })
       const now = Date.now()
       const invite: Invite = {
         id: `inv_${randomUUID().replaceAll('-', '')}`,
@@ -116,35 +102,45 @@ export function createInviteService({ policy, announce, onError }: InviteService
         createdAt: new Date(now).toISOString(),
         expiresAt: new Date(now + policy.withinMilliseconds).toISOString(),
       }
-      const entry: Entry = { invite, timers: [] }
-      entries.set(invite.id, entry)
-      ringing += 1
-      const key = keyOf(room, to)
-      ringingFor.set(key, (ringingFor.get(key) ?? new Set()).add(entry))
+      await store.add(invite)
       announce({ ...invite })
-      for (let attempt = 2; attempt <= policy.attempts; attempt += 1) entry.timers.push(later((attempt - 1) * interval, () => void ring(entry, attempt)))
-      entry.timers.push(later(policy.withinMilliseconds, () => miss(entry)))
-      await ring(entry, 1)
-      return { ...entry.invite }
+      const { id } = invite
+      const scheduled: ReturnType<typeof setTimeout>[] = []
+      for (let attempt = 2; attempt <= policy.attempts; attempt += 1) scheduled.push(later((attempt - 1) * interval, inBackground(() => ring(id, attempt))))
+      scheduled.push(later(policy.withinMilliseconds, inBackground(() => miss(id))))
+      timers.set(id, scheduled)
+      try {
+        await ring(id, 1)
+        return (await store.get(id)) ?? invite
+      } catch (error) {
+        stopRinging(id)
+        throw error
+      }
     },
 
-    act(id, action, identity) {
-      const entry = find(id, identity)
-      const { from, to, status } = entry.invite
+    async act(id, action, identity) {
+      const { from, to, status } = await find(id, identity)
       const allowed = action === 'cancel' ? identity === from : identity === to
       if (!allowed) throw new CallportError('FORBIDDEN', action === 'cancel' ? 'Only the caller may cancel an invite' : `Only the callee may ${action} an invite`)
       if (status !== 'ringing') throw new CallportError('CONFLICT', `The invite is already ${status}`)
-      const invite = settle(entry, settledBy[action])
+      const outcome = await settle(id, settledBy[action])
+      if (!outcome) throw new CallportError('NOT_FOUND', `There is no invite ${id}`)
+      if (!outcome.settled) throw new CallportError('CONFLICT', `The invite is already ${outcome.invite.status}`)
+      const { invite } = outcome
       if (action === 'cancel' && invite.attempts > 0) void notify({ kind: 'cancelled', invite, attempt: invite.attempts })
       return invite
     },
 
-    get(id, identity) {
-      return { ...find(id, identity).invite }
+    async get(id, identity) {
+      return find(id, identity)
     },
 
-    answeredBy(room, identity) {
-      for (const entry of [...(ringingFor.get(keyOf(room, identity)) ?? [])]) settle(entry, 'accepted')
+    async answeredBy(room, identity) {
+      try {
+        for (const id of await store.ringing(room, identity)) await settle(id, 'accepted')
+      } catch (error) {
+        onError(error)
+      }
     },
   }
 }
