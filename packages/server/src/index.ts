@@ -34,4 +34,15 @@ export { toNodeHandler, type NodeHandler } from './node-handler'
 export { problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
 export { MAXIMUM_BODY_BYTES } from './body-limit'
 export { REMEMBERED_WEBHOOK_EVENTS } from './webhooks'
-export { basicAuthorization, readResponseBody } from './vendor-http'
+export {
+  basicAuthorization,
+  readResponseBody,
+  vendorRestSettingsShape,
+  vendorRetryTiming,
+  vendorTransportError,
+  withVendorRestDefaults,
+  type ResolvedVendorRestSettings,
+  type VendorRestSettings,
+  type VendorRetryTiming,
+  type VendorTransportErrorOptions,
+} from './vendor-http'
