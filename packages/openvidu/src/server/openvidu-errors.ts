@@ -62,17 +62,6 @@ export function errorFromOpenViduResponse(status: number, body: unknown, request
   })
 }
 
-/** The CallportError for a request that got no answer: aborted, timed out, or not delivered. */
-export function errorFromTransport(error: unknown, signal: AbortSignal | undefined, operation: string): CallportError {
-  if (CallportError.isInstance(error)) return error
-  if (signal?.aborted) {
-    return new CallportError('ABORTED', `Aborted while ${operation}`, { provider: OPENVIDU_PROVIDER, cause: signal.reason })
-  }
-  const timedOut = typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError'
-  const reason = timedOut ? 'OpenVidu did not answer in time' : `OpenVidu could not be reached (${error instanceof Error ? error.message : String(error)})`
-  return new CallportError('PROVIDER_UNAVAILABLE', `${reason} while ${operation}`, { provider: OPENVIDU_PROVIDER, retryable: true, cause: error })
-}
-
 /** The CallportError for a 2xx answer whose body is not what OpenVidu documents. */
 export function unexpectedBody(status: number, body: unknown, operation: string, issues: unknown): CallportError {
   return new CallportError('PROVIDER_REJECTED', `OpenVidu answered with an unexpected body while ${operation}`, {

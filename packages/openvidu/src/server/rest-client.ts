@@ -1,8 +1,8 @@
 import ky, { HTTPError, type KyInstance } from 'ky'
 import { throwIfAborted } from '@callport/core'
-import { errorFromTransport } from './openvidu-errors'
+import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { ResolvedOpenViduSettings } from './settings'
-import { basicAuthorization, readResponseBody } from '@callport/server'
+import { basicAuthorization, readResponseBody, vendorRetryTiming, vendorTransportError } from '@callport/server'
 
 /** An OpenVidu REST answer, whatever its status. */
 export interface OpenViduResponse {
@@ -43,12 +43,10 @@ export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): Op
     headers: { authorization: openViduAuthorization(settings.secret), accept: 'application/json' },
     timeout: settings.timeout,
     retry: {
-      limit: settings.retry.limit,
+      ...vendorRetryTiming(settings.retry),
       methods: ['get', 'post', 'delete'],
       statusCodes: RETRIED_STATUSES,
       afterStatusCodes: [],
-      backoffLimit: settings.retry.maximumDelay,
-      delay: (attempt) => settings.retry.initialDelay * 2 ** (attempt - 1),
       retryOnTimeout: false,
     },
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
@@ -66,7 +64,7 @@ export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): Op
         })
       } catch (error) {
         if (error instanceof HTTPError) return { status: error.response.status, body: await readResponseBody(error.response).catch(() => undefined) }
-        throw errorFromTransport(error, signal, operation)
+        throw vendorTransportError(error, signal, { provider: OPENVIDU_PROVIDER, vendor: 'OpenVidu', operation })
       }
       return { status: response.status, body: await readResponseBody(response) }
     },

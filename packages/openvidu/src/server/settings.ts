@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { CallportError } from '@callport/core'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { SamplesAnswerFormat } from './samples-compat'
+import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
 /** A header OpenVidu is configured to send with every webhook (`OPENVIDU_WEBHOOK_HEADERS`). */
 export interface OpenViduWebhookHeader {
@@ -11,8 +12,11 @@ export interface OpenViduWebhookHeader {
   value: string
 }
 
-/** Settings of the OpenVidu server half. Each falls back to its environment variable. */
-export interface OpenViduSettings {
+/**
+ * Settings of the OpenVidu server half. Each falls back to its environment variable. `retry` covers
+ * REST requests that failed with a 5xx status or a network error; its `maximumDelay` defaults to 5 000.
+ */
+export interface OpenViduSettings extends VendorRestSettings {
   /** OpenVidu's URL, such as `https://openvidu.example.com` (REST is below `/openvidu/api`). Default: `OPENVIDU_URL`. */
   url?: string
   /** The OpenVidu secret (HTTP Basic password of user `OPENVIDUAPP`). Default: `OPENVIDU_SECRET`. */
@@ -31,17 +35,6 @@ export interface OpenViduSettings {
    * Angular's `responseType: 'text'`). Default `json`.
    */
   samplesAnswerFormat?: SamplesAnswerFormat
-  /** Milliseconds one REST attempt may take. Default 10 000. */
-  timeout?: number
-  /** Retries of REST requests that failed with a 5xx status or a network error. */
-  retry?: {
-    /** Retries after the first attempt. Default 2. */
-    limit?: number
-    /** Milliseconds before the first retry; each later one waits twice as long. Default 300. */
-    initialDelay?: number
-    /** Longest wait between two attempts, in milliseconds. Default 5 000. */
-    maximumDelay?: number
-  }
   /** The fetch implementation REST calls use. Default: the global `fetch`. */
   fetch?: typeof globalThis.fetch
 }
@@ -53,7 +46,7 @@ export const openViduEnvironmentVariables = {
   webhookHeaders: 'OPENVIDU_WEBHOOK_HEADERS',
 } as const
 
-export interface ResolvedOpenViduSettings {
+export interface ResolvedOpenViduSettings extends ResolvedVendorRestSettings {
   /** `url` without a trailing slash. */
   url: string
   /** Where the REST API lives: `<url>/openvidu/api`. */
@@ -61,17 +54,14 @@ export interface ResolvedOpenViduSettings {
   secret: string
   webhookHeaders: OpenViduWebhookHeader[]
   samplesAnswerFormat: SamplesAnswerFormat
-  timeout: number
-  retry: { limit: number; initialDelay: number; maximumDelay: number }
   fetch: typeof globalThis.fetch | undefined
 }
 
-const defaults = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 5_000 } } as const
+const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 5_000 } }
 
 /** OpenVidu's REST base path (`RequestMappings.API`). */
 export const OPENVIDU_API_PATH = '/openvidu/api'
 
-const nonNegativeInteger = z.number().check(z.int(), z.gte(0))
 const HeaderNameSchema = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'))
 const WebhookHeaderSchema = z.object({
   name: HeaderNameSchema,
@@ -83,8 +73,7 @@ const ResolvedSettingsSchema = z.object({
   secret: z.string().check(z.minLength(1, 'secret (or OPENVIDU_SECRET) is required')),
   webhookHeaders: z.array(WebhookHeaderSchema),
   samplesAnswerFormat: z.enum(['json', 'text']),
-  timeout: z.number().check(z.int(), z.gt(0)),
-  retry: z.object({ limit: nonNegativeInteger, initialDelay: nonNegativeInteger, maximumDelay: nonNegativeInteger }),
+  ...vendorRestSettingsShape,
 })
 
 function fromEnvironment(name: string): string | undefined {
@@ -127,8 +116,7 @@ export function resolveOpenViduSettings(settings: OpenViduSettings = {}): Resolv
     secret: settings.secret ?? fromEnvironment(openViduEnvironmentVariables.secret) ?? '',
     webhookHeaders: settings.webhookHeader ? [settings.webhookHeader] : headersVariable ? parseWebhookHeaders(headersVariable) : [],
     samplesAnswerFormat: settings.samplesAnswerFormat ?? 'json',
-    timeout: settings.timeout ?? defaults.timeout,
-    retry: { ...defaults.retry, ...settings.retry },
+    ...withVendorRestDefaults(settings, restDefaults),
   }
   const parsed = ResolvedSettingsSchema.safeParse(candidate)
   if (!parsed.success) {
