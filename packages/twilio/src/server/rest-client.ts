@@ -1,8 +1,8 @@
 import ky, { HTTPError, type KyInstance } from 'ky'
-import { CallportError, isAbortError, throwIfAborted } from '@callport/core'
+import { CallportError, throwIfAborted } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import type { ResolvedTwilioSettings } from './settings'
-import { basicAuthorization, readResponseBody } from '@callport/server'
+import { basicAuthorization, readResponseBody, vendorRetryTiming, vendorTransportError } from '@callport/server'
 
 /** A Twilio REST answer, whatever its status. */
 export interface TwilioResponse {
@@ -47,28 +47,15 @@ async function answerOf(response: Response): Promise<TwilioResponse> {
   return { status: response.status, body: await readResponseBody(response).catch(() => undefined), headers: Object.fromEntries(response.headers) }
 }
 
-/** The CallportError for a request that got no answer: aborted, timed out, or not delivered. */
-function transportError(error: unknown, signal: AbortSignal | undefined, operation: string): CallportError {
-  if (CallportError.isInstance(error)) return error
-  if (signal?.aborted) return new CallportError('ABORTED', `Aborted while ${operation}`, { provider: TWILIO_PROVIDER, cause: signal.reason })
-  const reason = isAbortError(error)
-    ? 'Twilio did not answer in time'
-    : `Twilio could not be reached (${error instanceof Error ? error.message : String(error)})`
-  return new CallportError('PROVIDER_UNAVAILABLE', `${reason} while ${operation}`, { provider: TWILIO_PROVIDER, retryable: true, cause: error })
-}
-
 export function createTwilioRestClient(settings: ResolvedTwilioSettings): TwilioRestClient {
   const http: KyInstance = ky.create({
     headers: { authorization: basicAuthorization(settings.apiKeySid, settings.apiKeySecret), accept: 'application/json' },
     timeout: settings.timeout,
     retry: {
-      limit: settings.retry.limit,
+      ...vendorRetryTiming(settings.retry, { honourRetryAfter: true }),
       methods: ['get', 'post'],
       statusCodes: RETRIED_STATUSES,
       afterStatusCodes: [429, 503],
-      maxRetryAfter: settings.retry.maximumDelay,
-      backoffLimit: settings.retry.maximumDelay,
-      delay: (attempt) => settings.retry.initialDelay * 2 ** (attempt - 1),
       retryOnTimeout: true,
     },
     ...(settings.fetch ? { fetch: settings.fetch } : {}),
@@ -80,7 +67,7 @@ export function createTwilioRestClient(settings: ResolvedTwilioSettings): Twilio
       return await answerOf(await http(url, { method: init.method, ...(init.body ? { body: init.body } : {}), ...(init.signal ? { signal: init.signal } : {}) }))
     } catch (error) {
       if (error instanceof HTTPError) return answerOf(error.response)
-      throw transportError(error, init.signal, operation)
+      throw vendorTransportError(error, init.signal, { provider: TWILIO_PROVIDER, vendor: 'Twilio', operation })
     }
   }
 

@@ -2,6 +2,7 @@ import * as z from 'zod/mini'
 import { parseInput } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { accessTokenAlgorithms, type AccessTokenAlgorithm } from './access-token'
+import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
 /** Options of the rooms Callport creates (`POST /v1/Rooms`), in Twilio's terms. All optional. */
 export interface TwilioRoomOptions {
@@ -25,8 +26,11 @@ export interface TwilioRoomOptions {
   videoCodecs?: Array<'VP8' | 'H264'>
 }
 
-/** Settings of the Twilio server half. The credentials fall back to their environment variables. */
-export interface TwilioSettings {
+/**
+ * Settings of the Twilio server half. The credentials fall back to their environment variables.
+ * `retry` covers rate-limited (429) and failing (5xx) REST requests; `maximumDelay` bounds a `Retry-After` too.
+ */
+export interface TwilioSettings extends VendorRestSettings {
   /** `AC…`. Default: `TWILIO_ACCOUNT_SID`. */
   accountSid?: string
   /** `SK…`, the API key that signs Access Tokens and authenticates REST calls. Default: `TWILIO_API_KEY_SID`. */
@@ -51,23 +55,12 @@ export interface TwilioSettings {
   tokenRegion?: string
   /** Base URL of the Video REST API. Default `https://video.twilio.com`. */
   baseUrl?: string
-  /** Milliseconds one REST attempt may take. Default 10 000. */
-  timeout?: number
-  /** Retries of rate-limited (429) and failing (5xx) REST requests. */
-  retry?: {
-    /** Retries after the first attempt. Default 2. */
-    limit?: number
-    /** Milliseconds before the first retry; each later one waits twice as long. Default 300. */
-    initialDelay?: number
-    /** Longest wait between two attempts in milliseconds, including a `Retry-After`. Default 10 000. */
-    maximumDelay?: number
-  }
   /** The fetch implementation REST requests use. Default: the global fetch. */
   fetch?: typeof fetch
 }
 
 /** Settings after environment variables and defaults are applied. */
-export interface ResolvedTwilioSettings {
+export interface ResolvedTwilioSettings extends ResolvedVendorRestSettings {
   accountSid: string
   apiKeySid: string
   apiKeySecret: string
@@ -77,8 +70,6 @@ export interface ResolvedTwilioSettings {
   algorithm: AccessTokenAlgorithm
   tokenRegion: string | undefined
   baseUrl: string
-  timeout: number
-  retry: { limit: number; initialDelay: number; maximumDelay: number }
   fetch: typeof fetch | undefined
 }
 
@@ -93,13 +84,9 @@ export const twilioEnvironmentVariables = {
 
 export const TWILIO_VIDEO_BASE_URL = 'https://video.twilio.com'
 
-const defaults = {
-  algorithm: 'HS256',
-  timeout: 10_000,
-  retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 },
-} as const
+const defaultAlgorithm = 'HS256'
+const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
 
-const nonNegativeInteger = z.number().check(z.int(), z.gte(0))
 const positiveInteger = z.number().check(z.int(), z.gt(0))
 
 const RoomOptionsSchema = z.object({
@@ -124,8 +111,7 @@ const ResolvedSettingsSchema = z.object({
   algorithm: z.enum(accessTokenAlgorithms),
   tokenRegion: z.optional(z.string().check(z.minLength(1))),
   baseUrl: z.url({ protocol: /^https?$/ }),
-  timeout: positiveInteger,
-  retry: z.object({ limit: nonNegativeInteger, initialDelay: nonNegativeInteger, maximumDelay: nonNegativeInteger }),
+  ...vendorRestSettingsShape,
 })
 
 function fromEnvironment(name: string): string | undefined {
@@ -143,11 +129,10 @@ export function resolveTwilioSettings(settings: TwilioSettings = {}): ResolvedTw
     authToken: settings.authToken ?? fromEnvironment(variables.authToken),
     statusCallbackUrl: settings.statusCallbackUrl ?? fromEnvironment(variables.statusCallbackUrl),
     room: settings.room ?? {},
-    algorithm: settings.algorithm ?? defaults.algorithm,
+    algorithm: settings.algorithm ?? defaultAlgorithm,
     tokenRegion: settings.tokenRegion,
     baseUrl: settings.baseUrl ?? TWILIO_VIDEO_BASE_URL,
-    timeout: settings.timeout ?? defaults.timeout,
-    retry: { ...defaults.retry, ...settings.retry },
+    ...withVendorRestDefaults(settings, restDefaults),
   }
   const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Twilio settings', provider: TWILIO_PROVIDER })
   return {
