@@ -1,10 +1,10 @@
 import ky, { HTTPError, type KyInstance } from 'ky'
 import type * as z from 'zod/mini'
-import { CallportError, isAbortError } from '@callport/core'
+import { CallportError } from '@callport/core'
 import { errorFromKaleyraResponse } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import type { ResolvedKaleyraSettings } from './settings'
-import { readResponseBody } from '@callport/server'
+import { readResponseBody, vendorRetryTiming, vendorTransportError } from '@callport/server'
 
 export interface KaleyraRequest<T> {
   /** Path below the base URL, starting with `/`. */
@@ -44,13 +44,10 @@ export function createKaleyraRestClient(settings: ResolvedKaleyraSettings): Kale
           json: body,
           ...(signal ? { signal } : {}),
           retry: {
-            limit: settings.retry.limit,
+            ...vendorRetryTiming(settings.retry, { honourRetryAfter: true }),
             methods: ['post'],
             statusCodes: idempotent ? transientStatuses : unprocessedStatuses,
             afterStatusCodes: unprocessedStatuses,
-            maxRetryAfter: settings.retry.maximumDelay,
-            backoffLimit: settings.retry.maximumDelay,
-            delay: (attempt) => settings.retry.initialDelay * 2 ** (attempt - 1),
             retryOnTimeout: idempotent,
           },
         })
@@ -76,13 +73,5 @@ async function toRestError(error: unknown, signal: AbortSignal | undefined): Pro
     const body = await readResponseBody(error.response).catch(() => undefined)
     return errorFromKaleyraResponse(error.response.status, body, Object.fromEntries(error.response.headers))
   }
-  if (signal?.aborted) {
-    return new CallportError('ABORTED', 'The Kaleyra request was aborted', { provider: KALEYRA_PROVIDER, cause: signal.reason })
-  }
-  const timedOut = isAbortError(error)
-  return new CallportError(
-    'PROVIDER_UNAVAILABLE',
-    timedOut ? 'Kaleyra did not answer in time' : `Kaleyra could not be reached: ${error instanceof Error ? error.message : String(error)}`,
-    { provider: KALEYRA_PROVIDER, retryable: true, cause: error },
-  )
+  return vendorTransportError(error, signal, { provider: KALEYRA_PROVIDER, vendor: 'Kaleyra' })
 }

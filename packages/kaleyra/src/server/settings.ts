@@ -7,9 +7,13 @@ import {
   type KaleyraRegion,
 } from '../shared/connect-parameters'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
+import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
-/** Settings of the Kaleyra server half. Each falls back to its environment variable. */
-export interface KaleyraSettings {
+/**
+ * Settings of the Kaleyra server half. Each falls back to its environment variable. `retry` covers
+ * rate-limited (429) and failing (5xx) REST requests; `maximumDelay` bounds a `Retry-After` too.
+ */
+export interface KaleyraSettings extends VendorRestSettings {
   /** Secret REST API key (`apikey` header). Default: `KALEYRA_API_KEY`. */
   apiKey?: string
   /** The app id the widget is configured with (public). Default: `KALEYRA_APP_ID`. */
@@ -23,17 +27,6 @@ export interface KaleyraSettings {
    * (`https://api.sandbox.<region>.bandyer.com`, `https://api.<region>.bandyer.com`).
    */
   baseUrl?: string
-  /** Milliseconds one REST attempt may take. Default 10 000. */
-  timeout?: number
-  /** Retries of rate-limited (429) and failing (5xx) REST requests. */
-  retry?: {
-    /** Retries after the first attempt. Default 2. */
-    limit?: number
-    /** Milliseconds before the first retry; each later one waits twice as long. Default 300. */
-    initialDelay?: number
-    /** Longest wait between two attempts in milliseconds, including a `Retry-After`. Default 10 000. */
-    maximumDelay?: number
-  }
   /**
    * Participants to list when the Kaleyra room is created, besides the one whose token creates it
    * (Kaleyra rooms are created with their participants). Optional.
@@ -44,14 +37,12 @@ export interface KaleyraSettings {
 }
 
 /** Settings after environment variables and defaults are applied. */
-export interface ResolvedKaleyraSettings {
+export interface ResolvedKaleyraSettings extends ResolvedVendorRestSettings {
   apiKey: string
   appId: string
   region: KaleyraRegion
   environment: KaleyraEnvironment
   baseUrl: string
-  timeout: number
-  retry: { limit: number; initialDelay: number; maximumDelay: number }
   knownParticipants: ((room: string) => Participant[] | Promise<Participant[]>) | undefined
   fetch: typeof fetch | undefined
 }
@@ -64,19 +55,13 @@ export const kaleyraEnvironmentVariables = {
   baseUrl: 'KALEYRA_BASE_URL',
 } as const
 
-const defaults = {
-  region: 'eu',
-  environment: 'sandbox',
-  timeout: 10_000,
-  retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 },
-} as const
+const defaults = { region: 'eu', environment: 'sandbox' } as const
+const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
 
 /** The documented REST host of a region and environment. */
 export function kaleyraBaseUrl(region: KaleyraRegion, environment: KaleyraEnvironment): string {
   return environment === 'sandbox' ? `https://api.sandbox.${region}.bandyer.com` : `https://api.${region}.bandyer.com`
 }
-
-const nonNegativeInteger = z.number().check(z.int(), z.gte(0))
 
 const ResolvedSettingsSchema = z.object({
   apiKey: z.string().check(z.minLength(1, 'apiKey (or KALEYRA_API_KEY) is required')),
@@ -84,8 +69,7 @@ const ResolvedSettingsSchema = z.object({
   region: KaleyraRegionSchema,
   environment: KaleyraEnvironmentSchema,
   baseUrl: z.url({ protocol: /^https?$/ }),
-  timeout: z.number().check(z.int(), z.gt(0)),
-  retry: z.object({ limit: nonNegativeInteger, initialDelay: nonNegativeInteger, maximumDelay: nonNegativeInteger }),
+  ...vendorRestSettingsShape,
 })
 
 function fromEnvironment(name: string): string | undefined {
@@ -108,8 +92,7 @@ export function resolveKaleyraSettings(settings: KaleyraSettings = {}): Resolved
       (KaleyraRegionSchema.safeParse(region).success && KaleyraEnvironmentSchema.safeParse(environment).success
         ? kaleyraBaseUrl(region as KaleyraRegion, environment as KaleyraEnvironment)
         : ''),
-    timeout: settings.timeout ?? defaults.timeout,
-    retry: { ...defaults.retry, ...settings.retry },
+    ...withVendorRestDefaults(settings, restDefaults),
   }
   const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Kaleyra settings', provider: KALEYRA_PROVIDER })
   return {
