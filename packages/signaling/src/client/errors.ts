@@ -1,7 +1,6 @@
 import { CallportError, type DisconnectReason, type ErrorCode } from '@callport/core'
 import { SignalingErrorSchema, type Kick, type SignalingError } from '../shared/protocol'
-
-export const PROVIDER = 'signaling'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 const errorCodeOfSignalingCode: Record<SignalingError['code'], ErrorCode> = {
   INVALID_INPUT: 'INVALID_INPUT',
@@ -30,7 +29,7 @@ export const disconnectReasonOfKick: Record<Kick['reason'], DisconnectReason> = 
  */
 export function signalingErrorToCallportError(error: SignalingError, context: string): CallportError {
   return new CallportError(errorCodeOfSignalingCode[error.code], `${context}: ${error.message}`, {
-    provider: PROVIDER,
+    provider: SIGNALING_PROVIDER,
     vendor: { status: 0, body: error },
   })
 }
@@ -38,7 +37,7 @@ export function signalingErrorToCallportError(error: SignalingError, context: st
 /** A CallportError for a message from the server that does not match the protocol. */
 export function invalidMessageError(what: string, issues: unknown): CallportError {
   return new CallportError('PROVIDER_REJECTED', `The signaling server sent an invalid ${what}`, {
-    provider: PROVIDER,
+    provider: SIGNALING_PROVIDER,
     details: issues,
   })
 }
@@ -57,7 +56,7 @@ export function connectErrorToCallportError(error: unknown): CallportError {
   const fromMessage = leading ? SignalingErrorSchema.safeParse({ code: leading[1], message: leading[2] || message }) : undefined
   if (fromMessage?.success) return signalingErrorToCallportError(fromMessage.data, 'The signaling server refused the connection')
   return new CallportError('CONNECTION_FAILED', `Could not reach the signaling server: ${message}`, {
-    provider: PROVIDER,
+    provider: SIGNALING_PROVIDER,
     cause: error,
   })
 }

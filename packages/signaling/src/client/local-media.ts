@@ -1,5 +1,5 @@
 import { CallportError, type TrackKind } from '@callport/core'
-import { PROVIDER } from './errors'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 type GetUserMedia = (constraints: MediaStreamConstraints) => Promise<MediaStream>
 
@@ -103,7 +103,7 @@ function mediaError(cause: unknown): CallportError {
   const name = (cause as { name?: unknown } | null)?.name
   const message = cause instanceof Error ? cause.message : String(cause)
   if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return new CallportError('FORBIDDEN', `Camera or microphone access was refused: ${message}`, { provider: PROVIDER, cause })
+    return new CallportError('FORBIDDEN', `Camera or microphone access was refused: ${message}`, { provider: SIGNALING_PROVIDER, cause })
   }
-  return new CallportError('UNSUPPORTED', `Camera or microphone could not be opened: ${message}`, { provider: PROVIDER, cause })
+  return new CallportError('UNSUPPORTED', `Camera or microphone could not be opened: ${message}`, { provider: SIGNALING_PROVIDER, cause })
 }

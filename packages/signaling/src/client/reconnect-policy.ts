@@ -1,5 +1,5 @@
 import { CallportError, millisecondsUntilExpiry, type Token } from '@callport/core'
-import { PROVIDER } from './errors'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Delay before each attempt to bring a dropped socket back: 0, 250, 500, 1000, 2000, 2000… ms. */
 export function reconnectDelay(attempt: number): number {
@@ -34,9 +34,9 @@ export async function tokenForReconnection(
   const refused = lastError.code === 'UNAUTHORIZED' || lastError.code === 'TOKEN_EXPIRED'
   if (!refused && millisecondsUntilExpiry(current) > marginSeconds * 1000) return current
   const token = await refreshToken()
-  if (token.provider !== PROVIDER || token.room !== current.room || token.identity !== current.identity) {
+  if (token.provider !== SIGNALING_PROVIDER || token.room !== current.room || token.identity !== current.identity) {
     throw new CallportError('CONNECTION_FAILED', `The fresh token is for ${token.provider} room ${JSON.stringify(token.room)}, not this connection`, {
-      provider: PROVIDER,
+      provider: SIGNALING_PROVIDER,
       retryable: false,
     })
   }

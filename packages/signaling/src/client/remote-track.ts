@@ -1,5 +1,5 @@
 import { MediaElements, type Track, type TrackKind, type TrackSource } from '@callport/core'
-import { PROVIDER } from './errors'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** A track received from a peer: `attach` plays it through an element's `srcObject`. */
 export class RemoteTrack implements Track {
@@ -14,7 +14,7 @@ export class RemoteTrack implements Track {
     this.kind = mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'
     this.source = this.kind === 'audio' ? 'microphone' : 'camera'
     this.sid = mediaStreamTrack.id
-    this.#elements = new MediaElements(this.kind, PROVIDER)
+    this.#elements = new MediaElements(this.kind, SIGNALING_PROVIDER)
   }
 
   attach(element?: HTMLMediaElement): HTMLMediaElement {

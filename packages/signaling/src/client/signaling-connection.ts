@@ -29,7 +29,7 @@ import {
   type Request,
 } from '../shared/protocol'
 import type { ResolvedClientOptions } from './client-options'
-import { PROVIDER, disconnectReasonOfKick } from './errors'
+import { disconnectReasonOfKick } from './errors'
 import type { SocketFactory } from './load-sdk'
 import { LocalMedia } from './local-media'
 import { PeerLink, type PeerSignal } from './peer-link'
@@ -38,6 +38,7 @@ import { RoomRoster } from './room-roster'
 import { reconnectDelay, sleep, tokenForReconnection } from './reconnect-policy'
 import { openSocket, sendRequest } from './signaling-socket'
 import { resolveWebrtc, type ResolvedWebrtc } from './webrtc'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 type Phase = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
@@ -57,11 +58,11 @@ const LEAVE_TIMEOUT_MILLISECONDS = 1000
 const UnknownResultSchema = z.unknown()
 
 function connectionFailed(message: string, retryable = true): CallportError {
-  return new CallportError('CONNECTION_FAILED', message, { provider: PROVIDER, retryable })
+  return new CallportError('CONNECTION_FAILED', message, { provider: SIGNALING_PROVIDER, retryable })
 }
 
 function aborted(signal: AbortSignal): CallportError {
-  return new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal.reason })
+  return new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal.reason })
 }
 
 /**
@@ -121,7 +122,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       return connection
     } catch (error) {
       connection.#close()
-      throw toCallportError(error, { provider: PROVIDER })
+      throw toCallportError(error, { provider: SIGNALING_PROVIDER })
     }
   }
 
@@ -155,8 +156,8 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
 
   /** Hands the server a fresh credential for the same room and identity (`token_update`). */
   async updateToken(token: Token): Promise<void> {
-    if (token.provider !== PROVIDER || token.room !== this.#token.room || token.identity !== this.#token.identity) {
-      throw new CallportError('INVALID_INPUT', 'updateToken needs a signaling token for the same room and identity', { provider: PROVIDER })
+    if (token.provider !== SIGNALING_PROVIDER || token.room !== this.#token.room || token.identity !== this.#token.identity) {
+      throw new CallportError('INVALID_INPUT', 'updateToken needs a signaling token for the same room and identity', { provider: SIGNALING_PROVIDER })
     }
     if (this.#phase === 'connected' && this.#socket && this.#options.password === undefined) {
       await this.#request({ type: 'auth', command: { command: 'token_update', token: token.value } }, TokenUpdateResultSchema)
@@ -168,7 +169,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   /** Sends text to everyone else in the room, or to the given identities (relayed by the server). */
   async sendData(data: string, options: { to?: string[] } = {}): Promise<void> {
     if (data.length > MAX_DATA_LENGTH) {
-      throw new CallportError('PAYLOAD_TOO_LARGE', `A data message may hold at most ${MAX_DATA_LENGTH} characters`, { provider: PROVIDER })
+      throw new CallportError('PAYLOAD_TOO_LARGE', `A data message may hold at most ${MAX_DATA_LENGTH} characters`, { provider: SIGNALING_PROVIDER })
     }
     const command = { command: 'data' as const, data }
     if (options.to === undefined) {
@@ -177,7 +178,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     }
     const targets = options.to.map((identity) => {
       const remote = this.#roster.byIdentity(identity)
-      if (!remote) throw new CallportError('PARTICIPANT_NOT_FOUND', `No participant ${JSON.stringify(identity)} in the room`, { provider: PROVIDER })
+      if (!remote) throw new CallportError('PARTICIPANT_NOT_FOUND', `No participant ${JSON.stringify(identity)} in the room`, { provider: SIGNALING_PROVIDER })
       return remote.id
     })
     await Promise.all(targets.map((to) => this.#request({ type: 'command', to, command }, UnknownResultSchema)))
@@ -203,7 +204,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     const url = token.connect.url
     const path = token.connect.path
     if (typeof url !== 'string' || url === '') {
-      throw new CallportError('INVALID_INPUT', 'The signaling token has no connect.url', { provider: PROVIDER })
+      throw new CallportError('INVALID_INPUT', 'The signaling token has no connect.url', { provider: SIGNALING_PROVIDER })
     }
     const credentials = this.#options.password === undefined ? { token: token.value } : { password: this.#options.password }
     const { socket, info } = await openSocket(this.#createSocket, {
@@ -290,7 +291,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       const kick = this.#kick
       if (kick) {
         const error = new CallportError(kick.reason === 'token_expired' ? 'TOKEN_EXPIRED' : 'CONNECTION_FAILED', kick.message, {
-          provider: PROVIDER,
+          provider: SIGNALING_PROVIDER,
           vendor: { status: 0, body: kick },
         })
         this.#end(disconnectReasonOfKick[kick.reason], error, kick)
@@ -323,7 +324,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
         if (this.#socket === session.socket && this.#phase === 'connected') this.emit('reconnected', { raw: session.joined })
         return
       } catch (error) {
-        lastError = toCallportError(error, { provider: PROVIDER })
+        lastError = toCallportError(error, { provider: SIGNALING_PROVIDER })
         if (!lastError.retryable && lastError.code !== 'UNAUTHORIZED' && lastError.code !== 'TOKEN_EXPIRED') break
       }
     }
@@ -360,7 +361,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       send: (signal) => this.#sendSignal(remote, signal),
       onRemoteTrack: (kind, track, raw) => remote.setReceived(kind, track, raw),
       onHealthChange: () => this.#roster.checkHealth(remote),
-      onError: (error) => this.#options.onError(toCallportError(error, { provider: PROVIDER, code: 'CONNECTION_FAILED' })),
+      onError: (error) => this.#options.onError(toCallportError(error, { provider: SIGNALING_PROVIDER, code: 'CONNECTION_FAILED' })),
     })
   }
 
@@ -368,7 +369,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   #sendSignal(remote: RemoteMember, signal: PeerSignal): void {
     if (this.#phase !== 'connected') return
     this.#request({ type: 'command', to: remote.id, command: { command: 'webrtc_signal', ...signal } }, UnknownResultSchema).catch((error: unknown) => {
-      const failure = toCallportError(error, { provider: PROVIDER })
+      const failure = toCallportError(error, { provider: SIGNALING_PROVIDER })
       // A peer that left meanwhile is not a failure.
       if (failure.code !== 'PARTICIPANT_NOT_FOUND') this.#options.onError(failure)
     })

@@ -10,8 +10,9 @@ import {
   type ConnectionInfo,
   type Request,
 } from '../shared/protocol'
-import { PROVIDER, connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
+import { connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
 import type { SocketFactory } from './load-sdk'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 export interface OpenSocketOptions {
   url: string
@@ -30,7 +31,7 @@ export interface OpenedSocket {
 }
 
 function connectionFailed(message: string, cause?: unknown): CallportError {
-  return new CallportError('CONNECTION_FAILED', message, { provider: PROVIDER, cause })
+  return new CallportError('CONNECTION_FAILED', message, { provider: SIGNALING_PROVIDER, cause })
 }
 
 /**
@@ -39,7 +40,7 @@ function connectionFailed(message: string, cause?: unknown): CallportError {
  */
 export function openSocket(createSocket: SocketFactory, options: OpenSocketOptions): Promise<OpenedSocket> {
   const { signal, timeoutMs } = options
-  if (signal?.aborted) return Promise.reject(new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal.reason }))
+  if (signal?.aborted) return Promise.reject(new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal.reason }))
   const socketOptions: Partial<ManagerOptions & SocketOptions> = {
     forceNew: true,
     reconnection: false,
@@ -53,7 +54,7 @@ export function openSocket(createSocket: SocketFactory, options: OpenSocketOptio
   const socket = createSocket(options.url, socketOptions)
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(connectionFailed(`No answer from the signaling server within ${timeoutMs} ms`)), timeoutMs)
-    const onAbort = () => fail(new CallportError('ABORTED', 'The operation was aborted', { provider: PROVIDER, cause: signal?.reason }))
+    const onAbort = () => fail(new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal?.reason }))
     const onConnection = (payload: unknown) => {
       const parsed = ConnectionInfoSchema.safeParse(payload)
       if (!parsed.success) return fail(invalidMessageError(serverEvents.connection, parsed.error.issues))

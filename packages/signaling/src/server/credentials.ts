@@ -1,6 +1,7 @@
 import { CallportError } from '@callport/core'
 import { signHs256Jwt, verifyHs256Jwt } from '@callport/server'
 import { SignalingClaimsSchema, type SignalingClaims } from '../shared/protocol'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Signs signaling credentials (HS256). Claims keep the order of `SignalingClaimsSchema`. */
 export function signSignalingCredential(claims: SignalingClaims, secret: string): string {
@@ -12,10 +13,10 @@ export function signSignalingCredential(claims: SignalingClaims, secret: string)
  * Throws `UNAUTHORIZED` or `TOKEN_EXPIRED`.
  */
 export function verifySignalingCredential(token: string, secret: string, now?: number): SignalingClaims {
-  const claims = verifyHs256Jwt(token, secret, { provider: 'signaling', ...(now === undefined ? {} : { now }) })
+  const claims = verifyHs256Jwt(token, secret, { provider: SIGNALING_PROVIDER, ...(now === undefined ? {} : { now }) })
   const parsed = SignalingClaimsSchema.safeParse(claims)
   if (!parsed.success) {
-    throw new CallportError('UNAUTHORIZED', 'Token claims are not Callport signaling claims', { provider: 'signaling' })
+    throw new CallportError('UNAUTHORIZED', 'Token claims are not Callport signaling claims', { provider: SIGNALING_PROVIDER })
   }
   return parsed.data
 }

@@ -4,6 +4,7 @@ import { createAdapter } from '@socket.io/redis-adapter'
 import { createClient } from 'redis'
 import type { Server } from 'socket.io'
 import { createRedisMemberDirectory, type LostMember, type RedisMemberDirectory } from './redis-member-directory'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 const MAX_RECONNECT_DELAY_MS = 5_000
 
@@ -80,7 +81,7 @@ export async function startRedisScaleOut(io: Server, options: RedisScaleOutOptio
   } catch (error) {
     for (const client of [publisher, subscriber]) if (client.isOpen) client.destroy()
     throw new CallportError('PROVIDER_UNAVAILABLE', `Could not connect to Redis at ${redactedUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`, {
-      provider: 'signaling',
+      provider: SIGNALING_PROVIDER,
       cause: error,
     })
   }

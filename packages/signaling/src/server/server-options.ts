@@ -3,6 +3,7 @@ import type { ServerOptions } from 'socket.io'
 import { MAX_MESSAGE_BYTES } from '../shared/protocol'
 import type { PasswordVerifier } from './authenticate'
 import type { RedisScaleOutOptions } from './redis-scale-out'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Bounds on what one socket may send. */
 export interface SignalingLimits {
@@ -73,7 +74,7 @@ export function resolveLimits(limits: SignalingLimits = {}): ResolvedLimits {
   }
   for (const [name, value] of Object.entries(resolved)) {
     if (typeof value !== 'number' || !(value > 0)) {
-      throw new CallportError('INVALID_INPUT', `createSignalingServer(): limits.${name} must be a positive number, got ${String(value)}`, { provider: 'signaling' })
+      throw new CallportError('INVALID_INPUT', `createSignalingServer(): limits.${name} must be a positive number, got ${String(value)}`, { provider: SIGNALING_PROVIDER })
     }
   }
   return resolved

@@ -1,5 +1,6 @@
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Environment variable read when `secret` is not given. */
 export const SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_SECRET'
@@ -43,7 +44,7 @@ export function resolveSecret(secret: string | undefined, owner: string): string
   const value = secret ?? process.env[SECRET_ENVIRONMENT_VARIABLE]
   if (value === undefined || value === '') {
     throw new CallportError('INVALID_INPUT', `${owner}: a secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})`, {
-      provider: 'signaling',
+      provider: SIGNALING_PROVIDER,
     })
   }
   const bytes = Buffer.byteLength(value, 'utf8')
@@ -51,7 +52,7 @@ export function resolveSecret(secret: string | undefined, owner: string): string
     throw new CallportError(
       'INVALID_INPUT',
       `${owner}: the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
-      { provider: 'signaling' },
+      { provider: SIGNALING_PROVIDER },
     )
   }
   return value
@@ -63,17 +64,17 @@ export function resolveSignalingSettings(settings: SignalingSettings = {}): Reso
   const url = settings.url ?? process.env[URL_ENVIRONMENT_VARIABLE]
   if (url === undefined || url === '') {
     throw new CallportError('INVALID_INPUT', `signaling(): a url is required (pass { url } or set ${URL_ENVIRONMENT_VARIABLE})`, {
-      provider: 'signaling',
+      provider: SIGNALING_PROVIDER,
     })
   }
   if (!UrlSchema.safeParse(url).success) {
     throw new CallportError('INVALID_INPUT', `signaling(): url must be an absolute http, https, ws or wss URL, got ${JSON.stringify(url)}`, {
-      provider: 'signaling',
+      provider: SIGNALING_PROVIDER,
     })
   }
   if (settings.path !== undefined && !PathSchema.safeParse(settings.path).success) {
     throw new CallportError('INVALID_INPUT', `signaling(): path must start with "/" and contain no spaces, "?" or "#", got ${JSON.stringify(settings.path)}`, {
-      provider: 'signaling',
+      provider: SIGNALING_PROVIDER,
     })
   }
   return { secret, url, path: settings.path }

@@ -14,8 +14,7 @@ import type { SignalingClaims } from '../shared/protocol'
 import { signSignalingCredential } from './credentials'
 import { signalingRoomId } from './room-id'
 import { resolveSignalingSettings, type SignalingSettings } from './settings'
-
-const PROVIDER = 'signaling'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Token lifetimes the signaling provider accepts, in seconds (one minute to one day). */
 export const signalingTokenTtlSeconds = { min: 60, max: 86_400 } as const
@@ -39,15 +38,15 @@ export function signaling(settings: SignalingSettings = {}): ServerAdapter {
 
   return {
     specificationVersion,
-    provider: PROVIDER,
+    provider: SIGNALING_PROVIDER,
     capabilities,
 
     async ensureRoom({ name, signal }: EnsureRoomOptions): Promise<Room> {
       throwIfAborted(signal)
       if (!RoomNameSchema.safeParse(name).success) {
-        throw new CallportError('INVALID_INPUT', `Invalid room name ${JSON.stringify(name)}`, { provider: PROVIDER })
+        throw new CallportError('INVALID_INPUT', `Invalid room name ${JSON.stringify(name)}`, { provider: SIGNALING_PROVIDER })
       }
-      return { name, provider: PROVIDER, providerRoomId: signalingRoomId(name) }
+      return { name, provider: SIGNALING_PROVIDER, providerRoomId: signalingRoomId(name) }
     },
 
     async issueToken({ room, participant, ttlSeconds, signal }: IssueTokenOptions): Promise<Token> {
@@ -56,11 +55,11 @@ export function signaling(settings: SignalingSettings = {}): ServerAdapter {
         throw new CallportError(
           'INVALID_INPUT',
           `ttlSeconds must be a whole number from ${capabilities.tokenTtlSeconds.min} to ${capabilities.tokenTtlSeconds.max}, got ${ttlSeconds}`,
-          { provider: PROVIDER },
+          { provider: SIGNALING_PROVIDER },
         )
       }
-      if (room.provider !== PROVIDER || room.providerRoomId !== signalingRoomId(room.name)) {
-        throw new CallportError('INVALID_INPUT', `Room ${JSON.stringify(room.name)} is not a signaling room (use ensureRoom first)`, { provider: PROVIDER })
+      if (room.provider !== SIGNALING_PROVIDER || room.providerRoomId !== signalingRoomId(room.name)) {
+        throw new CallportError('INVALID_INPUT', `Room ${JSON.stringify(room.name)} is not a signaling room (use ensureRoom first)`, { provider: SIGNALING_PROVIDER })
       }
       const issuedAt = Math.floor(Date.now() / 1000)
       const claims: SignalingClaims = {
@@ -74,7 +73,7 @@ export function signaling(settings: SignalingSettings = {}): ServerAdapter {
         exp: issuedAt + ttlSeconds,
       }
       return {
-        provider: PROVIDER,
+        provider: SIGNALING_PROVIDER,
         room: room.name,
         providerRoomId: room.providerRoomId,
         identity: participant.identity,

@@ -1,5 +1,5 @@
 import { CallportError } from '@callport/core'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 
 export const abortedError = (signal: AbortSignal): CallportError =>
   new CallportError('ABORTED', 'The operation was aborted', { provider: VIDYO_PROVIDER, cause: signal.reason })

@@ -1,5 +1,5 @@
 import { CallportError } from '@callport/core'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import type { VidyoConnector, VidyoParticipantEventListener, VidyoReconnectEventListener } from './vidyo-client-types'
 
 /** Where a connector's events go while one connection uses it. */

@@ -1,6 +1,6 @@
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { abortable } from './abortable'
 import type { VidyoClient, VidyoClientLoadStatus } from './vidyo-client-types'
 

@@ -9,7 +9,7 @@ import {
 } from '@callport/core'
 import * as z from 'zod/mini'
 import { parseInput } from '../shared/parse-input'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { abortable } from './abortable'
 import { DEFAULT_LOAD_TIMEOUT_MILLISECONDS, DEFAULT_VIDYO_CLIENT_SCRIPT_URL, loadVidyoClient, type LoaderHost } from './load-sdk'
 import { createConnectorPool } from './connector-pool'

@@ -7,7 +7,7 @@ import {
   type Participant,
   type Token,
 } from '@callport/core'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { abortable } from './abortable'
 import type { ConnectorListeners, PooledConnector } from './connector-pool'
 import type { VidyoParticipant } from './vidyo-client-types'

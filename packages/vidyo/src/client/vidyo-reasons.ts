@@ -1,5 +1,5 @@
 import { CallportError, millisecondsUntilExpiry, type DisconnectReason, type ErrorCode, type Token } from '@callport/core'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import type { VidyoConnectorDisconnectReason, VidyoConnectorFailReason } from './vidyo-client-types'
 
 /**

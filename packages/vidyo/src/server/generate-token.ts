@@ -1,7 +1,7 @@
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
 import { parseInput } from '../shared/parse-input'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import {
   AppIdSchema,
   DeveloperKeySchema,

@@ -1,6 +1,6 @@
 import { CallportError, RoomNameSchema } from '@callport/core'
 import { parseInput } from '../shared/parse-input'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 
 /**
  * Room name → Vidyo resourceId. Vidyo accepts alphanumeric resource ids, so every other character is

@@ -1,6 +1,6 @@
 import { CallportError, type Participant, type TokenTtlBounds } from '@callport/core'
 import * as z from 'zod/mini'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { AppIdSchema, DeveloperKeySchema } from './token-format'
 
 /** Settings of `vidyo(settings)`; each falls back to its environment variable. */

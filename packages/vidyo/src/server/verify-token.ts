@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
 import { parseInput } from '../shared/parse-input'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import {
   DeveloperKeySchema,
   MAC_HEX_LENGTH,

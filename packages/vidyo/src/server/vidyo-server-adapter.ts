@@ -12,7 +12,7 @@ import {
 } from '@callport/core'
 import * as z from 'zod/mini'
 import { parseInput } from '../shared/parse-input'
-import { VIDYO_PROVIDER } from '../shared/provider'
+import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { generateVidyoToken } from './generate-token'
 import { vidyoResourceIdOf } from './resource-id'
 import { VIDYO_TOKEN_TTL_SECONDS, type ResolvedVidyoSettings } from './settings'
