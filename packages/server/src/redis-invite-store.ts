@@ -1,7 +1,7 @@
 import { CallportError, InviteSchema, type Invite } from '@callport/core'
 import * as z from 'zod/mini'
 import { ringingKeyOf, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteStore } from './invites/invite-store'
-import { parseStored, redisConnection, type RedisConnectionOptions } from './redis-room-store'
+import { parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
 
 /** The few Redis commands the invite store uses; a node-redis v5 client fits. */
 export interface RedisInviteStoreClient {

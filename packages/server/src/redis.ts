@@ -6,5 +6,6 @@
  *
  * @packageDocumentation
  */
-export { createRedisRoomStore, type RedisConnectionOptions, type RedisRoomStoreClient, type RedisRoomStoreOptions, type RedisSetOptions } from './redis-room-store'
+export type { RedisConnectionOptions } from './redis-connection'
+export { createRedisRoomStore, type RedisRoomStoreClient, type RedisRoomStoreOptions, type RedisSetOptions } from './redis-room-store'
 export { createRedisInviteStore, type RedisInviteStoreClient, type RedisInviteStoreOptions } from './redis-invite-store'
