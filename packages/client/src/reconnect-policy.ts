@@ -1,5 +1,4 @@
-import { toCallportError } from '@callport/core'
-import { sleep } from './abort'
+import { toCallportError, sleep } from '@callport/core'
 import { backoffDelay, type BackoffOptions } from './backoff'
 
 export interface RetryOptions extends BackoffOptions {

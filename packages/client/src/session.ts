@@ -1,5 +1,4 @@
-import {
-  CallportError,
+import { CallportError,
   EventEmitter,
   RoomNameSchema,
   millisecondsUntilExpiry,
@@ -17,9 +16,7 @@ import {
   type Room,
   type SessionEvents,
   type Token,
-  type TrackEvent,
-} from '@callport/core'
-import { abortedError, linkSignal, raceAbort } from './abort'
+  type TrackEvent, abortedError, linkSignal, raceAbort } from '@callport/core'
 import type { InviteClient } from './invites/invite-client'
 import type { JoinOptions, ReconnectSettings } from './options'
 import { ParticipantRoster } from './participants'

@@ -1,5 +1,4 @@
-import { CallportError, httpStatusOfCode, ProblemSchema, type ErrorCode } from '@callport/core'
-import { abortedError, linkSignal } from './abort'
+import { CallportError, httpStatusOfCode, ProblemSchema, type ErrorCode, abortedError, linkSignal } from '@callport/core'
 
 /** How long a token request may take before it counts as a network failure. */
 export const TOKEN_REQUEST_TIMEOUT_MS = 10_000

@@ -1,13 +1,14 @@
 import { EventEmitter } from 'eventemitter3'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { CallServerEvents, ConnectionStateChangedEvent, Participant, SessionEvents, TrackEvent, WebhookEvent } from './index'
+import { connectionEventNames, sessionEventNames } from './index'
+import type { CallServerEvents, ConnectionEvents, ConnectionStateChangedEvent, Participant, SessionEvents, TrackEvent, WebhookEvent } from './index'
 
 describe('typed event maps', () => {
   const session = new EventEmitter<SessionEvents>()
   const server = new EventEmitter<CallServerEvents>()
 
   it('types the payload of each session event', () => {
-    session.on('participant-joined', (participant) => {
+    session.on('participant-joined', ({ participant }) => {
       expectTypeOf(participant).toEqualTypeOf<Participant>()
     })
     session.on('track-subscribed', (event) => {
@@ -42,5 +43,12 @@ describe('typed event maps', () => {
     })
     // @ts-expect-error room-started carries no participant
     server.on('room-started', (event) => event.participant)
+  })
+})
+
+describe('event name lists', () => {
+  it('list every connection and session event exactly', () => {
+    expectTypeOf<(typeof connectionEventNames)[number]>().toEqualTypeOf<keyof ConnectionEvents>()
+    expectTypeOf<(typeof sessionEventNames)[number]>().toEqualTypeOf<keyof SessionEvents>()
   })
 })

@@ -42,7 +42,8 @@ export type TrackSource = 'camera' | 'microphone' | 'screen' | 'unknown'
 
 /** A remote or local media track, as the app attaches it to an element. */
 export interface Track {
-  readonly sid: string
+  /** The provider's id of the track, stable while it is published. */
+  readonly id: string
   readonly kind: TrackKind
   readonly source: TrackSource
   /** The underlying browser track, where the provider exposes one. */
@@ -56,6 +57,10 @@ export interface Track {
 /** Every normalized event keeps what the vendor sent as `raw`. */
 export interface EventContext {
   raw?: unknown
+}
+
+export interface ParticipantEvent extends EventContext {
+  participant: Participant
 }
 
 export interface TrackEvent extends EventContext {
@@ -88,20 +93,43 @@ export interface ConnectionStateChangedEvent {
   previous: ConnectionState
 }
 
-/** Events a client adapter's connection emits (eventemitter3 event map). */
+/**
+ * Events a client adapter's connection emits (eventemitter3 event map). Every event has one
+ * argument, an object, which keeps what the vendor sent as `raw`.
+ */
 export type ConnectionEvents = {
-  'participant-joined': [participant: Participant, context: EventContext]
-  'participant-left': [participant: Participant, context: EventContext]
+  /** A remote participant entered the room (participants already there when joining are not announced). */
+  'participant-joined': [event: ParticipantEvent]
+  /** A remote participant left the room. */
+  'participant-left': [event: ParticipantEvent]
+  /** A remote participant's track can be played; attach it. */
   'track-subscribed': [event: TrackEvent]
+  /** A remote track is gone; the app detaches it (`track.detach()`) and removes its elements. */
   'track-unsubscribed': [event: TrackEvent]
+  /** A text message from another participant (`sendData`). */
   'data-received': [event: DataReceivedEvent]
   /** The vendor itself is reconnecting (the call is kept). */
   reconnecting: [event: ReconnectingEvent]
-  reconnected: [context: EventContext]
+  /** The vendor's own reconnection succeeded. */
+  reconnected: [event: EventContext]
   /** The vendor announced that the credential is about to expire. */
   'token-expiring': [event: TokenExpiringEvent]
+  /** The connection ended for good, with the reason. */
   disconnected: [event: DisconnectedEvent]
 }
+
+/** The names of {@link ConnectionEvents}, for code that forwards or lists them. */
+export const connectionEventNames = [
+  'participant-joined',
+  'participant-left',
+  'track-subscribed',
+  'track-unsubscribed',
+  'data-received',
+  'reconnecting',
+  'reconnected',
+  'token-expiring',
+  'disconnected',
+] as const satisfies readonly (keyof ConnectionEvents)[]
 
 /** Events of a client Session: the connection's events plus the session's own. */
 export type SessionEvents = ConnectionEvents & {
@@ -113,6 +141,14 @@ export type SessionEvents = ConnectionEvents & {
 }
 
 export type SessionEventName = keyof SessionEvents
+
+/** The names of {@link SessionEvents}. */
+export const sessionEventNames = [
+  ...connectionEventNames,
+  'connection-state-changed',
+  'token-refreshed',
+  'invite',
+] as const satisfies readonly SessionEventName[]
 
 /** A participant as a webhook names it (vendors send less than a full Participant). */
 export interface WebhookParticipant {
@@ -140,7 +176,7 @@ export type WebhookEvent =
   | (WebhookEventBase & {
       type: 'track-published' | 'track-unpublished'
       participant: WebhookParticipant
-      track: { sid: string; kind: TrackKind | 'data' }
+      track: { id: string; kind: TrackKind | 'data' }
     })
   | (WebhookEventBase & {
       type: 'recording-started' | 'recording-ended'

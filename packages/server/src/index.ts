@@ -1,4 +1,3 @@
-export { signHs256Jwt, verifyHs256Jwt, type JwtClaims, type VerifyJwtOptions } from './jwt'
 export { createMemoryRoomStore, type RoomRecord, type RoomStore } from './room-store'
 export {
   createCallServer,
@@ -34,15 +33,3 @@ export { toNodeHandler, type NodeHandler } from './node-handler'
 export { problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
 export { MAXIMUM_BODY_BYTES } from './body-limit'
 export { REMEMBERED_WEBHOOK_EVENTS } from './webhooks'
-export {
-  basicAuthorization,
-  readResponseBody,
-  vendorRestSettingsShape,
-  vendorRetryTiming,
-  vendorTransportError,
-  withVendorRestDefaults,
-  type ResolvedVendorRestSettings,
-  type VendorRestSettings,
-  type VendorRetryTiming,
-  type VendorTransportErrorOptions,
-} from './vendor-http'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { signHs256Jwt, verifyHs256Jwt } from '../src/index'
+import { signHs256Jwt, verifyHs256Jwt } from '../src/server/index'
 
 // The widely published jwt.io example token, signed with the secret "your-256-bit-secret".
 const jwtIoToken =

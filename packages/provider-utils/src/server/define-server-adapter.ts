@@ -1,0 +1,89 @@
+import {
+  specificationVersion,
+  throwIfAborted,
+  type EnsureRoomOptions,
+  type IssueTokenOptions,
+  type Participant,
+  type Room,
+  type RoomOperationOptions,
+  type ServerAdapter,
+  type ServerCapabilities,
+  type Token,
+  type TokenTtlBounds,
+  type WebhookHandler,
+} from '@callport/core'
+import { toProviderError } from '../shared/provider-error'
+import { checkTokenTtl } from '../shared/token-ttl'
+
+/** What a provider writes for its server half; `defineServerAdapter` adds the rules every adapter keeps. */
+export interface ServerAdapterDefinition {
+  /** The provider id, such as `twilio`. */
+  provider: string
+  /** The vendor's name in messages, such as `Twilio`. */
+  vendor: string
+  /** Token lifetimes the vendor accepts, in whole seconds. */
+  tokenTtlSeconds: TokenTtlBounds
+  ensureRoom(options: EnsureRoomOptions): Promise<Room>
+  issueToken(options: IssueTokenOptions): Promise<Token>
+  getRoom?(options: EnsureRoomOptions): Promise<Room | null>
+  listParticipants?(options: RoomOperationOptions): Promise<Participant[]>
+  removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
+  closeRoom?(options: RoomOperationOptions): Promise<void>
+  webhook?: WebhookHandler | undefined
+}
+
+/** Runs `operation` after the shared checks, turning whatever it throws into a CallportError of this provider. */
+async function guarded<T>(provider: string, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
+  try {
+    throwIfAborted(signal)
+    return await operation()
+  } catch (error) {
+    throw toProviderError(error, provider)
+  }
+}
+
+/**
+ * Makes a server adapter (specification v1) from a provider's definition and keeps the rules of
+ * {@link ServerAdapter} for it: capability flags derived from which optional methods exist, a
+ * token lifetime outside `tokenTtlSeconds` refused with INVALID_INPUT before any I/O, a signal that
+ * already fired refused with ABORTED, and anything a method throws turned into a CallportError
+ * naming the provider. `extra` (a resolved URL, say) is added to the adapter as it is.
+ */
+export function defineServerAdapter<Extra extends object = Record<never, never>>(definition: ServerAdapterDefinition, extra?: Extra): ServerAdapter & Extra {
+  const { provider, vendor, tokenTtlSeconds, webhook } = definition
+  const { getRoom, listParticipants, removeParticipant, closeRoom } = definition
+  const capabilities: ServerCapabilities = {
+    getRoom: getRoom !== undefined,
+    listParticipants: listParticipants !== undefined,
+    removeParticipant: removeParticipant !== undefined,
+    closeRoom: closeRoom !== undefined,
+    webhooks: webhook !== undefined,
+    tokenTtlSeconds,
+  }
+  const adapter: ServerAdapter = {
+    specificationVersion,
+    provider,
+    capabilities,
+    ensureRoom: (options) => guarded(provider, options.signal, () => definition.ensureRoom(options)),
+    issueToken: (options) =>
+      guarded(provider, options.signal, () => {
+        checkTokenTtl(options.ttlSeconds, tokenTtlSeconds, { provider, vendor })
+        return definition.issueToken(options)
+      }),
+    ...(getRoom && { getRoom: (options: EnsureRoomOptions) => guarded(provider, options.signal, () => getRoom.call(definition, options)) }),
+    ...(listParticipants && {
+      listParticipants: (options: RoomOperationOptions) => guarded(provider, options.signal, () => listParticipants.call(definition, options)),
+    }),
+    ...(removeParticipant && {
+      removeParticipant: (options: RoomOperationOptions & { identity: string }) => guarded(provider, options.signal, () => removeParticipant.call(definition, options)),
+    }),
+    ...(closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => closeRoom.call(definition, options)) }),
+    ...(webhook && {
+      webhook: {
+        verify: (request) => guarded(provider, undefined, async () => webhook.verify(request)),
+        parse: (request) => guarded(provider, undefined, async () => webhook.parse(request)),
+      },
+    }),
+  }
+  return Object.assign(adapter, extra)
+}
