@@ -1,5 +1,5 @@
 import { CallportError, TokenSchema, type ErrorCode } from '@callport/core'
-import { verifyHs256Jwt } from '@callport/server'
+import { verifyHs256Jwt } from '@callport/provider-utils/server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHub, defaultMemoryHub, memory, type MemoryHub } from './index'
 

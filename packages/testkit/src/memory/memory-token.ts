@@ -1,5 +1,5 @@
 import { CallportError, IdentitySchema, MetadataSchema, RoleSchema, RoomNameSchema, type Participant, type Room, type Token } from '@callport/core'
-import { signHs256Jwt, verifyHs256Jwt } from '@callport/server'
+import { signHs256Jwt, verifyHs256Jwt } from '@callport/provider-utils/server'
 import * as z from 'zod/mini'
 
 /** Provider id of the in-memory reference provider. */
