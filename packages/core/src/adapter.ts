@@ -56,21 +56,6 @@ export interface WebhookHandler {
   parse(request: WebhookRequest): WebhookEvent[] | Promise<WebhookEvent[]>
 }
 
-/** What a compatibility route may ask of the call server. */
-export interface CompatContext {
-  /** Runs the app's `authorize` on this request; null when it refuses. */
-  authorize(): Promise<Participant | null>
-  /** Creates or gets the room on this adapter's provider, recording it as live there. */
-  ensureRoom(name: string): Promise<Room>
-  issueToken(room: Room, participant: Participant): Promise<Token>
-}
-
-/**
- * A set of extra HTTP routes that mimics a vendor's own sample API, so existing pages work unchanged.
- * Returns undefined for a request it does not handle. Path is relative to the server's base path.
- */
-export type CompatHandler = (request: Request, path: string, context: CompatContext) => Promise<Response | undefined>
-
 /** The server half of a provider: runs where secrets live. */
 export interface ServerAdapter {
   readonly specificationVersion: typeof specificationVersion
@@ -85,8 +70,6 @@ export interface ServerAdapter {
   removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
   closeRoom?(options: RoomOperationOptions): Promise<void>
   webhook?: WebhookHandler
-  /** Named compatibility route sets, enabled by `createCallServer({ compat: [name] })`. */
-  compat?: Readonly<Record<string, CompatHandler>>
 }
 
 /** What a client adapter can do. */

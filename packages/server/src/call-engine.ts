@@ -4,7 +4,7 @@ import { checkTokenTtl, type CallServerConfig } from './options'
 import { toParticipant } from './participant'
 import { createRoomPlacement, type LiveRoom, type Placement, type RoomPlacement } from './room-placement'
 
-/** What the programmatic API, the HTTP API and the compatibility routes share. */
+/** What the programmatic API and the HTTP API share. */
 export interface CallEngine {
   readonly config: CallServerConfig
   readonly placement: RoomPlacement

@@ -7,15 +7,15 @@ import {
   type Invite,
   type InviteAction,
   type JoinResponse,
+  type Participant,
   type Room,
   type ServerAdapter,
   type Token,
 } from '@callport/core'
 import { EventEmitter } from 'eventemitter3'
 import { createCallEngine, type CallEngine } from './call-engine'
-import { createCompatRoutes } from './compat-routes'
-import { toResponse } from './answer'
-import { createHttpHandler, type Reply } from './http-handler'
+import { toResponse, type Answer } from './answer'
+import { createHttpHandler } from './http-handler'
 import { fromFetchRequest, handleIncomingCall, type IncomingCall } from './incoming-call'
 import { answeringInvites } from './invites/answer-on-join'
 import { createInviteRoutes } from './invites/invite-routes'
@@ -34,6 +34,12 @@ export interface RoomLookupOptions {
 export interface EnsureCallRoomOptions extends RoomLookupOptions {
   /** Who the room is for; passed to `route`. */
   participant?: ParticipantInput
+  /**
+   * Put the room on this provider (by id), without routing or failover, for code that serves one
+   * vendor's own API. INVALID_INPUT when no such provider is configured; CONFLICT when the room is
+   * already live on another provider.
+   */
+  provider?: string
 }
 
 export interface JoinOptions extends RoomLookupOptions {
@@ -69,8 +75,17 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
   readonly basePath: string
   /** Makes the room live (routing new rooms, keeping live rooms where they are) and issues a token. */
   join(options: JoinOptions): Promise<JoinResponse>
-  /** Creates the room, or gets it if it is live, and records which provider it is on. */
+  /**
+   * Creates the room, or gets it if it is live, and records which provider it is on: a new room on
+   * the routed provider (with failover), or on `provider` when given.
+   */
   ensureRoom(options: EnsureCallRoomOptions): Promise<Room>
+  /**
+   * Runs the app's `authorize` option on a request, for routes the app serves itself: the participant,
+   * or UNAUTHORIZED when `authorize` returns null (and whatever CallportError it throws). `room`, the
+   * room the request is about, is passed to `authorize` as `context.room`.
+   */
+  authorize(request: Request, options?: { room?: string }): Promise<Participant>
   /** A token for a live room; ROOM_NOT_FOUND when the room is not live. */
   issueToken(options: IssueCallTokenOptions): Promise<Token>
   /** The room if it is live, else null. */
@@ -104,7 +119,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   readonly providers: readonly ServerAdapter[]
   readonly basePath: string
   readonly fetch: (request: Request) => Promise<Response>
-  readonly [handleIncomingCall]: (call: IncomingCall) => Promise<Reply>
+  readonly [handleIncomingCall]: (call: IncomingCall) => Promise<Answer>
   readonly #engine: CallEngine
   readonly #invites: InviteService | undefined
 
@@ -125,12 +140,9 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       emitter: this,
       webhookUrl: config.webhookUrl,
     })
-    const handle = createHttpHandler({ engine, receiveWebhook, compat: createCompatRoutes(engine), invites: createInviteRoutes({ engine, invites }) })
+    const handle = createHttpHandler({ engine, receiveWebhook, invites: createInviteRoutes({ engine, invites }) })
     this[handleIncomingCall] = handle
-    this.fetch = async (request) => {
-      const reply = await handle(fromFetchRequest(request))
-      return reply instanceof Response ? reply : toResponse(reply)
-    }
+    this.fetch = async (request) => toResponse(await handle(fromFetchRequest(request)))
   }
 
   async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
@@ -139,10 +151,17 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     return { room: placement.room, token }
   }
 
-  async ensureRoom({ room, participant, signal }: EnsureCallRoomOptions): Promise<Room> {
+  async ensureRoom({ room, participant, provider, signal }: EnsureCallRoomOptions): Promise<Room> {
     const name = validateInput(RoomNameSchema, room, 'room name')
-    const placement = await this.#engine.placement.place(name, participant && toParticipant(participant), signal)
-    return placement.room
+    if (provider === undefined) return (await this.#engine.placement.place(name, participant && toParticipant(participant), signal)).room
+    const adapter = this.#engine.config.adapters.get(provider)
+    if (!adapter) throw new CallportError('INVALID_INPUT', `Provider ${JSON.stringify(provider)} is not configured`)
+    return (await this.#engine.placement.placeOn(adapter, name, signal)).room
+  }
+
+  async authorize(request: Request, options: { room?: string } = {}): Promise<Participant> {
+    const room = options.room === undefined ? undefined : validateInput(RoomNameSchema, options.room, 'room name')
+    return this.#engine.authorize(request, room)
   }
 
   async issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
@@ -197,7 +216,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
  * Creates the server half: issues tokens for rooms on the configured providers, keeps each live room
  * on its provider, fails new rooms over to the next provider on retryable errors, and receives webhooks.
  * Throws INVALID_INPUT when the options are wrong (no providers, duplicate ids, a token lifetime a
- * provider refuses, an unknown compatibility route set).
+ * provider refuses).
  *
  * @example
  * const calls = createCallServer({

@@ -1,7 +1,6 @@
 import { CallportError, RoomNameSchema, RoomRequestSchema } from '@callport/core'
 import { jsonAnswer, type Answer } from './answer'
 import type { CallEngine } from './call-engine'
-import type { CompatRoutes } from './compat-routes'
 import type { IncomingCall } from './incoming-call'
 import type { InviteRoutes } from './invites/invite-routes'
 import { problemAnswer } from './problem'
@@ -13,7 +12,6 @@ import type { WebhookReceiver } from './webhooks'
 export interface HttpHandlerSettings {
   engine: CallEngine
   receiveWebhook: WebhookReceiver
-  compat: CompatRoutes
   invites: InviteRoutes
 }
 
@@ -68,11 +66,9 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
   return headers
 }
 
-/** What the HTTP API answers: an Answer, or the Response of a compatibility route. */
-export type Reply = Answer | Response
 
 /** The HTTP API: routes, validation, and problem answers. It never throws. */
-export function createHttpHandler({ engine, receiveWebhook, compat, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Reply> {
+export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Answer> {
   const { basePath, onError } = engine.config
 
   async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
@@ -81,7 +77,7 @@ export function createHttpHandler({ engine, receiveWebhook, compat, invites }: H
     return live
   }
 
-  async function serve(route: Route, call: IncomingCall): Promise<Reply> {
+  async function serve(route: Route, call: IncomingCall): Promise<Answer> {
     const { signal } = call
     switch (route.name) {
       case 'join': {
@@ -116,15 +112,13 @@ export function createHttpHandler({ engine, receiveWebhook, compat, invites }: H
     }
   }
 
-  async function handle(call: IncomingCall): Promise<Reply> {
+  async function handle(call: IncomingCall): Promise<Answer> {
     const path = pathBelow(call.pathname, basePath)
     if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
     const route = matchRoute(path)
     if (!route) {
       const invite = await invites(call, path)
       if (invite) return invite
-      const response = engine.config.compat.length > 0 ? await compat(call.fullRequest(), path) : undefined
-      if (response) return response
       throw new CallportError('NOT_FOUND', 'No such route')
     }
     if (call.method !== route.method) {

@@ -20,8 +20,6 @@ export interface IncomingCall {
   readBody(limit: number): Promise<Uint8Array>
   /** A Request with this request's method, URL and headers, for `authorize` (the body is the API's to read). */
   request(): Request
-  /** The request with its body unread, for compatibility routes. */
-  fullRequest(): Request
 }
 
 /** Reads a Fetch body chunk by chunk, stopping as soon as it exceeds `limit`. */
@@ -59,7 +57,6 @@ export function fromFetchRequest(request: Request): IncomingCall {
     headers: () => request.headers,
     readBody: (limit) => readWebBody(request, limit),
     request: () => request,
-    fullRequest: () => request,
   }
 }
 

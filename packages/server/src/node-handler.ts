@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { CallportError } from '@callport/core'
 import type { Answer } from './answer'
 import type { CallServer } from './create-call-server'
-import { pathBelow, type Reply } from './http-handler'
+import { pathBelow } from './http-handler'
 import { handleIncomingCall, type IncomingCall } from './incoming-call'
 import { NodeIncomingCall } from './node-request'
 import { problemAnswer } from './problem'
@@ -38,54 +38,16 @@ function writeAnswer(answer: Answer, incoming: IncomingMessage, outgoing: Server
   outgoing.writeHead(answer.status, headers).end(body)
 }
 
-/** Streams a Response (from a compatibility route) to node:http, minding backpressure. */
-async function writeResponse(response: Response, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
-  const headers: [string, string][] = []
-  for (const [name, value] of response.headers) if (name !== 'set-cookie') headers.push([name, value])
-  for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie])
-  if (!incoming.complete) headers.push(['connection', 'close'])
-  outgoing.writeHead(response.status, headers.flat())
-  if (response.body === null) {
-    outgoing.end()
-    return
-  }
-  const reader = response.body.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      if (!outgoing.write(value)) {
-        await new Promise<void>((resolve) => {
-          const resume = () => {
-            outgoing.off('drain', resume).off('close', resume)
-            resolve()
-          }
-          outgoing.on('drain', resume).on('close', resume)
-        })
-        if (outgoing.destroyed) break
-      }
-    }
-  } finally {
-    if (outgoing.destroyed) void reader.cancel().catch(() => {})
-    outgoing.end()
-  }
-}
-
-function write(reply: Reply, incoming: IncomingMessage, outgoing: ServerResponse): void | Promise<void> {
-  if (reply instanceof Response) return writeResponse(reply, incoming, outgoing)
-  writeAnswer(reply, incoming, outgoing)
-}
-
 /**
  * Turns a call server into a node:http request listener: `createServer(toNodeHandler(calls))`.
  * Works as Express/Connect middleware too, mounted at the server's base path
  * (`app.use('/calls', toNodeHandler(calls))` with `basePath: '/calls'`): it reads the full path from
  * `req.originalUrl` and passes requests outside the base path to `next`. Mount it before any body
  * parser, since it reads the request body itself. It reads bodies from the socket as they arrive,
- * up to the API's limit, and streams the bodies of compatibility routes both ways.
+ * up to the API's limit.
  */
 export function toNodeHandler(calls: CallServer): NodeHandler {
-  const handle = (calls as CallServer & { [handleIncomingCall]?: (call: IncomingCall) => Promise<Reply> })[handleIncomingCall]
+  const handle = (calls as CallServer & { [handleIncomingCall]?: (call: IncomingCall) => Promise<Answer> })[handleIncomingCall]
   if (typeof handle !== 'function') throw new CallportError('INVALID_INPUT', 'toNodeHandler needs a server made by createCallServer')
   const { basePath } = calls
   return (incoming, outgoing, next) => {
@@ -102,7 +64,7 @@ export function toNodeHandler(calls: CallServer): NodeHandler {
       return
     }
     handle(call)
-      .then((reply) => write(reply, incoming, outgoing))
+      .then((answer) => writeAnswer(answer, incoming, outgoing))
       .catch((error: unknown) => {
         if (next && !outgoing.headersSent) next(error)
         else outgoing.destroy()

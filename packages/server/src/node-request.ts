@@ -33,31 +33,6 @@ function readNodeBody(incoming: IncomingMessage, limit: number, signal: () => Ab
   })
 }
 
-/** The request body as a web stream that pauses the socket while nobody reads, for compatibility routes. */
-function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        incoming.on('data', (chunk: Buffer) => {
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength))
-          if ((controller.desiredSize ?? 0) <= 0) incoming.pause()
-        })
-        incoming.once('end', () => controller.close())
-        incoming.once('error', (error) => controller.error(error))
-        incoming.pause()
-      },
-      pull() {
-        incoming.resume()
-      },
-      cancel() {
-        incoming.removeAllListeners('data')
-        incoming.resume()
-      },
-    },
-    { highWaterMark: 1 },
-  )
-}
-
 /** An IncomingCall read straight from node:http; Fetch objects are made only when asked for. */
 export class NodeIncomingCall implements IncomingCall {
   readonly method: string
@@ -66,7 +41,6 @@ export class NodeIncomingCall implements IncomingCall {
   readonly #incoming: IncomingMessage
   #signal: RequestSignal | undefined
   #request: Request | undefined
-  #fullRequest: Request | undefined
 
   constructor(incoming: IncomingMessage, path: string) {
     const protocol = (incoming.socket as TLSSocket).encrypted ? 'https' : 'http'
@@ -108,17 +82,6 @@ export class NodeIncomingCall implements IncomingCall {
       (headers) => new Request(url, { method, headers, signal: this.signal }),
     )
     return this.#request
-  }
-
-  fullRequest(): Request {
-    const withBody = this.method !== 'GET' && this.method !== 'HEAD'
-    this.#fullRequest ??= new Request(this.url, {
-      method: this.method,
-      headers: headerPairs(this.#incoming.rawHeaders),
-      signal: this.signal,
-      ...(withBody ? { body: bodyStream(this.#incoming), duplex: 'half' } : {}),
-    } as RequestInit)
-    return this.#fullRequest
   }
 }
 

@@ -1,4 +1,4 @@
-import { CallportError, specificationVersion, type CompatHandler, type Role, type ServerAdapter } from '@callport/core'
+import { CallportError, specificationVersion, type Role, type ServerAdapter } from '@callport/core'
 import { resolveInvitesOptions, type InvitePolicy, type InvitesOptions } from './invites/invite-options'
 import { createMemoryRoomStore, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
@@ -32,8 +32,6 @@ export interface CallServerOptions {
   basePath?: string
   /** Where live rooms are recorded. Default: in this process's memory. */
   roomStore?: RoomStore
-  /** Compatibility route sets to enable, by name, from the adapters' `compat` maps. */
-  compat?: readonly string[]
   /**
    * The public URL a webhook was posted to, as the vendor saw it; vendors such as Twilio sign it.
    * Default: `request.url`, which is wrong behind a proxy that rewrites the host or path.
@@ -48,13 +46,6 @@ export interface CallServerOptions {
   invites?: InvitesOptions
 }
 
-/** An enabled compatibility route set and the adapter it belongs to. */
-export interface CompatRouteSet {
-  name: string
-  adapter: ServerAdapter
-  handler: CompatHandler
-}
-
 /** Options after validation, with defaults applied. */
 export interface CallServerConfig {
   adapters: ReadonlyMap<string, ServerAdapter>
@@ -63,7 +54,6 @@ export interface CallServerConfig {
   tokenTtlSeconds: number
   basePath: string
   store: RoomStore
-  compat: readonly CompatRouteSet[]
   webhookUrl: (request: Request) => string | undefined
   onError: (error: unknown) => void
   invites: InvitePolicy | undefined
@@ -91,7 +81,6 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
     tokenTtlSeconds,
     basePath: resolveBasePath(options.basePath),
     store: options.roomStore ?? createMemoryRoomStore(),
-    compat: resolveCompat(options.compat ?? [], adapters),
     webhookUrl: options.webhookUrl ?? (() => undefined),
     onError: options.onError ?? ((error) => console.error('[callport] unexpected error', error)),
     invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
@@ -133,18 +122,4 @@ function resolveBasePath(basePath: string | undefined): string {
     throw invalid(`basePath must be a path starting with "/", such as "/calls"; got ${JSON.stringify(basePath)}`)
   }
   return basePath.replace(/\/+$/, '')
-}
-
-function resolveCompat(names: readonly string[], adapters: ReadonlyMap<string, ServerAdapter>): CompatRouteSet[] {
-  if (!Array.isArray(names)) throw invalid('compat must be an array of compatibility route set names')
-  return names.map((name) => {
-    for (const adapter of adapters.values()) {
-      const handler = adapter.compat?.[name]
-      if (typeof handler === 'function') return { name, adapter, handler }
-    }
-    const known = [...adapters.values()].flatMap((adapter) => Object.keys(adapter.compat ?? {}))
-    throw invalid(
-      `compat "${name}" is not offered by any configured provider (offered: ${known.length > 0 ? known.map((each) => `"${each}"`).join(', ') : 'none'})`,
-    )
-  })
 }

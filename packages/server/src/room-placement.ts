@@ -110,11 +110,10 @@ export function createRoomPlacement({ adapters, route, store }: RoomPlacementSet
       const current = await store.get(name)
       const placement = current ? await existing(name, current, signal) : await record(adapter, await ensureOn(adapter, name, signal), [], signal)
       if (placement.adapter !== adapter) {
-        throw new CallportError(
-          'UNSUPPORTED',
-          `Room "${name}" is live on provider "${placement.adapter.provider}"; the "${adapter.provider}" routes cannot serve it`,
-          { provider: adapter.provider, retryable: false },
-        )
+        throw new CallportError('CONFLICT', `Room "${name}" is live on provider "${placement.adapter.provider}", not "${adapter.provider}"`, {
+          provider: adapter.provider,
+          retryable: false,
+        })
       }
       return placement
     },

@@ -67,15 +67,6 @@ describe('createCallServer options', () => {
     expect(thrown(() => createCallServer({ providers: [short], authorize })).message).toMatch(/3600.*"short".*1…600/)
   })
 
-  it('refuses a compat set no provider offers, and lists what is offered', () => {
-    const withCompat = stubAdapter('openvidu', { compat: { 'openvidu-samples': async () => undefined } })
-    const error = thrown(() => createCallServer({ providers: [withCompat], authorize, compat: ['twilio-samples'] }))
-    expect(error.code).toBe('INVALID_INPUT')
-    expect(error.message).toContain('"twilio-samples"')
-    expect(error.message).toContain('"openvidu-samples"')
-    expect(() => createCallServer({ providers: [withCompat], authorize, compat: ['openvidu-samples'] })).not.toThrow()
-  })
-
   it('normalizes the base path and refuses one that is not a path', () => {
     expect(createCallServer({ providers: [stubAdapter('a')], authorize, basePath: '/calls/' }).basePath).toBe('/calls')
     expect(createCallServer({ providers: [stubAdapter('a')], authorize, basePath: '/' }).basePath).toBe('')
@@ -289,5 +280,37 @@ describe('abort signals', () => {
     expect(error.code).toBe('ABORTED')
     expect(error.provider).toBe('a')
     expect(b.ensured).toEqual([])
+  })
+})
+
+describe('public API for routes the app serves itself', () => {
+  it('authorize runs the app authorize on a request, with the room, and refuses a null answer', async () => {
+    const seen: (string | undefined)[] = []
+    const calls = createCallServer({
+      providers: [stubAdapter('a')],
+      authorize: async (request, { room }) => {
+        seen.push(room)
+        return request.headers.get('authorization') === 'Bearer alice' ? alice : null
+      },
+    })
+    const request = (authorization: string) => new Request('http://app.test/api/sessions', { method: 'POST', headers: { authorization } })
+    expect(await calls.authorize(request('Bearer alice'), { room: 'standup' })).toEqual({ ...alice, role: 'publisher' })
+    expect((await caught(calls.authorize(request('Bearer mallory')))).code).toBe('UNAUTHORIZED')
+    expect(seen).toEqual(['standup', undefined])
+    expect((await caught(calls.authorize(request('Bearer alice'), { room: '../x' }))).code).toBe('INVALID_INPUT')
+  })
+
+  it('ensureRoom({ provider }) puts a new room on that provider, records it, and refuses one live elsewhere', async () => {
+    const [a, b] = [stubAdapter('a'), stubAdapter('b')]
+    const calls = createCallServer({ providers: [a, b], authorize })
+    const room = await calls.ensureRoom({ room: 'tutorial', provider: 'b' })
+    expect(room).toEqual(b.rooms.get('tutorial'))
+    expect((await calls.join({ room: 'tutorial', participant: alice })).token.provider).toBe('b')
+    expect(a.ensured).toEqual([])
+    await calls.join({ room: 'standup', participant: alice })
+    const conflict = await caught(calls.ensureRoom({ room: 'standup', provider: 'b' }))
+    expect(conflict.code).toBe('CONFLICT')
+    expect(conflict.message).toContain('"a"')
+    expect((await caught(calls.ensureRoom({ room: 'standup', provider: 'nope' }))).code).toBe('INVALID_INPUT')
   })
 })

@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
-import { JoinResponseSchema, ProblemSchema, type CompatHandler } from '@callport/core'
+import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import express from 'express'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -24,27 +24,9 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port
 }
 
-/** Streams two chunks, and sets two cookies, to check what the node handler passes on. */
-const streaming: CompatHandler = async (_request, path) => {
-  if (path !== '/stream') return undefined
-  const encoder = new TextEncoder()
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(encoder.encode('first,'))
-      await new Promise((resolve) => setTimeout(resolve, 10))
-      controller.enqueue(encoder.encode('second'))
-      controller.close()
-    },
-  })
-  const headers = new Headers({ 'content-type': 'text/plain' })
-  headers.append('set-cookie', 'a=1; Path=/')
-  headers.append('set-cookie', 'b=2; Path=/')
-  return new Response(body, { status: 202, headers })
-}
-
 function callServer() {
-  const adapter = stubAdapter('stub', { compat: { streaming } })
-  const calls = createCallServer({ providers: [adapter], authorize: async () => alice, basePath: '/calls', compat: ['streaming'] })
+  const adapter = stubAdapter('stub')
+  const calls = createCallServer({ providers: [adapter], authorize: async () => alice, basePath: '/calls' })
   return { calls, adapter }
 }
 
@@ -65,15 +47,6 @@ describe('toNodeHandler', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('callport-provider')).toBe('stub')
     expect(JoinResponseSchema.parse(body).token.value).toBe(adapter.issued[0]?.token.value)
-  })
-
-  it('passes status, headers (each Set-Cookie) and a streamed body through', async () => {
-    const { calls } = callServer()
-    const port = await listen(createServer(toNodeHandler(calls)))
-    const response = await fetch(`http://127.0.0.1:${port}/calls/stream`)
-    expect(response.status).toBe(202)
-    expect(response.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
-    expect(await response.text()).toBe('first,second')
   })
 
   it('refuses an endless chunked body with 413 and closes the connection', async () => {

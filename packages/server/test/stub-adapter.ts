@@ -1,11 +1,10 @@
-import { CallportError, type CompatHandler, type Participant, type Room, type ServerAdapter, type Token, type WebhookHandler } from '@callport/core'
+import { CallportError, type Participant, type Room, type ServerAdapter, type Token, type WebhookHandler } from '@callport/core'
 
 export interface StubAdapterOptions {
   tokenTtlSeconds?: { min: number; max: number }
   /** Declare and implement getRoom / listParticipants / closeRoom. Default true. */
   optionalMethods?: boolean
   webhook?: WebhookHandler
-  compat?: Record<string, CompatHandler>
 }
 
 /** An in-memory server adapter whose failures tests switch on and off. */
@@ -73,7 +72,6 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
       return token
     },
     ...(options.webhook ? { webhook: options.webhook } : {}),
-    ...(options.compat ? { compat: options.compat } : {}),
   }
   if (optional) {
     adapter.getRoom = async ({ name }) => rooms.get(name) ?? null

@@ -4,7 +4,7 @@ import type { InviteService } from './invite-service'
 /**
  * The engine, with every join and every token issued for a room counting as the answer of the
  * invites that ring that participant there (through `POST /join`, `POST /rooms/:room/tokens`,
- * compatibility routes and `calls.join`).
+ * `calls.join` and `calls.issueToken`).
  */
 export function answeringInvites(engine: CallEngine, invites: InviteService): CallEngine {
   return {
