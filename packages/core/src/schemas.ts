@@ -11,7 +11,7 @@ export const RoleSchema = /* @__PURE__ */ schema(() => z.enum(roles))
 export type Role = z.infer<typeof RoleSchema>
 
 /** Longest room name, in characters (UTF-16 code units). */
-export const ROOM_NAME_MAX_LENGTH = 128
+export const ROOM_NAME_MAXIMUM_LENGTH = 128
 /**
  * A room name: 1 to 128 characters, Unicode letters and digits plus `.`, `_`, `~` and `-`,
  * starting with a letter or digit. No spaces, slashes or control characters, so a name is safe in a
@@ -23,13 +23,13 @@ export const RoomNameSchema = /* @__PURE__ */ schema(() =>
     .string()
     .check(
       z.minLength(1, 'Room name must not be empty'),
-      z.maxLength(ROOM_NAME_MAX_LENGTH, `Room name must be at most ${ROOM_NAME_MAX_LENGTH} characters`),
+      z.maxLength(ROOM_NAME_MAXIMUM_LENGTH, `Room name must be at most ${ROOM_NAME_MAXIMUM_LENGTH} characters`),
       matching(ROOM_NAME_PATTERN, 'Room name may contain only letters, digits, ".", "_", "~" and "-", and must start with a letter or digit'),
     ),
 )
 
 /** Longest identity, in characters. */
-export const IDENTITY_MAX_LENGTH = 128
+export const IDENTITY_MAXIMUM_LENGTH = 128
 /** An identity: 1 to 128 characters, no control characters. Providers may narrow this further. */
 export const IDENTITY_PATTERN = /^[^\p{Cc}]+$/u
 export const IdentitySchema = /* @__PURE__ */ schema(() =>
@@ -37,7 +37,7 @@ export const IdentitySchema = /* @__PURE__ */ schema(() =>
     .string()
     .check(
       z.minLength(1, 'Identity must not be empty'),
-      z.maxLength(IDENTITY_MAX_LENGTH, `Identity must be at most ${IDENTITY_MAX_LENGTH} characters`),
+      z.maxLength(IDENTITY_MAXIMUM_LENGTH, `Identity must be at most ${IDENTITY_MAXIMUM_LENGTH} characters`),
       matching(IDENTITY_PATTERN, 'Identity must not contain control characters'),
     ),
 )
