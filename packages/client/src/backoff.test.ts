@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { backoffDelay } from './backoff'
 
-const defaults = { initialDelayMs: 500, maxDelayMs: 10_000 }
+const defaults = { initialDelay: 500, maximumDelay: 10_000 }
 
 describe('backoffDelay', () => {
   it('doubles from the initial delay and stops at the cap', () => {

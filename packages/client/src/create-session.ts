@@ -1,20 +1,21 @@
 import { CallportError, specificationVersion } from '@callport/core'
 import { createInviteClient, invitesUrlBeside } from './invites/invite-client'
-import { reconnectSettings, type SessionOptions } from './options'
+import { reconnectSettings, refuseUnknownOptions, sessionOptionNames, type SessionOptions } from './options'
 import { createCallSession, type Session } from './session'
 import { createTokenSource } from './token-source'
 
 /**
  * Creates a session that joins rooms on any configured provider: it fetches tokens from `token`,
  * picks the adapter the token's `provider` names, refreshes the token before it expires and
- * reconnects after recoverable drops.
+ * reconnects after recoverable drops. Unknown options (a misspelt name) are refused with INVALID_INPUT.
  *
  * @example
  * const session = createSession({ adapters: [signaling()], token: '/calls/join' })
- * session.on('participant-joined', (participant) => console.log(participant.identity))
+ * session.on('participant-joined', ({ participant }) => console.log(participant.identity))
  * await session.join('standup', { audio: true, video: true })
  */
 export function createSession(options: SessionOptions): Session {
+  refuseUnknownOptions(options, sessionOptionNames, 'createSession')
   const { adapters, token } = options
   if (!Array.isArray(adapters) || adapters.length === 0) {
     throw new CallportError('INVALID_INPUT', 'createSession needs at least one client adapter in `adapters`')
@@ -24,7 +25,7 @@ export function createSession(options: SessionOptions): Session {
     throw new CallportError('INVALID_INPUT', `The ${outdated.provider} adapter implements specification ${outdated.specificationVersion}, not ${specificationVersion}`)
   }
   if (typeof token !== 'string' && typeof token !== 'function') {
-    throw new CallportError('INVALID_INPUT', 'createSession needs `token`: the URL of a join endpoint or a function returning a token')
+    throw new CallportError('INVALID_INPUT', 'createSession needs `token`: a join URL or a token function')
   }
   return createCallSession({
     adapters,

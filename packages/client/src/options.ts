@@ -1,13 +1,19 @@
-import type { ClientAdapter } from '@callport/core'
+import { CallportError, type ClientAdapter } from '@callport/core'
 import type { TokenSourceOption } from './token-source'
 
 /** Bounds of the session's own reconnection, after the provider dropped the call. */
 export interface ReconnectOptions {
   /** Attempts before giving up; 0 turns reconnection off. Default 5. */
+  maximumAttempts?: number
+  /** Delay before the first attempt, in milliseconds, doubling with each attempt (with jitter). Default 500. */
+  initialDelay?: number
+  /** Longest delay between attempts, in milliseconds. Default 10 000. */
+  maximumDelay?: number
+  /** @deprecated Use `maximumAttempts`. */
   maxAttempts?: number
-  /** Delay before the first attempt, doubling with each attempt (with jitter). Default 500 ms. */
+  /** @deprecated Use `initialDelay` (milliseconds). */
   initialDelayMs?: number
-  /** Longest delay between attempts. Default 10 000 ms. */
+  /** @deprecated Use `maximumDelay` (milliseconds). */
   maxDelayMs?: number
 }
 
@@ -40,13 +46,31 @@ export interface JoinOptions {
   signal?: AbortSignal
 }
 
-/** `ReconnectOptions` with every default filled in. */
-export type ReconnectSettings = Required<ReconnectOptions>
+/** The reconnection bounds with every default filled in (delays in milliseconds). */
+export interface ReconnectSettings {
+  maximumAttempts: number
+  initialDelay: number
+  maximumDelay: number
+}
+
+/**
+ * Refuses the first key of `given` that is not `known`, by name (INVALID_INPUT), so that a misspelt option
+ * is not silently ignored. Kept local rather than `loadSettings` of provider-utils: the client's
+ * browser bundle budget has no room for it.
+ */
+export function refuseUnknownOptions(given: object, known: readonly string[], subject: string): void {
+  for (const key in given) if (!known.includes(key)) throw new CallportError('INVALID_INPUT', `${subject}: unknown option "${key}" (known: ${known})`)
+}
+
+export const sessionOptionNames = ['adapters', 'token', 'refreshLeadSeconds', 'reconnect', 'invites'] as const satisfies readonly (keyof SessionOptions)[]
+
+const reconnectOptionNames = ['maximumAttempts', 'initialDelay', 'maximumDelay', 'maxAttempts', 'initialDelayMs', 'maxDelayMs'] as const satisfies readonly (keyof ReconnectOptions)[]
 
 export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSettings {
+  refuseUnknownOptions(options, reconnectOptionNames, 'reconnect')
   return {
-    maxAttempts: options.maxAttempts ?? 5,
-    initialDelayMs: options.initialDelayMs ?? 500,
-    maxDelayMs: options.maxDelayMs ?? 10_000,
+    maximumAttempts: options.maximumAttempts ?? options.maxAttempts ?? 5,
+    initialDelay: options.initialDelay ?? options.initialDelayMs ?? 500,
+    maximumDelay: options.maximumDelay ?? options.maxDelayMs ?? 10_000,
   }
 }

@@ -1,12 +1,12 @@
 import type { Participant } from '@callport/core'
 import { describe, expect, it } from 'vitest'
-import { ParticipantRoster } from './participants'
+import { createParticipantRoster } from './participants'
 
 const person = (identity: string, name?: string): Participant => ({ identity, role: 'publisher', ...(name ? { name } : {}) })
 
 describe('ParticipantRoster', () => {
   it('adds and removes by identity, saying whether anything changed', () => {
-    const roster = new ParticipantRoster()
+    const roster = createParticipantRoster()
     expect(roster.add(person('bob'))).toBe(true)
     expect(roster.add(person('bob', 'Bob'))).toBe(false)
     expect(roster.list()).toEqual([person('bob', 'Bob')])
@@ -15,7 +15,7 @@ describe('ParticipantRoster', () => {
   })
 
   it('reconciles to a new list, reporting who left and who joined', () => {
-    const roster = new ParticipantRoster()
+    const roster = createParticipantRoster()
     roster.reconcile([person('bob'), person('carol')])
     const changes = roster.reconcile([person('carol', 'Carol'), person('dave')])
     expect(changes).toEqual({ left: [person('bob')], joined: [person('dave')] })

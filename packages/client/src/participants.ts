@@ -1,31 +1,33 @@
 import type { Participant } from '@callport/core'
 
 /** The remote participants the app has been told about, by identity. */
-export class ParticipantRoster {
-  readonly #byIdentity = new Map<string, Participant>()
-
-  list(): Participant[] {
-    return [...this.#byIdentity.values()]
-  }
-
+export interface ParticipantRoster {
+  list(): Participant[]
   /** Records `participant`; true when the identity is new. */
-  add(participant: Participant): boolean {
-    const isNew = !this.#byIdentity.has(participant.identity)
-    this.#byIdentity.set(participant.identity, participant)
-    return isNew
-  }
-
+  add(participant: Participant): boolean
   /** Forgets `participant`; true when the identity was known. */
-  remove(participant: Participant): boolean {
-    return this.#byIdentity.delete(participant.identity)
-  }
-
+  remove(participant: Participant): boolean
   /** Makes the roster equal `current` and says who left and who joined to get there. */
-  reconcile(current: readonly Participant[]): { left: Participant[]; joined: Participant[] } {
-    const present = new Set(current.map((participant) => participant.identity))
-    const left = this.list().filter((participant) => !present.has(participant.identity))
-    for (const participant of left) this.remove(participant)
-    const joined = current.filter((participant) => this.add(participant))
-    return { left, joined }
+  reconcile(current: readonly Participant[]): { left: Participant[]; joined: Participant[] }
+}
+
+export function createParticipantRoster(): ParticipantRoster {
+  const byIdentity = new Map<string, Participant>()
+  const roster: ParticipantRoster = {
+    list: () => [...byIdentity.values()],
+    add(participant) {
+      const isNew = !byIdentity.has(participant.identity)
+      byIdentity.set(participant.identity, participant)
+      return isNew
+    },
+    remove: (participant) => byIdentity.delete(participant.identity),
+    reconcile(current) {
+      const present = new Set(current.map((participant) => participant.identity))
+      const left = roster.list().filter((participant) => !present.has(participant.identity))
+      for (const participant of left) roster.remove(participant)
+      const joined = current.filter((participant) => roster.add(participant))
+      return { left, joined }
+    },
   }
+  return roster
 }

@@ -1,9 +1,9 @@
-import { toCallportError, sleep } from '@callport/core'
+import { sleep, toCallportError, type CallportError } from '@callport/core'
 import { backoffDelay, type BackoffOptions } from './backoff'
 
 export interface RetryOptions extends BackoffOptions {
-  /** How many attempts at most. */
-  attempts: number
+  /** How many attempts at most (at least 1). */
+  maximumAttempts: number
   signal: AbortSignal
   /** Called when an attempt is about to be made (before its backoff delay). */
   onAttempt?: (attempt: number) => void
@@ -14,15 +14,15 @@ export interface RetryOptions extends BackoffOptions {
  * that is not `retryable` (or once `signal` fires) and rethrows the last error.
  */
 export async function retryWithBackoff<T>(task: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  let lastError = toCallportError(new Error('No reconnection attempt was allowed'), { code: 'CONNECTION_FAILED' })
-  for (let attempt = 1; attempt <= options.attempts; attempt++) {
+  let lastError: unknown
+  for (let attempt = 1; attempt <= options.maximumAttempts; attempt++) {
     options.onAttempt?.(attempt)
     await sleep(backoffDelay(attempt, options), options.signal)
     try {
       return await task(attempt)
     } catch (error) {
       lastError = toCallportError(error)
-      if (!lastError.retryable || options.signal.aborted) break
+      if (!(lastError as CallportError).retryable || options.signal.aborted) break
     }
   }
   throw lastError

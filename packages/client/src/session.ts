@@ -1,4 +1,6 @@
-import { CallportError,
+import {
+  CallportError,
+  connectionEventNames,
   EventEmitter,
   RoomNameSchema,
   millisecondsUntilExpiry,
@@ -16,12 +18,16 @@ import { CallportError,
   type Room,
   type SessionEvents,
   type Token,
-  type TrackEvent, abortedError, linkSignal, raceAbort } from '@callport/core'
+  type TrackEvent,
+  abortedError,
+  linkSignal,
+  raceAbort,
+} from '@callport/core'
 import type { InviteClient } from './invites/invite-client'
 import type { JoinOptions, ReconnectSettings } from './options'
-import { ParticipantRoster } from './participants'
+import { createParticipantRoster } from './participants'
 import { retryWithBackoff } from './reconnect-policy'
-import { StateMachine } from './state-machine'
+import { createStateMachine } from './state-machine'
 import { createTokenRefresher } from './token-refresher'
 import type { TokenSource } from './token-source'
 
@@ -74,14 +80,14 @@ export interface SessionSettings {
   invites: InviteClient
 }
 
-type Handlers = { [Name in keyof ConnectionEvents]: (...args: ConnectionEvents[Name]) => void }
+type Handlers = { [Name in keyof ConnectionEvents]?: (...args: ConnectionEvents[Name]) => boolean | void }
 
 /** Builds a Session: the state machine, token refresh and reconnection around one adapter connection at a time. */
 export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconnect, invites }: SessionSettings): Session {
   const emitter = new EventEmitter<SessionEvents>()
   const emit = emitter.emit.bind(emitter)
-  const machine = new StateMachine((event) => emit('connection-state-changed', event))
-  const roster = new ParticipantRoster()
+  const machine = createStateMachine((event) => emit('connection-state-changed', event))
+  const roster = createParticipantRoster()
   const tracks = new Map<string, TrackEvent>()
   const media: Pick<JoinOptions, 'audio' | 'video' | 'container'> = { audio: true, video: true }
   /** Aborted by `leave()` and by the end of the call; one per join. */
@@ -159,42 +165,38 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
 
   const reconcile = (current: readonly Participant[]) => {
     const { left, joined } = roster.reconcile(current)
-    for (const participant of left) emit('participant-left', participant, {})
-    for (const participant of joined) emit('participant-joined', participant, {})
+    for (const participant of left) emit('participant-left', { participant })
+    for (const participant of joined) emit('participant-joined', { participant })
   }
 
-  /** Forwards the connection's events until `release()` unbinds them. */
+  /**
+   * What the session does with a connection event before forwarding it to the app; `false` keeps
+   * the event from the app (a participant already announced, a drop the session handles itself).
+   */
+  const handlers: Handlers = {
+    'participant-joined': ({ participant }) => roster.add(participant),
+    'participant-left': ({ participant }) => roster.remove(participant),
+    'track-subscribed': (event) => void tracks.set(event.track.id, event),
+    'track-unsubscribed': (event) => void tracks.delete(event.track.id),
+    reconnecting: () => void machine.move('connected', 'reconnecting'),
+    reconnected: () => void machine.move('reconnecting', 'connected'),
+    'token-expiring': (event) => {
+      emit('token-expiring', event)
+      refresher.refreshNow().catch(() => {})
+      return false
+    },
+    disconnected: (event) => (reconnect.maximumAttempts > 0 && recoverableDisconnectReasons.has(event.reason) ? void recover(event) : void finish(event), false),
+  }
+
+  /** Forwards every event of `bound` (`connectionEventNames`) until `release()` unbinds them. */
   const bind = (bound: ClientConnection) => {
-    const handlers: Handlers = {
-      'participant-joined': (participant, context) => roster.add(participant) && emit('participant-joined', participant, context),
-      'participant-left': (participant, context) => roster.remove(participant) && emit('participant-left', participant, context),
-      'track-subscribed': (event) => {
-        tracks.set(event.track.sid, event)
-        emit('track-subscribed', event)
-      },
-      'track-unsubscribed': (event) => {
-        tracks.delete(event.track.sid)
-        emit('track-unsubscribed', event)
-      },
-      'data-received': (event) => emit('data-received', event),
-      reconnecting: (event) => {
-        machine.move('connected', 'reconnecting')
-        emit('reconnecting', event)
-      },
-      reconnected: (context) => {
-        machine.move('reconnecting', 'connected')
-        emit('reconnected', context)
-      },
-      'token-expiring': (event) => {
-        emit('token-expiring', event)
-        refresher.refreshNow().catch(() => {})
-      },
-      disconnected: (event) => void (reconnect.maxAttempts > 0 && recoverableDisconnectReasons.has(event.reason) ? recover(event) : finish(event)),
-    }
-    const names = Object.keys(handlers) as (keyof ConnectionEvents)[]
-    const listen = <Name extends keyof ConnectionEvents>(name: Name, on: boolean) => bound[on ? 'on' : 'off'](name, handlers[name])
-    names.forEach((name) => listen(name, true))
-    unbind = () => names.forEach((name) => listen(name, false))
+    const events = bound as unknown as Record<'on' | 'off', (name: keyof ConnectionEvents, listener: (event: never) => void) => unknown>
+    const listeners = connectionEventNames.map((name) => {
+      const listener = (event: never) => (handlers[name] as ((event: never) => boolean | void) | undefined)?.(event) === false || emit(name, event)
+      events.on(name, listener)
+      return () => events.off(name, listener)
+    })
+    unbind = () => listeners.forEach((stop) => stop())
   }
 
   /** Lets go of the connection: its tracks are announced gone and it is told to disconnect. */
@@ -221,7 +223,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
           pendingToken = undefined
           await open(kept && millisecondsUntilExpiry(kept) > 0 ? kept : (await fetchToken(room?.name ?? '', current)).token, current)
         },
-        { ...reconnect, attempts: reconnect.maxAttempts, signal: current.signal, onAttempt: (attempt) => emit('reconnecting', { attempt, reason: event.reason }) },
+        { ...reconnect, signal: current.signal, onAttempt: (attempt) => emit('reconnecting', { attempt, reason: event.reason }) },
       )
       established('reconnecting')
       emit('reconnected', {})
@@ -271,7 +273,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       const state = machine.state
       if (state !== 'idle' && state !== 'disconnected') throw new CallportError('INVALID_INPUT', `Already ${state}; leave() first`)
       const valid = RoomNameSchema.safeParse(name)
-      if (!valid.success) throw new CallportError('INVALID_INPUT', valid.error.issues[0]?.message ?? 'Invalid room name', { details: valid.error.issues })
+      if (!valid.success) throw new CallportError('INVALID_INPUT', valid.error.issues[0]!.message, { details: valid.error.issues })
       if (options.signal?.aborted) throw abortedError(options.signal)
       media.audio = options.audio ?? media.audio
       media.video = options.video ?? media.video

@@ -1,9 +1,9 @@
 import { describe, it } from 'vitest'
-import { StateMachine } from './state-machine'
+import { createStateMachine } from './state-machine'
 
 describe('StateMachine types', () => {
   it('accepts only moves from the transition table', () => {
-    const machine = new StateMachine(() => {})
+    const machine = createStateMachine(() => {})
     machine.move('idle', 'connecting')
     machine.move('reconnecting', 'connected')
     // @ts-expect-error idle cannot jump to connected

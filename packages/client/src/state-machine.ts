@@ -17,24 +17,25 @@ export type NextState<From extends ConnectionState> = (typeof transitions)[From]
  * (a connect that finishes after `leave()`) cannot move the state: the move is refused. Moves that are
  * not in the table do not type-check, and are refused at run time as well.
  */
-export class StateMachine {
-  #state: ConnectionState = 'idle'
-  readonly #onChange: (event: ConnectionStateChangedEvent) => void
-
-  constructor(onChange: (event: ConnectionStateChangedEvent) => void) {
-    this.#onChange = onChange
-  }
-
-  get state(): ConnectionState {
-    return this.#state
-  }
-
+export interface StateMachine {
+  readonly state: ConnectionState
   /** Moves to `to` if the state is `from` now; true when it moved. */
-  move<From extends ConnectionState>(from: From, to: NextState<From>): boolean {
-    const previous = this.#state
-    if (previous !== from || !(transitions[from] as readonly ConnectionState[]).includes(to)) return false
-    this.#state = to
-    this.#onChange({ state: to, previous })
-    return true
+  move<From extends ConnectionState>(from: From, to: NextState<From>): boolean
+}
+
+/** A state machine starting `idle`, reporting every move to `onChange`. */
+export function createStateMachine(onChange: (event: ConnectionStateChangedEvent) => void): StateMachine {
+  let state: ConnectionState = 'idle'
+  return {
+    get state() {
+      return state
+    },
+    move(from, to) {
+      const previous = state
+      if (previous !== from || !(transitions[from] as readonly ConnectionState[]).includes(to)) return false
+      state = to
+      onChange({ state: to, previous })
+      return true
+    },
   }
 }

@@ -1,5 +1,5 @@
 import type { ClientConnection, Token } from '@callport/core'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createSession } from '../src/index'
 import { deferred, makeToken, recordEvents, rejectionOf, StubConnection, stubAdapter } from './helpers'
 
@@ -52,8 +52,7 @@ describe('aborting a join', () => {
     expect(session.state).toBe('disconnected')
     const connection = new StubConnection(makeToken(), { audio: true, video: true, refreshToken: async () => makeToken() }, [])
     late.resolve(connection)
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    expect(connection.disconnect).toHaveBeenCalledTimes(1)
+    await vi.waitFor(() => expect(connection.disconnect).toHaveBeenCalledTimes(1))
     expect(session.localParticipant).toBeUndefined()
   })
 

@@ -5,6 +5,17 @@ import { makeToken, participant, recordEvents, rejectionOf, stubAdapter } from '
 
 const stateEvents = ['connection-state-changed', 'disconnected'] as const
 
+/** The CallportError `run` throws. */
+function thrown(run: () => unknown): CallportError {
+  try {
+    run()
+  } catch (error) {
+    if (CallportError.isInstance(error)) return error
+    throw error
+  }
+  throw new Error('expected a CallportError, nothing was thrown')
+}
+
 function setup(capabilities: Parameters<typeof stubAdapter>[1] = {}) {
   const adapter = stubAdapter('stub', capabilities)
   const fetchToken = vi.fn(async ({ room }: { room: string }): Promise<Token> => makeToken({ room }))
@@ -18,6 +29,16 @@ describe('createSession', () => {
     expect(() => createSession({ adapters: [stubAdapter()], token: 42 as unknown as string })).toThrow(/needs `token`/)
     const future = { ...stubAdapter('future'), specificationVersion: 'v2' } as unknown as ReturnType<typeof stubAdapter>
     expect(() => createSession({ adapters: [future], token: '/join' })).toThrow(/future adapter implements specification v2/)
+  })
+
+  it('refuses unknown options by name, at the top level and in reconnect', () => {
+    const misspelt = { adapters: [stubAdapter()], token: '/join', refreshLead: 60 } as unknown as Parameters<typeof createSession>[0]
+    const error = thrown(() => createSession(misspelt))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toContain('unknown option "refreshLead"')
+    expect(error.message).toContain('refreshLeadSeconds')
+    const reconnect = { maximumAttempt: 3 } as unknown as NonNullable<Parameters<typeof createSession>[0]['reconnect']>
+    expect(thrown(() => createSession({ adapters: [stubAdapter()], token: '/join', reconnect })).message).toMatch(/reconnect: unknown option "maximumAttempt".*maximumAttempts/)
   })
 })
 
@@ -159,21 +180,21 @@ describe('events and participants', () => {
     await session.join('standup')
     expect(session.participants()).toEqual([participant('bob')])
     const connection = adapter.last()
-    connection.emit('participant-joined', participant('carol'), { raw: { sid: 'PA1' } })
-    connection.emit('participant-joined', participant('carol'), { raw: { sid: 'PA1' } })
-    const track = { participant: participant('carol'), track: { sid: 'TR1' } as never }
+    connection.emit('participant-joined', { participant: participant('carol'), raw: { sid: 'PA1' } })
+    connection.emit('participant-joined', { participant: participant('carol'), raw: { sid: 'PA1' } })
+    const track = { participant: participant('carol'), track: { id: 'TR1' } as never }
     connection.emit('track-subscribed', track)
     connection.emit('data-received', { participant: participant('carol'), data: 'hello' })
     connection.emit('track-unsubscribed', track)
-    connection.emit('participant-left', participant('bob'), {})
-    connection.emit('participant-left', participant('bob'), {})
+    connection.emit('participant-left', { participant: participant('bob') })
+    connection.emit('participant-left', { participant: participant('bob') })
     expect(events).toEqual([
-      ['participant-joined', participant('bob')],
-      ['participant-joined', participant('carol')],
+      ['participant-joined', { participant: participant('bob') }],
+      ['participant-joined', { participant: participant('carol'), raw: { sid: 'PA1' } }],
       ['track-subscribed', track],
       ['data-received', { participant: participant('carol'), data: 'hello' }],
       ['track-unsubscribed', track],
-      ['participant-left', participant('bob')],
+      ['participant-left', { participant: participant('bob') }],
     ])
     expect(session.participants()).toEqual([participant('carol')])
   })
@@ -182,13 +203,13 @@ describe('events and participants', () => {
     const { adapter, session } = setup()
     adapter.remote = [participant('bob')]
     await session.join('standup')
-    const track = { participant: participant('bob'), track: { sid: 'TR1' } as never }
+    const track = { participant: participant('bob'), track: { id: 'TR1' } as never }
     adapter.last().emit('track-subscribed', track)
     const events = recordEvents(session, ['participant-left', 'track-unsubscribed', 'disconnected'])
     await session.leave()
     expect(events).toEqual([
       ['track-unsubscribed', track],
-      ['participant-left', participant('bob')],
+      ['participant-left', { participant: participant('bob') }],
       ['disconnected', { reason: 'client-initiated' }],
     ])
     expect(session.participants()).toEqual([])
@@ -214,7 +235,7 @@ describe('events and participants', () => {
     const old = adapter.last()
     await session.leave()
     const events = recordEvents(session, ['participant-joined', 'disconnected'])
-    old.emit('participant-joined', participant('bob'), {})
+    old.emit('participant-joined', { participant: participant('bob') })
     old.emit('disconnected', { reason: 'connection-lost' })
     expect(events).toEqual([])
     expect(old.listenerCount('participant-joined')).toBe(0)

@@ -35,7 +35,7 @@ describe('reconnection after a recoverable drop', () => {
     adapter.remote = [participant('bob'), participant('carol')]
     await session.join('standup')
     const first = adapter.last()
-    const track = { participant: participant('bob'), track: { sid: 'TR1' } as never }
+    const track = { participant: participant('bob'), track: { id: 'TR1' } as never }
     first.emit('track-subscribed', track)
     const events = recordEvents(session, [
       'connection-state-changed',
@@ -58,8 +58,8 @@ describe('reconnection after a recoverable drop', () => {
       ['connection-state-changed', { state: 'reconnecting', previous: 'connected' }],
       ['reconnecting', { attempt: 1, reason: 'connection-lost' }],
       ['connection-state-changed', { state: 'connected', previous: 'reconnecting' }],
-      ['participant-left', participant('bob')],
-      ['participant-joined', participant('dave')],
+      ['participant-left', { participant: participant('bob') }],
+      ['participant-joined', { participant: participant('dave') }],
       ['reconnected', {}],
     ])
     expect(session.participants()).toEqual([participant('carol'), participant('dave')])
@@ -79,14 +79,24 @@ describe('reconnection after a recoverable drop', () => {
     expect(session.state).toBe('connected')
   })
 
-  it('caps the delay at maxDelayMs (full delay with jitter at its top)', async () => {
+  it('caps the delay at maximumDelay (full delay with jitter at its top)', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(1)
-    const { adapter, session } = setup({ maxAttempts: 4, initialDelayMs: 1000, maxDelayMs: 2500 })
+    const { adapter, session } = setup({ maximumAttempts: 4, initialDelay: 1000, maximumDelay: 2500 })
     await session.join('standup')
     failNextConnects(adapter, 3)
     adapter.last().emit('disconnected', { reason: 'connection-lost' })
     for (const delay of [1000, 2000, 2500, 2500]) await expectOneMoreAfter(() => adapter.connectTokens.length, delay)
     expect(session.state).toBe('connected')
+  })
+
+  it('still honours the deprecated maxAttempts, initialDelayMs and maxDelayMs', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1)
+    const { adapter, session } = setup({ maxAttempts: 2, initialDelayMs: 1000, maxDelayMs: 1500 })
+    await session.join('standup')
+    failNextConnects(adapter, 2)
+    adapter.last().emit('disconnected', { reason: 'connection-lost' })
+    for (const delay of [1000, 1500]) await expectOneMoreAfter(() => adapter.connectTokens.length, delay)
+    expect(session.state).toBe('disconnected')
   })
 
   it('gives up after the last attempt with the original reason and the last error', async () => {
@@ -122,8 +132,8 @@ describe('reconnection after a recoverable drop', () => {
     expect(adapter.connectTokens).toHaveLength(1)
   })
 
-  it('does not reconnect when maxAttempts is 0', async () => {
-    const { adapter, session } = setup({ maxAttempts: 0 })
+  it('does not reconnect when maximumAttempts is 0', async () => {
+    const { adapter, session } = setup({ maximumAttempts: 0 })
     await session.join('standup')
     const events = recordEvents(session, ['reconnecting', 'disconnected'])
     adapter.last().emit('disconnected', { reason: 'connection-lost' })
