@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import twilioNode from 'twilio'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createAccessToken, twilio, type AccessTokenAlgorithm } from '../src/server/index'
+import { createAccessToken, type AccessTokenAlgorithm } from '../src/server/access-token'
+import { twilio } from '../src/server/index'
 import { credentials } from './twilio-harness'
 
 const { AccessToken } = twilioNode.jwt

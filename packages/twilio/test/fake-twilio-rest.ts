@@ -16,8 +16,8 @@ export interface RecordedRequest {
   method: string
   /** The path, without the query string. */
   path: string
-  /** The form body (POST) or the query (GET). */
-  parameters: Record<string, string>
+  /** The form body (POST) or the query (GET); a repeated name gives every value, in order. */
+  parameters: Record<string, string | string[]>
   authorization: string | null
   contentType: string | null
 }
@@ -49,9 +49,15 @@ export function createFakeTwilioRest(cloud: FakeTwilioCloud, baseUrl = 'https://
   async function intercept(request: Request): Promise<{ early?: Response; parameters: Record<string, string> }> {
     const url = new URL(request.url)
     const form = request.method === 'GET' ? url.searchParams : new URLSearchParams(await request.text())
+    const recorded: Record<string, string | string[]> = {}
+    for (const name of new Set(form.keys())) {
+      const values = form.getAll(name)
+      recorded[name] = values.length === 1 ? values[0]! : values
+    }
+    // The handlers read one value per name, the last, as Twilio's API does for single-valued fields.
     const parameters = Object.fromEntries(form)
     const authorization = request.headers.get('authorization')
-    requests.push({ method: request.method, path: url.pathname, parameters, authorization, contentType: request.headers.get('content-type') })
+    requests.push({ method: request.method, path: url.pathname, parameters: recorded, authorization, contentType: request.headers.get('content-type') })
     const scripted = scripts.get(`${request.method} ${url.pathname}`)?.shift()
     if (scripted) return { early: await scripted(), parameters }
     if (authorization !== expectedAuthorization) return { early: twilioError(authenticateError, 401), parameters }
@@ -81,6 +87,8 @@ export function createFakeTwilioRest(cloud: FakeTwilioCloud, baseUrl = 'https://
       const room = cloud.find(String(params.room))
       if (!room) return notFound(new URL(request.url).pathname)
       if (parameters.Status !== 'completed') return json({ code: 53112, message: 'Status is invalid', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
+      // reference/vendors.md §7: completing a room that already ended answers 53112.
+      if (room.json.status !== 'in-progress') return json({ code: 53112, message: 'Room is not in-progress', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
       cloud.completeRoom(room)
       return json(room.json)
     }),

@@ -310,6 +310,8 @@ export interface FakeTwilioVideo {
   hold(): () => void
   /** Makes the next connect reject with this error. */
   failNextConnect(error: Error): void
+  /** Resolves once every connect so far has finished its work (made its Room, failed, or stopped on cancel). */
+  settled(): Promise<void>
 }
 
 export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
@@ -317,6 +319,7 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
   const connectCalls: FakeTwilioVideo['connectCalls'] = []
   let gate: Promise<void> | undefined
   let nextFailure: Error | undefined
+  const work: Promise<unknown>[] = []
 
   return {
     rooms,
@@ -332,6 +335,9 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
     },
     failNextConnect(error) {
       nextFailure = error
+    },
+    async settled() {
+      await Promise.allSettled(work)
     },
     async createLocalAudioTrack() {
       return new FakeLocalMediaTrack('audio')
@@ -351,7 +357,7 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
           cancelled = true
           reject(new Error('Canceled'))
         }
-        void (async () => {
+        const task = (async () => {
           await new Promise((next) => setTimeout(next, 0))
           await waiting
           if (cancelled) return
@@ -369,6 +375,7 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
           rooms.push(room)
           resolve(room)
         })().catch(reject)
+        work.push(task)
       })
       return Object.assign(connecting, { cancel })
     },

@@ -1,8 +1,7 @@
 import fc from 'fast-check'
 import twilioNode from 'twilio'
 import { describe, expect, it } from 'vitest'
-import { isValidTwilioSignature, parseFormParameters, twilioRequestSignature } from '../src/server/index'
-import { urlVariants } from '../src/server/request-signature'
+import { isValidTwilioSignature, parseFormParameters, twilioRequestSignature, urlVariants } from '../src/server/request-signature'
 import { credentials } from './twilio-harness'
 
 const { authToken } = credentials

@@ -44,7 +44,7 @@ describe('ring flow on Twilio', () => {
     const bob = page('bob')
     const bobJoined = waitForEvent(alice, 'participant-joined')
     await bob.join(notifications[0]!.invite.room, { audio: false, video: false })
-    expect((await bobJoined)[0].identity).toBe('bob')
+    expect((await bobJoined)[0].participant.identity).toBe('bob')
     expect((await calls.getInvite({ id: invite.id, identity: 'alice' })).status).toBe('accepted')
     expect(changes.at(-1)).toMatchObject({ id: invite.id, status: 'accepted' })
     await Promise.all([alice.leave(), bob.leave()])

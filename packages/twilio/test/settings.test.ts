@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { twilio, twilioEnvironmentVariables } from '../src/server/index'
+import { twilio } from '../src/server/index'
+import { twilioEnvironmentVariables } from '../src/server/settings'
 import { credentials } from './twilio-harness'
 
 afterEach(() => vi.unstubAllEnvs())
@@ -53,6 +54,19 @@ describe('settings', () => {
     } catch (error) {
       expect(error).toMatchObject({ code: 'INVALID_INPUT', provider: 'twilio' })
     }
+  })
+
+  it('refuses an unknown setting, naming the closest known one', () => {
+    expect(() => twilio({ ...credentials, baseURL: 'https://video.twilio.com' } as never)).toThrow(/unknown setting "baseURL" \(did you mean "baseUrl"\?\)/)
+    expect(() => twilio({ ...credentials, room: { maxParticipant: 4 } } as never)).toThrow(/room/)
+  })
+
+  it('reads the credentials from the `environment` setting instead of process.env', () => {
+    const adapter = twilio({
+      environment: { TWILIO_ACCOUNT_SID: credentials.accountSid, TWILIO_API_KEY_SID: credentials.apiKeySid, TWILIO_API_KEY_SECRET: credentials.apiKeySecret, TWILIO_AUTH_TOKEN: '' },
+    })
+    expect(adapter.accountSid).toBe(credentials.accountSid)
+    expect(adapter.capabilities.webhooks).toBe(false)
   })
 
   it('without credentials, names every missing one', () => {

@@ -2,7 +2,8 @@ import { createCallServer } from '@callport/server'
 import type { WebhookEvent } from '@callport/core'
 import twilioNode from 'twilio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { normalizeStatusCallback, statusCallbackEventId, twilio } from '../src/server/index'
+import { twilio } from '../src/server/index'
+import { normalizeStatusCallback, statusCallbackEventId } from '../src/server/status-callbacks'
 import participantConnected from './fixtures/status-callbacks/participant-connected.json'
 import recordingCompleted from './fixtures/status-callbacks/recording-completed.json'
 import roomCreated from './fixtures/status-callbacks/room-created.json'
@@ -24,7 +25,7 @@ describe('normalizeStatusCallback', () => {
     [
       'track-added',
       trackAdded,
-      { type: 'track-published', participant: { identity: 'alice', providerParticipantId: trackAdded.ParticipantSid }, track: { sid: trackAdded.TrackSid, kind: 'video' } },
+      { type: 'track-published', participant: { identity: 'alice', providerParticipantId: trackAdded.ParticipantSid }, track: { id: trackAdded.TrackSid, kind: 'video' } },
     ],
     ['recording-completed', recordingCompleted, { type: 'recording-ended', recording: { id: recordingCompleted.RecordingSid, status: 'completed', url: recordingCompleted.RecordingUri } }],
   ] as const)('normalizes %s', (_name, parameters, expected) => {

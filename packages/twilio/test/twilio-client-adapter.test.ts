@@ -2,9 +2,12 @@ import { createSession } from '@callport/client'
 import type { ConnectOptions, DisconnectedEvent, Token } from '@callport/core'
 import { waitForEvent } from '@callport/testkit'
 import { describe, expect, it, vi } from 'vitest'
-import { twilio, type TwilioConnection } from '../src/client/index'
+import { twilio } from '../src/client/index'
+import { twilio as twilioServer } from '../src/server/index'
+import type { TwilioConnection } from '../src/client/twilio-connection'
 import { createClientHarness } from './client-harness'
 import { FakeTwilioError, type CloudClient } from './fake-twilio-cloud'
+import { credentials } from './twilio-harness'
 import type { FakeRemoteMediaTrack, FakeRoom } from './fake-twilio-video'
 import { rejection } from './rejection'
 
@@ -63,6 +66,33 @@ describe('connect', () => {
     expect(missing).toMatchObject({ code: 'UNSUPPORTED', provider: 'twilio' })
   })
 
+  it('refuses unknown options, naming the closest known one', () => {
+    expect(() => twilio({ SDK: {} } as never)).toThrow(/Twilio client options: unknown setting "SDK" \(did you mean "sdk"\?\)/)
+    expect(() => twilio({ connectOption: {} } as never)).toThrow(/did you mean "connectOptions"/)
+  })
+
+  it.each(['HS384', 'HS512'] as const)('joins with a %s Access Token, which Twilio verifies like HS256', async (algorithm) => {
+    const harness = createClientHarness()
+    const { authToken: _authToken, ...keys } = credentials
+    const token = await harness.issue('standup', 'alice', 600, twilioServer({ ...keys, algorithm }))
+    const connection = await twilio({ sdk: harness.video }).connect(token, options())
+    expect(connection.localParticipant.identity).toBe('alice')
+    const [header, payload] = token.value.split('.')
+    const otherAlgorithm = Buffer.from(JSON.stringify({ alg: algorithm === 'HS384' ? 'HS512' : 'HS384', typ: 'JWT', cty: 'twilio-fpa;v=1' })).toString('base64url')
+    const relabelled = { ...token, value: [otherAlgorithm, payload, token.value.split('.')[2]].join('.') }
+    expect(header).not.toBe(otherAlgorithm)
+    expect(await rejection(twilio({ sdk: harness.video }).connect(relabelled, options()))).toMatchObject({ code: 'UNAUTHORIZED', details: { twilioCode: 20107 } })
+  })
+
+  it('Twilio counts double-byte characters twice toward its 128 for identities: beyond, 53200 is INVALID_INPUT', async () => {
+    const harness = createClientHarness()
+    const adapter = twilio({ sdk: harness.video })
+    const fits = await adapter.connect(await harness.issue('standup', 'é'.repeat(64)), options())
+    expect(fits.localParticipant.identity).toBe('é'.repeat(64))
+    const error = await rejection(adapter.connect(await harness.issue('standup', 'é'.repeat(65)), options()))
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', retryable: false, details: { twilioCode: 53200 } })
+  })
+
   it('refuses a token of another provider or without its room name', async () => {
     const harness = createClientHarness()
     const token = await harness.issue('standup', 'alice')
@@ -103,7 +133,7 @@ describe('connect', () => {
     controller.abort()
     expect((await rejection(connecting)).code).toBe('ABORTED')
     release()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await harness.video.settled()
     expect(harness.video.rooms).toEqual([])
     expect(harness.cloud.find('standup')).toBeUndefined()
   })
@@ -114,12 +144,14 @@ describe('room events', () => {
     const { harness, connection } = await connected()
     const joined = waitForEvent(connection, 'participant-joined')
     const bob = await harness.joinRemote('standup', 'bob')
-    const [participant, context] = await joined
+    const [{ participant, raw }] = await joined
     expect(participant).toEqual({ identity: 'bob', role: 'publisher', providerParticipantId: bob.room.localParticipant.sid })
-    expect(context.raw).toMatchObject({ identity: 'bob', sid: bob.room.localParticipant.sid })
+    expect(raw).toMatchObject({ identity: 'bob', sid: bob.room.localParticipant.sid })
     const left = waitForEvent(connection, 'participant-left')
     await bob.leave()
-    expect((await left)[0]).toBe(participant)
+    const [event] = await left
+    expect(event.participant).toBe(participant)
+    expect(event.raw).toMatchObject({ identity: 'bob', sid: bob.room.localParticipant.sid })
     expect(connection.participants()).toEqual([])
   })
 
@@ -131,7 +163,7 @@ describe('room events', () => {
     const [{ track, participant, raw }] = await subscribed
     const twilioTrack = (raw as { track: FakeRemoteMediaTrack }).track
     expect(participant.identity).toBe('bob')
-    expect(track).toMatchObject({ sid: twilioTrack.sid, kind: 'video', source: 'camera', mediaStreamTrack: twilioTrack.mediaStreamTrack })
+    expect(track).toMatchObject({ id: twilioTrack.sid, kind: 'video', source: 'camera', mediaStreamTrack: twilioTrack.mediaStreamTrack })
     const element = { id: 'video-1' } as unknown as HTMLMediaElement
     expect(track.attach(element)).toBe(element)
     expect([...twilioTrack.attached]).toEqual([element])
@@ -149,8 +181,8 @@ describe('room events', () => {
     await bob.setCameraEnabled(true)
     const [{ track }] = await subscribed
     const order: string[] = []
-    connection.on('track-unsubscribed', (event) => order.push(`unsubscribed ${event.track.sid === track.sid ? 'same' : 'other'}`))
-    connection.on('participant-left', (participant) => order.push(`left ${participant.identity}`))
+    connection.on('track-unsubscribed', (event) => order.push(`unsubscribed ${event.track.id === track.id ? 'same' : 'other'}`))
+    connection.on('participant-left', ({ participant }) => order.push(`left ${participant.identity}`))
     await bob.leave()
     expect(order).toEqual(['unsubscribed same', 'left bob'])
   })

@@ -1,7 +1,10 @@
 import { CallportError } from '@callport/core'
+import { createCallServer } from '@callport/server'
+import { memory } from '@callport/testkit/memory'
 import { HttpResponse } from 'msw'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import internalError from './fixtures/error-internal.json'
+import participantsPage from './fixtures/participants-page.json'
 import roomNameInvalid from './fixtures/error-room-name-invalid.json'
 import tooManyRequests from './fixtures/error-too-many-requests.json'
 import { json } from './fake-twilio-rest'
@@ -63,6 +66,26 @@ describe('ensureRoom', () => {
     expect(cloud.find('standup')?.json.sid).toBe(room.providerRoomId)
   })
 
+  it('sends VideoCodecs once per codec (the key repeated, as twilio-node sends it), and booleans as true or false', async () => {
+    const { adapter, rest } = createTwilioHarness({ room: { videoCodecs: ['VP8', 'H264'], audioOnly: false, recordParticipantsOnConnect: true } })
+    await adapter.ensureRoom({ name: 'codecs' })
+    expect(rest.requests[0]?.parameters).toEqual({ UniqueName: 'codecs', VideoCodecs: ['VP8', 'H264'], AudioOnly: 'false', RecordParticipantsOnConnect: 'true' })
+  })
+
+  it('53119, the account\'s quota of concurrent rooms, is RATE_LIMITED and retryable: createCallServer fails the room over', async () => {
+    const { adapter, rest } = createTwilioHarness()
+    const quota = () => json({ code: 53119, message: 'Maximum number of concurrent rooms reached', more_info: 'https://www.twilio.com/docs/errors/53119', status: 400 }, 400)
+    // Each ensureRoom sends the POST three times (retries of a retryable failure), all refused.
+    rest.script('POST /v1/Rooms', ...Array.from({ length: 6 }, () => quota))
+    const error = await rejection(adapter.ensureRoom({ name: 'standup' }))
+    expect(rest.requests).toHaveLength(3)
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true, provider: 'twilio', details: { twilioCode: 53119 }, vendor: { status: 400 } })
+    expect(error.message).toContain('(Twilio error 53119)')
+    const calls = createCallServer({ providers: [adapter, memory()], authorize: async () => ({ identity: 'alice' }) })
+    const { room } = await calls.join({ room: 'standup', participant: { identity: 'alice' } })
+    expect(room.provider).toBe('memory')
+  })
+
   it('encodes the room name in the path', async () => {
     const { adapter, rest, cloud } = createTwilioHarness()
     cloud.createRoom('Réunion.1~a')
@@ -122,6 +145,24 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     await adapter.closeRoom!({ room })
     expect(rest.requests.at(-1)).toMatchObject({ method: 'POST', path: `/v1/Rooms/${room.providerRoomId}`, parameters: { Status: 'completed' } })
     expect(await ended).toMatchObject({ code: 53118 })
+  })
+
+  it('closeRoom of a room that already ended succeeds: Twilio answers 53112 "room is not in progress"', async () => {
+    const { adapter, rest } = createTwilioHarness()
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    await adapter.closeRoom!({ room })
+    await expect(adapter.closeRoom!({ room })).resolves.toBeUndefined()
+    expect(rest.requests.filter(({ path }) => path === `/v1/Rooms/${room.providerRoomId}`)).toHaveLength(2)
+    rest.script(`POST /v1/Rooms/${room.providerRoomId}`, () => json({ code: 53111, message: 'StatusCallback is invalid', more_info: 'https://www.twilio.com/docs/errors/53111', status: 400 }, 400))
+    expect(await rejection(adapter.closeRoom!({ room }))).toMatchObject({ code: 'INVALID_INPUT', details: { twilioCode: 53111 } })
+  })
+
+  it('follows no next_page_url on another origin: the API key is sent only to the API', async () => {
+    const { adapter, rest } = createTwilioHarness()
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const elsewhere = 'https://video.twilio.example/v1/Rooms/x/Participants?Page=1'
+    rest.script(`GET /v1/Rooms/${room.providerRoomId}/Participants`, () => json({ ...participantsPage, meta: { ...participantsPage.meta, next_page_url: elsewhere } }))
+    expect(await rejection(adapter.listParticipants!({ room }))).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'twilio' })
   })
 
   it('closeRoom of an unknown room is ROOM_NOT_FOUND', async () => {
@@ -193,10 +234,10 @@ describe('REST failures', () => {
 
   it('a request that takes longer than the timeout is PROVIDER_UNAVAILABLE', async () => {
     const { adapter, rest } = createTwilioHarness({ timeout: 50, retry: { limit: 0 } })
-    rest.script('POST /v1/Rooms', () => new Promise((resolve) => setTimeout(() => resolve(json({}, 201)), 1000)))
+    rest.script('POST /v1/Rooms', () => new Promise<Response>(() => undefined))
     const error = await rejection(adapter.ensureRoom({ name: 'standup' }))
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true })
-    expect(error.message).toMatch(/did not answer in time/)
+    expect(error.message).toMatch(/Twilio did not answer within 50 ms while creating the room standup/)
   })
 
   it('an abort during a request is ABORTED', async () => {
@@ -204,7 +245,7 @@ describe('REST failures', () => {
     const controller = new AbortController()
     rest.script('POST /v1/Rooms', () => {
       controller.abort()
-      return new Promise((resolve) => setTimeout(() => resolve(json({}, 201)), 200))
+      return new Promise<Response>(() => undefined)
     })
     const error = await rejection(adapter.ensureRoom({ name: 'standup', signal: controller.signal }))
     expect(error.code).toBe('ABORTED')

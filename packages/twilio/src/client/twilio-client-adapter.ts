@@ -1,13 +1,6 @@
-import {
-  CallportError,
-  specificationVersion,
-  throwIfAborted,
-  readProviderToken,
-  type ClientAdapter,
-  type ClientCapabilities,
-  type ConnectOptions,
-  type Token,
-} from '@callport/core'
+import { throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
+import { loadSettings } from '@callport/provider-utils'
+import { defineClientAdapter } from '@callport/provider-utils/client'
 import { TwilioConnectParametersSchema } from '../shared/connect-parameters'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { loadTwilioVideo, type TwilioVideoSource } from './load-sdk'
@@ -34,72 +27,50 @@ export interface TwilioClientOptions {
 
 /** The Twilio client adapter; its connections expose the twilio-video Room as `room`. */
 export interface TwilioClientAdapter extends ClientAdapter {
+  readonly provider: typeof TWILIO_PROVIDER
   connect(token: Token, options: ConnectOptions): Promise<TwilioConnection>
 }
 
-/** Twilio has no mid-call token update: a call outlives its Access Token, which is checked at connect. */
-export function twilioClientCapabilities(data: boolean): ClientCapabilities {
-  return { media: 'tracks', updateToken: false, sendData: data }
-}
-
-function readToken(token: Token) {
-  return readProviderToken(token, { id: TWILIO_PROVIDER, name: 'Twilio', connectSchema: TwilioConnectParametersSchema })
-}
-
-function aborted(signal: AbortSignal): CallportError {
-  return new CallportError('ABORTED', 'The join was aborted', { provider: TWILIO_PROVIDER, cause: signal.reason })
-}
-
 /**
- * Waits for twilio-video's `connect`. An abort cancels it (its CancelablePromise) and rejects at once;
- * a Room that arrives after the abort is disconnected.
+ * What the Twilio client half can do, with `data` (the default); with `data: false`, `sendData` is
+ * false. Twilio has no mid-call token update: a call outlives its Access Token, which is checked at connect.
  */
-function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void }, signal: AbortSignal | undefined): Promise<TwilioRoom> {
-  if (!signal) return connecting.catch((error: unknown) => Promise.reject(errorFromTwilioVideo(error)))
-  return new Promise<TwilioRoom>((resolve, reject) => {
-    const onAbort = () => {
-      connecting.cancel?.()
-      reject(aborted(signal))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-    connecting.then(
-      (room) => {
-        signal.removeEventListener('abort', onAbort)
-        if (signal.aborted) {
-          room.disconnect()
-          reject(aborted(signal))
-        } else resolve(room)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(signal.aborted ? aborted(signal) : errorFromTwilioVideo(error))
-      },
-    )
-  })
+export const twilioClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: false, sendData: true }
+
+/** Waits for twilio-video's `connect`; an abort cancels its CancelablePromise, so no Room is made. */
+async function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void }, signal: AbortSignal | undefined): Promise<TwilioRoom> {
+  const cancel = () => connecting.cancel?.()
+  signal?.addEventListener('abort', cancel, { once: true })
+  try {
+    return await connecting
+  } catch (error) {
+    throw errorFromTwilioVideo(error)
+  } finally {
+    signal?.removeEventListener('abort', cancel)
+  }
 }
 
 /**
  * The Twilio Programmable Video client half: loads twilio-video lazily inside `connect`, then
  * `connect(token.value, { name, audio, video })` and maps the Room's events to Callport's.
  */
-export function twilio(options: TwilioClientOptions = {}): TwilioClientAdapter {
-  const data = options.data !== false
-  return {
-    specificationVersion,
+export function twilio(options?: TwilioClientOptions): TwilioClientAdapter {
+  const { sdk, connectOptions, data = true } = loadSettings(options, {
     provider: TWILIO_PROVIDER,
-    capabilities: twilioClientCapabilities(data),
-
-    async connect(input: Token, connectOptions: ConnectOptions): Promise<TwilioConnection> {
-      const { token, parameters } = readToken(input)
-      const { signal } = connectOptions
+    subject: 'Twilio client options',
+    known: ['sdk', 'connectOptions', 'data'],
+  })
+  const adapter = defineClientAdapter({
+    provider: TWILIO_PROVIDER,
+    vendor: 'Twilio',
+    capabilities: { ...twilioClientCapabilities, sendData: data },
+    connectSchema: TwilioConnectParametersSchema,
+    async connect({ token, parameters }, { signal, audio, video }) {
+      const twilioVideo = await loadTwilioVideo(sdk)
       throwIfAborted(signal)
-      const sdk = await loadTwilioVideo(options.sdk)
-      throwIfAborted(signal)
-      const room = await connected(
-        sdk.connect(token.value, { ...options.connectOptions, name: parameters.roomName, audio: connectOptions.audio, video: connectOptions.video }),
-        signal,
-      )
-      return new TwilioConnection({ sdk, room, token, data })
+      const room = await connected(twilioVideo.connect(token.value, { ...connectOptions, name: parameters.roomName, audio, video }), signal)
+      return new TwilioConnection({ sdk: twilioVideo, room, token, data })
     },
-  }
+  })
+  return adapter as typeof adapter & { provider: typeof TWILIO_PROVIDER }
 }

@@ -85,7 +85,7 @@ export class TwilioConnection extends EventEmitter<ConnectionEvents> implements 
     }
     on('participantConnected', (remote: TwilioRemoteParticipant) => {
       const participant = this.#participant(remote)
-      this.emit('participant-joined', participant, { raw: remote })
+      this.emit('participant-joined', { participant, raw: remote })
     })
     on('participantDisconnected', (remote: TwilioRemoteParticipant) => {
       const participant = this.#remote.get(remote.sid)
@@ -96,7 +96,7 @@ export class TwilioConnection extends EventEmitter<ConnectionEvents> implements 
         this.emit('track-unsubscribed', { ...event, raw: remote })
       }
       this.#remote.delete(remote.sid)
-      this.emit('participant-left', participant, { raw: remote })
+      this.emit('participant-left', { participant, raw: remote })
     })
     on('trackSubscribed', (track: TwilioRemoteTrack, publication: TwilioRemoteTrackPublication, remote: TwilioRemoteParticipant) => {
       if (track.kind === 'data') return

@@ -8,9 +8,9 @@ function sourceOf(track: TwilioRemoteMediaTrack): TrackSource {
 }
 
 /** A remote twilio-video track as a Callport Track: `attach` and `detach` are twilio-video's own. */
-export function toTrack(track: TwilioRemoteMediaTrack, sid: string): Track {
+export function toTrack(track: TwilioRemoteMediaTrack, id: string): Track {
   return {
-    sid,
+    id,
     kind: track.kind,
     source: sourceOf(track),
     mediaStreamTrack: track.mediaStreamTrack,

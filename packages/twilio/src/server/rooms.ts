@@ -1,9 +1,9 @@
 import * as z from 'zod/mini'
 import { CallportError } from '@callport/core'
+import type { VendorRestClient } from '@callport/provider-utils/server'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
-import type { TwilioRestClient, TwilioResponse } from './rest-client'
 import type { TwilioRoomOptions } from './settings'
-import { errorFromTwilioResponse, TwilioErrorBodySchema, unexpectedBody, type MissingResource } from './twilio-rest-errors'
+import { twilioCodeOfFailure } from './twilio-rest'
 
 /**
  * The Video REST resources Callport uses (reference/vendors.md §2.3): Rooms and their Participants.
@@ -34,25 +34,17 @@ const ParticipantPageSchema = z.looseObject({
 
 /** Twilio's "room exists" error: a room with this UniqueName is already in progress. */
 export const ROOM_EXISTS = 53113
+/** Twilio's "room is not in progress" error, when completing a room that already ended. */
+export const ROOM_NOT_IN_PROGRESS = 53112
 
 const roomPath = (nameOrSid: string): string => `/v1/Rooms/${encodeURIComponent(nameOrSid)}`
 
-function parsed<Schema extends z.ZodMiniType>(schema: Schema, answer: TwilioResponse, operation: string): z.infer<Schema> {
-  const result = schema.safeParse(answer.body)
-  if (!result.success) throw unexpectedBody(answer.status, answer.body, operation, result.error.issues)
-  return result.data
-}
-
-function ok(answer: TwilioResponse): boolean {
-  return answer.status >= 200 && answer.status < 300
-}
-
-function failure(answer: TwilioResponse, operation: string, missing: MissingResource): CallportError {
-  return errorFromTwilioResponse(answer.status, answer.body, { operation, missing }, answer.headers)
-}
-
-/** The form parameters of `POST /v1/Rooms` for a room named `uniqueName`. */
-export function roomCreationParameters(uniqueName: string, options: TwilioRoomOptions, statusCallbackUrl: string | undefined): Record<string, string | number | boolean | undefined> {
+/** The form body of `POST /v1/Rooms` for a room named `uniqueName`; `VideoCodecs` repeats its key, as twilio-node sends it. */
+export function roomCreationParameters(
+  uniqueName: string,
+  options: TwilioRoomOptions,
+  statusCallbackUrl: string | undefined,
+): Record<string, string | number | boolean | readonly string[] | undefined> {
   return {
     UniqueName: uniqueName,
     Type: options.type,
@@ -65,18 +57,21 @@ export function roomCreationParameters(uniqueName: string, options: TwilioRoomOp
     RecordParticipantsOnConnect: options.recordParticipantsOnConnect,
     AudioOnly: options.audioOnly,
     MaxParticipantDuration: options.maxParticipantDuration,
-    VideoCodecs: options.videoCodecs?.join(','),
+    VideoCodecs: options.videoCodecs,
   }
 }
 
 /** The in-progress room named (or with the SID) `nameOrSid`, or null when there is none. */
-export async function fetchRoom(rest: TwilioRestClient, nameOrSid: string, signal?: AbortSignal): Promise<RoomResource | null> {
-  const operation = `getting the room ${nameOrSid}`
-  const answer = await rest.send({ method: 'GET', path: roomPath(nameOrSid), signal, operation })
-  if (answer.status === 404) return null
-  if (!ok(answer)) throw failure(answer, operation, 'room')
-  const room = parsed(RoomResourceSchema, answer, operation)
-  return room.status === 'in-progress' ? room : null
+export async function fetchRoom(rest: VendorRestClient, nameOrSid: string, signal?: AbortSignal): Promise<RoomResource | null> {
+  const answer = await rest.requestWithStatus({
+    method: 'GET',
+    path: roomPath(nameOrSid),
+    schema: RoomResourceSchema,
+    accept: [404],
+    operation: `getting the room ${nameOrSid}`,
+    signal,
+  })
+  return answer.ok && answer.data.status === 'in-progress' ? answer.data : null
 }
 
 /** How often a room that ended between "room exists" and the fetch is created again. */
@@ -85,26 +80,28 @@ const ENSURE_ATTEMPTS = 3
 /**
  * Creates the room `uniqueName`, or gets it when it is already in progress: `POST /v1/Rooms`, and on
  * Twilio error 53113 ("room exists") `GET /v1/Rooms/{UniqueName}`. A room that ended in between is
- * created again.
+ * created again. Creating by UniqueName makes the POST safe to repeat, so it is retried like a GET.
  */
 export async function ensureRoomResource(
-  rest: TwilioRestClient,
+  rest: VendorRestClient,
   options: { uniqueName: string; room: TwilioRoomOptions; statusCallbackUrl: string | undefined; signal?: AbortSignal | undefined },
 ): Promise<RoomResource> {
-  const operation = `creating the room ${options.uniqueName}`
   let last: CallportError | undefined
   for (let attempt = 0; attempt < ENSURE_ATTEMPTS; attempt += 1) {
-    const answer = await rest.send({
-      method: 'POST',
-      path: '/v1/Rooms',
-      parameters: roomCreationParameters(options.uniqueName, options.room, options.statusCallbackUrl),
-      signal: options.signal,
-      operation,
-    })
-    if (ok(answer)) return parsed(RoomResourceSchema, answer, operation)
-    const error = TwilioErrorBodySchema.safeParse(answer.body)
-    if (!(answer.status === 400 && error.success && error.data.code === ROOM_EXISTS)) throw failure(answer, operation, 'room')
-    last = failure(answer, operation, 'room')
+    try {
+      return await rest.request({
+        method: 'POST',
+        path: '/v1/Rooms',
+        body: { form: roomCreationParameters(options.uniqueName, options.room, options.statusCallbackUrl) },
+        schema: RoomResourceSchema,
+        idempotent: true,
+        operation: `creating the room ${options.uniqueName}`,
+        signal: options.signal,
+      })
+    } catch (error) {
+      if (!CallportError.isInstance(error) || twilioCodeOfFailure(error) !== ROOM_EXISTS) throw error
+      last = error
+    }
     const existing = await fetchRoom(rest, options.uniqueName, options.signal)
     if (existing) return existing
   }
@@ -115,37 +112,58 @@ export async function ensureRoomResource(
   })
 }
 
-/** The participants connected to the room `roomSid`, over every page. */
-export async function listConnectedParticipants(rest: TwilioRestClient, roomSid: string, signal?: AbortSignal): Promise<ParticipantResource[]> {
+/** The participants connected to the room `roomSid`, over every page (`meta.next_page_url`, on the API's origin only). */
+export async function listConnectedParticipants(rest: VendorRestClient, roomSid: string, signal?: AbortSignal): Promise<ParticipantResource[]> {
   const operation = `listing the participants of the room ${roomSid}`
   const participants: ParticipantResource[] = []
-  let answer = await rest.send({ method: 'GET', path: `${roomPath(roomSid)}/Participants`, parameters: { Status: 'connected' }, signal, operation })
+  let page = await rest.request({
+    method: 'GET',
+    path: `${roomPath(roomSid)}/Participants`,
+    query: { Status: 'connected' },
+    schema: ParticipantPageSchema,
+    notFound: 'ROOM_NOT_FOUND',
+    operation,
+    signal,
+  })
   for (;;) {
-    if (!ok(answer)) throw failure(answer, operation, 'room')
-    const page = parsed(ParticipantPageSchema, answer, operation)
     participants.push(...page.participants)
     const next = page.meta.next_page_url
     if (!next) return participants
-    answer = await rest.follow(next, { signal, operation })
+    // An absolute URL: the REST client follows it only on the base URL's origin, so credentials stay there.
+    page = await rest.request({ method: 'GET', path: next, schema: ParticipantPageSchema, notFound: 'ROOM_NOT_FOUND', operation, signal })
   }
 }
 
 /** Disconnects the participant `identity` from the room `roomSid` (`Status=disconnected`). */
-export async function disconnectParticipant(rest: TwilioRestClient, roomSid: string, identity: string, signal?: AbortSignal): Promise<void> {
-  const operation = `removing ${identity} from the room ${roomSid}`
-  const answer = await rest.send({
+export async function disconnectParticipant(rest: VendorRestClient, roomSid: string, identity: string, signal?: AbortSignal): Promise<void> {
+  await rest.request({
     method: 'POST',
     path: `${roomPath(roomSid)}/Participants/${encodeURIComponent(identity)}`,
-    parameters: { Status: 'disconnected' },
+    body: { form: { Status: 'disconnected' } },
+    idempotent: true,
+    notFound: 'PARTICIPANT_NOT_FOUND',
+    operation: `removing ${identity} from the room ${roomSid}`,
     signal,
-    operation,
   })
-  if (!ok(answer)) throw failure(answer, operation, 'participant')
 }
 
-/** Ends the room `roomSid` (`Status=completed`): everyone in it is disconnected. */
-export async function completeRoom(rest: TwilioRestClient, roomSid: string, signal?: AbortSignal): Promise<void> {
-  const operation = `completing the room ${roomSid}`
-  const answer = await rest.send({ method: 'POST', path: roomPath(roomSid), parameters: { Status: 'completed' }, signal, operation })
-  if (!ok(answer)) throw failure(answer, operation, 'room')
+/**
+ * Ends the room `roomSid` (`Status=completed`): everyone in it is disconnected. A room that has
+ * already ended answers 53112 ("room is not in progress"): it is closed, which is what was asked.
+ */
+export async function completeRoom(rest: VendorRestClient, roomSid: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await rest.request({
+      method: 'POST',
+      path: roomPath(roomSid),
+      body: { form: { Status: 'completed' } },
+      idempotent: true,
+      notFound: 'ROOM_NOT_FOUND',
+      operation: `completing the room ${roomSid}`,
+      signal,
+    })
+  } catch (error) {
+    if (CallportError.isInstance(error) && twilioCodeOfFailure(error) === ROOM_NOT_IN_PROGRESS) return
+    throw error
+  }
 }

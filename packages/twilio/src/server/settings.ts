@@ -1,8 +1,14 @@
 import * as z from 'zod/mini'
-import { parseInput } from '@callport/core'
+import { loadSettings, parseInput, type ProviderSettingsBase } from '@callport/provider-utils'
+import {
+  resolveVendorRestSettings,
+  vendorRestSettingNames,
+  vendorRestSettingsShape,
+  type ResolvedVendorRestSettings,
+  type VendorRestSettings,
+} from '@callport/provider-utils/server'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { accessTokenAlgorithms, type AccessTokenAlgorithm } from './access-token'
-import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
 /** Options of the rooms Callport creates (`POST /v1/Rooms`), in Twilio's terms. All optional. */
 export interface TwilioRoomOptions {
@@ -22,7 +28,7 @@ export interface TwilioRoomOptions {
   audioOnly?: boolean
   /** `MaxParticipantDuration`, seconds. */
   maxParticipantDuration?: number
-  /** `VideoCodecs`. */
+  /** `VideoCodecs`, sent as one `VideoCodecs` field per codec, as twilio-node sends them. */
   videoCodecs?: Array<'VP8' | 'H264'>
 }
 
@@ -30,7 +36,7 @@ export interface TwilioRoomOptions {
  * Settings of the Twilio server half. The credentials fall back to their environment variables.
  * `retry` covers rate-limited (429) and failing (5xx) REST requests; `maximumDelay` bounds a `Retry-After` too.
  */
-export interface TwilioSettings extends VendorRestSettings {
+export interface TwilioSettings extends VendorRestSettings, ProviderSettingsBase {
   /** `AC…`. Default: `TWILIO_ACCOUNT_SID`. */
   accountSid?: string
   /** `SK…`, the API key that signs Access Tokens and authenticates REST calls. Default: `TWILIO_API_KEY_SID`. */
@@ -55,12 +61,10 @@ export interface TwilioSettings extends VendorRestSettings {
   tokenRegion?: string
   /** Base URL of the Video REST API. Default `https://video.twilio.com`. */
   baseUrl?: string
-  /** The fetch implementation REST requests use. Default: the global fetch. */
-  fetch?: typeof fetch
 }
 
 /** Settings after environment variables and defaults are applied. */
-export interface ResolvedTwilioSettings extends ResolvedVendorRestSettings {
+export interface ResolvedTwilioSettings {
   accountSid: string
   apiKeySid: string
   apiKeySecret: string
@@ -69,8 +73,9 @@ export interface ResolvedTwilioSettings extends ResolvedVendorRestSettings {
   room: TwilioRoomOptions
   algorithm: AccessTokenAlgorithm
   tokenRegion: string | undefined
+  /** Without a trailing slash. */
   baseUrl: string
-  fetch: typeof fetch | undefined
+  rest: ResolvedVendorRestSettings
 }
 
 /** The environment variable each setting falls back to. */
@@ -80,67 +85,84 @@ export const twilioEnvironmentVariables = {
   apiKeySecret: 'TWILIO_API_KEY_SECRET',
   authToken: 'TWILIO_AUTH_TOKEN',
   statusCallbackUrl: 'TWILIO_STATUS_CALLBACK_URL',
-} as const
+} as const satisfies { readonly [Key in keyof TwilioSettings]?: string }
 
 export const TWILIO_VIDEO_BASE_URL = 'https://video.twilio.com'
 
-const defaultAlgorithm = 'HS256'
-const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
+/** Twilio's REST defaults: up to 10 s between retries, as docs/providers/twilio.md documents. */
+const restDefaults = { retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
+
+const knownSettings = [
+  'accountSid',
+  'apiKeySid',
+  'apiKeySecret',
+  'authToken',
+  'statusCallbackUrl',
+  'room',
+  'algorithm',
+  'tokenRegion',
+  'baseUrl',
+  ...vendorRestSettingNames,
+] as const satisfies readonly (keyof TwilioSettings)[]
 
 const positiveInteger = z.number().check(z.int(), z.gt(0))
 
-const RoomOptionsSchema = z.object({
-  type: z.optional(z.enum(['group', 'group-small', 'peer-to-peer', 'go'])),
-  maxParticipants: z.optional(positiveInteger),
-  emptyRoomTimeout: z.optional(positiveInteger),
-  unusedRoomTimeout: z.optional(positiveInteger),
-  mediaRegion: z.optional(z.string().check(z.minLength(1))),
-  recordParticipantsOnConnect: z.optional(z.boolean()),
-  audioOnly: z.optional(z.boolean()),
-  maxParticipantDuration: z.optional(positiveInteger),
-  videoCodecs: z.optional(z.array(z.enum(['VP8', 'H264']))),
-})
+/** A required string, with one message whether it is missing or empty. */
+const required = (message: string) => z.string({ error: message }).check(z.minLength(1, message))
 
-const ResolvedSettingsSchema = z.object({
-  accountSid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, 'accountSid (or TWILIO_ACCOUNT_SID) must be "AC" followed by 32 hexadecimal digits')),
-  apiKeySid: z.string().check(z.regex(/^SK[0-9a-fA-F]{32}$/, 'apiKeySid (or TWILIO_API_KEY_SID) must be an API key SID: "SK" followed by 32 hexadecimal digits')),
-  apiKeySecret: z.string().check(z.minLength(1, 'apiKeySecret (or TWILIO_API_KEY_SECRET) is required')),
+const TwilioSettingsSchema = z.object({
+  accountSid: required('accountSid (or TWILIO_ACCOUNT_SID) is required').check(
+    z.regex(/^AC[0-9a-fA-F]{32}$/, 'accountSid (or TWILIO_ACCOUNT_SID) must be "AC" followed by 32 hexadecimal digits'),
+  ),
+  apiKeySid: required('apiKeySid (or TWILIO_API_KEY_SID) is required').check(
+    z.regex(/^SK[0-9a-fA-F]{32}$/, 'apiKeySid (or TWILIO_API_KEY_SID) must be an API key SID: "SK" followed by 32 hexadecimal digits'),
+  ),
+  apiKeySecret: required('apiKeySecret (or TWILIO_API_KEY_SECRET) is required'),
   authToken: z.optional(z.string().check(z.minLength(1))),
   statusCallbackUrl: z.optional(z.url({ protocol: /^https?$/ })),
-  room: RoomOptionsSchema,
-  algorithm: z.enum(accessTokenAlgorithms),
+  room: z._default(
+    z.strictObject({
+      type: z.optional(z.enum(['group', 'group-small', 'peer-to-peer', 'go'])),
+      maxParticipants: z.optional(positiveInteger),
+      emptyRoomTimeout: z.optional(positiveInteger),
+      unusedRoomTimeout: z.optional(positiveInteger),
+      mediaRegion: z.optional(z.string().check(z.minLength(1))),
+      recordParticipantsOnConnect: z.optional(z.boolean()),
+      audioOnly: z.optional(z.boolean()),
+      maxParticipantDuration: z.optional(positiveInteger),
+      videoCodecs: z.optional(z.array(z.enum(['VP8', 'H264']))),
+    }),
+    {},
+  ),
+  algorithm: z._default(z.enum(accessTokenAlgorithms), 'HS256'),
   tokenRegion: z.optional(z.string().check(z.minLength(1))),
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: z._default(z.url({ protocol: /^https?$/ }), TWILIO_VIDEO_BASE_URL),
   ...vendorRestSettingsShape,
 })
 
-function fromEnvironment(name: string): string | undefined {
-  const value = process.env[name]
-  return value === undefined || value === '' ? undefined : value
-}
-
-/** Applies environment variables and defaults, and validates. Throws INVALID_INPUT naming what is wrong. */
-export function resolveTwilioSettings(settings: TwilioSettings = {}): ResolvedTwilioSettings {
-  const variables = twilioEnvironmentVariables
-  const candidate = {
-    accountSid: settings.accountSid ?? fromEnvironment(variables.accountSid) ?? '',
-    apiKeySid: settings.apiKeySid ?? fromEnvironment(variables.apiKeySid) ?? '',
-    apiKeySecret: settings.apiKeySecret ?? fromEnvironment(variables.apiKeySecret) ?? '',
-    authToken: settings.authToken ?? fromEnvironment(variables.authToken),
-    statusCallbackUrl: settings.statusCallbackUrl ?? fromEnvironment(variables.statusCallbackUrl),
-    room: settings.room ?? {},
-    algorithm: settings.algorithm ?? defaultAlgorithm,
-    tokenRegion: settings.tokenRegion,
-    baseUrl: settings.baseUrl ?? TWILIO_VIDEO_BASE_URL,
-    ...withVendorRestDefaults(settings, restDefaults),
-  }
-  const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Twilio settings', provider: TWILIO_PROVIDER })
+/**
+ * Refuses unknown settings, fills the credentials from their environment variables, applies the
+ * defaults and validates. Throws one INVALID_INPUT naming every problem.
+ */
+export function resolveTwilioSettings(settings: TwilioSettings | undefined): ResolvedTwilioSettings {
+  const loaded = loadSettings(settings, {
+    provider: TWILIO_PROVIDER,
+    subject: 'Twilio settings',
+    known: knownSettings,
+    environmentVariables: twilioEnvironmentVariables,
+  })
+  const { environment: _environment, ...given } = loaded
+  const parsed = parseInput(TwilioSettingsSchema, given, { subject: 'Invalid Twilio settings', provider: TWILIO_PROVIDER })
   return {
-    ...parsed,
+    accountSid: parsed.accountSid,
+    apiKeySid: parsed.apiKeySid,
+    apiKeySecret: parsed.apiKeySecret,
     authToken: parsed.authToken,
     statusCallbackUrl: parsed.statusCallbackUrl,
+    room: parsed.room,
+    algorithm: parsed.algorithm,
     tokenRegion: parsed.tokenRegion,
     baseUrl: parsed.baseUrl.replace(/\/+$/, ''),
-    fetch: settings.fetch,
+    rest: resolveVendorRestSettings(parsed, restDefaults),
   }
 }

@@ -84,7 +84,7 @@ export function normalizeStatusCallback(signed: SignedParameters): WebhookEvent 
         ...base,
         type: event === 'track-added' ? 'track-published' : 'track-unpublished',
         participant,
-        track: { sid: parameters[names.trackSid] ?? '', kind },
+        track: { id: parameters[names.trackSid] ?? '', kind },
       }
     case 'recording-started':
       return { ...base, type: 'recording-started', recording: recording('started') }

@@ -1,2 +1,2 @@
 /** The provider id of Twilio Programmable Video in tokens, rooms and errors. */
-export const TWILIO_PROVIDER = 'twilio'
+export const TWILIO_PROVIDER = 'twilio' as const

@@ -33,7 +33,13 @@ const rows: readonly Row[] = [
   [53105, 53105, 'PROVIDER_REJECTED', false, 'join-failed', 'The Twilio room is full'],
   [53106, 53106, 'ROOM_NOT_FOUND', false, 'join-failed', 'Twilio has no such room'],
   [53113, 53113, 'PROVIDER_REJECTED', false, 'unknown', 'A Twilio room with this UniqueName is already in progress'],
+  // reference/vendors.md §7: completing a room that is not in progress answers 53112, which closeRoom takes as done.
+  [53112, 53112, 'INVALID_INPUT', false, 'unknown', 'The Twilio room is not in progress, or the Status is invalid'],
   [53118, 53118, 'ROOM_NOT_FOUND', false, 'room-closed', 'The Twilio room has been completed'],
+  // reference/vendors.md §7: the account's quota of concurrent rooms. Nothing is wrong with the request:
+  // it succeeds once rooms end, and another provider can take the room now (retryable lets
+  // createCallServer fail over), so it is RATE_LIMITED, not INVALID_INPUT or PROVIDER_REJECTED.
+  [53119, 53119, 'RATE_LIMITED', true, 'join-failed', 'The Twilio account has reached its quota of concurrent rooms'],
   [53100, 53199, 'INVALID_INPUT', false, 'join-failed', 'Twilio refused a room parameter'],
   [53203, 53203, 'PROVIDER_REJECTED', false, 'unknown', 'The participant has published as many tracks as Twilio allows'],
   [53204, 53204, 'PARTICIPANT_NOT_FOUND', false, 'removed', 'Twilio has no such participant in the room'],
