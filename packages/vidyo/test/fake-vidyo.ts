@@ -14,10 +14,15 @@ import type {
 
 /**
  * A fake Vidyo.io service and VidyoClient.js: connectors joined to the same resourceId see each
- * other's onJoined / onLeft, and `Connect` checks the token with the real verifier, as Vidyo would.
+ * other's onJoined / onLeft, and `Connect` checks the token with the real verifier, as Vidyo would,
+ * and refuses what Vidyo refuses: a resourceId or a token user name that is not only letters and
+ * digits (Vidyo's "Generate a Token" help page: "cannot contain any spaces or special characters").
  * The classes implement the interfaces the adapter is written against, so the compiler keeps them
  * in step with vidyo-client-types.ts.
  */
+
+/** What Vidyo.io accepts as a resourceId and as the user name in a token. */
+const alphanumeric = /^[A-Za-z0-9]+$/
 
 interface Member {
   participant: VidyoParticipant
@@ -74,9 +79,11 @@ export class FakeVidyoCloud {
     for (const other of room.values()) later(() => other.listener?.onLeft(member.participant))
   }
 
-  /** Someone joining from another device, seen by everyone in the room. */
-  joinRemote(resourceId: string, identity: string, name = identity): { participant: VidyoParticipant; leave(): Promise<void> } {
-    const participant: VidyoParticipant = { id: this.nextParticipantId(), name, userId: `${identity}@${this.account.appId}` }
+  /** Someone joining from another device with a token for `userName`, seen by everyone in the room. */
+  joinRemote(resourceId: string, userName: string, name = userName): { participant: VidyoParticipant; leave(): Promise<void> } {
+    if (!alphanumeric.test(userName)) throw new Error(`Vidyo refuses the user name "${userName}": letters and digits only`)
+    if (!alphanumeric.test(resourceId)) throw new Error(`Vidyo refuses the resourceId "${resourceId}": letters and digits only`)
+    const participant: VidyoParticipant = { id: this.nextParticipantId(), name, userId: `${userName}@${this.account.appId}` }
     this.enter(resourceId, { participant, listener: undefined })
     return {
       participant,
@@ -171,13 +178,14 @@ export class FakeVidyoConnector implements VidyoConnector {
     later(() => {
       if (plan.failure) return options.onFailure(plan.failure)
       if (options.host !== this.cloud.account.host) return options.onFailure('VIDYO_CONNECTORFAILREASON_ConnectionFailed')
-      if (!/^[A-Za-z0-9]+$/.test(options.resourceId)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidResourceId')
+      if (!alphanumeric.test(options.resourceId)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidResourceId')
       let user: VerifiedVidyoToken
       try {
         user = this.cloud.verify(options.token)
       } catch {
         return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
       }
+      if (!alphanumeric.test(user.userName)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
       const participant = { id: this.cloud.nextParticipantId(), name: options.displayName, userId: `${user.userName}@${user.appId}` }
       this.#member = { resourceId: options.resourceId, participant }
       this.cloud.enter(options.resourceId, { participant, listener: this.participantListener })

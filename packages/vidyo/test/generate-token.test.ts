@@ -54,6 +54,14 @@ describe('generateVidyoToken', () => {
     expectInvalidInput(() => generateVidyoToken({ ...base, userName: 'b\uD800ob' }), /well-formed/)
   })
 
+  it('refuses user names Vidyo refuses: anything but letters and digits', () => {
+    const base = { developerKey: 'k', appId: 'app.vidyo.io', expiresInSeconds: 60 }
+    for (const userName of ['alice.smith', 'Alice Smith', '3f2b8c1e-9d4a-4c7b-8e21-5a6f0d9c2b7e', 'zoë', 'a_b', 'a~b']) {
+      expectInvalidInput(() => generateVidyoToken({ ...base, userName }), /letters and digits only/)
+    }
+    expect(() => generateVidyoToken({ ...base, userName: 'AliceSmith42' })).not.toThrow()
+  })
+
   it('refuses out-of-range lifetimes', () => {
     const base = { developerKey: 'k', appId: 'app', userName: 'bob', now: Date.parse('2030-01-01T00:00:00Z') }
     expectInvalidInput(() => generateVidyoToken({ ...base, expiresInSeconds: 0 }), /at least 1 second/)

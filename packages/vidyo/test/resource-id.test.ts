@@ -1,4 +1,4 @@
-import { CallportError, ROOM_NAME_MAX_LENGTH, RoomNameSchema } from '@callport/core'
+import { CallportError, ROOM_NAME_MAXIMUM_LENGTH, RoomNameSchema } from '@callport/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { roomNameOfVidyoResourceId, vidyoResourceIdOf } from '../src/server/resource-id'
@@ -12,7 +12,7 @@ const character = fc.oneof(
 )
 const roomName = fc
   .array(character, { minLength: 1, maxLength: 40 })
-  .map((characters) => characters.join('').slice(0, ROOM_NAME_MAX_LENGTH))
+  .map((characters) => characters.join('').slice(0, ROOM_NAME_MAXIMUM_LENGTH))
   .filter((name) => RoomNameSchema.safeParse(name).success)
 
 describe('room name → Vidyo resourceId', () => {

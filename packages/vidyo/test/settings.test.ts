@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { vidyo } from '../src/server/index'
-import { resolveVidyoSettings } from '../src/server/settings'
+import { vidyo, type VidyoSettings } from '../src/server/index'
+import { verifyVidyoToken } from '../src/server/verify-token'
 
 const errorOf = (run: () => unknown): { code?: string; message?: string } => {
   try {
@@ -11,19 +11,24 @@ const errorOf = (run: () => unknown): { code?: string; message?: string } => {
   return {}
 }
 
+/** The developer key an adapter signs with: the one its tokens verify with. */
+async function signsWith(adapter: ReturnType<typeof vidyo>, developerKey: string): Promise<boolean> {
+  const room = await adapter.ensureRoom({ name: 'standup' })
+  const token = await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 600 })
+  return verifyVidyoToken(token.value, { developerKey, appId: adapter.appId }).userName === 'alice'
+}
+
 describe('vidyo settings', () => {
   afterEach(() => {
     vi.unstubAllEnvs()
   })
 
-  it('takes settings first, then environment variables, then the default host', () => {
+  it('takes settings first, then environment variables, then the default host', async () => {
     const environment = { VIDYO_APP_ID: 'env.vidyo.io', VIDYO_DEVELOPER_KEY: 'env-key', VIDYO_HOST: 'env.example.com' }
-    expect(resolveVidyoSettings({ appId: 'given.vidyo.io' }, environment)).toMatchObject({
-      appId: 'given.vidyo.io',
-      developerKey: 'env-key',
-      host: 'env.example.com',
-    })
-    expect(resolveVidyoSettings({}, { VIDYO_APP_ID: 'a', VIDYO_DEVELOPER_KEY: 'k' }).host).toBe('prod.vidyo.io')
+    const adapter = vidyo({ appId: 'given.vidyo.io', environment })
+    expect(adapter).toMatchObject({ appId: 'given.vidyo.io', host: 'env.example.com' })
+    expect(await signsWith(adapter, 'env-key')).toBe(true)
+    expect(vidyo({ environment: { VIDYO_APP_ID: 'a', VIDYO_DEVELOPER_KEY: 'k' } }).host).toBe('prod.vidyo.io')
   })
 
   it('reads process.env when the factory gets no settings', async () => {
@@ -41,22 +46,31 @@ describe('vidyo settings', () => {
     ['appId', 'VIDYO_APP_ID', { developerKey: 'k' }],
     ['developerKey', 'VIDYO_DEVELOPER_KEY', { appId: 'a.vidyo.io' }],
   ])('reports a missing %s as INVALID_INPUT naming %s', (name, variable, settings) => {
-    const error = errorOf(() => resolveVidyoSettings(settings, {}))
+    const error = errorOf(() => vidyo({ ...settings, environment: {} }))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toContain(variable)
     expect(error.message).toContain(name)
   })
 
   it('treats empty values as missing', () => {
-    expect(errorOf(() => resolveVidyoSettings({ appId: '', developerKey: 'k' }, { VIDYO_APP_ID: '' })).message).toContain('VIDYO_APP_ID')
+    expect(errorOf(() => vidyo({ appId: '', developerKey: 'k', environment: { VIDYO_APP_ID: '' } })).message).toContain('VIDYO_APP_ID')
+    expect(vidyo({ appId: '', developerKey: 'k', environment: { VIDYO_APP_ID: 'env.vidyo.io' } }).appId).toBe('env.vidyo.io')
   })
 
   it('refuses invalid values and says where they came from', () => {
-    const fromSetting = errorOf(() => resolveVidyoSettings({ appId: 'a@b', developerKey: 'k' }, {}))
+    const fromSetting = errorOf(() => vidyo({ appId: 'a@b', developerKey: 'k', environment: {} }))
     expect(fromSetting).toMatchObject({ code: 'INVALID_INPUT' })
-    expect(fromSetting.message).toContain('setting appId')
-    const fromEnvironment = errorOf(() => resolveVidyoSettings({ appId: 'a', developerKey: 'k' }, { VIDYO_HOST: 'https://prod.vidyo.io/' }))
+    expect(fromSetting.message).toMatch(/^Vidyo settings: appId: /)
+    const fromEnvironment = errorOf(() => vidyo({ appId: 'a', developerKey: 'k', environment: { VIDYO_HOST: 'https://prod.vidyo.io/' } }))
     expect(fromEnvironment).toMatchObject({ code: 'INVALID_INPUT' })
     expect(fromEnvironment.message).toContain('environment variable VIDYO_HOST')
+    expect(fromEnvironment.message).toContain('host: Host must be a host name')
+    expect(errorOf(() => vidyo({ appId: 'a', developerKey: 'k', vCard: '<vCard/>' as never, environment: {} })).message).toContain('vCard must be a function')
+  })
+
+  it('refuses unknown settings, naming the closest known one', () => {
+    const error = errorOf(() => vidyo({ appID: 'a.vidyo.io', developerKey: 'k', environment: {} } as VidyoSettings))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toContain('unknown setting "appID" (did you mean "appId"?)')
   })
 })

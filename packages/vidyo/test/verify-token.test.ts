@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { generateVidyoToken } from '../src/server/generate-token'
 import { verifyVidyoToken } from '../src/server/verify-token'
+import { identityOfVidyoUserName, vidyoUserNameOf } from '../src/shared/user-name'
 import { vectorA } from './vidyo-token-vectors'
 
 const codeOf = (run: () => unknown): string | undefined => {
@@ -18,8 +19,11 @@ const codeOf = (run: () => unknown): string | undefined => {
 
 /** Text without NUL or lone surrogates (any Unicode, including astral characters and combining marks). */
 const text = fc.string({ unit: 'binary' }).filter((value) => !value.includes('\0') && Buffer.from(value, 'utf8').toString('utf8') === value)
-const userName = text.filter((value) => value.length > 0 && !value.includes('@'))
-const appId = fc.oneof(fc.constantFrom('ApplicationID', 'abc123.vidyo.io'), userName)
+const name = text.filter((value) => value.length > 0 && !value.includes('@'))
+/** Any identity, as the user name the server half signs for it (Vidyo accepts letters and digits only). */
+const identity = text.filter((value) => value.length > 0)
+const userName = identity.map(vidyoUserNameOf)
+const appId = fc.oneof(fc.constantFrom('ApplicationID', 'abc123.vidyo.io'), name)
 const developerKey = fc.string({ minLength: 1, unit: 'binary' })
 const start = Date.parse('2020-01-01T00:00:00Z')
 const now = fc.integer({ min: start, max: start + 10 * 365 * 86_400_000 })
@@ -39,6 +43,7 @@ describe('verifyVidyoToken', () => {
         const token = generateVidyoToken(input)
         const verified = verifyVidyoToken(token, { developerKey: input.developerKey, appId: input.appId, now: input.now })
         expect(verified.userName).toBe(input.userName)
+        expect(verified.userName).toMatch(/^[A-Za-z0-9]+$/)
         expect(verified.appId).toBe(input.appId)
         expect(verified.vCard).toBe(input.vCard)
         expect(verified.expiresAt.getTime()).toBe((Math.floor(input.now / 1000) + input.expiresInSeconds) * 1000)
@@ -91,6 +96,16 @@ describe('verifyVidyoToken', () => {
         expect(codeOf(() => verifyVidyoToken(token, { ...options, now: (expiresAtSeconds + late) * 1000 }))).toBe('TOKEN_EXPIRED')
         expect(codeOf(() => verifyVidyoToken(token, { ...options, now: (expiresAtSeconds - 1) * 1000 + 999 }))).toBeUndefined()
       }),
+    )
+  })
+
+  it('reads back any identity from the user name it was signed as', () => {
+    fc.assert(
+      fc.property(identity, developerKey, (who, key) => {
+        const token = generateVidyoToken({ developerKey: key, appId: 'abc123.vidyo.io', userName: vidyoUserNameOf(who), expiresInSeconds: 600 })
+        expect(identityOfVidyoUserName(verifyVidyoToken(token, { developerKey: key }).userName)).toBe(who)
+      }),
+      { numRuns: 300 },
     )
   })
 

@@ -1,10 +1,20 @@
-import type { ClientConnection, Participant } from '@callport/core'
+import { createHmac } from 'node:crypto'
+import type { ClientConnection, ParticipantEvent } from '@callport/core'
 import { waitForEvent } from '@callport/testkit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createVidyoClientAdapter, type VidyoClientOptions } from '../src/client/vidyo-client-adapter'
+import { vidyo, vidyoClientCapabilities, type VidyoClientOptions } from '../src/client/index'
+import { vidyoUserNameOf } from '../src/shared/user-name'
 import type { FakeVidyoConnector } from './fake-vidyo'
 import { account, connectOptions, createHarness, fakeContainer } from './vidyo-harness'
 import { rejection } from './rejection'
+
+/** A provision token signed with the account's key for any user name, as a generator without Vidyo's user name rule would make it. */
+function signedFor(userName: string): string {
+  const expires = String(Math.floor(Date.now() / 1000) + 600 + 62_167_219_200)
+  const payload = ['provision', `${userName}@${account.appId}`, expires, ''].join('\0')
+  const mac = createHmac('sha384', account.developerKey).update(payload).digest('hex')
+  return Buffer.from(`${payload}\0${mac}`, 'utf8').toString('base64')
+}
 
 describe('vidyo client adapter', () => {
   const opened: ClientConnection[] = []
@@ -13,10 +23,10 @@ describe('vidyo client adapter', () => {
     vi.useRealTimers()
   })
 
-  const setUp = (options: Omit<VidyoClientOptions, 'vidyoClient'> = {}) => {
+  const setUp = (options: Omit<VidyoClientOptions, 'sdk' | 'vidyoClient'> = {}) => {
     const harness = createHarness()
     const client = harness.cloud.createClient()
-    const adapter = createVidyoClientAdapter({ ...options, vidyoClient: client })
+    const adapter = vidyo({ ...options, sdk: client })
     const connect = async (...args: Parameters<typeof adapter.connect>): Promise<{ connection: ClientConnection; connector: FakeVidyoConnector }> => {
       const connection = await adapter.connect(...args)
       opened.push(connection)
@@ -31,6 +41,7 @@ describe('vidyo client adapter', () => {
     const { adapter } = setUp()
     expect(adapter.provider).toBe('vidyo')
     expect(adapter.capabilities).toEqual({ media: 'view', updateToken: false, sendData: false })
+    expect(adapter.capabilities).toEqual(vidyoClientCapabilities)
   })
 
   it('renders into the container and connects with host, token, display name and resourceId', async () => {
@@ -138,15 +149,15 @@ describe('vidyo client adapter', () => {
     const { connection } = await connect(await issue('standup', 'alice'), connectOptions())
     const joined = waitForEvent(connection, 'participant-joined')
     const remote = cloud.joinRemote('standup', 'bob', 'Bob')
-    const [participant, context] = await joined
+    const [{ participant, raw }] = await joined
     expect(participant).toEqual({ identity: 'bob', name: 'Bob', role: 'publisher', providerParticipantId: remote.participant.id })
-    expect(context.raw).toBe(remote.participant)
+    expect(raw).toBe(remote.participant)
     expect(connection.participants()).toEqual([participant])
     const left = waitForEvent(connection, 'participant-left')
     await remote.leave()
-    const [gone, leftContext] = await left
-    expect(gone.identity).toBe('bob')
-    expect(leftContext.raw).toBe(remote.participant)
+    const [gone] = await left
+    expect(gone.participant.identity).toBe('bob')
+    expect(gone.raw).toBe(remote.participant)
     expect(connection.participants()).toEqual([])
   })
 
@@ -165,13 +176,17 @@ describe('vidyo client adapter', () => {
     const { connect, issue } = setUp({ onLoudestParticipantChanged, onDynamicParticipantsChanged })
     const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
     const dave = { id: 'p-dave', name: 'Dave', userId: 'dave@callport.vidyo.io' }
-    const joined = vi.fn<(participant: Participant) => void>()
+    const joined = vi.fn<(event: ParticipantEvent) => void>()
     connection.on('participant-joined', joined)
     connector.participantListener?.onDynamicChanged([dave, { broken: true } as never], [])
     expect(joined).toHaveBeenCalledTimes(1)
-    expect(onDynamicParticipantsChanged).toHaveBeenCalledWith([expect.objectContaining({ identity: 'dave' })], { raw: { participants: [dave, { broken: true }], cameras: [] } })
+    expect(onDynamicParticipantsChanged).toHaveBeenCalledWith({
+      participants: [expect.objectContaining({ identity: 'dave' })],
+      raw: { participants: [dave, { broken: true }], cameras: [] },
+    })
     connector.participantListener?.onLoudestChanged(dave, true)
-    expect(onLoudestParticipantChanged).toHaveBeenCalledWith(expect.objectContaining({ identity: 'dave', providerParticipantId: 'p-dave' }), {
+    expect(onLoudestParticipantChanged).toHaveBeenCalledWith({
+      participant: expect.objectContaining({ identity: 'dave', providerParticipantId: 'p-dave' }),
       audioOnly: true,
       raw: { participant: dave, audioOnly: true },
     })
@@ -192,16 +207,19 @@ describe('vidyo client adapter', () => {
     expect((await booted)[0]).toMatchObject({ reason: 'removed', error: { code: 'FORBIDDEN' } })
   })
 
-  it('relays Vidyo\'s own reconnection as reconnecting (attempt 0) and reconnected', async () => {
+  it('relays Vidyo\'s own reconnection as reconnecting (with Vidyo\'s attempt number) and reconnected', async () => {
     const { connect, issue } = setUp()
     const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
     const reconnecting = waitForEvent(connection, 'reconnecting')
     connector.reconnectListener?.onReconnecting(2, 5000, 'VIDYO_CONNECTORFAILREASON_ConnectionLost')
     expect((await reconnecting)[0]).toEqual({
-      attempt: 0,
+      attempt: 2,
       reason: 'connection-lost',
       raw: { attempt: 2, attemptTimeout: 5000, lastReason: 'VIDYO_CONNECTORFAILREASON_ConnectionLost' },
     })
+    const unnumbered = waitForEvent(connection, 'reconnecting')
+    connector.reconnectListener?.onReconnecting(Number.NaN, 5000, 'VIDYO_CONNECTORFAILREASON_ConnectionLost')
+    expect((await unnumbered)[0].attempt).toBe(0)
     const reconnected = waitForEvent(connection, 'reconnected')
     connector.reconnectListener?.onReconnected()
     await reconnected
@@ -225,9 +243,11 @@ describe('vidyo client adapter', () => {
     const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
     const disconnected = vi.fn()
     connection.on('disconnected', disconnected)
+    vi.useFakeTimers()
     await connection.disconnect()
     await connection.disconnect()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    // The fake calls onDisconnected on a timer, as the SDK does: run it.
+    await vi.runAllTimersAsync()
     expect(connector.calls.filter((call) => call.method === 'Disconnect')).toHaveLength(1)
     expect(connector.connected).toBe(false)
     expect(disconnected).not.toHaveBeenCalled()
@@ -249,7 +269,7 @@ describe('vidyo client adapter', () => {
     first.connection.on('participant-joined', seenByFirst)
     const joined = waitForEvent(second.connection, 'participant-joined')
     cloud.joinRemote('standup', 'bob')
-    expect((await joined)[0].identity).toBe('bob')
+    expect((await joined)[0].participant.identity).toBe('bob')
     expect(seenByFirst).not.toHaveBeenCalled()
   })
 
@@ -279,7 +299,61 @@ describe('vidyo client adapter', () => {
   })
 
   it('refuses invalid options', () => {
-    expect(() => createVidyoClientAdapter({ remoteParticipants: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
-    expect(() => createVidyoClientAdapter({ loadTimeoutMilliseconds: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+    expect(() => vidyo({ remoteParticipants: -1 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+    expect(() => vidyo({ loadTimeoutMilliseconds: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+    expect(() => vidyo({ sdk: {} as never })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('sdk') }) as Error)
+  })
+
+  it('refuses unknown options, naming the closest known one', () => {
+    expect(() => vidyo({ scriptURL: '/VidyoClient.js' } as VidyoClientOptions)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'vidyo', message: expect.stringContaining('did you mean "scriptUrl"') }) as Error,
+    )
+  })
+
+  it('still takes the SDK under its deprecated name vidyoClient, but not under both names', async () => {
+    const { cloud, issue } = createHarness()
+    const client = cloud.createClient()
+    const connection = await vidyo({ vidyoClient: client }).connect(await issue('standup', 'alice'), connectOptions())
+    opened.push(connection)
+    expect(client.connectors[0]?.connected).toBe(true)
+    expect(() => vidyo({ sdk: client, vidyoClient: cloud.createClient() })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }) as Error)
+  })
+
+  describe('identities that are not Vidyo user names', () => {
+    const identities = ['alice.smith', 'Alice Smith', '3f2b8c1e-9d4a-4c7b-8e21-5a6f0d9c2b7e', 'zoë', 'ada@example.com', 'Zed']
+
+    it('the fake refuses a token whose user name is not letters and digits, as Vidyo does', async () => {
+      const { adapter, issue } = setUp()
+      const token = await issue('standup', 'alice')
+      for (const userName of ['alice.smith', 'Alice Smith', 'zoë']) {
+        const error = await rejection(adapter.connect({ ...token, value: signedFor(userName) }, connectOptions()))
+        expect(error).toMatchObject({ code: 'UNAUTHORIZED', details: { vidyoReason: 'VIDYO_CONNECTORFAILREASON_InvalidToken' } })
+      }
+      expect(() => createHarness().cloud.joinRemote('standup', 'alice.smith')).toThrow(/letters and digits/)
+    })
+
+    it.each(identities)('joins as %s, and keeps that identity locally', async (identity) => {
+      const { connect, issue } = setUp()
+      const { connection, connector } = await connect(await issue('standup', identity), connectOptions())
+      expect(connector.connected).toBe(true)
+      expect(connection.localParticipant.identity).toBe(identity)
+    })
+
+    it.each(identities)('shows a remote %s with that identity, decoded from the Vidyo user name', async (identity) => {
+      const { cloud, connect, issue } = setUp()
+      const { connection } = await connect(await issue('standup', 'alice'), connectOptions())
+      const joined = waitForEvent(connection, 'participant-joined')
+      cloud.joinRemote('standup', vidyoUserNameOf(identity), 'Remote')
+      expect((await joined)[0].participant.identity).toBe(identity)
+      expect(connection.participants().map((participant) => participant.identity)).toEqual([identity])
+    })
+
+    it('keeps a user name another system issued as the identity', async () => {
+      const { cloud, connect, issue } = setUp()
+      const { connection } = await connect(await issue('standup', 'alice'), connectOptions())
+      const joined = waitForEvent(connection, 'participant-joined')
+      cloud.joinRemote('standup', 'Zq7')
+      expect((await joined)[0].participant.identity).toBe('Zq7')
+    })
   })
 })

@@ -1,9 +1,10 @@
 import { createSession } from '@callport/client'
 import { waitForEvent } from '@callport/testkit'
 import { createCallServer } from '@callport/server'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createVidyoClientAdapter } from '../src/client/vidyo-client-adapter'
-import { verifyVidyoToken, vidyo } from '../src/server/index'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { vidyo as vidyoClient } from '../src/client/index'
+import { vidyo } from '../src/server/index'
+import { verifyVidyoToken } from '../src/server/verify-token'
 import { FakeVidyoCloud } from './fake-vidyo'
 import { account, fakeContainer } from './vidyo-harness'
 
@@ -16,13 +17,13 @@ function setUp() {
   })
   const issued: string[] = []
   const session = createSession({
-    adapters: [createVidyoClientAdapter({ vidyoClient: cloud.createClient() })],
+    adapters: [vidyoClient({ sdk: cloud.createClient() })],
     token: async ({ room }) => {
       const answer = await calls.join({ room, participant: { identity: 'alice', name: 'Alice' } })
       issued.push(answer.token.value)
       return answer
     },
-    reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+    reconnect: { initialDelay: 1, maximumDelay: 5 },
   })
   return { cloud, calls, session, issued }
 }
@@ -30,6 +31,7 @@ function setUp() {
 describe('a session on the vidyo adapters', () => {
   const sessions: Array<{ leave(): Promise<void> }> = []
   afterEach(async () => {
+    vi.useRealTimers()
     for (const session of sessions.splice(0)) await session.leave()
   })
 
@@ -67,9 +69,11 @@ describe('a session on the vidyo adapters', () => {
     sessions.push(session)
     await session.join('weekly-sync', { container: fakeContainer() })
     const disconnected = waitForEvent(session, 'disconnected')
+    // From here every timer is the test's: a reconnection the session scheduled would run below.
+    vi.useFakeTimers()
     cloud.connectors[0]?.drop('VIDYO_CONNECTORDISCONNECTREASON_Booted')
     expect((await disconnected)[0].reason).toBe('removed')
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await vi.runAllTimersAsync()
     expect(session.state).toBe('disconnected')
     expect(cloud.connectors[0]?.connected).toBe(false)
   })

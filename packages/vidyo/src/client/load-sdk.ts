@@ -1,7 +1,7 @@
 import { CallportError } from '@callport/core'
+import { raceAbort } from '@callport/provider-utils'
 import * as z from 'zod/mini'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import { abortable } from './abortable'
 import type { VidyoClient, VidyoClientLoadStatus } from './vidyo-client-types'
 
 /** Vidyo.io's hosted VidyoClient.js (WebRTC build). Self-host it and pass `scriptUrl` where that host is gone. */
@@ -118,7 +118,7 @@ const loads = new WeakMap<VidyoGlobals, Map<string, Promise<VidyoClient>>>()
  * again), UNSUPPORTED on `NOTAVAILABLE` or `FAILEDVERSION`, ABORTED when `signal` fires.
  */
 export function loadVidyoClient(options: LoadVidyoClientOptions, host: LoaderHost = browserHost()): Promise<VidyoClient> {
-  if (host.globals.VC !== undefined) return abortable(Promise.resolve(host.globals.VC), options.signal)
+  if (host.globals.VC !== undefined) return raceAbort(Promise.resolve(host.globals.VC), options.signal, undefined, VIDYO_PROVIDER)
   const byUrl = loads.get(host.globals) ?? new Map<string, Promise<VidyoClient>>()
   loads.set(host.globals, byUrl)
   let pending = byUrl.get(options.scriptUrl)
@@ -128,5 +128,5 @@ export function loadVidyoClient(options: LoadVidyoClientOptions, host: LoaderHos
     byUrl.set(options.scriptUrl, started)
     pending = started
   }
-  return abortable(pending, options.signal)
+  return raceAbort(pending, options.signal, undefined, VIDYO_PROVIDER)
 }

@@ -5,21 +5,33 @@ import {
   type ConnectionEvents,
   type EventContext,
   type Participant,
+  type ParticipantEvent,
   type Token,
 } from '@callport/core'
+import { raceAbort } from '@callport/provider-utils'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import { abortable } from './abortable'
 import type { ConnectorListeners, PooledConnector } from './connector-pool'
 import type { VidyoParticipant } from './vidyo-client-types'
 import { participantOf } from './vidyo-participant'
 import { disconnectionOf, errorOfFailReason } from './vidyo-reasons'
 
-/** Vendor events that have no Callport event of their own, offered as callbacks. */
+/** The loudest speaker changed (`onLoudestChanged`); `raw` is `{ participant, audioOnly }` as Vidyo sent them. */
+export interface VidyoLoudestParticipantChangedEvent extends ParticipantEvent {
+  audioOnly: boolean
+}
+
+/** The participants the view shows changed (`onDynamicChanged`); `raw` is `{ participants, cameras }` as Vidyo sent them. */
+export interface VidyoDynamicParticipantsChangedEvent extends EventContext {
+  /** Most relevant first. */
+  participants: Participant[]
+}
+
+/** Vendor events that have no Callport event of their own, offered as callbacks (one object argument, like Callport's events). */
 export interface VidyoParticipantCallbacks {
   /** The loudest speaker changed (`onLoudestChanged`). */
-  onLoudestParticipantChanged?: (participant: Participant, context: EventContext & { audioOnly: boolean }) => void
+  onLoudestParticipantChanged?: ((event: VidyoLoudestParticipantChangedEvent) => void) | undefined
   /** The participants the view shows changed, most relevant first (`onDynamicChanged`). */
-  onDynamicParticipantsChanged?: (participants: Participant[], context: EventContext) => void
+  onDynamicParticipantsChanged?: ((event: VidyoDynamicParticipantsChangedEvent) => void) | undefined
 }
 
 export interface VidyoConnectionOptions extends VidyoParticipantCallbacks {
@@ -59,14 +71,14 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     this.#release = this.#options.pooled.use(this.#listeners())
     this.#phase = 'connecting'
     try {
-      await abortable(this.#setPrivacy('SetCameraPrivacy', !media.video), signal)
-      await abortable(this.#setPrivacy('SetMicrophonePrivacy', !media.audio), signal)
+      await raceAbort(this.#setPrivacy('SetCameraPrivacy', !media.video), signal, undefined, VIDYO_PROVIDER)
+      await raceAbort(this.#setPrivacy('SetMicrophonePrivacy', !media.audio), signal, undefined, VIDYO_PROVIDER)
       const outcome = new Promise<void>((resolve, reject) => {
         this.#attempt = { resolve, reject }
       })
       // Settled by the callbacks, possibly after an abort stopped waiting for it.
       outcome.catch(() => undefined)
-      const started = await abortable(
+      const started = await raceAbort(
         connector.Connect({
           host: this.#options.host,
           token: this.#options.token.value,
@@ -77,9 +89,11 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
           onDisconnected: (reason) => this.#onDisconnected(reason),
         }),
         signal,
+        undefined,
+        VIDYO_PROVIDER,
       )
       if (!started) this.#failAttempt(new CallportError('CONNECTION_FAILED', 'VidyoConnector could not start connecting', { provider: VIDYO_PROVIDER }))
-      await abortable(outcome, signal)
+      await raceAbort(outcome, signal, undefined, VIDYO_PROVIDER)
     } catch (error) {
       await this.disconnect().catch(() => undefined)
       throw error
@@ -121,7 +135,9 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
       },
       reconnect: {
         onReconnecting: (attempt, attemptTimeout, lastReason) => {
-          if (this.#phase === 'connected') this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { attempt, attemptTimeout, lastReason } })
+          // Vidyo numbers its own attempts; anything else is reported as 0, a provider-internal reconnection.
+          const number = Number.isSafeInteger(attempt) && attempt > 0 ? attempt : 0
+          if (this.#phase === 'connected') this.emit('reconnecting', { attempt: number, reason: 'connection-lost', raw: { attempt, attemptTimeout, lastReason } })
         },
         onReconnected: () => {
           if (this.#phase === 'connected') this.emit('reconnected', { raw: undefined })
@@ -176,7 +192,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     const known = this.#remote.get(participant.providerParticipantId)
     if (known) return known
     this.#remote.set(participant.providerParticipantId, participant)
-    this.emit('participant-joined', participant, { raw: vidyoParticipant })
+    this.emit('participant-joined', { participant, raw: vidyoParticipant })
     return participant
   }
 
@@ -185,7 +201,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     const participant = id === undefined ? undefined : this.#remote.get(id)
     if (id === undefined || participant === undefined) return
     this.#remote.delete(id)
-    this.emit('participant-left', participant, { raw: vidyoParticipant })
+    this.emit('participant-left', { participant, raw: vidyoParticipant })
   }
 
   #onDynamicChanged(vidyoParticipants: VidyoParticipant[], cameras: unknown[]): void {
@@ -193,12 +209,12 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     const participants = (Array.isArray(vidyoParticipants) ? vidyoParticipants : [])
       .map((vidyoParticipant) => this.#add(vidyoParticipant))
       .filter((participant): participant is Participant => participant !== undefined)
-    this.#options.onDynamicParticipantsChanged?.(participants, { raw: { participants: vidyoParticipants, cameras } })
+    this.#options.onDynamicParticipantsChanged?.({ participants, raw: { participants: vidyoParticipants, cameras } })
   }
 
   #onLoudestChanged(vidyoParticipant: VidyoParticipant, audioOnly: boolean): void {
     const mapped = participantOf(vidyoParticipant)
     const participant = (mapped?.providerParticipantId && this.#remote.get(mapped.providerParticipantId)) || mapped
-    if (participant) this.#options.onLoudestParticipantChanged?.(participant, { audioOnly, raw: { participant: vidyoParticipant, audioOnly } })
+    if (participant) this.#options.onLoudestParticipantChanged?.({ participant, audioOnly, raw: { participant: vidyoParticipant, audioOnly } })
   }
 }

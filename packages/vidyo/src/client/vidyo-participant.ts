@@ -1,5 +1,6 @@
 import type { Participant } from '@callport/core'
 import * as z from 'zod/mini'
+import { identityOfVidyoUserName } from '../shared/user-name'
 import type { VidyoParticipant } from './vidyo-client-types'
 
 const VidyoParticipantSchema = z.looseObject({
@@ -10,9 +11,11 @@ const VidyoParticipantSchema = z.looseObject({
 
 /**
  * A VidyoConnector participant as a Callport Participant, or undefined when the SDK handed over
- * something without an id. The identity is the user part of the token's `userName@appId` (Vidyo
- * reports it as `userId`, with or without `@appId`); Vidyo's own id becomes `providerParticipantId`.
- * Vidyo tokens carry no role, so every participant is a `publisher`.
+ * something without an id. The identity is the app's identity decoded from the user part of the
+ * token's `userName@appId` (Vidyo reports it as `userId`, with or without `@appId`; the server
+ * half wrote the identity as an alphanumeric user name, `identityOfVidyoUserName` reads it back,
+ * and a user name it did not write is kept as it is). Vidyo's own id becomes
+ * `providerParticipantId`. Vidyo tokens carry no role, so every participant is a `publisher`.
  */
 export function participantOf(vidyoParticipant: VidyoParticipant | unknown): Participant | undefined {
   const parsed = VidyoParticipantSchema.safeParse(vidyoParticipant)
@@ -20,7 +23,7 @@ export function participantOf(vidyoParticipant: VidyoParticipant | unknown): Par
   const providerParticipantId = String(parsed.data.id)
   const userName = parsed.data.userId?.split('@', 1)[0]
   return {
-    identity: userName || providerParticipantId,
+    identity: userName ? identityOfVidyoUserName(userName) : providerParticipantId,
     ...(parsed.data.name ? { name: parsed.data.name } : {}),
     role: 'publisher',
     providerParticipantId,

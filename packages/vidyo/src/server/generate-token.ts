@@ -1,6 +1,6 @@
 import { CallportError } from '@callport/core'
+import { parseInput } from '@callport/provider-utils'
 import * as z from 'zod/mini'
-import { parseInput } from '../shared/parse-input'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
 import {
   AppIdSchema,
@@ -21,7 +21,7 @@ export interface GenerateVidyoTokenOptions {
   developerKey: string
   /** The Vidyo.io application id, for example `abc123.vidyo.io`. */
   appId: string
-  /** Who the token is for; becomes `userName@appId`. Not empty, no `@`, no NUL. */
+  /** Who the token is for; becomes `userName@appId`. Letters and digits only, as Vidyo requires (see `vidyoUserNameOf`). */
   userName: string
   /** Lifetime in whole seconds from `now`. Give this or `expiresAt`. */
   expiresInSeconds?: number
@@ -50,11 +50,12 @@ const GenerateOptionsSchema = z.object({
  * `"provision" \0 userName@appId \0 expires \0 vCard` with the developer key, hex-encoded, appended
  * after a NUL, and the whole base64-encoded. `expires` counts seconds from year 0.
  *
- * Throws `INVALID_INPUT` (before signing anything) for an empty user name, a user name or app id
- * containing `@` or NUL, or an expiry that is not after `now` or lies beyond the year 9999.
+ * Throws `INVALID_INPUT` (before signing anything) for a user name that is empty or not only letters
+ * and digits (Vidyo refuses such a token), an app id containing `@` or NUL, or an expiry that is not
+ * after `now` or lies beyond the year 9999.
  */
 export function generateVidyoToken(options: GenerateVidyoTokenOptions): string {
-  const input = parseInput(GenerateOptionsSchema, options, 'Invalid Vidyo token options')
+  const input = parseInput(GenerateOptionsSchema, options, { subject: 'Invalid Vidyo token options', provider: VIDYO_PROVIDER })
   if ((input.expiresInSeconds === undefined) === (input.expiresAt === undefined)) {
     throw new CallportError('INVALID_INPUT', 'Invalid Vidyo token options: give exactly one of expiresInSeconds and expiresAt', {
       provider: VIDYO_PROVIDER,

@@ -1,10 +1,11 @@
-import { CallportError, type Participant, type TokenTtlBounds } from '@callport/core'
+import type { Participant } from '@callport/core'
+import { loadSettings, parseInput, type ProviderSettingsBase } from '@callport/provider-utils'
 import * as z from 'zod/mini'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
 import { AppIdSchema, DeveloperKeySchema } from './token-format'
 
-/** Settings of `vidyo(settings)`; each falls back to its environment variable. */
-export interface VidyoSettings {
+/** Settings of `vidyo(settings)`; each string setting left out (or empty) is read from its environment variable. */
+export interface VidyoSettings extends ProviderSettingsBase {
   /** The Vidyo.io application id, for example `abc123.vidyo.io`. Default: `VIDYO_APP_ID`. */
   appId?: string
   /** The application's developer key, which signs tokens. Default: `VIDYO_DEVELOPER_KEY`. */
@@ -31,55 +32,48 @@ export const vidyoEnvironmentVariables = {
   host: 'VIDYO_HOST',
 } as const
 
-/**
- * Token lifetimes `issueToken` accepts. A Vidyo token is checked only when a client connects (or
- * reconnects): a call outlives its token. So the lifetime only has to cover the time to connect,
- * plus the reconnections of one sitting; a day at most keeps a leaked token short-lived.
- */
-export const VIDYO_TOKEN_TTL_SECONDS: TokenTtlBounds = { min: 60, max: 86_400 }
+type EnvironmentSetting = keyof typeof vidyoEnvironmentVariables
 
 const HostSchema = z
   .string()
   .check(z.regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?$/, 'Host must be a host name, optionally with a port, without a scheme'))
 
-const schemaOf = { appId: AppIdSchema, developerKey: DeveloperKeySchema, host: HostSchema } as const
-
-type SettingName = keyof typeof vidyoEnvironmentVariables
-
-function resolve(name: SettingName, given: string | undefined, environment: Record<string, string | undefined>): string | undefined {
-  const variable = vidyoEnvironmentVariables[name]
-  const fromEnvironment = given === undefined || given === ''
-  const value = fromEnvironment ? environment[variable] : given
-  if (value === undefined || value === '') return undefined
-  const result = schemaOf[name].safeParse(value)
-  if (!result.success) {
-    const source = fromEnvironment ? `environment variable ${variable}` : `setting ${name}`
-    throw new CallportError('INVALID_INPUT', `Vidyo ${source} is invalid: ${result.error.issues.map((issue) => issue.message).join('; ')}`, {
-      provider: VIDYO_PROVIDER,
-      details: result.error.issues,
-    })
-  }
-  return result.data
+/** A string setting that must be there, with the way to give it when it is not. */
+function required<Schema extends z.ZodMiniType<string, string>>(name: EnvironmentSetting, schema: Schema) {
+  const missing = `missing: pass { ${name} } to vidyo() or set the environment variable ${vidyoEnvironmentVariables[name]}`
+  return z.pipe(z.string({ error: (issue) => (issue.input === undefined ? missing : `${name} must be a string`) }), schema)
 }
 
-function required(name: SettingName, value: string | undefined): string {
-  if (value !== undefined) return value
-  throw new CallportError(
-    'INVALID_INPUT',
-    `Vidyo ${name} is missing: pass { ${name} } to vidyo() or set the environment variable ${vidyoEnvironmentVariables[name]}`,
-    { provider: VIDYO_PROVIDER },
+const SettingsSchema = z.object({
+  appId: required('appId', AppIdSchema),
+  developerKey: required('developerKey', DeveloperKeySchema),
+  host: z.optional(HostSchema),
+  vCard: z.optional(
+    z.custom<(participant: Participant) => string | undefined>((value) => typeof value === 'function', 'vCard must be a function'),
+  ),
+})
+
+const known = ['appId', 'developerKey', 'host', 'vCard'] as const satisfies readonly (keyof VidyoSettings)[]
+
+/** An empty string setting counts as left out, so that `{ appId: process.env.X ?? '' }` falls back like `{}`. */
+function withoutEmptyStrings(settings: VidyoSettings | undefined): VidyoSettings | undefined {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return settings
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== '')) as VidyoSettings
+}
+
+/**
+ * Settings, then environment variables (`settings.environment`, default `process.env`), then
+ * defaults. Throws INVALID_INPUT for an unknown setting (naming the closest known one), or for a
+ * missing or invalid one, naming the environment variable a value came from.
+ */
+export function loadVidyoSettings(settings: VidyoSettings | undefined): ResolvedVidyoSettings {
+  const given = withoutEmptyStrings(settings)
+  const loaded = loadSettings(given, { provider: VIDYO_PROVIDER, subject: 'Vidyo settings', known, environmentVariables: vidyoEnvironmentVariables })
+  const fromEnvironment = (Object.keys(vidyoEnvironmentVariables) as EnvironmentSetting[]).filter(
+    (name) => given?.[name] === undefined && loaded[name] !== undefined,
   )
-}
-
-/** Settings, then environment variables, then defaults. Throws INVALID_INPUT naming what is missing or wrong. */
-export function resolveVidyoSettings(
-  settings: VidyoSettings = {},
-  environment: Record<string, string | undefined> = process.env,
-): ResolvedVidyoSettings {
-  return {
-    appId: required('appId', resolve('appId', settings.appId, environment)),
-    developerKey: required('developerKey', resolve('developerKey', settings.developerKey, environment)),
-    host: resolve('host', settings.host, environment) ?? DEFAULT_VIDYO_HOST,
-    vCard: settings.vCard,
-  }
+  const sources = fromEnvironment.map((name) => `${name} from environment variable ${vidyoEnvironmentVariables[name]}`)
+  const subject = sources.length === 0 ? 'Vidyo settings' : `Vidyo settings (${sources.join(', ')})`
+  const parsed = parseInput(SettingsSchema, loaded, { subject, provider: VIDYO_PROVIDER })
+  return { appId: parsed.appId, developerKey: parsed.developerKey, host: parsed.host ?? DEFAULT_VIDYO_HOST, vCard: parsed.vCard }
 }

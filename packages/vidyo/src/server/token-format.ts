@@ -25,10 +25,14 @@ const tokenText = (what: string) =>
     z.refine((value) => !loneSurrogate.test(value), `${what} must be well-formed Unicode`),
   )
 
-/** The user part of the token's `userName@appId`: not empty, no `@`, no NUL. */
+/**
+ * The user part of the token's `userName@appId`: Vidyo.io accepts letters and digits only ("cannot
+ * contain any spaces or special characters", Vidyo's "Generate a Token" help page).
+ */
 export const UserNameSchema = tokenText('User name').check(
   z.minLength(1, 'User name must not be empty'),
   z.regex(/^[^@]*$/, 'User name must not contain "@"'),
+  z.regex(/^[A-Za-z0-9]*$/, 'User name must be letters and digits only (A-Z, a-z, 0-9): Vidyo refuses spaces and special characters'),
 )
 
 /** A Vidyo.io application id (for example `abc123.vidyo.io`): not empty, no `@`, no NUL. */

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { CallportError } from '@callport/core'
+import { parseInput } from '@callport/provider-utils'
 import * as z from 'zod/mini'
-import { parseInput } from '../shared/parse-input'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
 import {
   DeveloperKeySchema,
@@ -71,7 +71,7 @@ function decodeText(bytes: Buffer): string {
  * has passed; `INVALID_INPUT` for bad options.
  */
 export function verifyVidyoToken(token: string, options: VerifyVidyoTokenOptions): VerifiedVidyoToken {
-  const input = parseInput(VerifyOptionsSchema, options, 'Invalid Vidyo token verification options')
+  const input = parseInput(VerifyOptionsSchema, options, { subject: 'Invalid Vidyo token verification options', provider: VIDYO_PROVIDER })
   if (typeof token !== 'string' || token.length === 0 || !canonicalBase64.test(token)) {
     throw refuse('Malformed Vidyo token: not canonical base64')
   }
