@@ -9,8 +9,9 @@ export const fakeWidgetScript = `
   let client
   window.BandyerSDK = {
     version: '2.7.5',
-    async configure(configuration) {
+    configure(configuration) {
       calls.push('configure ' + configuration.appId + ' ' + configuration.callType)
+      // Like widget 2.7.5: thrown synchronously.
       if (client) { const error = new Error('A client exists already'); error.name = 'client_already_exists'; throw error }
       const listeners = {}
       client = {
@@ -24,7 +25,7 @@ export const fakeWidgetScript = `
           return { call: { roomId: 'room-1', participants: [], status: 'connecting', endReason: null, on() {} } }
         },
       }
-      return client
+      return Promise.resolve(client)
     },
     async destroyClient() {
       calls.push('destroyClient')

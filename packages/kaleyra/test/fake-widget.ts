@@ -12,7 +12,8 @@ import type {
 
 /**
  * A fake of the Kaleyra (Bandyer) widget, typed against the API Callport uses. It behaves as the
- * widget's README describes: one client per page (`client_already_exists` until destroyClient),
+ * widget's README and shipped bundle describe: one client per page (`client_already_exists`, thrown
+ * synchronously, until destroyClient),
  * errors as Errors named after the vendor error, call status changes announced on the call and on
  * the client.
  */
@@ -36,16 +37,16 @@ export class FakeCall implements WidgetCall {
     public participants: string[],
   ) {}
 
-  on(event: 'status:changed', listener: (status: WidgetCallStatus) => void): this {
+  on(event: 'status:changed', listener: (event: { status: WidgetCallStatus }) => void): this {
     this.#events.on(event, listener)
     return this
   }
 
-  /** Changes the status and announces it twice, like the widget: on the call and on the client. */
+  /** Changes the status and announces it twice, like the widget: on the call (`{status}`) and on the client (`{call, status}`). */
   change(status: WidgetCallStatus, endReason: WidgetCallEndReason | null = null): void {
     this.status = status
     this.endReason = endReason
-    this.#events.emit('status:changed', status)
+    this.#events.emit('status:changed', { status })
     this.client.emit('call:status:changed', { call: this, status })
   }
 }
@@ -94,6 +95,7 @@ export class FakeWidgetClient implements WidgetClient {
     this.sdk.calls.push(`joinCallURL ${url}`)
     if (!this.userId) throw new WidgetError('invalid_access_link', 'Not connected')
     if (this.sdk.refusedLinks.has(url)) throw new WidgetError('invalid_access_link', 'The room is inactive')
+    if (this.sdk.manyToManyLinks.has(url)) throw new WidgetError('join_url_mtm', 'The client does not support the many to many calls')
     const media = (globalThis as { navigator?: Navigator }).navigator?.mediaDevices
     if (media) await media.getUserMedia({ audio: true, video: this.configuration.callType === 'audio_video' })
     this.call = new FakeCall(this, `room-of-${url.split('/').pop()}`, [this.userId])
@@ -109,15 +111,18 @@ export class FakeBandyerSdk implements BandyerSdk {
   readonly configurations: WidgetConfiguration[] = []
   readonly refusedTokens = new Set<string>()
   readonly refusedLinks = new Set<string>()
+  /** Links of rooms with more than two members: the widget refuses them with `join_url_mtm`. */
+  readonly manyToManyLinks = new Set<string>()
   /** Lets a test hold a method half-way. */
   pause: ((method: string) => Promise<void>) | undefined
 
-  async configure(configuration: WidgetConfiguration): Promise<FakeWidgetClient> {
+  /** Like widget 2.7.5: `client_already_exists` is thrown synchronously, not as a rejected promise. */
+  configure(configuration: WidgetConfiguration): Promise<FakeWidgetClient> {
     this.calls.push('configure')
     if (this.client) throw new WidgetError('client_already_exists', 'A client exists already')
     this.configurations.push(configuration)
     this.client = new FakeWidgetClient(this, configuration)
-    return this.client
+    return Promise.resolve(this.client)
   }
 
   async destroyClient(): Promise<void> {

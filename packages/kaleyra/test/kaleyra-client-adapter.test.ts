@@ -76,11 +76,25 @@ describe('connect', () => {
     expect(sdk.client).toBeUndefined()
   })
 
-  it('reports a widget client it did not create (client_already_exists) as CONNECTION_FAILED, and leaves it alone', async () => {
+  it('reports a widget client it did not create (client_already_exists, thrown synchronously) as CONNECTION_FAILED, and leaves it alone', async () => {
     const foreign = await sdk.configure({ appId: 'a', region: 'eu', environment: 'sandbox' })
+    expect(() => sdk.configure({ appId: 'a', region: 'eu', environment: 'sandbox' })).toThrow('A client exists already')
     const error = await rejection(kaleyra({ sdk }).connect(await issuer.issue('standup', 'alice'), options()))
     expect(error).toMatchObject({ code: 'CONNECTION_FAILED', details: { vendorError: 'client_already_exists' } })
     expect(sdk.client).toBe(foreign)
+  })
+
+  it('a third participant refused by the widget (join_url_mtm): UNSUPPORTED saying a call takes two, and the client is destroyed', async () => {
+    const token = await issuer.issue('standup', 'alice')
+    sdk.manyToManyLinks.add(String(token.connect.roomUrl))
+    const error = await rejection(kaleyra({ sdk }).connect(token, options()))
+    expect(error).toMatchObject({ code: 'UNSUPPORTED', provider: 'kaleyra', details: { vendorError: 'join_url_mtm' } })
+    expect(error.message).toContain('at most 2 participants')
+    expect(sdk.client).toBeUndefined()
+  })
+
+  it('refuses unknown options by name', () => {
+    expect(() => kaleyra({ sdk, widgetVerison: '2.7.5' } as never)).toThrow(/widgetVerison.*widgetVersion/)
   })
 
   it('an abort during the login: ABORTED, and the widget client is destroyed', async () => {
@@ -88,7 +102,8 @@ describe('connect', () => {
     sdk.pause = async () => controller.abort()
     const error = await rejection(kaleyra({ sdk }).connect(await issuer.issue('standup', 'alice'), options({ signal: controller.signal })))
     expect(error.code).toBe('ABORTED')
-    expect(sdk.client).toBeUndefined()
+    // defineClientAdapter answers ABORTED at once and releases the late connection when it arrives.
+    await vi.waitFor(() => expect(sdk.client).toBeUndefined())
   })
 })
 
@@ -162,11 +177,11 @@ describe('widget events', () => {
     call.participants = ['alice', 'bob']
     call.change('connected')
     expect(joined).toHaveBeenCalledTimes(1)
-    expect(joined).toHaveBeenCalledWith({ identity: 'bob', role: 'publisher' }, { raw: 'connected' })
+    expect(joined).toHaveBeenCalledWith({ participant: { identity: 'bob', role: 'publisher' }, raw: { status: 'connected' } })
     expect(connection.participants()).toEqual([{ identity: 'bob', role: 'publisher' }])
     call.change('ended', 'hang_up')
     expect(left).toHaveBeenCalledTimes(1)
-    expect(left.mock.calls[0]?.[0]).toEqual({ identity: 'bob', role: 'publisher' })
+    expect(left.mock.calls[0]?.[0]).toMatchObject({ participant: { identity: 'bob', role: 'publisher' } })
     expect(disconnected).toHaveBeenCalledTimes(1)
     expect(disconnected.mock.calls[0]?.[0]).toMatchObject({ reason: 'room-closed' })
     expect(connection.participants()).toEqual([])
@@ -183,8 +198,8 @@ describe('widget events', () => {
   it('participants added to a connected call join, those dropped from it leave', async () => {
     const connection = await connected()
     const events: string[] = []
-    connection.on('participant-joined', (participant) => events.push(`+${participant.identity}`))
-    connection.on('participant-left', (participant) => events.push(`-${participant.identity}`))
+    connection.on('participant-joined', ({ participant }) => events.push(`+${participant.identity}`))
+    connection.on('participant-left', ({ participant }) => events.push(`-${participant.identity}`))
     const call = joinedCall()
     call.participants = ['alice', 'bob', 'carol']
     call.change('connected')

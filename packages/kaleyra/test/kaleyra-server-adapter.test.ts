@@ -1,4 +1,4 @@
-import { TokenSchema, type Participant } from '@callport/core'
+import { TokenSchema, type Participant, type Room, type Token } from '@callport/core'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { kaleyra, type KaleyraSettings } from '../src/server/index'
@@ -47,7 +47,8 @@ describe('issueToken', () => {
     const token = TokenSchema.parse(await tokenFor(alice, 'standup', 900))
     const [request] = api.requestsTo(CREDENTIALS)
     expect(request).toEqual({ path: CREDENTIALS, apiKey, body: { user_id: 'alice', expires_in: 900 } })
-    expect(token).toMatchObject({ provider: 'kaleyra', room: 'standup', providerRoomId: 'standup', identity: 'alice' })
+    expect(token).toMatchObject({ provider: 'kaleyra', room: 'standup', identity: 'alice' })
+    expect(token.providerRoomId).toMatch(/^room_/)
     expect(token.value.split('.')).toHaveLength(3)
     expect(Date.parse(token.expiresAt)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 900_000)
     expect(Date.parse(token.expiresAt)).toBeLessThanOrEqual(Date.now() + 900_000)
@@ -87,64 +88,150 @@ describe('issueToken', () => {
   it('declares the same bounds in its capabilities', () => {
     expect(kaleyra(settings).capabilities.tokenTtlSeconds).toEqual({ min: 360, max: 86_400 })
   })
+
+  it('issues the token when Kaleyra answers with another spelling of the user id', async () => {
+    api.script(CREDENTIALS, () => json({ access_token: 'a.b.c', expires_at: new Date(Date.now() + 600_000).toISOString(), user_id: 'ALICE' }))
+    const token = await tokenFor(alice)
+    expect(token).toMatchObject({ identity: 'alice', value: 'a.b.c' })
+  })
 })
 
+/** What the call server does with a token (see IssueTokenOptions): records the id the token names, and hands that Room back on later joins. */
+const recorded = (room: Room, token: Token): Room => ({ ...room, providerRoomId: token.providerRoomId })
+
 describe('rooms', () => {
-  it('creates the Kaleyra room once, with the first participant, and adds later ones', async () => {
+  it('ensureRoom makes no request and returns the placeholder pending:<name>, stable and distinct per name', async () => {
     const adapter = kaleyra(settings)
-    const first = await tokenFor(alice, 'standup', 600, adapter)
-    const second = await tokenFor(bob, 'standup', 600, adapter)
+    const first = await adapter.ensureRoom({ name: 'Room-1' })
+    expect(first).toEqual({ name: 'Room-1', provider: 'kaleyra', providerRoomId: 'pending:Room-1' })
+    expect(await adapter.ensureRoom({ name: 'Room-1' })).toEqual(first)
+    expect((await adapter.ensureRoom({ name: 'room-1' })).providerRoomId).toBe('pending:room-1')
+    expect(api.requests).toEqual([])
+  })
+
+  it('the first token of a pending room creates the Kaleyra room with that participant and names it in providerRoomId', async () => {
+    const adapter = kaleyra(settings)
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const token = await adapter.issueToken({ room, participant: alice, ttlSeconds: 600 })
     expect(api.requestsTo(CREATE_ROOM).map((request) => request.body)).toEqual([
       { participants: [{ user_id: 'alice', is_admin: false }], description: 'Callport room standup' },
     ])
-    const roomId = String(first.connect.kaleyraRoomId)
-    expect(api.requestsTo(`/rest/room/${roomId}/participants/add`).map((request) => request.body)).toEqual([
+    const [roomId] = [...api.rooms.keys()]
+    expect(token.providerRoomId).toBe(roomId)
+    expect(token.connect.kaleyraRoomId).toBe(roomId)
+    expect(token.room).toBe('standup')
+  })
+
+  it('a later participant is added to the recorded Kaleyra room', async () => {
+    const adapter = kaleyra(settings)
+    const pending = await adapter.ensureRoom({ name: 'standup' })
+    const first = await adapter.issueToken({ room: pending, participant: alice, ttlSeconds: 600 })
+    const room = recorded(pending, first)
+    const second = await adapter.issueToken({ room, participant: bob, ttlSeconds: 600 })
+    expect(api.requestsTo(CREATE_ROOM)).toHaveLength(1)
+    expect(api.requestsTo(`/rest/room/${room.providerRoomId}/participants/add`).map((request) => request.body)).toEqual([
       { participants: [{ user_id: 'bob.smith_2', is_admin: true }] },
     ])
-    expect(second.connect.kaleyraRoomId).toBe(roomId)
-    expect([...(api.rooms.get(roomId) ?? [])]).toEqual(['alice', 'bob.smith_2'])
+    expect(second.providerRoomId).toBe(room.providerRoomId)
+    expect(second.connect.kaleyraRoomId).toBe(room.providerRoomId)
+    expect([...(api.rooms.get(room.providerRoomId) ?? [])]).toEqual(['alice', 'bob.smith_2'])
     expect(first.connect.roomUrl).not.toBe(second.connect.roomUrl)
   })
 
-  it('asks for nothing more when a participant joins the same room again', async () => {
+  it('a join of a live room by a member whose link this process has read costs exactly one request: the credentials', async () => {
     const adapter = kaleyra(settings)
-    const first = await tokenFor(alice, 'standup', 600, adapter)
-    const again = await tokenFor(alice, 'standup', 600, adapter)
-    expect(api.requests.map((request) => request.path)).toEqual([CREATE_ROOM, CREDENTIALS, CREDENTIALS])
+    const pending = await adapter.ensureRoom({ name: 'standup' })
+    const first = await adapter.issueToken({ room: pending, participant: alice, ttlSeconds: 600 })
+    const room = recorded(pending, first)
+    const before = api.requests.length
+    const again = await adapter.issueToken({ room, participant: alice, ttlSeconds: 600 })
+    expect(api.requests.slice(before).map((request) => request.path)).toEqual([CREDENTIALS])
     expect(again.connect.roomUrl).toBe(first.connect.roomUrl)
+    expect(again.providerRoomId).toBe(room.providerRoomId)
   })
 
-  it('creates one Kaleyra room when the first tokens of a room are issued concurrently', async () => {
+  it('in another process (a new adapter, stateless), a live room costs two requests: the credentials and an idempotent add that answers with the link', async () => {
+    const pending = await kaleyra(settings).ensureRoom({ name: 'standup' })
+    const room = recorded(pending, await kaleyra(settings).issueToken({ room: pending, participant: alice, ttlSeconds: 600 }))
+    const other = kaleyra(settings)
+    const before = api.requests.length
+    const token = await other.issueToken({ room, participant: alice, ttlSeconds: 600 })
+    expect(api.requests.slice(before).map((request) => request.path)).toEqual([CREDENTIALS, `/rest/room/${room.providerRoomId}/participants/add`])
+    expect(token.connect.roomUrl).toMatch(/^https:/)
+    expect(api.requestsTo(CREATE_ROOM)).toHaveLength(1)
+    expect([...(api.rooms.get(room.providerRoomId) ?? [])]).toEqual(['alice'])
+    // …and the link is remembered: the next join there costs the credentials only.
+    const next = api.requests.length
+    await other.issueToken({ room, participant: alice, ttlSeconds: 600 })
+    expect(api.requests.slice(next).map((request) => request.path)).toEqual([CREDENTIALS])
+  })
+
+  it('two processes that both see a pending room create two Kaleyra rooms; the loser is issued again for the winner (the call server\'s compare-and-set)', async () => {
+    const [a, b] = [kaleyra(settings), kaleyra(settings)]
+    const pending = await a.ensureRoom({ name: 'rush' })
+    const [won, lost] = await Promise.all([a.issueToken({ room: pending, participant: alice, ttlSeconds: 600 }), b.issueToken({ room: pending, participant: bob, ttlSeconds: 600 })])
+    expect(won.providerRoomId).not.toBe(lost.providerRoomId)
+    const again = await b.issueToken({ room: recorded(pending, won), participant: bob, ttlSeconds: 600 })
+    expect(again.providerRoomId).toBe(won.providerRoomId)
+    expect([...(api.rooms.get(won.providerRoomId) ?? [])]).toEqual(['alice', 'bob.smith_2'])
+  })
+
+  it('creates one Kaleyra room when the first tokens of a room are issued concurrently in one process', async () => {
     const adapter = kaleyra(settings)
     const room = await adapter.ensureRoom({ name: 'rush' })
-    const people = ['p1', 'p2', 'p3', 'p4'].map((identity): Participant => ({ identity, role: 'publisher' }))
+    const people = ['p1', 'p2'].map((identity): Participant => ({ identity, role: 'publisher' }))
     const tokens = await Promise.all(people.map((participant) => adapter.issueToken({ room, participant, ttlSeconds: 600 })))
     expect(api.requestsTo(CREATE_ROOM)).toHaveLength(1)
-    expect(new Set(tokens.map((token) => token.connect.kaleyraRoomId)).size).toBe(1)
+    expect(new Set(tokens.map((token) => token.providerRoomId)).size).toBe(1)
     expect(tokens.every((token) => typeof token.connect.roomUrl === 'string')).toBe(true)
   })
 
-  it('lists the known participants when it creates the room, and does not add them again', async () => {
-    const adapter = kaleyra({ ...settings, knownParticipants: (room) => (room === 'visit' ? [{ identity: 'doctor', role: 'moderator' }] : []) })
-    await tokenFor({ identity: 'patient', role: 'publisher' }, 'visit', 600, adapter)
-    const doctorToken = await tokenFor({ identity: 'doctor', role: 'moderator' }, 'visit', 600, adapter)
-    expect(api.requestsTo(CREATE_ROOM)[0]?.body).toMatchObject({
-      participants: [
-        { user_id: 'patient', is_admin: false },
-        { user_id: 'doctor', is_admin: true },
-      ],
-    })
-    expect(api.requests.filter((request) => request.path.endsWith('/participants/add'))).toEqual([])
-    expect(doctorToken.connect.roomUrl).toMatch(/^https:/)
-  })
-
-  it('keeps distinct rooms apart, and ensureRoom is stable', async () => {
+  it('keeps distinct rooms apart', async () => {
     const adapter = kaleyra(settings)
-    const first = await adapter.ensureRoom({ name: 'Room-1' })
-    expect(await adapter.ensureRoom({ name: 'Room-1' })).toEqual(first)
     const a = await tokenFor(alice, 'Room-1', 600, adapter)
     const b = await tokenFor(alice, 'room-1', 600, adapter)
+    expect(a.providerRoomId).not.toBe(b.providerRoomId)
     expect(a.connect.kaleyraRoomId).not.toBe(b.connect.kaleyraRoomId)
+  })
+
+  it('a Kaleyra room that is gone (404 on add): ROOM_NOT_FOUND, so the call server makes the room again', async () => {
+    const room: Room = { name: 'standup', provider: 'kaleyra', providerRoomId: 'room_forgotten' }
+    const error = await rejection(kaleyra(settings).issueToken({ room, participant: alice, ttlSeconds: 600 }))
+    expect(error).toMatchObject({ code: 'ROOM_NOT_FOUND', vendor: { status: 404 } })
+  })
+
+  it('a credentials failure creates no Kaleyra room', async () => {
+    api.script(CREDENTIALS, () => json(userNotFound, 404))
+    await rejection(tokenFor(alice))
+    expect(api.requestsTo(CREATE_ROOM)).toEqual([])
+  })
+})
+
+describe('at most two participants', () => {
+  it('declares maximumParticipants: 2 beside the flags defineServerAdapter derives', () => {
+    expect(kaleyra(settings).capabilities).toEqual({
+      getRoom: false,
+      listParticipants: false,
+      removeParticipant: false,
+      closeRoom: false,
+      webhooks: false,
+      tokenTtlSeconds: { min: 360, max: 86_400 },
+      maximumParticipants: 2,
+    })
+  })
+
+  it('refuses a third participant of a room whose two members this process knows, before any request', async () => {
+    const adapter = kaleyra(settings)
+    const pending = await adapter.ensureRoom({ name: 'visit' })
+    const room = recorded(pending, await adapter.issueToken({ room: pending, participant: alice, ttlSeconds: 600 }))
+    await adapter.issueToken({ room, participant: bob, ttlSeconds: 600 })
+    const before = api.requests.length
+    const error = await rejection(adapter.issueToken({ room, participant: { identity: 'carol', role: 'publisher' }, ttlSeconds: 600 }))
+    expect(error).toMatchObject({ code: 'UNSUPPORTED', provider: 'kaleyra', details: { maximumParticipants: 2, members: ['alice', 'bob.smith_2'] } })
+    expect(error.message).toContain('at most 2 participants')
+    expect(api.requests).toHaveLength(before)
+    // The two members still get tokens.
+    expect((await adapter.issueToken({ room, participant: bob, ttlSeconds: 600 })).identity).toBe('bob.smith_2')
   })
 })
 

@@ -1,6 +1,7 @@
 import { CallportError } from '@callport/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { kaleyra, kaleyraBaseUrl } from '../src/server/index'
+import { kaleyra } from '../src/server/index'
+import { kaleyraBaseUrl } from '../src/server/settings'
 
 afterEach(() => vi.unstubAllEnvs())
 
@@ -51,6 +52,24 @@ describe('settings', () => {
     expect(error.message).toContain('KALEYRA_API_KEY')
     expect(error.message).toContain('KALEYRA_APP_ID')
     expect(error.message).toContain('region')
+  })
+
+  it('refuses unknown settings by name, with the closest known one: baseURL → baseUrl', () => {
+    const error = failure(() => kaleyra({ apiKey: 'k', appId: 'a', baseURL: 'https://example.com' } as never))
+    expect(error.code).toBe('INVALID_INPUT')
+    expect(error.message).toContain('"baseURL"')
+    expect(error.message).toContain('did you mean "baseUrl"')
+  })
+
+  it('refuses knownParticipants, which the stateless server half no longer takes', () => {
+    expect(failure(() => kaleyra({ apiKey: 'k', appId: 'a', knownParticipants: () => [] } as never)).message).toContain('knownParticipants')
+  })
+
+  it('reads the variables from environmentVariables when given (environment is Kaleyra\'s sandbox / production)', () => {
+    vi.stubEnv('KALEYRA_API_KEY', '')
+    const variables = { KALEYRA_API_KEY: 'k', KALEYRA_APP_ID: 'a', KALEYRA_REGION: 'us', KALEYRA_ENVIRONMENT: 'production' }
+    expect(kaleyra({ environmentVariables: variables }).baseUrl).toBe('https://api.us.bandyer.com')
+    expect(kaleyra({ environmentVariables: variables, environment: 'sandbox' }).baseUrl).toBe('https://api.sandbox.us.bandyer.com')
   })
 
   it('refuses a baseUrl that is not http(s)', () => {

@@ -1,6 +1,7 @@
+/** The Kaleyra client half: `kaleyra(options)` for createSession. The widget loads inside `connect`. */
 export { kaleyra, kaleyraClientCapabilities, type KaleyraClientAdapter, type KaleyraClientOptions } from './kaleyra-client-adapter'
-export type { KaleyraConnection } from './kaleyra-connection'
-export { DEFAULT_WIDGET_VERSION, kaleyraWidgetUrl, type KaleyraWidgetSource } from './load-sdk'
+export { VERSION } from '../shared/version'
+export type { KaleyraWidgetSource } from './load-sdk'
 export type {
   BandyerSdk,
   WidgetCall,
@@ -12,4 +13,3 @@ export type {
   WidgetClientEvents,
   WidgetConfiguration,
 } from './kaleyra-widget-types'
-export type { KaleyraConnectParameters, KaleyraEnvironment, KaleyraRegion } from '../shared/connect-parameters'

@@ -1,27 +1,20 @@
-import {
-  specificationVersion,
-  throwIfAborted,
-  readProviderToken,
-  type ClientAdapter,
-  type ClientCapabilities,
-  type ConnectOptions,
-  type Token,
-} from '@callport/core'
+import { throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
+import { loadSettings } from '@callport/provider-utils'
+import { defineClientAdapter } from '@callport/provider-utils/client'
 import { KaleyraConnectParametersSchema } from '../shared/connect-parameters'
 import { errorFromKaleyraWidget } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import { KaleyraConnection } from './kaleyra-connection'
-import type { WidgetCallType, WidgetConfiguration } from './kaleyra-widget-types'
+import type { WidgetCallType, WidgetClient, WidgetConfiguration } from './kaleyra-widget-types'
 import { loadKaleyraSdk, type KaleyraWidgetSource } from './load-sdk'
 import { widgetClientReleased } from './widget-lifecycle'
 import { watchWidgetMedia } from './widget-media'
 
-/** Options of the Kaleyra client half. */
+/** Options of the Kaleyra client half. Unknown keys are refused. */
 export interface KaleyraClientOptions {
   /**
-   * The widget: the `BandyerSDK` object, or a function that imports it (for example
-   * `() => import('@bandyer/bandyer-chat-widget')`). Default: a `BandyerSDK` already on the page,
-   * else the CDN script.
+   * The widget: the `BandyerSDK` namespace, or a function that resolves to it (or to a module
+   * exporting it). Default: a `BandyerSDK` already on the page, else the CDN script.
    */
   sdk?: KaleyraWidgetSource
   /** Widget version loaded from the CDN. Default `2.7.5`. */
@@ -38,44 +31,45 @@ export interface KaleyraClientOptions {
 
 /** The Kaleyra client adapter; its connections always have `updateToken`. */
 export interface KaleyraClientAdapter extends ClientAdapter {
+  readonly provider: typeof KALEYRA_PROVIDER
   connect(token: Token, options: ConnectOptions): Promise<KaleyraConnection>
 }
 
 /** The Kaleyra client half draws nothing itself: the widget owns the UI. */
 export const kaleyraClientCapabilities: ClientCapabilities = { media: 'view', updateToken: true, sendData: false }
 
+const knownOptions = ['sdk', 'widgetVersion', 'widgetUrl', 'configuration'] as const
+
 function callTypeOf(options: ConnectOptions): WidgetCallType {
   return options.video ? 'audio_video' : 'audio_upgradable'
-}
-
-function readToken(token: Token) {
-  return readProviderToken(token, { id: KALEYRA_PROVIDER, name: 'Kaleyra', connectSchema: KaleyraConnectParametersSchema })
 }
 
 /**
  * The Kaleyra Video client half: loads the widget lazily inside `connect`, configures it from the
  * token, logs the user in with the access token and joins the room by the user's link.
  */
-export function kaleyra(options: KaleyraClientOptions = {}): KaleyraClientAdapter {
-  return {
-    specificationVersion,
-    provider: KALEYRA_PROVIDER,
-    capabilities: kaleyraClientCapabilities,
+export function kaleyra(options?: KaleyraClientOptions): KaleyraClientAdapter {
+  const loaded = loadSettings(options, { provider: KALEYRA_PROVIDER, subject: 'Kaleyra client options', known: knownOptions })
 
-    async connect(input: Token, connectOptions: ConnectOptions): Promise<KaleyraConnection> {
-      const { token, parameters } = readToken(input)
+  const adapter = defineClientAdapter({
+    provider: KALEYRA_PROVIDER,
+    vendor: 'Kaleyra',
+    capabilities: kaleyraClientCapabilities,
+    connectSchema: KaleyraConnectParametersSchema,
+
+    async connect({ token, parameters }, connectOptions): Promise<KaleyraConnection> {
       const { signal } = connectOptions
-      throwIfAborted(signal)
-      const sdk = await loadKaleyraSdk(options)
+      const sdk = await loadKaleyraSdk(loaded)
       await widgetClientReleased(sdk)
       throwIfAborted(signal)
       const media = watchWidgetMedia({ audio: connectOptions.audio, video: connectOptions.video })
-      let client
+      let client: WidgetClient
       try {
+        // `configure` throws synchronously (client_already_exists) as well as rejecting.
         client = await sdk.configure({
           mode: 'embed',
           callType: callTypeOf(connectOptions),
-          ...options.configuration,
+          ...loaded.configuration,
           appId: parameters.appId,
           region: parameters.region,
           environment: parameters.environment,
@@ -98,5 +92,6 @@ export function kaleyra(options: KaleyraClientOptions = {}): KaleyraClientAdapte
       }
       return connection
     },
-  }
+  })
+  return adapter as KaleyraClientAdapter
 }

@@ -14,7 +14,7 @@ import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import type { BandyerSdk, WidgetCall, WidgetCallEndReason, WidgetCallStatus, WidgetClient } from './kaleyra-widget-types'
 import { releaseWidgetClient } from './widget-lifecycle'
 import type { WidgetMedia } from './widget-media'
-import { AboutToExpireSchema, CallSchema, CallStatusChangedSchema, callStatuses } from './widget-messages'
+import { AboutToExpireSchema, CallSchema, CallStatusChangedSchema, CallStatusSchema } from './widget-messages'
 
 /** Why the call the connection joined ended, as a Callport disconnect reason. */
 function reasonOfCallEnd(endReason: WidgetCallEndReason | null): DisconnectReason {
@@ -55,8 +55,9 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
   /** Follows the call joined by URL: when it ends, the connection ends. */
   follow(call: WidgetCall): void {
     this.#joinedCall = call
-    call.on('status:changed', (status) => {
-      if ((callStatuses as readonly unknown[]).includes(status)) this.#onCallStatus(call, status, status)
+    call.on('status:changed', (event) => {
+      const parsed = CallStatusSchema.safeParse(event)
+      if (parsed.success) this.#onCallStatus(call, parsed.data.status, event)
     })
     if (this.#endedCalls.has(call.roomId)) this.#end(reasonOfCallEnd(call.endReason), call)
     else this.#onCallStatus(call, call.status, call)
@@ -132,13 +133,13 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
     for (const [identity, participant] of this.#remote) {
       if (present.has(identity)) continue
       this.#remote.delete(identity)
-      this.emit('participant-left', participant, { raw })
+      this.emit('participant-left', { participant, raw })
     }
     for (const identity of present) {
       if (this.#remote.has(identity)) continue
       const participant: Participant = { identity, role: 'publisher' }
       this.#remote.set(identity, participant)
-      this.emit('participant-joined', participant, { raw })
+      this.emit('participant-joined', { participant, raw })
     }
   }
 

@@ -38,7 +38,8 @@ export interface WidgetCall {
   readonly status: WidgetCallStatus
   readonly endReason: WidgetCallEndReason | null
   readonly direction?: 'incoming' | 'outgoing'
-  on(event: 'status:changed', listener: (status: WidgetCallStatus) => void): unknown
+  /** The call's own status changes; the shipped bundle passes `{status}`. */
+  on(event: 'status:changed', listener: (event: { status: WidgetCallStatus }) => void): unknown
 }
 
 /** The widget's UI representation of a call. */
@@ -66,6 +67,7 @@ export interface WidgetClient {
 
 /** The widget's global, `BandyerSDK`. */
 export interface BandyerSdk {
+  /** Throws synchronously (`client_already_exists`, `invalid_config_error`) before it returns a promise. */
   configure(configuration: WidgetConfiguration): Promise<WidgetClient>
   destroyClient(): Promise<unknown>
   readonly version?: string

@@ -14,3 +14,6 @@ export const CallSchema = z.object({
 })
 
 export const CallStatusChangedSchema = z.object({ call: CallSchema, status: z.enum(callStatuses) })
+
+/** The payload of a call's own `status:changed` event (widget 2.7.5 bundle: `{status}`). */
+export const CallStatusSchema = z.object({ status: z.enum(callStatuses) })

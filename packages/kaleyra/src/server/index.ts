@@ -1,5 +1,8 @@
+/**
+ * The Kaleyra server half: `kaleyra(settings)` for createCallServer. Internals (the REST client, the
+ * unconfirmed room API, user id rules) are not exported.
+ */
 export { kaleyra, kaleyraServerCapabilities, type KaleyraServerAdapter } from './kaleyra-server-adapter'
-export { kaleyraBaseUrl, kaleyraEnvironmentVariables, type KaleyraSettings } from './settings'
-export { kaleyraTokenTtlSeconds } from './credentials'
-export { isKaleyraUserId, KALEYRA_USER_ID_PATTERN } from './kaleyra-user-id'
-export type { KaleyraRegion, KaleyraEnvironment, KaleyraConnectParameters } from '../shared/connect-parameters'
+export type { KaleyraSettings } from './settings'
+export { kaleyraTokenTtlBounds } from './credentials'
+export { VERSION } from '../shared/version'

@@ -1,5 +1,12 @@
 import * as z from 'zod/mini'
-import { parseInput, type Participant } from '@callport/core'
+import { loadSettings, parseInput, processEnvironment, type Environment } from '@callport/provider-utils'
+import {
+  resolveVendorRestSettings,
+  vendorRestSettingNames,
+  vendorRestSettingsShape,
+  type ResolvedVendorRestSettings,
+  type VendorRestSettings,
+} from '@callport/provider-utils/server'
 import {
   KaleyraEnvironmentSchema,
   KaleyraRegionSchema,
@@ -7,11 +14,15 @@ import {
   type KaleyraRegion,
 } from '../shared/connect-parameters'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
-import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
 /**
- * Settings of the Kaleyra server half. Each falls back to its environment variable. `retry` covers
- * rate-limited (429) and failing (5xx) REST requests; `maximumDelay` bounds a `Retry-After` too.
+ * Settings of the Kaleyra server half. Each of the first five falls back to its environment
+ * variable. `retry` covers rate-limited (429) and failing (5xx) REST requests; `maximumDelay`
+ * bounds a `Retry-After` too.
+ *
+ * `environment` is Kaleyra's own word (`sandbox` / `production`), so the variables the settings
+ * fall back to are injected as `environmentVariables` here, where other providers take
+ * `environment`.
  */
 export interface KaleyraSettings extends VendorRestSettings {
   /** Secret REST API key (`apikey` header). Default: `KALEYRA_API_KEY`. */
@@ -27,24 +38,19 @@ export interface KaleyraSettings extends VendorRestSettings {
    * (`https://api.sandbox.<region>.bandyer.com`, `https://api.<region>.bandyer.com`).
    */
   baseUrl?: string
-  /**
-   * Participants to list when the Kaleyra room is created, besides the one whose token creates it
-   * (Kaleyra rooms are created with their participants). Optional.
-   */
-  knownParticipants?: (room: string) => Participant[] | Promise<Participant[]>
-  /** The fetch implementation REST requests use. Default: the global fetch. */
-  fetch?: typeof fetch
+  /** Where the settings above are read from when absent. Default: `process.env` where there is one. */
+  environmentVariables?: Environment
 }
 
 /** Settings after environment variables and defaults are applied. */
-export interface ResolvedKaleyraSettings extends ResolvedVendorRestSettings {
+export interface ResolvedKaleyraSettings {
   apiKey: string
   appId: string
   region: KaleyraRegion
   environment: KaleyraEnvironment
+  /** Without a trailing slash. */
   baseUrl: string
-  knownParticipants: ((room: string) => Participant[] | Promise<Participant[]>) | undefined
-  fetch: typeof fetch | undefined
+  rest: ResolvedVendorRestSettings
 }
 
 export const kaleyraEnvironmentVariables = {
@@ -55,50 +61,60 @@ export const kaleyraEnvironmentVariables = {
   baseUrl: 'KALEYRA_BASE_URL',
 } as const
 
-const defaults = { region: 'eu', environment: 'sandbox' } as const
-const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
+/** The settings as `loadSettings` sees them: `environment` holds the variables. */
+type LoadedSettings = Omit<KaleyraSettings, 'environment'> & { environment?: Environment }
+
+const knownSettings = ['apiKey', 'appId', 'region', 'environment', 'baseUrl', 'environmentVariables', ...vendorRestSettingNames] as const
+
+const restDefaults = { retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
 
 /** The documented REST host of a region and environment. */
 export function kaleyraBaseUrl(region: KaleyraRegion, environment: KaleyraEnvironment): string {
   return environment === 'sandbox' ? `https://api.sandbox.${region}.bandyer.com` : `https://api.${region}.bandyer.com`
 }
 
-const ResolvedSettingsSchema = z.object({
+const SettingsSchema = z.object({
   apiKey: z.string().check(z.minLength(1, 'apiKey (or KALEYRA_API_KEY) is required')),
   appId: z.string().check(z.minLength(1, 'appId (or KALEYRA_APP_ID) is required')),
   region: KaleyraRegionSchema,
   environment: KaleyraEnvironmentSchema,
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
   ...vendorRestSettingsShape,
 })
 
-function fromEnvironment(name: string): string | undefined {
-  const value = process.env[name]
-  return value === undefined || value === '' ? undefined : value
-}
-
-/** Applies environment variables and defaults, and validates. Throws INVALID_INPUT naming what is wrong. */
-export function resolveKaleyraSettings(settings: KaleyraSettings = {}): ResolvedKaleyraSettings {
-  const region = settings.region ?? fromEnvironment(kaleyraEnvironmentVariables.region) ?? defaults.region
-  const environment = settings.environment ?? fromEnvironment(kaleyraEnvironmentVariables.environment) ?? defaults.environment
-  const candidate = {
-    apiKey: settings.apiKey ?? fromEnvironment(kaleyraEnvironmentVariables.apiKey) ?? '',
-    appId: settings.appId ?? fromEnvironment(kaleyraEnvironmentVariables.appId) ?? '',
-    region,
-    environment,
-    baseUrl:
-      settings.baseUrl ??
-      fromEnvironment(kaleyraEnvironmentVariables.baseUrl) ??
-      (KaleyraRegionSchema.safeParse(region).success && KaleyraEnvironmentSchema.safeParse(environment).success
-        ? kaleyraBaseUrl(region as KaleyraRegion, environment as KaleyraEnvironment)
-        : ''),
-    ...withVendorRestDefaults(settings, restDefaults),
+/**
+ * Refuses unknown keys (naming the closest known one), applies environment variables and defaults,
+ * and validates. Throws INVALID_INPUT naming what is wrong.
+ */
+export function resolveKaleyraSettings(settings?: KaleyraSettings): ResolvedKaleyraSettings {
+  const owner = { provider: KALEYRA_PROVIDER, subject: 'Kaleyra settings', known: knownSettings }
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
+    // Not an object: loadSettings refuses it with the usual message.
+    loadSettings<KaleyraSettings>(settings, owner)
   }
-  const parsed = parseInput(ResolvedSettingsSchema, candidate, { subject: 'Invalid Kaleyra settings', provider: KALEYRA_PROVIDER })
+  // loadSettings reads the variables from an `environment` setting, which is Kaleyra's sandbox /
+  // production here: hand it the variables under that name, and Kaleyra's environment under none.
+  const { environment, environmentVariables, ...rest } = settings ?? {}
+  const variables = environmentVariables ?? processEnvironment()
+  const loaded = loadSettings<LoadedSettings>(
+    { ...rest, environment: variables },
+    { ...owner, environmentVariables: { ...kaleyraEnvironmentVariables, environment: undefined } },
+  )
+  const fromVariable = variables[kaleyraEnvironmentVariables.environment]
+  const candidate = {
+    ...loaded,
+    environment: environment ?? (fromVariable === undefined || fromVariable === '' ? 'sandbox' : fromVariable),
+    region: loaded.region ?? 'eu',
+    apiKey: loaded.apiKey ?? '',
+    appId: loaded.appId ?? '',
+  }
+  const parsed = parseInput(SettingsSchema, candidate, { subject: 'Invalid Kaleyra settings', provider: KALEYRA_PROVIDER })
   return {
-    ...parsed,
-    baseUrl: parsed.baseUrl.replace(/\/+$/, ''),
-    knownParticipants: settings.knownParticipants,
-    fetch: settings.fetch,
+    apiKey: parsed.apiKey,
+    appId: parsed.appId,
+    region: parsed.region,
+    environment: parsed.environment,
+    baseUrl: (parsed.baseUrl ?? kaleyraBaseUrl(parsed.region, parsed.environment)).replace(/\/+$/, ''),
+    rest: resolveVendorRestSettings(parsed, restDefaults),
   }
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import type { Participant } from '@callport/core'
-import type { KaleyraRestClient } from './rest-client'
+import type { VendorRestClient } from '@callport/provider-utils/server'
 
 /**
  * Every choice about Kaleyra's room API that no primary source confirms lives here, so that each is
@@ -21,7 +21,15 @@ export const CREATE_ROOM_PATH = '/rest/room/create'
 /**
  * UNCONFIRMED 2: adding participants to an existing room. No public source documents it; the
  * choice is the `/rest/room/…` family with the same participant objects and the same answer shape
- * as creation: `POST /rest/room/<room_id>/participants/add {participants: […]}` → `{room: {…}}`.
+ * as creation: `POST /rest/room/<room_id>/participants/add {participants: […]}` → `{room: {…}}`,
+ * whose `user_urls` hold at least the added users' links. A room id Kaleyra does not know answers
+ * 404, read as ROOM_NOT_FOUND (the call server then makes the room again).
+ *
+ * UNCONFIRMED 2b: adding a user who is already a member. Callport assumes it is harmless and
+ * answers with that user's link like a first add (so the request is sent as idempotent: retried on
+ * any transient failure). The server half relies on it: it does not know, across processes, who is
+ * already a member, so a join of a live room adds the participant again unless this process has
+ * that member's link from an earlier answer.
  */
 export const addParticipantsPath = (roomId: string): string => `/rest/room/${encodeURIComponent(roomId)}/participants/add`
 
@@ -61,33 +69,41 @@ function toKaleyraRoom(response: z.infer<typeof RoomResponseSchema>): KaleyraRoo
   return { roomId: response.room.room_id, userUrls }
 }
 
-/** Creates a Kaleyra room for the Callport room `name`, listing `participants`. */
+/**
+ * Creates a Kaleyra room for the Callport room `name`, listing `participants`. Not idempotent (a
+ * second request makes a second room), so it is retried only on 429 and 503.
+ */
 export async function createKaleyraRoom(
-  rest: KaleyraRestClient,
-  options: { name: string; participants: Participant[]; signal?: AbortSignal },
+  rest: VendorRestClient,
+  options: { name: string; participants: Participant[]; signal?: AbortSignal | undefined },
 ): Promise<KaleyraRoom> {
-  const response = await rest.post({
+  const response = await rest.request({
+    method: 'POST',
     path: CREATE_ROOM_PATH,
     // `duration` is omitted: the room does not expire by itself.
-    body: { participants: options.participants.map(toRoomParticipant), description: `Callport room ${options.name}` },
+    body: { json: { participants: options.participants.map(toRoomParticipant), description: `Callport room ${options.name}` } },
     schema: RoomResponseSchema,
+    operation: `creating the Kaleyra room of ${options.name}`,
     idempotent: false,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   })
   return toKaleyraRoom(response)
 }
 
-/** Adds `participants` to the Kaleyra room `roomId` and returns their join links. */
+/** Adds `participants` to the Kaleyra room `roomId` (members again: see UNCONFIRMED 2b) and returns their join links. */
 export async function addKaleyraRoomParticipants(
-  rest: KaleyraRestClient,
-  options: { roomId: string; participants: Participant[]; signal?: AbortSignal },
+  rest: VendorRestClient,
+  options: { roomId: string; participants: Participant[]; signal?: AbortSignal | undefined },
 ): Promise<KaleyraRoom> {
-  const response = await rest.post({
+  const response = await rest.request({
+    method: 'POST',
     path: addParticipantsPath(options.roomId),
-    body: { participants: options.participants.map(toRoomParticipant) },
+    body: { json: { participants: options.participants.map(toRoomParticipant) } },
     schema: RoomResponseSchema,
+    operation: `adding ${options.participants.map((participant) => participant.identity).join(', ')} to the Kaleyra room ${options.roomId}`,
     idempotent: true,
-    ...(options.signal ? { signal: options.signal } : {}),
+    notFound: 'ROOM_NOT_FOUND',
+    signal: options.signal,
   })
   return toKaleyraRoom(response)
 }

@@ -2,8 +2,15 @@ import { CallportError, type ErrorCode } from '@callport/core'
 import { KALEYRA_PROVIDER } from './provider-id'
 
 /**
- * The one place where what Kaleyra reports (REST statuses and bodies, widget error names) becomes a
- * CallportError code. Used by both halves, so it holds no I/O and no secret.
+ * Participants a Kaleyra call takes: the widget hangs up with `join_url_mtm` when a call joined by
+ * link has more (its README: "the client does not support the many to many calls").
+ */
+export const KALEYRA_MAXIMUM_PARTICIPANTS = 2
+
+/**
+ * The one place where the error names Kaleyra documents (in REST bodies and widget errors) become a
+ * CallportError code; REST statuses go through the shared table of `@callport/provider-utils`.
+ * Used by both halves, so it holds no I/O and no secret.
  */
 
 interface ErrorMeaning {
@@ -28,7 +35,11 @@ const byVendorName: Readonly<Record<string, ErrorMeaning>> = {
   no_plus_user: meaning('INVALID_INPUT', false, 'A Kaleyra room needs at least one participant with the "plus" role'),
   sdk_version_unsupported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
   browser_not_supported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
-  join_url_mtm: meaning('UNSUPPORTED', false, 'The Kaleyra widget cannot join many-to-many calls by URL'),
+  join_url_mtm: meaning(
+    'UNSUPPORTED',
+    false,
+    `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants (the widget does not support many-to-many calls)`,
+  ),
   client_already_exists: meaning(
     'CONNECTION_FAILED',
     false,
@@ -44,17 +55,6 @@ const byVendorName: Readonly<Record<string, ErrorMeaning>> = {
   user_not_associated_to_link: meaning('FORBIDDEN', false, 'The Kaleyra room link belongs to another user'),
   room_create_error: meaning('PROVIDER_REJECTED', false, 'Kaleyra could not create the room'),
   internal_server_error: meaning('PROVIDER_UNAVAILABLE', true, 'Kaleyra had an internal error'),
-}
-
-function meaningOfStatus(status: number): ErrorMeaning {
-  if (status === 400) return meaning('INVALID_INPUT', false, 'Kaleyra refused the request as invalid')
-  if (status === 401) return meaning('PROVIDER_REJECTED', false, 'Kaleyra refused the API key (check KALEYRA_API_KEY)')
-  if (status === 403) return meaning('PROVIDER_REJECTED', false, 'Kaleyra forbids this operation for this API key')
-  if (status === 404) return meaning('PROVIDER_REJECTED', false, 'Kaleyra does not know this resource')
-  if (status === 408) return meaning('PROVIDER_UNAVAILABLE', true, 'Kaleyra timed out')
-  if (status === 429) return meaning('RATE_LIMITED', true, 'Kaleyra is rate limiting this API key')
-  if (status >= 500) return meaning('PROVIDER_UNAVAILABLE', true, `Kaleyra is unavailable (HTTP ${status})`)
-  return meaning('PROVIDER_REJECTED', false, `Kaleyra refused the request (HTTP ${status})`)
 }
 
 /** The first known Kaleyra error name in `value` (a string, or a body with `error`, `code` or `name`). */
@@ -76,20 +76,32 @@ function vendorMessage(value: unknown): string | undefined {
   return vendorMessage(error)
 }
 
+/** What a documented Kaleyra error name in a REST error body says, in the REST client's terms. */
+export interface KaleyraErrorDescription {
+  code?: ErrorCode
+  retryable?: boolean
+  detail?: string
+  details?: { vendorError: string }
+}
+
 /**
- * The CallportError for a failed Kaleyra REST response. A documented error name in the body decides
- * the code for a 4xx; 429 and 5xx are always transient. The vendor's status, body and headers are kept.
+ * Reads a failed Kaleyra REST answer (the REST client's `describeError`): a documented error name
+ * in a 4xx body decides the code; 429 and 5xx keep the shared status table's meaning (transient)
+ * whatever the body names. The vendor's own message becomes the detail. The status table itself is
+ * the shared one of `@callport/provider-utils` (a 404 without a documented name is NOT_FOUND, or
+ * what the request names, such as ROOM_NOT_FOUND).
  */
-export function errorFromKaleyraResponse(status: number, body: unknown, headers: Record<string, string> = {}): CallportError {
-  const name = status === 429 || status >= 500 ? undefined : kaleyraErrorName(body)
-  const found = name === undefined ? meaningOfStatus(status) : (byVendorName[name] ?? meaningOfStatus(status))
+export function describeKaleyraError({ status, body }: { status: number; body: unknown }): KaleyraErrorDescription | undefined {
   const detail = vendorMessage(body)
-  return new CallportError(found.code, detail === undefined ? found.message : `${found.message}: ${detail}`, {
-    provider: KALEYRA_PROVIDER,
+  const name = status === 429 || status >= 500 ? undefined : kaleyraErrorName(body)
+  const found = name === undefined ? undefined : byVendorName[name]
+  if (name === undefined || found === undefined) return detail === undefined ? undefined : { detail }
+  return {
+    code: found.code,
     retryable: found.retryable,
-    vendor: { status, body, headers },
-    details: name === undefined ? undefined : { vendorError: name },
-  })
+    detail: detail === undefined ? `${found.message} (${name})` : `${found.message} (${name}): ${detail}`,
+    details: { vendorError: name },
+  }
 }
 
 /** The CallportError for an error thrown by the Kaleyra widget (its `name` or `code` is the vendor error name). */

@@ -1,2 +1,2 @@
 /** The provider id of Kaleyra Video in tokens, rooms and errors. */
-export const KALEYRA_PROVIDER = 'kaleyra'
+export const KALEYRA_PROVIDER = 'kaleyra' as const
