@@ -325,7 +325,7 @@ describe('with createSession', () => {
         issued.push(token)
         return token
       },
-      reconnect: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      reconnect: { maximumAttempts: 2, initialDelay: 1, maximumDelay: 1 },
     })
   }
 
