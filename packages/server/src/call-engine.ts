@@ -1,8 +1,13 @@
-import { CallportError, throwIfAborted, toCallportError, type Participant, type Token } from '@callport/core'
+import { CallportError, throwIfAborted, toCallportError, type Participant, type Room, type Token } from '@callport/core'
 import { callAdapter } from './call-adapter'
 import { checkTokenTtl, type CallServerConfig } from './options'
 import { toParticipant } from './participant'
 import { createRoomPlacement, type LiveRoom, type Placement, type RoomPlacement } from './room-placement'
+
+interface IssueOptions {
+  ttlSeconds?: number | undefined
+  signal?: AbortSignal | undefined
+}
 
 /** What the programmatic API and the HTTP API share. */
 export interface CallEngine {
@@ -10,15 +15,32 @@ export interface CallEngine {
   readonly placement: RoomPlacement
   /** Runs the app's `authorize`: the participant, or UNAUTHORIZED when it returns null. */
   authorize(request: Request, room: string | undefined): Promise<Participant>
-  /** Makes the room live (routing, stickiness, failover) and issues a token for it. */
+  /**
+   * Makes the room live (routing, stickiness, failover) and issues a token for it. A recorded room
+   * costs no vendor request for placement; when its vendor room is gone (ROOM_NOT_FOUND) it is created
+   * again on the same provider, once.
+   */
   join(name: string, participant: Participant, signal?: AbortSignal): Promise<{ placement: Placement; token: Token }>
-  issueToken(live: LiveRoom, participant: Participant, options?: { ttlSeconds?: number | undefined; signal?: AbortSignal | undefined }): Promise<Token>
+  /**
+   * A token for a live room. When the token names another vendor room than the room's record (a
+   * provider that creates its vendor room with the first token), the record is rewritten to it; if
+   * another process rewrote it first, the token is issued again for the winner's room.
+   */
+  issueToken(live: LiveRoom, participant: Participant, options?: IssueOptions): Promise<{ room: Room; token: Token }>
   /** The participants in a live room, or undefined when the provider cannot list them. */
   participants(live: LiveRoom, signal?: AbortSignal): Promise<Participant[] | undefined>
 }
 
 export function createCallEngine(config: CallServerConfig): CallEngine {
-  const placement = createRoomPlacement({ adapters: config.adapters, route: config.route, store: config.store })
+  const placement = createRoomPlacement({ adapters: config.adapters, route: config.route, store: config.store, idleSeconds: config.roomIdleSeconds })
+
+  /** One vendor request: the token, and nothing else. */
+  async function issue({ room, adapter }: LiveRoom, participant: Participant, options: IssueOptions): Promise<Token> {
+    const ttlSeconds = options.ttlSeconds ?? config.tokenTtlSeconds
+    if (options.ttlSeconds !== undefined) checkTokenTtl(adapter, ttlSeconds, 'ttlSeconds')
+    throwIfAborted(options.signal)
+    return callAdapter(adapter, () => adapter.issueToken({ room, participant, ttlSeconds, signal: options.signal }))
+  }
 
   const engine: CallEngine = {
     config,
@@ -41,15 +63,27 @@ export function createCallEngine(config: CallServerConfig): CallEngine {
 
     async join(name, participant, signal) {
       const placed = await placement.place(name, participant, signal)
-      const token = await engine.issueToken(placed, participant, { signal })
-      return { placement: placed, token }
+      try {
+        const { room, token } = await engine.issueToken(placed, participant, { signal })
+        return { placement: { ...placed, room }, token }
+      } catch (error) {
+        // The vendor forgot a recorded room (it ended): make it again on the same provider, once.
+        if (placed.created || !CallportError.isInstance(error) || error.code !== 'ROOM_NOT_FOUND') throw error
+      }
+      const recreated = await placement.recreate(name, placed.record, signal)
+      const { room, token } = await engine.issueToken(recreated, participant, { signal })
+      return { placement: { ...placed, ...recreated, room }, token }
     },
 
-    async issueToken({ room, adapter }, participant, options = {}) {
-      const ttlSeconds = options.ttlSeconds ?? config.tokenTtlSeconds
-      if (options.ttlSeconds !== undefined) checkTokenTtl(adapter, ttlSeconds, 'ttlSeconds')
-      throwIfAborted(options.signal)
-      return callAdapter(adapter, () => adapter.issueToken({ room, participant, ttlSeconds, signal: options.signal }))
+    async issueToken(live, participant, options = {}) {
+      const token = await issue(live, participant, options)
+      const { record } = live
+      if (!record || (token.provider === record.provider && token.providerRoomId === record.providerRoomId)) return { room: live.room, token }
+      const won = await placement.rewrite(live.room.name, record, { ...record, providerRoomId: token.providerRoomId })
+      if (won.record.provider === token.provider && won.record.providerRoomId === token.providerRoomId) {
+        return { room: { ...live.room, providerRoomId: token.providerRoomId }, token }
+      }
+      return { room: won.room, token: await issue(won, participant, options) }
     },
 
     async participants({ room, adapter }, signal) {

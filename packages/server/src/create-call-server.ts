@@ -73,11 +73,15 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
   readonly providers: readonly ServerAdapter[]
   /** The path the HTTP API answers under ('' for the root). */
   readonly basePath: string
-  /** Makes the room live (routing new rooms, keeping live rooms where they are) and issues a token. */
+  /**
+   * Makes the room live (routing new rooms, keeping live rooms where they are) and issues a token. A
+   * room the room store records costs no vendor request to place; if its vendor room is gone
+   * (ROOM_NOT_FOUND), it is made again on the same provider, once.
+   */
   join(options: JoinOptions): Promise<JoinResponse>
   /**
-   * Creates the room, or gets it if it is live, and records which provider it is on: a new room on
-   * the routed provider (with failover), or on `provider` when given.
+   * Creates the room, or takes it from its record if it is live, and records which provider it is on:
+   * a new room on the routed provider (with failover), or on `provider` when given.
    */
   ensureRoom(options: EnsureCallRoomOptions): Promise<Room>
   /**
@@ -169,7 +173,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     const valid = toParticipant(participant)
     const live = await this.#engine.placement.live(name, signal)
     if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
-    return this.#engine.issueToken(live, valid, { ttlSeconds, signal })
+    return (await this.#engine.issueToken(live, valid, { ttlSeconds, signal })).token
   }
 
   async getRoom({ room, signal }: RoomLookupOptions): Promise<Room | null> {

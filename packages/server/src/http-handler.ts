@@ -104,8 +104,8 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
         const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
         const participant = await engine.authorize(call.request(), name)
         const live = await liveRoomOrNotFound(name, signal)
-        const token = await engine.issueToken(live, participant, { signal })
-        return jsonAnswer({ room: live.room, token }, 200, { 'callport-provider': live.room.provider })
+        const { room, token } = await engine.issueToken(live, participant, { signal })
+        return jsonAnswer({ room, token }, 200, { 'callport-provider': room.provider })
       }
       case 'webhook':
         return receiveWebhook(call, route.parameter)

@@ -33,6 +33,14 @@ export interface CallServerOptions {
   /** Where live rooms are recorded. Default: in this process's memory. */
   roomStore?: RoomStore
   /**
+   * How long, in seconds, a room's record outlives its last join: a join to a recorded room uses the
+   * record (no vendor request to place it) and pushes its expiry back (a write at most once per tenth
+   * of this time, so a record expires between 0.9× and 1× this long after its last join). After it
+   * expires the room is placed anew, through `route`, so that a missed `room-ended` webhook cannot pin
+   * a room to a provider forever. A positive whole number; default 86400 (24 hours).
+   */
+  roomIdleSeconds?: number
+  /**
    * The public URL a webhook was posted to, as the vendor saw it; vendors such as Twilio sign it.
    * Default: `request.url`, which is wrong behind a proxy that rewrites the host or path.
    */
@@ -54,12 +62,14 @@ export interface CallServerConfig {
   tokenTtlSeconds: number
   basePath: string
   store: RoomStore
+  roomIdleSeconds: number
   webhookUrl: (request: Request) => string | undefined
   onError: (error: unknown) => void
   invites: InvitePolicy | undefined
 }
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600
+const DEFAULT_ROOM_IDLE_SECONDS = 86_400
 
 function invalid(message: string): CallportError {
   return new CallportError('INVALID_INPUT', `createCallServer: ${message}`)
@@ -81,6 +91,7 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
     tokenTtlSeconds,
     basePath: resolveBasePath(options.basePath),
     store: options.roomStore ?? createMemoryRoomStore(),
+    roomIdleSeconds: resolveRoomIdleSeconds(options.roomIdleSeconds),
     webhookUrl: options.webhookUrl ?? (() => undefined),
     onError: options.onError ?? ((error) => console.error('[callport] unexpected error', error)),
     invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
@@ -114,6 +125,12 @@ export function checkTokenTtl(adapter: ServerAdapter, ttlSeconds: number, label 
       { provider: adapter.provider },
     )
   }
+}
+
+function resolveRoomIdleSeconds(seconds: number | undefined): number {
+  if (seconds === undefined) return DEFAULT_ROOM_IDLE_SECONDS
+  if (!Number.isInteger(seconds) || seconds < 1) throw invalid(`roomIdleSeconds must be a positive whole number, got ${String(seconds)}`)
+  return seconds
 }
 
 function resolveBasePath(basePath: string | undefined): string {

@@ -1,25 +1,30 @@
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
 import { parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
-import type { RoomRecord, RoomStore } from './room-store'
+import { isExpired, type RoomRecord, type RoomStore } from './room-store'
 
 /** The few Redis commands the store uses; a node-redis v5 client fits. */
 export interface RedisRoomStoreClient {
   get(key: string): Promise<string | null>
   set(key: string, value: string, options: RedisSetOptions): Promise<string | null>
   del(key: string): Promise<number>
+  /** `EVAL script numkeys key… arg…`, in node-redis v5 form (for `replace`). */
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
 }
 
-/** `SET … NX [EX seconds]`, in node-redis v5 option form. */
+/** `SET … NX [PX milliseconds]`, in node-redis v5 option form. */
 export interface RedisSetOptions {
   condition: 'NX'
-  expiration?: { type: 'EX'; value: number }
+  expiration?: { type: 'PX'; value: number }
 }
 
 interface CommonOptions {
   /** Prefix of every key. Default `callport:room:`. */
   keyPrefix?: string
-  /** Records expire after this many seconds (a missed `room-ended` cannot pin a room forever). Default: never. */
+  /**
+   * The longest a record lives, in seconds, whatever its `expiresAt` (which the call server sets from
+   * its `roomIdleSeconds` option; each key expires at its record's `expiresAt`). Default: no cap.
+   */
   ttlSeconds?: number
 }
 
@@ -29,7 +34,26 @@ const RoomRecordSchema = z.object({
   provider: z.string().check(z.minLength(1)),
   providerRoomId: z.string().check(z.minLength(1)),
   createdAt: z.string(),
+  expiresAt: z.optional(z.string()),
 })
+
+/**
+ * Replaces a record when it is still the expected one (or absent): the compare-and-set behind `replace`.
+ * Returns the record that holds afterwards, as JSON.
+ */
+const REPLACE_SCRIPT = `
+-- KEYS[1]: the room. ARGV[1..3]: the expected provider, providerRoomId and createdAt.
+-- ARGV[4]: the next record, as JSON; ARGV[5]: how long to keep it, in ms ('' for ever).
+local value = redis.call('GET', KEYS[1])
+if value then
+  local ok, current = pcall(cjson.decode, value)
+  if not ok or type(current) ~= 'table' or current.provider ~= ARGV[1] or current.providerRoomId ~= ARGV[2] or current.createdAt ~= ARGV[3] then
+    return value
+  end
+end
+if ARGV[5] == '' then redis.call('SET', KEYS[1], ARGV[4]) else redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5]) end
+return ARGV[4]
+`
 
 const MAXIMUM_ATTEMPTS = 5
 
@@ -37,7 +61,8 @@ const parseRecord = (key: string, value: unknown): RoomRecord => parseStored(key
 
 /**
  * A RoomStore in Redis, shared by every app-server process that uses the same Redis and key prefix,
- * so that they agree on which provider each live room is on. `setIfAbsent` is atomic (`SET NX`).
+ * so that they agree on which provider each live room is on. `setIfAbsent` is atomic (`SET NX`),
+ * `replace` is a compare-and-set (a Lua script); each key expires at its record's `expiresAt`.
  */
 export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore {
   const keyPrefix = options.keyPrefix ?? 'callport:room:'
@@ -45,31 +70,56 @@ export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore 
   if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)) {
     throw new CallportError('INVALID_INPUT', `createRedisRoomStore: ttlSeconds must be a positive whole number, got ${ttlSeconds}`)
   }
-  const setOptions: RedisSetOptions = ttlSeconds === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'EX', value: ttlSeconds } }
+  /** How long Redis keeps `record`, in milliseconds; undefined for ever. */
+  const keepFor = (record: RoomRecord): number | undefined => {
+    let keep = ttlSeconds === undefined ? Infinity : ttlSeconds * 1000
+    const expiresAt = record.expiresAt === undefined ? NaN : Date.parse(record.expiresAt)
+    if (!Number.isNaN(expiresAt)) keep = Math.min(keep, expiresAt - Date.now())
+    return keep === Infinity ? undefined : Math.max(1, Math.ceil(keep))
+  }
 
   const connection = redisConnection<RedisRoomStoreClient>(options, 'createRedisRoomStore')
   const connected = (): Promise<RedisRoomStoreClient> => connection.connected()
 
-  return {
+  const store: RoomStore = {
     async get(room) {
       const key = keyPrefix + room
       const value = await (await connected()).get(key)
-      return value === null ? undefined : parseRecord(key, value)
+      const record = value === null ? undefined : parseRecord(key, value)
+      return record && !isExpired(record) ? record : undefined
     },
     async setIfAbsent(room, record) {
       const key = keyPrefix + room
       const client = await connected()
+      const keep = keepFor(record)
+      const setOptions: RedisSetOptions = keep === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: keep } }
       for (let attempt = 0; attempt < MAXIMUM_ATTEMPTS; attempt++) {
         if ((await client.set(key, JSON.stringify(record), setOptions)) !== null) return record
         const existing = await client.get(key)
         // Null: the winner's record was deleted between SET and GET; try to set ours again.
-        if (existing !== null) return parseRecord(key, existing)
+        if (existing === null) continue
+        const winner = parseRecord(key, existing)
+        // Expired by its expiresAt, though Redis still keeps it (clocks differ): ours replaces it.
+        return isExpired(winner) ? store.replace(room, winner, record) : winner
       }
       throw new CallportError('INTERNAL', `Redis key "${key}" kept changing while recording room "${room}"`)
+    },
+    async replace(room, expected, next) {
+      const key = keyPrefix + room
+      const keep = keepFor(next)
+      const reply = await (
+        await connected()
+      ).eval(REPLACE_SCRIPT, {
+        keys: [key],
+        arguments: [expected.provider, expected.providerRoomId, expected.createdAt, JSON.stringify(next), keep === undefined ? '' : String(keep)],
+      })
+      if (typeof reply !== 'string') throw new CallportError('INTERNAL', `Redis answered ${JSON.stringify(reply)} while replacing the record at key "${key}"`)
+      return parseRecord(key, reply)
     },
     async delete(room) {
       await (await connected()).del(keyPrefix + room)
     },
     close: connection.close,
   }
+  return store
 }

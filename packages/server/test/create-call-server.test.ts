@@ -252,8 +252,9 @@ describe('failover', () => {
     const [a, b] = [stubAdapter('a'), stubAdapter('b')]
     const calls = createCallServer({ providers: [a, b], authorize })
     await calls.join({ room: 'standup', participant: alice })
-    a.failEnsure = () => unavailable('a')
+    a.failIssue = () => unavailable('a')
     expect((await caught(calls.join({ room: 'standup', participant: alice }))).provider).toBe('a')
+    expect(a.ensured).toEqual(['standup'])
     expect(b.ensured).toEqual([])
   })
 })

@@ -11,6 +11,7 @@ import { build } from 'tsup'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createCallServer, createMemoryInviteStore, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteNotification, type InviteStore, type RoomRecord } from '../src/index'
 import { createRedisInviteStore, createRedisRoomStore, type RedisInviteStoreClient } from '../src/redis'
+import { expectRacingJoinsToAgree } from './lazy-adapter'
 import { alice, stubAdapter } from './stub-adapter'
 
 const redisServer = requireTool('redis-server', '@callport/server Redis stores')
@@ -210,6 +211,66 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
       expect((await toB.join({ room: 'standup', participant: alice })).room.provider).toBe('a')
       expect((await toB.join({ room: 'retro', participant: alice })).room.provider).toBe('b')
       expect((await toA.join({ room: 'retro', participant: alice })).room.provider).toBe('b')
+    })
+
+    it('replaces a record only while it is the expected one (or absent), and answers the winner', async () => {
+      const rooms = store({ keyPrefix: 'replace:' })
+      const one = record('a', 'one')
+      expect(await rooms.replace('standup', record('a', 'x'), one)).toEqual(one)
+      expect(await rooms.replace('standup', record('a', 'x'), record('a', 'two'))).toEqual(one)
+      const refreshed = { ...one, expiresAt: new Date(Date.now() + 60_000).toISOString() }
+      expect(await rooms.replace('standup', one, refreshed)).toEqual(refreshed)
+      // expiresAt is not compared.
+      const three = { ...record('b', 'three'), expiresAt: new Date(Date.now() + 60_000).toISOString() }
+      expect(await rooms.replace('standup', one, three)).toEqual(three)
+      expect(await rooms.get('standup')).toEqual(three)
+      const client = await rawClient()
+      await client.set('replace:garbage', 'not json')
+      await expect(rooms.replace('garbage', one, three)).rejects.toMatchObject({ code: 'INTERNAL' })
+    })
+
+    it('expires each key at its record’s expiresAt, capped by ttlSeconds', async () => {
+      const rooms = store({ keyPrefix: 'expires:' })
+      const client = await rawClient()
+      const inMinutes = (minutes: number) => ({ ...record('a'), expiresAt: new Date(Date.now() + minutes * 60_000).toISOString() })
+      const set = await rooms.setIfAbsent('set', inMinutes(5))
+      expect(await client.pTTL('expires:set')).toBeGreaterThan(4 * 60_000)
+      expect(await client.pTTL('expires:set')).toBeLessThanOrEqual(5 * 60_000)
+      await rooms.replace('set', set, { ...set, expiresAt: inMinutes(10).expiresAt })
+      expect(await client.pTTL('expires:set')).toBeGreaterThan(9 * 60_000)
+      const capped = store({ keyPrefix: 'expires:', ttlSeconds: 60 })
+      await capped.setIfAbsent('capped', inMinutes(10))
+      expect(await client.pTTL('expires:capped')).toBeLessThanOrEqual(60_000)
+      await rooms.setIfAbsent('forever', record('a'))
+      expect(await client.pTTL('expires:forever')).toBe(-1)
+    })
+
+    it('treats a record past its expiresAt that Redis still holds as absent', async () => {
+      const client = await rawClient()
+      const stale = { ...record('a', 'old'), expiresAt: new Date(Date.now() - 1000).toISOString() }
+      await client.set('stale:standup', JSON.stringify(stale))
+      const rooms = store({ keyPrefix: 'stale:' })
+      expect(await rooms.get('standup')).toBeUndefined()
+      const fresh = record('b', 'new')
+      expect(await rooms.setIfAbsent('standup', fresh)).toEqual(fresh)
+    })
+
+    it('ends two racing call servers on a lazy provider in one vendor room, through the compare-and-set', async () => {
+      await expectRacingJoinsToAgree(() => store({ keyPrefix: 'lazy-race:' }))
+    })
+
+    it('keeps a joined room’s key for roomIdleSeconds, and a join pushes a due expiry back', async () => {
+      const rooms = store({ keyPrefix: 'idle:' })
+      const client = await rawClient()
+      const a = stubAdapter('a')
+      const calls = createCallServer({ providers: [a], authorize: async () => alice, roomStore: rooms, roomIdleSeconds: 120 })
+      await calls.join({ room: 'standup', participant: alice })
+      expect(await client.pTTL('idle:standup')).toBeGreaterThan(110_000)
+      const due = { ...(await rooms.get('standup'))!, expiresAt: new Date(Date.now() + 100_000).toISOString() }
+      await client.set('idle:standup', JSON.stringify(due), { expiration: { type: 'PX', value: 100_000 } })
+      await calls.join({ room: 'standup', participant: alice })
+      expect(await client.pTTL('idle:standup')).toBeGreaterThan(110_000)
+      expect(a.ensured).toEqual(['standup'])
     })
 
     describe('two app-server processes', () => {

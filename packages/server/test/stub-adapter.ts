@@ -21,6 +21,8 @@ export interface StubAdapter extends ServerAdapter {
   failEnsure: ((name: string) => Error | undefined) | undefined
   /** When set, ensureRoom waits for this before answering. */
   delayEnsure: ((signal: AbortSignal | undefined) => Promise<void>) | undefined
+  /** When set, issueToken throws what this returns (if anything). */
+  failIssue: ((room: Room) => Error | undefined) | undefined
 }
 
 export function stubAdapter(provider: string, options: StubAdapterOptions = {}): StubAdapter {
@@ -45,6 +47,7 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     issued: [],
     failEnsure: undefined,
     delayEnsure: undefined,
+    failIssue: undefined,
     async ensureRoom({ name, signal }) {
       adapter.ensured.push(name)
       await adapter.delayEnsure?.(signal)
@@ -59,6 +62,8 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
       return room
     },
     async issueToken({ room, participant, ttlSeconds }) {
+      const failure = adapter.failIssue?.(room)
+      if (failure) throw failure
       const token: Token = {
         provider,
         room: room.name,

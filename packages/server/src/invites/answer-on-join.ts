@@ -15,9 +15,9 @@ export function answeringInvites(engine: CallEngine, invites: InviteService): Ca
       return joined
     },
     async issueToken(live, participant, options) {
-      const token = await engine.issueToken(live, participant, options)
+      const issued = await engine.issueToken(live, participant, options)
       await invites.answeredBy(live.room.name, participant.identity)
-      return token
+      return issued
     },
   }
 }
