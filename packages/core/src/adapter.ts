@@ -44,6 +44,12 @@ export interface ServerCapabilities {
   webhooks: boolean
   /** Token lifetimes `issueToken` accepts; others are refused with INVALID_INPUT before any I/O. */
   tokenTtlSeconds: TokenTtlBounds
+  /**
+   * The most participants one room can hold on this vendor; absent when the vendor sets no limit
+   * Callport must know of. A join past it fails with ROOM_FULL, and routing can send larger rooms
+   * elsewhere.
+   */
+  maximumParticipants?: number
 }
 
 export interface EnsureRoomOptions {

@@ -9,6 +9,8 @@ export const httpStatusOfCode = {
   METHOD_NOT_ALLOWED: 405,
   /** The resource is no longer in a state that allows the request (an invite already settled). */
   CONFLICT: 409,
+  /** The room already has as many participants as its provider allows (`capabilities.maximumParticipants`). */
+  ROOM_FULL: 409,
   ROOM_NOT_FOUND: 404,
   PARTICIPANT_NOT_FOUND: 404,
   TOKEN_EXPIRED: 401,

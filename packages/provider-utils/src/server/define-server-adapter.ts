@@ -23,6 +23,8 @@ export interface ServerAdapterDefinition {
   vendor: string
   /** Token lifetimes the vendor accepts, in whole seconds. */
   tokenTtlSeconds: TokenTtlBounds
+  /** The most participants one room can hold, when the vendor has a limit (`capabilities.maximumParticipants`). */
+  maximumParticipants?: number
   ensureRoom(options: EnsureRoomOptions): Promise<Room>
   issueToken(options: IssueTokenOptions): Promise<Token>
   getRoom?(options: EnsureRoomOptions): Promise<Room | null>
@@ -59,6 +61,7 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
     closeRoom: closeRoom !== undefined,
     webhooks: webhook !== undefined,
     tokenTtlSeconds,
+    ...(definition.maximumParticipants === undefined ? {} : { maximumParticipants: definition.maximumParticipants }),
   }
   const adapter: ServerAdapter = {
     specificationVersion,
