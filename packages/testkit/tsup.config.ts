@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', memory: 'src/memory/index.ts' },
+  entry: { index: 'src/index.ts', memory: 'src/memory/index.ts', msw: 'src/msw.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,5 +1,14 @@
 export * from './memory/index'
-export { runServerAdapterSuite, type JoinedParticipant, type ServerAdapterSuiteOptions } from './suites/server-adapter-suite'
+export {
+  runServerAdapterSuite,
+  tamperWith,
+  type JoinedParticipant,
+  type ServerAdapterSuiteOptions,
+  type ServerAdapterSuiteVendor,
+  type ServerAdapterSuiteWebhookDelivery,
+  type ServerAdapterSuiteWebhooks,
+} from './suites/server-adapter-suite'
 export { runClientAdapterSuite, type ClientAdapterSuiteOptions, type ClientTokenRequest, type RemoteParticipant } from './suites/client-adapter-suite'
-export type { SuiteLifecycle } from './suites/suite-context'
+export { expectCallportError, type SuiteLifecycle } from './suites/suite-context'
 export { waitForEvent, type WaitForEventOptions } from './wait-for-event'
+export { serveStaticFiles, type StaticFile, type StaticFileServer, type StaticFilesOptions } from './helpers/static-files'

@@ -1,4 +1,4 @@
-import type { ClientAdapter, ClientConnection, ConnectionStateChangedEvent, EventEmitter, Participant, ServerAdapter, SessionEvents, TrackEvent } from '@callport/core'
+import type { ClientAdapter, ClientConnection, ConnectionStateChangedEvent, EventEmitter, ParticipantEvent, ServerAdapter, SessionEvents, TrackEvent } from '@callport/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { memory, waitForEvent, type MemoryConnection } from './index'
 
@@ -16,7 +16,7 @@ describe('public types', () => {
   it('waitForEvent resolves with the listener arguments of the named event', () => {
     const connection = {} as ClientConnection
     const session = {} as EventEmitter<SessionEvents>
-    expectTypeOf(waitForEvent(connection, 'participant-joined')).resolves.toEqualTypeOf<[participant: Participant, context: { raw?: unknown }]>()
+    expectTypeOf(waitForEvent(connection, 'participant-joined')).resolves.toEqualTypeOf<[event: ParticipantEvent]>()
     expectTypeOf(waitForEvent(connection, 'track-subscribed')).resolves.toEqualTypeOf<[event: TrackEvent]>()
     expectTypeOf(waitForEvent(session, 'connection-state-changed')).resolves.toEqualTypeOf<[event: ConnectionStateChangedEvent]>()
   })

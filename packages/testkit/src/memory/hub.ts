@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { CallportError, type DisconnectReason, type Participant, type Room, type Token } from '@callport/core'
+import { CallportError, type DisconnectReason, type Participant, type Room, type Token, type WebhookRequest } from '@callport/core'
 import { MemoryRoom, type MemberEndpoint, type Membership } from './memory-room'
 import { memoryProviderId, participantOfClaims, signMemoryToken, verifyMemoryToken, type MemoryTokenClaims } from './memory-token'
+import { signMemoryWebhook } from './memory-webhook'
 
 export interface MemoryHubOptions {
   /** HS256 secret the hub signs tokens with; random by default. */
@@ -35,6 +36,17 @@ export interface MemoryHub {
   expireToken(identity: string, filter?: MemoryRoomFilter): number
   /** Closes every room (connections end with `room-closed`), forgets them, and cancels every timer. */
   reset(): void
+  /**
+   * True when `connect` would admit the holder of `token` now: signed by this hub, not expired, its
+   * fields as signed, and its room live. The vendor's view of a token, for the conformance suite's
+   * `vendor` option.
+   */
+  acceptsToken(token: Token): boolean
+  /**
+   * A webhook delivery of `body` (JSON: one `MemoryWebhookPayload` or an array) to `url`, signed with
+   * the hub secret as `memory({ hub }).webhook` verifies it.
+   */
+  signWebhook(delivery: { body: string; url: string }): WebhookRequest
 }
 
 /** What the memory adapter needs from a hub beyond the public controls. */
@@ -84,6 +96,15 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       rooms.clear()
       for (const room of closing) room.endAll('room-closed')
     },
+    acceptsToken(token) {
+      try {
+        const claims = verifyMemoryToken(secret, token)
+        return claims.exp * 1000 > Date.now() && rooms.get(claims.room)?.room.providerRoomId === claims.providerRoomId
+      } catch {
+        return false
+      }
+    },
+    signWebhook: (delivery) => signMemoryWebhook(secret, delivery),
   }
   internals.set(hub, {
     ensureRoom(name) {

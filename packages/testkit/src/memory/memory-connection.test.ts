@@ -1,4 +1,4 @@
-import type { ConnectionEvents, Token } from '@callport/core'
+import { connectionEventNames, type ConnectionEvents, type Token } from '@callport/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHub, joinMemoryRoom, memory, MemoryTrack, type MemoryConnection, type MemoryHub } from './index'
 
@@ -17,8 +17,7 @@ const join = (identity: string, extra: { audio?: boolean; video?: boolean; ttlSe
 /** Records every event a connection emits, in order, as [name, first argument]. */
 function record(connection: MemoryConnection): Array<[keyof ConnectionEvents, unknown]> {
   const seen: Array<[keyof ConnectionEvents, unknown]> = []
-  const names: Array<keyof ConnectionEvents> = ['participant-joined', 'participant-left', 'track-subscribed', 'track-unsubscribed', 'data-received', 'disconnected']
-  for (const name of names) connection.on(name, (...args: unknown[]) => seen.push([name, args[0]]))
+  for (const name of connectionEventNames) connection.on(name, (...args: unknown[]) => seen.push([name, args[0]]))
   return seen
 }
 
@@ -32,7 +31,7 @@ describe('memory connection: participants', () => {
     const alice = await join('alice')
     const seen = record(alice)
     const bob = await join('bob')
-    expect(seen).toEqual([['participant-joined', bob.localParticipant]])
+    expect(seen).toEqual([['participant-joined', { participant: bob.localParticipant, raw: { type: 'member-joined', identity: 'bob' } }]])
     expect(alice.participants()).toEqual([bob.localParticipant])
     expect(bob.participants()).toEqual([alice.localParticipant])
   })
@@ -108,7 +107,7 @@ describe('memory connection: synthetic tracks', () => {
     await alice.setCameraEnabled(true)
     expect(tracks).toHaveLength(2)
     expect(tracks[0]).not.toBe(tracks[1])
-    expect(tracks[0]?.sid).toBe(tracks[1]?.sid)
+    expect(tracks[0]?.id).toBe(tracks[1]?.id)
   })
 })
 

@@ -28,10 +28,10 @@ describe('memory provider', () => {
   it('is one object serving as both halves, with every optional server method present', () => {
     const provider = memory({ hub: newHub() })
     expect(provider).toMatchObject({ provider: 'memory', specificationVersion: 'v1' })
-    expect(provider.capabilities).toMatchObject({ getRoom: true, listParticipants: true, removeParticipant: true, closeRoom: true, webhooks: false })
+    expect(provider.capabilities).toMatchObject({ getRoom: true, listParticipants: true, removeParticipant: true, closeRoom: true, webhooks: true })
     expect(provider.capabilities).toMatchObject({ media: 'tracks', updateToken: true, sendData: true })
     expect(typeof provider.connect).toBe('function')
-    expect(provider.webhook).toBeUndefined()
+    expect(typeof provider.webhook.verify).toBe('function')
   })
 
   it('shares the process-wide hub when given none', async () => {
@@ -143,7 +143,7 @@ describe('memory provider', () => {
       aliceConnection.on('participant-left', left)
       await provider.removeParticipant({ room, identity: 'bob' })
       expect(disconnected).toHaveBeenCalledWith(expect.objectContaining({ reason: 'removed' }))
-      expect(left).toHaveBeenCalledWith(expect.objectContaining({ identity: 'bob' }), expect.anything())
+      expect(left).toHaveBeenCalledWith(expect.objectContaining({ participant: expect.objectContaining({ identity: 'bob' }) }))
       expect((await provider.listParticipants({ room })).map((participant) => participant.identity)).toEqual(['alice'])
       expect(bob.connected).toBe(false)
     })

@@ -1,24 +1,27 @@
 import {
   CallportError,
   ParticipantSchema,
+  parseInput,
   RoomNameSchema,
-  specificationVersion,
-  throwIfAborted,
   type ClientAdapter,
   type ClientCapabilities,
   type ConnectOptions,
   type EnsureRoomOptions,
-  type IssueTokenOptions,
   type Participant,
   type Room,
   type RoomOperationOptions,
   type ServerAdapter,
   type ServerCapabilities,
   type Token,
+  type WebhookHandler,
 } from '@callport/core'
+import { defineClientAdapter } from '@callport/provider-utils/client'
+import { defineServerAdapter } from '@callport/provider-utils/server'
+import * as z from 'zod/mini'
 import { defaultMemoryHub, internalsOf, type MemoryHub } from './hub'
 import { MemoryConnection } from './memory-connection'
 import { memoryProviderId, memoryTokenTtlBounds } from './memory-token'
+import { memoryWebhookHandler } from './memory-webhook'
 
 export interface MemorySettings {
   /** The hub whose rooms this provider serves; the process-wide `defaultMemoryHub()` by default. */
@@ -41,87 +44,65 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
   removeParticipant(options: RoomOperationOptions & { identity: string }): Promise<void>
   /** Ends every connection with reason `room-closed` and forgets the room. */
   closeRoom(options: RoomOperationOptions): Promise<void>
+  /** Verifies deliveries signed with the hub secret (`hub.signWebhook`) and parses their JSON events. */
+  webhook: WebhookHandler
   connect(token: Token, options: ConnectOptions): Promise<MemoryConnection>
 }
 
-const capabilities: MemoryProvider['capabilities'] = Object.freeze({
-  getRoom: true,
-  listParticipants: true,
-  removeParticipant: true,
-  closeRoom: true,
-  webhooks: false,
-  tokenTtlSeconds: memoryTokenTtlBounds,
-  media: 'tracks',
-  updateToken: true,
-  sendData: true,
-})
+const vendor = 'Memory'
 
-function invalid(message: string, details?: unknown): CallportError {
-  return new CallportError('INVALID_INPUT', message, { provider: memoryProviderId, details })
-}
-
-function roomName(name: string): string {
-  const parsed = RoomNameSchema.safeParse(name)
-  if (!parsed.success) throw invalid(`Invalid room name "${name}"`, parsed.error.issues)
-  return parsed.data
-}
+const clientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true }
 
 /** The in-memory reference provider (server and client halves in one object). */
 export function memory(settings: MemorySettings = {}): MemoryProvider {
   const hub = settings.hub ?? defaultMemoryHub()
   const rooms = internalsOf(hub)
 
-  return {
-    specificationVersion,
+  const server = defineServerAdapter({
     provider: memoryProviderId,
-    capabilities,
-    hub,
-
-    async ensureRoom({ name, signal }) {
-      throwIfAborted(signal)
-      return rooms.ensureRoom(roomName(name))
+    vendor,
+    tokenTtlSeconds: memoryTokenTtlBounds,
+    async ensureRoom({ name }) {
+      return rooms.ensureRoom(parseInput(RoomNameSchema, name, { subject: `Invalid room name "${name}"`, provider: memoryProviderId }))
     },
-
-    async issueToken({ room, participant, ttlSeconds, signal }: IssueTokenOptions) {
-      throwIfAborted(signal)
-      const { min, max } = memoryTokenTtlBounds
-      if (!Number.isInteger(ttlSeconds) || ttlSeconds < min || ttlSeconds > max) {
-        throw invalid(`ttlSeconds must be a whole number from ${min} to ${max}`)
-      }
-      const parsed = ParticipantSchema.safeParse(participant)
-      if (!parsed.success) throw invalid('Invalid participant', parsed.error.issues)
-      return rooms.issueToken(room, parsed.data, ttlSeconds)
+    async issueToken({ room, participant, ttlSeconds }) {
+      return rooms.issueToken(room, parseInput(ParticipantSchema, participant, { subject: 'Invalid participant', provider: memoryProviderId }), ttlSeconds)
     },
-
-    async getRoom({ name, signal }) {
-      throwIfAborted(signal)
+    async getRoom({ name }) {
       return rooms.findRoom(name) ?? null
     },
-
-    async listParticipants({ room, signal }) {
-      throwIfAborted(signal)
+    async listParticipants({ room }) {
       return hub.members(rooms.liveRoom(room).name)
     },
-
-    async removeParticipant({ room, identity, signal }) {
-      throwIfAborted(signal)
+    async removeParticipant({ room, identity }) {
       if (!rooms.removeMember(rooms.liveRoom(room).name, identity)) {
         throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
       }
     },
-
-    async closeRoom({ room, signal }) {
-      throwIfAborted(signal)
+    async closeRoom({ room }) {
       rooms.closeRoom(rooms.liveRoom(room).name)
     },
+    webhook: memoryWebhookHandler(hub.secret),
+  })
 
-    async connect(token, options) {
-      throwIfAborted(options.signal)
+  const client = defineClientAdapter({
+    provider: memoryProviderId,
+    vendor,
+    capabilities: clientCapabilities,
+    connectSchema: z.object({}),
+    async connect({ token }, options) {
       const claims = rooms.verifyToken(token)
       const connection = new MemoryConnection({ join: (endpoint) => rooms.join(claims, endpoint), verifyToken: rooms.verifyToken })
       await connection.setMicrophoneEnabled(options.audio)
       await connection.setCameraEnabled(options.video)
       return connection
     },
-  }
+  })
+
+  return Object.assign(server as MemoryProvider, {
+    provider: memoryProviderId,
+    capabilities: Object.freeze({ ...server.capabilities, ...client.capabilities }),
+    hub,
+    connect: client.connect,
+  })
 }

@@ -26,9 +26,9 @@ export interface Membership {
 interface Member {
   readonly participant: Participant
   readonly endpoint: MemberEndpoint
-  /** Publication sid by source. */
+  /** Publication id by source. */
   readonly published: Map<MemoryTrackSource, string>
-  /** Tracks this member received, by publication sid. */
+  /** Tracks this member received, by publication id. */
   readonly received: Map<string, MemoryTrack>
   expiryTimer: ReturnType<typeof setTimeout> | undefined
   /** Pending delivery of the tracks that were already published when this member joined. */
@@ -74,11 +74,13 @@ export class MemoryRoom {
       catchUpTimer: undefined,
     }
     this.#members.set(participant.identity, member)
-    for (const other of this.#others(member)) other.endpoint.events.emit('participant-joined', member.participant, { raw: { type: 'member-joined', identity: participant.identity } })
+    for (const other of this.#others(member)) {
+      other.endpoint.events.emit('participant-joined', { participant: member.participant, raw: { type: 'member-joined', identity: participant.identity } })
+    }
     member.catchUpTimer = setTimeout(() => {
       member.catchUpTimer = undefined
       for (const other of this.#others(member)) {
-        for (const [source, sid] of other.published) this.#subscribe(member, other, source, sid)
+        for (const [source, id] of other.published) this.#subscribe(member, other, source, id)
       }
     }, 0)
     this.#armExpiry(member, expiresAtSeconds)
@@ -129,31 +131,33 @@ export class MemoryRoom {
     clearTimeout(member.expiryTimer)
     clearTimeout(member.catchUpTimer)
     for (const source of [...member.published.keys()]) this.#setPublished(member, source, false)
-    for (const other of this.#members.values()) other.endpoint.events.emit('participant-left', member.participant, { raw: { type: 'member-left', identity: member.participant.identity } })
+    for (const other of this.#members.values()) {
+      other.endpoint.events.emit('participant-left', { participant: member.participant, raw: { type: 'member-left', identity: member.participant.identity } })
+    }
   }
 
   #setPublished(member: Member, source: MemoryTrackSource, published: boolean): void {
-    const sid = member.published.get(source)
-    if (published && sid === undefined) {
+    const id = member.published.get(source)
+    if (published && id === undefined) {
       const publication = newId('track')
       member.published.set(source, publication)
       for (const other of this.#others(member)) this.#subscribe(other, member, source, publication)
-    } else if (!published && sid !== undefined) {
+    } else if (!published && id !== undefined) {
       member.published.delete(source)
       for (const other of this.#others(member)) {
-        const track = other.received.get(sid)
+        const track = other.received.get(id)
         if (!track) continue
-        other.received.delete(sid)
-        other.endpoint.events.emit('track-unsubscribed', { participant: member.participant, track, raw: { type: 'track-unpublished', sid } })
+        other.received.delete(id)
+        other.endpoint.events.emit('track-unsubscribed', { participant: member.participant, track, raw: { type: 'track-unpublished', id } })
       }
     }
   }
 
-  #subscribe(subscriber: Member, publisher: Member, source: MemoryTrackSource, sid: string): void {
-    if (subscriber.received.has(sid)) return
-    const track = new MemoryTrack(sid, source)
-    subscriber.received.set(sid, track)
-    subscriber.endpoint.events.emit('track-subscribed', { participant: publisher.participant, track, raw: { type: 'track-published', sid } })
+  #subscribe(subscriber: Member, publisher: Member, source: MemoryTrackSource, id: string): void {
+    if (subscriber.received.has(id)) return
+    const track = new MemoryTrack(id, source)
+    subscriber.received.set(id, track)
+    subscriber.endpoint.events.emit('track-subscribed', { participant: publisher.participant, track, raw: { type: 'track-published', id } })
   }
 
   #send(member: Member, data: string, to: readonly string[] | undefined): void {

@@ -1,4 +1,4 @@
-import { createMemoryHub, memory, type MemoryHub } from './index'
+import { createMemoryHub, memory, memoryWebhookSignatureHeader, type MemoryHub } from './index'
 import { runClientAdapterSuite, runServerAdapterSuite } from '../index'
 
 const lifecycle = {
@@ -11,6 +11,9 @@ const tokenFor = async (hub: MemoryHub, room: string, identity: string) => {
   return provider.issueToken({ room: await provider.ensureRoom({ name: room }), participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
 }
 
+const occurredAt = '2030-01-01T09:00:00.000Z'
+const room = { name: 'standup', providerRoomId: 'room_1' }
+
 runServerAdapterSuite({
   name: 'memory',
   ...lifecycle,
@@ -18,6 +21,31 @@ runServerAdapterSuite({
   join: async ({ token }, hub) => {
     const connection = await memory({ hub }).connect(token, { audio: false, video: false, refreshToken: async () => token })
     return { leave: () => connection.disconnect() }
+  },
+  vendor: {
+    verifyToken: (token, hub) => hub.acceptsToken(token),
+    roomExists: (room, hub) => hub.rooms().some((live) => live.providerRoomId === room.providerRoomId),
+    participants: (room, hub) => hub.members(room.name).map((member) => member.identity),
+  },
+  webhooks: {
+    sign: (delivery, hub) => hub.signWebhook(delivery),
+    signatureHeader: memoryWebhookSignatureHeader,
+    events: [
+      {
+        body: JSON.stringify({ id: 'evt_1', type: 'room-started', room, occurredAt }),
+        expected: { id: 'evt_1', type: 'room-started', room, occurredAt },
+      },
+      {
+        body: JSON.stringify([
+          { id: 'evt_2', type: 'participant-joined', room, participant: { identity: 'bob', providerParticipantId: 'participant_1' }, occurredAt },
+          { id: 'evt_3', type: 'participant-left', room, participant: { identity: 'bob' }, occurredAt },
+        ]),
+        expected: [
+          { id: 'evt_2', type: 'participant-joined', participant: { identity: 'bob', providerParticipantId: 'participant_1' } },
+          { id: 'evt_3', type: 'participant-left', participant: { identity: 'bob' } },
+        ],
+      },
+    ],
   },
 })
 

@@ -7,7 +7,7 @@ describe('MemoryTrack', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('derives its kind from its source and carries no media', () => {
-    expect(new MemoryTrack('track_1', 'camera')).toMatchObject({ sid: 'track_1', kind: 'video', source: 'camera', mediaStreamTrack: undefined })
+    expect(new MemoryTrack('track_1', 'camera')).toMatchObject({ id: 'track_1', kind: 'video', source: 'camera', mediaStreamTrack: undefined })
     expect(new MemoryTrack('track_2', 'microphone').kind).toBe('audio')
   })
 

@@ -10,14 +10,14 @@ export type MemoryTrackSource = keyof typeof memoryTrackKinds
  * elements it is attached to, so tests can assert where the app would play it.
  */
 export class MemoryTrack implements Track {
-  readonly sid: string
+  readonly id: string
   readonly kind: TrackKind
   readonly source: MemoryTrackSource
   readonly mediaStreamTrack: MediaStreamTrack | undefined = undefined
   readonly #elements: HTMLMediaElement[] = []
 
-  constructor(sid: string, source: MemoryTrackSource) {
-    this.sid = sid
+  constructor(id: string, source: MemoryTrackSource) {
+    this.id = id
     this.source = source
     this.kind = memoryTrackKinds[source]
   }

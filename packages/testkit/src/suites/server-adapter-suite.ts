@@ -1,10 +1,73 @@
-import { ParticipantSchema, RoomSchema, TokenSchema, type Participant, type Room, type ServerAdapter, type Token } from '@callport/core'
+import {
+  IsoInstantSchema,
+  ParticipantSchema,
+  RoomSchema,
+  TokenSchema,
+  type Participant,
+  type Room,
+  type ServerAdapter,
+  type Token,
+  type WebhookEvent,
+  type WebhookRequest,
+} from '@callport/core'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { expectCallportError, uniqueRoomName, useSuiteContext, type SuiteLifecycle } from './suite-context'
 
 /** Someone the harness put into a room (see `ServerAdapterSuiteOptions.join`). */
 export interface JoinedParticipant {
   leave(): Promise<void>
+}
+
+/**
+ * The suite's back door into the (fake) vendor, in the manner of Auth.js's adapter tests: what the
+ * vendor itself holds, read without going through the adapter. Each provider's test builds it from
+ * its fake vendor. With it the suite checks that the adapter's answers agree with the vendor.
+ */
+export interface ServerAdapterSuiteVendor<Context = undefined> {
+  /**
+   * True when the vendor would admit the holder of `token` into `token.providerRoomId` now (valid
+   * signature or known credential, not expired, for that room). The suite checks that every token
+   * the adapter issues is accepted, and (see `refuses`) that altered ones are not.
+   */
+  verifyToken(token: Token, context: Context): boolean | Promise<boolean>
+  /** True when the room exists (is live) on the vendor. */
+  roomExists(room: Room, context: Context): boolean | Promise<boolean>
+  /** The identities the vendor lists in the room; with it the suite compares `listParticipants` to it. */
+  participants?(room: Room, context: Context): string[] | Promise<string[]>
+  /**
+   * Which altered tokens `verifyToken` can tell apart, and so must refuse: `tampered` (one character
+   * of `value` changed) and `other-room` (a token issued for one room, its `room` and
+   * `providerRoomId` set to another live room's). Leave out what is not meaningful for the vendor
+   * (a credential that names no room cannot be moved to another). Default: both.
+   */
+  refuses?: ReadonlyArray<'tampered' | 'other-room'>
+}
+
+/** One webhook delivery the suite signs and hands to the adapter, and what it must parse into. */
+export interface ServerAdapterSuiteWebhookDelivery {
+  /** The body exactly as the vendor sends it (JSON, form-encoded…). */
+  body: string
+  /**
+   * The normalized event the delivery parses to (matched with `toMatchObject`), or the events in
+   * order when one delivery carries several.
+   */
+  expected: Partial<WebhookEvent> | ReadonlyArray<Partial<WebhookEvent>>
+}
+
+/**
+ * Webhook checks: with it the suite signs each delivery as the vendor would and checks that it
+ * verifies and parses into the expected normalized events with stable ids, and that a tampered
+ * body or signature does not verify. The adapter must then have `webhook` (`capabilities.webhooks`).
+ */
+export interface ServerAdapterSuiteWebhooks<Context = undefined> {
+  /** Signs `body` for delivery to `url` as the vendor does: the request the adapter's `webhook` gets. */
+  sign(delivery: { body: string; url: string }, context: Context): WebhookRequest | Promise<WebhookRequest>
+  /** The header that carries the signature (`x-twilio-signature`, `authorization`…); the suite alters and removes it. */
+  signatureHeader: string
+  /** Deliveries to check; at least one. */
+  events: ReadonlyArray<ServerAdapterSuiteWebhookDelivery>
+  /** Where the deliveries are posted. Default `https://app.example.test/calls/webhooks/<provider>`. */
+  url?: string
 }
 
 export interface ServerAdapterSuiteOptions<Context = undefined> extends SuiteLifecycle<Context> {
@@ -24,6 +87,19 @@ export interface ServerAdapterSuiteOptions<Context = undefined> extends SuiteLif
    * and `removeParticipant` with someone in the room.
    */
   join?: (request: { room: Room; token: Token; participant: Participant }, context: Context) => Promise<JoinedParticipant>
+  /** A back door into the fake vendor: the suite checks that tokens, rooms and participants agree with it. */
+  vendor?: ServerAdapterSuiteVendor<Context>
+  /** Signed webhook deliveries: the suite checks verification, parsing and stable event ids. */
+  webhooks?: ServerAdapterSuiteWebhooks<Context>
+}
+
+/** `value` with the character in its middle replaced by another one of the same kind. */
+export function tamperWith(value: string): string {
+  if (value.length === 0) return 'x'
+  const index = Math.floor(value.length / 2)
+  const character = value[index]!
+  const replacement = /[0-9]/.test(character) ? (character === '0' ? '1' : '0') : /[A-Z]/.test(character) ? (character === 'A' ? 'B' : 'A') : character === 'a' ? 'b' : 'a'
+  return value.slice(0, index) + replacement + value.slice(index + 1)
 }
 
 const optionalMethods = ['getRoom', 'listParticipants', 'removeParticipant', 'closeRoom'] as const
@@ -201,6 +277,125 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         const again = await adapter.ensureRoom({ name: room.name })
         expect(again.name).toBe(room.name)
         if (adapter.getRoom) expect((await adapter.getRoom({ name: room.name }))?.providerRoomId).toBe(again.providerRoomId)
+      })
+    })
+
+    describe('vendor agreement', () => {
+      const vendor = options.vendor
+      const refuses = new Set(vendor?.refuses ?? ['tampered', 'other-room'])
+      const context = () => suite.current()
+
+      it('ensureRoom makes the room exist on the vendor', async (test) => {
+        test.skip(!vendor, 'no vendor option')
+        const room = await liveRoom('vendor-room')
+        expect(await vendor!.roomExists(room, context()), `room ${room.name} on the vendor`).toBe(true)
+      })
+
+      it('every token issued is accepted by the vendor', async (test) => {
+        test.skip(!vendor, 'no vendor option')
+        const room = await liveRoom('vendor-token')
+        for (const who of [participant, { identity: 'conformance-other', role: 'subscriber' as const }]) {
+          const token = await issue(room, who)
+          expect(await vendor!.verifyToken(token, context()), `token of ${who.identity}`).toBe(true)
+        }
+      })
+
+      it('a tampered token is refused by the vendor', async (test) => {
+        test.skip(!vendor, 'no vendor option')
+        test.skip(!refuses.has('tampered'), 'vendor.refuses leaves out "tampered"')
+        const token = await issue(await liveRoom('vendor-tampered'))
+        expect(await vendor!.verifyToken({ ...token, value: tamperWith(token.value) }, context())).toBe(false)
+      })
+
+      it("a token moved to another room is refused by the vendor", async (test) => {
+        test.skip(!vendor, 'no vendor option')
+        test.skip(!refuses.has('other-room'), 'vendor.refuses leaves out "other-room"')
+        const token = await issue(await liveRoom('vendor-first'))
+        const other = await liveRoom('vendor-second')
+        expect(await vendor!.verifyToken({ ...token, room: other.name, providerRoomId: other.providerRoomId }, context())).toBe(false)
+      })
+
+      it('closeRoom removes the room from the vendor', async (test) => {
+        test.skip(!vendor, 'no vendor option')
+        test.skip(!adapter.closeRoom, 'capabilities.closeRoom is false')
+        const room = await liveRoom('vendor-close')
+        await adapter.closeRoom!({ room })
+        expect(await vendor!.roomExists(room, context())).toBe(false)
+      })
+
+      it('listParticipants agrees with the vendor', async (test) => {
+        test.skip(!vendor?.participants, 'no vendor.participants option')
+        test.skip(!adapter.listParticipants, 'capabilities.listParticipants is false')
+        const room = await liveRoom('vendor-list')
+        if (options.join) await join(room, participant)
+        const listed = (await adapter.listParticipants!({ room })).map((entry) => entry.identity).sort()
+        expect(listed).toEqual([...(await vendor!.participants!(room, context()))].sort())
+        if (options.join) expect(listed).toEqual([participant.identity])
+      })
+    })
+
+    describe('webhooks', () => {
+      const webhooks = options.webhooks
+      const url = (): string => webhooks?.url ?? `https://app.example.test/calls/webhooks/${adapter.provider}`
+      const signed = (body: string): Promise<WebhookRequest> => Promise.resolve(webhooks!.sign({ body, url: url() }, suite.current()))
+      const handler = () => {
+        expect(adapter.webhook, 'the webhooks option needs an adapter with webhook (capabilities.webhooks)').toBeDefined()
+        return adapter.webhook!
+      }
+      const expectedOf = (delivery: ServerAdapterSuiteWebhookDelivery): ReadonlyArray<Partial<WebhookEvent>> =>
+        Array.isArray(delivery.expected) ? (delivery.expected as ReadonlyArray<Partial<WebhookEvent>>) : [delivery.expected as Partial<WebhookEvent>]
+
+      it('a signed delivery verifies and parses into the expected normalized events', async (test) => {
+        test.skip(!webhooks, 'no webhooks option')
+        expect(webhooks!.events.length, 'webhooks.events needs at least one delivery').toBeGreaterThan(0)
+        for (const delivery of webhooks!.events) {
+          const request = await signed(delivery.body)
+          expect(await handler().verify(request), `verify(${delivery.body.slice(0, 80)})`).toBe(true)
+          const events = await handler().parse(request)
+          const expected = expectedOf(delivery)
+          expect(events).toHaveLength(expected.length)
+          events.forEach((event, index) => {
+            expect(event).toMatchObject(expected[index]!)
+            expect(event.provider).toBe(adapter.provider)
+            expect(event.id.length).toBeGreaterThan(0)
+            expect(IsoInstantSchema.safeParse(event.occurredAt).success, `occurredAt ${event.occurredAt}`).toBe(true)
+            expect(event.room.providerRoomId.length).toBeGreaterThan(0)
+            expect(event).toHaveProperty('raw')
+          })
+        }
+      })
+
+      it('a tampered body does not verify', async (test) => {
+        test.skip(!webhooks, 'no webhooks option')
+        for (const delivery of webhooks!.events) {
+          const request = await signed(delivery.body)
+          expect(await handler().verify({ ...request, body: `${request.body} ` }), 'body with a space added').toBe(false)
+          expect(await handler().verify({ ...request, body: tamperWith(request.body) }), 'body with a character changed').toBe(false)
+        }
+      })
+
+      it('a tampered or missing signature does not verify', async (test) => {
+        test.skip(!webhooks, 'no webhooks option')
+        for (const delivery of webhooks!.events) {
+          const request = await signed(delivery.body)
+          const signature = request.headers.get(webhooks!.signatureHeader)
+          expect(signature, `the signed request has ${webhooks!.signatureHeader}`).not.toBeNull()
+          const altered = new Headers(request.headers)
+          altered.set(webhooks!.signatureHeader, tamperWith(signature!))
+          expect(await handler().verify({ ...request, headers: altered }), 'signature with a character changed').toBe(false)
+          const missing = new Headers(request.headers)
+          missing.delete(webhooks!.signatureHeader)
+          expect(await handler().verify({ ...request, headers: missing }), 'no signature').toBe(false)
+        }
+      })
+
+      it('the same delivery twice gives the same event ids', async (test) => {
+        test.skip(!webhooks, 'no webhooks option')
+        for (const delivery of webhooks!.events) {
+          const first = await handler().parse(await signed(delivery.body))
+          const again = await handler().parse(await signed(delivery.body))
+          expect(again.map((event) => event.id)).toEqual(first.map((event) => event.id))
+        }
       })
     })
   })

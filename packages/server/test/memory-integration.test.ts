@@ -3,9 +3,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { DisconnectReason } from '@callport/core'
 import { createSession, type Session } from '@callport/client'
-import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { createMemoryHub, memory, waitForEvent, type MemoryHub } from '@callport/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createMemoryHub, memory, waitForEvent, type MemoryHub } from '../src/index'
+import { createCallServer, toNodeHandler, type CallServer } from '../src/index'
 
 /**
  * The memory provider end to end: a real node:http server mounting createCallServer, and sessions
@@ -48,7 +48,7 @@ afterEach(async () => {
 })
 
 function sessionOf(user: string): Session {
-  const session = createSession({ adapters: [memory({ hub })], token: `${joinUrl}?user=${user}`, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } })
+  const session = createSession({ adapters: [memory({ hub })], token: `${joinUrl}?user=${user}`, reconnect: { initialDelay: 10, maximumDelay: 50 } })
   sessions.push(session)
   return session
 }
@@ -59,8 +59,8 @@ async function bothInStandup(): Promise<{ alice: Session; bob: Session }> {
   const alice = sessionOf('alice')
   const bob = sessionOf('bob')
   await alice.join('standup', { audio: false, video: false })
-  const aliceSeesBob = waitForEvent(alice, 'participant-joined', { filter: (participant) => participant.identity === 'bob' })
-  const bobSeesAlice = waitForEvent(bob, 'participant-joined', { filter: (participant) => participant.identity === 'alice' })
+  const aliceSeesBob = waitForEvent(alice, 'participant-joined', { filter: ({ participant }) => participant.identity === 'bob' })
+  const bobSeesAlice = waitForEvent(bob, 'participant-joined', { filter: ({ participant }) => participant.identity === 'alice' })
   await bob.join('standup', { audio: false, video: false })
   await Promise.all([aliceSeesBob, bobSeesAlice])
   return { alice, bob }
@@ -77,7 +77,7 @@ describe('memory provider through createCallServer and createSession', () => {
 
     const aliceSeesBobLeave = waitForEvent(alice, 'participant-left')
     await bob.leave()
-    expect((await aliceSeesBobLeave)[0].identity).toBe('bob')
+    expect((await aliceSeesBobLeave)[0].participant.identity).toBe('bob')
     expect(identities(alice)).toEqual([])
     expect(hub.members('standup').map((member) => member.identity)).toEqual(['alice'])
   })
@@ -96,7 +96,7 @@ describe('memory provider through createCallServer and createSession', () => {
     const before = bob.token
     const reconnecting = waitForEvent(bob, 'reconnecting')
     const reconnected = waitForEvent(bob, 'reconnected')
-    const aliceSeesBobAgain = waitForEvent(alice, 'participant-joined', { filter: (participant) => participant.identity === 'bob' })
+    const aliceSeesBobAgain = waitForEvent(alice, 'participant-joined', { filter: ({ participant }) => participant.identity === 'bob' })
 
     expect(hub.dropConnection('bob', reason)).toBe(1)
     expect((await reconnecting)[0]).toMatchObject({ attempt: 1, reason })

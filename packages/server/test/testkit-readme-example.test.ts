@@ -1,9 +1,9 @@
 import { createSession } from '@callport/client'
-import { createCallServer } from '@callport/server'
+import { createMemoryHub, joinMemoryRoom, memory, waitForEvent } from '@callport/testkit'
 import { expect, it } from 'vitest'
-import { createMemoryHub, joinMemoryRoom, memory, waitForEvent } from '../src/index'
+import { createCallServer } from '../src/index'
 
-// The example of README.md, kept runnable.
+// The example of packages/testkit/README.md, kept runnable (here, since the testkit does not depend on the server).
 it('README: an app unit-tests its call flow with memory()', async () => {
   const hub = createMemoryHub()
   const calls = createCallServer({ providers: [memory({ hub })], authorize: async () => ({ identity: 'alice' }), tokenTtlSeconds: 600 })
@@ -15,7 +15,7 @@ it('README: an app unit-tests its call flow with memory()', async () => {
   await session.join('standup', { audio: true, video: true })
   const joined = waitForEvent(session, 'participant-joined')
   const bob = await joinMemoryRoom({ hub, room: 'standup', participant: 'bob', video: true })
-  expect((await joined)[0].identity).toBe('bob')
+  expect((await joined)[0].participant.identity).toBe('bob')
 
   const lost = waitForEvent(session, 'reconnected')
   hub.dropConnection('alice')
