@@ -61,6 +61,25 @@ export class FakeVidyoCloud {
     return verifyVidyoToken(token, { developerKey: this.account.developerKey, appId: this.account.appId })
   }
 
+  /**
+   * The token's user when Vidyo would let its holder connect now: signed with this account's key
+   * for its app id, not expired, and for an alphanumeric user name; undefined otherwise.
+   */
+  admit(token: string): VerifiedVidyoToken | undefined {
+    let user: VerifiedVidyoToken
+    try {
+      user = this.verify(token)
+    } catch {
+      return undefined
+    }
+    return alphanumeric.test(user.userName) ? user : undefined
+  }
+
+  /** Vidyo rooms are implicit: every alphanumeric resourceId can be connected to. */
+  accepts(resourceId: string): boolean {
+    return alphanumeric.test(resourceId)
+  }
+
   enter(resourceId: string, member: Member): void {
     const room = this.rooms.get(resourceId) ?? new Map<string, Member>()
     this.rooms.set(resourceId, room)
@@ -178,14 +197,9 @@ export class FakeVidyoConnector implements VidyoConnector {
     later(() => {
       if (plan.failure) return options.onFailure(plan.failure)
       if (options.host !== this.cloud.account.host) return options.onFailure('VIDYO_CONNECTORFAILREASON_ConnectionFailed')
-      if (!alphanumeric.test(options.resourceId)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidResourceId')
-      let user: VerifiedVidyoToken
-      try {
-        user = this.cloud.verify(options.token)
-      } catch {
-        return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
-      }
-      if (!alphanumeric.test(user.userName)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
+      if (!this.cloud.accepts(options.resourceId)) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidResourceId')
+      const user = this.cloud.admit(options.token)
+      if (user === undefined) return options.onFailure('VIDYO_CONNECTORFAILREASON_InvalidToken')
       const participant = { id: this.cloud.nextParticipantId(), name: options.displayName, userId: `${user.userName}@${user.appId}` }
       this.#member = { resourceId: options.resourceId, participant }
       this.cloud.enter(options.resourceId, { participant, listener: this.participantListener })
