@@ -72,7 +72,7 @@ const OptionsSchema = z
     onDynamicParticipantsChanged: callback<VidyoParticipantCallbacks['onDynamicParticipantsChanged']>('onDynamicParticipantsChanged'),
   })
   .check(
-    z.refine((options) => options.sdk === undefined || options.vidyoClient === undefined || options.sdk === options.vidyoClient, {
+    z.refine((options) => options.sdk === undefined || options.vidyoClient === undefined, {
       message: 'give the VidyoClient as sdk only (vidyoClient is its deprecated name)',
       path: ['vidyoClient'],
     }),
