@@ -19,7 +19,9 @@ function reachable(entry: string): Map<string, { source: string; specifiers: str
     const source = readFileSync(file, 'utf8')
     const specifiers = [...source.matchAll(STATIC_IMPORT)].map((match) => match[1] ?? match[2] ?? '')
     modules.set(file, { source, specifiers })
-    for (const specifier of specifiers) if (specifier.startsWith('.')) visit(resolve(dirname(file), `${specifier}.ts`))
+    for (const specifier of specifiers) {
+      if (specifier.startsWith('.')) visit(resolve(dirname(file), specifier.endsWith('.json') ? specifier : `${specifier}.ts`))
+    }
   }
   visit(entry)
   return modules
@@ -29,14 +31,14 @@ const client = reachable(resolve(packageRoot, 'src/client/index.ts'))
 const files = [...client.keys()].map((file) => relative(packageRoot, file))
 
 describe('the client half', () => {
-  it('reaches only src/client and src/shared', () => {
+  it('reaches only src/client and src/shared (and package.json, for VERSION)', () => {
     expect(files.length).toBeGreaterThan(5)
-    expect(files.filter((file) => !file.startsWith('src/client/') && !file.startsWith('src/shared/'))).toEqual([])
+    expect(files.filter((file) => !file.startsWith('src/client/') && !file.startsWith('src/shared/') && file !== 'package.json')).toEqual([])
   })
 
-  it('imports no Node module, no ky and no openvidu-browser statically', () => {
+  it('imports no Node module, no REST client and no openvidu-browser statically: only the browser-safe entries of provider-utils', () => {
     const bare = [...client.values()].flatMap(({ specifiers }) => specifiers.filter((specifier) => !specifier.startsWith('.')))
-    expect(new Set(bare)).toEqual(new Set(['@callport/core', 'zod/mini']))
+    expect(new Set(bare)).toEqual(new Set(['@callport/core', '@callport/provider-utils', '@callport/provider-utils/client', 'zod/mini']))
   })
 
   it('imports openvidu-browser once, lazily, in load-sdk.ts', () => {

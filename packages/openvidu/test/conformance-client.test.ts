@@ -9,7 +9,7 @@ runClientAdapterSuite<ClientHarness>({
   name: 'openvidu',
   setup: () => startClientHarness(msw),
   teardown: () => msw.resetHandlers(),
-  createAdapter: (harness) => openvidu({ OpenVidu: harness.media.OpenVidu }),
+  createAdapter: (harness) => openvidu({ sdk: harness.media.OpenVidu }),
   issueToken: ({ room, identity }, harness) => harness.tokenFor(room, identity),
   // A token OpenVidu never issued: openvidu-server refuses it at joinRoom.
   refusedToken: async ({ room, identity }, harness) => {

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs'
-import { recoverableDisconnectReasons } from '@callport/core'
+import { CallportError, recoverableDisconnectReasons } from '@callport/core'
+import { HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { connectErrorOfCode, disconnectReasonOf, disconnectReasonOfOpenVidu, errorFromOpenViduBrowser, errorOfOpenViduErrorName } from '../src/client/openvidu-reasons'
-import { errorFromOpenViduResponse } from '../src/server/openvidu-errors'
 import { roomOfSessionId, sessionIdOfRoom } from '../src/server/session-id'
 import { decodeParticipantData, encodeParticipantData } from '../src/shared/connection-data'
+import { useMswServer } from './msw-server'
+import { startFakeOpenVidu } from './server-harness'
 
 /** docs/providers/openvidu.md states the mappings; these tests keep the page and the code in step. */
 
+const server = useMswServer()
 const page = readFileSync(new URL('../../../docs/providers/openvidu.md', import.meta.url), 'utf8')
 
 /** The rows of the table whose header row starts with `| <first header> |`, as cells without backticks. */
@@ -55,26 +58,67 @@ describe('docs/providers/openvidu.md', () => {
     expect(errorFromOpenViduBrowser(new Error('something else'), 'x')).toMatchObject({ code: 'CONNECTION_FAILED', retryable: false })
   })
 
-  it('the REST error table is the server error mapping', () => {
-    const rows = Object.fromEntries(table('OpenVidu answer').map(([answer, code, retryable]) => [answer, { code, retryable }]))
-    const check = (answer: string, status: number, request: Parameters<typeof errorFromOpenViduResponse>[2]) => {
-      const error = errorFromOpenViduResponse(status, { message: 'why' }, request)
-      expect({ answer, code: error.code, retryable: error.retryable ? 'yes' : 'no' }).toEqual({ answer, ...rows[answer] })
-      expect(error.vendor).toEqual({ status, body: { message: 'why' } })
+  it('the REST error table is what the adapter does with each answer', async () => {
+    const rows = table('OpenVidu answer')
+    const answer = (status: number) => () => HttpResponse.json({ message: 'why' }, { status })
+    /** Each row of the table, produced for real: the adapter against the fake OpenVidu, answering as the row says. */
+    const produce: Record<string, () => Promise<unknown>> = {
+      '400': async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        const room = await adapter.ensureRoom({ name: 'standup' })
+        fake.script('POST', '/openvidu/api/sessions/standup/connection', answer(400))
+        return adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 600 })
+      },
+      "400 to DELETE /sessions/{id}/connection/{connectionId} (OpenVidu's answer for an unknown session there)": async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        const room = await adapter.ensureRoom({ name: 'standup' })
+        await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 600 })
+        for (const id of fake.sessions.get('standup')!.connections.keys()) fake.script('DELETE', `/openvidu/api/sessions/standup/connection/${id}`, answer(400))
+        return adapter.removeParticipant!({ room, identity: 'alice' })
+      },
+      '401 (the message names the secret, OPENVIDU_SECRET, as the likely cause)': async () =>
+        startFakeOpenVidu(server, { secret: 'wrong', retry: { limit: 0 } }).adapter.ensureRoom({ name: 'standup' }),
+      '404 about a session': async () => {
+        const { adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        return adapter.listParticipants!({ room: { name: 'gone', provider: 'openvidu', providerRoomId: 'gone' } })
+      },
+      '404 about a connection (none of the identity\'s connections was there to remove)': async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        const room = await adapter.ensureRoom({ name: 'standup' })
+        await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 600 })
+        for (const id of fake.sessions.get('standup')!.connections.keys()) fake.script('DELETE', `/openvidu/api/sessions/standup/connection/${id}`, answer(404))
+        return adapter.removeParticipant!({ room, identity: 'alice' })
+      },
+      '429, after the retries': async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        fake.script('GET', '/openvidu/api/sessions/standup', answer(429))
+        return adapter.getRoom!({ name: 'standup' })
+      },
+      'other 4xx': async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        fake.script('GET', '/openvidu/api/sessions/standup', answer(403))
+        return adapter.getRoom!({ name: 'standup' })
+      },
+      '5xx, after the retries': async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        fake.script('GET', '/openvidu/api/sessions/standup', answer(503))
+        return adapter.getRoom!({ name: 'standup' })
+      },
     }
-    const session = { operation: 'x', missing: 'room' } as const
-    check('400', 400, session)
-    check('400 to DELETE /sessions/{id}/connection/{connectionId} (OpenVidu\'s answer for an unknown session there)', 400, {
-      operation: 'x',
-      missing: 'participant',
-      badRequestMeansNoSession: true,
-    })
-    check('401 (the message names the secret, OPENVIDU_SECRET, as the likely cause)', 401, session)
-    check('404 about a session', 404, session)
-    check('404 about a connection', 404, { operation: 'x', missing: 'participant' })
-    check('other 4xx', 409, session)
-    check('5xx, after the retries', 503, session)
-    expect(errorFromOpenViduResponse(401, undefined, session).message).toContain('OPENVIDU_SECRET')
+    // The rows about an HTTP status; the others (timeouts, bodies, aborts) are the adapter tests'.
+    const statusRows = rows.filter(([answered]) => /^(\d|other 4xx)/.test(answered ?? ''))
+    expect(statusRows.map(([answered]) => answered).sort()).toEqual(Object.keys(produce).sort())
+    for (const [answered, code, retryable] of statusRows) {
+      const error = await produce[answered!]!().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      )
+      if (!CallportError.isInstance(error)) throw new Error(`"${answered}" gave no CallportError`)
+      expect({ answered, code: error.code, retryable: error.retryable ? 'yes' : 'no', provider: error.provider }).toEqual({ answered, code, retryable, provider: 'openvidu' })
+      // OpenVidu's own message ends the error's message; a 401 names the secret.
+      if (answered!.startsWith('401')) expect(error.message).toContain('OPENVIDU_SECRET')
+      else if (!answered!.startsWith('404')) expect(error.message).toContain(': why')
+    }
   })
 
   it('the session id examples are what the mapping gives', () => {

@@ -30,7 +30,7 @@ const options = (token: Token, extra: Partial<ConnectOptions> = {}): ConnectOpti
 
 async function join(room: string, who: Parameters<ClientHarness['tokenFor']>[1] = 'alice', extra: Partial<ConnectOptions> = {}) {
   const token = await harness.tokenFor(room, who)
-  const connection = await openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, extra))
+  const connection = await openvidu({ sdk: harness.media.OpenVidu }).connect(token, options(token, extra))
   open.push(connection)
   const browser = FakeOpenViduBrowser.instances.at(-1)!
   return { connection, token, browser, session: browser.sessions.at(-1)! }
@@ -63,13 +63,13 @@ describe('connect', () => {
   it('refuses a token OpenVidu did not issue with UNAUTHORIZED, keeping openvidu-server\'s error as cause', async () => {
     const token = await harness.tokenFor('standup', 'alice')
     const forged = { ...token, value: token.value.replace(/tok_\w+$/, 'tok_Forged0000000000') }
-    const error = await rejection(openvidu({ OpenVidu: harness.media.OpenVidu }).connect(forged, options(forged)), 'UNAUTHORIZED')
+    const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(forged, options(forged)), 'UNAUTHORIZED')
     expect(error.cause).toMatchObject({ code: 401 })
   })
 
   it('refuses a token of another provider, or without OpenVidu\'s token, with INVALID_INPUT before loading anything', async () => {
     const token = await harness.tokenFor('standup', 'alice')
-    const adapter = openvidu({ OpenVidu: harness.media.OpenVidu })
+    const adapter = openvidu({ sdk: harness.media.OpenVidu })
     await rejection(adapter.connect({ ...token, provider: 'twilio' }, options(token)), 'INVALID_INPUT')
     await rejection(adapter.connect({ ...token, value: 'tok_only' }, options(token)), 'INVALID_INPUT')
     expect(FakeOpenViduBrowser.instances).toEqual([])
@@ -78,7 +78,7 @@ describe('connect', () => {
   it('an abort while connecting rejects with ABORTED and leaves the session', async () => {
     const token = await harness.tokenFor('standup', 'alice')
     const controller = new AbortController()
-    const connecting = openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, { signal: controller.signal }))
+    const connecting = openvidu({ sdk: harness.media.OpenVidu }).connect(token, options(token, { signal: controller.signal }))
     controller.abort()
     await rejection(connecting, 'ABORTED')
     await vi.waitFor(() => expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0))
@@ -86,21 +86,34 @@ describe('connect', () => {
 
   it('an abort while openvidu-browser is still joining: ABORTED at once, and the session is left once it has joined', async () => {
     const token = await harness.tokenFor('standup', 'alice')
-    harness.media.connectDelayMilliseconds = 30
     const controller = new AbortController()
-    const connecting = openvidu({ OpenVidu: harness.media.OpenVidu }).connect(token, options(token, { signal: controller.signal }))
-    setTimeout(() => controller.abort(), 5)
-    await rejection(connecting, 'ABORTED')
-    const session = FakeOpenViduBrowser.instances[0]?.sessions[0]
+    const sessions: FakeSession[] = []
+    // The page gives up right after openvidu-browser has started joining.
+    const OpenVidu = class extends harness.media.OpenVidu {
+      override initSession() {
+        const session = super.initSession() as unknown as FakeSession
+        const connect = session.connect.bind(session)
+        session.connect = (...args) => {
+          const joining = connect(...args)
+          controller.abort()
+          return joining
+        }
+        sessions.push(session)
+        return session as never
+      }
+    }
+    await rejection(openvidu({ sdk: OpenVidu }).connect(token, options(token, { signal: controller.signal })), 'ABORTED')
+    const [session] = sessions
+    expect(session?.connection).toBeUndefined()
+    // It joins after all, and is made to leave as soon as it has.
+    await vi.waitFor(() => expect(session?.connection?.connectionId).toMatch(/^con_/))
     await vi.waitFor(() => expect(session?.sessionId).toBe(undefined))
-    await new Promise((resolve) => setTimeout(resolve, 40))
     expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
-    expect(session?.connection?.connectionId).toMatch(/^con_/)
   })
 
   it('productionMode calls enableProdMode', async () => {
     const token = await harness.tokenFor('standup', 'alice')
-    open.push(await openvidu({ OpenVidu: harness.media.OpenVidu, productionMode: true }).connect(token, options(token)))
+    open.push(await openvidu({ sdk: harness.media.OpenVidu, productionMode: true }).connect(token, options(token)))
     expect(FakeOpenViduBrowser.instances[0]?.productionMode).toBe(true)
   })
 
@@ -114,12 +127,12 @@ describe('participants', () => {
     const { connection } = await join('standup')
     const joined = waitForEvent(connection, 'participant-joined')
     const bob = await harness.joinRemote('standup', 'bob')
-    const [participant, context] = await joined
+    const [{ participant, raw }] = await joined
     expect(participant.identity).toBe('bob')
-    expect(context.raw).toMatchObject({ type: 'connectionCreated', connection: { connectionId: bob.session.connection?.connectionId } })
+    expect(raw).toMatchObject({ type: 'connectionCreated', connection: { connectionId: bob.session.connection?.connectionId } })
     const left = waitForEvent(connection, 'participant-left')
     await bob.leave()
-    expect((await left)[1].raw).toMatchObject({ type: 'connectionDestroyed', reason: 'disconnect' })
+    expect((await left)[0].raw).toMatchObject({ type: 'connectionDestroyed', reason: 'disconnect' })
   })
 
   it('a page of OpenVidu\'s samples (client data, no Callport server data) is named by its clientData', async () => {
@@ -130,7 +143,7 @@ describe('participants', () => {
     harness.rest.sessions.get('standup')!.connections.get(connectionId)!.json.serverData = ''
     const joined = waitForEvent(connection, 'participant-joined')
     await harness.joinWithToken(pending.value, { clientData: 'Participant42' })
-    expect((await joined)[0]).toEqual({ identity: connectionId, name: 'Participant42', role: 'publisher', providerParticipantId: connectionId })
+    expect((await joined)[0].participant).toEqual({ identity: connectionId, name: 'Participant42', role: 'publisher', providerParticipantId: connectionId })
   })
 
   it('reads the identity from the server data when the page also sent client data ("client%/%server")', async () => {
@@ -138,7 +151,7 @@ describe('participants', () => {
     const token = await harness.tokenFor('standup', { identity: 'carol', role: 'publisher' })
     const joined = waitForEvent(connection, 'participant-joined')
     await harness.joinWithToken(token.value, { clientData: 'I am %/% not carol' })
-    expect((await joined)[0].identity).toBe('carol')
+    expect((await joined)[0].participant.identity).toBe('carol')
   })
 
   it('two connections of one identity are one participant, who leaves when the last one does', async () => {
@@ -188,7 +201,7 @@ describe('tracks', () => {
     const publisher = await publishBoth(bob.session)
     await vi.waitFor(() => expect(subscribed).toHaveLength(2))
     expect(session.subscribed.map((stream) => stream.streamId)).toEqual([publisher.stream.streamId])
-    expect(subscribed.map(({ track, participant }) => [track.sid, track.kind, track.source, participant.identity])).toEqual([
+    expect(subscribed.map(({ track, participant }) => [track.id, track.kind, track.source, participant.identity])).toEqual([
       [`${publisher.stream.streamId}/video`, 'video', 'camera', 'bob'],
       [`${publisher.stream.streamId}/audio`, 'audio', 'microphone', 'bob'],
     ])
@@ -213,7 +226,7 @@ describe('tracks', () => {
     const unsubscribed = vi.fn()
     connection.on('track-unsubscribed', unsubscribed)
     await bob.session.unpublish(publisher as never)
-    expect(unsubscribed.mock.calls.map(([event]) => event.track.sid)).toEqual([`${publisher.stream.streamId}/video`, `${publisher.stream.streamId}/audio`])
+    expect(unsubscribed.mock.calls.map(([event]) => event.track.id)).toEqual([`${publisher.stream.streamId}/video`, `${publisher.stream.streamId}/audio`])
     expect(unsubscribed.mock.calls[0]?.[0].raw).toMatchObject({ type: 'streamDestroyed', reason: 'unpublish' })
     expect(video.srcObject).toBeNull()
   })
@@ -229,12 +242,14 @@ describe('tracks', () => {
   it('a stream that goes away while subscribing emits nothing', async () => {
     const { connection } = await join('standup')
     const bob = await harness.joinRemote('standup', 'bob')
-    const subscribed = vi.fn()
+    const subscribed = vi.fn<(event: TrackEvent) => void>()
     connection.on('track-subscribed', subscribed)
-    const publisher = await publishBoth(bob.session)
-    await bob.session.unpublish(publisher as never)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(subscribed).not.toHaveBeenCalled()
+    const gone = await publishBoth(bob.session)
+    await bob.session.unpublish(gone as never)
+    // openvidu-browser completes subscriptions in order: once the next stream's tracks arrive, the first subscription has completed too.
+    const next = await publishBoth(bob.session)
+    await vi.waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2))
+    expect(subscribed.mock.calls.map(([event]) => event.track.id)).toEqual([`${next.stream.streamId}/video`, `${next.stream.streamId}/audio`])
   })
 })
 
@@ -367,14 +382,14 @@ describe('camera and microphone', () => {
         this.failNextPublisher = { name: 'DEVICE_ACCESS_DENIED', message: 'Permission denied' }
       }
     }
-    const error = await rejection(openvidu({ OpenVidu }).connect(token, options(token, { video: true })), 'FORBIDDEN')
+    const error = await rejection(openvidu({ sdk: OpenVidu }).connect(token, options(token, { video: true })), 'FORBIDDEN')
     expect(error.message).toContain('Permission denied')
     expect(harness.media.rooms.get('standup')?.size).toBe(0)
   })
 
   it('passes the publisher options to initPublisherAsync', async () => {
     const token = await harness.tokenFor('standup', 'alice')
-    open.push(await openvidu({ OpenVidu: harness.media.OpenVidu, publisher: { resolution: '1280x720', frameRate: 15 } }).connect(token, options(token, { video: true })))
+    open.push(await openvidu({ sdk: harness.media.OpenVidu, publisher: { resolution: '1280x720', frameRate: 15 } }).connect(token, options(token, { video: true })))
     expect(FakeOpenViduBrowser.instances[0]?.publishers[0]?.properties).toMatchObject({ resolution: '1280x720', frameRate: 15 })
   })
 })

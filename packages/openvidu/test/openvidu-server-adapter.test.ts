@@ -194,7 +194,7 @@ describe('errors', () => {
     expect(error.message).toMatch(/secret.*OPENVIDU_SECRET/)
     expect(error.message).not.toContain('not-the-secret')
     expect(error.retryable).toBe(false)
-    expect(error.vendor).toEqual({ status: 401, body: undefined })
+    expect(error.vendor).toMatchObject({ status: 401, body: undefined })
   })
 
   it('400: INVALID_INPUT keeping the vendor message and body; no retry', async () => {
@@ -203,7 +203,7 @@ describe('errors', () => {
     fake.script('POST', '/openvidu/api/sessions/standup/connection', () => HttpResponse.json(badRole, { status: 400 }))
     const error = await rejection(adapter.issueToken({ room, participant: alice, ttlSeconds: 600 }), 'INVALID_INPUT')
     expect(error.message).toContain(badRole.message)
-    expect(error.vendor).toEqual({ status: 400, body: badRole })
+    expect(error.vendor).toMatchObject({ status: 400, body: badRole })
     expect(fake.requestsTo('POST', '/openvidu/api/sessions/standup/connection')).toHaveLength(1)
   })
 
@@ -213,7 +213,7 @@ describe('errors', () => {
     fake.script('POST', '/openvidu/api/sessions', failing, failing, failing)
     const error = await rejection(adapter.ensureRoom({ name: 'standup' }), 'PROVIDER_UNAVAILABLE')
     expect(error.retryable).toBe(true)
-    expect(error.vendor).toEqual({ status: 500, body: errorInternal })
+    expect(error.vendor).toMatchObject({ status: 500, body: errorInternal })
     expect(fake.requestsTo('POST', '/openvidu/api/sessions')).toHaveLength(3)
   })
 
@@ -232,15 +232,42 @@ describe('errors', () => {
     expect(fake.requestsTo('GET', '/openvidu/api/sessions/standup')).toHaveLength(3)
   })
 
-  it('a timeout: PROVIDER_UNAVAILABLE, retryable', async () => {
+  it('a timeout: retried like any transient failure (GET is idempotent), then PROVIDER_UNAVAILABLE, retryable', async () => {
     const { fake, adapter } = startFakeOpenVidu(server, { timeout: 50 })
-    fake.script('GET', '/openvidu/api/sessions/slow', () => new Promise((resolve) => setTimeout(() => resolve(new HttpResponse(null, { status: 404 })), 500)))
+    // OpenVidu never answers.
+    const silent = () => new Promise<never>(() => undefined)
+    fake.script('GET', '/openvidu/api/sessions/slow', silent, silent, silent)
     const error = await rejection(adapter.getRoom!({ name: 'slow' }), 'PROVIDER_UNAVAILABLE')
-    expect(error.message).toContain('did not answer in time')
+    expect(error.message).toContain('did not answer within 50 ms')
     expect(error.retryable).toBe(true)
+    expect(fake.requestsTo('GET', '/openvidu/api/sessions/slow')).toHaveLength(3)
   })
 
-  it('4xx other than 400/401/404: PROVIDER_REJECTED, not retried', async () => {
+  it('429: RATE_LIMITED, retryable; retried after Retry-After, even for a POST (OpenVidu did not act on it)', async () => {
+    const { fake, adapter } = harness
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const limited = () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '0' } })
+    fake.script('POST', '/openvidu/api/sessions/standup/connection', limited)
+    expect((await adapter.issueToken({ room, participant: alice, ttlSeconds: 600 })).value).toContain('sessionId=standup')
+    fake.script('POST', '/openvidu/api/sessions/standup/connection', limited, limited, limited)
+    const error = await rejection(adapter.issueToken({ room, participant: alice, ttlSeconds: 600 }), 'RATE_LIMITED')
+    expect(error.retryable).toBe(true)
+    expect(error.vendor?.status).toBe(429)
+    expect(fake.requestsTo('POST', '/openvidu/api/sessions/standup/connection')).toHaveLength(5)
+  })
+
+  it('5xx to POST …/connection (not idempotent: a repeat would create another connection) is not retried, except 503', async () => {
+    const { fake, adapter } = harness
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    fake.script('POST', '/openvidu/api/sessions/standup/connection', () => HttpResponse.json(errorInternal, { status: 500 }))
+    await rejection(adapter.issueToken({ room, participant: alice, ttlSeconds: 600 }), 'PROVIDER_UNAVAILABLE')
+    expect(fake.requestsTo('POST', '/openvidu/api/sessions/standup/connection')).toHaveLength(1)
+    fake.script('POST', '/openvidu/api/sessions/standup/connection', () => new HttpResponse(null, { status: 503 }))
+    await adapter.issueToken({ room, participant: alice, ttlSeconds: 600 })
+    expect(fake.requestsTo('POST', '/openvidu/api/sessions/standup/connection')).toHaveLength(3)
+  })
+
+  it('4xx other than 400/401/404/408/429: PROVIDER_REJECTED, not retried', async () => {
     const { fake, adapter } = harness
     fake.script('POST', '/openvidu/api/sessions', () => new HttpResponse(null, { status: 403 }))
     const error = await rejection(adapter.ensureRoom({ name: 'standup' }), 'PROVIDER_REJECTED')
@@ -252,7 +279,7 @@ describe('errors', () => {
     const { fake, adapter } = harness
     fake.script('POST', '/openvidu/api/sessions', () => HttpResponse.json({ unexpected: true }))
     const error = await rejection(adapter.ensureRoom({ name: 'standup' }), 'PROVIDER_REJECTED')
-    expect(error.vendor).toEqual({ status: 200, body: { unexpected: true } })
+    expect(error.vendor).toMatchObject({ status: 200, body: { unexpected: true } })
   })
 
   it('an abort during a request: ABORTED', async () => {
@@ -260,7 +287,7 @@ describe('errors', () => {
     const controller = new AbortController()
     fake.script('POST', '/openvidu/api/sessions', () => {
       controller.abort()
-      return new Promise((resolve) => setTimeout(() => resolve(new HttpResponse(null, { status: 409 })), 200))
+      return new Promise<never>(() => undefined)
     })
     await rejection(adapter.ensureRoom({ name: 'standup', signal: controller.signal }), 'ABORTED')
   })

@@ -31,9 +31,9 @@ function setup() {
   /** The page: identical for every room and provider. */
   const page = () => {
     const session = createSession({
-      adapters: [openvidu({ OpenVidu: harness.media.OpenVidu }), memory({ hub })],
+      adapters: [openvidu({ sdk: harness.media.OpenVidu }), memory({ hub })],
       token: ({ room }) => calls.join({ room, participant: { identity: 'alice', name: 'Alice' } }),
-      reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+      reconnect: { initialDelay: 1, maximumDelay: 5 },
     })
     cleanups.push(() => session.leave())
     return session
@@ -60,7 +60,7 @@ describe('a page joining through createSession', () => {
     await session.join('legacy-standup', { audio: false, video: false })
     const joined = waitForEvent(session, 'participant-joined')
     const bob = await harness.joinRemote('legacy-standup', 'bob')
-    expect((await joined)[0].identity).toBe('bob')
+    expect((await joined)[0].participant.identity).toBe('bob')
     const subscribed = waitForEvent(session, 'track-subscribed')
     await bob.setCameraEnabled(true)
     expect((await subscribed)[0]).toMatchObject({ participant: { identity: 'bob' }, track: { kind: 'video', source: 'camera' } })
@@ -97,6 +97,6 @@ describe('a page joining through createSession', () => {
     const joined = waitForEvent(session, 'participant-joined')
     const bob = await joinMemoryRoom({ hub, room: 'standup', participant: 'bob' })
     cleanups.push(() => bob.disconnect())
-    expect((await joined)[0].identity).toBe('bob')
+    expect((await joined)[0].participant.identity).toBe('bob')
   })
 })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { openvidu, parseWebhookHeaders } from '../src/server/index'
-import { resolveOpenViduSettings } from '../src/server/settings'
+import { openvidu } from '../src/server/index'
+import { parseWebhookHeaders, resolveOpenViduSettings } from '../src/server/settings'
 
 afterEach(() => vi.unstubAllEnvs())
 
@@ -37,9 +37,23 @@ describe('OpenVidu settings', () => {
     [{ url: 'ftp://example.com', secret: 's' }, /url/],
     [{ url: 'https://example.com' }, /secret \(or OPENVIDU_SECRET\) is required/],
     [{ url: 'https://example.com', secret: 's', timeout: 0 }, /timeout/],
-    [{ url: 'https://example.com', secret: 's', webhookHeader: { name: 'bad name', value: 'v' } }, /webhookHeaders/],
+    [{ url: 'https://example.com', secret: 's', webhookHeader: { name: 'bad name', value: 'v' } }, /webhookHeader\.name/],
   ])('refuse %j with INVALID_INPUT', (settings, message) => {
     expect(() => resolveOpenViduSettings(settings)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringMatching(message) }))
+  })
+
+  it('are read from the environment setting when given, instead of process.env', () => {
+    vi.stubEnv('OPENVIDU_URL', 'https://process.example.com')
+    const environment = { OPENVIDU_URL: 'https://given.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '["X-Hook: v"]' }
+    expect(resolveOpenViduSettings({ environment })).toMatchObject({ url: 'https://given.example.com', secret: 's', webhookHeaders: [{ name: 'X-Hook', value: 'v' }] })
+    expect(openvidu({ environment }).capabilities.webhooks).toBe(true)
+  })
+
+  it('refuse unknown settings by name, with the closest known one', () => {
+    expect(() => openvidu({ url: 'https://example.com', secret: 's', webhookHeaders: [] } as never)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringContaining('unknown setting "webhookHeaders" (did you mean "webhookHeader"?)') }),
+    )
+    expect(() => openvidu({ url: 'https://example.com', secret: 's', samplesAnswerFormat: 'text' } as never)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
 
   it('never put the secret in an error', () => {
@@ -49,6 +63,7 @@ describe('OpenVidu settings', () => {
     } catch (error) {
       expect(JSON.stringify(error)).not.toContain('super-secret-value')
       expect(String(error)).not.toContain('super-secret-value')
+      expect(JSON.stringify((error as { details?: unknown }).details)).not.toContain('super-secret-value')
     }
   })
 })

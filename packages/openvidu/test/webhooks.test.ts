@@ -1,7 +1,7 @@
 import type { WebhookEvent, WebhookRequest } from '@callport/core'
 import { createCallServer } from '@callport/server'
 import { describe, expect, it, vi } from 'vitest'
-import { openvidu } from '../src/server/index'
+import { openvidu, openViduServerCapabilities } from '../src/server/index'
 import { sameSecret } from '../src/server/webhooks'
 import participantJoined from './fixtures/webhooks/participant-joined.json'
 import participantLeft from './fixtures/webhooks/participant-left.json'
@@ -30,9 +30,9 @@ const parseOne = async (body: unknown): Promise<WebhookEvent> => {
 }
 
 describe('verify: the shared header, compared in constant time', () => {
-  it('accepts the configured header and value', () => {
-    expect(webhook.verify(delivery(sessionCreated))).toBe(true)
-    expect(webhook.verify(delivery(sessionCreated, { authorization: header.value }))).toBe(true)
+  it('accepts the configured header and value', async () => {
+    expect(await webhook.verify(delivery(sessionCreated))).toBe(true)
+    expect(await webhook.verify(delivery(sessionCreated, { authorization: header.value }))).toBe(true)
   })
 
   it.each([
@@ -41,16 +41,16 @@ describe('verify: the shared header, compared in constant time', () => {
     ['value with a suffix', { Authorization: `${header.value}x` }],
     ['value prefix', { Authorization: header.value.slice(0, -1) }],
     ['another header', { 'X-Authorization': header.value }],
-  ])('refuses a delivery with the header %s', (_, headers) => {
-    expect(webhook.verify(delivery(sessionCreated, headers))).toBe(false)
+  ])('refuses a delivery with the header %s', async (_, headers) => {
+    expect(await webhook.verify(delivery(sessionCreated, headers))).toBe(false)
   })
 
-  it('requires every header of OPENVIDU_WEBHOOK_HEADERS', () => {
+  it('requires every header of OPENVIDU_WEBHOOK_HEADERS', async () => {
     vi.stubEnv('OPENVIDU_WEBHOOK_HEADERS', '["Authorization: Basic abc", "X-Tenant: blue"]')
     try {
       const both = openvidu({ url: 'https://openvidu.example.com', secret: 's' }).webhook!
-      expect(both.verify(delivery(sessionCreated, { Authorization: 'Basic abc', 'X-Tenant': 'blue' }))).toBe(true)
-      expect(both.verify(delivery(sessionCreated, { Authorization: 'Basic abc' }))).toBe(false)
+      expect(await both.verify(delivery(sessionCreated, { Authorization: 'Basic abc', 'X-Tenant': 'blue' }))).toBe(true)
+      expect(await both.verify(delivery(sessionCreated, { Authorization: 'Basic abc' }))).toBe(false)
     } finally {
       vi.unstubAllEnvs()
     }
@@ -68,6 +68,8 @@ describe('verify: the shared header, compared in constant time', () => {
     expect(plain.webhook).toBeUndefined()
     expect(plain.capabilities.webhooks).toBe(false)
     expect(adapter.capabilities.webhooks).toBe(true)
+    expect(adapter.capabilities).toEqual(openViduServerCapabilities)
+    expect(plain.capabilities).toEqual({ ...openViduServerCapabilities, webhooks: false })
   })
 })
 

@@ -28,7 +28,7 @@ export async function loadOpenViduBrowser(
   } catch (cause) {
     throw new CallportError(
       'UNSUPPORTED',
-      'openvidu-browser could not be loaded: install it (npm install openvidu-browser@2) or pass the OpenVidu class: openvidu({ OpenVidu })',
+      'openvidu-browser could not be loaded: install it (npm install openvidu-browser@2) or pass the OpenVidu class: openvidu({ sdk: OpenVidu })',
       { provider: OPENVIDU_PROVIDER, cause },
     )
   }

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini'
-import { CallportError, TokenSchema, specificationVersion, throwIfAborted, type ClientAdapter, type ConnectOptions, type Token } from '@callport/core'
+import { CallportError, type ClientAdapter, type ClientCapabilities } from '@callport/core'
+import { loadSettings, parseInput } from '@callport/provider-utils'
+import { defineClientAdapter } from '@callport/provider-utils/client'
 import { OpenViduConnectParametersSchema } from '../shared/connect-parameters'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import { loadOpenViduBrowser, type OpenViduBrowserImporter } from './load-sdk'
@@ -9,7 +11,9 @@ import { OpenViduConnection } from './openvidu-connection'
 
 /** Options of `openvidu(options)` from `@callport/openvidu/client`. */
 export interface OpenViduClientOptions {
-  /** openvidu-browser's `OpenVidu` class; when given, openvidu-browser is not imported. */
+  /** openvidu-browser's `OpenVidu` class (`import { OpenVidu } from 'openvidu-browser'`); when given, openvidu-browser is not imported. */
+  sdk?: OpenViduBrowserConstructor
+  /** @deprecated The old name of `sdk`. */
   OpenVidu?: OpenViduBrowserConstructor
   /** Calls `enableProdMode()`, which keeps openvidu-browser's console logging to errors. Default false. */
   productionMode?: boolean
@@ -17,11 +21,24 @@ export interface OpenViduClientOptions {
   publisher?: OpenViduPublisherProperties
 }
 
+/** The OpenVidu client adapter. */
+export interface OpenViduClientAdapter extends ClientAdapter {
+  readonly provider: typeof OPENVIDU_PROVIDER
+}
+
+/** What the OpenVidu client adapter can do: tracks to attach, no token update mid-call (OpenVidu has none), data through signals. */
+export const openViduClientCapabilities = { media: 'tracks', updateToken: false, sendData: true } as const satisfies ClientCapabilities
+
+const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher'] as const satisfies readonly (keyof OpenViduClientOptions)[]
+
+const sdkSchema = z.optional(z.custom<OpenViduBrowserConstructor>((value) => typeof value === 'function', 'must be openvidu-browser\'s OpenVidu class'))
+
 const OptionsSchema = z.object({
-  OpenVidu: z.optional(z.unknown()),
+  sdk: sdkSchema,
+  OpenVidu: sdkSchema,
   productionMode: z.optional(z.boolean()),
   publisher: z.optional(
-    z.object({
+    z.strictObject({
       resolution: z.optional(z.string().check(z.regex(/^\d+x\d+$/, 'publisher.resolution must look like "640x480"'))),
       frameRate: z.optional(z.number().check(z.positive())),
       mirror: z.optional(z.boolean()),
@@ -29,53 +46,51 @@ const OptionsSchema = z.object({
   ),
 })
 
-/** The token as this adapter needs it: an `openvidu` token whose value is OpenVidu's ws(s):// token. */
-const OpenViduTokenSchema = z.extend(TokenSchema, {
-  provider: z.literal(OPENVIDU_PROVIDER, `This token is not for the ${OPENVIDU_PROVIDER} provider`),
-  value: z.string().check(z.regex(/^wss?:\/\/[^?]+\?/, 'token.value must be an OpenVidu token (wss://…?sessionId=…&token=…)')),
-  connect: OpenViduConnectParametersSchema,
-})
+/** openvidu-browser connects with the token string OpenVidu issued: `ws(s)://<host>?sessionId=…&token=tok_…`. */
+const OPENVIDU_TOKEN = /^wss?:\/\/[^?]+\?/
 
-function parse<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value)
-  if (parsed.success) return parsed.data
-  throw new CallportError('INVALID_INPUT', `${what}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'value'}: ${issue.message}`).join('; ')}`, {
+/** The adapter, with the way openvidu-browser is imported replaceable (tests). */
+export function createOpenViduClientAdapter(options?: OpenViduClientOptions, importer?: OpenViduBrowserImporter): OpenViduClientAdapter {
+  const loaded = loadSettings(options, { provider: OPENVIDU_PROVIDER, subject: 'OpenVidu client options', known: knownOptions })
+  const settings = parseInput(OptionsSchema, loaded, { subject: 'Invalid OpenVidu client options', provider: OPENVIDU_PROVIDER })
+  if (settings.sdk && settings.OpenVidu && settings.sdk !== settings.OpenVidu) {
+    throw new CallportError('INVALID_INPUT', 'Invalid OpenVidu client options: give the OpenVidu class as sdk only (OpenVidu is its deprecated name)', { provider: OPENVIDU_PROVIDER })
+  }
+  const injected = settings.sdk ?? settings.OpenVidu
+
+  const adapter = defineClientAdapter({
     provider: OPENVIDU_PROVIDER,
-    details: parsed.error.issues,
-  })
-}
-
-/**
- * The OpenVidu client adapter: imports openvidu-browser lazily inside `connect()` (or uses the
- * `OpenVidu` class passed in), joins the session with the token, publishes the camera and microphone,
- * and subscribes to everyone else's streams.
- */
-export function createOpenViduClientAdapter(options: OpenViduClientOptions = {}, importer?: OpenViduBrowserImporter): ClientAdapter {
-  const settings = parse(OptionsSchema, options, 'Invalid OpenVidu client options')
-  return {
-    specificationVersion,
-    provider: OPENVIDU_PROVIDER,
-    // OpenVidu has no way to replace a token mid-call; signals carry data.
-    capabilities: { media: 'tracks', updateToken: false, sendData: true },
-
-    async connect(token: Token, connectOptions: ConnectOptions) {
-      const parsed = parse(OpenViduTokenSchema, token, 'Invalid OpenVidu token')
-      const { signal } = connectOptions
-      throwIfAborted(signal)
-      const OpenVidu = await loadOpenViduBrowser(options.OpenVidu, importer)
-      throwIfAborted(signal)
+    vendor: 'OpenVidu',
+    capabilities: openViduClientCapabilities,
+    connectSchema: OpenViduConnectParametersSchema,
+    async connect({ token, parameters }, connectOptions) {
+      if (!OPENVIDU_TOKEN.test(token.value)) {
+        throw new CallportError('INVALID_INPUT', 'token.value must be an OpenVidu token (wss://…?sessionId=…&token=…)', { provider: OPENVIDU_PROVIDER })
+      }
+      const OpenVidu = await loadOpenViduBrowser(injected, importer)
       const openVidu = new OpenVidu()
       if (settings.productionMode) openVidu.enableProdMode()
       const connection = new OpenViduConnection({
         openVidu,
         session: openVidu.initSession(),
-        token: parsed.value,
-        identity: parsed.identity,
-        connect: parsed.connect,
+        token: token.value,
+        identity: token.identity,
+        connect: parameters,
         publisher: settings.publisher ?? {},
       })
-      await connection.open({ audio: connectOptions.audio, video: connectOptions.video }, signal)
+      // The signal also stops the join before publishing: nothing is published for a join given up.
+      await connection.open({ audio: connectOptions.audio, video: connectOptions.video }, connectOptions.signal)
       return connection
     },
-  }
+  })
+  return Object.assign(adapter, { provider: OPENVIDU_PROVIDER })
+}
+
+/**
+ * The OpenVidu 2 client adapter for `createSession({ adapters: [openvidu()] })`. openvidu-browser
+ * (an optional peer dependency) is imported on the first join, unless its `OpenVidu` class is passed
+ * in: `openvidu({ sdk: OpenVidu })`. Remote cameras and microphones arrive as `track-subscribed`.
+ */
+export function openvidu(options?: OpenViduClientOptions): OpenViduClientAdapter {
+  return createOpenViduClientAdapter(options)
 }

@@ -1,10 +1,4 @@
-import {
-  CallportError,
-  EventEmitter,
-  type ClientConnection,
-  type ConnectionEvents,
-  type Participant,
-} from '@callport/core'
+import { CallportError, EventEmitter, raceAbort, type ClientConnection, type ConnectionEvents, type Participant } from '@callport/core'
 import type { OpenViduConnectParameters } from '../shared/connect-parameters'
 import { participantOfConnection, splitConnectionData } from '../shared/connection-data'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
@@ -94,13 +88,15 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     session.on('sessionDisconnected', (event) => this.#onSessionDisconnected(event.reason, event))
     const connecting = session.connect(this.#options.token)
     try {
-      await abortable(
+      await raceAbort(
         connecting.catch((error: unknown) => {
           throw errorFromOpenViduBrowser(error, 'openvidu-browser could not connect')
         }),
         signal,
+        undefined,
+        OPENVIDU_PROVIDER,
       )
-      if (this.localParticipant.role !== 'subscriber' && (media.audio || media.video)) await abortable(this.#media.set(media), signal)
+      if (this.localParticipant.role !== 'subscriber' && (media.audio || media.video)) await raceAbort(this.#media.set(media), signal, undefined, OPENVIDU_PROVIDER)
     } catch (error) {
       await this.disconnect()
       // Given up while openvidu-browser was still joining: leave once it has joined.
@@ -187,14 +183,14 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     if (!participant) return
     const first = !this.#hasIdentity(participant.identity)
     this.#remote.set(event.connection.connectionId, { connection: event.connection, participant })
-    if (first) this.emit('participant-joined', participant, { raw: event })
+    if (first) this.emit('participant-joined', { participant, raw: event })
   }
 
   #onConnectionDestroyed(event: OpenViduBrowserConnectionEvent): void {
     const known = this.#remote.get(event.connection.connectionId)
     if (this.#phase === 'closed' || !known) return
     this.#remote.delete(event.connection.connectionId)
-    if (!this.#hasIdentity(known.participant.identity)) this.emit('participant-left', known.participant, { raw: event })
+    if (!this.#hasIdentity(known.participant.identity)) this.emit('participant-left', { participant: known.participant, raw: event })
   }
 
   #onStreamCreated(event: OpenViduBrowserStreamEvent): void {
@@ -244,17 +240,3 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     this.emit('disconnected', { reason: disconnectReasonOf(reason), raw })
   }
 }
-
-/** Settles like `promise`, or rejects with ABORTED as soon as `signal` fires. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(aborted(signal))
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted(signal))
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
-}
-
-const aborted = (signal: AbortSignal): CallportError =>
-  new CallportError('ABORTED', 'The operation was aborted', { provider: OPENVIDU_PROVIDER, cause: signal.reason })

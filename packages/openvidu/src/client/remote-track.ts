@@ -13,7 +13,7 @@ function sourceOf(kind: TrackKind, typeOfVideo: string | undefined): TrackSource
  * through the element's `srcObject`.
  */
 export class OpenViduRemoteTrack implements Track {
-  readonly sid: string
+  readonly id: string
   readonly kind: TrackKind
   readonly source: TrackSource
   readonly #stream: OpenViduBrowserStream
@@ -22,7 +22,7 @@ export class OpenViduRemoteTrack implements Track {
   constructor(stream: OpenViduBrowserStream, kind: TrackKind) {
     this.#stream = stream
     this.kind = kind
-    this.sid = `${stream.streamId}/${kind}`
+    this.id = `${stream.streamId}/${kind}`
     this.source = sourceOf(kind, stream.typeOfVideo)
     this.#elements = new MediaElements(kind, OPENVIDU_PROVIDER)
   }

@@ -1,14 +1,4 @@
-export { openvidu, openViduTokenTtlSeconds, type OpenViduServerAdapter } from './openvidu-server-adapter'
-export {
-  openViduEnvironmentVariables,
-  parseWebhookHeaders,
-  OPENVIDU_API_PATH,
-  type OpenViduSettings,
-  type OpenViduWebhookHeader,
-} from './settings'
-export { roomOfSessionId, sessionIdOfRoom } from './session-id'
-export { OPENVIDU_SAMPLES_COMPAT, type SamplesAnswerFormat } from './samples-compat'
-export { openViduAuthorization } from './rest-client'
-export { normalizeWebhookBody, webhookEventId } from './webhooks'
-export { encodeParticipantData, decodeParticipantData, CONNECTION_DATA_VERSION } from '../shared/connection-data'
-export type { OpenViduConnectParameters } from '../shared/connect-parameters'
+export { openvidu, openViduServerCapabilities, openViduTokenTtlBounds, type OpenViduServerAdapter } from './openvidu-server-adapter'
+export type { OpenViduSettings } from './settings'
+export { openViduSampleRoutes } from './sample-routes'
+export { VERSION } from '../shared/version'

@@ -1,7 +1,7 @@
 import { CallportError } from '@callport/core'
+import type { VendorRestClient } from '@callport/provider-utils/server'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import { createConnection, type WebRtcConnectionRequest } from './connections'
-import type { OpenViduRestClient } from './rest-client'
 import { ensureSession } from './sessions'
 import type { IssuedConnection } from './wire-schemas'
 
@@ -10,7 +10,7 @@ import type { IssuedConnection } from './wire-schemas'
  * ensured, for example because its last participant left), re-creates the session once and retries.
  */
 export async function issueConnection(
-  rest: OpenViduRestClient,
+  rest: VendorRestClient,
   sessionId: string,
   request: WebRtcConnectionRequest,
   signal?: AbortSignal,

@@ -1,72 +1,43 @@
-import ky, { HTTPError, type KyInstance } from 'ky'
-import { throwIfAborted } from '@callport/core'
+import { basicAuthorization, createVendorRestClient, type StatusMeanings, type VendorRestClient } from '@callport/provider-utils/server'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
+import { VERSION } from '../shared/version'
 import type { ResolvedOpenViduSettings } from './settings'
-import { basicAuthorization, readResponseBody, vendorRetryTiming, vendorTransportError } from '@callport/server'
 
-/** An OpenVidu REST answer, whatever its status. */
-export interface OpenViduResponse {
-  status: number
-  /** The parsed JSON body, the text when it is not JSON, undefined when empty. */
-  body: unknown
-}
-
-export interface OpenViduRequest {
-  method: 'GET' | 'POST' | 'DELETE'
-  /** Path below `/openvidu/api`, starting with `/`. */
-  path: string
-  json?: unknown
-  signal?: AbortSignal | undefined
-  /** What is being done, for error messages. */
-  operation: string
+/**
+ * Where OpenVidu's REST API differs from the shared status table: a 401 almost always means the
+ * secret is not the one the OpenVidu server was started with. Everything else (400, 404 with the
+ * request's `notFound`, 429, 5xx …) is the shared table.
+ */
+export const openViduStatusMeanings: StatusMeanings = {
+  401: {
+    code: 'PROVIDER_REJECTED',
+    retryable: false,
+    message: 'refused the credentials: check that the secret (OPENVIDU_SECRET) is the one the OpenVidu server is configured with',
+  },
 }
 
 /**
- * OpenVidu's REST API with HTTP Basic auth (`OPENVIDUAPP:<secret>`), a timeout per attempt, and
- * bounded retries (with exponential backoff) on 5xx answers and network errors only. Answers every
- * HTTP status; throws a CallportError only when no answer came (ABORTED, PROVIDER_UNAVAILABLE).
+ * OpenVidu answers **400**, not 404, on connection URLs (`GET`/`DELETE …/sessions/{id}/connection/{connectionId}`)
+ * when it has no such session (reference/vendors.md §1.5).
  */
-export interface OpenViduRestClient {
-  send(request: OpenViduRequest): Promise<OpenViduResponse>
+export const unknownSessionOnConnectionUrl: StatusMeanings = {
+  400: { code: 'ROOM_NOT_FOUND', retryable: false, message: 'has no such session' },
 }
 
-/** The Authorization header value OpenVidu expects. */
+/** The Authorization header value OpenVidu expects: HTTP Basic `OPENVIDUAPP:<secret>`. */
 export function openViduAuthorization(secret: string): string {
   return basicAuthorization('OPENVIDUAPP', secret)
 }
 
-const RETRIED_STATUSES = [500, 502, 503, 504]
-
-export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): OpenViduRestClient {
-  const http: KyInstance = ky.create({
-    prefixUrl: settings.apiUrl,
+/** OpenVidu's REST API (`<url>/openvidu/api`) through the shared vendor REST client. */
+export function createOpenViduRestClient(settings: ResolvedOpenViduSettings): VendorRestClient {
+  return createVendorRestClient({
+    provider: OPENVIDU_PROVIDER,
+    vendor: 'OpenVidu',
+    providerVersion: VERSION,
+    baseUrl: settings.apiUrl,
     headers: { authorization: openViduAuthorization(settings.secret), accept: 'application/json' },
-    timeout: settings.timeout,
-    retry: {
-      ...vendorRetryTiming(settings.retry),
-      methods: ['get', 'post', 'delete'],
-      statusCodes: RETRIED_STATUSES,
-      afterStatusCodes: [],
-      retryOnTimeout: false,
-    },
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    settings,
+    statusMeanings: openViduStatusMeanings,
   })
-
-  return {
-    async send({ method, path, json, signal, operation }) {
-      throwIfAborted(signal)
-      let response: Response
-      try {
-        response = await http(path.replace(/^\/+/, ''), {
-          method,
-          ...(json === undefined ? {} : { json }),
-          ...(signal ? { signal } : {}),
-        })
-      } catch (error) {
-        if (error instanceof HTTPError) return { status: error.response.status, body: await readResponseBody(error.response).catch(() => undefined) }
-        throw vendorTransportError(error, signal, { provider: OPENVIDU_PROVIDER, vendor: 'OpenVidu', operation })
-      }
-      return { status: response.status, body: await readResponseBody(response) }
-    },
-  }
 }

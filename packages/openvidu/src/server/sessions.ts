@@ -1,44 +1,62 @@
-import { errorFromOpenViduResponse } from './openvidu-errors'
-import type { OpenViduRestClient } from './rest-client'
-import { bodyOf, SessionSchema, type OpenViduSession } from './wire-schemas'
+import { CallportError } from '@callport/core'
+import type { VendorRestClient } from '@callport/provider-utils/server'
+import { OPENVIDU_PROVIDER } from '../shared/provider-id'
+import { SessionSchema, type OpenViduSession } from './wire-schemas'
 
 /** OpenVidu session operations (`/openvidu/api/sessions`). */
 
-const path = (sessionId: string): string => `/sessions/${encodeURIComponent(sessionId)}`
+export const sessionPath = (sessionId: string): string => `/sessions/${encodeURIComponent(sessionId)}`
 
 /** `GET /sessions/{id}`: the session, or null on 404. */
-export async function getSession(rest: OpenViduRestClient, sessionId: string, signal?: AbortSignal): Promise<OpenViduSession | null> {
-  const operation = `getting the session ${sessionId}`
-  const response = await rest.send({ method: 'GET', path: path(sessionId), signal, operation })
-  if (response.status === 200) return bodyOf(SessionSchema, response, operation)
-  if (response.status === 404) return null
-  throw errorFromOpenViduResponse(response.status, response.body, { operation, missing: 'room' })
+export async function getSession(rest: VendorRestClient, sessionId: string, signal?: AbortSignal): Promise<OpenViduSession | null> {
+  const answer = await rest.requestWithStatus({
+    method: 'GET',
+    path: sessionPath(sessionId),
+    schema: SessionSchema,
+    operation: `getting the session ${sessionId}`,
+    signal,
+    accept: [404],
+  })
+  return answer.ok ? answer.data : null
 }
 
 /**
  * Create-or-get, as openvidu-node-client does it: `POST /sessions {customSessionId}`; a 409 (empty
  * body) means the session exists, so it is fetched. Should the session close between the 409 and
- * the fetch (404), creating it is tried once more.
+ * the fetch (404), creating it is tried once more. The POST is idempotent (a repeat is a 409), so
+ * it is retried like a GET.
  */
-export async function ensureSession(rest: OpenViduRestClient, sessionId: string, signal?: AbortSignal): Promise<OpenViduSession> {
-  const operation = `creating the session ${sessionId}`
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await rest.send({ method: 'POST', path: '/sessions', json: { customSessionId: sessionId }, signal, operation })
-    if (response.status === 200) return bodyOf(SessionSchema, response, operation)
-    if (response.status !== 409) throw errorFromOpenViduResponse(response.status, response.body, { operation, missing: 'room' })
+export async function ensureSession(rest: VendorRestClient, sessionId: string, signal?: AbortSignal): Promise<OpenViduSession> {
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const created = await rest.requestWithStatus({
+      method: 'POST',
+      path: '/sessions',
+      body: { json: { customSessionId: sessionId } },
+      schema: SessionSchema,
+      operation: `creating the session ${sessionId}`,
+      signal,
+      idempotent: true,
+      accept: [409],
+    })
+    if (created.ok) return created.data
     const existing = await getSession(rest, sessionId, signal)
     if (existing) return existing
-    if (attempt >= 2) throw errorFromOpenViduResponse(404, undefined, { operation: `getting the existing session ${sessionId}`, missing: 'room' })
   }
+  throw new CallportError('ROOM_NOT_FOUND', `OpenVidu closed the session ${sessionId} again while it was being created`, {
+    provider: OPENVIDU_PROVIDER,
+    retryable: true,
+    vendor: { status: 404, body: undefined },
+  })
 }
 
 /** `DELETE /sessions/{id}`: true when closed now, false when OpenVidu had no such session (404). */
-export async function deleteSession(rest: OpenViduRestClient, sessionId: string, signal?: AbortSignal): Promise<boolean> {
-  const operation = `closing the session ${sessionId}`
-  const response = await rest.send({ method: 'DELETE', path: path(sessionId), signal, operation })
-  if (response.status === 204 || response.status === 200) return true
-  if (response.status === 404) return false
-  throw errorFromOpenViduResponse(response.status, response.body, { operation, missing: 'room' })
+export async function deleteSession(rest: VendorRestClient, sessionId: string, signal?: AbortSignal): Promise<boolean> {
+  const answer = await rest.requestWithStatus({
+    method: 'DELETE',
+    path: sessionPath(sessionId),
+    operation: `closing the session ${sessionId}`,
+    signal,
+    accept: [404],
+  })
+  return answer.ok
 }
-
-export { path as sessionPath }

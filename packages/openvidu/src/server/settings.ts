@@ -1,8 +1,14 @@
 import * as z from 'zod/mini'
 import { CallportError } from '@callport/core'
+import { loadSettings, parseInput, processEnvironment, type ProviderSettingsBase } from '@callport/provider-utils'
+import {
+  resolveVendorRestSettings,
+  vendorRestSettingNames,
+  vendorRestSettingsShape,
+  type ResolvedVendorRestSettings,
+  type VendorRestSettings,
+} from '@callport/provider-utils/server'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
-import type { SamplesAnswerFormat } from './samples-compat'
-import { vendorRestSettingsShape, withVendorRestDefaults, type ResolvedVendorRestSettings, type VendorRestSettings } from '@callport/server'
 
 /** A header OpenVidu is configured to send with every webhook (`OPENVIDU_WEBHOOK_HEADERS`). */
 export interface OpenViduWebhookHeader {
@@ -13,10 +19,11 @@ export interface OpenViduWebhookHeader {
 }
 
 /**
- * Settings of the OpenVidu server half. Each falls back to its environment variable. `retry` covers
- * REST requests that failed with a 5xx status or a network error; its `maximumDelay` defaults to 5 000.
+ * Settings of the OpenVidu server half. `url`, `secret` and the webhook header fall back to their
+ * environment variables (read from `environment`, default `process.env`). `timeout`, `retry`,
+ * `headers` and `fetch` are the REST settings every Callport provider shares.
  */
-export interface OpenViduSettings extends VendorRestSettings {
+export interface OpenViduSettings extends VendorRestSettings, ProviderSettingsBase {
   /** OpenVidu's URL, such as `https://openvidu.example.com` (REST is below `/openvidu/api`). Default: `OPENVIDU_URL`. */
   url?: string
   /** The OpenVidu secret (HTTP Basic password of user `OPENVIDUAPP`). Default: `OPENVIDU_SECRET`. */
@@ -27,16 +34,7 @@ export interface OpenViduSettings extends VendorRestSettings {
    * Default: parsed from `OPENVIDU_WEBHOOK_HEADERS` (a JSON array of `"Name: value"` strings, as
    * OpenVidu reads it; every header listed must match). Without it the adapter offers no webhooks.
    */
-  webhookHeader?: OpenViduWebhookHeader
-  /**
-   * How the `openvidu-samples` compatibility routes answer the session id and the token: `json`, a
-   * JSON string (as openvidu-basic-dotnet; axios and jQuery pages read it as the string), or `text`,
-   * the bare value (as openvidu-basic-node and -java; for pages that read the raw body, such as
-   * Angular's `responseType: 'text'`). Default `json`.
-   */
-  samplesAnswerFormat?: SamplesAnswerFormat
-  /** The fetch implementation REST calls use. Default: the global `fetch`. */
-  fetch?: typeof globalThis.fetch
+  webhookHeader?: { name: string; value: string }
 }
 
 /** The environment variables the settings fall back to. */
@@ -53,36 +51,28 @@ export interface ResolvedOpenViduSettings extends ResolvedVendorRestSettings {
   apiUrl: string
   secret: string
   webhookHeaders: OpenViduWebhookHeader[]
-  samplesAnswerFormat: SamplesAnswerFormat
-  fetch: typeof globalThis.fetch | undefined
 }
-
-const restDefaults: ResolvedVendorRestSettings = { timeout: 10_000, retry: { limit: 2, initialDelay: 300, maximumDelay: 5_000 } }
 
 /** OpenVidu's REST base path (`RequestMappings.API`). */
 export const OPENVIDU_API_PATH = '/openvidu/api'
 
-const HeaderNameSchema = z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name'))
+const knownSettings = ['url', 'secret', 'webhookHeader', ...vendorRestSettingNames] as const satisfies readonly (keyof OpenViduSettings)[]
+
 const WebhookHeaderSchema = z.object({
-  name: HeaderNameSchema,
+  name: z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')),
   value: z.string().check(z.minLength(1, 'must not be empty')),
 })
 
-const ResolvedSettingsSchema = z.object({
+/** The one schema of the settings (after the environment filled what was not given). */
+const SettingsSchema = z.object({
   url: z.url({ protocol: /^https?$/, error: 'url (or OPENVIDU_URL) must be an http(s) URL, such as https://openvidu.example.com' }),
-  secret: z.string().check(z.minLength(1, 'secret (or OPENVIDU_SECRET) is required')),
-  webhookHeaders: z.array(WebhookHeaderSchema),
-  samplesAnswerFormat: z.enum(['json', 'text']),
+  secret: z.string({ error: 'secret (or OPENVIDU_SECRET) is required' }).check(z.minLength(1, 'secret (or OPENVIDU_SECRET) is required')),
+  webhookHeader: z.optional(WebhookHeaderSchema),
   ...vendorRestSettingsShape,
 })
 
-function fromEnvironment(name: string): string | undefined {
-  const value = process.env[name]
-  return value === undefined || value === '' ? undefined : value
-}
-
-function invalid(problems: string[], details?: unknown): CallportError {
-  return new CallportError('INVALID_INPUT', `Invalid OpenVidu settings: ${problems.join('; ')}`, { provider: OPENVIDU_PROVIDER, details })
+function invalid(problem: string): CallportError {
+  return new CallportError('INVALID_INPUT', `Invalid OpenVidu settings: ${problem}`, { provider: OPENVIDU_PROVIDER })
 }
 
 /**
@@ -97,34 +87,46 @@ export function parseWebhookHeaders(text: string): OpenViduWebhookHeader[] {
     entries = [text]
   }
   if (!Array.isArray(entries) || entries.length === 0) {
-    throw invalid([`${openViduEnvironmentVariables.webhookHeaders} must be a JSON array of "Name: value" strings`])
+    throw invalid(`${openViduEnvironmentVariables.webhookHeaders} must be a JSON array of "Name: value" strings`)
   }
   return entries.map((entry) => {
     const separator = typeof entry === 'string' ? entry.indexOf(':') : -1
     if (typeof entry !== 'string' || separator <= 0) {
-      throw invalid([`${openViduEnvironmentVariables.webhookHeaders} entries must be "Name: value" strings`])
+      throw invalid(`${openViduEnvironmentVariables.webhookHeaders} entries must be "Name: value" strings`)
     }
-    return { name: entry.slice(0, separator).trim(), value: entry.slice(separator + 1).trim() }
+    const header = { name: entry.slice(0, separator).trim(), value: entry.slice(separator + 1).trim() }
+    const parsed = WebhookHeaderSchema.safeParse(header)
+    if (!parsed.success) throw invalid(`${openViduEnvironmentVariables.webhookHeaders}: "${header.name}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`)
+    return parsed.data
   })
 }
 
-/** Applies environment variables and defaults, and validates. Throws INVALID_INPUT naming what is wrong. */
-export function resolveOpenViduSettings(settings: OpenViduSettings = {}): ResolvedOpenViduSettings {
-  const headersVariable = fromEnvironment(openViduEnvironmentVariables.webhookHeaders)
-  const candidate = {
-    url: settings.url ?? fromEnvironment(openViduEnvironmentVariables.url) ?? '',
-    secret: settings.secret ?? fromEnvironment(openViduEnvironmentVariables.secret) ?? '',
-    webhookHeaders: settings.webhookHeader ? [settings.webhookHeader] : headersVariable ? parseWebhookHeaders(headersVariable) : [],
-    samplesAnswerFormat: settings.samplesAnswerFormat ?? 'json',
-    ...withVendorRestDefaults(settings, restDefaults),
+/**
+ * Loads the settings (unknown keys refused, environment variables filling what is not given),
+ * validates them with one schema and applies the REST defaults. Throws INVALID_INPUT naming what is
+ * wrong, never a value.
+ */
+export function resolveOpenViduSettings(settings?: OpenViduSettings): ResolvedOpenViduSettings {
+  const loaded = loadSettings(settings, {
+    provider: OPENVIDU_PROVIDER,
+    subject: 'OpenVidu settings',
+    known: knownSettings,
+    environmentVariables: { url: openViduEnvironmentVariables.url, secret: openViduEnvironmentVariables.secret },
+  })
+  const valid = parseInput(SettingsSchema, loaded, { subject: 'Invalid OpenVidu settings', provider: OPENVIDU_PROVIDER })
+  let webhookHeaders: OpenViduWebhookHeader[] = []
+  if (valid.webhookHeader) {
+    webhookHeaders = [valid.webhookHeader]
+  } else {
+    const variable = (loaded.environment ?? processEnvironment())[openViduEnvironmentVariables.webhookHeaders]
+    if (variable) webhookHeaders = parseWebhookHeaders(variable)
   }
-  const parsed = ResolvedSettingsSchema.safeParse(candidate)
-  if (!parsed.success) {
-    throw invalid(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`),
-      parsed.error.issues,
-    )
+  const url = valid.url.replace(/\/+$/, '')
+  return {
+    ...resolveVendorRestSettings(valid),
+    url,
+    apiUrl: `${url}${OPENVIDU_API_PATH}`,
+    secret: valid.secret,
+    webhookHeaders,
   }
-  const url = parsed.data.url.replace(/\/+$/, '')
-  return { ...parsed.data, url, apiUrl: `${url}${OPENVIDU_API_PATH}`, fetch: settings.fetch }
 }

@@ -1,6 +1,4 @@
 import * as z from 'zod/mini'
-import { unexpectedBody } from './openvidu-errors'
-import type { OpenViduResponse } from './rest-client'
 
 /** OpenVidu REST bodies, as far as Callport reads them (reference/vendors.md §1.3–1.6). Unknown fields pass. */
 
@@ -24,8 +22,9 @@ export const ConnectionSchema = z.looseObject({
   token: z.optional(z.nullable(z.string())),
 })
 export type OpenViduConnection = z.infer<typeof ConnectionSchema>
-/** A newly created connection, which always has its token. */
-export type IssuedConnection = OpenViduConnection & { token: string }
+/** A newly created (pending) connection, which always has its token. */
+export const IssuedConnectionSchema = z.extend(ConnectionSchema, { token: z.string().check(z.minLength(1)) })
+export type IssuedConnection = z.infer<typeof IssuedConnectionSchema>
 
 /** `{numberOfElements, content}` of `GET /sessions/{id}/connection`. */
 export const ConnectionListSchema = z.looseObject({
@@ -33,9 +32,3 @@ export const ConnectionListSchema = z.looseObject({
   content: z.array(ConnectionSchema),
 })
 
-/** The validated body of a 2xx answer; PROVIDER_REJECTED when it is not what OpenVidu documents. */
-export function bodyOf<T>(schema: z.ZodMiniType<T>, response: OpenViduResponse, operation: string): T {
-  const parsed = schema.safeParse(response.body)
-  if (!parsed.success) throw unexpectedBody(response.status, response.body, operation, parsed.error.issues)
-  return parsed.data
-}

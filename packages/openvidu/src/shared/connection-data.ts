@@ -56,6 +56,19 @@ export function decodeParticipantData(serverData: string | null | undefined): Om
 }
 
 /**
+ * Whether text a page supplied (the `data` a samples page posts, which becomes a connection's server
+ * data) could be taken for participant data Callport wrote: a JSON object with a `callport` member
+ * (Callport's format, any version), or text containing OpenVidu's separator `%/%` (in the browser,
+ * whatever follows the last separator is read as server data). Such text is refused, so that a page
+ * can never make its connection pass for someone else's identity or role.
+ */
+export function couldPassForParticipantData(text: string): boolean {
+  if (text.includes(METADATA_SEPARATOR)) return true
+  const json = parseJson(text)
+  return typeof json === 'object' && json !== null && !Array.isArray(json) && Object.hasOwn(json, 'callport')
+}
+
+/**
  * Splits a browser-side `connection.data` into client data and server data. Server data written by
  * Callport never contains the separator, so the last separator is the one OpenVidu added. Without a
  * separator the text is one of the two: it counts as server data when it is in Callport's format.

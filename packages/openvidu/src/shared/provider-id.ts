@@ -1,2 +1,2 @@
 /** The provider id of OpenVidu in tokens, rooms, errors and webhook routes. */
-export const OPENVIDU_PROVIDER = 'openvidu'
+export const OPENVIDU_PROVIDER = 'openvidu' as const
