@@ -1,4 +1,5 @@
 import { CallportError, JoinResponseSchema, type ServerAdapter } from '@callport/core'
+import { memory } from '@callport/testkit'
 import { describe, expect, it } from 'vitest'
 import { createCallServer, createMemoryRoomStore, type CallServerOptions } from '../src/index'
 import { alice, rejected, stubAdapter, unavailable } from './stub-adapter'
@@ -43,7 +44,7 @@ describe('createCallServer options', () => {
   })
 
   it('requires authorize', () => {
-    const error = thrown(() => createCallServer({ providers: [stubAdapter('a')] } as unknown as CallServerOptions))
+    const error = thrown(() => createCallServer({ providers: [memory()] } as unknown as CallServerOptions))
     expect(error.code).toBe('INVALID_INPUT')
     expect(error.message).toMatch(/authorize/)
   })
@@ -68,9 +69,9 @@ describe('createCallServer options', () => {
   })
 
   it('normalizes the base path and refuses one that is not a path', () => {
-    expect(createCallServer({ providers: [stubAdapter('a')], authorize, basePath: '/calls/' }).basePath).toBe('/calls')
-    expect(createCallServer({ providers: [stubAdapter('a')], authorize, basePath: '/' }).basePath).toBe('')
-    expect(thrown(() => createCallServer({ providers: [stubAdapter('a')], authorize, basePath: 'calls' })).code).toBe('INVALID_INPUT')
+    expect(createCallServer({ providers: [memory()], authorize, basePath: '/calls/' }).basePath).toBe('/calls')
+    expect(createCallServer({ providers: [memory()], authorize, basePath: '/' }).basePath).toBe('')
+    expect(thrown(() => createCallServer({ providers: [memory()], authorize, basePath: 'calls' })).code).toBe('INVALID_INPUT')
   })
 
   it('exposes the providers in failover order', () => {
@@ -175,7 +176,7 @@ describe('routing and stickiness', () => {
   })
 
   it('fails a route that names an unconfigured provider', async () => {
-    const calls = createCallServer({ providers: [stubAdapter('a')], authorize, route: () => 'nowhere' })
+    const calls = createCallServer({ providers: [memory()], authorize, route: () => 'nowhere' })
     const error = await caught(calls.join({ room: 'standup', participant: alice }))
     expect(error.code).toBe('INTERNAL')
     expect(error.message).toContain('"nowhere"')
@@ -288,7 +289,7 @@ describe('public API for routes the app serves itself', () => {
   it('authorize runs the app authorize on a request, with the room, and refuses a null answer', async () => {
     const seen: (string | undefined)[] = []
     const calls = createCallServer({
-      providers: [stubAdapter('a')],
+      providers: [memory()],
       authorize: async (request, { room }) => {
         seen.push(room)
         return request.headers.get('authorization') === 'Bearer alice' ? alice : null

@@ -1,4 +1,5 @@
 import { JoinResponseSchema, ProblemSchema, RoomSchema, type Participant } from '@callport/core'
+import { memory } from '@callport/testkit'
 import { describe, expect, it } from 'vitest'
 import { createCallServer, type CallServerOptions, type ParticipantInput } from '../src/index'
 import { alice, postJson, rejected, stubAdapter, unavailable } from './stub-adapter'
@@ -297,7 +298,7 @@ describe('request validation', () => {
   })
 
   it('serves at the root when there is no base path', async () => {
-    const calls = createCallServer({ providers: [stubAdapter('a')], authorize: async () => alice })
+    const calls = createCallServer({ providers: [memory()], authorize: async () => alice })
     expect((await calls.fetch(postJson('http://calls.test/join', { room: 'standup' }))).status).toBe(200)
     expect((await calls.fetch(postJson('http://calls.test/calls/join', { room: 'standup' }))).status).toBe(404)
   })

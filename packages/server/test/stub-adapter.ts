@@ -7,7 +7,12 @@ export interface StubAdapterOptions {
   webhook?: WebhookHandler
 }
 
-/** An in-memory server adapter whose failures tests switch on and off. */
+/**
+ * A spy server adapter whose failures tests switch on and off. Tests that only need a working
+ * provider use `memory()` from `@callport/testkit` instead; this stub stays for tests that read
+ * what the server asked (`ensured`, `issued`), inject failures or delays, need several provider ids,
+ * or need a webhook handler of their own.
+ */
 export interface StubAdapter extends ServerAdapter {
   /** Rooms created on this stub, by name. */
   readonly rooms: Map<string, Room>
