@@ -1,5 +1,8 @@
-import type { CallportError } from '@callport/core'
+import { CallportError } from '@callport/core'
+import { loadSettings, parseInput } from '@callport/provider-utils'
 import type { ManagerOptions } from 'socket.io-client'
+import * as z from 'zod/mini'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import type { SocketFactory } from './load-sdk'
 import type { SignalingWebrtc } from './webrtc'
 
@@ -23,7 +26,12 @@ export interface SignalingClientOptions {
    * for VT-compatible signaling servers; the username is still the token's identity.
    */
   password?: string
-  /** socket.io-client's `io` (or a wrapper of it). Default: socket.io-client, loaded on first connect. */
+  /**
+   * socket.io-client's `io` (or a wrapper of it, with the signature `(url, options) => Socket`).
+   * Default: socket.io-client (an optional peer dependency), loaded on the first `connect`.
+   */
+  sdk?: SocketFactory
+  /** @deprecated Use `sdk`. */
   io?: SocketFactory
   /**
    * socket.io transports, in the order tried. Default: WebSocket first, HTTP long-polling when
@@ -55,6 +63,7 @@ export interface ResolvedClientOptions {
   webrtc: SignalingWebrtc | undefined
   rtcConfiguration: RTCConfiguration | undefined
   password: string | undefined
+  sdk: SocketFactory | undefined
   transports: ManagerOptions['transports']
   connectTimeoutMilliseconds: number
   requestTimeoutMilliseconds: number
@@ -64,18 +73,67 @@ export interface ResolvedClientOptions {
   onError: (error: CallportError) => void
 }
 
-export function resolveClientOptions(options: SignalingClientOptions): ResolvedClientOptions {
+const SUBJECT = 'Signaling client options'
+
+const knownOptions = [
+  'webrtc',
+  'rtcConfiguration',
+  'displayName',
+  'password',
+  'sdk',
+  'io',
+  'transports',
+  'connectTimeoutMilliseconds',
+  'requestTimeoutMilliseconds',
+  'reconnectTimeoutMilliseconds',
+  'peerReconnectGraceMilliseconds',
+  'tokenRefreshMarginSeconds',
+  'onError',
+] as const satisfies readonly (keyof SignalingClientOptions)[]
+
+const positive = z.number().check(z.gt(0, 'must be a positive number'))
+const notNegative = z.number().check(z.gte(0, 'must be 0 or more'))
+const anObject = <T>() => z.custom<T>((value) => typeof value === 'object' && value !== null, { error: 'must be an object' })
+const aFunction = <T>() => z.custom<T>((value) => typeof value === 'function', { error: 'must be a function' })
+
+const ClientOptionsSchema = z.object({
+  webrtc: z.optional(anObject<SignalingWebrtc>()),
+  rtcConfiguration: z.optional(anObject<RTCConfiguration>()),
+  displayName: z.optional(z.string().check(z.maxLength(256))),
+  password: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
+  sdk: z.optional(aFunction<SocketFactory>()),
+  io: z.optional(aFunction<SocketFactory>()),
+  transports: z.optional(z.custom<NonNullable<ManagerOptions['transports']>>((value) => Array.isArray(value) && value.length > 0, { error: 'must be a non-empty array' })),
+  connectTimeoutMilliseconds: z.optional(positive),
+  requestTimeoutMilliseconds: z.optional(positive),
+  reconnectTimeoutMilliseconds: z.optional(notNegative),
+  peerReconnectGraceMilliseconds: z.optional(notNegative),
+  tokenRefreshMarginSeconds: z.optional(notNegative),
+  onError: z.optional(aFunction<(error: CallportError) => void>()),
+})
+
+/**
+ * Options with defaults applied: unknown keys refused (with the closest known one as a hint), every
+ * value checked. Throws `INVALID_INPUT`.
+ */
+export function resolveClientOptions(options: SignalingClientOptions | undefined): ResolvedClientOptions {
+  const loaded = loadSettings(options, { provider: SIGNALING_PROVIDER, subject: SUBJECT, known: knownOptions })
+  const parsed = parseInput(ClientOptionsSchema, loaded, { subject: `Invalid ${SUBJECT}`, provider: SIGNALING_PROVIDER })
+  if (parsed.sdk !== undefined && parsed.io !== undefined && parsed.sdk !== parsed.io) {
+    throw new CallportError('INVALID_INPUT', `${SUBJECT}: give sdk only (io is its deprecated name, and the two differ)`, { provider: SIGNALING_PROVIDER })
+  }
   return {
-    displayName: options.displayName,
-    webrtc: options.webrtc,
-    rtcConfiguration: options.rtcConfiguration,
-    password: options.password,
-    transports: options.transports ?? ['websocket', 'polling'],
-    connectTimeoutMilliseconds: options.connectTimeoutMilliseconds ?? 10_000,
-    requestTimeoutMilliseconds: options.requestTimeoutMilliseconds ?? 10_000,
-    reconnectTimeoutMilliseconds: options.reconnectTimeoutMilliseconds ?? 15_000,
-    peerReconnectGraceMilliseconds: options.peerReconnectGraceMilliseconds ?? 15_000,
-    tokenRefreshMarginSeconds: options.tokenRefreshMarginSeconds ?? 30,
-    onError: options.onError ?? ((error) => console.warn('[callport/signaling]', error)),
+    displayName: parsed.displayName,
+    webrtc: parsed.webrtc,
+    rtcConfiguration: parsed.rtcConfiguration,
+    password: parsed.password,
+    sdk: parsed.sdk ?? parsed.io,
+    transports: parsed.transports ?? ['websocket', 'polling'],
+    connectTimeoutMilliseconds: parsed.connectTimeoutMilliseconds ?? 10_000,
+    requestTimeoutMilliseconds: parsed.requestTimeoutMilliseconds ?? 10_000,
+    reconnectTimeoutMilliseconds: parsed.reconnectTimeoutMilliseconds ?? 15_000,
+    peerReconnectGraceMilliseconds: parsed.peerReconnectGraceMilliseconds ?? 15_000,
+    tokenRefreshMarginSeconds: parsed.tokenRefreshMarginSeconds ?? 30,
+    onError: parsed.onError ?? ((error) => console.warn('[callport/signaling]', error)),
   }
 }

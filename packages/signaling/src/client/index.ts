@@ -1,4 +1,4 @@
-export { signaling } from './signaling-client-adapter'
+/** The signaling client half: `signaling(options)` for createSession. socket.io-client loads inside `connect`. */
+export { signaling, signalingClientCapabilities, type SignalingClientAdapter } from './signaling-client-adapter'
 export type { SignalingClientOptions } from './client-options'
-export type { SignalingWebrtc } from './webrtc'
-export type { SocketFactory } from './load-sdk'
+export { VERSION } from '../shared/version'

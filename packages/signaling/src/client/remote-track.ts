@@ -3,7 +3,7 @@ import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** A track received from a peer: `attach` plays it through an element's `srcObject`. */
 export class RemoteTrack implements Track {
-  readonly sid: string
+  readonly id: string
   readonly kind: TrackKind
   readonly source: TrackSource
   readonly mediaStreamTrack: MediaStreamTrack
@@ -13,7 +13,7 @@ export class RemoteTrack implements Track {
     this.mediaStreamTrack = mediaStreamTrack
     this.kind = mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'
     this.source = this.kind === 'audio' ? 'microphone' : 'camera'
-    this.sid = mediaStreamTrack.id
+    this.id = mediaStreamTrack.id
     this.#elements = new MediaElements(this.kind, SIGNALING_PROVIDER)
   }
 

@@ -10,7 +10,7 @@ export interface RoomRosterOptions {
    * How long a member whose socket left stays in the room while its peer connection still works, so
    * that it can come back (reconnect its socket) without the call being torn down. 0 disables it.
    */
-  graceMs: number
+  graceMilliseconds: number
   /** Opens the peer connection to a member; undefined where there is no WebRTC. */
   connect(remote: RemoteMember): PeerLink | undefined
   /** Where participant and track events go. */
@@ -70,8 +70,8 @@ export class RoomRoster {
   leave(id: string, raw: unknown): void {
     const remote = this.#members.get(id)
     if (!remote || remote.suspension !== undefined) return
-    if (this.#options.graceMs > 0 && remote.link?.alive) {
-      remote.suspension = setTimeout(() => this.#remove(remote, raw), this.#options.graceMs)
+    if (this.#options.graceMilliseconds > 0 && remote.link?.alive) {
+      remote.suspension = setTimeout(() => this.#remove(remote, raw), this.#options.graceMilliseconds)
     } else {
       this.#remove(remote, raw)
     }
@@ -130,7 +130,7 @@ export class RoomRoster {
   #add(member: Member, raw: unknown, announce: boolean): RemoteMember {
     const remote = new RemoteMember(member, (name: TrackEventName, event) => this.#options.events.emit(name, event))
     this.#members.set(member.id, remote)
-    if (announce) this.#options.events.emit('participant-joined', remote.participant, { raw })
+    if (announce) this.#options.events.emit('participant-joined', { participant: remote.participant, raw })
     remote.link = this.#options.connect(remote)
     if (remote.link) remote.link.polite = this.polite(remote)
     return remote
@@ -162,6 +162,6 @@ export class RoomRoster {
     if (this.#members.get(remote.id) !== remote) return
     this.#members.delete(remote.id)
     remote.close(raw)
-    this.#options.events.emit('participant-left', remote.participant, { raw })
+    this.#options.events.emit('participant-left', { participant: remote.participant, raw })
   }
 }

@@ -1,31 +1,46 @@
-import { CallportError, specificationVersion, type ClientAdapter, type ClientCapabilities } from '@callport/core'
+import { type ClientAdapter, type ClientCapabilities, type ClientConnection, type ConnectOptions, type Token } from '@callport/core'
+import { defineClientAdapter } from '@callport/provider-utils/client'
+import * as z from 'zod/mini'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { resolveClientOptions, type SignalingClientOptions } from './client-options'
 import { loadSocketFactory } from './load-sdk'
 import { SignalingConnection } from './signaling-connection'
-import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
-const capabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true }
+/**
+ * What the signaling client half can do: media as tracks (a WebRTC mesh), credentials replaced
+ * mid-call (`token_update`), and data messages relayed by the signaling server.
+ */
+export const signalingClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true }
+
+/** What the server half puts in `token.connect`: where socket.io connects. */
+const SignalingConnectParametersSchema = z.object({
+  url: z.string().check(z.minLength(1)),
+  path: z.optional(z.string()),
+})
+
+/** The signaling client adapter. */
+export interface SignalingClientAdapter extends ClientAdapter {
+  readonly provider: typeof SIGNALING_PROVIDER
+  connect(token: Token, options: ConnectOptions): Promise<ClientConnection>
+}
 
 /**
  * The client half of the built-in provider: joins a room of Callport's signaling server with
  * socket.io-client and calls every other member over a peer-to-peer mesh of RTCPeerConnections.
- * socket.io-client is loaded inside `connect()`, so importing this touches no browser API.
+ * socket.io-client is loaded inside `connect()` (unless given as `sdk`), so importing this touches
+ * no browser API.
  */
-export function signaling(options: SignalingClientOptions = {}): ClientAdapter {
+export function signaling(options?: SignalingClientOptions): SignalingClientAdapter {
   const resolved = resolveClientOptions(options)
-  return {
-    specificationVersion,
+  const adapter = defineClientAdapter({
     provider: SIGNALING_PROVIDER,
-    capabilities,
-    async connect(token, connectOptions) {
-      if (connectOptions.signal?.aborted) {
-        throw new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: connectOptions.signal.reason })
-      }
-      if (token.provider !== SIGNALING_PROVIDER) {
-        throw new CallportError('INVALID_INPUT', `The signaling adapter cannot use a ${JSON.stringify(token.provider)} token`, { provider: SIGNALING_PROVIDER })
-      }
-      const createSocket = await loadSocketFactory(options.io)
+    vendor: 'Signaling',
+    capabilities: signalingClientCapabilities,
+    connectSchema: SignalingConnectParametersSchema,
+    async connect({ token }, connectOptions) {
+      const createSocket = await loadSocketFactory(resolved.sdk)
       return SignalingConnection.open(token, connectOptions, resolved, createSocket)
     },
-  }
+  })
+  return adapter as typeof adapter & { provider: typeof SIGNALING_PROVIDER }
 }

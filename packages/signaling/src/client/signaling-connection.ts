@@ -1,6 +1,7 @@
 import {
   CallportError,
   EventEmitter,
+  abortedError,
   toCallportError,
   type ClientConnection,
   type ConnectionEvents,
@@ -61,10 +62,6 @@ function connectionFailed(message: string, retryable = true): CallportError {
   return new CallportError('CONNECTION_FAILED', message, { provider: SIGNALING_PROVIDER, retryable })
 }
 
-function aborted(signal: AbortSignal): CallportError {
-  return new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal.reason })
-}
-
 /**
  * One participant's connection to a signaling room: the socket.io session with the signaling server
  * and, where WebRTC exists, a mesh of peer connections to every other member.
@@ -108,7 +105,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#localParticipant = { identity: token.identity, role: 'publisher' }
     this.#roster = new RoomRoster({
       identity: token.identity,
-      graceMs: options.peerReconnectGraceMilliseconds,
+      graceMilliseconds: options.peerReconnectGraceMilliseconds,
       connect: (remote) => this.#connectPeer(remote),
       events: this,
     })
@@ -193,14 +190,14 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     }
     if (signal?.aborted) {
       session.value.socket.disconnect()
-      throw aborted(signal)
+      throw abortedError(signal, SIGNALING_PROVIDER)
     }
     this.#adopt(session.value, false)
     this.#phase = 'connected'
   }
 
   /** Opens a socket, gets the room id for the token's room and joins it. */
-  async #join(token: Token, signal: AbortSignal | undefined, timeoutMs = this.#options.connectTimeoutMilliseconds): Promise<JoinedSession> {
+  async #join(token: Token, signal: AbortSignal | undefined, timeout = this.#options.connectTimeoutMilliseconds): Promise<JoinedSession> {
     const url = token.connect.url
     const path = token.connect.path
     if (typeof url !== 'string' || url === '') {
@@ -213,7 +210,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       identity: token.identity,
       credentials,
       transports: this.#options.transports,
-      timeoutMs,
+      timeout,
       signal,
     })
     this.#socket = socket
@@ -223,13 +220,13 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     const onAbort = () => socket.disconnect()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      const timeout = this.#options.requestTimeoutMilliseconds
-      const { room_id } = await sendRequest(socket, { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } }, RoomIdResultSchema, timeout)
-      const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, JoinResultSchema, timeout)
+      const requestTimeout = this.#options.requestTimeoutMilliseconds
+      const { room_id } = await sendRequest(socket, { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } }, RoomIdResultSchema, requestTimeout)
+      const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, JoinResultSchema, requestTimeout)
       return { socket, info, joined }
     } catch (error) {
       socket.disconnect()
-      throw signal?.aborted ? aborted(signal) : error
+      throw signal?.aborted ? abortedError(signal, SIGNALING_PROVIDER) : error
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }

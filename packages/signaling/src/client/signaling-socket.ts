@@ -1,4 +1,4 @@
-import { CallportError } from '@callport/core'
+import { CallportError, abortedError } from '@callport/core'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import type * as z from 'zod/mini'
 import {
@@ -21,7 +21,8 @@ export interface OpenSocketOptions {
   identity: string
   credentials: AuthQuery
   transports: ManagerOptions['transports']
-  timeoutMs: number
+  /** Milliseconds the server may take to send `on_connection`. */
+  timeout: number
   signal: AbortSignal | undefined
 }
 
@@ -39,12 +40,12 @@ function connectionFailed(message: string, cause?: unknown): CallportError {
  * and resolves once the server has sent a valid `on_connection`.
  */
 export function openSocket(createSocket: SocketFactory, options: OpenSocketOptions): Promise<OpenedSocket> {
-  const { signal, timeoutMs } = options
-  if (signal?.aborted) return Promise.reject(new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal.reason }))
+  const { signal, timeout } = options
+  if (signal?.aborted) return Promise.reject(abortedError(signal, SIGNALING_PROVIDER))
   const socketOptions: Partial<ManagerOptions & SocketOptions> = {
     forceNew: true,
     reconnection: false,
-    timeout: timeoutMs,
+    timeout,
     query: { username: options.identity, auth: JSON.stringify(options.credentials) },
     transports: options.transports,
     // With WebSocket first, fall back to the next transport when it fails.
@@ -53,8 +54,8 @@ export function openSocket(createSocket: SocketFactory, options: OpenSocketOptio
   }
   const socket = createSocket(options.url, socketOptions)
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(connectionFailed(`No answer from the signaling server within ${timeoutMs} ms`)), timeoutMs)
-    const onAbort = () => fail(new CallportError('ABORTED', 'The operation was aborted', { provider: SIGNALING_PROVIDER, cause: signal?.reason }))
+    const timer = setTimeout(() => fail(connectionFailed(`No answer from the signaling server within ${timeout} ms`)), timeout)
+    const onAbort = () => fail(abortedError(signal, SIGNALING_PROVIDER))
     const onConnection = (payload: unknown) => {
       const parsed = ConnectionInfoSchema.safeParse(payload)
       if (!parsed.success) return fail(invalidMessageError(serverEvents.connection, parsed.error.issues))
@@ -86,15 +87,15 @@ export function openSocket(createSocket: SocketFactory, options: OpenSocketOptio
  * Sends one `request` and resolves with its validated result. The server acks `(result, null)` or
  * `(null, {code, message})`; an error becomes a CallportError with the matching code.
  */
-export function sendRequest<T>(socket: Socket, request: Request, resultSchema: z.ZodMiniType<T>, timeoutMs: number): Promise<T> {
+export function sendRequest<T>(socket: Socket, request: Request, resultSchema: z.ZodMiniType<T>, timeout: number): Promise<T> {
   const what = request.command.command
   return new Promise((resolve, reject) => {
     if (!socket.connected) return reject(connectionFailed(`Cannot send ${what}: the signaling socket is not connected`))
     const onDisconnect = (reason: string) => reject(connectionFailed(`The signaling socket closed before ${what} was answered (${reason})`))
     socket.once('disconnect', onDisconnect)
-    socket.timeout(timeoutMs).emit(REQUEST_EVENT, request, (timeout: Error | null, result: unknown, error: unknown) => {
+    socket.timeout(timeout).emit(REQUEST_EVENT, request, (timedOut: Error | null, result: unknown, error: unknown) => {
       socket.off('disconnect', onDisconnect)
-      if (timeout) return reject(connectionFailed(`No answer to ${what} within ${timeoutMs} ms`, timeout))
+      if (timedOut) return reject(connectionFailed(`No answer to ${what} within ${timeout} ms`, timedOut))
       if (error !== null && error !== undefined) {
         const parsedError = SignalingErrorSchema.safeParse(error)
         return reject(parsedError.success ? signalingErrorToCallportError(parsedError.data, what) : invalidMessageError(`${what} error`, parsedError.error.issues))

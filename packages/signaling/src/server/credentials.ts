@@ -1,5 +1,5 @@
 import { CallportError } from '@callport/core'
-import { signHs256Jwt, verifyHs256Jwt } from '@callport/server'
+import { signHs256Jwt, verifyHs256Jwt } from '@callport/provider-utils/server'
 import { SignalingClaimsSchema, type SignalingClaims } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 

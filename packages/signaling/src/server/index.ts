@@ -1,13 +1,10 @@
-export { signaling, signalingTokenTtlSeconds } from './signaling-server-adapter'
-export {
-  MINIMUM_SECRET_BYTES,
-  SECRET_ENVIRONMENT_VARIABLE,
-  URL_ENVIRONMENT_VARIABLE,
-  type SignalingSettings,
-} from './settings'
-export { signalingRoomId, ROOM_ID_PREFIX } from './room-id'
-export { signSignalingCredential, verifySignalingCredential } from './credentials'
+/**
+ * The signaling server half: `signaling(settings)` for createCallServer, and the signaling server
+ * itself (`createSignalingServer`), which this provider runs instead of a vendor's. Internals
+ * (credential signing, room ids, the member directories) are not exported.
+ */
+export { signaling, signalingServerCapabilities, signalingTokenTtlBounds, type SignalingServerAdapter } from './signaling-server-adapter'
+export type { SignalingSettings } from './settings'
 export { createSignalingServer, type SignalingServer } from './signaling-server'
-export type { SignalingServerOptions, SignalingLimits, SignalingHeartbeat } from './server-options'
-export type { RedisScaleOutOptions } from './redis-scale-out'
-export type { PasswordVerifier, PasswordCredentials, PasswordGrant } from './authenticate'
+export type { SignalingServerOptions } from './server-options'
+export { VERSION } from '../shared/version'

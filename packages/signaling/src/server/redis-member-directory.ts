@@ -18,12 +18,12 @@ export interface RedisMemberDirectorySettings {
   /** Prefix of every key, ending with a separator. */
   keyPrefix: string
   /** Milliseconds without a heartbeat after which a process counts as dead. */
-  nodeTimeoutMs: number
+  nodeTimeout: number
   /** Milliseconds between sweeps for dead processes. */
-  sweepIntervalMs: number
+  sweepInterval: number
   /** Members of dead processes, each reported by exactly one surviving process. */
   onMembersLost(members: LostMember[]): void
-  /** This process was taken for dead (it stalled longer than `nodeTimeoutMs`) and its members were dropped. */
+  /** This process was taken for dead (it stalled longer than `nodeTimeout`) and its members were dropped. */
   onNodeSwept(): void
   onError(error: unknown): void
 }
@@ -121,15 +121,15 @@ export function createRedisMemberDirectory(settings: RedisMemberDirectorySetting
   const timers: NodeJS.Timeout[] = []
 
   const heartbeat = async (): Promise<boolean> => {
-    const known = await client.eval(heartbeatScript, { keys: heartbeatKeys, arguments: [nodeId, String(settings.nodeTimeoutMs)] })
+    const known = await client.eval(heartbeatScript, { keys: heartbeatKeys, arguments: [nodeId, String(settings.nodeTimeout)] })
     return known === 1
   }
   const report = (removed: unknown) => {
     const lost = pairs(removed).map(([roomId, memberId]) => ({ roomId, memberId }))
     if (lost.length > 0) settings.onMembersLost(lost)
   }
-  const repeat = (task: () => Promise<void>, everyMs: number) => {
-    const timer = setInterval(() => task().catch(settings.onError), everyMs)
+  const repeat = (task: () => Promise<void>, everyMilliseconds: number) => {
+    const timer = setInterval(() => task().catch(settings.onError), everyMilliseconds)
     timer.unref()
     timers.push(timer)
   }
@@ -139,8 +139,8 @@ export function createRedisMemberDirectory(settings: RedisMemberDirectorySetting
       await heartbeat()
       repeat(async () => {
         if (!(await heartbeat())) settings.onNodeSwept()
-      }, Math.max(100, Math.floor(settings.nodeTimeoutMs / 3)))
-      repeat(async () => report(await client.eval(sweepScript, { arguments: [prefix] })), settings.sweepIntervalMs)
+      }, Math.max(100, Math.floor(settings.nodeTimeout / 3)))
+      repeat(async () => report(await client.eval(sweepScript, { arguments: [prefix] })), settings.sweepInterval)
     },
     async add(roomId, member) {
       const reply = await client.eval(addScript, {

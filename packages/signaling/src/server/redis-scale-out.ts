@@ -5,8 +5,9 @@ import { createClient } from 'redis'
 import type { Server } from 'socket.io'
 import { createRedisMemberDirectory, type LostMember, type RedisMemberDirectory } from './redis-member-directory'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
+import type { ResolvedRedisScaleOut } from './server-options'
 
-const MAX_RECONNECT_DELAY_MS = 5_000
+const MAXIMUM_RECONNECT_DELAY_MILLISECONDS = 5_000
 
 /** The URL without its password, for messages. */
 function redactedUrl(url: string): string {
@@ -17,18 +18,6 @@ function redactedUrl(url: string): string {
   } catch {
     return '(an invalid URL)'
   }
-}
-
-/** Scale-out through Redis: several signaling processes share rooms. */
-export interface RedisScaleOutOptions {
-  /** `redis://` (or `rediss://`) URL of a standalone Redis. */
-  url: string
-  /** Prefix of every key and pub/sub channel. Default `callport:signaling`. */
-  keyPrefix?: string
-  /** Milliseconds without a heartbeat after which a process counts as dead. Default 10000. */
-  nodeTimeoutMs?: number
-  /** Milliseconds between sweeps for dead processes. Default 5000. */
-  sweepIntervalMs?: number
 }
 
 export interface RedisScaleOut {
@@ -47,11 +36,11 @@ export interface RedisScaleOutHandlers {
  * Connects to Redis, installs socket.io's Redis adapter on `io` (so broadcasts reach every process)
  * and starts the shared member directory.
  */
-export async function startRedisScaleOut(io: Server, options: RedisScaleOutOptions, handlers: RedisScaleOutHandlers): Promise<RedisScaleOut> {
-  const keyPrefix = options.keyPrefix ?? 'callport:signaling'
+export async function startRedisScaleOut(io: Server, options: ResolvedRedisScaleOut, handlers: RedisScaleOutHandlers): Promise<RedisScaleOut> {
+  const { keyPrefix } = options
   let connected = false
   // The first connection fails fast (so that attach/listen reject); later outages are retried with backoff.
-  const reconnectStrategy = (retries: number, cause: Error): number | Error => (connected ? Math.min(100 * (retries + 1), MAX_RECONNECT_DELAY_MS) : cause)
+  const reconnectStrategy = (retries: number, cause: Error): number | Error => (connected ? Math.min(100 * (retries + 1), MAXIMUM_RECONNECT_DELAY_MILLISECONDS) : cause)
   const publisher = createClient({ url: options.url, socket: { reconnectStrategy } })
   const subscriber = publisher.duplicate()
   const reportOnceConnected = (error: unknown) => {
@@ -66,8 +55,8 @@ export async function startRedisScaleOut(io: Server, options: RedisScaleOutOptio
       client: publisher,
       nodeId: randomUUID(),
       keyPrefix: `${keyPrefix}:`,
-      nodeTimeoutMs: options.nodeTimeoutMs ?? 10_000,
-      sweepIntervalMs: options.sweepIntervalMs ?? 5_000,
+      nodeTimeout: options.nodeTimeout,
+      sweepInterval: options.sweepInterval,
       ...handlers,
     })
     io.adapter(createAdapter(publisher, subscriber, { key: `${keyPrefix}:socket.io` }))

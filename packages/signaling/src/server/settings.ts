@@ -1,4 +1,4 @@
-import { CallportError } from '@callport/core'
+import { loadSettings, parseInput, type ProviderSettingsBase } from '@callport/provider-utils'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
@@ -10,7 +10,7 @@ export const URL_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_URL'
 export const MINIMUM_SECRET_BYTES = 32
 
 /** Settings of the signaling server half, `signaling(settings)`. */
-export interface SignalingSettings {
+export interface SignalingSettings extends ProviderSettingsBase {
   /** HS256 secret shared with the signaling server, at least 32 bytes. Default: `CALLPORT_SIGNALING_SECRET`. */
   secret?: string
   /** URL browsers connect socket.io to (http, https, ws or wss). Default: `CALLPORT_SIGNALING_URL`. */
@@ -25,57 +25,57 @@ export interface ResolvedSignalingSettings {
   path: string | undefined
 }
 
-const UrlSchema = z.string().check(
+/** The secret: present, and at least 32 bytes of UTF-8 (not characters). */
+export const SecretSchema = z
+  .string({ error: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
+  .check((context) => {
+    const bytes = Buffer.byteLength(context.value, 'utf8')
+    if (bytes === 0) {
+      context.issues.push({ code: 'custom', input: context.value, message: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
+    } else if (bytes < MINIMUM_SECRET_BYTES) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        message: `the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
+      })
+    }
+  })
+
+const urlMessage = 'url must be an absolute http, https, ws or wss URL'
+const UrlSchema = z.string({ error: `url is required (pass { url } or set ${URL_ENVIRONMENT_VARIABLE})` }).check(
+  z.minLength(1, `url is required (pass { url } or set ${URL_ENVIRONMENT_VARIABLE})`),
   z.refine((value) => {
     try {
       return ['http:', 'https:', 'ws:', 'wss:'].includes(new URL(value).protocol)
     } catch {
       return false
     }
-  }),
+  }, urlMessage),
 )
-const PathSchema = z.string().check(z.regex(/^\/[^\s?#]*$/))
+
+/** A socket.io path: starts with "/", no spaces, "?" or "#". */
+export const PathSchema = z.string().check(z.regex(/^\/[^\s?#]*$/, 'path must start with "/" and contain no spaces, "?" or "#"'))
+
+const SignalingSettingsSchema = z.object({
+  secret: SecretSchema,
+  url: UrlSchema,
+  path: z.optional(PathSchema),
+})
+
+const knownSettings = ['secret', 'url', 'path'] as const satisfies readonly (keyof SignalingSettings)[]
 
 /**
- * The secret from settings or `CALLPORT_SIGNALING_SECRET`. Throws `INVALID_INPUT` when it is missing
- * or shorter than 32 bytes, naming where it was looked for.
+ * Refuses unknown settings, fills `secret` and `url` from `CALLPORT_SIGNALING_SECRET` and
+ * `CALLPORT_SIGNALING_URL` (read from `settings.environment`, default `process.env`) and validates.
+ * Throws one `INVALID_INPUT` naming every problem and where each setting was looked for.
  */
-export function resolveSecret(secret: string | undefined, owner: string): string {
-  const value = secret ?? process.env[SECRET_ENVIRONMENT_VARIABLE]
-  if (value === undefined || value === '') {
-    throw new CallportError('INVALID_INPUT', `${owner}: a secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})`, {
-      provider: SIGNALING_PROVIDER,
-    })
-  }
-  const bytes = Buffer.byteLength(value, 'utf8')
-  if (bytes < MINIMUM_SECRET_BYTES) {
-    throw new CallportError(
-      'INVALID_INPUT',
-      `${owner}: the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
-      { provider: SIGNALING_PROVIDER },
-    )
-  }
-  return value
-}
-
-/** Settings with environment defaults applied and checked. Throws `INVALID_INPUT` with a clear message. */
-export function resolveSignalingSettings(settings: SignalingSettings = {}): ResolvedSignalingSettings {
-  const secret = resolveSecret(settings.secret, 'signaling()')
-  const url = settings.url ?? process.env[URL_ENVIRONMENT_VARIABLE]
-  if (url === undefined || url === '') {
-    throw new CallportError('INVALID_INPUT', `signaling(): a url is required (pass { url } or set ${URL_ENVIRONMENT_VARIABLE})`, {
-      provider: SIGNALING_PROVIDER,
-    })
-  }
-  if (!UrlSchema.safeParse(url).success) {
-    throw new CallportError('INVALID_INPUT', `signaling(): url must be an absolute http, https, ws or wss URL, got ${JSON.stringify(url)}`, {
-      provider: SIGNALING_PROVIDER,
-    })
-  }
-  if (settings.path !== undefined && !PathSchema.safeParse(settings.path).success) {
-    throw new CallportError('INVALID_INPUT', `signaling(): path must start with "/" and contain no spaces, "?" or "#", got ${JSON.stringify(settings.path)}`, {
-      provider: SIGNALING_PROVIDER,
-    })
-  }
-  return { secret, url, path: settings.path }
+export function resolveSignalingSettings(settings: SignalingSettings | undefined): ResolvedSignalingSettings {
+  const loaded = loadSettings(settings, {
+    provider: SIGNALING_PROVIDER,
+    subject: 'Signaling settings',
+    known: knownSettings,
+    environmentVariables: { secret: SECRET_ENVIRONMENT_VARIABLE, url: URL_ENVIRONMENT_VARIABLE },
+  })
+  const { secret, url, path } = parseInput(SignalingSettingsSchema, loaded, { subject: 'Invalid signaling settings', provider: SIGNALING_PROVIDER })
+  return { secret, url, path }
 }

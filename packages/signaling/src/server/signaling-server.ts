@@ -9,9 +9,8 @@ import { createMemoryMemberDirectory, type MemberDirectory } from './member-dire
 import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
 import { toSignalingError } from './request-error'
 import { signalingRoomId } from './room-id'
-import { resolveLimits, type SignalingServerOptions } from './server-options'
+import { resolveServerOptions, type SignalingServerOptions } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
-import { resolveSecret } from './settings'
 import { serveSocket } from './socket-session'
 import type { SignalingIo, SignalingSocket } from './socket-types'
 
@@ -31,12 +30,12 @@ export interface SignalingServer {
 }
 
 /** How long `close()` waits for kicked sockets to flush their last packets. */
-const FLUSH_TIMEOUT_MS = 2_000
+const FLUSH_TIMEOUT_MILLISECONDS = 2_000
 
 function whenClosed(socket: SignalingSocket): Promise<void> {
   if (socket.conn.readyState === 'closed') return Promise.resolve()
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, FLUSH_TIMEOUT_MS)
+    const timer = setTimeout(resolve, FLUSH_TIMEOUT_MILLISECONDS)
     socket.conn.once('close', () => {
       clearTimeout(timer)
       resolve()
@@ -49,19 +48,18 @@ function whenClosed(socket: SignalingSocket): Promise<void> {
  * relays WebRTC signals between members of the same room, bounds message sizes and rates, and with
  * `redis` shares rooms between several processes.
  */
-export function createSignalingServer(options: SignalingServerOptions = {}): SignalingServer {
-  const secret = resolveSecret(options.secret, 'createSignalingServer()')
-  const limits = resolveLimits(options.limits)
-  const onError = options.onError ?? ((error: unknown) => console.error('[callport/signaling]', error))
+export function createSignalingServer(options?: SignalingServerOptions): SignalingServer {
+  const resolved = resolveServerOptions(options)
+  const { secret, limits, onError } = resolved
   const io: SignalingIo = new Server({
-    path: options.path ?? '/socket.io',
+    path: resolved.path,
     serveClient: false,
     // Named explicitly so that engine.io gets the ws server class under any module resolution.
     wsEngine: WebSocketServer,
-    maxHttpBufferSize: limits.maxPacketBytes,
-    pingInterval: options.heartbeat?.intervalMs ?? 25_000,
-    pingTimeout: options.heartbeat?.timeoutMs ?? 20_000,
-    ...(options.cors === undefined ? {} : { cors: options.cors }),
+    maxHttpBufferSize: limits.maximumPacketBytes,
+    pingInterval: resolved.heartbeat.interval,
+    pingTimeout: resolved.heartbeat.timeout,
+    ...(resolved.cors === undefined ? {} : { cors: resolved.cors }),
   })
   const pending = new Set<Promise<unknown>>()
   let scaleOut: RedisScaleOut | undefined
@@ -75,8 +73,8 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   const start = async (): Promise<void> => {
     let directory: MemberDirectory = createMemoryMemberDirectory()
-    if (options.redis) {
-      scaleOut = await startRedisScaleOut(io, options.redis, {
+    if (resolved.redis) {
+      scaleOut = await startRedisScaleOut(io, resolved.redis, {
         onError,
         onMembersLost(members) {
           // `except`: a member that is in fact alive (its process stalled) is not told that it left.
@@ -108,7 +106,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     io.on('kick-member', kickLocal)
     io.use((socket, next) => {
       if (closing) return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
-      authenticateQuery(socket.handshake.query, secret, options.allowPasswords).then(
+      authenticateQuery(socket.handshake.query, secret, resolved.allowPasswords).then(
         (credential) => {
           socket.data = { ...credential, memberId: socket.id, roomId: signalingRoomId(credential.room), joined: false, props: {} }
           next()

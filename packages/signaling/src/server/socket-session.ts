@@ -4,12 +4,12 @@ import { createRateLimiter } from './rate-limiter'
 import { relayCommand } from './relay'
 import { isExpectedError, toSignalingError } from './request-error'
 import { getRoomId, joinRoom, leaveRoom, setProps, verifyTokenUpdate } from './room-commands'
-import { REJECTION_WINDOW_MS } from './server-options'
+import { REJECTION_WINDOW_MILLISECONDS } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
 import type { Acknowledge, SignalingSocket } from './socket-types'
 
 /** Longest delay setTimeout takes; later expiries are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1
+const MAXIMUM_TIMER_MILLISECONDS = 2 ** 31 - 1
 
 function connectionInfo(socket: SignalingSocket, context: SessionContext): ConnectionInfo {
   const { data } = socket
@@ -27,7 +27,7 @@ function connectionInfo(socket: SignalingSocket, context: SessionContext): Conne
       room: data.room,
       room_id: data.roomId,
       ...(data.expiresAt === undefined ? {} : { expires_at: new Date(data.expiresAt).toISOString() }),
-      max_message_bytes: context.limits.maxMessageBytes,
+      max_message_bytes: context.limits.maximumMessageBytes,
       messages_per_second: context.limits.messagesPerSecond,
       message_burst: context.limits.messageBurst,
     },
@@ -51,7 +51,7 @@ function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; cod
 export function serveSocket(socket: SignalingSocket, context: SessionContext): void {
   const { data } = socket
   const { limits } = context
-  const limiter = createRateLimiter({ ...limits, windowMs: REJECTION_WINDOW_MS })
+  const limiter = createRateLimiter({ ...limits, windowMs: REJECTION_WINDOW_MILLISECONDS })
   let expiryTimer: NodeJS.Timeout | undefined
   // Membership changes of one socket run one after another, so a disconnection cannot overtake a join.
   let membership: Promise<unknown> = Promise.resolve()
@@ -64,7 +64,7 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   const armExpiry = () => {
     clearTimeout(expiryTimer)
     if (data.expiresAt === undefined) return
-    const delay = Math.min(Math.max(data.expiresAt - Date.now(), 0), MAX_TIMER_MS)
+    const delay = Math.min(Math.max(data.expiresAt - Date.now(), 0), MAXIMUM_TIMER_MILLISECONDS)
     expiryTimer = setTimeout(() => {
       if (data.expiresAt !== undefined && Date.now() >= data.expiresAt) {
         kickSocket(socket, { reason: 'token_expired', message: 'Your token expired; connect again with a fresh one' })
@@ -109,9 +109,9 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   /** Checks the rate, the size and the shape of a message; undefined when it was refused. */
   const admit = (message: unknown, acknowledge: Acknowledge): Request | undefined => {
     if (!withinRate(acknowledge)) return undefined
-    const bytes = jsonBytesOverLimit(message, limits.maxMessageBytes)
+    const bytes = jsonBytesOverLimit(message, limits.maximumMessageBytes)
     if (bytes !== undefined) {
-      acknowledge(null, { code: 'PAYLOAD_TOO_LARGE', message: `Message is ${bytes} bytes; the limit is ${limits.maxMessageBytes}` })
+      acknowledge(null, { code: 'PAYLOAD_TOO_LARGE', message: `Message is ${bytes} bytes; the limit is ${limits.maximumMessageBytes}` })
       return undefined
     }
     const parsed = RequestSchema.safeParse(message)

@@ -2,7 +2,8 @@ import type { ClientConnection, ConnectOptions, Token } from '@callport/core'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach } from 'vitest'
 import { signaling } from '../../src/client/index'
-import type { SignalingClientOptions, SocketFactory } from '../../src/client/index'
+import type { SignalingClientOptions } from '../../src/client/index'
+import type { SocketFactory } from '../../src/client/load-sdk'
 import { createSignalingServer, signaling as signalingServerHalf, type SignalingServer, type SignalingServerOptions } from '../../src/server/index'
 
 /** 48 bytes: long enough for HS256. */
@@ -16,11 +17,11 @@ export interface TokenRequest {
 }
 
 /** socket.io-client's `io`, recording every socket it opens (to drop one, or to read its handshake). */
-export function recordingSocketFactory(): { io: SocketFactory; sockets: Socket[] } {
+export function recordingSocketFactory(): { sdk: SocketFactory; sockets: Socket[] } {
   const sockets: Socket[] = []
   return {
     sockets,
-    io: (url, options) => {
+    sdk: (url, options) => {
       const socket = io(url, options)
       sockets.push(socket)
       return socket

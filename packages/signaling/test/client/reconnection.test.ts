@@ -2,8 +2,9 @@ import type { Token } from '@callport/core'
 import { waitForEvent } from '@callport/testkit'
 import { io } from 'socket.io-client'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { signaling, type SocketFactory } from '../../src/client/index'
-import { signSignalingCredential } from '../../src/server/index'
+import { signaling } from '../../src/client/index'
+import type { SocketFactory } from '../../src/client/load-sdk'
+import { signSignalingCredential } from '../../src/server/credentials'
 import { SECRET, recordingSocketFactory, uniqueRoom, useSignaling } from './harness'
 
 const harness = useSignaling()
@@ -21,7 +22,7 @@ describe('a dropped signaling socket', () => {
   it('reconnects, re-joins under a new member id and keeps the room', async () => {
     const room = uniqueRoom('drop')
     const recorder = recordingSocketFactory()
-    const ada = await harness.connect({ room, identity: 'ada' }, { io: recorder.io })
+    const ada = await harness.connect({ room, identity: 'ada' }, { sdk: recorder.sdk })
     const grace = await harness.connect({ room, identity: 'grace' })
     await vi.waitFor(() => expect(ada.participants()).toHaveLength(1))
     const firstMemberId = ada.localParticipant.providerParticipantId
@@ -42,7 +43,7 @@ describe('a dropped signaling socket', () => {
     expect(ada.participants().map((participant) => participant.identity)).toEqual(['grace'])
     expect(adaEvents).not.toHaveBeenCalled()
     // Without WebRTC there is no peer connection to keep, so the other side saw a leave and a join.
-    expect((await graceSeesReturn)[0]).toMatchObject({ identity: 'ada', providerParticipantId: ada.localParticipant.providerParticipantId })
+    expect((await graceSeesReturn)[0]).toMatchObject({ participant: { identity: 'ada', providerParticipantId: ada.localParticipant.providerParticipantId } })
     const received = waitForEvent(grace, 'data-received')
     await ada.sendData!('back again', { to: ['grace'] })
     expect((await received)[0]).toMatchObject({ data: 'back again', participant: { identity: 'ada' } })
@@ -60,7 +61,7 @@ describe('a dropped signaling socket', () => {
     const fresh = await harness.token({ room, identity: 'ada' })
     const refreshToken = vi.fn(async () => fresh)
     const recorder = recordingSocketFactory()
-    const ada = await signaling({ io: recorder.io }).connect(nearExpiry, { audio: false, video: false, refreshToken })
+    const ada = await signaling({ sdk: recorder.sdk }).connect(nearExpiry, { audio: false, video: false, refreshToken })
     expect(handshakeToken(recorder.sockets[0]!.id)).toBe(nearExpiry.value)
     const reconnected = waitForEvent(ada, 'reconnected')
     recorder.sockets[0]!.io.engine.close()
@@ -75,7 +76,7 @@ describe('a dropped signaling socket', () => {
     const recorder = recordingSocketFactory()
     const room = uniqueRoom('keep-token')
     const token = await harness.token({ room, identity: 'ada', ttlSeconds: 600 })
-    const ada = await signaling({ io: recorder.io }).connect(token, { audio: false, video: false, refreshToken })
+    const ada = await signaling({ sdk: recorder.sdk }).connect(token, { audio: false, video: false, refreshToken })
     const reconnected = waitForEvent(ada, 'reconnected')
     recorder.sockets[0]!.io.engine.close()
     await reconnected
@@ -89,7 +90,7 @@ describe('a dropped signaling socket', () => {
     // The first socket reaches the server; every later one a port nobody listens on.
     const unreachable: SocketFactory = (url, options) => io(calls++ === 0 ? url : 'http://127.0.0.1:9', options)
     const started = Date.now()
-    const ada = await harness.connect({ room: uniqueRoom('lost'), identity: 'ada' }, { io: unreachable, reconnectTimeoutMilliseconds: 800 })
+    const ada = await harness.connect({ room: uniqueRoom('lost'), identity: 'ada' }, { sdk: unreachable, reconnectTimeoutMilliseconds: 800 })
     const reconnecting = waitForEvent(ada, 'reconnecting')
     const disconnected = waitForEvent(ada, 'disconnected', { timeoutMilliseconds: 5000 })
     harness.server!.io.sockets.sockets.forEach((socket) => {
@@ -106,7 +107,7 @@ describe('a dropped signaling socket', () => {
   it('stops reconnecting when the app disconnects meanwhile', async () => {
     let calls = 0
     const unreachable: SocketFactory = (url, options) => io(calls++ === 0 ? url : 'http://127.0.0.1:9', options)
-    const ada = await harness.connect({ room: uniqueRoom('stop'), identity: 'ada' }, { io: unreachable, reconnectTimeoutMilliseconds: 5000 })
+    const ada = await harness.connect({ room: uniqueRoom('stop'), identity: 'ada' }, { sdk: unreachable, reconnectTimeoutMilliseconds: 5000 })
     const disconnected = vi.fn()
     ada.on('disconnected', disconnected)
     const reconnecting = waitForEvent(ada, 'reconnecting')

@@ -8,7 +8,7 @@ function setup(props: { audio?: boolean; video?: boolean } = {}) {
   const log: string[] = []
   const events: TrackEvent[] = []
   const remote = new RemoteMember({ id: 'm1', name: 'grace', role: 'publisher', join_props: props }, (name, event) => {
-    log.push(`${name} ${event.track.kind} ${event.track.sid}`)
+    log.push(`${name} ${event.track.kind} ${event.track.id}`)
     events.push(event)
   })
   return { remote, log, events }

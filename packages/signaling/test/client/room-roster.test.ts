@@ -19,15 +19,15 @@ class FakeLink {
 
 const member = (id: string, name: string, props: Member['join_props'] = {}): Member => ({ id, name, role: 'publisher', join_props: props })
 
-function setup(options: { identity?: string; graceMs?: number; withWebrtc?: boolean } = {}) {
+function setup(options: { identity?: string; graceMilliseconds?: number; withWebrtc?: boolean } = {}) {
   const events = new EventEmitter<ConnectionEvents>()
   const log: string[] = []
-  events.on('participant-joined', (participant) => log.push(`joined ${participant.identity}`))
-  events.on('participant-left', (participant) => log.push(`left ${participant.identity}`))
+  events.on('participant-joined', ({ participant }) => log.push(`joined ${participant.identity}`))
+  events.on('participant-left', ({ participant }) => log.push(`left ${participant.identity}`))
   const links: FakeLink[] = []
   const roster = new RoomRoster({
     identity: options.identity ?? 'ada',
-    graceMs: options.graceMs ?? 1000,
+    graceMilliseconds: options.graceMilliseconds ?? 1000,
     events,
     connect: (_remote: RemoteMember) => {
       if (options.withWebrtc === false) return undefined
@@ -78,7 +78,7 @@ describe('RoomRoster', () => {
   })
 
   it('reports the member as left when the grace period ends without it', () => {
-    const { roster, log, links } = setup({ graceMs: 1000 })
+    const { roster, log, links } = setup({ graceMilliseconds: 1000 })
     roster.join(member('m1', 'grace'), undefined)
     roster.leave('m1', undefined)
     vi.advanceTimersByTime(999)

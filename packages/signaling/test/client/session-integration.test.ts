@@ -6,7 +6,8 @@ import { createCallServer, toNodeHandler } from '@callport/server'
 import { waitForEvent } from '@callport/testkit'
 import { io } from 'socket.io-client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { signaling, type SocketFactory } from '../../src/client/index'
+import { signaling } from '../../src/client/index'
+import type { SocketFactory } from '../../src/client/load-sdk'
 import { createSignalingServer, signaling as signalingServerHalf, type SignalingServer } from '../../src/server/index'
 import { SECRET, uniqueRoom } from './harness'
 
@@ -42,7 +43,7 @@ afterEach(async () => {
 
 function session(identity: string, createSocket?: SocketFactory, reconnectTimeoutMilliseconds?: number): Session {
   const created = createSession({
-    adapters: [signaling({ ...(createSocket ? { io: createSocket } : {}), ...(reconnectTimeoutMilliseconds ? { reconnectTimeoutMilliseconds } : {}) })],
+    adapters: [signaling({ ...(createSocket ? { sdk: createSocket } : {}), ...(reconnectTimeoutMilliseconds ? { reconnectTimeoutMilliseconds } : {}) })],
     token: `${baseUrl}/calls/join?identity=${identity}`,
     reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
   })

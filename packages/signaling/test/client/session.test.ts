@@ -2,7 +2,7 @@ import { CallportError, type Token } from '@callport/core'
 import { waitForEvent } from '@callport/testkit'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { signaling } from '../../src/client/index'
-import { signSignalingCredential } from '../../src/server/index'
+import { signSignalingCredential } from '../../src/server/credentials'
 import { SECRET, observe, recordingSocketFactory, uniqueRoom, useSignaling } from './harness'
 
 const harness = useSignaling()
@@ -31,7 +31,7 @@ describe('connecting', () => {
   it('connects with username and a JSON auth query holding the token', async () => {
     const recorder = recordingSocketFactory()
     const token = await harness.token({ room: uniqueRoom('query'), identity: 'ada' })
-    const connection = await signaling({ io: recorder.io }).connect(token, { audio: false, video: false, refreshToken: async () => token })
+    const connection = await signaling({ sdk: recorder.sdk }).connect(token, { audio: false, video: false, refreshToken: async () => token })
     const [serverSocket] = [...harness.server!.io.sockets.sockets.values()].filter((socket) => socket.id === recorder.sockets[0]?.id)
     expect(serverSocket?.handshake.query.username).toBe('ada')
     expect(JSON.parse(String(serverSocket?.handshake.query.auth))).toEqual({ token: token.value })
@@ -107,12 +107,12 @@ describe('participants and data', () => {
       { identity: 'ada', name: 'Ada Lovelace', role: 'publisher', providerParticipantId: ada.localParticipant.providerParticipantId },
     ])
     await vi.waitFor(() => expect(adaSeesJoin).toHaveBeenCalledOnce())
-    expect(adaSeesJoin.mock.calls[0]?.[0]).toMatchObject({ identity: 'grace', name: 'Grace Hopper', providerParticipantId: grace.localParticipant.providerParticipantId })
+    expect(adaSeesJoin.mock.calls[0]?.[0]).toMatchObject({ participant: { identity: 'grace', name: 'Grace Hopper', providerParticipantId: grace.localParticipant.providerParticipantId } })
     // Members found on joining are listed, not announced.
     expect(graceSeesJoin).not.toHaveBeenCalled()
     const left = waitForEvent(ada, 'participant-left')
     await grace.disconnect()
-    expect((await left)[0].identity).toBe('grace')
+    expect((await left)[0].participant.identity).toBe('grace')
     expect(ada.participants()).toEqual([])
   })
 

@@ -1,4 +1,4 @@
-import { signHs256Jwt } from '@callport/server'
+import { signHs256Jwt } from '@callport/provider-utils/server'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { afterEach } from 'vitest'
 import { ConnectionInfoSchema, type ConnectionInfo, type SignalingError } from '../../src/shared/protocol'

@@ -35,7 +35,7 @@ async function silentMember(url: string, identity: string, room: string): Promis
 
 describe('heartbeats', () => {
   it('close a connection that stops answering pings within interval + timeout, and its member leaves', async () => {
-    const { url } = await harness.startServer({ heartbeat: { intervalMs: 300, timeoutMs: 300 } })
+    const { url } = await harness.startServer({ heartbeat: { interval: 300, timeout: 300 } })
     const alice = await harness.joinMember(url, { identity: 'alice', room: 'standup' })
     const joined = nextEvent(alice.client, 'on_join')
     const silent = await silentMember(url, 'bob', 'standup')

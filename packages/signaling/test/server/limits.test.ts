@@ -47,7 +47,7 @@ describe('message validation', () => {
 })
 
 describe('size limits', () => {
-  it('answers PAYLOAD_TOO_LARGE for a message over maxMessageBytes (64 KiB by default)', async () => {
+  it('answers PAYLOAD_TOO_LARGE for a message over maximumMessageBytes (64 KiB by default)', async () => {
     const { url } = await harness.startServer()
     const alice = await connectAlice(url)
     const big = { type: 'command', to: 'x', command: { command: 'webrtc_signal', description: { type: 'offer', sdp: 'a'.repeat(70_000) } } }
@@ -57,8 +57,8 @@ describe('size limits', () => {
     expect(alice.connected).toBe(true)
   })
 
-  it('applies a configured maxMessageBytes even to messages the schema would allow', async () => {
-    const { url } = await harness.startServer({ limits: { maxMessageBytes: 1024 } })
+  it('applies a configured maximumMessageBytes even to messages the schema would allow', async () => {
+    const { url } = await harness.startServer({ limits: { maximumMessageBytes: 1024 } })
     const alice = await harness.joinMember(url, { identity: 'alice', room: 'standup' })
     const { error } = await request(alice.client, { type: 'command', command: { command: 'data', data: 'x'.repeat(2000) } })
     expect(error?.code).toBe('PAYLOAD_TOO_LARGE')
@@ -66,8 +66,8 @@ describe('size limits', () => {
     expect(small.error).toBeNull()
   })
 
-  it('closes the connection of a client that sends a packet over maxPacketBytes', async () => {
-    const { url } = await harness.startServer({ limits: { maxMessageBytes: 1024, maxPacketBytes: 4096 } })
+  it('closes the connection of a client that sends a packet over maximumPacketBytes', async () => {
+    const { url } = await harness.startServer({ limits: { maximumMessageBytes: 1024, maximumPacketBytes: 4096 } })
     const alice = await connectAlice(url)
     const closed = nextEvent(alice, 'disconnect')
     alice.emit('request', { type: 'command', command: { command: 'data', data: 'x'.repeat(10_000) } })

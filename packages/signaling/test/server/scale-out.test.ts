@@ -130,7 +130,7 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
   )
 
   it('drops the connections of a process that stalled so long that it was taken for dead, so its clients come back', async () => {
-    const [first, stalled] = await startProcesses(2, { nodeTimeoutMs: 1_500, sweepIntervalMs: 300 })
+    const [first, stalled] = await startProcesses(2, { nodeTimeout: 1_500, sweepInterval: 300 })
     const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
     const bob = await harness.joinMember(stalled!.url, { identity: 'bob', room: 'standup' })
     const bobId = bob.client.id

@@ -1,17 +1,72 @@
 import { describe, expect, it } from 'vitest'
 import { freePort } from '@callport/test-environment'
 import { createSignalingServer } from '../../src/server/index'
+import { resolveServerOptions } from '../../src/server/server-options'
 import { SECRET } from './harness'
 
 describe('createSignalingServer options', () => {
   it.each([
     ['messagesPerSecond', 0],
     ['messageBurst', -1],
-    ['maxMessageBytes', Number.NaN],
+    ['maximumMessageBytes', Number.NaN],
+    ['maxMessageBytes', 0],
   ])('refuses limits.%s = %s', (name, value) => {
     expect(() => createSignalingServer({ secret: SECRET, limits: { [name]: value } })).toThrowError(
       expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`limits.${name}`) }),
     )
+  })
+})
+
+describe('createSignalingServer option names', () => {
+  it('refuses unknown options, naming the closest known one', () => {
+    expect(() => createSignalingServer({ secret: SECRET, heartbeats: { interval: 1000 } } as never)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/unknown setting "heartbeats" \(did you mean "heartbeat"\?\)/) }),
+    )
+    expect(() => createSignalingServer({ secret: SECRET, heartbeat: { intervalSeconds: 1 } } as never)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
+  })
+
+  it('takes the secret from the `environment` option when one is given', () => {
+    expect(resolveServerOptions({ environment: { CALLPORT_SIGNALING_SECRET: SECRET } }).secret).toBe(SECRET)
+  })
+
+  it('applies the defaults: 25 s / 20 s heartbeats, 64 KiB messages, Redis timings of 10 s and 5 s', () => {
+    const resolved = resolveServerOptions({ secret: SECRET, redis: { url: 'redis://127.0.0.1:6379' } })
+    expect(resolved.heartbeat).toEqual({ interval: 25_000, timeout: 20_000 })
+    expect(resolved.limits).toEqual({ maximumMessageBytes: 65_536, maximumPacketBytes: 131_072, messagesPerSecond: 50, messageBurst: 100, rejectedMessagesBeforeKick: 200 })
+    expect(resolved.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'callport:signaling', nodeTimeout: 10_000, sweepInterval: 5_000 })
+  })
+
+  it('still takes the deprecated names (intervalMs, timeoutMs, nodeTimeoutMs, sweepIntervalMs, maxMessageBytes, maxPacketBytes)', () => {
+    const current = resolveServerOptions({
+      secret: SECRET,
+      heartbeat: { interval: 300, timeout: 400 },
+      redis: { url: 'redis://127.0.0.1:6379', nodeTimeout: 1_500, sweepInterval: 300 },
+      limits: { maximumMessageBytes: 1024, maximumPacketBytes: 4096 },
+    })
+    const deprecated = resolveServerOptions({
+      secret: SECRET,
+      heartbeat: { intervalMs: 300, timeoutMs: 400 },
+      redis: { url: 'redis://127.0.0.1:6379', nodeTimeoutMs: 1_500, sweepIntervalMs: 300 },
+      limits: { maxMessageBytes: 1024, maxPacketBytes: 4096 },
+    })
+    expect(deprecated).toEqual({ ...current, onError: expect.any(Function) })
+    expect(current.heartbeat).toEqual({ interval: 300, timeout: 400 })
+    expect(current.redis).toMatchObject({ nodeTimeout: 1_500, sweepInterval: 300 })
+  })
+
+  it('refuses a name and its deprecated name with different values', () => {
+    expect(() => resolveServerOptions({ secret: SECRET, heartbeat: { interval: 300, intervalMs: 400 } })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/heartbeat\.interval and its deprecated name heartbeat\.intervalMs disagree/) }),
+    )
+    expect(resolveServerOptions({ secret: SECRET, redis: { url: 'redis://127.0.0.1:6379', nodeTimeout: 900, nodeTimeoutMs: 900 } }).redis?.nodeTimeout).toBe(900)
+  })
+
+  it.each([
+    ['heartbeat.interval', { heartbeat: { interval: 0 } }],
+    ['heartbeat.timeout', { heartbeat: { timeout: Number.POSITIVE_INFINITY } }],
+    ['redis.sweepInterval', { redis: { url: 'redis://127.0.0.1:6379', sweepInterval: -1 } }],
+  ])('refuses %s that is not a positive number of milliseconds', (name, options) => {
+    expect(() => resolveServerOptions({ secret: SECRET, ...options })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(name) }))
   })
 })
 

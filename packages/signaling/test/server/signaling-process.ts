@@ -9,11 +9,20 @@ const here = dirname(fileURLToPath(import.meta.url))
 /** Under the package's node_modules, so the bundle resolves socket.io, redis… like the sources do. */
 const outputFile = join(here, '..', '..', 'node_modules', '.cache', 'callport-signaling-test', 'signaling-process.mjs')
 
-/** Bundles workspace sources (through the `@callport/source` condition) and leaves npm packages external. */
+/**
+ * Bundles workspace sources (through the `@callport/source` condition) and leaves npm packages
+ * external, each as the absolute path it resolves to from the file importing it: a workspace
+ * package's own dependencies (eventemitter3 of @callport/core, say) need not be this package's.
+ */
 const externalNpmPackages: Plugin = {
   name: 'external-npm-packages',
   setup(builder) {
-    builder.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@callport/') ? undefined : { path: args.path, external: true }))
+    builder.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith('@callport/') || args.pluginData === 'resolving') return undefined
+      const resolved = await builder.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' })
+      if (resolved.errors.length > 0 || resolved.path === '') return { path: args.path, external: true }
+      return { path: resolved.path, external: true }
+    })
   },
 }
 
@@ -47,8 +56,10 @@ export interface SignalingProcess {
 }
 
 export interface ScaleOutTimings {
-  nodeTimeoutMs?: number
-  sweepIntervalMs?: number
+  /** Milliseconds (`redis.nodeTimeout`). */
+  nodeTimeout?: number
+  /** Milliseconds (`redis.sweepInterval`). */
+  sweepInterval?: number
 }
 
 /** Starts a signaling server in a child process and waits until it listens. */
@@ -59,8 +70,8 @@ export function startSignalingProcess(script: string, redisUrl: string, keyPrefi
       SIGNALING_SECRET: SECRET,
       SIGNALING_REDIS_URL: redisUrl,
       SIGNALING_KEY_PREFIX: keyPrefix,
-      ...(timings.nodeTimeoutMs === undefined ? {} : { SIGNALING_NODE_TIMEOUT_MS: String(timings.nodeTimeoutMs) }),
-      ...(timings.sweepIntervalMs === undefined ? {} : { SIGNALING_SWEEP_INTERVAL_MS: String(timings.sweepIntervalMs) }),
+      ...(timings.nodeTimeout === undefined ? {} : { SIGNALING_NODE_TIMEOUT: String(timings.nodeTimeout) }),
+      ...(timings.sweepInterval === undefined ? {} : { SIGNALING_SWEEP_INTERVAL: String(timings.sweepInterval) }),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })

@@ -1,14 +1,11 @@
 import { TokenSchema } from '@callport/core'
-import { verifyHs256Jwt } from '@callport/server'
-import { runServerAdapterSuite } from '@callport/testkit'
+import { verifyHs256Jwt } from '@callport/provider-utils/server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SignalingClaimsSchema } from '../../src/shared/protocol'
-import { createSignalingServer, signaling } from '../../src/server/index'
+import { createSignalingServer, signaling, signalingServerCapabilities, signalingTokenTtlBounds } from '../../src/server/index'
 import { SECRET } from './harness'
 
 const url = 'https://signaling.example.test'
-
-runServerAdapterSuite({ name: 'signaling', createAdapter: () => signaling({ secret: SECRET, url }) })
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -36,6 +33,28 @@ describe('signaling() settings', () => {
     vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
     vi.stubEnv('CALLPORT_SIGNALING_URL', undefined)
     expect(() => signaling(settings)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }))
+  })
+
+  it('reads them from the `environment` setting instead of process.env when one is given', async () => {
+    vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
+    vi.stubEnv('CALLPORT_SIGNALING_URL', 'wss://from-process.example.test')
+    const adapter = signaling({ environment: { CALLPORT_SIGNALING_SECRET: SECRET, CALLPORT_SIGNALING_URL: 'wss://injected.example.test' } })
+    expect(adapter.url).toBe('wss://injected.example.test')
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    const token = await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })
+    expect(token.connect).toEqual({ url: 'wss://injected.example.test' })
+  })
+
+  it('refuses unknown settings, naming the closest known one', () => {
+    expect(() => signaling({ secret: SECRET, url, paht: '/signaling' } as never)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'signaling', message: expect.stringMatching(/unknown setting "paht" \(did you mean "path"\?\)/) }),
+    )
+  })
+
+  it('exposes where its tokens send browsers, and no secret', () => {
+    const adapter = signaling({ secret: SECRET, url, path: '/signaling' })
+    expect(adapter).toMatchObject({ provider: 'signaling', url, path: '/signaling' })
+    expect(JSON.stringify(adapter)).not.toContain(SECRET)
   })
 
   it('counts the secret length in bytes, not characters', () => {
@@ -88,6 +107,8 @@ describe('signaling() rooms and tokens', () => {
   })
 
   it('declares no optional capability it does not implement', () => {
+    expect(adapter.capabilities).toEqual(signalingServerCapabilities)
+    expect(signalingTokenTtlBounds).toEqual({ min: 60, max: 86_400 })
     expect(adapter.capabilities).toEqual({
       getRoom: false,
       listParticipants: false,

@@ -1,7 +1,7 @@
 import { runClientAdapterSuite } from '@callport/testkit'
 import { beforeAll } from 'vitest'
-import { signaling } from '../../src/client/index'
-import { useSignaling } from './harness'
+import { signaling } from '../src/client/index'
+import { useSignaling } from './client/harness'
 
 // Node has no WebRTC: the adapter does signaling only here (participants, data, token updates), so
 // the remote participant offers no camera and the track test is skipped. Media runs in test/browser.
