@@ -15,7 +15,7 @@ const twilioDirectory = new URL('../packages/twilio/', import.meta.url)
 /** twilio-node as packages/twilio has it (a devDependency there). */
 const requireFromTwilio = createRequire(new URL('package.json', twilioDirectory))
 /** The built server half. */
-const twilioServerEntry = new URL('dist/server/index.js', twilioDirectory).href
+const twilioServerEntry = new URL('dist/server/access-token.js', twilioDirectory).href
 
 /** The target: minting at least half as fast as the bare signer. */
 export const twilioTokenTarget = { min: 0.5, unit: 'ratio', description: 'Access Tokens per second, @callport/twilio ÷ a bare node:crypto HS256 signer' }

@@ -30,9 +30,9 @@ describe('auditBrowserBundle', () => {
     const details = findings.map((finding) => `${finding.rule}: ${finding.detail}`)
     expect(details).toEqual(
       expect.arrayContaining([
-        'node-builtin: imports node:crypto (from packages/server/src/jwt.ts)',
+        'node-builtin: imports node:crypto (from packages/provider-utils/src/server/jwt.ts)',
         expect.stringMatching(/^node-builtin: imports node:crypto \(from bench\/test\/fixtures\/leaky-client\.ts\)$/),
-        'server-module: bundles packages/server/src/jwt.ts',
+        'server-module: bundles packages/provider-utils/src/server/jwt.ts',
         expect.stringMatching(/^server-code: contains "createHmac"/),
         expect.stringMatching(/^server-code: contains "signHs256Jwt"/),
         expect.stringMatching(/^server-code: contains "\/openvidu\/api"/),
@@ -69,7 +69,7 @@ describe('auditBrowserBundle', () => {
 
 describe('isServerModule', () => {
   it.each([
-    'packages/server/src/jwt.ts',
+    'packages/provider-utils/src/server/jwt.ts',
     'packages/openvidu/src/server/openvidu-server.ts',
     'node_modules/.pnpm/socket.io@4.8.1/node_modules/socket.io/dist/index.js',
     'node_modules/.pnpm/jsonwebtoken@9.0.2/node_modules/jsonwebtoken/sign.js',
