@@ -83,7 +83,7 @@ export interface TokenExpiringEvent extends EventContext {
 }
 
 export interface ReconnectingEvent extends EventContext {
-  /** 1 for the first attempt. Provider-internal reconnections report 0. */
+  /** 1 for the first attempt: the session's own count, or the vendor's where it reports one; 0 when a vendor reconnects without saying which attempt. */
   attempt: number
   reason: DisconnectReason
 }
