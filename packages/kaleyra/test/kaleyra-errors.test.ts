@@ -73,7 +73,7 @@ describe('widget errors', () => {
     ['invalid_access_link', 'ROOM_NOT_FOUND'],
     ['user_not_associated_to_link', 'FORBIDDEN'],
     ['internal_server_error', 'PROVIDER_UNAVAILABLE'],
-    ['join_url_mtm', 'UNSUPPORTED'],
+    ['join_url_mtm', 'ROOM_FULL'],
   ] as const)('%s → %s, the original kept as cause', (name, code) => {
     const original = widgetError(name)
     const error = errorFromKaleyraWidget(original)
@@ -82,6 +82,13 @@ describe('widget errors', () => {
 
   it('join_url_mtm says that a Kaleyra call takes at most two participants', () => {
     expect(errorFromKaleyraWidget(widgetError('join_url_mtm')).message).toContain('at most 2 participants')
+  })
+
+  it('widget 2.7.5 ExposeError wrapping Error("join_call_invalid_mtm") (no code, the name only in the message): ROOM_FULL', () => {
+    // bandyer-widget.min.js 2.7.5, switchboard joinCallURL: `throw o.hangUp(), new Error(S.JOIN_CALL_INVALID_MTM)`,
+    // then callOperations.joinCallURL rethrows `new ExposeError(error)` (name = code = error.code, message kept).
+    const exposed = Object.assign(new Error('join_call_invalid_mtm'), { name: undefined, code: undefined })
+    expect(errorFromKaleyraWidget(exposed)).toMatchObject({ code: 'ROOM_FULL', details: { vendorError: 'join_call_invalid_mtm' } })
   })
 
   it('reads `code` too (ExposeError-style objects)', () => {

@@ -61,6 +61,12 @@ describe('issueToken', () => {
     expect(JSON.stringify(token)).not.toContain(apiKey)
   })
 
+  it('in the sandbox the token says region eu whatever region was set (the sandbox exists in eu only), and REST goes to the eu sandbox', async () => {
+    const token = await tokenFor(bob, 'standup', 600, kaleyra({ ...settings, region: 'us' }))
+    expect(token.connect).toMatchObject({ region: 'eu', environment: 'sandbox' })
+    expect(api.requestsTo(CREDENTIALS)).toHaveLength(1)
+  })
+
   it.each(['has space', 'ünïcode', 'slash/user', 'x'.repeat(129), ''])('refuses the identity %j before any request', async (identity) => {
     const error = await rejection(tokenFor({ identity, role: 'publisher' }))
     expect(error.code).toBe('INVALID_INPUT')
@@ -208,7 +214,7 @@ describe('rooms', () => {
 })
 
 describe('at most two participants', () => {
-  it('declares maximumParticipants: 2 beside the flags defineServerAdapter derives', () => {
+  it('declares maximumParticipants: 2 through defineServerAdapter', () => {
     expect(kaleyra(settings).capabilities).toEqual({
       getRoom: false,
       listParticipants: false,
@@ -220,14 +226,15 @@ describe('at most two participants', () => {
     })
   })
 
-  it('refuses a third participant of a room whose two members this process knows, before any request', async () => {
+  it('refuses a third participant of a room whose two members this process knows with ROOM_FULL (409), before any request', async () => {
     const adapter = kaleyra(settings)
     const pending = await adapter.ensureRoom({ name: 'visit' })
     const room = recorded(pending, await adapter.issueToken({ room: pending, participant: alice, ttlSeconds: 600 }))
     await adapter.issueToken({ room, participant: bob, ttlSeconds: 600 })
     const before = api.requests.length
     const error = await rejection(adapter.issueToken({ room, participant: { identity: 'carol', role: 'publisher' }, ttlSeconds: 600 }))
-    expect(error).toMatchObject({ code: 'UNSUPPORTED', provider: 'kaleyra', details: { maximumParticipants: 2, members: ['alice', 'bob.smith_2'] } })
+    expect(error).toMatchObject({ code: 'ROOM_FULL', provider: 'kaleyra', details: { maximumParticipants: 2, members: ['alice', 'bob.smith_2'] } })
+    expect(error.status).toBe(409)
     expect(error.message).toContain('at most 2 participants')
     expect(api.requests).toHaveLength(before)
     // The two members still get tokens.

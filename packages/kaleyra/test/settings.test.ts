@@ -1,7 +1,8 @@
 import { CallportError } from '@callport/core'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { kaleyra } from '../src/server/index'
-import { kaleyraBaseUrl } from '../src/server/settings'
+import { kaleyraBaseUrl, resolveKaleyraSettings } from '../src/server/settings'
+import { kaleyraEffectiveRegion } from '../src/shared/connect-parameters'
 
 afterEach(() => vi.unstubAllEnvs())
 
@@ -18,7 +19,7 @@ function failure(run: () => unknown): CallportError {
 describe('settings', () => {
   it.each([
     ['eu', 'sandbox', 'https://api.sandbox.eu.bandyer.com'],
-    ['in', 'sandbox', 'https://api.sandbox.in.bandyer.com'],
+    ['in', 'sandbox', 'https://api.sandbox.eu.bandyer.com'],
     ['us', 'production', 'https://api.us.bandyer.com'],
     ['eu', 'production', 'https://api.eu.bandyer.com'],
   ] as const)('derives the REST host of %s / %s', (region, environment, expected) => {
@@ -36,8 +37,16 @@ describe('settings', () => {
 
   it('prefers explicit settings to the environment, and baseUrl to the derived host', () => {
     vi.stubEnv('KALEYRA_REGION', 'in')
-    expect(kaleyra({ apiKey: 'k', appId: 'a', region: 'us', environment: 'sandbox' }).baseUrl).toBe('https://api.sandbox.us.bandyer.com')
+    expect(kaleyra({ apiKey: 'k', appId: 'a', region: 'us', environment: 'production' }).baseUrl).toBe('https://api.us.bandyer.com')
     expect(kaleyra({ apiKey: 'k', appId: 'a', baseUrl: 'http://127.0.0.1:9999/' }).baseUrl).toBe('http://127.0.0.1:9999')
+  })
+
+  it('the sandbox is always eu (VT/Kaleyra seed 003; widget 2.7.5 opens cs.sandbox.<region>.bandyer.com): region resolves to eu', () => {
+    for (const region of ['in', 'us'] as const) {
+      expect(resolveKaleyraSettings({ apiKey: 'k', appId: 'a', region, environment: 'sandbox' }).region).toBe('eu')
+      expect(resolveKaleyraSettings({ apiKey: 'k', appId: 'a', region, environment: 'production' }).region).toBe(region)
+    }
+    expect(kaleyraEffectiveRegion('us', 'sandbox')).toBe('eu')
   })
 
   it('defaults to the eu sandbox', () => {
@@ -69,7 +78,7 @@ describe('settings', () => {
     vi.stubEnv('KALEYRA_API_KEY', '')
     const variables = { KALEYRA_API_KEY: 'k', KALEYRA_APP_ID: 'a', KALEYRA_REGION: 'us', KALEYRA_ENVIRONMENT: 'production' }
     expect(kaleyra({ environmentVariables: variables }).baseUrl).toBe('https://api.us.bandyer.com')
-    expect(kaleyra({ environmentVariables: variables, environment: 'sandbox' }).baseUrl).toBe('https://api.sandbox.us.bandyer.com')
+    expect(kaleyra({ environmentVariables: variables, environment: 'sandbox' }).baseUrl).toBe('https://api.sandbox.eu.bandyer.com')
   })
 
   it('refuses a baseUrl that is not http(s)', () => {

@@ -1,7 +1,7 @@
 import { throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
 import { loadSettings } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
-import { KaleyraConnectParametersSchema } from '../shared/connect-parameters'
+import { kaleyraEffectiveRegion, KaleyraConnectParametersSchema } from '../shared/connect-parameters'
 import { errorFromKaleyraWidget } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import { KaleyraConnection } from './kaleyra-connection'
@@ -71,7 +71,7 @@ export function kaleyra(options?: KaleyraClientOptions): KaleyraClientAdapter {
           callType: callTypeOf(connectOptions),
           ...loaded.configuration,
           appId: parameters.appId,
-          region: parameters.region,
+          region: kaleyraEffectiveRegion(parameters.region, parameters.environment),
           environment: parameters.environment,
           isAdmin: parameters.isAdmin,
         })

@@ -13,8 +13,8 @@ import { addKaleyraRoomParticipants, createKaleyraRoom } from './unconfirmed-roo
 
 /**
  * What the Kaleyra server half can do: tokens and rooms only; no room reads, removal or webhooks.
- * `maximumParticipants`: a Kaleyra call takes two participants (core's ServerCapabilities has no
- * such field yet; the adapter carries it beside the shared flags).
+ * `maximumParticipants`: a Kaleyra call takes two participants (widget 2.7.5 hangs up a link join
+ * of a room with more users with `join_url_mtm`); a third join is refused with ROOM_FULL.
  */
 export const kaleyraServerCapabilities = {
   getRoom: false,
@@ -24,7 +24,7 @@ export const kaleyraServerCapabilities = {
   webhooks: false,
   tokenTtlSeconds: kaleyraTokenTtlBounds,
   maximumParticipants: KALEYRA_MAXIMUM_PARTICIPANTS,
-} as const satisfies ServerCapabilities & { maximumParticipants: number }
+} as const satisfies ServerCapabilities
 
 /** The Kaleyra server adapter, with its resolved (secret-free) configuration for inspection. */
 export interface KaleyraServerAdapter extends ServerAdapter {
@@ -67,7 +67,7 @@ export function kaleyra(settings?: KaleyraSettings): KaleyraServerAdapter {
     const others = links.knownMembers(room.providerRoomId).filter((identity) => identity !== participant.identity)
     if (others.length < KALEYRA_MAXIMUM_PARTICIPANTS) return
     throw new CallportError(
-      'UNSUPPORTED',
+      'ROOM_FULL',
       `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants; room "${room.name}" already has ${others.join(' and ')}`,
       { provider: KALEYRA_PROVIDER, details: { room: room.name, maximumParticipants: KALEYRA_MAXIMUM_PARTICIPANTS, members: others } },
     )
@@ -115,6 +115,7 @@ export function kaleyra(settings?: KaleyraSettings): KaleyraServerAdapter {
       provider: KALEYRA_PROVIDER,
       vendor: 'Kaleyra',
       tokenTtlSeconds: kaleyraTokenTtlBounds,
+      maximumParticipants: KALEYRA_MAXIMUM_PARTICIPANTS,
 
       async ensureRoom({ name }): Promise<Room> {
         return { name, provider: KALEYRA_PROVIDER, providerRoomId: pendingRoomId(name) }
@@ -147,7 +148,7 @@ export function kaleyra(settings?: KaleyraSettings): KaleyraServerAdapter {
         }
       },
     },
-    { baseUrl: resolved.baseUrl, capabilities: kaleyraServerCapabilities },
+    { baseUrl: resolved.baseUrl },
   )
   return adapter as KaleyraServerAdapter
 }

@@ -8,6 +8,7 @@ import {
   type VendorRestSettings,
 } from '@callport/provider-utils/server'
 import {
+  kaleyraEffectiveRegion,
   KaleyraEnvironmentSchema,
   KaleyraRegionSchema,
   type KaleyraEnvironment,
@@ -29,7 +30,10 @@ export interface KaleyraSettings extends VendorRestSettings {
   apiKey?: string
   /** The app id the widget is configured with (public). Default: `KALEYRA_APP_ID`. */
   appId?: string
-  /** `eu`, `in` or `us`. Default: `KALEYRA_REGION`, else `eu`. */
+  /**
+   * `eu`, `in` or `us`. Default: `KALEYRA_REGION`, else `eu`. Kaleyra's sandbox lives in `eu` only:
+   * with `environment: 'sandbox'` the region is `eu` whatever is given (REST host and widget).
+   */
   region?: KaleyraRegion
   /** `sandbox` or `production`. Default: `KALEYRA_ENVIRONMENT`, else `sandbox`. */
   environment?: KaleyraEnvironment
@@ -68,9 +72,10 @@ const knownSettings = ['apiKey', 'appId', 'region', 'environment', 'baseUrl', 'e
 
 const restDefaults = { retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
 
-/** The documented REST host of a region and environment. */
+/** The documented REST host of a region and environment (the sandbox is always `eu`). */
 export function kaleyraBaseUrl(region: KaleyraRegion, environment: KaleyraEnvironment): string {
-  return environment === 'sandbox' ? `https://api.sandbox.${region}.bandyer.com` : `https://api.${region}.bandyer.com`
+  const effective = kaleyraEffectiveRegion(region, environment)
+  return environment === 'sandbox' ? `https://api.sandbox.${effective}.bandyer.com` : `https://api.${effective}.bandyer.com`
 }
 
 const SettingsSchema = z.object({
@@ -112,7 +117,7 @@ export function resolveKaleyraSettings(settings?: KaleyraSettings): ResolvedKale
   return {
     apiKey: parsed.apiKey,
     appId: parsed.appId,
-    region: parsed.region,
+    region: kaleyraEffectiveRegion(parsed.region, parsed.environment),
     environment: parsed.environment,
     baseUrl: (parsed.baseUrl ?? kaleyraBaseUrl(parsed.region, parsed.environment)).replace(/\/+$/, ''),
     rest: resolveVendorRestSettings(parsed, restDefaults),

@@ -9,6 +9,16 @@ export type KaleyraRegion = (typeof kaleyraRegions)[number]
 export const kaleyraEnvironments = ['sandbox', 'production'] as const
 export type KaleyraEnvironment = (typeof kaleyraEnvironments)[number]
 
+/**
+ * The region Kaleyra serves an environment from: the sandbox exists in `eu` only. (Widget 2.7.5
+ * `_getSocketConnectionURL` would open `cs.sandbox.<region>.bandyer.com` for any region; only the
+ * `eu` one exists.) Both halves apply it: the server to its REST host and the token, the client to
+ * `configure`, whatever an older token says.
+ */
+export function kaleyraEffectiveRegion(region: KaleyraRegion, environment: KaleyraEnvironment): KaleyraRegion {
+  return environment === 'sandbox' ? 'eu' : region
+}
+
 export const KaleyraRegionSchema = z.enum(kaleyraRegions)
 export const KaleyraEnvironmentSchema = z.enum(kaleyraEnvironments)
 

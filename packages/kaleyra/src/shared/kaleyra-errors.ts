@@ -36,7 +36,14 @@ const byVendorName: Readonly<Record<string, ErrorMeaning>> = {
   sdk_version_unsupported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
   browser_not_supported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
   join_url_mtm: meaning(
-    'UNSUPPORTED',
+    'ROOM_FULL',
+    false,
+    `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants (the widget does not support many-to-many calls)`,
+  ),
+  // Widget 2.7.5 switchboard `joinCallURL`: `new Error("join_call_invalid_mtm")` when the joined call
+  // has more than two participants; wrapped in an ExposeError it keeps only that message.
+  join_call_invalid_mtm: meaning(
+    'ROOM_FULL',
     false,
     `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants (the widget does not support many-to-many calls)`,
   ),
@@ -62,7 +69,8 @@ export function kaleyraErrorName(value: unknown): string | undefined {
   if (typeof value === 'string') return Object.hasOwn(byVendorName, value) ? value : undefined
   if (typeof value !== 'object' || value === null) return undefined
   const record = value as Record<string, unknown>
-  for (const key of ['error', 'code', 'name', 'type']) {
+  // `message` last: widget 2.7.5 wraps some plain Errors whose only name is their message.
+  for (const key of ['error', 'code', 'name', 'type', 'message']) {
     const name = kaleyraErrorName(record[key])
     if (name !== undefined) return name
   }
