@@ -3,6 +3,7 @@ import * as z from 'zod/mini'
 import { CallportError, toCallportError, type Participant, type Room } from '@callport/core'
 import { parseInput } from '@callport/provider-utils'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
+import type { OpenViduServerAdapter } from './openvidu-server-adapter'
 import { sampleConnectionIssuerOf, type SampleConnectionProperties } from './sample-connections'
 import { roomOfSessionId } from './session-id'
 
@@ -39,7 +40,7 @@ export interface OpenViduSampleRoutesOptions {
   /** The app's call server. */
   calls: OpenViduSampleRoutesCallServer
   /** The adapter `openvidu()` made, the one given to the call server: connections are created through it. */
-  provider: object
+  provider: OpenViduServerAdapter
   /** Where the routes answer. Default: the call server's `basePath` (`''` when it has none). */
   basePath?: string
   /**
@@ -71,7 +72,7 @@ const OptionsSchema = z.object({
     (value) => typeof value === 'object' && value !== null && typeof (value as { authorize?: unknown }).authorize === 'function' && typeof (value as { ensureRoom?: unknown }).ensureRoom === 'function',
     'calls must be the call server (with authorize and ensureRoom)',
   ),
-  provider: z.custom<object>((value) => typeof value === 'object' && value !== null, 'provider must be the adapter openvidu() made'),
+  provider: z.custom<OpenViduServerAdapter>((value) => typeof value === 'object' && value !== null, 'provider must be the adapter openvidu() made'),
   basePath: z.optional(z.string().check(z.regex(/^(\/[^?#]*)?$/, 'basePath must be empty or start with "/"'))),
   answerFormat: z.optional(z.enum(['json', 'text'])),
   onError: z.optional(z.custom<(error: unknown) => void>((value) => typeof value === 'function', 'onError must be a function')),
@@ -172,8 +173,7 @@ export function openViduSampleRoutes(options: OpenViduSampleRoutesOptions): (req
   const valid = parseInput(OptionsSchema, options, { subject: 'Invalid openViduSampleRoutes options', provider: OPENVIDU_PROVIDER })
   const { calls } = valid
   const issue = sampleConnectionIssuerOf(valid.provider)
-  const providerId = (valid.provider as { provider?: unknown }).provider
-  const provider = typeof providerId === 'string' ? providerId : OPENVIDU_PROVIDER
+  const provider = valid.provider.provider
   const basePath = (valid.basePath ?? calls.basePath ?? '').replace(/\/+$/, '')
   const format = valid.answerFormat ?? 'json'
   const onError = valid.onError ?? ((error: unknown) => console.error('[callport] unexpected error in the OpenVidu samples routes', error))
