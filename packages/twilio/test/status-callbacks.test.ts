@@ -89,10 +89,10 @@ function callServer(settings: Parameters<typeof twilio>[0] = {}) {
   return { calls, events, cloud }
 }
 
-function delivery(url: string, parameters: Record<string, string>, signature: string | undefined): Request {
+function delivery(url: string, parameters: Record<string, string>, signature: string | undefined, headers: Record<string, string> = {}): Request {
   return new Request(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === undefined ? {} : { 'x-twilio-signature': signature }) },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === undefined ? {} : { 'x-twilio-signature': signature }), ...headers },
     body: new URLSearchParams(parameters),
   })
 }
@@ -156,5 +156,58 @@ describe('status callbacks through createCallServer', () => {
     expect(adapter.capabilities.webhooks).toBe(false)
     const calls = createCallServer({ providers: [adapter], authorize: async () => null })
     expect((await calls.fetch(delivery('https://calls.example.com/webhooks/twilio', roomCreated, 'x'))).status).toBe(404)
+  })
+})
+
+/**
+ * SharedKey signatures, as twilio-node 6.3.1 `lib/webhooks/webhooks.js` defines them: Twilio adds
+ * `X-Twilio-Webhooks-Signature-Settings: key=<SharedKey SID>,algorithm=<HMAC_SHA1|HMAC_SHA256>` and signs
+ * `X-Twilio-Signature` with the SharedKey's secret under that algorithm; `webhook({ sharedKeySecret })`
+ * then checks with that secret and `getSignatureAlgorithm(header)` instead of the auth token.
+ */
+describe('SharedKey status callbacks through createCallServer', () => {
+  const url = 'https://calls.example.com/calls/webhooks/twilio'
+  const sharedKeySecret = 'test-shared-key-secret-for-callport'
+  const settingsHeader = (algorithm: string) => ({ [twilioNode.SIGNATURE_SETTINGS_HEADER]: `key=webhooks_sharedkey_0123456789abcdef,algorithm=${algorithm}` })
+
+  it.each(['HMAC_SHA256', 'HMAC_SHA1'])('accepts a delivery signed with the SharedKey secret under %s', async (algorithm) => {
+    const { calls, events } = callServer({ sharedKeySecret })
+    const signature = twilioNode.getExpectedTwilioSignature(sharedKeySecret, url, roomCreated, algorithm)
+    expect(twilioNode.validateRequest(sharedKeySecret, signature, url, roomCreated, twilioNode.getSignatureAlgorithm(settingsHeader(algorithm)[twilioNode.SIGNATURE_SETTINGS_HEADER]))).toBe(true)
+    expect((await calls.fetch(delivery(url, roomCreated, signature, settingsHeader(algorithm)))).status).toBe(204)
+    expect(events.map((event) => event.type)).toEqual(['room-started'])
+  })
+
+  it('refuses a SharedKey signature without its settings header, an auth-token signature with it, another algorithm, and an unknown one', async () => {
+    const { calls, events } = callServer({ sharedKeySecret })
+    const sha256 = twilioNode.getExpectedTwilioSignature(sharedKeySecret, url, roomCreated, 'HMAC_SHA256')
+    expect((await calls.fetch(delivery(url, roomCreated, sha256))).status).toBe(403)
+    const byAuthToken = twilioNode.getExpectedTwilioSignature(credentials.authToken, url, roomCreated)
+    expect((await calls.fetch(delivery(url, roomCreated, byAuthToken, settingsHeader('HMAC_SHA1')))).status).toBe(403)
+    expect((await calls.fetch(delivery(url, roomCreated, sha256, settingsHeader('HMAC_SHA1')))).status).toBe(403)
+    expect((await calls.fetch(delivery(url, roomCreated, sha256, settingsHeader('HMAC_SHA512')))).status).toBe(403)
+    expect((await calls.fetch(delivery(url, roomCreated, `${sha256}=`, settingsHeader('HMAC_SHA256')))).status).toBe(403)
+    // The auth token still verifies deliveries without the header.
+    expect((await calls.fetch(delivery(url, roomCreated, byAuthToken))).status).toBe(204)
+    expect(events).toHaveLength(1)
+  })
+
+  it('without a sharedKeySecret a SharedKey delivery is refused, whatever it is signed with', async () => {
+    const { calls, events } = callServer()
+    for (const key of [credentials.authToken, sharedKeySecret]) {
+      const signature = twilioNode.getExpectedTwilioSignature(key, url, roomCreated, 'HMAC_SHA256')
+      expect((await calls.fetch(delivery(url, roomCreated, signature, settingsHeader('HMAC_SHA256')))).status).toBe(403)
+    }
+    expect(events).toEqual([])
+  })
+
+  it('a sharedKeySecret alone gives the adapter its webhook handler, which refuses deliveries signed with an auth token', async () => {
+    const { adapter } = createTwilioHarness({ sharedKeySecret })
+    expect(adapter.capabilities.webhooks).toBe(true)
+    const calls = createCallServer({ providers: [adapter], authorize: async () => null, basePath: '/calls' })
+    const byAuthToken = twilioNode.getExpectedTwilioSignature(credentials.authToken, url, roomCreated)
+    expect((await calls.fetch(delivery(url, roomCreated, byAuthToken))).status).toBe(403)
+    const sha256 = twilioNode.getExpectedTwilioSignature(sharedKeySecret, url, roomCreated, 'HMAC_SHA256')
+    expect((await calls.fetch(delivery(url, roomCreated, sha256, settingsHeader('HMAC_SHA256')))).status).toBe(204)
   })
 })

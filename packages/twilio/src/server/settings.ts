@@ -49,6 +49,13 @@ export interface TwilioSettings extends VendorRestSettings, ProviderSettingsBase
    */
   authToken?: string
   /**
+   * The secret of a Twilio SharedKey (Webhooks API `/v1/SharedKeys`), for status callbacks Twilio signs
+   * with it: those carry `X-Twilio-Webhooks-Signature-Settings: key=<SharedKey SID>,algorithm=<HMAC_SHA1|HMAC_SHA256>`
+   * and are checked with this secret under that algorithm, as twilio-node 6.3's `webhook({ sharedKeySecret })`
+   * does. No environment variable (twilio-node reads none for it).
+   */
+  sharedKeySecret?: string
+  /**
    * The public URL of `POST <basePath>/webhooks/twilio`, set as each new room's `StatusCallback`.
    * Without it rooms get no status callbacks. Default: `TWILIO_STATUS_CALLBACK_URL`.
    */
@@ -69,6 +76,7 @@ export interface ResolvedTwilioSettings {
   apiKeySid: string
   apiKeySecret: string
   authToken: string | undefined
+  sharedKeySecret: string | undefined
   statusCallbackUrl: string | undefined
   room: TwilioRoomOptions
   algorithm: AccessTokenAlgorithm
@@ -97,6 +105,7 @@ const knownSettings = [
   'apiKeySid',
   'apiKeySecret',
   'authToken',
+  'sharedKeySecret',
   'statusCallbackUrl',
   'room',
   'algorithm',
@@ -119,6 +128,7 @@ const TwilioSettingsSchema = z.object({
   ),
   apiKeySecret: required('apiKeySecret (or TWILIO_API_KEY_SECRET) is required'),
   authToken: z.optional(z.string().check(z.minLength(1))),
+  sharedKeySecret: z.optional(z.string().check(z.minLength(1))),
   statusCallbackUrl: z.optional(z.url({ protocol: /^https?$/ })),
   room: z._default(
     z.strictObject({
@@ -158,6 +168,7 @@ export function resolveTwilioSettings(settings: TwilioSettings | undefined): Res
     apiKeySid: parsed.apiKeySid,
     apiKeySecret: parsed.apiKeySecret,
     authToken: parsed.authToken,
+    sharedKeySecret: parsed.sharedKeySecret,
     statusCallbackUrl: parsed.statusCallbackUrl,
     room: parsed.room,
     algorithm: parsed.algorithm,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { CallportError, RoomNameSchema, type WebhookEvent, type WebhookHandler, type WebhookParticipant, type WebhookRequest } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
-import { isValidTwilioSignature, parseFormParameters, type SignedParameters } from './request-signature'
+import { isValidTwilioSignature, parseFormParameters, SIGNATURE_SETTINGS_HEADER, signatureAlgorithmOf, type SignedParameters } from './request-signature'
 import { statusCallbackParameters as names } from './status-callback-parameters'
 
 /**
@@ -97,26 +97,27 @@ export function normalizeStatusCallback(signed: SignedParameters): WebhookEvent 
   }
 }
 
-/** The URL as given and in its WHATWG-normalized form (they differ for some characters). */
-function urlForms(url: string): string[] {
-  try {
-    return [url, new URL(url).toString()]
-  } catch {
-    return [url]
-  }
-}
-
 /**
  * The webhook handler of the Twilio adapter. A delivery is authentic when its `X-Twilio-Signature`
  * matches the URL it was posted to, or the configured status callback URL (which is exactly what
- * Twilio requested, even behind a proxy that rewrote the host).
+ * Twilio requested, even behind a proxy that rewrote the host). As twilio-node 6.3.1's `webhook()`
+ * middleware decides: a delivery carrying `X-Twilio-Webhooks-Signature-Settings` was signed with a
+ * SharedKey, so it is checked with `sharedKeySecret` under the algorithm the header names (and refused
+ * without one); any other with `authToken` and HMAC-SHA1 (and refused without one).
  */
-export function createStatusCallbackHandler(options: { authToken: string; statusCallbackUrl: string | undefined }): WebhookHandler {
+export function createStatusCallbackHandler(options: {
+  authToken: string | undefined
+  sharedKeySecret?: string | undefined
+  statusCallbackUrl: string | undefined
+}): WebhookHandler {
   return {
     verify(request: WebhookRequest): boolean {
       if (request.method.toUpperCase() !== 'POST') return false
-      const urls = [...urlForms(request.url), ...(options.statusCallbackUrl ? urlForms(options.statusCallbackUrl) : [])]
-      return isValidTwilioSignature(options.authToken, request.headers.get('x-twilio-signature'), urls, parseFormParameters(request.body))
+      const settings = request.headers.get(SIGNATURE_SETTINGS_HEADER)
+      const key = settings ? options.sharedKeySecret : options.authToken
+      if (!key) return false
+      const urls = options.statusCallbackUrl ? [request.url, options.statusCallbackUrl] : [request.url]
+      return isValidTwilioSignature(key, request.headers.get('x-twilio-signature'), urls, parseFormParameters(request.body), signatureAlgorithmOf(settings))
     },
     parse(request: WebhookRequest): WebhookEvent[] {
       return [normalizeStatusCallback(parseFormParameters(request.body))]

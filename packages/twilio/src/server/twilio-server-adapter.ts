@@ -12,7 +12,7 @@ import { createTwilioRestClient } from './twilio-rest'
 export const twilioTokenTtlBounds: TokenTtlBounds = { min: 1, max: 86_400 }
 
 /**
- * What the Twilio server half can do, configured with an `authToken`. Without one it has no
+ * What the Twilio server half can do, configured with an `authToken` (or a `sharedKeySecret`). Without either it has no
  * webhook handler and its `capabilities.webhooks` is false; the adapter's own `capabilities` always
  * say which.
  */
@@ -52,7 +52,7 @@ function roomOf(name: string, resource: RoomResource): Room {
 export function twilio(settings?: TwilioSettings): TwilioServerAdapter {
   const resolved = resolveTwilioSettings(settings)
   const rest = createTwilioRestClient(resolved)
-  const { authToken, statusCallbackUrl } = resolved
+  const { authToken, sharedKeySecret, statusCallbackUrl } = resolved
 
   const adapter = defineServerAdapter(
     {
@@ -108,7 +108,7 @@ export function twilio(settings?: TwilioSettings): TwilioServerAdapter {
         await completeRoom(rest, room.providerRoomId, signal)
       },
 
-      webhook: authToken === undefined ? undefined : createStatusCallbackHandler({ authToken, statusCallbackUrl }),
+      webhook: authToken === undefined && sharedKeySecret === undefined ? undefined : createStatusCallbackHandler({ authToken, sharedKeySecret, statusCallbackUrl }),
     },
     { accountSid: resolved.accountSid, baseUrl: resolved.baseUrl, statusCallbackUrl },
   )
