@@ -75,6 +75,9 @@ describe.skipIf(!chromium.available)('the vidyo client half in Chromium', () => 
       expect(outcome.calls).toEqual([
         { method: 'CreateVidyoConnector', viewId: outcome.containerId, viewFound: true },
         { method: 'RegisterParticipantEventListener', argument: {} },
+        { method: 'RegisterLocalCameraEventListener', argument: {} },
+        { method: 'RegisterLocalMicrophoneEventListener', argument: {} },
+        { method: 'RegisterLocalSpeakerEventListener', argument: {} },
         { method: 'SetCameraPrivacy', argument: { privacy: false } },
         { method: 'SetMicrophonePrivacy', argument: { privacy: true } },
         { method: 'Connect', host: account.host, token: token.value, resourceId: 'weeklyZhsync', displayName: 'Alice' },

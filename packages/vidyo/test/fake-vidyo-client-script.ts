@@ -15,6 +15,9 @@ export const fakeVidyoClientScript = `
       };
       return Promise.resolve({
         RegisterParticipantEventListener: ok('RegisterParticipantEventListener'),
+        RegisterLocalCameraEventListener: ok('RegisterLocalCameraEventListener'),
+        RegisterLocalMicrophoneEventListener: ok('RegisterLocalMicrophoneEventListener'),
+        RegisterLocalSpeakerEventListener: ok('RegisterLocalSpeakerEventListener'),
         SetCameraPrivacy: ok('SetCameraPrivacy'),
         SetMicrophonePrivacy: ok('SetMicrophonePrivacy'),
         Disconnect: ok('Disconnect'),

@@ -7,6 +7,8 @@ import type {
   VidyoConnectorConstructOptions,
   VidyoConnectorDisconnectReason,
   VidyoConnectorFailReason,
+  VidyoLocalDevice,
+  VidyoLocalDeviceEventListener,
   VidyoParticipant,
   VidyoParticipantEventListener,
   VidyoReconnectEventListener,
@@ -113,8 +115,26 @@ export class FakeVidyoCloud {
   }
 }
 
+export type DeviceKind = 'camera' | 'microphone' | 'speaker'
+
+/** The machine's devices, the first of each kind being the system default. */
+export const defaultDevices = (): Record<DeviceKind, VidyoLocalDevice[]> => ({
+  camera: [{ id: 'camera-1', name: 'Built-in camera' }],
+  microphone: [{ id: 'default', name: 'Default - Built-in microphone' }],
+  speaker: [{ id: 'default', name: 'Default - Built-in speakers' }],
+})
+
+/** The names of the SDK's local device listener registrations, by device kind. */
+const registrations = {
+  camera: 'RegisterLocalCameraEventListener',
+  microphone: 'RegisterLocalMicrophoneEventListener',
+  speaker: 'RegisterLocalSpeakerEventListener',
+} as const
+
 export class FakeVidyoClient implements VidyoClient {
   readonly connectors: FakeVidyoConnector[] = []
+  /** The devices of the machine this page runs on. */
+  devices: Record<DeviceKind, VidyoLocalDevice[]> = defaultDevices()
   /** Makes the next CreateVidyoConnector reject with this. */
   failNextCreate: unknown = undefined
   /** Runs on each new connector before the adapter gets it (to plan its Connect outcome). */
@@ -128,7 +148,7 @@ export class FakeVidyoClient implements VidyoClient {
       this.failNextCreate = undefined
       throw failure
     }
-    const connector = new FakeVidyoConnector(this.cloud, options)
+    const connector = new FakeVidyoConnector(this.cloud, options, this.devices)
     this.prepare?.(connector)
     this.connectors.push(connector)
     return connector
@@ -149,12 +169,78 @@ export class FakeVidyoConnector implements VidyoConnector {
   nextConnect: { startsConnecting?: boolean; failure?: VidyoConnectorFailReason; hang?: boolean; stall?: boolean } = {}
   /** Privacy methods answer false (refused). */
   refusePrivacy = false
+  /**
+   * Which device of each kind is selected. As VidyoConnector.h says of VidyoConnectorConstruct ("If
+   * viewId is valid the device detection will start implicitly and default devices will be selected,
+   * otherwise … the device detection will not start until the appropriate event listeners are
+   * registered such as VidyoConnectorRegisterLocalCameraEventListener()"), and as VidyoClient
+   * 22.3.0.0058 does (CreateEndpoint starts detection for a composite view; the endpoint selects the
+   * default device as each is added): with a viewId the defaults are selected at once, without one
+   * nothing is until that kind's listener is registered.
+   */
+  readonly selected: Record<DeviceKind, VidyoLocalDevice | null> = { camera: null, microphone: null, speaker: null }
+  readonly deviceListeners: Partial<Record<DeviceKind, VidyoLocalDeviceEventListener>> = {}
+  /** The selected devices when Connect was called. */
+  selectedAtConnect: Record<DeviceKind, VidyoLocalDevice | null> | undefined
   #member: { resourceId: string; participant: VidyoParticipant } | undefined
 
   constructor(
     readonly cloud: FakeVidyoCloud,
     readonly constructOptions: VidyoConnectorConstructOptions,
-  ) {}
+    readonly devices: Record<DeviceKind, VidyoLocalDevice[]> = defaultDevices(),
+  ) {
+    if (constructOptions.viewId) for (const kind of Object.keys(registrations) as DeviceKind[]) this.#selectDefault(kind)
+  }
+
+  #selectDefault(kind: DeviceKind): void {
+    if (this.selected[kind] !== null) return
+    const device = this.devices[kind][0] ?? null
+    this.selected[kind] = device
+    const listener = this.deviceListeners[kind]
+    if (device && listener) listener.onSelected(device)
+  }
+
+  /**
+   * VidyoClient 22.3.0.0058's RegisterLocal…EventListener: refuses a listener without all four
+   * callbacks, reports every existing device with onAdded, then (detection done) selects the default
+   * device if none is selected, or reports the selected one with onSelected, and resolves true.
+   */
+  async #registerDevices(kind: DeviceKind, listener: VidyoLocalDeviceEventListener): Promise<boolean> {
+    this.calls.push({ method: registrations[kind] })
+    for (const callback of ['onAdded', 'onRemoved', 'onSelected', 'onStateUpdated'] as const) {
+      if (typeof listener?.[callback] !== 'function') throw new Error(`Validation error in "${registrations[kind]}": required field "${callback}" is not found.`)
+    }
+    this.deviceListeners[kind] = listener
+    for (const device of this.devices[kind]) listener.onAdded(device)
+    const current = this.selected[kind]
+    if (current) listener.onSelected(current)
+    else this.#selectDefault(kind)
+    return true
+  }
+
+  RegisterLocalCameraEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean> {
+    return this.#registerDevices('camera', listener)
+  }
+
+  RegisterLocalMicrophoneEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean> {
+    return this.#registerDevices('microphone', listener)
+  }
+
+  RegisterLocalSpeakerEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean> {
+    return this.#registerDevices('speaker', listener)
+  }
+
+  /** A device of `kind` is unplugged: the SDK reports onRemoved, and onSelected(null) when it was the selected one. */
+  unplug(kind: DeviceKind, id: string): void {
+    const device = this.devices[kind].find((candidate) => candidate.id === id)
+    if (!device) return
+    this.devices[kind] = this.devices[kind].filter((candidate) => candidate !== device)
+    this.deviceListeners[kind]?.onRemoved(device)
+    if (this.selected[kind]?.id === id) {
+      this.selected[kind] = null
+      this.deviceListeners[kind]?.onSelected(null)
+    }
+  }
 
   get connected(): boolean {
     return this.#member !== undefined
@@ -168,6 +254,10 @@ export class FakeVidyoConnector implements VidyoConnector {
 
   async RegisterReconnectEventListener(listener: VidyoReconnectEventListener): Promise<boolean> {
     this.calls.push({ method: 'RegisterReconnectEventListener' })
+    // VidyoClient 22.3.0.0058's argument check requires all three callbacks.
+    for (const callback of ['onReconnecting', 'onReconnected', 'onConferenceLost'] as const) {
+      if (typeof listener?.[callback] !== 'function') throw new Error(`Validation error in "RegisterReconnectEventListener": required field "${callback}" is not found.`)
+    }
     this.reconnectListener = listener
     return true
   }
@@ -189,6 +279,7 @@ export class FakeVidyoConnector implements VidyoConnector {
   async Connect(options: VidyoConnectorConnectOptions): Promise<boolean> {
     this.calls.push({ method: 'Connect', argument: options })
     this.connectOptions = options
+    this.selectedAtConnect = { ...this.selected }
     const plan = this.nextConnect
     this.nextConnect = {}
     if (plan.startsConnecting === false) return false

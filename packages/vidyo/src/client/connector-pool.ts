@@ -1,6 +1,12 @@
 import { CallportError } from '@callport/core'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import type { VidyoConnector, VidyoParticipantEventListener, VidyoReconnectEventListener } from './vidyo-client-types'
+import type {
+  VidyoConnector,
+  VidyoLocalDevice,
+  VidyoLocalDeviceEventListener,
+  VidyoParticipantEventListener,
+  VidyoReconnectEventListener,
+} from './vidyo-client-types'
 
 /** Where a connector's events go while one connection uses it. */
 export interface ConnectorListeners {
@@ -8,8 +14,14 @@ export interface ConnectorListeners {
   reconnect: VidyoReconnectEventListener
 }
 
+/** The local devices VidyoConnector reported through its device listeners. */
+export interface LocalDevices {
+  readonly selected: { camera: VidyoLocalDevice | null; microphone: VidyoLocalDevice | null; speaker: VidyoLocalDevice | null }
+}
+
 export interface PooledConnector {
   readonly connector: VidyoConnector
+  readonly devices: LocalDevices
   /** Sends the connector's events to `listeners` until the returned release function is called. */
   use(listeners: ConnectorListeners): () => void
 }
@@ -42,9 +54,44 @@ export function createConnectorPool(): {
     await connector.RegisterReconnectEventListener?.({
       onReconnecting: (attempt, attemptTimeout, lastReason) => active?.reconnect.onReconnecting(attempt, attemptTimeout, lastReason),
       onReconnected: () => active?.reconnect.onReconnected(),
+      // The attempts are exhausted; VidyoClient then disconnects, and onDisconnected ends the call.
+      onConferenceLost: (lastReason) => active?.reconnect.onConferenceLost(lastReason),
+    })
+    // Vidyo's samples register the three local device listeners as soon as the connector exists
+    // (vidyo.io-connector-angular home.component.ts, VidyoPlatform-Connector-WebRTC-angular
+    // vidyo-connector.ts registerDeviceListeners). VidyoConnector.h: with a viewId, device detection
+    // starts implicitly and default devices are selected; otherwise "the device detection will not
+    // start until the appropriate event listeners are registered such as
+    // VidyoConnectorRegisterLocalCameraEventListener()". VidyoClient 22.3.0.0058 resolves each
+    // registration once detection is done, selecting the default device if none is, and requires all
+    // four callbacks. Registering them here, and waiting for them, has the devices chosen before
+    // Connect whichever way the SDK build behaves. A registration answering false (no device of that
+    // kind could be detected) does not stop the call: it goes on without that device, as in the samples.
+    const selected: { camera: VidyoLocalDevice | null; microphone: VidyoLocalDevice | null; speaker: VidyoLocalDevice | null } = {
+      camera: null,
+      microphone: null,
+      speaker: null,
+    }
+    const tracking = (kind: keyof typeof selected): VidyoLocalDeviceEventListener => ({
+      onAdded: () => undefined,
+      onRemoved: (device) => {
+        if (selected[kind]?.id === device?.id) selected[kind] = null
+      },
+      onSelected: (device) => {
+        selected[kind] = device ?? null
+      },
+      onStateUpdated: () => undefined,
+    })
+    await Promise.all([
+      connector.RegisterLocalCameraEventListener(tracking('camera')),
+      connector.RegisterLocalMicrophoneEventListener(tracking('microphone')),
+      connector.RegisterLocalSpeakerEventListener(tracking('speaker')),
+    ]).catch((error: unknown) => {
+      throw new CallportError('CONNECTION_FAILED', 'VidyoConnector could not register its local device listeners', { provider: VIDYO_PROVIDER, cause: error })
     })
     return {
       connector,
+      devices: { selected },
       use(listeners) {
         if (active !== undefined) {
           throw new CallportError('INVALID_INPUT', `The element #${viewId} already shows a Vidyo call: leave it first, or join in another container`, {

@@ -90,10 +90,37 @@ export interface VidyoParticipantEventListener {
   onLoudestChanged(participant: VidyoParticipant, audioOnly: boolean): void
 }
 
-/** Vidyo's own reconnection, in newer SDK builds. */
+/**
+ * Vidyo's own reconnection, in newer SDK builds. VidyoClient 22.3.0.0058's argument check
+ * (src/assets/js/VidyoClient.js in Vidyo/VidyoPlatform-Connector-WebRTC-angular) requires all three
+ * callbacks; `onConferenceLost` comes when the attempts are exhausted, followed by `onDisconnected`.
+ */
 export interface VidyoReconnectEventListener {
   onReconnecting(attempt: number, attemptTimeout: number, lastReason: VidyoConnectorFailReason): void
   onReconnected(): void
+  onConferenceLost(lastReason: VidyoConnectorFailReason): void
+}
+
+/** A local camera, microphone or speaker as VidyoConnector reports it (`VidyoLocalCamera` …). */
+export interface VidyoLocalDevice {
+  id: string
+  name: string
+}
+
+/** `VIDYO_DEVICESTATE_Started`, `_Stopped`, `_Suspended`, `_Error`, … */
+export type VidyoDeviceState = `VIDYO_DEVICESTATE_${string}`
+
+/**
+ * The listener of `RegisterLocalCameraEventListener`, `RegisterLocalMicrophoneEventListener` and
+ * `RegisterLocalSpeakerEventListener` (VidyoConnector.h: "onAdded: triggered for every new or
+ * existing camera added"; "onSelected: … NULL if none of them remain selected"). The SDK requires all
+ * four callbacks.
+ */
+export interface VidyoLocalDeviceEventListener<Device = VidyoLocalDevice> {
+  onAdded(device: Device): void
+  onRemoved(device: Device): void
+  onSelected(device: Device | null): void
+  onStateUpdated(device: Device, state: VidyoDeviceState): void
 }
 
 export interface VidyoConnector {
@@ -103,6 +130,10 @@ export interface VidyoConnector {
   RegisterParticipantEventListener(listener: VidyoParticipantEventListener): Promise<boolean>
   /** Present in newer SDK builds only. */
   RegisterReconnectEventListener?(listener: VidyoReconnectEventListener): Promise<boolean>
+  /** Reports the cameras (existing ones at once) and which one is selected; resolves once detected. */
+  RegisterLocalCameraEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
+  RegisterLocalMicrophoneEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
+  RegisterLocalSpeakerEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
   /** `privacy: true` stops sending the camera. */
   SetCameraPrivacy(options: { privacy: boolean }): Promise<boolean>
   /** `privacy: true` mutes the microphone. */
@@ -112,4 +143,18 @@ export interface VidyoConnector {
 /** The global `VC` that VidyoClient.js defines once it is READY. */
 export interface VidyoClient {
   CreateVidyoConnector(options: VidyoConnectorConstructOptions): Promise<VidyoConnector>
+}
+
+/**
+ * VidyoPlatform's native WebRTC build (VidyoClient 22.x and later, `VidyoClient.min.js`), as Vidyo's
+ * samples use it: the script defines the global `VidyoClientLib`, and
+ * `new VidyoClientLib.VidyoClient('', callback)` calls back with `{ state: 'READY' }` and is the
+ * object whose `CreateVidyoConnector` makes connectors (VidyoAPI-SDK/nativeWebRTC-vidyoconnect-sample
+ * src/services/CallAPIProvider/providers/VidyoConnectorAPI.js; Vidyo/VidyoPlatform-Connector-WebRTC-angular
+ * src/app/pages/room/room.component.ts). It ignores `?onload=` and defines no `VC`. Its connectors
+ * join VidyoPlatform rooms with `ConnectToRoomAsGuest({ host, roomKey, roomPin, displayName })`; their
+ * `Connect` (the Vidyo.io token join) throws `Error('Not implemented.')` (VidyoClient 22.3.0.0058).
+ */
+export interface VidyoClientLibrary {
+  VidyoClient: new (name: string, callback: (status: VidyoClientLoadStatus) => void) => VidyoClient
 }

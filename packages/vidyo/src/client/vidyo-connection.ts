@@ -142,6 +142,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
         onReconnected: () => {
           if (this.#phase === 'connected') this.emit('reconnected', { raw: undefined })
         },
+        onConferenceLost: () => undefined,
       },
     }
   }
