@@ -54,7 +54,8 @@ const callback = <Callback>(name: string) => z.optional(z.custom<Callback>((valu
 const sdkSchema = (name: string) =>
   z.optional(
     z.custom<VidyoClient>(
-      (value) => typeof value === 'object' && value !== null && typeof (value as Partial<VidyoClient>).CreateVidyoConnector === 'function',
+      // An object (VidyoClient.js 4.1's VC) or a class (what `new VidyoClientLib.VidyoClient('', cb)` returns).
+      (value) => (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as Partial<VidyoClient>).CreateVidyoConnector === 'function',
       `${name} must be a ready VidyoClient (the global VC), with CreateVidyoConnector`,
     ),
   )

@@ -11,7 +11,8 @@ import {
 import { raceAbort } from '@callport/provider-utils'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
 import type { ConnectorListeners, PooledConnector } from './connector-pool'
-import type { VidyoParticipant } from './vidyo-client-types'
+import { isNativeWebRtcConnectRefusal, nativeWebRtcBuildError } from './load-sdk'
+import type { VidyoConnector, VidyoParticipant } from './vidyo-client-types'
 import { participantOf } from './vidyo-participant'
 import { disconnectionOf, errorOfFailReason } from './vidyo-reasons'
 
@@ -79,7 +80,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
       // Settled by the callbacks, possibly after an abort stopped waiting for it.
       outcome.catch(() => undefined)
       const started = await raceAbort(
-        connector.Connect({
+        this.#connect({
           host: this.#options.host,
           token: this.#options.token.value,
           displayName: this.#options.displayName,
@@ -97,6 +98,15 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     } catch (error) {
       await this.disconnect().catch(() => undefined)
       throw error
+    }
+  }
+
+  /** Connect, with the native WebRTC build's refusal (it has no token join) made UNSUPPORTED. */
+  async #connect(options: Parameters<VidyoConnector['Connect']>[0]): Promise<boolean> {
+    try {
+      return await this.#options.pooled.connector.Connect(options)
+    } catch (error) {
+      throw isNativeWebRtcConnectRefusal(error) ? nativeWebRtcBuildError(error) : error
     }
   }
 
