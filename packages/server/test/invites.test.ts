@@ -256,13 +256,14 @@ describe('notifier errors', () => {
   it.each([
     ['a CallportError that is not retryable', new CallportError('INVALID_INPUT', 'no device registered for bob')],
     ['an error marked retryable: false', Object.assign(new Error('unsubscribed'), { retryable: false })],
-  ])('%s stops the invite as failed: no more rings, no missed', async (_label, error) => {
-    const { calls, notifications, errors } = ringing({}, async ({ attempt }) => {
-      if (attempt === 2) throw error
+  ])('%s stops the invite as failed: no more rings, and the missed-call notice still goes out', async (_label, error) => {
+    const { calls, notifications, errors } = ringing({}, async ({ kind, attempt }) => {
+      if (kind === 'ring' && attempt === 2) throw error
     })
     const invite = await calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
     await vi.advanceTimersByTimeAsync(60_000)
-    expect(notifications.map(({ kind, attempt }) => `${kind}${attempt}`)).toEqual(['ring1', 'ring2'])
+    expect(notifications.map(({ kind, attempt }) => `${kind}${attempt}`)).toEqual(['ring1', 'ring2', 'missed2'])
+    expect(notifications.at(-1)).toMatchObject({ kind: 'missed', status: 'failed' })
     expect(await calls.getInvite({ id: invite.id, identity: 'alice' })).toMatchObject({ status: 'failed', settledAt: '2026-11-21T12:00:10.000Z' })
     expect(errors).toEqual([error])
   })

@@ -69,7 +69,11 @@ export function createInviteService({ policy, announce, onError }: InviteService
     if (invite?.status !== 'ringing') return stopRinging(id)
     announce({ ...invite })
     const failure = await notify({ kind: 'ring', invite, attempt })
-    if (failure !== undefined && !isRetryable(failure)) await settle(id, 'failed')
+    if (failure === undefined || isRetryable(failure)) return
+    // The notifier ended the ringing: the invite failed, and the caller's missed-call notice still goes out,
+    // as when the window ends unanswered.
+    const outcome = await settle(id, 'failed')
+    if (outcome?.settled) await notify({ kind: 'missed', invite: outcome.invite, attempt })
   }
 
   /** The end of the window: missed, unless another process settled it first. */
