@@ -68,19 +68,52 @@ describe('OpenVidu settings', () => {
   })
 })
 
+/**
+ * OPENVIDU_WEBHOOK_HEADERS as openvidu-server 2.32.2 reads it: `config/OpenviduConfig.java`
+ * `checkWebhookHeaders` (`header.split(": ", 2)`, no trimming, empty name or value refused) over
+ * `asJsonStringsArray` (a JSON strings array; a list of one empty string is the empty list; the
+ * default in `application.properties` is `[]`).
+ */
 describe('OPENVIDU_WEBHOOK_HEADERS', () => {
-  it('is read as OpenVidu reads it: a JSON array of "Name: value" strings', () => {
-    expect(parseWebhookHeaders('["Authorization: Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU", "X-Tenant:blue"]')).toEqual([
+  it('is a JSON array of "Name: value" strings, split at the first ": "', () => {
+    expect(parseWebhookHeaders('["Authorization: Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU", "X-Tenant: blue: green"]')).toEqual([
       { name: 'Authorization', value: 'Basic T1BFTlZJRFVBUFA6TVlfU0VDUkVU' },
-      { name: 'X-Tenant', value: 'blue' },
+      { name: 'X-Tenant', value: 'blue: green' },
     ])
   })
 
-  it('accepts one plain "Name: value" string', () => {
-    expect(parseWebhookHeaders('Authorization: Bearer x:y')).toEqual([{ name: 'Authorization', value: 'Bearer x:y' }])
+  it('splits at ": " (colon and space): "X-A:b: c" names the header "X-A:b", which is no HTTP header name', () => {
+    expect(() => parseWebhookHeaders('["X-A:b: c"]')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('"X-A:b"') }))
   })
 
-  it.each(['[]', '[1]', '["no separator"]', '{"a":1}'])('refuses %s', (text) => {
+  it.each([
+    ['[]', 'OpenVidu\'s default'],
+    ['[""]', 'one empty string'],
+    ['  [ ]  ', 'spaces around'],
+  ])('%s means no header (%s)', (text) => {
+    expect(parseWebhookHeaders(text)).toEqual([])
+  })
+
+  it('trims nothing: the value keeps its spaces after ": "', () => {
+    expect(parseWebhookHeaders('["X-Key:  two spaces "]')).toEqual([{ name: 'X-Key', value: ' two spaces ' }])
+  })
+
+  it.each([
+    ['["X-Tenant:blue"]', 'no space after the colon (OpenVidu: syntax is not correct)'],
+    ['["X-Key: "]', 'an empty value'],
+    ['[": v"]', 'an empty name'],
+    ['["", "X-Key: v"]', 'an empty string among others'],
+    ['Authorization: Basic abc', 'not JSON (OpenVidu refuses to start)'],
+    ['{"a":1}', 'not an array'],
+    ['[1]', 'not strings'],
+    ['["X Key: v"]', 'a name that is not an HTTP token (Callport\'s own refusal)'],
+    ['["X-Key:    "]', 'a value of spaces only, which arrives empty (Callport\'s own refusal)'],
+  ])('refuses %s: %s', (text) => {
     expect(() => parseWebhookHeaders(text)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
+  })
+
+  it('an environment with OPENVIDU_WEBHOOK_HEADERS=[] gives an adapter without webhooks', () => {
+    const settings = resolveOpenViduSettings({ environment: { OPENVIDU_URL: 'https://ov.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '[]' } })
+    expect(settings.webhookHeaders).toEqual([])
   })
 })

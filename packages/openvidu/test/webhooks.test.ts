@@ -56,6 +56,21 @@ describe('verify: the shared header, compared in constant time', () => {
     }
   })
 
+  it('compares a value configured with spaces after ": " as it arrives (the HTTP parser strips them)', async () => {
+    const spaced = openvidu({ url: 'https://openvidu.example.com', secret: 's', environment: { OPENVIDU_WEBHOOK_HEADERS: '["X-Hook:  token "]' } }).webhook!
+    // What an HTTP server's Headers give for the line OpenVidu sends, "X-Hook:  token ".
+    expect(await spaced.verify(delivery(sessionCreated, { 'X-Hook': '  token ' }))).toBe(true)
+    expect(await spaced.verify(delivery(sessionCreated, { 'X-Hook': 'token2' }))).toBe(false)
+  })
+
+  it('OPENVIDU_WEBHOOK_HEADERS=[] (OpenVidu\'s default) or [""] means no webhook handler', () => {
+    for (const value of ['[]', '[""]']) {
+      const none = openvidu({ url: 'https://openvidu.example.com', secret: 's', environment: { OPENVIDU_WEBHOOK_HEADERS: value } })
+      expect(none.webhook).toBeUndefined()
+      expect(none.capabilities.webhooks).toBe(false)
+    }
+  })
+
   it('sameSecret compares whole values', () => {
     expect(sameSecret('abc', 'abc')).toBe(true)
     expect(sameSecret('abc', 'abd')).toBe(false)
@@ -110,6 +125,21 @@ describe('parse: OpenVidu events normalized, raw kept', () => {
     expect(await parseOne(recordingStarted)).toMatchObject({ type: 'recording-started', recording: { id: 'standup', status: 'started' } })
     expect(await parseOne(recordingReady)).toMatchObject({ type: 'recording-ended', recording: { id: 'standup', status: 'completed' } })
     expect(await parseOne(recordingFailed)).toMatchObject({ type: 'recording-ended', recording: { id: 'standup-1', status: 'failed' } })
+  })
+
+  it('recordingStatusChanged carries no url (CDREventRecordingStatusChanged.toJson), and none is read from a body that has one', async () => {
+    // The members openvidu-server 2.32.2 writes: CDREvent (sessionId, uniqueSessionId, timestamp),
+    // CDREventEnd (startTime, duration, reason), CDREventRecordingStatusChanged (id, name, outputMode,
+    // resolution, frameRate, recordingLayout for COMPOSED with video, hasAudio, hasVideo, size,
+    // duration, status), plus HttpWebhookSender's "event".
+    expect(Object.keys(recordingReady).sort()).toEqual(
+      ['sessionId', 'uniqueSessionId', 'timestamp', 'startTime', 'duration', 'reason', 'id', 'name', 'outputMode', 'resolution', 'frameRate', 'recordingLayout', 'hasAudio', 'hasVideo', 'size', 'status', 'event'].sort(),
+    )
+    const ready = await parseOne(recordingReady)
+    expect(ready).toMatchObject({ type: 'recording-ended', recording: { id: 'standup', status: 'completed' } })
+    expect((ready as { recording: object }).recording).toEqual({ id: 'standup', status: 'completed' })
+    const forged = await parseOne({ ...recordingReady, url: 'https://elsewhere.example.com/r.mp4' })
+    expect((forged as { recording: object }).recording).toEqual({ id: 'standup', status: 'completed' })
   })
 
   it('intermediate recording statuses and other events → provider-event with the OpenVidu name', async () => {

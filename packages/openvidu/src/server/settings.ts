@@ -31,8 +31,9 @@ export interface OpenViduSettings extends VendorRestSettings, ProviderSettingsBa
   /**
    * The header that authenticates webhooks: OpenVidu signs nothing, so configure it to send a header
    * only you know (`OPENVIDU_WEBHOOK_HEADERS=["Authorization: Basic …"]`) and give the same here.
-   * Default: parsed from `OPENVIDU_WEBHOOK_HEADERS` (a JSON array of `"Name: value"` strings, as
-   * OpenVidu reads it; every header listed must match). Without it the adapter offers no webhooks.
+   * Default: parsed from `OPENVIDU_WEBHOOK_HEADERS` exactly as OpenVidu reads it (a JSON array of
+   * `"Name: value"` strings split at the first `": "`; `[]` and `[""]` mean none; every header listed
+   * must match). Without one the adapter offers no webhooks.
    */
   webhookHeader?: { name: string; value: string }
 }
@@ -60,7 +61,7 @@ const knownSettings = ['url', 'secret', 'webhookHeader', ...vendorRestSettingNam
 
 const WebhookHeaderSchema = z.object({
   name: z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name')),
-  value: z.string().check(z.minLength(1, 'must not be empty')),
+  value: z.string().check(z.minLength(1, 'must not be empty'), z.regex(/[^ \t]/, 'must not be only spaces')),
 })
 
 /** The one schema of the settings (after the environment filled what was not given). */
@@ -76,27 +77,40 @@ function invalid(problem: string): CallportError {
 }
 
 /**
- * Reads `OPENVIDU_WEBHOOK_HEADERS` as OpenVidu does: a JSON array of `"Name: value"` strings. A
- * single `"Name: value"` string is accepted too.
+ * Reads `OPENVIDU_WEBHOOK_HEADERS` exactly as openvidu-server 2.32.2 does
+ * (`config/OpenviduConfig.java` `checkWebhookHeaders` and `asJsonStringsArray`):
+ *
+ * - the text is a JSON array of strings; `[]` and `[""]` mean no header (the empty list);
+ * - each string is split at its FIRST `": "` (colon AND space, `header.split(": ", 2)`), nothing is
+ *   trimmed: `"Authorization: Basic x"` is `Authorization` / `Basic x`, `"X-Key:  v"` has the value
+ *   `" v"`, and `"X-Key:v"` (no space) is an error, as it is for OpenVidu (which refuses to start);
+ * - an empty name or an empty value is an error.
+ *
+ * Two refusals are Callport's own, for headers OpenVidu would accept but that cannot authenticate a
+ * delivery: a name that is not an HTTP token (OpenVidu would send a malformed header line) and a
+ * value of spaces only (it arrives empty, since receivers strip the spaces around a header value).
  */
 export function parseWebhookHeaders(text: string): OpenViduWebhookHeader[] {
+  const variable = openViduEnvironmentVariables.webhookHeaders
   let entries: unknown
   try {
     entries = JSON.parse(text)
   } catch {
-    entries = [text]
+    throw invalid(`${variable} is not a valid strings array in JSON format, such as ["Authorization: Basic …"]`)
   }
-  if (!Array.isArray(entries) || entries.length === 0) {
-    throw invalid(`${openViduEnvironmentVariables.webhookHeaders} must be a JSON array of "Name: value" strings`)
+  if (!Array.isArray(entries) || !entries.every((entry): entry is string => typeof entry === 'string')) {
+    throw invalid(`${variable} must be a JSON array of "Name: value" strings`)
   }
+  // asJsonStringsArray: a list of one empty string is the empty list.
+  if (entries.length === 1 && entries[0] === '') return []
   return entries.map((entry) => {
-    const separator = typeof entry === 'string' ? entry.indexOf(':') : -1
-    if (typeof entry !== 'string' || separator <= 0) {
-      throw invalid(`${openViduEnvironmentVariables.webhookHeaders} entries must be "Name: value" strings`)
-    }
-    const header = { name: entry.slice(0, separator).trim(), value: entry.slice(separator + 1).trim() }
+    const separator = entry.indexOf(': ')
+    if (separator < 0) throw invalid(`${variable}: a header must be written "HEADER_NAME: HEADER_VALUE" (colon and space)`)
+    const header = { name: entry.slice(0, separator), value: entry.slice(separator + 2) }
+    if (header.name === '') throw invalid(`${variable}: a header name cannot be empty`)
+    if (header.value === '') throw invalid(`${variable}: the value of "${header.name}" cannot be empty`)
     const parsed = WebhookHeaderSchema.safeParse(header)
-    if (!parsed.success) throw invalid(`${openViduEnvironmentVariables.webhookHeaders}: "${header.name}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`)
+    if (!parsed.success) throw invalid(`${variable}: "${header.name}" ${parsed.error.issues[0]?.message ?? 'is invalid'}`)
     return parsed.data
   })
 }
@@ -119,7 +133,8 @@ export function resolveOpenViduSettings(settings?: OpenViduSettings): ResolvedOp
     webhookHeaders = [valid.webhookHeader]
   } else {
     const variable = (loaded.environment ?? processEnvironment())[openViduEnvironmentVariables.webhookHeaders]
-    if (variable) webhookHeaders = parseWebhookHeaders(variable)
+    // Unset or empty: no header (OpenVidu's own default is `[]`).
+    if (variable !== undefined && variable.trim() !== '') webhookHeaders = parseWebhookHeaders(variable)
   }
   const url = valid.url.replace(/\/+$/, '')
   return {

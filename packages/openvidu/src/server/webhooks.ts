@@ -24,7 +24,6 @@ const WebhookBodySchema = z.looseObject({
   clientData: z.optional(z.nullable(z.string())),
   id: z.optional(z.string()),
   status: z.optional(z.string()),
-  url: z.optional(z.nullable(z.string())),
 })
 type WebhookBody = z.infer<typeof WebhookBodySchema>
 
@@ -58,8 +57,14 @@ function participantOf(body: WebhookBody): WebhookParticipant {
   return { identity, providerParticipantId: connectionId, ...(name === undefined ? {} : { name }) }
 }
 
-function recordingOf(body: WebhookBody, status: 'started' | 'completed' | 'failed'): { id: string; status: typeof status; url?: string } {
-  return { id: body.id ?? '', status, ...(body.url ? { url: body.url } : {}) }
+/**
+ * The recording of a `recordingStatusChanged` event. openvidu-server 2.32.2's
+ * `cdr/CDREventRecordingStatusChanged.java` `toJson` sends `id`, `name`, `outputMode`, sizes,
+ * `duration` and `status`, never a URL (a recording's URL is only in `GET /openvidu/api/recordings/{id}`),
+ * so the normalized recording has none, whatever the body carries.
+ */
+function recordingOf(body: WebhookBody, status: 'started' | 'completed' | 'failed'): { id: string; status: typeof status } {
+  return { id: body.id ?? '', status }
 }
 
 /** Normalizes one OpenVidu webhook body. Recording statuses `starting` and `stopped` are intermediate: provider-event. */
@@ -99,11 +104,14 @@ export function normalizeWebhookBody(raw: unknown): WebhookEvent {
 
 /** The webhook handler of the OpenVidu adapter, authenticating deliveries by `headers`. */
 export function createOpenViduWebhookHandler(headers: readonly OpenViduWebhookHeader[]): WebhookHandler {
+  // OpenVidu sends each value as configured; the receiving HTTP parser (and Fetch's Headers) strips the
+  // spaces and tabs around a header value, so a configured " v" arrives as "v" and is compared as such.
+  const expected = headers.map((header) => ({ name: header.name, value: header.value.replace(/^[ \t]+|[ \t]+$/g, '') }))
   return {
     verify(request: WebhookRequest): boolean {
       if (request.method.toUpperCase() !== 'POST' || headers.length === 0) return false
       // Every header is checked, so the time taken does not tell which one was wrong.
-      return headers.map((header) => sameSecret(request.headers.get(header.name), header.value)).every(Boolean)
+      return expected.map((header) => sameSecret(request.headers.get(header.name), header.value)).every(Boolean)
     },
     parse(request: WebhookRequest): WebhookEvent[] {
       let body: unknown
