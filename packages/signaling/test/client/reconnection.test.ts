@@ -111,14 +111,23 @@ describe('a dropped signaling socket', () => {
     const disconnected = vi.fn()
     ada.on('disconnected', disconnected)
     const reconnecting = waitForEvent(ada, 'reconnecting')
-    harness.server!.io.sockets.sockets.forEach((socket) => {
-      if (socket.handshake.query.username === 'ada') socket.conn.close()
-    })
-    await reconnecting
-    await ada.disconnect()
-    const attempts = calls
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    expect(calls).toBe(attempts)
-    expect(disconnected).not.toHaveBeenCalled()
+    // From here the adapter waits between attempts on fake timers: the test runs past its whole
+    // reconnect timeout at once instead of sleeping through part of it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+    try {
+      harness.server!.io.sockets.sockets.forEach((socket) => {
+        if (socket.handshake.query.username === 'ada') socket.conn.close()
+      })
+      await reconnecting
+      // The first attempt goes at once (and fails: nobody listens there); the next one waits 250 ms.
+      await vi.waitFor(() => expect(calls).toBe(2))
+      await ada.disconnect()
+      const attempts = calls
+      await vi.advanceTimersByTimeAsync(10_000)
+      expect(calls).toBe(attempts)
+      expect(disconnected).not.toHaveBeenCalled()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -1,7 +1,9 @@
 import { CallportError, type Token } from '@callport/core'
 import { waitForEvent } from '@callport/testkit'
+import { io } from 'socket.io-client'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { signaling } from '../../src/client/index'
+import type { SocketFactory } from '../../src/client/load-sdk'
 import { signSignalingCredential } from '../../src/server/credentials'
 import { SECRET, observe, recordingSocketFactory, uniqueRoom, useSignaling } from './harness'
 
@@ -61,18 +63,31 @@ describe('connecting', () => {
     const room = uniqueRoom('abort')
     const watcher = await observe(harness.url, await harness.token({ room, identity: 'watcher' }))
     const controller = new AbortController()
-    const connecting = signaling().connect(await harness.token({ room, identity: 'ada' }), {
+    // Aborts when the server's answer to the join arrives, before the adapter reads it: the server
+    // has added the member by then, so the abort has someone to take out of the room again.
+    const abortingOnJoinAnswer: SocketFactory = (url, options) => {
+      const socket = io(url, options)
+      let joinSent = false
+      socket.onAnyOutgoing((_event: string, message: { command?: { command?: string } } | undefined) => {
+        if (message?.command?.command === 'join') joinSent = true
+      })
+      // Engine.IO reports each message before socket.io decodes it; a socket.io acknowledgement starts with "3".
+      socket.io.engine.on('packet', ({ type, data }) => {
+        if (joinSent && type === 'message' && typeof data === 'string' && data.startsWith('3')) controller.abort()
+      })
+      return socket
+    }
+    const connecting = signaling({ sdk: abortingOnJoinAnswer }).connect(await harness.token({ room, identity: 'ada' }), {
       audio: false,
       video: false,
       signal: controller.signal,
       refreshToken: () => harness.token({ room, identity: 'ada' }),
     })
-    setTimeout(() => controller.abort(), 1)
     expect((await rejection(connecting)).code).toBe('ABORTED')
     await vi.waitFor(() => {
       const joins = watcher.events.filter(({ event }) => event === 'on_join').length
       const leaves = watcher.events.filter(({ event }) => event === 'on_leave').length
-      expect(joins).toBe(leaves)
+      expect([joins, leaves]).toEqual([1, 1])
     })
     watcher.close()
   })
@@ -234,12 +249,16 @@ describe('token updates and kicks', () => {
   it('stays connected past the first expiry after updateToken', async () => {
     const room = uniqueRoom('update')
     const token = await shortLivedToken(room, 'ada', 2)
+    // Alan's token outlives Ada's first one by a second: once the server kicked him, it would have kicked her too.
+    const alanToken = await shortLivedToken(room, 'alan', 3)
+    const alan = await signaling().connect(alanToken, { audio: false, video: false, refreshToken: async () => alanToken })
+    const alanKicked = waitForEvent(alan, 'disconnected', { timeoutMilliseconds: 5000 })
     const ada = await signaling().connect(token, { audio: false, video: false, refreshToken: async () => token })
     const grace = await harness.connect({ room, identity: 'grace' })
     const disconnected = vi.fn()
     ada.on('disconnected', disconnected)
     await ada.updateToken!(await harness.token({ room, identity: 'ada' }))
-    await new Promise((resolve) => setTimeout(resolve, 2600))
+    expect((await alanKicked)[0].reason).toBe('token-expired')
     expect(disconnected).not.toHaveBeenCalled()
     const received = waitForEvent(grace, 'data-received')
     await ada.sendData!('still here')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConnectionInfoSchema, SIGNALING_VERSION } from '../../src/shared/protocol'
-import { handSignedToken, issueToken, nextEvent, recordEvents, signClaims, sleep, useHarness } from './harness'
+import { handSignedToken, issueToken, nextEvent, recordEvents, roundTrip, signClaims, useHarness } from './harness'
 
 const harness = useHarness()
 
@@ -24,7 +24,7 @@ describe('authentication at connect', () => {
     expect(refusal.data?.code).toBe(code)
     expect(refusal.message).toMatch(message)
     expect(refusal.data?.message).toBe(refusal.message)
-    await sleep(100)
+    await roundTrip(member)
     expect(socket.connected).toBe(false)
     expect(events).toEqual([])
     expect(memberEvents).toEqual([])

@@ -89,7 +89,21 @@ export function request(socket: Socket, message: unknown, timeoutMs = 5_000): Pr
   })
 }
 
-export const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds))
+/**
+ * Resolves once the server has answered one more message from each socket. A connection keeps its
+ * order, so every event the server emitted to a socket before handling that message has arrived by
+ * then: what a test expects not to have happened, it checks after this instead of after a sleep.
+ */
+export async function roundTrip(...sockets: Socket[]): Promise<void> {
+  await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<void>((resolve, reject) => {
+          socket.timeout(5_000).emit('round-trip', (timedOut: Error | null) => (timedOut ? reject(timedOut) : resolve()))
+        }),
+    ),
+  )
+}
 
 /** Tracks servers and sockets a test opens and closes them after it. */
 export function useHarness() {

@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { issueToken, nextEvent, useHarness } from './harness'
 
@@ -15,14 +15,15 @@ async function silentMember(url: string, identity: string, room: string): Promis
   const closed = once(socket, 'close').then(([code]) => code as number)
   const packets: string[] = []
   socket.on('message', (data) => packets.push(data.toString()))
-  const next = async (prefix: string) => {
-    for (let waited = 0; waited < 5_000; waited += 10) {
-      const index = packets.findIndex((packet) => packet.startsWith(prefix))
-      if (index >= 0) return packets.splice(index, 1)[0]!
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    throw new Error(`no packet starting with ${prefix}`)
-  }
+  const next = (prefix: string) =>
+    vi.waitFor(
+      () => {
+        const index = packets.findIndex((packet) => packet.startsWith(prefix))
+        if (index < 0) throw new Error(`no packet starting with ${prefix}`)
+        return packets.splice(index, 1)[0]!
+      },
+      { timeout: 5_000, interval: 10 },
+    )
   await once(socket, 'open')
   await next('0{') // Engine.IO open
   socket.send('40') // Socket.IO connect to the main namespace

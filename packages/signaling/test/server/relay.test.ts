@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RelayedRequestSchema } from '../../src/shared/protocol'
-import { issueToken, nextEvent, recordEvents, request, sleep, useHarness } from './harness'
+import { issueToken, nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
 
 const harness = useHarness()
 
@@ -17,7 +17,7 @@ async function threeMembersTwoRooms() {
 
 describe('relay of webrtc_signal and data', () => {
   it('delivers a webrtc_signal to its target only, marked with the sender', async () => {
-    const { alice, bob, eveEvents } = await threeMembersTwoRooms()
+    const { alice, bob, eve, eveEvents } = await threeMembersTwoRooms()
     const received = nextEvent(bob.client, 'request')
     const message = { type: 'command', to: bob.client.id, command: { command: 'webrtc_signal', description: offer } }
     expect(await request(alice.client, message)).toEqual({ result: {}, error: null })
@@ -27,7 +27,7 @@ describe('relay of webrtc_signal and data', () => {
     const answered = nextEvent(alice.client, 'request')
     await request(bob.client, { type: 'command', to: alice.client.id, command: { command: 'webrtc_signal', candidate } })
     expect((await answered)[0]).toEqual({ type: 'command', from: bob.client.id, to: alice.client.id, command: { command: 'webrtc_signal', candidate } })
-    await sleep(100)
+    await roundTrip(eve.client)
     expect(eveEvents).toEqual([])
   })
 
@@ -37,7 +37,7 @@ describe('relay of webrtc_signal and data', () => {
     const received = nextEvent(bob.client, 'request')
     expect(await request(alice.client, { type: 'command', command: { command: 'data', data: 'hello room' } })).toEqual({ result: {}, error: null })
     expect((await received)[0]).toEqual({ type: 'command', from: alice.client.id, command: { command: 'data', data: 'hello room' } })
-    await sleep(100)
+    await roundTrip(eve.client, alice.client)
     expect(eveEvents).toEqual([])
     expect(aliceEvents).toEqual([])
     expect(eve.client.connected).toBe(true)
@@ -53,7 +53,7 @@ describe('relay of webrtc_signal and data', () => {
     }
     const fromEve = await request(eve.client, { type: 'command', to: alice.client.id, command: { command: 'data', data: 'psst' } })
     expect(fromEve.error?.code).toBe('MEMBER_NOT_FOUND')
-    await sleep(100)
+    await roundTrip(eve.client, alice.client)
     expect(eveEvents).toEqual([])
     expect(aliceEvents).toEqual([])
   })
@@ -72,7 +72,7 @@ describe('relay of webrtc_signal and data', () => {
     expect(error?.code).toBe('NOT_JOINED')
     const broadcast = await request(lurker, { type: 'command', command: { command: 'data', data: 'hi' } })
     expect(broadcast.error?.code).toBe('NOT_JOINED')
-    await sleep(100)
+    await roundTrip(alice.client)
     expect(aliceEvents).toEqual([])
   })
 
@@ -83,7 +83,7 @@ describe('relay of webrtc_signal and data', () => {
     const { error } = await request(alice.client, { type: 'command', to: bob.client.id, command: { command: 'data', data: 'still there?' } })
     expect(error?.code).toBe('MEMBER_NOT_FOUND')
     await request(alice.client, { type: 'command', command: { command: 'data', data: 'anyone?' } })
-    await sleep(100)
+    await roundTrip(bob.client)
     expect(bobEvents).toEqual([])
   })
 })

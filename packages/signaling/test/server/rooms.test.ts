@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { JoinResultSchema, MemberSchema } from '../../src/shared/protocol'
-import { issueToken, nextEvent, recordEvents, request, sleep, useHarness } from './harness'
+import { issueToken, nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
 
 const harness = useHarness()
 
@@ -77,7 +77,7 @@ describe('join, members, on_join, on_leave', () => {
     const again = await request(bob.client, join(bob.roomId))
     expect(again.error).toBeNull()
     expect((again.result as { members: Array<{ id: string }> }).members.map((member) => member.id)).toEqual([alice.client.id])
-    await sleep(100)
+    await roundTrip(alice.client)
     expect(aliceEvents).toEqual([])
   })
 
@@ -123,8 +123,7 @@ describe('join, members, on_join, on_leave', () => {
     expect(fresh.joined.members.map((member) => member.id)).toEqual([alice.client.id])
     expect((await kicked)[0]).toMatchObject({ reason: 'duplicate_identity' })
     expect(await staleLeft).toEqual([staleId])
-    await sleep(50)
-    expect(stale.client.connected).toBe(false)
+    await vi.waitFor(() => expect(stale.client.connected).toBe(false))
     expect(fresh.client.connected).toBe(true)
   })
 })

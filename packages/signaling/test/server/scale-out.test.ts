@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { requireTool, startRedisServer, type RedisServer } from '@callport/test-environment'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { nextEvent, recordEvents, request, sleep, useHarness } from './harness'
+import { createClient } from 'redis'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
 import { bundleSignalingProcess, startSignalingProcess, type ScaleOutTimings, type SignalingProcess } from './signaling-process'
 
 const redisServer = requireTool('redis-server', 'signaling scale-out (two server processes sharing rooms through Redis)')
@@ -12,6 +13,8 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
   let redis: RedisServer
   let script: string
   const processes: SignalingProcess[] = []
+  /** The key prefix of the processes the current test started. */
+  let keyPrefix = ''
 
   beforeAll(async () => {
     ;[redis, script] = await Promise.all([startRedisServer(), bundleSignalingProcess()])
@@ -29,7 +32,7 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
   })
 
   const startProcesses = async (count: number, timings: ScaleOutTimings = {}) => {
-    const keyPrefix = `callport-test-${randomUUID()}`
+    keyPrefix = `callport-test-${randomUUID()}`
     const started = await Promise.all(Array.from({ length: count }, () => startSignalingProcess(script, redis.url, keyPrefix, timings)))
     processes.push(...started)
     return started
@@ -71,7 +74,8 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
     const bobLeaves = nextEvent(alice.client, 'on_leave')
     bob.client.disconnect()
     expect(await bobLeaves).toEqual([bobId])
-    await sleep(100)
+    // Eve's process emitted whatever it had for her before it answers her next message.
+    await roundTrip(eve.client)
     expect(eveEvents).toEqual([])
   })
 
@@ -111,18 +115,32 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
 
       const killedAt = Date.now()
       await doomed!.kill()
-      while (leftIds(aliceEvents).length < 2 || leftIds(carolEvents).length < 2) {
-        if (Date.now() - killedAt > 30_000) break
-        await sleep(100)
-      }
+      await vi.waitFor(
+        () => {
+          expect(leftIds(aliceEvents)).toHaveLength(2)
+          expect(leftIds(carolEvents)).toHaveLength(2)
+        },
+        { timeout: 30_000, interval: 100 },
+      )
       const elapsed = Date.now() - killedAt
       console.info(`[signaling scale-out] on_leave for the members of a SIGKILLed process after ${elapsed} ms`)
       expect(elapsed).toBeLessThan(30_000)
       expect(leftIds(aliceEvents).sort()).toEqual(lost)
       expect(leftIds(carolEvents).sort()).toEqual(lost)
 
-      await sleep(500)
+      // Once each, now and later: the sweep deregistered the dead process with its members, so no
+      // later sweep can report them again; and nothing already on its way was a second report.
+      const redisClient = createClient({ url: redis.url })
+      await redisClient.connect()
+      try {
+        expect(await redisClient.sCard(`${keyPrefix}:nodes`)).toBe(2)
+        expect((await redisClient.hKeys(`${keyPrefix}:room:${alice.roomId}`)).sort()).toEqual([alice.client.id, carol.client.id].sort())
+      } finally {
+        await redisClient.close()
+      }
+      await roundTrip(alice.client, carol.client)
       expect(leftIds(aliceEvents)).toHaveLength(2)
+      expect(leftIds(carolEvents)).toHaveLength(2)
       const erin = await harness.joinMember(first!.url, { identity: 'erin', room: 'standup' })
       expect(erin.joined.members.map((member) => member.name).sort()).toEqual(['alice', 'carol'])
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { handSignedToken, issueToken, nextEvent, recordEvents, request, sleep, useHarness } from './harness'
+import { handSignedToken, issueToken, nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
 
 const harness = useHarness()
 
@@ -26,13 +26,17 @@ describe('token expiry', () => {
   it('token_update with a fresh token for the same room and identity moves the expiry', async () => {
     const { url } = await harness.startServer()
     const bob = await harness.connect(url, 'bob', { token: handSignedToken('bob', 'standup', 2) })
+    // Carol's token outlives Bob's first one by a second: once the server kicked her, it would have kicked Bob too.
+    const carol = await harness.connect(url, 'carol', { token: handSignedToken('carol', 'standup', 3) })
+    const carolKicked = nextEvent(carol, 'on_kick', 5_000)
     const events = recordEvents(bob)
     const { result, error } = await request(bob, tokenUpdate(await issueToken({ identity: 'bob', room: 'standup' }, 120)))
     expect(error).toBeNull()
     const expiresAt = Date.parse((result as { expires_at: string }).expires_at)
     expect(expiresAt - Date.now()).toBeGreaterThan(115_000)
     expect(expiresAt - Date.now()).toBeLessThanOrEqual(120_000)
-    await sleep(2_600)
+    expect((await carolKicked)[0]).toMatchObject({ reason: 'token_expired' })
+    await roundTrip(bob)
     expect(bob.connected).toBe(true)
     expect(events).toEqual([])
   })
