@@ -4,7 +4,6 @@ import activeConnectionFixture from './fixtures/connection-active.json'
 import pendingConnectionFixture from './fixtures/connection-pending.json'
 import badCustomSessionId from './fixtures/error-bad-custom-session-id.json'
 import badRole from './fixtures/error-bad-role.json'
-import connectionOfUnknownSession from './fixtures/error-connection-of-unknown-session.json'
 import sessionFixture from './fixtures/session.json'
 
 /**
@@ -182,7 +181,8 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
       const { early } = await intercept(request)
       if (early) return early
       const session = sessions.get(String(params.sessionId))
-      if (!session) return json(connectionOfUnknownSession, 400)
+      // SessionRestController.closeConnection (2.32.2): an unknown session is an EMPTY 400.
+      if (!session) return empty(400)
       if (!session.connections.delete(String(params.connectionId))) return empty(404)
       for (const listener of deleteListeners) listener(String(params.sessionId), String(params.connectionId))
       return empty(204)

@@ -24,6 +24,17 @@ export const unknownSessionOnConnectionUrl: StatusMeanings = {
   400: { code: 'ROOM_NOT_FOUND', retryable: false, message: 'has no such session' },
 }
 
+/**
+ * `DELETE /sessions/{id}` answers **400** only when it waited 15 s for the closing lock of a session
+ * that is being created or closed and did not get it (openvidu-server 2.32.2
+ * `rest/SessionRestController.java` `closeSession`: "Timeout waiting for Session … closing lock to be
+ * available"). That is temporary: the same DELETE may succeed later (a session it cannot find, or
+ * finds already closed, is a 404).
+ */
+export const closingLockOnSessionDelete: StatusMeanings = {
+  400: { code: 'PROVIDER_UNAVAILABLE', retryable: true, message: 'could not take the session\'s closing lock in time (the session is being created or closed)' },
+}
+
 /** The Authorization header value OpenVidu expects: HTTP Basic `OPENVIDUAPP:<secret>`. */
 export function openViduAuthorization(secret: string): string {
   return basicAuthorization('OPENVIDUAPP', secret)

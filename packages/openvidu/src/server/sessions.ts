@@ -1,6 +1,7 @@
 import { CallportError } from '@callport/core'
 import type { VendorRestClient } from '@callport/provider-utils/server'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
+import { closingLockOnSessionDelete } from './rest-client'
 import { SessionSchema, type OpenViduSession } from './wire-schemas'
 
 /** OpenVidu session operations (`/openvidu/api/sessions`). */
@@ -49,13 +50,17 @@ export async function ensureSession(rest: VendorRestClient, sessionId: string, s
   })
 }
 
-/** `DELETE /sessions/{id}`: true when closed now, false when OpenVidu had no such session (404). */
+/**
+ * `DELETE /sessions/{id}`: true when closed now, false when OpenVidu had no such session (404). A 400
+ * is OpenVidu's closing lock being busy: PROVIDER_UNAVAILABLE, retryable (and retried, DELETE being idempotent).
+ */
 export async function deleteSession(rest: VendorRestClient, sessionId: string, signal?: AbortSignal): Promise<boolean> {
   const answer = await rest.requestWithStatus({
     method: 'DELETE',
     path: sessionPath(sessionId),
     operation: `closing the session ${sessionId}`,
     signal,
+    statusMeanings: closingLockOnSessionDelete,
     accept: [404],
   })
   return answer.ok
