@@ -18,16 +18,8 @@ runClientAdapterSuite<FakeBandyerSdk>({
     sdk.refusedTokens.add(token.value)
     return token
   },
-  remote: {
-    // The widget reports the other participant through the call it joined by the room link.
-    async join({ identity }, sdk) {
-      const call = sdk.client?.call
-      if (!call) throw new Error('the local widget joined no call')
-      call.participants = [...call.participants, identity]
-      call.change('connected')
-      return { leave: async () => (call.status === 'ended' ? undefined : call.change('ended', 'hang_up')) }
-    },
-  },
+  // No `remote`: widget 2.7.5 builds the call joined by link from nothing (its `participants`
+  // getter throws), so the widget cannot tell this connection who else is in the call.
   // The widget mounts its own element; the suite only needs something to hand over.
   container: () => ({}) as HTMLElement,
 })

@@ -1,9 +1,11 @@
-import type { Room, ServerAdapter } from '@callport/core'
+import type { Room } from '@callport/core'
 import { createCallServer, createMemoryRoomStore } from '@callport/server'
 import { runServerAdapterSuite } from '@callport/testkit'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as z from 'zod'
 import { kaleyra } from '../src/server/index'
+import { KaleyraConnectParametersSchema } from '../src/shared/connect-parameters'
 import { createFakeKaleyraApi, type FakeKaleyraApi } from './fake-kaleyra-api'
 
 const baseUrl = 'https://api.sandbox.eu.bandyer.com'
@@ -14,27 +16,57 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
 afterAll(() => server.close())
 
 /**
- * The suite checks that a token names the providerRoomId of the Room it was issued for. Kaleyra's
- * first token of a room names the room Kaleyra just made instead of the `pending:` placeholder, and
- * the call server records that id (IssueTokenOptions). This wrapper does what the call server does,
- * on the Room object the suite holds: it records the token's id there. Everything else is the
- * adapter's own answer. (Needed until the suite accepts a placeholder resolved by the first token.)
+ * The suite's back door into the fake Kaleyra: the access tokens it issued and the join links it
+ * handed out, read from its answers (msw's `response:mocked`), and its rooms with their members.
  */
-function recordingTokenRooms(adapter: ServerAdapter): ServerAdapter {
-  return Object.assign(Object.create(adapter) as ServerAdapter, {
-    async issueToken(options: Parameters<ServerAdapter['issueToken']>[0]) {
-      const token = await adapter.issueToken(options)
-      ;(options.room as { providerRoomId: string }).providerRoomId = token.providerRoomId
-      return token
-    },
-  })
+const issued = {
+  accessTokens: new Map<string, { user: string; expiresAt: string }>(),
+  /** Join link → the room and user it was made for. */
+  links: new Map<string, { roomId: string; user: string }>(),
+  reading: [] as Promise<void>[],
 }
+const CredentialsAnswerSchema = z.object({ access_token: z.string(), expires_at: z.string(), user_id: z.string() })
+const RoomAnswerSchema = z.object({ room: z.object({ room_id: z.string(), user_urls: z.array(z.object({ user: z.string(), url: z.string() })) }) })
 
-runServerAdapterSuite({
+server.events.on('response:mocked', ({ response }) => {
+  if (!response.ok) return
+  issued.reading.push(
+    response
+      .clone()
+      .json()
+      .then((body: unknown) => {
+        const credentials = CredentialsAnswerSchema.safeParse(body)
+        if (credentials.success) issued.accessTokens.set(credentials.data.access_token, { user: credentials.data.user_id, expiresAt: credentials.data.expires_at })
+        const room = RoomAnswerSchema.safeParse(body)
+        if (room.success) for (const { user, url } of room.data.room.user_urls) issued.links.set(url, { roomId: room.data.room.room_id, user })
+      }),
+  )
+})
+
+runServerAdapterSuite<FakeKaleyraApi>({
   name: 'kaleyra',
-  setup: () => server.use(...createFakeKaleyraApi({ baseUrl, apiKey }).handlers),
+  setup: () => {
+    const api = createFakeKaleyraApi({ baseUrl, apiKey })
+    server.use(...api.handlers)
+    return api
+  },
   teardown: () => server.resetHandlers(),
-  createAdapter: () => recordingTokenRooms(kaleyra({ apiKey, appId: 'wAppId_conformance', region: 'eu', environment: 'sandbox' })),
+  createAdapter: () => kaleyra({ apiKey, appId: 'wAppId_conformance', region: 'eu', environment: 'sandbox' }),
+  vendor: {
+    // Kaleyra admits the holder of an access token it issued for this user, unexpired, into a room
+    // the user is a member of, through the join link it made for that user in that room.
+    async verifyToken(token, api) {
+      await Promise.all(issued.reading)
+      const credentials = issued.accessTokens.get(token.value)
+      if (!credentials || credentials.user !== token.identity || Date.parse(credentials.expiresAt) <= Date.now()) return false
+      if (api.rooms.get(token.providerRoomId)?.has(token.identity) !== true) return false
+      const { kaleyraRoomId, roomUrl } = KaleyraConnectParametersSchema.parse(token.connect)
+      if (kaleyraRoomId !== token.providerRoomId) return false
+      const link = roomUrl === undefined ? undefined : issued.links.get(roomUrl)
+      return link !== undefined && link.roomId === token.providerRoomId && link.user === token.identity
+    },
+    roomExists: (room, api) => api.rooms.has(room.providerRoomId),
+  },
 })
 
 describe('createCallServer with kaleyra', () => {

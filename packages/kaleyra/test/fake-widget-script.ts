@@ -22,7 +22,21 @@ export const fakeWidgetScript = `
         async joinCallURL(url) {
           calls.push('joinCallURL ' + new URL(url).hostname)
           window.widgetStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true })
-          return { call: { roomId: 'room-1', participants: [], status: 'connecting', endReason: null, on() {} } }
+          // Like widget 2.7.5: the call is built from nothing (roomId / participants throw, status says
+          // ended); the switchboard announces the call on the client, then on the call, a task later.
+          const callListeners = []
+          const call = {
+            get roomId() { return undefined.callAlias },
+            get participants() { return undefined.callParticipants },
+            get status() { return 'ended' },
+            get endReason() { return 'hang_up' },
+            on(event, listener) { if (event === 'status:changed') callListeners.push(listener) },
+          }
+          setTimeout(() => {
+            for (const listener of listeners['call:status:changed'] || []) listener({ call, status: 'connected' })
+            for (const listener of callListeners) listener({ status: 'connected' })
+          }, 0)
+          return { call }
         },
       }
       return Promise.resolve(client)

@@ -1,7 +1,7 @@
 import type { ConnectOptions, Token } from '@callport/core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { kaleyra } from '../src/client/index'
-import { FakeBandyerSdk, type FakeCall } from './fake-widget'
+import { FakeBandyerSdk, installPage, type FakeCallData } from './fake-widget'
 import { createTokenIssuer } from './tokens'
 import { rejection } from './rejection'
 
@@ -10,8 +10,15 @@ beforeAll(() => issuer.listen())
 afterAll(() => issuer.close())
 
 let sdk: FakeBandyerSdk
+let uninstallPage: () => void
 beforeEach(() => {
   sdk = new FakeBandyerSdk()
+  // The widget's refused links reach the page as unhandled rejections (window `unhandledrejection`).
+  uninstallPage = installPage()
+})
+afterEach(() => {
+  uninstallPage()
+  vi.useRealTimers()
 })
 
 const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
@@ -21,12 +28,13 @@ const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   ...extra,
 })
 
-/** The call the widget joined, once connected. */
-const joinedCall = (): FakeCall => {
-  const call = sdk.client?.call
-  if (!call) throw new Error('the widget joined no call')
-  return call
-}
+/** A call with data, as widget 2.7.5 builds for an incoming call (`ON_CALL_INCOMING`). */
+const callData = (participants: string[], status: FakeCallData['callStatus'] = 'connecting'): FakeCallData => ({
+  callAlias: 'room_incoming',
+  callParticipants: participants.map((userAlias) => ({ user: { userAlias } })),
+  callDirection: 'call_direction_incoming',
+  callStatus: status,
+})
 
 describe('connect', () => {
   it('loads nothing until connect, then configures from the token, logs in and joins the room link', async () => {
@@ -69,11 +77,66 @@ describe('connect', () => {
     expect(sdk.calls.slice(-2)).toEqual(['disconnect', 'destroyClient'])
   })
 
-  it('maps a refused room link to ROOM_NOT_FOUND and destroys the client', async () => {
+  it.each([
+    ['invalid_token', 'ROOM_NOT_FOUND'],
+    ['invalid_url', 'ROOM_NOT_FOUND'],
+    ['user_not_associated_to_link', 'FORBIDDEN'],
+  ] as const)(
+    'a link refused while connected (%s: widget 2.7.5 shows an error view, joinCallURL resolves, the page gets an unhandled rejection) → %s, and the client is destroyed',
+    async (vendorError, code) => {
+      const token = await issuer.issue('standup', 'alice')
+      sdk.refusedLinks.set(String(token.connect.roomUrl), vendorError)
+      const error = await rejection(kaleyra({ sdk }).connect(token, options()))
+      expect(error).toMatchObject({ code, provider: 'kaleyra', details: { vendorError } })
+      expect(sdk.client).toBeUndefined()
+    },
+  )
+
+  it('joinCallURL resolves on a call built from nothing (its roomId and participants getters throw): connect never reads them, and names the room from the token', async () => {
     const token = await issuer.issue('standup', 'alice')
-    sdk.refusedLinks.add(String(token.connect.roomUrl))
-    expect((await rejection(kaleyra({ sdk }).connect(token, options()))).code).toBe('ROOM_NOT_FOUND')
-    expect(sdk.client).toBeUndefined()
+    const connection = await kaleyra({ sdk }).connect(token, options())
+    const call = sdk.client?.callView?.call
+    expect(() => call?.roomId).toThrow(TypeError)
+    expect(() => call?.participants).toThrow(TypeError)
+    expect(call?.status).toBe('ended')
+    expect(connection.kaleyraRoomId).toBe(token.connect.kaleyraRoomId)
+    expect(connection.kaleyraRoomId).toBe(token.providerRoomId)
+    await connection.disconnect()
+  })
+
+  it('the widget reports no link error and no call within joinConfirmationWindow: the join counts as done; a link error reported later ends the connection (join-failed)', async () => {
+    vi.useFakeTimers()
+    sdk.joinAnnouncement = 'none'
+    const token = await issuer.issue('standup', 'alice')
+    const connecting = kaleyra({ sdk, joinConfirmationWindow: 5_000 }).connect(token, options())
+    let settled = false
+    void connecting.finally(() => (settled = true))
+    await vi.advanceTimersByTimeAsync(4_999)
+    expect(settled).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    const connection = await connecting
+    const disconnected = vi.fn()
+    connection.on('disconnected', disconnected)
+    const { reportUnhandledRejection, WidgetError } = await import('./fake-widget')
+    reportUnhandledRejection(new WidgetError('invalid_token', 'Invalid token'))
+    expect(disconnected).toHaveBeenCalledWith({ reason: 'join-failed', raw: expect.objectContaining({ code: 'invalid_token' }) })
+    await vi.waitFor(() => expect(sdk.client).toBeUndefined())
+  })
+
+  it('ignores unhandled rejections of the page that are no Kaleyra link error', async () => {
+    vi.useFakeTimers()
+    sdk.joinAnnouncement = 'none'
+    const token = await issuer.issue('standup', 'alice')
+    const connecting = kaleyra({ sdk, joinConfirmationWindow: 1_000 }).connect(token, options())
+    const { reportUnhandledRejection } = await import('./fake-widget')
+    reportUnhandledRejection(new Error('someone else'))
+    await vi.advanceTimersByTimeAsync(1_000)
+    const connection = await connecting
+    await connection.disconnect()
+  })
+
+  it('refuses a negative joinConfirmationWindow', () => {
+    expect(() => kaleyra({ sdk, joinConfirmationWindow: -1 })).toThrow(/joinConfirmationWindow/)
   })
 
   it('reports a widget client it did not create (client_already_exists, thrown synchronously) as CONNECTION_FAILED, and leaves it alone', async () => {
@@ -84,11 +147,11 @@ describe('connect', () => {
     expect(sdk.client).toBe(foreign)
   })
 
-  it('a third participant refused by the widget (join_url_mtm): UNSUPPORTED saying a call takes two, and the client is destroyed', async () => {
+  it('a third participant refused by the widget (join_url_mtm, reported to the page only): ROOM_FULL saying a call takes two, and the client is destroyed', async () => {
     const token = await issuer.issue('standup', 'alice')
     sdk.manyToManyLinks.add(String(token.connect.roomUrl))
     const error = await rejection(kaleyra({ sdk }).connect(token, options()))
-    expect(error).toMatchObject({ code: 'UNSUPPORTED', provider: 'kaleyra', details: { vendorError: 'join_url_mtm' } })
+    expect(error).toMatchObject({ code: 'ROOM_FULL', provider: 'kaleyra', details: { vendorError: 'join_url_mtm' } })
     expect(error.message).toContain('at most 2 participants')
     expect(sdk.client).toBeUndefined()
   })
@@ -103,6 +166,19 @@ describe('connect', () => {
     const error = await rejection(kaleyra({ sdk }).connect(await issuer.issue('standup', 'alice'), options({ signal: controller.signal })))
     expect(error.code).toBe('ABORTED')
     // defineClientAdapter answers ABORTED at once and releases the late connection when it arrives.
+    await vi.waitFor(() => expect(sdk.client).toBeUndefined())
+  })
+})
+
+describe('abort while waiting for the widget to confirm the join', () => {
+  it('ABORTED at once, and the widget client is destroyed without waiting for the window', async () => {
+    vi.useFakeTimers()
+    sdk.joinAnnouncement = 'none'
+    const controller = new AbortController()
+    const connecting = kaleyra({ sdk, joinConfirmationWindow: 60_000 }).connect(await issuer.issue('standup', 'alice'), options({ signal: controller.signal }))
+    await vi.advanceTimersByTimeAsync(10)
+    controller.abort()
+    expect((await rejection(connecting)).code).toBe('ABORTED')
     await vi.waitFor(() => expect(sdk.client).toBeUndefined())
   })
 })
@@ -137,6 +213,13 @@ describe('widget events', () => {
     return connection
   }
 
+  /** Logged in without a room link, so calls come to the widget as in 2.7.5's incoming path. */
+  async function loggedIn(identity = 'alice') {
+    const token = await issuer.issue('standup', identity)
+    const { roomUrl: _dropped, ...connect } = token.connect
+    return kaleyra({ sdk }).connect({ ...token, connect }, options())
+  }
+
   it('client:access_token:is_about_to_expire → token-expiring with the vendor payload as raw', async () => {
     const connection = await connected()
     const expiring = vi.fn()
@@ -147,13 +230,14 @@ describe('widget events', () => {
     await connection.disconnect()
   })
 
-  it('client:access_token:expired → disconnected (token-expired), and the widget client is released', async () => {
+  it('access_token_expired (widget 2.7.5 disconnects itself, then emits): disconnected (token-expired), and the client is still destroyed although Client.disconnect now fails', async () => {
     const connection = await connected()
     const disconnected = vi.fn()
     connection.on('disconnected', disconnected)
-    sdk.client?.emit('client:access_token:expired')
-    expect(disconnected).toHaveBeenCalledWith({ reason: 'token-expired', raw: undefined })
+    await sdk.client?.expireToken({ message: 'access_token_expired' })
+    expect(disconnected).toHaveBeenCalledWith({ reason: 'token-expired', raw: { message: 'access_token_expired' } })
     await vi.waitFor(() => expect(sdk.client).toBeUndefined())
+    expect(sdk.calls.slice(-3)).toEqual(['disconnect (by the widget)', 'disconnect', 'destroyClient'])
   })
 
   it('client:force_disconnect → disconnected (removed), once', async () => {
@@ -167,53 +251,77 @@ describe('widget events', () => {
     expect(disconnected).toHaveBeenCalledWith({ reason: 'removed', raw: { reason: 'user_disabled' } })
   })
 
-  it('a connected call → participant-joined for the others, once, with raw; ended → participant-left and disconnected (room-closed)', async () => {
+  it('status changes of the call joined by link never throw into the widget (its handler runs to the end); ended → disconnected (room-closed)', async () => {
     const connection = await connected()
+    const disconnected = vi.fn()
+    const joined = vi.fn()
+    connection.on('disconnected', disconnected).on('participant-joined', joined)
+    const client = sdk.client
+    expect(() => client?.switchboardStatus('connected')).not.toThrow()
+    // The call cannot tell its participants: no participant events, no guess.
+    expect(joined).not.toHaveBeenCalled()
+    expect(() => client?.switchboardStatus('ended')).not.toThrow()
+    // The widget's handler reached its last step: it forgot the CallView.
+    expect(client?.callView).toBeNull()
+    expect(disconnected).toHaveBeenCalledTimes(1)
+    expect(disconnected.mock.calls[0]?.[0]).toMatchObject({ reason: 'room-closed' })
+  })
+
+  it('the joined call ending while joining: CONNECTION_FAILED', async () => {
+    sdk.joinAnnouncement = 'ended'
+    const error = await rejection(kaleyra({ sdk }).connect(await issuer.issue('standup', 'alice'), options()))
+    expect(error).toMatchObject({ code: 'CONNECTION_FAILED', provider: 'kaleyra' })
+    expect(sdk.client).toBeUndefined()
+  })
+
+  it('a call whose data the widget has (an incoming call) → participant-joined for the others, once, with raw; ended → participant-left', async () => {
+    const connection = await loggedIn()
     const joined = vi.fn()
     const left = vi.fn()
     const disconnected = vi.fn()
     connection.on('participant-joined', joined).on('participant-left', left).on('disconnected', disconnected)
-    const call = joinedCall()
-    call.participants = ['alice', 'bob']
-    call.change('connected')
+    const client = sdk.client
+    client?.receiveCall(callData(['alice', 'bob']))
+    client?.switchboardStatus('connected')
     expect(joined).toHaveBeenCalledTimes(1)
-    expect(joined).toHaveBeenCalledWith({ participant: { identity: 'bob', role: 'publisher' }, raw: { status: 'connected' } })
+    // The client's `call:status:changed` ({call, status}) comes first; the call's own `{status}` repeats it.
+    expect(joined).toHaveBeenCalledWith({ participant: { identity: 'bob', role: 'publisher' }, raw: expect.objectContaining({ status: 'connected' }) })
     expect(connection.participants()).toEqual([{ identity: 'bob', role: 'publisher' }])
-    call.change('ended', 'hang_up')
+    client?.switchboardStatus('ended')
     expect(left).toHaveBeenCalledTimes(1)
     expect(left.mock.calls[0]?.[0]).toMatchObject({ participant: { identity: 'bob', role: 'publisher' } })
-    expect(disconnected).toHaveBeenCalledTimes(1)
-    expect(disconnected.mock.calls[0]?.[0]).toMatchObject({ reason: 'room-closed' })
+    // Not the call this connection joined: the connection stays.
+    expect(disconnected).not.toHaveBeenCalled()
     expect(connection.participants()).toEqual([])
-  })
-
-  it('a call answered on another device ends with duplicate-identity', async () => {
-    const connection = await connected()
-    const disconnected = vi.fn()
-    connection.on('disconnected', disconnected)
-    joinedCall().change('ended', 'answered_of_another_device')
-    expect(disconnected.mock.calls[0]?.[0]).toMatchObject({ reason: 'duplicate-identity' })
+    await connection.disconnect()
   })
 
   it('participants added to a connected call join, those dropped from it leave', async () => {
-    const connection = await connected()
+    const connection = await loggedIn()
     const events: string[] = []
     connection.on('participant-joined', ({ participant }) => events.push(`+${participant.identity}`))
     connection.on('participant-left', ({ participant }) => events.push(`-${participant.identity}`))
-    const call = joinedCall()
-    call.participants = ['alice', 'bob', 'carol']
-    call.change('connected')
-    call.participants = ['alice', 'carol', 'dave']
-    sdk.client?.emit('call:status:changed', { call, status: 'connected' })
+    const client = sdk.client
+    client?.receiveCall(callData(['alice', 'bob', 'carol']))
+    client?.switchboardStatus('connected')
+    if (sdk.callData) sdk.callData.callParticipants = ['alice', 'carol', 'dave'].map((userAlias) => ({ user: { userAlias } }))
+    client?.switchboardStatus('connected')
     expect(events).toEqual(['+bob', '+carol', '-bob', '+dave'])
     await connection.disconnect()
   })
 
-  it('ignores malformed call events', async () => {
+  it('ignores malformed call events, and never throws into the widget', async () => {
     const connection = await connected()
     const joined = vi.fn()
     connection.on('participant-joined', joined)
-    sdk.client?.emit('call:status:changed', { call: { roomId: 'r', participants: 'bob' } as unknown as FakeCall, status: 'connected' })
+    const hostile = {
+      get participants(): string[] {
+        throw new TypeError('boom')
+      },
+    }
+    expect(() => sdk.client?.emit('call:status:changed', { call: hostile as never, status: 'connected' })).not.toThrow()
+    expect(() => sdk.client?.emit('call:status:changed', { call: { participants: 'bob' } as never, status: 'connected' })).not.toThrow()
+    expect(() => sdk.client?.emit('call:status:changed', { call: null as never, status: 'weird' as never })).not.toThrow()
     expect(joined).not.toHaveBeenCalled()
     await connection.disconnect()
   })

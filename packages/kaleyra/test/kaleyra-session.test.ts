@@ -42,12 +42,12 @@ describe('token flow', () => {
     await call.leave()
   })
 
-  it('expired: the session reconnects with a fresh token through a new widget client', async () => {
+  it('expired (widget 2.7.5 disconnects itself first, then emits): the session reconnects with a fresh token through a new widget client', async () => {
     const call = session()
     await call.join('standup', { audio: true, video: true })
     const firstClient = sdk.client
     const reconnected = new Promise((resolve) => call.once('reconnected', resolve))
-    firstClient?.emit('client:access_token:expired')
+    await firstClient?.expireToken()
     await reconnected
     expect(call.state).toBe('connected')
     expect(tokenRequests).toBe(2)

@@ -1,8 +1,8 @@
-import { throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
+import { CallportError, throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
 import { loadSettings } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import { kaleyraEffectiveRegion, KaleyraConnectParametersSchema } from '../shared/connect-parameters'
-import { errorFromKaleyraWidget } from '../shared/kaleyra-errors'
+import { errorFromKaleyraWidget, KALEYRA_MAXIMUM_PARTICIPANTS } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 import { KaleyraConnection } from './kaleyra-connection'
 import type { WidgetCallType, WidgetClient, WidgetConfiguration } from './kaleyra-widget-types'
@@ -27,6 +27,13 @@ export interface KaleyraClientOptions {
    * `join`'s `video` option unless given here.
    */
   configuration?: Omit<WidgetConfiguration, 'appId' | 'region' | 'environment' | 'isAdmin'>
+  /**
+   * Milliseconds `connect` waits, once the widget took the room link, for the widget to report the
+   * call (joined) or a refused link (the connect fails with its CallportError). Widget 2.7.5 resolves
+   * `joinCallURL` before it knows, so without either report by then the join counts as done; a
+   * refused link reported later ends the connection (`join-failed`). Default 10000.
+   */
+  joinConfirmationWindow?: number
 }
 
 /** The Kaleyra client adapter; its connections always have `updateToken`. */
@@ -35,10 +42,22 @@ export interface KaleyraClientAdapter extends ClientAdapter {
   connect(token: Token, options: ConnectOptions): Promise<KaleyraConnection>
 }
 
-/** The Kaleyra client half draws nothing itself: the widget owns the UI. */
-export const kaleyraClientCapabilities: ClientCapabilities = { media: 'view', updateToken: true, sendData: false }
+/**
+ * The Kaleyra client half draws nothing itself: the widget owns the UI. `maximumParticipants`: a
+ * Kaleyra call takes two participants, as on the server half (core's ClientCapabilities has no such
+ * field: it is carried beside the shared flags).
+ */
+export const kaleyraClientCapabilities = {
+  media: 'view',
+  updateToken: true,
+  sendData: false,
+  maximumParticipants: KALEYRA_MAXIMUM_PARTICIPANTS,
+} as const satisfies ClientCapabilities & { maximumParticipants: number }
 
-const knownOptions = ['sdk', 'widgetVersion', 'widgetUrl', 'configuration'] as const
+const knownOptions = ['sdk', 'widgetVersion', 'widgetUrl', 'configuration', 'joinConfirmationWindow'] as const
+
+/** Default of `joinConfirmationWindow`, in milliseconds. */
+export const DEFAULT_JOIN_CONFIRMATION_WINDOW = 10_000
 
 function callTypeOf(options: ConnectOptions): WidgetCallType {
   return options.video ? 'audio_video' : 'audio_upgradable'
@@ -50,6 +69,10 @@ function callTypeOf(options: ConnectOptions): WidgetCallType {
  */
 export function kaleyra(options?: KaleyraClientOptions): KaleyraClientAdapter {
   const loaded = loadSettings(options, { provider: KALEYRA_PROVIDER, subject: 'Kaleyra client options', known: knownOptions })
+  const joinConfirmationWindow = loaded.joinConfirmationWindow ?? DEFAULT_JOIN_CONFIRMATION_WINDOW
+  if (!Number.isFinite(joinConfirmationWindow) || joinConfirmationWindow < 0) {
+    throw new CallportError('INVALID_INPUT', 'joinConfirmationWindow must be a number of milliseconds, 0 or more', { provider: KALEYRA_PROVIDER })
+  }
 
   const adapter = defineClientAdapter({
     provider: KALEYRA_PROVIDER,
@@ -84,7 +107,16 @@ export function kaleyra(options?: KaleyraClientOptions): KaleyraClientAdapter {
         throwIfAborted(signal)
         await client.connect(token.identity, token.value)
         throwIfAborted(signal)
-        if (parameters.roomUrl !== undefined) connection.follow((await client.joinCallURL(parameters.roomUrl)).call)
+        if (parameters.roomUrl !== undefined) {
+          // An abort ends the wait for the widget's confirmation at once.
+          const onAbort = (): void => void connection.disconnect()
+          signal?.addEventListener('abort', onAbort, { once: true })
+          try {
+            await connection.joinByLink(parameters.roomUrl, joinConfirmationWindow)
+          } finally {
+            signal?.removeEventListener('abort', onAbort)
+          }
+        }
         throwIfAborted(signal)
       } catch (error) {
         await connection.disconnect()

@@ -30,11 +30,18 @@ export interface WidgetConfiguration {
 export type WidgetCallStatus = 'dialing' | 'connecting' | 'connected' | 'ended'
 export type WidgetCallEndReason = 'declined' | 'canceled' | 'answered_of_another_device' | 'hang_up' | 'timeout'
 
-/** The widget's logical call. */
+/**
+ * The widget's logical call. In widget 2.7.5 its getters read one module-wide slot of call data:
+ * for a call joined by `joinCallURL` that slot is empty, so `roomId`, `participants` and
+ * `direction` THROW a TypeError, and `status` / `endReason` answer `ended` / `hang_up`. Read them
+ * only through a guard.
+ */
 export interface WidgetCall {
+  /** Throws for a call built from nothing (widget 2.7.5 `joinCallURL`). */
   readonly roomId: string
-  /** User ids of the call's participants. */
+  /** User ids of the call's participants. Throws for a call built from nothing. */
   readonly participants: string[]
+  /** `ended` for a call built from nothing, whatever the call does. */
   readonly status: WidgetCallStatus
   readonly endReason: WidgetCallEndReason | null
   readonly direction?: 'incoming' | 'outgoing'
@@ -61,6 +68,11 @@ export interface WidgetClient {
   connect(userId: string, accessToken: string): Promise<unknown>
   disconnect(): Promise<unknown>
   updateAccessToken(accessToken: string): Promise<{ expiresAt: string }>
+  /**
+   * Widget 2.7.5: resolves with a CallView on a call built from nothing, and, when the client is
+   * connected already, does NOT reject for a refused link (the widget shows an error view and the
+   * page gets an unhandled rejection carrying the vendor error).
+   */
   joinCallURL(url: string): Promise<WidgetCallView>
   on<E extends keyof WidgetClientEvents>(event: E, listener: WidgetClientEvents[E]): unknown
 }

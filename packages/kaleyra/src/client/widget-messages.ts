@@ -6,14 +6,12 @@ export const callStatuses = ['dialing', 'connecting', 'connected', 'ended'] as c
 
 export const AboutToExpireSchema = z.object({ expiresAt: z.iso.datetime({ offset: true }) })
 
-export const CallSchema = z.object({
-  roomId: z.string().check(z.minLength(1)),
-  participants: z.array(z.string()),
-  status: z.enum(callStatuses),
-  endReason: z.optional(z.nullable(z.string())),
-})
-
-export const CallStatusChangedSchema = z.object({ call: CallSchema, status: z.enum(callStatuses) })
+/**
+ * The payload of the client's `call:status:changed`: only `status` is read by parsing. Its `call`
+ * is not parsed: widget 2.7.5's Call getters (`roomId`, `participants`) throw for a call joined by
+ * link, and a parse would re-throw inside the widget's handler.
+ */
+export const CallStatusChangedSchema = z.object({ status: z.enum(callStatuses) })
 
 /** The payload of a call's own `status:changed` event (widget 2.7.5 bundle: `{status}`). */
 export const CallStatusSchema = z.object({ status: z.enum(callStatuses) })
