@@ -57,7 +57,7 @@ export interface ServerAdapterSuiteWebhookDelivery {
 /**
  * Webhook checks: with it the suite signs each delivery as the vendor would and checks that it
  * verifies and parses into the expected normalized events with stable ids, and that a tampered
- * body or signature does not verify. The adapter must then have `webhook` (`capabilities.webhooks`).
+ * body (unless `bodyIntegrity` is false) or signature does not verify. The adapter must then have `webhook` (`capabilities.webhooks`).
  */
 export interface ServerAdapterSuiteWebhooks<Context = undefined> {
   /** Signs `body` for delivery to `url` as the vendor does: the request the adapter's `webhook` gets. */
@@ -68,6 +68,14 @@ export interface ServerAdapterSuiteWebhooks<Context = undefined> {
   events: ReadonlyArray<ServerAdapterSuiteWebhookDelivery>
   /** Where the deliveries are posted. Default `https://app.example.test/calls/webhooks/<provider>`. */
   url?: string
+  /**
+   * False for a vendor whose deliveries carry no signature over the body: it authenticates them
+   * with a shared secret in a header (OpenVidu's configured `Authorization` header, say), so a body
+   * altered on the way still verifies and the "tampered body does not verify" check cannot pass.
+   * Only that check is skipped: a delivery without the header, or with an altered one, must still
+   * be refused. Default true: the signature covers the body.
+   */
+  bodyIntegrity?: boolean
 }
 
 export interface ServerAdapterSuiteOptions<Context = undefined> extends SuiteLifecycle<Context> {
@@ -118,7 +126,13 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
   describe(`${options.name ?? 'server adapter'} conformance (server adapter v1)`, () => {
     const suite = useSuiteContext(options)
     let adapter: ServerAdapter
+    /**
+     * What the call server would record: a Room whose `providerRoomId` was a placeholder, by that
+     * placeholder, with the vendor's id its first token named (see `IssueTokenOptions.room`).
+     */
+    let recorded: Map<string, Room>
     beforeEach(async () => {
+      recorded = new Map()
       adapter = await options.createAdapter(suite.current())
     })
 
@@ -127,9 +141,31 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
       return options.ttlSeconds ?? Math.min(Math.max(600, min), max)
     }
     const liveRoom = (label: string): Promise<Room> => adapter.ensureRoom({ name: uniqueRoomName(label) })
-    const issue = (room: Room, who: Participant = participant): Promise<Token> => adapter.issueToken({ room, participant: who, ttlSeconds: ttl() })
+    /** `room` as the call server holds it now: with the vendor's id once a token named one for its placeholder. */
+    const resolve = (room: Room): Room => recorded.get(room.providerRoomId) ?? room
+    /**
+     * A token for `who` in `room` (as recorded). The token names the room's `providerRoomId`, except
+     * that a provider making its vendor room lazily may name the vendor's id instead of the
+     * placeholder `ensureRoom` gave: then issuing again with a Room carrying that id must keep it,
+     * and the suite records it for the room's later tokens, as the call server does.
+     */
+    const issue = async (room: Room, who: Participant = participant): Promise<Token> => {
+      const current = resolve(room)
+      const token = await adapter.issueToken({ room: current, participant: who, ttlSeconds: ttl() })
+      if (token.providerRoomId === current.providerRoomId) return token
+      expect(recorded.has(room.providerRoomId), `token.providerRoomId ${token.providerRoomId} differs from the recorded room's ${current.providerRoomId}`).toBe(false)
+      const named: Room = { ...current, providerRoomId: token.providerRoomId }
+      const again = await adapter.issueToken({ room: named, participant: who, ttlSeconds: ttl() })
+      expect(
+        again.providerRoomId,
+        `token.providerRoomId ${token.providerRoomId} differs from the room's ${room.providerRoomId}, which is allowed only for a placeholder the token resolves: issuing again with the token's id must keep it`,
+      ).toBe(token.providerRoomId)
+      recorded.set(room.providerRoomId, named)
+      return token
+    }
     const join = async (room: Room, who: Participant): Promise<void> => {
-      const joined = await options.join!({ room, token: await issue(room, who), participant: who }, suite.current())
+      const token = await issue(room, who)
+      const joined = await options.join!({ room: resolve(room), token, participant: who }, suite.current())
       suite.defer(() => joined.leave())
     }
 
@@ -194,7 +230,8 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
       it('returns a valid Token for that room, identity and provider', async () => {
         const room = await liveRoom('token')
         const token = TokenSchema.parse(await issue(room))
-        expect(token).toMatchObject({ provider: adapter.provider, room: room.name, providerRoomId: room.providerRoomId, identity: participant.identity })
+        // `issue` checks the providerRoomId: the room's, or the vendor's id for a placeholder.
+        expect(token).toMatchObject({ provider: adapter.provider, room: room.name, providerRoomId: resolve(room).providerRoomId, identity: participant.identity })
         expect(token.value.length).toBeGreaterThan(0)
       })
 
@@ -247,7 +284,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         test.skip(!adapter.listParticipants, 'capabilities.listParticipants is false')
         const room = await liveRoom('list')
         if (options.join) await join(room, participant)
-        const participants = await adapter.listParticipants!({ room })
+        const participants = await adapter.listParticipants!({ room: resolve(room) })
         for (const listed of participants) ParticipantSchema.parse(listed)
         if (options.join) expect(participants.map((listed) => listed.identity)).toEqual([participant.identity])
       })
@@ -257,8 +294,8 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         test.skip(!options.join, 'no join option to put someone in the room')
         const room = await liveRoom('remove')
         await join(room, participant)
-        await adapter.removeParticipant!({ room, identity: participant.identity })
-        if (adapter.listParticipants) expect((await adapter.listParticipants({ room })).map((listed) => listed.identity)).not.toContain(participant.identity)
+        await adapter.removeParticipant!({ room: resolve(room), identity: participant.identity })
+        if (adapter.listParticipants) expect((await adapter.listParticipants({ room: resolve(room) })).map((listed) => listed.identity)).not.toContain(participant.identity)
       })
 
       it('removeParticipant: someone absent resolves or fails with a CallportError', async (test) => {
@@ -285,10 +322,18 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
       const refuses = new Set(vendor?.refuses ?? ['tampered', 'other-room'])
       const context = () => suite.current()
 
-      it('ensureRoom makes the room exist on the vendor', async (test) => {
+      it('ensureRoom makes the room exist on the vendor (or, for a placeholder id, its first token does)', async (test) => {
         test.skip(!vendor, 'no vendor option')
         const room = await liveRoom('vendor-room')
-        expect(await vendor!.roomExists(room, context()), `room ${room.name} on the vendor`).toBe(true)
+        if (await vendor!.roomExists(room, context())) return
+        // Only a provider that makes its vendor room lazily may leave it to the first token, whose
+        // providerRoomId then names the room it made instead of the placeholder.
+        await issue(room)
+        const made = resolve(room)
+        expect(made.providerRoomId, `room ${room.name} is not on the vendor after ensureRoom, and its first token named no other providerRoomId`).not.toBe(
+          room.providerRoomId,
+        )
+        expect(await vendor!.roomExists(made, context()), `room ${room.name} (${made.providerRoomId}) on the vendor after its first token`).toBe(true)
       })
 
       it('every token issued is accepted by the vendor', async (test) => {
@@ -311,7 +356,10 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         test.skip(!vendor, 'no vendor option')
         test.skip(!refuses.has('other-room'), 'vendor.refuses leaves out "other-room"')
         const token = await issue(await liveRoom('vendor-first'))
-        const other = await liveRoom('vendor-second')
+        // The other room is live on the vendor, with someone else admitted (a lazy provider makes it now).
+        const second = await liveRoom('vendor-second')
+        await issue(second, { identity: 'conformance-other', role: 'subscriber' })
+        const other = resolve(second)
         expect(await vendor!.verifyToken({ ...token, room: other.name, providerRoomId: other.providerRoomId }, context())).toBe(false)
       })
 
@@ -328,8 +376,8 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         test.skip(!adapter.listParticipants, 'capabilities.listParticipants is false')
         const room = await liveRoom('vendor-list')
         if (options.join) await join(room, participant)
-        const listed = (await adapter.listParticipants!({ room })).map((entry) => entry.identity).sort()
-        expect(listed).toEqual([...(await vendor!.participants!(room, context()))].sort())
+        const listed = (await adapter.listParticipants!({ room: resolve(room) })).map((entry) => entry.identity).sort()
+        expect(listed).toEqual([...(await vendor!.participants!(resolve(room), context()))].sort())
         if (options.join) expect(listed).toEqual([participant.identity])
       })
     })
@@ -367,6 +415,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
 
       it('a tampered body does not verify', async (test) => {
         test.skip(!webhooks, 'no webhooks option')
+        test.skip(webhooks!.bodyIntegrity === false, 'webhooks.bodyIntegrity is false: the vendor signs no body')
         for (const delivery of webhooks!.events) {
           const request = await signed(delivery.body)
           expect(await handler().verify({ ...request, body: `${request.body} ` }), 'body with a space added').toBe(false)
