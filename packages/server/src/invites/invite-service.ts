@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { CallportError, type Invite, type InviteAction } from '@callport/core'
 import type { InviteNotification, InvitePolicy } from './invite-options'
-import { later, MAXIMUM_RINGING_INVITES, type InviteSettlement, type SettledInviteStatus } from './invite-store'
+import { later, MAXIMUM_RINGING_INVITES, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteSettlement, type SettledInviteStatus } from './invite-store'
 
 export interface InviteServiceSettings {
   policy: InvitePolicy
@@ -28,6 +28,9 @@ export interface InviteService {
 
 const settledBy: Record<InviteAction, SettledInviteStatus> = { accept: 'accepted', decline: 'declined', cancel: 'cancelled' }
 
+/** The longest wait between two tries to settle a missed invite while the store fails, in milliseconds. */
+const MAXIMUM_MISS_RETRY_DELAY_MILLISECONDS = 30_000
+
 /** Whether ringing may go on after the notifier threw `error`. */
 function isRetryable(error: unknown): boolean {
   return typeof error !== 'object' || error === null || (error as { retryable?: unknown }).retryable !== false
@@ -37,11 +40,14 @@ export function createInviteService({ policy, announce, onError }: InviteService
   const { store } = policy
   /** The timers of the invites this process created and has not seen settled, by id. */
   const timers = new Map<string, ReturnType<typeof setTimeout>[]>()
+  /** The same invites as last seen here: what this process settles them from when the store lost them or keeps failing. */
+  const copies = new Map<string, Invite>()
   const interval = policy.withinMilliseconds / policy.attempts
 
   function stopRinging(id: string): void {
     for (const timer of timers.get(id) ?? []) clearTimeout(timer)
     timers.delete(id)
+    copies.delete(id)
   }
 
   /** Sends a notification; a failure of `missed` or `cancelled` is only reported. */
@@ -66,7 +72,10 @@ export function createInviteService({ policy, announce, onError }: InviteService
   /** Rings attempt `attempt` unless the invite was settled meanwhile, here or in another process. */
   async function ring(id: string, attempt: number): Promise<void> {
     const invite = await store.setAttempts(id, attempt)
-    if (invite?.status !== 'ringing') return stopRinging(id)
+    // Lost by the store: the end of the window still settles it here (miss).
+    if (invite === undefined) return
+    if (invite.status !== 'ringing') return stopRinging(id)
+    copies.set(id, { ...invite })
     announce({ ...invite })
     const failure = await notify({ kind: 'ring', invite, attempt })
     if (failure === undefined || isRetryable(failure)) return
@@ -76,9 +85,37 @@ export function createInviteService({ policy, announce, onError }: InviteService
     if (outcome?.settled) await notify({ kind: 'missed', invite: outcome.invite, attempt })
   }
 
-  /** The end of the window: missed, unless another process settled it first. */
-  async function miss(id: string): Promise<void> {
-    const outcome = await settle(id, 'missed')
+  /**
+   * The end of the window: missed, unless another process settled it first. No invite of this process
+   * ends without an event: one the store lost is missed here; while the store fails, settling is tried
+   * again (backing off) until the retention has passed, and then the invite fails here.
+   */
+  async function miss(id: string, retry = 0, since = Date.now()): Promise<void> {
+    const copy = copies.get(id)
+    let outcome: InviteSettlement | undefined
+    try {
+      outcome = await settle(id, 'missed')
+    } catch (error) {
+      onError(error)
+      if (Date.now() - since < SETTLED_INVITE_RETENTION_MILLISECONDS) {
+        const delay = Math.min(1000 * 2 ** retry, MAXIMUM_MISS_RETRY_DELAY_MILLISECONDS)
+        timers.set(id, [
+          later(
+            delay,
+            inBackground(() => miss(id, retry + 1, since)),
+          ),
+        ])
+        return
+      }
+      stopRinging(id)
+      if (copy) announce({ ...copy, status: 'failed', settledAt: new Date().toISOString() })
+      return
+    }
+    if (outcome === undefined && copy) {
+      const missed: Invite = { ...copy, status: 'missed', settledAt: new Date().toISOString() }
+      announce({ ...missed })
+      await notify({ kind: 'missed', invite: missed, attempt: missed.attempts })
+    }
     if (outcome?.settled) await notify({ kind: 'missed', invite: outcome.invite, attempt: outcome.invite.attempts })
   }
 
@@ -110,9 +147,21 @@ export function createInviteService({ policy, announce, onError }: InviteService
       announce({ ...invite })
       const { id } = invite
       const scheduled: ReturnType<typeof setTimeout>[] = []
-      for (let attempt = 2; attempt <= policy.attempts; attempt += 1) scheduled.push(later((attempt - 1) * interval, inBackground(() => ring(id, attempt))))
-      scheduled.push(later(policy.withinMilliseconds, inBackground(() => miss(id))))
+      for (let attempt = 2; attempt <= policy.attempts; attempt += 1)
+        scheduled.push(
+          later(
+            (attempt - 1) * interval,
+            inBackground(() => ring(id, attempt)),
+          ),
+        )
+      scheduled.push(
+        later(
+          policy.withinMilliseconds,
+          inBackground(() => miss(id)),
+        ),
+      )
       timers.set(id, scheduled)
+      copies.set(id, { ...invite })
       try {
         await ring(id, 1)
         return (await store.get(id)) ?? invite
