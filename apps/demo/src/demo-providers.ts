@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { Server as HttpServer } from 'node:http'
 import type { ServerAdapter } from '@callport/core'
-import { kaleyra, kaleyraEnvironmentVariables } from '@callport/kaleyra/server'
-import { openvidu, openViduEnvironmentVariables } from '@callport/openvidu/server'
+import { kaleyra } from '@callport/kaleyra/server'
+import { openvidu } from '@callport/openvidu/server'
 import { createSignalingServer, signaling, type SignalingServer } from '@callport/signaling/server'
-import { twilio, twilioEnvironmentVariables } from '@callport/twilio/server'
-import { vidyo, vidyoEnvironmentVariables } from '@callport/vidyo/server'
+import { twilio } from '@callport/twilio/server'
+import { vidyo } from '@callport/vidyo/server'
 
 /** What a provider gets to start with. */
 export interface DemoProviderContext {
@@ -54,38 +54,26 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
       }
     },
   },
-  openvidu: vendor(openViduEnvironmentVariables, (environment) =>
-    openvidu({ url: environment.OPENVIDU_URL, secret: environment.OPENVIDU_SECRET }),
+  // Each factory reads its own variables; the demo passes its environment and lists the names for its README.
+  openvidu: vendor(['OPENVIDU_URL', 'OPENVIDU_SECRET', 'OPENVIDU_WEBHOOK_HEADERS'], (environment) => openvidu({ environment })),
+  twilio: vendor(
+    ['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_STATUS_CALLBACK_URL'],
+    (environment) => twilio({ environment }),
   ),
-  twilio: vendor(twilioEnvironmentVariables, (environment) =>
-    twilio({
-      accountSid: environment.TWILIO_ACCOUNT_SID,
-      apiKeySid: environment.TWILIO_API_KEY_SID,
-      apiKeySecret: environment.TWILIO_API_KEY_SECRET,
-      authToken: environment.TWILIO_AUTH_TOKEN,
-    }),
-  ),
-  vidyo: vendor(vidyoEnvironmentVariables, (environment) =>
-    vidyo({ appId: environment.VIDYO_APP_ID, developerKey: environment.VIDYO_DEVELOPER_KEY, host: environment.VIDYO_HOST }),
-  ),
-  kaleyra: vendor(kaleyraEnvironmentVariables, (environment) =>
-    kaleyra({
-      apiKey: environment.KALEYRA_API_KEY,
-      appId: environment.KALEYRA_APP_ID,
-      region: environment.KALEYRA_REGION,
-      environment: environment.KALEYRA_ENVIRONMENT,
-      baseUrl: environment.KALEYRA_BASE_URL,
-    } as Parameters<typeof kaleyra>[0]), // region and environment are validated by kaleyra()
+  vidyo: vendor(['VIDYO_APP_ID', 'VIDYO_DEVELOPER_KEY', 'VIDYO_HOST'], (environment) => vidyo({ environment })),
+  // Kaleyra's `environment` setting is sandbox/production: its variables are injected as `environmentVariables`.
+  kaleyra: vendor(['KALEYRA_API_KEY', 'KALEYRA_APP_ID', 'KALEYRA_REGION', 'KALEYRA_ENVIRONMENT', 'KALEYRA_BASE_URL'], (environment) =>
+    kaleyra({ environmentVariables: environment }),
   ),
 }
 
 /** A vendor provider: its server adapter, configured from the environment; nothing runs in the demo. */
 function vendor(
-  variables: Readonly<Record<string, string>>,
+  variables: readonly string[],
   create: (environment: Record<string, string | undefined>) => ServerAdapter,
 ): DemoProvider {
   return {
-    environment: Object.values(variables),
+    environment: variables,
     async start({ environment }) {
       return { adapter: create(environment), close: async () => {} }
     },

@@ -22,7 +22,7 @@ export class CallView {
   readonly #participants = element<HTMLUListElement>('participants')
   readonly #grid = element<HTMLDivElement>('grid')
   readonly #log = element<HTMLOListElement>('log')
-  /** Elements each remote track plays in, by track sid. */
+  /** Elements each remote track plays in, by track id. */
   readonly #elements = new Map<string, HTMLMediaElement>()
 
   get name(): string {
@@ -104,18 +104,18 @@ export class CallView {
   attachTrack(participant: Participant, track: Track): void {
     const tile = this.#tile(participant.identity, label(participant), true)
     if (track.kind === 'video') {
-      this.#elements.set(track.sid, track.attach(tile.querySelector('video')!))
+      this.#elements.set(track.id, track.attach(tile.querySelector('video')!))
       tile.classList.remove('no-video')
     } else {
       const audio = document.createElement('audio')
       tile.append(audio)
-      this.#elements.set(track.sid, track.attach(audio))
+      this.#elements.set(track.id, track.attach(audio))
     }
   }
 
   detachTrack(participant: Participant, track: Track): void {
-    const attached = this.#elements.get(track.sid)
-    this.#elements.delete(track.sid)
+    const attached = this.#elements.get(track.id)
+    this.#elements.delete(track.id)
     if (!attached) return
     track.detach(attached)
     if (attached instanceof HTMLVideoElement) {

@@ -37,11 +37,11 @@ session.on('connection-state-changed', ({ state }) => {
   view.showState(state)
   if (state === 'connected') refreshParticipants()
 })
-session.on('participant-joined', (participant) => {
+session.on('participant-joined', ({ participant }) => {
   view.log('participant-joined', participant.name ?? participant.identity)
   refreshParticipants()
 })
-session.on('participant-left', (participant) => {
+session.on('participant-left', ({ participant }) => {
   view.log('participant-left', participant.name ?? participant.identity)
   refreshParticipants()
 })
