@@ -47,7 +47,6 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     for (const media of [bobSeenByAlice, aliceSeenByBob]) {
       expect(media.videoWidth).toBeGreaterThan(0)
       expect(media.frames).toBeGreaterThan(5)
-      // Opus sends 50 packets a second; a second of listening hears well over 20.
       expect(media.audioPackets).toBeGreaterThan(20)
     }
     expect(await listedParticipants(alice)).toEqual([bobIdentity])
@@ -62,7 +61,7 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     const alice = await participant('Alice', room)
     const bob = await participant('Bob', room)
     const bobIdentity = await identityOf(bob)
-    await measureRemoteMedia(alice, bobIdentity, 100)
+    await measureRemoteMedia(alice, bobIdentity, { frames: 1, audioPackets: 0 })
     const leftAt = Date.now()
     await bob.click('#leave')
     await alice.waitForFunction(() => document.querySelector('#log li[data-event="participant-left"]') !== null, undefined, { timeout: 5000 })
@@ -80,7 +79,7 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     await joinRoom(alice, 'Alice', room)
     const bob = await participant('Bob', room)
     const [aliceIdentity, bobIdentity] = await Promise.all([identityOf(alice), identityOf(bob)])
-    await measureRemoteMedia(alice, bobIdentity, 100)
+    await measureRemoteMedia(alice, bobIdentity, { frames: 1, audioPackets: 0 })
     await bob.waitForSelector(`.tile[data-identity="${aliceIdentity}"] audio`, { state: 'attached' })
     expect(await bob.$$eval(`.tile[data-identity="${aliceIdentity}"]`, (tiles) => tiles.map((tile) => tile.className))).toEqual(['tile no-video'])
 
@@ -98,7 +97,7 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     const alice = await participant('Alice', room)
     const bob = await participant('Bob', room)
     const [aliceIdentity, bobIdentity] = await Promise.all([identityOf(alice), identityOf(bob)])
-    await Promise.all([measureRemoteMedia(alice, bobIdentity, 100), measureRemoteMedia(bob, aliceIdentity, 100)])
+    await Promise.all([measureRemoteMedia(alice, bobIdentity, { frames: 1, audioPackets: 0 }), measureRemoteMedia(bob, aliceIdentity, { frames: 1, audioPackets: 0 })])
 
     // Close Alice's socket.io connection under her (no kick): her page sees a dropped transport.
     const sockets = [...demo.signalingServer!.io.sockets.sockets.values()].filter((socket) => socket.handshake.query.username === aliceIdentity)

@@ -69,15 +69,25 @@ export async function iceRestarts(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { instrumented: Instrumented }).instrumented.iceRestarts)
 }
 
+/** How much media `measureRemoteMedia` waits for. */
+export interface MediaExpectation {
+  /** Video frames presented. Default 6. */
+  frames?: number
+  /** Audio RTP packets received. Default 21 (Opus sends 50 a second). */
+  audioPackets?: number
+}
+
 /**
- * Waits until the tile of `identity` plays video, then counts the frames it presents during
- * `milliseconds`.
+ * Waits until the tile of `identity` plays video, then until it has presented `frames` frames and
+ * the page has received `audioPackets` audio packets, and returns what it counted (less than
+ * expected only when 15 s were not enough). Waiting for amounts rather than measuring for a fixed
+ * time keeps a slow machine from failing the test.
  */
-export async function measureRemoteMedia(page: Page, identity: string, milliseconds = 1000): Promise<RemoteMedia> {
+export async function measureRemoteMedia(page: Page, identity: string, expected: MediaExpectation = {}): Promise<RemoteMedia> {
   const selector = `.tile[data-identity="${identity}"]`
   await page.waitForFunction((tile) => (document.querySelector<HTMLVideoElement>(`${tile} video`)?.videoWidth ?? 0) > 0, selector, { timeout: 15_000 })
   return page.evaluate(
-    async ({ tile, duration }) => {
+    async ({ tile, frames: wantedFrames, audioPackets: wantedPackets }) => {
       const video = document.querySelector<HTMLVideoElement>(`${tile} video`)!
       const audioPackets = async () => {
         let total = 0
@@ -95,9 +105,15 @@ export async function measureRemoteMedia(page: Page, identity: string, milliseco
         video.requestVideoFrameCallback(count)
       }
       video.requestVideoFrameCallback(count)
-      await new Promise((resolve) => setTimeout(resolve, duration))
-      return { videoWidth: video.videoWidth, frames, audioPackets: (await audioPackets()) - audioBefore }
+      const deadline = performance.now() + 15_000
+      let received = 0
+      while (performance.now() < deadline) {
+        received = (await audioPackets()) - audioBefore
+        if (frames >= wantedFrames && received >= wantedPackets) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+      return { videoWidth: video.videoWidth, frames, audioPackets: received }
     },
-    { tile: selector, duration: milliseconds },
+    { tile: selector, frames: expected.frames ?? 6, audioPackets: expected.audioPackets ?? 21 },
   )
 }
