@@ -136,6 +136,8 @@ export interface ClientCapabilities {
   updateToken: boolean
   /** Data messages to other participants (`sendData`). */
   sendData: boolean
+  /** The most participants one room can hold on this vendor, when it has a limit (as on the server half). */
+  maximumParticipants?: number
 }
 
 export interface ConnectOptions {
