@@ -2,9 +2,22 @@ import { runServerAdapterSuite } from '@callport/testkit'
 import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
 import { openvidu } from '../src/server/index'
 import { createFakeOpenVidu, type FakeOpenVidu } from './fake-openvidu'
+import participantJoined from './fixtures/webhooks/participant-joined.json'
+import participantLeft from './fixtures/webhooks/participant-left.json'
+import recordingReady from './fixtures/webhooks/recording-ready.json'
+import sessionCreated from './fixtures/webhooks/session-created.json'
+import sessionDestroyed from './fixtures/webhooks/session-destroyed.json'
+import webrtcConnectionCreated from './fixtures/webhooks/webrtc-connection-created.json'
 import { useMswServer } from './msw-server'
 
 const server = useMswServer()
+
+/** The header OpenVidu sends with every webhook (OPENVIDU_WEBHOOK_HEADERS), configured on the adapter. */
+const webhookHeader = { name: 'Authorization', value: 'Basic d2ViaG9vazpzZWNyZXQ=' }
+/** OpenVidu's webhook bodies (openvidu-server 2.32.2 CDR events, as JSON) and what they normalize to. */
+const room = { providerRoomId: 'standup', name: 'standup' }
+const at = (event: { timestamp: number }): string => new Date(event.timestamp).toISOString()
+const alice = { identity: 'alice', name: 'Alice', providerParticipantId: participantJoined.connectionId }
 
 runServerAdapterSuite<FakeOpenVidu>({
   name: 'openvidu',
@@ -14,7 +27,7 @@ runServerAdapterSuite<FakeOpenVidu>({
     return fake
   },
   teardown: () => server.resetHandlers(),
-  createAdapter: (fake) => openvidu({ url: fake.url, secret: fake.secret, webhookHeader: { name: 'Authorization', value: 'Basic d2ViaG9vazpzZWNyZXQ=' } }),
+  createAdapter: (fake) => openvidu({ url: fake.url, secret: fake.secret, webhookHeader }),
   // Joining: the browser uses the token, so OpenVidu turns the pending connection active.
   join: async ({ token }, fake) => {
     const { sessionId, connectionId } = OpenViduConnectParametersSchema.parse(token.connect)
@@ -36,5 +49,23 @@ runServerAdapterSuite<FakeOpenVidu>({
       [...(fake.sessions.get(room.providerRoomId)?.connections.values() ?? [])]
         .filter((connection) => connection.json.status === 'active')
         .map((connection) => (JSON.parse(String(connection.json.serverData)) as { identity: string }).identity),
+  },
+  // OpenVidu signs nothing: it authenticates its deliveries with the configured header alone, so a
+  // body altered on the way would still verify (bodyIntegrity: false). The header checks still run.
+  webhooks: {
+    sign: ({ body, url }) => ({ url, method: 'POST', headers: new Headers({ 'content-type': 'application/json', [webhookHeader.name]: webhookHeader.value }), body }),
+    signatureHeader: webhookHeader.name,
+    bodyIntegrity: false,
+    events: [
+      { body: JSON.stringify(sessionCreated), expected: { type: 'room-started', room, occurredAt: at(sessionCreated) } },
+      { body: JSON.stringify(participantJoined), expected: { type: 'participant-joined', room, participant: alice, occurredAt: at(participantJoined) } },
+      {
+        body: JSON.stringify(participantLeft),
+        expected: { type: 'participant-left', room, reason: 'disconnect', participant: { identity: 'alice', providerParticipantId: participantLeft.connectionId } },
+      },
+      { body: JSON.stringify(recordingReady), expected: { type: 'recording-ended', room, recording: { id: 'standup', status: 'completed' } } },
+      { body: JSON.stringify(webrtcConnectionCreated), expected: { type: 'provider-event', name: 'webrtcConnectionCreated', room } },
+      { body: JSON.stringify(sessionDestroyed), expected: { type: 'room-ended', room, reason: 'lastParticipantLeft', occurredAt: at(sessionDestroyed) } },
+    ],
   },
 })

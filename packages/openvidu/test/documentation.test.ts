@@ -76,6 +76,12 @@ describe('docs/providers/openvidu.md', () => {
         for (const id of fake.sessions.get('standup')!.connections.keys()) fake.script('DELETE', `/openvidu/api/sessions/standup/connection/${id}`, answer(400))
         return adapter.removeParticipant!({ room, identity: 'alice' })
       },
+      "400 to DELETE /sessions/{id} (OpenVidu waited 15 s for the session's closing lock in vain: it is being created or closed), after the retries": async () => {
+        const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
+        const room = await adapter.ensureRoom({ name: 'standup' })
+        fake.script('DELETE', '/openvidu/api/sessions/standup', answer(400))
+        return adapter.closeRoom!({ room })
+      },
       '401 (the message names the secret, OPENVIDU_SECRET, as the likely cause)': async () =>
         startFakeOpenVidu(server, { secret: 'wrong', retry: { limit: 0 } }).adapter.ensureRoom({ name: 'standup' }),
       '404 about a session': async () => {

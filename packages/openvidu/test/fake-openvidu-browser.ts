@@ -14,6 +14,8 @@ import type {
   Subscriber,
   SubscriberProperties,
 } from 'openvidu-browser'
+// openvidu-browser's own SignalEvent class (it loads without a browser): the fake dispatches real ones.
+import { SignalEvent as OpenViduSignalEvent } from 'openvidu-browser/lib/OpenViduInternal/Events/SignalEvent'
 import type { FakeOpenVidu } from './fake-openvidu'
 
 /**
@@ -80,15 +82,25 @@ export class FakeOpenViduMedia {
     return [...(this.rooms.get(sessionId) ?? [])].filter((session) => session !== except)
   }
 
-  /** Joins with a token the REST API issued: the pending connection becomes active. */
+  /**
+   * Joins with a token the REST API issued: the pending connection becomes active. Refusals are those
+   * of openvidu-server 2.32.2 `rpc/RpcHandler.java` `joinRoom`, as JSON-RPC errors (what
+   * openvidu-browser's `Session.connect` rejects with, `Session.connectAux`): no session of that id →
+   * 202 ROOM_NOT_FOUND ("Unable to join session. Session … cannot be found"); a token the session does
+   * not hold (used, voided, or of an earlier session of the same id) → 401 USER_UNAUTHORIZED.
+   */
   join(session: FakeSession, token: string, clientData: string): { sessionId: string; connection: FakeConnection } {
     const match = /^wss?:\/\/[^?]+\?sessionId=([A-Za-z0-9_-]+)&token=(tok_[A-Za-z0-9]+)$/.exec(token)
     const [, sessionId = '', tokenId = ''] = match ?? []
-    const pending = [...(this.rest.sessions.get(sessionId)?.connections.values() ?? [])].find(
+    const live = this.rest.sessions.get(sessionId)
+    if (match && !live) {
+      throw { code: 202, message: `Unable to join session. Session ${sessionId} cannot be found` } satisfies JsonRpcError
+    }
+    const pending = [...(live?.connections.values() ?? [])].find(
       (connection) => typeof connection.json.token === 'string' && connection.json.token.endsWith(`token=${tokenId}`),
     )
     if (!match || !pending || pending.json.status !== 'pending') {
-      throw { code: 401, message: `Token ${token} is not valid` } satisfies JsonRpcError
+      throw { code: 401, message: `Unable to join session ${sessionId}. Token ${token} is not valid` } satisfies JsonRpcError
     }
     const connectionId = String(pending.json.id)
     this.rest.activate(sessionId, connectionId, clientData)
@@ -101,10 +113,39 @@ export class FakeOpenViduMedia {
     return { sessionId, connection: { connectionId, data } }
   }
 
+  /**
+   * A participant leaves. When it was the last one, openvidu-server closes the session
+   * (`kurento/core/KurentoSessionManager.java` `leaveRoom`, reason `lastParticipantLeft`; recordings
+   * aside), and every pending token of it dies with it.
+   */
   leave(sessionId: string, session: FakeSession): void {
-    this.rooms.get(sessionId)?.delete(session)
+    const room = this.rooms.get(sessionId)
+    room?.delete(session)
     this.rest.sessions.get(sessionId)?.connections.delete(session.connection?.connectionId ?? '')
+    if (room && room.size === 0) {
+      this.rooms.delete(sessionId)
+      this.rest.dropSession(sessionId)
+    }
   }
+}
+
+/**
+ * The type `Session.signal` puts on the wire (openvidu-browser 2.32.2 `Session.signal`): the given
+ * type, or `signal` when none, prefixed with `signal:` unless it already starts with it.
+ */
+export function signalWireType(type: string | undefined): string {
+  const given = type ? type : 'signal'
+  return given.substring(0, 7) === 'signal:' ? given : `signal:${given}`
+}
+
+/**
+ * The `SignalEvent` a receiver's session dispatches for a wire type, as openvidu-browser 2.32.2's
+ * `Session.onNewMessage` makes it: it strips `signal:` (`type.replace(/^(signal:)/, '')`) and passes
+ * the rest to openvidu-browser's own `SignalEvent`, whose constructor puts `signal:` back.
+ */
+export function receivedSignalEvent(target: object, wireType: string, data: string | undefined, from: FakeConnection | undefined): SignalEvent {
+  const stripped = wireType.replace(/^(signal:)/, '')
+  return new OpenViduSignalEvent(asSdk<Session>(target), stripped || undefined, data, from && asSdk<Connection>(from))
 }
 
 type Handler = (event: never) => void
@@ -229,12 +270,14 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
     if (!this.sessionId || !this.connection) throw { name: 'OPENVIDU_NOT_CONNECTED', message: 'not connected' }
     const to = signal.to?.map((connection) => connection.connectionId)
     const everyone = [this, ...this.#media.others(this.sessionId, this)]
+    const wireType = signalWireType(signal.type)
     for (const session of everyone) {
       // Like openvidu-server: no `to` (or an empty one) reaches everyone, the sender included.
       if (to && to.length > 0 && !to.includes(session.connection?.connectionId ?? '')) continue
-      const event = { type: `signal:${signal.type ?? ''}`, data: signal.data, from: asSdk<Connection>(this.connection) }
+      // Session.signal sends `data` or '' (signalMessage['data'] = signal.data ? signal.data : '').
+      const event = receivedSignalEvent(session, wireType, signal.data ? signal.data : '', this.connection)
       session.received.push({ type: event.type, data: event.data, from: this.connection.connectionId })
-      session.dispatch('signal', event satisfies Partial<SignalEvent>)
+      session.dispatch('signal', event)
     }
   }
 }

@@ -62,7 +62,7 @@ describe('the fake OpenVidu REST API', () => {
     expect(session.connections.content.map(({ id, status }) => [id, status])).toEqual([[first.id, 'active']])
   })
 
-  it('DELETE: 204 with an empty body; 404 for an unknown connection; 400 (error JSON) for an unknown session', async () => {
+  it('DELETE: 204 with an empty body; 404 for an unknown connection; 400 (EMPTY, as closeConnection answers) for an unknown session', async () => {
     fresh()
     await call('POST', '/sessions', { customSessionId: 'standup' })
     const { id } = (await (await call('POST', '/sessions/standup/connection', {})).json()) as { id: string }
@@ -73,6 +73,7 @@ describe('the fake OpenVidu REST API', () => {
     expect((await call('DELETE', '/sessions/standup')).status).toBe(404)
     const unknownSession = await call('DELETE', `/sessions/standup/connection/${id}`)
     expect(unknownSession.status).toBe(400)
-    expect(await unknownSession.json()).toMatchObject({ status: 400 })
+    // SessionRestController.closeConnection (2.32.2): `new ResponseEntity<>(HttpStatus.BAD_REQUEST)`, no body.
+    expect(await unknownSession.text()).toBe('')
   })
 })

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openvidu } from '../src/client/index'
 import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
 import { startClientHarness, type ClientHarness } from './client-harness'
-import { FakeOpenViduBrowser, FakePublisher, type FakeSession } from './fake-openvidu-browser'
+import { FakeOpenViduBrowser, FakePublisher, receivedSignalEvent, signalWireType, type FakeSession } from './fake-openvidu-browser'
 import { useMswServer } from './msw-server'
 import { rejection } from './server-harness'
 
@@ -65,6 +65,7 @@ describe('connect', () => {
     const forged = { ...token, value: token.value.replace(/tok_\w+$/, 'tok_Forged0000000000') }
     const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(forged, options(forged)), 'UNAUTHORIZED')
     expect(error.cause).toMatchObject({ code: 401 })
+    expect(error.retryable).toBe(true)
   })
 
   it('refuses a token of another provider, or without OpenVidu\'s token, with INVALID_INPUT before loading anything', async () => {
@@ -292,7 +293,7 @@ describe('ending and reconnecting', () => {
     await connection.disconnect()
     await connection.disconnect()
     expect(disconnected).not.toHaveBeenCalled()
-    expect(harness.media.rooms.get('standup')?.size).toBe(0)
+    expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
   })
 })
 
@@ -320,14 +321,103 @@ describe('data', () => {
     expect(bob.receivedData()).toEqual([])
   })
 
-  it('a signal from someone else is data-received with its sender and the vendor event as raw', async () => {
+  it('a signal of Callport\'s type from someone else is data-received with its sender and the vendor event as raw', async () => {
     const { connection } = await join('standup')
     const bob = await harness.joinRemote('standup', 'bob')
     const received = waitForEvent(connection, 'data-received')
-    await bob.session.signal({ data: 'chat message', type: 'my-chat' })
+    await bob.sendData('hello from bob')
     const [event] = await received
-    expect(event).toMatchObject({ data: 'chat message', participant: { identity: 'bob' }, raw: { type: 'signal:my-chat' } })
+    expect(event).toMatchObject({ data: 'hello from bob', participant: { identity: 'bob' }, raw: { type: 'signal:callport-data' } })
   })
+
+  it('signals of other types (a samples page\'s chat, a type-less signal) are not data', async () => {
+    const { connection } = await join('standup')
+    const page = await harness.joinRemote('standup', 'bob')
+    const received = vi.fn()
+    connection.on('data-received', received)
+    // What OpenVidu's tutorials send (openvidu-js: session.signal({ data, to: [], type: 'my-chat' })).
+    await page.session.signal({ data: 'chat message', type: 'my-chat' })
+    await page.session.signal({ data: 'no type' })
+    await page.session.signal({ data: 'prefixed', type: 'signal:my-chat' })
+    await page.sendData('callport data')
+    await vi.waitFor(() => expect(received).toHaveBeenCalledTimes(1))
+    expect(received).toHaveBeenCalledWith(expect.objectContaining({ data: 'callport data' }))
+  })
+})
+
+/**
+ * openvidu-browser 2.32.2 `Session.signal` / `Session.onNewMessage` / `SignalEvent`: the fake
+ * dispatches openvidu-browser's own SignalEvent, so the type a receiver sees is the SDK's.
+ */
+describe('the fake\'s signal types are openvidu-browser\'s', () => {
+  it.each([
+    ['callport-data', 'signal:callport-data'],
+    ['signal:callport-data', 'signal:callport-data'],
+    [undefined, 'signal:signal'],
+    ['', 'signal:signal'],
+    ['signal:', 'signal'],
+  ])('signal({ type: %j }) arrives as %j', (type, received) => {
+    expect(receivedSignalEvent({}, signalWireType(type), 'x', undefined).type).toBe(received)
+  })
+})
+
+/**
+ * A token is a pending connection of one OpenVidu session and dies with it: openvidu-server closes a
+ * session when its last participant leaves (`KurentoSessionManager.leaveRoom`), and `joinRoom`
+ * (`RpcHandler.java`) then refuses the token with 202 ROOM_NOT_FOUND, or with 401 once a session of
+ * the same id exists again. The fake answers as those do.
+ */
+describe('a token that died with its session', () => {
+  async function staleToken(): Promise<Token> {
+    const bob = await harness.joinRemote('standup', 'bob')
+    const token = await harness.tokenFor('standup', 'alice')
+    await bob.leave()
+    expect(harness.rest.sessions.has('standup')).toBe(false)
+    return token
+  }
+
+  it('the fake: the last participant leaving closes the session, and joining with its token gets 202 ROOM_NOT_FOUND', async () => {
+    const token = await staleToken()
+    const session = new harness.media.OpenVidu().initSession() as unknown as FakeSession
+    await expect(session.connect(token.value)).rejects.toEqual({ code: 202, message: 'Unable to join session. Session standup cannot be found' })
+  })
+
+  it('202: the adapter fetches a fresh token (refreshToken) and joins with it, once', async () => {
+    const stale = await staleToken()
+    const refreshToken = vi.fn(async () => harness.tokenFor('standup', 'alice'))
+    const connection = await openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken }))
+    open.push(connection)
+    expect(refreshToken).toHaveBeenCalledTimes(1)
+    const fresh = OpenViduConnectParametersSchema.parse((await refreshToken.mock.results[0]!.value as Token).connect)
+    expect(connection.localParticipant.providerParticipantId).toBe(fresh.connectionId)
+    expect(harness.rest.sessions.get('standup')?.connections.get(fresh.connectionId)?.json.status).toBe('active')
+  })
+
+  it('202 when no fresh token can be had: ROOM_NOT_FOUND, retryable (a reconnecting session tries again)', async () => {
+    const stale = await staleToken()
+    const error = await rejection(
+      openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken: async () => stale })),
+      'ROOM_NOT_FOUND',
+    )
+    expect(error.retryable).toBe(true)
+    expect(error.cause).toMatchObject({ code: 202 })
+    const failing = await rejection(
+      openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken: async () => Promise.reject(new Error('offline')) })),
+      'ROOM_NOT_FOUND',
+    )
+    expect(failing.retryable).toBe(true)
+  })
+
+  it('401 for a token of an earlier session of the same id: UNAUTHORIZED, retryable, no refresh inside the adapter', async () => {
+    const stale = await staleToken()
+    await harness.joinRemote('standup', 'carol')
+    const refreshToken = vi.fn(async () => harness.tokenFor('standup', 'alice'))
+    const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken })), 'UNAUTHORIZED')
+    expect(error.retryable).toBe(true)
+    expect(error.cause).toMatchObject({ code: 401 })
+    expect(refreshToken).not.toHaveBeenCalled()
+  })
+
 })
 
 describe('camera and microphone', () => {
@@ -384,7 +474,7 @@ describe('camera and microphone', () => {
     }
     const error = await rejection(openvidu({ sdk: OpenVidu }).connect(token, options(token, { video: true })), 'FORBIDDEN')
     expect(error.message).toContain('Permission denied')
-    expect(harness.media.rooms.get('standup')?.size).toBe(0)
+    expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
   })
 
   it('passes the publisher options to initPublisherAsync', async () => {

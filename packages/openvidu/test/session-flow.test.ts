@@ -38,7 +38,7 @@ function setup() {
     cleanups.push(() => session.leave())
     return session
   }
-  return { harness, hub, page }
+  return { harness, hub, page, calls }
 }
 
 describe('a page joining through createSession', () => {
@@ -79,6 +79,29 @@ describe('a page joining through createSession', () => {
     expect(now?.connection?.connectionId).toMatch(/^con_/)
     expect(now?.connection?.connectionId).not.toBe(firstConnection)
     expect(harness.rest.requestsTo('POST', '/openvidu/api/sessions/legacy-standup/connection').length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('a token whose OpenVidu session closed before the join (its last participant left) is replaced: the page still joins', async () => {
+    const { harness, calls } = setup()
+    const bob = await harness.joinRemote('legacy-standup', 'bob')
+    let first = true
+    const session = createSession({
+      adapters: [openvidu({ sdk: harness.media.OpenVidu })],
+      token: async ({ room }) => {
+        const answer = await calls.join({ room, participant: { identity: 'alice', name: 'Alice' } })
+        // Bob, the last one in, leaves between the token and the join: OpenVidu closes the session, the token dies with it.
+        if (first) await bob.leave()
+        first = false
+        return answer
+      },
+      reconnect: { initialDelay: 1, maximumDelay: 5 },
+    })
+    cleanups.push(() => session.leave())
+    await session.join('legacy-standup', { audio: false, video: false })
+    expect(session.state).toBe('connected')
+    expect(harness.media.rooms.get('legacy-standup')?.size).toBe(1)
+    // Bob's, Alice's first (died with the session), then for the fresh token: a 404 (session gone) and, once re-created, the one she joined with.
+    expect(harness.rest.requestsTo('POST', '/openvidu/api/sessions/legacy-standup/connection').map((request) => request.body)).toHaveLength(4)
   })
 
   it('a room closed on the server ends the session with room-closed', async () => {

@@ -1,13 +1,14 @@
 import * as z from 'zod/mini'
-import { CallportError, type ClientAdapter, type ClientCapabilities } from '@callport/core'
+import { CallportError, readProviderToken, type ClientAdapter, type ClientCapabilities } from '@callport/core'
 import { loadSettings, parseInput } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
-import { OpenViduConnectParametersSchema } from '../shared/connect-parameters'
+import { OpenViduConnectParametersSchema, type OpenViduConnectParameters } from '../shared/connect-parameters'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import { loadOpenViduBrowser, type OpenViduBrowserImporter } from './load-sdk'
 import type { OpenViduPublisherProperties } from './local-media'
 import type { OpenViduBrowserConstructor } from './openvidu-browser-types'
 import { OpenViduConnection } from './openvidu-connection'
+import { isStaleTokenJoinFailure } from './openvidu-reasons'
 
 /** Options of `openvidu(options)` from `@callport/openvidu/client`. */
 export interface OpenViduClientOptions {
@@ -49,6 +50,12 @@ const OptionsSchema = z.object({
 /** openvidu-browser connects with the token string OpenVidu issued: `ws(s)://<host>?sessionId=…&token=tok_…`. */
 const OPENVIDU_TOKEN = /^wss?:\/\/[^?]+\?/
 
+function checkTokenValue(value: string): void {
+  if (!OPENVIDU_TOKEN.test(value)) {
+    throw new CallportError('INVALID_INPUT', 'token.value must be an OpenVidu token (wss://…?sessionId=…&token=…)', { provider: OPENVIDU_PROVIDER })
+  }
+}
+
 /** The adapter, with the way openvidu-browser is imported replaceable (tests). */
 export function createOpenViduClientAdapter(options?: OpenViduClientOptions, importer?: OpenViduBrowserImporter): OpenViduClientAdapter {
   const loaded = loadSettings(options, { provider: OPENVIDU_PROVIDER, subject: 'OpenVidu client options', known: knownOptions })
@@ -64,23 +71,32 @@ export function createOpenViduClientAdapter(options?: OpenViduClientOptions, imp
     capabilities: openViduClientCapabilities,
     connectSchema: OpenViduConnectParametersSchema,
     async connect({ token, parameters }, connectOptions) {
-      if (!OPENVIDU_TOKEN.test(token.value)) {
-        throw new CallportError('INVALID_INPUT', 'token.value must be an OpenVidu token (wss://…?sessionId=…&token=…)', { provider: OPENVIDU_PROVIDER })
-      }
+      checkTokenValue(token.value)
       const OpenVidu = await loadOpenViduBrowser(injected, importer)
-      const openVidu = new OpenVidu()
-      if (settings.productionMode) openVidu.enableProdMode()
-      const connection = new OpenViduConnection({
-        openVidu,
-        session: openVidu.initSession(),
-        token: token.value,
-        identity: token.identity,
-        connect: parameters,
-        publisher: settings.publisher ?? {},
-      })
-      // The signal also stops the join before publishing: nothing is published for a join given up.
-      await connection.open({ audio: connectOptions.audio, video: connectOptions.video }, connectOptions.signal)
-      return connection
+      const join = async (value: string, identity: string, connect: OpenViduConnectParameters): Promise<OpenViduConnection> => {
+        const openVidu = new OpenVidu()
+        if (settings.productionMode) openVidu.enableProdMode()
+        const connection = new OpenViduConnection({ openVidu, session: openVidu.initSession(), token: value, identity, connect, publisher: settings.publisher ?? {} })
+        // The signal also stops the join before publishing: nothing is published for a join given up.
+        await connection.open({ audio: connectOptions.audio, video: connectOptions.video }, connectOptions.signal)
+        return connection
+      }
+      try {
+        return await join(token.value, token.identity, parameters)
+      } catch (error) {
+        // An OpenVidu token is a pending connection of one session and dies with it: a token fetched
+        // before the session closed (its last participant left) is refused. Fetch a fresh one, once.
+        if (!isStaleTokenJoinFailure(error) || connectOptions.signal?.aborted) throw error
+        let fresh: { token: { value: string; identity: string }; parameters: OpenViduConnectParameters }
+        try {
+          fresh = readProviderToken(await connectOptions.refreshToken(), { id: OPENVIDU_PROVIDER, name: 'OpenVidu', connectSchema: OpenViduConnectParametersSchema })
+          checkTokenValue(fresh.token.value)
+        } catch {
+          // No fresh OpenVidu token (the room moved to another provider, the app refused): the first failure stands.
+          throw error
+        }
+        return await join(fresh.token.value, fresh.token.identity, fresh.parameters)
+      }
     },
   })
   return Object.assign(adapter, { provider: OPENVIDU_PROVIDER })

@@ -18,6 +18,13 @@ import { tracksOfStream, type OpenViduRemoteTrack } from './remote-track'
 /** The `type` of the signals `sendData` sends (receivers see `signal:callport-data`). */
 export const DATA_SIGNAL_TYPE = 'callport-data'
 
+/**
+ * The `type` of a received `SignalEvent` that `sendData` sent. openvidu-browser 2.32.2 sends the type
+ * as `signal:<type>` (`Session.signal`), strips `signal:` on receipt (`Session.onNewMessage`) and its
+ * `SignalEvent` constructor puts it back: `event.type` is `signal:callport-data`.
+ */
+export const RECEIVED_DATA_SIGNAL_TYPE = `signal:${DATA_SIGNAL_TYPE}`
+
 export interface OpenViduConnectionOptions {
   openVidu: OpenViduBrowser
   session: OpenViduBrowserSession
@@ -45,7 +52,8 @@ interface Subscription {
  * (the vendor's event kept as `raw`): connections → participants (identity from the connection's
  * server data; several connections of one identity are one participant), remote streams →
  * subscriptions → tracks, `reconnecting`/`reconnected`, `sessionDisconnected` → `disconnected`
- * with the reason mapped, `signal` → `data-received`.
+ * with the reason mapped, `signal` of Callport's type (`signal:callport-data`) → `data-received`
+ * (other signal types are ignored).
  */
 export class OpenViduConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly localParticipant: Participant
@@ -227,6 +235,8 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
   }
 
   #onSignal(event: OpenViduBrowserSignalEvent): void {
+    // Only Callport's own signals are data: the signals of pages written for OpenVidu (chat, custom types) are not.
+    if (event.type !== RECEIVED_DATA_SIGNAL_TYPE) return
     if (this.#phase !== 'connected' || (event.from && this.#isLocal(event.from))) return
     const participant = event.from ? this.#participantOf(event.from) : undefined
     // Another connection of the local identity is not a remote participant.

@@ -34,15 +34,36 @@ const meaning = (code: ErrorCode, retryable: boolean, message: string): Meaning 
  * Other codes are CONNECTION_FAILED.
  */
 export const connectErrorOfCode: Readonly<Record<number, Meaning>> = {
-  401: meaning('UNAUTHORIZED', false, 'OpenVidu refused the token (USER_UNAUTHORIZED)'),
+  // Also what a token of an earlier session of the same id gets (the session was closed and created again):
+  // retryable, so that a reconnecting session tries again with a fresh token.
+  401: meaning('UNAUTHORIZED', true, 'OpenVidu refused the token (USER_UNAUTHORIZED)'),
   402: meaning('UNAUTHORIZED', false, 'OpenVidu refused the token role (ROLE_NOT_FOUND)'),
   403: meaning('UNAUTHORIZED', false, 'OpenVidu refused the session id (SESSIONID_CANNOT_BE_CREATED)'),
   404: meaning('UNAUTHORIZED', false, 'OpenVidu refused the token (TOKEN_CANNOT_BE_CREATED)'),
-  202: meaning('ROOM_NOT_FOUND', false, 'OpenVidu has no such session (ROOM_NOT_FOUND)'),
-  203: meaning('ROOM_NOT_FOUND', false, 'The OpenVidu session is closed (ROOM_CLOSED)'),
+  // The token's session is gone (closed when its last participant left, or garbage-collected): a fresh token works.
+  202: meaning('ROOM_NOT_FOUND', true, 'OpenVidu has no such session (ROOM_NOT_FOUND): the token died with its session'),
+  203: meaning('ROOM_NOT_FOUND', true, 'The OpenVidu session is closed or closing (ROOM_CLOSED)'),
   801: meaning('CONNECTION_FAILED', true, 'The connection to OpenVidu failed (TRANSPORT_REQUEST_ERROR)'),
   802: meaning('CONNECTION_FAILED', true, 'The connection to OpenVidu failed (TRANSPORT_RESPONSE_ERROR)'),
   803: meaning('CONNECTION_FAILED', true, 'The connection to OpenVidu failed (TRANSPORT_ERROR)'),
+}
+
+/**
+ * The JSON-RPC codes with which openvidu-server 2.32.2 refuses `joinRoom` because the token's session
+ * is gone (`rpc/RpcHandler.java` `joinRoom`): 202 ROOM_NOT_FOUND when no session has the token's
+ * session id, 203 ROOM_CLOSED while it closes. A token is a pending connection of one session and
+ * dies with it (the session closes when its last participant leaves), so the client adapter fetches
+ * a fresh token and joins again, once, on these. A 401 USER_UNAUTHORIZED is also what a token of an
+ * earlier session of the same id gets, but a forged, used or revoked token gets it too: the adapter
+ * does not refresh on it, the error is retryable instead (a reconnecting session fetches a fresh token).
+ */
+export const staleTokenJoinCodes: ReadonlySet<number> = new Set([202, 203])
+
+/** Whether a failed join is one a fresh token may fix (see {@link staleTokenJoinCodes}). */
+export function isStaleTokenJoinFailure(error: unknown): boolean {
+  const cause = CallportError.isInstance(error) ? error.cause : error
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined
+  return typeof code === 'number' && staleTokenJoinCodes.has(code)
 }
 
 /** openvidu-browser's `OpenViduErrorName`s, from `connect`, `initPublisherAsync` and `publish`. Others are CONNECTION_FAILED. */
