@@ -14,6 +14,7 @@ const errorMeanings = {
   NOT_FOUND: 'no such route',
   METHOD_NOT_ALLOWED: 'a route asked with the wrong method',
   CONFLICT: 'the resource no longer allows the request (an invite already settled)',
+  ROOM_FULL: 'the room already holds as many participants as its provider allows (`capabilities.maximumParticipants`)',
   ROOM_NOT_FOUND: 'the room is not live (on the server) or does not exist (on the provider)',
   PARTICIPANT_NOT_FOUND: 'no such participant in the room, or no such user at the vendor',
   TOKEN_EXPIRED: 'the token’s `expiresAt` has passed',

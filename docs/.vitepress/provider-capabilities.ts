@@ -94,6 +94,8 @@ export const providerSources: ProviderSource[] = [
 interface CapabilityDescription {
   half: Half
   meaning: string
+  /** What the table shows when an adapter leaves this optional capability out. */
+  absent?: string
 }
 
 /**
@@ -107,6 +109,11 @@ export const capabilityDescriptions = {
   closeRoom: { half: 'server', meaning: 'ends a room for everyone (`closeRoom`)' },
   webhooks: { half: 'server', meaning: 'verifies and normalizes the vendor’s webhooks (`POST /webhooks/:provider`)' },
   tokenTtlSeconds: { half: 'server', meaning: 'token lifetimes the provider accepts (`tokenTtlSeconds` must lie within)' },
+  maximumParticipants: {
+    half: 'server',
+    meaning: 'the most participants a room holds; a join past it fails with `ROOM_FULL` (both halves declare it)',
+    absent: 'no limit',
+  },
   media: { half: 'client', meaning: '`tracks`: the app attaches the tracks it receives; `view`: the vendor renders into `container`' },
   updateToken: { half: 'client', meaning: 'takes a fresh token mid-call (`updateToken`) instead of reconnecting with it' },
   sendData: { half: 'client', meaning: 'sends text to the others (`sendData`, `data-received`)' },
@@ -145,6 +152,7 @@ export function formatCapability(value: unknown): string {
   if (value === true) return 'yes'
   if (value === false) return 'no'
   if (typeof value === 'string') return `\`${value}\``
+  if (typeof value === 'number') return numberFormat.format(value)
   if (isTtlBounds(value)) return `${numberFormat.format(value.min)}–${numberFormat.format(value.max)} s`
   throw new TypeError(`No format for the capability value ${JSON.stringify(value)}`)
 }
@@ -156,9 +164,14 @@ function rowsOf(half: Half, variants: { when?: string; capabilities: object }[],
   }
   return Object.entries(capabilityDescriptions)
     .filter(([, description]) => description.half === half)
-    .map(([name, { meaning }]) => {
+    .map(([name, description]) => {
+      const { meaning } = description
+      const absent = 'absent' in description ? description.absent : undefined
       const values = variants.map(({ when, capabilities }) => {
-        if (!Object.hasOwn(capabilities, name)) throw new Error(`${provider}: the ${half} adapter declares no "${name}" capability`)
+        if (!Object.hasOwn(capabilities, name)) {
+          if (absent !== undefined) return { when, text: absent }
+          throw new Error(`${provider}: the ${half} adapter declares no "${name}" capability`)
+        }
         return { when, text: formatCapability((capabilities as Record<string, unknown>)[name]) }
       })
       const same = values.every((value) => value.text === values[0]?.text)
