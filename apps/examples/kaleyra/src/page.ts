@@ -16,8 +16,8 @@ export async function joinRoom(room: string, userId: string): Promise<void> {
       return response.json()
     },
   })
-  session.on('participant-joined', (participant) => console.log(`${participant.identity} joined`))
-  session.on('participant-left', (participant) => console.log(`${participant.identity} left`))
+  session.on('participant-joined', ({ participant }) => console.log(`${participant.identity} joined`))
+  session.on('participant-left', ({ participant }) => console.log(`${participant.identity} left`))
   session.on('disconnected', ({ reason }) => console.log(`call ended: ${reason}`))
   await session.join(room, { audio: true, video: true })
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
-import { openvidu, type OpenViduSettings } from '@callport/openvidu/server'
+import { openvidu, openViduSampleRoutes, type OpenViduSettings } from '@callport/openvidu/server'
 
 /** Demo authentication: the user name comes from a `user` cookie or an `x-user` header. Use your own session check instead. */
 export function userOf(request: Request): string | undefined {
@@ -12,20 +12,24 @@ export function userOf(request: Request): string | undefined {
 /**
  * The application server of an OpenVidu app, on Callport. Below `/calls`:
  * - `POST /api/sessions` and `POST /api/sessions/:id/connections`: the routes of OpenVidu's
- *   application-server samples, so the existing page works unchanged (`APPLICATION_SERVER_URL` = `<origin>/calls/`);
+ *   application-server samples (`openViduSampleRoutes`, mounted in front of the call server), so the
+ *   existing page works unchanged (`APPLICATION_SERVER_URL` = `<origin>/calls/`);
  * - `POST /join {room}` → `{room, token}`: what a page on `createSession` calls;
  * - `POST /webhooks/openvidu`: OpenVidu's webhooks (when `OPENVIDU_WEBHOOK_HEADERS` is set).
  * OpenVidu is reached at `OPENVIDU_URL` with `OPENVIDU_SECRET` unless given here.
  */
 export function createAppServer(settings: OpenViduSettings = {}): { server: Server; calls: CallServer } {
+  const provider = openvidu(settings)
   const calls = createCallServer({
-    providers: [openvidu(settings)],
+    providers: [provider],
     basePath: '/calls',
-    compat: ['openvidu-samples'],
     authorize: async (request) => {
       const user = userOf(request)
       return user ? { identity: user, name: user } : null
     },
   })
-  return { server: createServer(toNodeHandler(calls)), calls }
+  // The samples' two routes answer first; everything else (undefined, body unread) goes on to the call server.
+  const samples = toNodeHandler(openViduSampleRoutes({ calls, provider }))
+  const api = toNodeHandler(calls)
+  return { server: createServer((request, response) => samples(request, response, () => api(request, response))), calls }
 }

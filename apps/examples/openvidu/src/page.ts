@@ -10,7 +10,7 @@ export async function joinRoom(room: string, videos: HTMLElement): Promise<() =>
   session.on('track-subscribed', ({ participant, track }) => {
     const element = track.attach()
     element.title = participant.name ?? participant.identity
-    element.dataset.track = track.sid
+    element.dataset.track = track.id
     videos.append(element)
   })
   session.on('track-unsubscribed', ({ track }) => {

@@ -16,7 +16,7 @@ export async function joinRoom(room: string, userId: string, videos: HTMLElement
       return response.json()
     },
   })
-  session.on('participant-joined', (participant) => console.log(`${participant.identity} joined`))
+  session.on('participant-joined', ({ participant }) => console.log(`${participant.identity} joined`))
   session.on('track-subscribed', ({ track }) => videos.append(track.attach()))
   session.on('track-unsubscribed', ({ track }) => track.detach().forEach((element) => element.remove()))
   session.on('disconnected', ({ reason }) => console.log(`call ended: ${reason}`))
