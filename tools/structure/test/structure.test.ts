@@ -101,8 +101,8 @@ export const checks: Record<string, Check> = {
     return missing(/\n\s+sdk\?:/.test(declaration.slice(declaration.indexOf(`interface ${Vendor}ClientOptions`))), `${Vendor}ClientOptions must name its SDK injection option \`sdk\``)
   },
   'conformance-tests': (provider) => [
-    ...missing(/runServerAdapterSuite\(/.test(file(provider, 'test/conformance-server.test.ts') ?? ''), 'test/conformance-server.test.ts must run runServerAdapterSuite'),
-    ...missing(/runClientAdapterSuite\(/.test(file(provider, 'test/conformance-client.test.ts') ?? ''), 'test/conformance-client.test.ts must run runClientAdapterSuite'),
+    ...missing(/runServerAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-server.test.ts') ?? ''), 'test/conformance-server.test.ts must run runServerAdapterSuite'),
+    ...missing(/runClientAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-client.test.ts') ?? ''), 'test/conformance-client.test.ts must run runClientAdapterSuite'),
   ],
   readme: (provider) => missing(/^# @callport\//.test(file(provider, 'README.md') ?? ''), 'README.md must exist and start with "# @callport/<provider>"'),
   'docs-page': (_, { provider }) =>
