@@ -1,7 +1,7 @@
 import { CallportError, InviteSchema, type Invite } from '@callport/core'
 import * as z from 'zod/mini'
 import { ringingKeyOf, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteStore } from './invites/invite-store'
-import { parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
+import { parseStoreOptions, parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
 
 /** The few Redis commands the invite store uses; a node-redis v5 client fits. */
 export interface RedisInviteStoreClient {
@@ -10,7 +10,10 @@ export interface RedisInviteStoreClient {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>
 }
 
-/** `createRedisInviteStore` options: `{ url }` or `{ client }`, and an optional `keyPrefix`. */
+/**
+ * `createRedisInviteStore` options: `{ url }` or `{ client }`, and optional `keyPrefix` and `timeout`.
+ * Unknown options are refused (INVALID_INPUT).
+ */
 export type RedisInviteStoreOptions = {
   /** Prefix of every key. Default `callport:invite:`. */
   keyPrefix?: string
@@ -70,48 +73,127 @@ const ChangeReplySchema = z.union([z.null(), z.tuple([z.number(), z.string()])])
  * is a compare-and-set: of several processes settling an invite at once exactly one wins. The scripts
  * touch keys they compute, so the store wants one Redis server (or primary), not a cluster.
  *
+ * Every call is bounded by the `timeout` option (default 2 s): while Redis is down it fails with
+ * PROVIDER_UNAVAILABLE (retryable), and works again by itself once Redis is back.
+ *
+ * Redis losing its data (a restart without persistence, a failover to a replica that lagged) loses no
+ * ringing invite for good: the store also keeps, in this process's memory, the invites it added that
+ * still ring, and writes back the ones Redis no longer has whenever Redis answers again after an
+ * outage, and whenever one of them is found missing. So the process that created an invite still
+ * rings it and settles it (`missed` at the end of its window) and a callee may still answer it on any
+ * process. What Redis lost about invites settled elsewhere just before the loss cannot be known: such
+ * an invite may ring again and settle a second time. Run Redis with persistence (`appendonly yes`).
+ *
  * @example
  * const invites = createRedisInviteStore({ url: process.env.REDIS_URL! })
  * createCallServer({ providers, authorize, invites: { notify, store: invites } })
  */
 export function createRedisInviteStore(options: RedisInviteStoreOptions): InviteStore {
+  parseStoreOptions(options, 'createRedisInviteStore', {})
   const keyPrefix = options.keyPrefix ?? 'callport:invite:'
   const ringingPrefix = `${keyPrefix}ringing:`
   const connection = redisConnection<RedisInviteStoreClient>(options, 'createRedisInviteStore')
-  const connected = (): Promise<RedisInviteStoreClient> => connection.connected()
   /** The key of an invite; undefined for an id that would name an index. */
   const keyOf = (id: string): string | undefined => (id.startsWith('ringing:') ? undefined : keyPrefix + id)
   const parseInvite = (key: string, value: unknown): Invite => parseStored(key, value, InviteSchema, 'a Callport invite')
 
-  /** Runs CHANGE_SCRIPT on the invite `id`. */
+  /**
+   * The invites this store added that it has not seen settled, as last written here: what it writes
+   * back when Redis lost them. Forgotten once settled (here or, as read here, elsewhere) or past their
+   * window and the retention.
+   */
+  const ringingHere = new Map<string, Invite>()
+  const remember = (invite: Invite | undefined): void => {
+    if (!invite) return
+    if (invite.status === 'ringing' && ringingHere.has(invite.id)) ringingHere.set(invite.id, { ...invite })
+    else ringingHere.delete(invite.id)
+  }
+  function forgetStale(): void {
+    const now = Date.now()
+    for (const [id, invite] of ringingHere) if (Date.parse(invite.expiresAt) + SETTLED_INVITE_RETENTION_MILLISECONDS <= now) ringingHere.delete(id)
+  }
+
+  /** ADD_SCRIPT: true when the invite was written, false when its key was taken. */
+  async function write(client: RedisInviteStoreClient, invite: Invite): Promise<boolean> {
+    const key = keyPrefix + invite.id
+    const keep = Math.max(1, Math.ceil(Date.parse(invite.expiresAt) + SETTLED_INVITE_RETENTION_MILLISECONDS - Date.now()))
+    const reply = await client.eval(ADD_SCRIPT, {
+      keys: [key, ringingPrefix + ringingKeyOf(invite.room, invite.to)],
+      arguments: [JSON.stringify(invite), invite.id, String(keep)],
+    })
+    return reply === 1
+  }
+
+  /** Writes back an invite of this process that Redis lost; true when it did. */
+  async function restore(client: RedisInviteStoreClient, id: string): Promise<boolean> {
+    const invite = ringingHere.get(id)
+    if (invite === undefined) return false
+    // Past its window and the retention, Redis would have dropped it anyway: it was not lost.
+    if (Date.parse(invite.expiresAt) + SETTLED_INVITE_RETENTION_MILLISECONDS <= Date.now()) {
+      ringingHere.delete(id)
+      return false
+    }
+    return write(client, invite)
+  }
+
+  /** Writes back every invite ringing here that Redis no longer has (a no-op for those it has). */
+  let reconciling: Promise<void> | undefined
+  function reconcile(): void {
+    reconciling ??= connection
+      .run('EVAL', async (client) => {
+        forgetStale()
+        for (const id of [...ringingHere.keys()]) await restore(client, id)
+      })
+      .catch(() => {
+        // Redis failed again: the next recovery reconciles.
+      })
+      .finally(() => {
+        reconciling = undefined
+      })
+  }
+  connection.onRecovered(reconcile)
+
+  /** Runs CHANGE_SCRIPT on the invite `id`; writes the invite back first when Redis lost one that rings here. */
   async function change(id: string, fields: Partial<Invite>, settle: boolean): Promise<{ changed: boolean; invite: Invite } | undefined> {
     const key = keyOf(id)
     if (key === undefined) return undefined
     const settling = settle ? [String(SETTLED_INVITE_RETENTION_MILLISECONDS), ringingPrefix] : []
-    const reply = await (await connected()).eval(CHANGE_SCRIPT, { keys: [key], arguments: [JSON.stringify(fields), ...settling] })
-    const result = ChangeReplySchema.safeParse(reply)
-    if (!result.success) throw new CallportError('INTERNAL', `Redis answered ${JSON.stringify(reply)} while changing the invite at key "${key}"`)
-    if (result.data === null) return undefined
-    const [changed, value] = result.data
-    return { changed: changed === 1, invite: parseInvite(key, value) }
+    const outcome = await connection.run('EVAL', async (client) => {
+      const run = () => client.eval(CHANGE_SCRIPT, { keys: [key], arguments: [JSON.stringify(fields), ...settling] })
+      let reply = await run()
+      if (reply === null && (await restore(client, id))) reply = await run()
+      const result = ChangeReplySchema.safeParse(reply)
+      if (!result.success) throw new CallportError('INTERNAL', `Redis answered ${JSON.stringify(reply)} while changing the invite at key "${key}"`)
+      if (result.data === null) return undefined
+      const [changed, value] = result.data
+      return { changed: changed === 1, invite: parseInvite(key, value) }
+    })
+    remember(outcome?.invite)
+    if (settle) ringingHere.delete(id)
+    return outcome
   }
 
   return {
     async add(invite) {
       const key = keyOf(invite.id)
       if (key === undefined) throw new CallportError('INVALID_INPUT', `An invite id may not start with "ringing:"; got ${invite.id}`)
-      const keep = Math.max(1, Math.ceil(Date.parse(invite.expiresAt) + SETTLED_INVITE_RETENTION_MILLISECONDS - Date.now()))
-      const reply = await (await connected()).eval(ADD_SCRIPT, {
-        keys: [key, ringingPrefix + ringingKeyOf(invite.room, invite.to)],
-        arguments: [JSON.stringify(invite), invite.id, String(keep)],
-      })
-      if (reply !== 1) throw new CallportError('CONFLICT', `There is already an invite ${invite.id}`)
+      const written = await connection.run('EVAL', (client) => write(client, invite))
+      if (!written) throw new CallportError('CONFLICT', `There is already an invite ${invite.id}`)
+      if (invite.status === 'ringing') {
+        forgetStale()
+        ringingHere.set(invite.id, { ...invite })
+      }
     },
     async get(id) {
       const key = keyOf(id)
       if (key === undefined) return undefined
-      const value = await (await connected()).get(key)
-      return value === null ? undefined : parseInvite(key, value)
+      const invite = await connection.run('GET', async (client) => {
+        let value = await client.get(key)
+        if (value === null && (await restore(client, id))) value = await client.get(key)
+        return value === null ? undefined : parseInvite(key, value)
+      })
+      remember(invite)
+      return invite
     },
     async setAttempts(id, attempts) {
       return (await change(id, { attempts }, false))?.invite
@@ -121,8 +203,12 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
       return outcome && { settled: outcome.changed, invite: outcome.invite }
     },
     async ringing(room, identity) {
-      const reply = await (await connected()).eval(RINGING_SCRIPT, { keys: [ringingPrefix + ringingKeyOf(room, identity)], arguments: [keyPrefix] })
-      return z.array(z.string()).parse(reply)
+      return connection.run('EVAL', async (client) => {
+        // Invites of this process that Redis lost are written back first, so that the index lists them.
+        for (const invite of ringingHere.values()) if (invite.room === room && invite.to === identity) await restore(client, invite.id)
+        const reply = await client.eval(RINGING_SCRIPT, { keys: [ringingPrefix + ringingKeyOf(room, identity)], arguments: [keyPrefix] })
+        return z.array(z.string()).parse(reply)
+      })
     },
     close: connection.close,
   }

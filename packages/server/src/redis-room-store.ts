@@ -1,6 +1,6 @@
 import { CallportError } from '@callport/core'
 import * as z from 'zod/mini'
-import { parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
+import { parseStoreOptions, parseStored, redisConnection, type RedisConnectionOptions } from './redis-connection'
 import { isExpired, type RoomRecord, type RoomStore } from './room-store'
 
 /** The few Redis commands the store uses; a node-redis v5 client fits. */
@@ -28,6 +28,10 @@ interface CommonOptions {
   ttlSeconds?: number
 }
 
+/**
+ * `createRedisRoomStore` options: `{ url }` or `{ client }`, and optional `keyPrefix`, `ttlSeconds` and
+ * `timeout`. Unknown options are refused (INVALID_INPUT).
+ */
 export type RedisRoomStoreOptions = CommonOptions & RedisConnectionOptions<RedisRoomStoreClient>
 
 const RoomRecordSchema = z.object({
@@ -63,13 +67,19 @@ const parseRecord = (key: string, value: unknown): RoomRecord => parseStored(key
  * A RoomStore in Redis, shared by every app-server process that uses the same Redis and key prefix,
  * so that they agree on which provider each live room is on. `setIfAbsent` is atomic (`SET NX`),
  * `replace` is a compare-and-set (a Lua script); each key expires at its record's `expiresAt`.
+ *
+ * Every call is bounded by the `timeout` option (default 2 s): when Redis is down, restarting or stuck,
+ * it fails with PROVIDER_UNAVAILABLE (retryable; 503 over HTTP) instead of waiting, and calls work
+ * again by themselves once Redis is back. Records are not reconciled after Redis loses its data (a
+ * restart without persistence): a room whose record is gone is placed anew by its next join, through
+ * `route`, which is what happens when a record expires anyway.
  */
 export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore {
-  const keyPrefix = options.keyPrefix ?? 'callport:room:'
-  const { ttlSeconds } = options
-  if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)) {
-    throw new CallportError('INVALID_INPUT', `createRedisRoomStore: ttlSeconds must be a positive whole number, got ${ttlSeconds}`)
-  }
+  const parsed = parseStoreOptions(options, 'createRedisRoomStore', {
+    ttlSeconds: z.optional(z.int('ttlSeconds must be a positive whole number').check(z.minimum(1, 'ttlSeconds must be a positive whole number'))),
+  })
+  const keyPrefix = parsed.keyPrefix ?? 'callport:room:'
+  const { ttlSeconds } = parsed
   /** How long Redis keeps `record`, in milliseconds; undefined for ever. */
   const keepFor = (record: RoomRecord): number | undefined => {
     let keep = ttlSeconds === undefined ? Infinity : ttlSeconds * 1000
@@ -78,48 +88,48 @@ export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore 
     return keep === Infinity ? undefined : Math.max(1, Math.ceil(keep))
   }
 
-  const connection = redisConnection<RedisRoomStoreClient>(options, 'createRedisRoomStore')
-  const connected = (): Promise<RedisRoomStoreClient> => connection.connected()
+  const connection = redisConnection<RedisRoomStoreClient>(parsed, 'createRedisRoomStore')
 
-  const store: RoomStore = {
-    async get(room) {
-      const key = keyPrefix + room
-      const value = await (await connected()).get(key)
-      const record = value === null ? undefined : parseRecord(key, value)
-      return record && !isExpired(record) ? record : undefined
-    },
-    async setIfAbsent(room, record) {
-      const key = keyPrefix + room
-      const client = await connected()
-      const keep = keepFor(record)
-      const setOptions: RedisSetOptions = keep === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: keep } }
-      for (let attempt = 0; attempt < MAXIMUM_ATTEMPTS; attempt++) {
-        if ((await client.set(key, JSON.stringify(record), setOptions)) !== null) return record
-        const existing = await client.get(key)
-        // Null: the winner's record was deleted between SET and GET; try to set ours again.
-        if (existing === null) continue
-        const winner = parseRecord(key, existing)
-        // Expired by its expiresAt, though Redis still keeps it (clocks differ): ours replaces it.
-        return isExpired(winner) ? store.replace(room, winner, record) : winner
-      }
-      throw new CallportError('INTERNAL', `Redis key "${key}" kept changing while recording room "${room}"`)
-    },
-    async replace(room, expected, next) {
-      const key = keyPrefix + room
-      const keep = keepFor(next)
-      const reply = await (
-        await connected()
-      ).eval(REPLACE_SCRIPT, {
-        keys: [key],
-        arguments: [expected.provider, expected.providerRoomId, expected.createdAt, JSON.stringify(next), keep === undefined ? '' : String(keep)],
-      })
-      if (typeof reply !== 'string') throw new CallportError('INTERNAL', `Redis answered ${JSON.stringify(reply)} while replacing the record at key "${key}"`)
-      return parseRecord(key, reply)
-    },
-    async delete(room) {
-      await (await connected()).del(keyPrefix + room)
-    },
+  async function replace(client: RedisRoomStoreClient, room: string, expected: RoomRecord, next: RoomRecord): Promise<RoomRecord> {
+    const key = keyPrefix + room
+    const keep = keepFor(next)
+    const reply = await client.eval(REPLACE_SCRIPT, {
+      keys: [key],
+      arguments: [expected.provider, expected.providerRoomId, expected.createdAt, JSON.stringify(next), keep === undefined ? '' : String(keep)],
+    })
+    if (typeof reply !== 'string') throw new CallportError('INTERNAL', `Redis answered ${JSON.stringify(reply)} while replacing the record at key "${key}"`)
+    return parseRecord(key, reply)
+  }
+
+  return {
+    get: (room) =>
+      connection.run('GET', async (client) => {
+        const key = keyPrefix + room
+        const value = await client.get(key)
+        const record = value === null ? undefined : parseRecord(key, value)
+        return record && !isExpired(record) ? record : undefined
+      }),
+    setIfAbsent: (room, record) =>
+      connection.run('SET NX', async (client) => {
+        const key = keyPrefix + room
+        const keep = keepFor(record)
+        const setOptions: RedisSetOptions = keep === undefined ? { condition: 'NX' } : { condition: 'NX', expiration: { type: 'PX', value: keep } }
+        for (let attempt = 0; attempt < MAXIMUM_ATTEMPTS; attempt++) {
+          if ((await client.set(key, JSON.stringify(record), setOptions)) !== null) return record
+          const existing = await client.get(key)
+          // Null: the winner's record was deleted between SET and GET; try to set ours again.
+          if (existing === null) continue
+          const winner = parseRecord(key, existing)
+          // Expired by its expiresAt, though Redis still keeps it (clocks differ): ours replaces it.
+          return isExpired(winner) ? replace(client, room, winner, record) : winner
+        }
+        throw new CallportError('INTERNAL', `Redis key "${key}" kept changing while recording room "${room}"`)
+      }),
+    replace: (room, expected, next) => connection.run('EVAL', (client) => replace(client, room, expected, next)),
+    delete: (room) =>
+      connection.run('DEL', async (client) => {
+        await client.del(keyPrefix + room)
+      }),
     close: connection.close,
   }
-  return store
 }

@@ -198,9 +198,18 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
       expect(await client.exists('owned:standup')).toBe(1)
     })
 
-    it('refuses bad options', () => {
+    it('refuses bad options with INVALID_INPUT: unknown names, a bad ttlSeconds or timeout, neither or both of url and client', () => {
       expect(() => createRedisRoomStore({ url: redis.url, ttlSeconds: 0 })).toThrow(/ttlSeconds/)
       expect(() => createRedisRoomStore({} as never)).toThrow(/url or client/)
+      expect(() => createRedisRoomStore({ url: redis.url, client: {} } as never)).toThrow(/url or client/)
+      expect(() => createRedisRoomStore({ url: redis.url, timeoutMs: 100 } as never)).toThrow(/unknown option "timeoutMs"/)
+      for (const timeout of [0, 1.5, 60_001, '100']) {
+        expect(() => createRedisRoomStore({ url: redis.url, timeout } as never)).toThrow(
+          expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('timeout') }),
+        )
+      }
+      expect(() => createRedisRoomStore({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
+      expect(createRedisRoomStore({ url: redis.url, timeout: 1 })).toBeDefined()
     })
 
     it('keeps a room on its provider for call servers with different routes that share it', async () => {
@@ -410,8 +419,10 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
       expect(await client.exists(`invite-owned:${invite.id}`)).toBe(1)
     })
 
-    it('refuses options without url or client', () => {
+    it('refuses options without url or client, and unknown options', () => {
       expect(() => createRedisInviteStore({} as never)).toThrow(/createRedisInviteStore: give either url or client/)
+      expect(() => createRedisInviteStore({ url: redis.url, ttlSeconds: 5 } as never)).toThrow(/createRedisInviteStore: unknown option "ttlSeconds"/)
+      expect(() => createRedisInviteStore({ url: redis.url, timeout: -1 })).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
     })
 
     describe('two call servers sharing a Redis invite store and room store', () => {
@@ -419,7 +430,7 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
       const post = (path: string, user: string, body?: unknown) =>
         new Request(`https://calls.example.com${path}`, {
           method: 'POST',
-          headers: { 'x-user': user, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: { 'x-user': user, 'content-type': 'application/json' },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         })
       const get = (path: string, user: string) => new Request(`https://calls.example.com${path}`, { headers: { 'x-user': user } })
@@ -451,7 +462,7 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
         return InviteSchema.parse(await response.json())
       }
       const ringsUpTo = (attempts: number) => Array.from({ length: attempts }, (_, index) => `ring${index + 1}`)
-    /** Waits until the window of an invite created now has surely ended. */
+      /** Waits until the window of an invite created now has surely ended. */
       const afterTheWindow = () => sleep(WINDOW_SECONDS * 1000 + 400)
 
       it('an invite nobody answers rings 3 times on A and is missed once, by A only', async () => {
@@ -498,7 +509,10 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
         const { a, b } = servers()
         for (let round = 0; round < 5; round += 1) {
           const invite = await created(await a.calls.fetch(post('/invites', 'alice', { to: 'bob', room: `race-${round}` })))
-          const [accept, decline] = await Promise.all([a.calls.fetch(post(`/invites/${invite.id}/accept`, 'bob')), b.calls.fetch(post(`/invites/${invite.id}/decline`, 'bob'))])
+          const [accept, decline] = await Promise.all([
+            a.calls.fetch(post(`/invites/${invite.id}/accept`, 'bob')),
+            b.calls.fetch(post(`/invites/${invite.id}/decline`, 'bob')),
+          ])
           expect([accept.status, decline.status].sort()).toEqual([200, 409])
           const [won, lost] = accept.status === 200 ? [accept, decline] : [decline, accept]
           const winner = InviteSchema.parse(await won.json())
