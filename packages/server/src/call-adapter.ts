@@ -1,10 +1,53 @@
-import { toCallportError, type ServerAdapter } from '@callport/core'
+import { CallportError, toCallportError, type ServerAdapter } from '@callport/core'
+import { errorFields, type Logger } from './logger'
 
-/** Runs an adapter operation; whatever it throws comes out as a CallportError naming the provider. */
-export async function callAdapter<T>(adapter: ServerAdapter, operation: () => Promise<T>): Promise<T> {
+/** Errors that came out of an adapter: their messages are the vendor's business, not the browser's. */
+const vendorFailures = new WeakSet<object>()
+
+/**
+ * True for an error an adapter threw (a vendor failure), or any CallportError carrying a vendor
+ * response: the HTTP API answers these with a fixed sentence instead of their message.
+ */
+export function isVendorFailure(error: CallportError): boolean {
+  return error.vendor !== undefined || vendorFailures.has(error)
+}
+
+/** What a vendor fault's log line is about. */
+export interface AdapterCallContext {
+  /** The adapter method, such as `ensureRoom`. */
+  operation: string
+  /** The app's room name, when the call is about one. */
+  room?: string | undefined
+  logger?: Logger | undefined
+}
+
+/** Codes an adapter reports in the normal course of things: logged as info, not as a fault. */
+const expected = new Set(['ROOM_NOT_FOUND', 'PARTICIPANT_NOT_FOUND', 'NOT_FOUND', 'ABORTED'])
+
+/**
+ * Runs an adapter operation; whatever it throws comes out as a CallportError naming the provider,
+ * marked as a vendor failure, and logged (one line, with the operation's latency in milliseconds).
+ */
+export async function callAdapter<T>(adapter: ServerAdapter, operation: () => Promise<T>, context?: AdapterCallContext): Promise<T> {
+  const started = performance.now()
   try {
     return await operation()
   } catch (error) {
-    throw toCallportError(error, { provider: adapter.provider })
+    const failure = toCallportError(error, { provider: adapter.provider })
+    vendorFailures.add(failure)
+    const logger = context?.logger
+    if (logger) {
+      const fields = {
+        event: 'vendor-fault',
+        operation: context.operation,
+        ...(context.room === undefined ? {} : { room: context.room }),
+        ...errorFields(failure),
+        provider: adapter.provider,
+        latency: Math.round(performance.now() - started),
+      }
+      if (expected.has(failure.code)) logger.info(fields, `${adapter.provider} ${context.operation}: ${failure.code}`)
+      else logger.warn(fields, `${adapter.provider} ${context.operation} failed: ${failure.code}`)
+    }
+    throw failure
   }
 }

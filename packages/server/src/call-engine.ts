@@ -32,14 +32,24 @@ export interface CallEngine {
 }
 
 export function createCallEngine(config: CallServerConfig): CallEngine {
-  const placement = createRoomPlacement({ adapters: config.adapters, route: config.route, store: config.store, idleSeconds: config.roomIdleSeconds })
+  const placement = createRoomPlacement({
+    adapters: config.adapters,
+    route: config.route,
+    store: config.store,
+    idleSeconds: config.roomIdleSeconds,
+    logger: config.logger,
+  })
 
   /** One vendor request: the token, and nothing else. */
   async function issue({ room, adapter }: LiveRoom, participant: Participant, options: IssueOptions): Promise<Token> {
     const ttlSeconds = options.ttlSeconds ?? config.tokenTtlSeconds
     if (options.ttlSeconds !== undefined) checkTokenTtl(adapter, ttlSeconds, 'ttlSeconds')
     throwIfAborted(options.signal)
-    return callAdapter(adapter, () => adapter.issueToken({ room, participant, ttlSeconds, signal: options.signal }))
+    return callAdapter(adapter, () => adapter.issueToken({ room, participant, ttlSeconds, signal: options.signal }), {
+      operation: 'issueToken',
+      room: room.name,
+      logger: config.logger,
+    })
   }
 
   const engine: CallEngine = {
@@ -89,7 +99,7 @@ export function createCallEngine(config: CallServerConfig): CallEngine {
     async participants({ room, adapter }, signal) {
       if (!adapter.listParticipants) return undefined
       const listParticipants = adapter.listParticipants.bind(adapter)
-      return callAdapter(adapter, () => listParticipants({ room, signal }))
+      return callAdapter(adapter, () => listParticipants({ room, signal }), { operation: 'listParticipants', room: room.name, logger: config.logger })
     },
   }
   return engine

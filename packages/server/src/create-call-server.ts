@@ -20,7 +20,11 @@ import { fromFetchRequest, handleIncomingCall, type IncomingCall } from './incom
 import { answeringInvites } from './invites/answer-on-join'
 import { createInviteRoutes } from './invites/invite-routes'
 import { createInviteService, type InviteService } from './invites/invite-service'
+import { logJoinFailure } from './join-log'
+import type { Logger } from './logger'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
+import { createRateLimiter } from './rate-limit'
+import { rateLimitedEngine, rateLimitedInvites } from './rate-limited'
 import { toParticipant } from './participant'
 import { createWebhookReceiver } from './webhooks'
 import { validateInput } from './validate-input'
@@ -126,13 +130,19 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   readonly [handleIncomingCall]: (call: IncomingCall) => Promise<Answer>
   readonly #engine: CallEngine
   readonly #invites: InviteService | undefined
+  readonly #logger: Logger
 
   constructor(options: CallServerOptions) {
     super()
     const config = resolveOptions(options)
-    const invites = config.invites && createInviteService({ policy: config.invites, announce: (invite) => this.emit('invite', { invite }), onError: config.onError })
-    const engine = invites ? answeringInvites(createCallEngine(config), invites) : createCallEngine(config)
+    const limiter = createRateLimiter(config.rateLimits, config.logger)
+    const inviteService =
+      config.invites &&
+      createInviteService({ policy: config.invites, announce: (invite) => this.emit('invite', { invite }), onError: (error) => config.onError(error, 'invite-failed') })
+    const invites = inviteService && rateLimitedInvites(inviteService, limiter)
+    const engine = rateLimitedEngine(invites ? answeringInvites(createCallEngine(config), invites) : createCallEngine(config), limiter)
     this.#engine = engine
+    this.#logger = config.logger
     this.#invites = invites
     // The webhook is answered without waiting: its invites are settled just after (store errors go to onError).
     if (invites) this.on('participant-joined', (event) => event.room.name !== undefined && void invites.answeredBy(event.room.name, event.participant.identity))
@@ -143,6 +153,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       store: config.store,
       emitter: this,
       webhookUrl: config.webhookUrl,
+      logger: config.logger,
     })
     const handle = createHttpHandler({ engine, receiveWebhook, invites: createInviteRoutes({ engine, invites }) })
     this[handleIncomingCall] = handle
@@ -150,9 +161,17 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   }
 
   async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
-    const name = validateInput(RoomNameSchema, room, 'room name')
-    const { placement, token } = await this.#engine.join(name, toParticipant(participant), signal)
-    return { room: placement.room, token }
+    const attempt = { route: 'calls.join', room: typeof room === 'string' ? room.slice(0, 200) : undefined, identity: undefined as string | undefined, started: performance.now() }
+    try {
+      const name = validateInput(RoomNameSchema, room, 'room name')
+      const valid = toParticipant(participant)
+      attempt.identity = valid.identity
+      const { placement, token } = await this.#engine.join(name, valid, signal)
+      return { room: placement.room, token }
+    } catch (error) {
+      logJoinFailure(this.#logger, attempt, error)
+      throw error
+    }
   }
 
   async ensureRoom({ room, participant, provider, signal }: EnsureCallRoomOptions): Promise<Room> {
@@ -169,11 +188,18 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   }
 
   async issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
-    const name = validateInput(RoomNameSchema, room, 'room name')
-    const valid = toParticipant(participant)
-    const live = await this.#engine.placement.live(name, signal)
-    if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
-    return (await this.#engine.issueToken(live, valid, { ttlSeconds, signal })).token
+    const attempt = { route: 'calls.issueToken', room: typeof room === 'string' ? room.slice(0, 200) : undefined, identity: undefined as string | undefined, started: performance.now() }
+    try {
+      const name = validateInput(RoomNameSchema, room, 'room name')
+      const valid = toParticipant(participant)
+      attempt.identity = valid.identity
+      const live = await this.#engine.placement.live(name, signal)
+      if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
+      return (await this.#engine.issueToken(live, valid, { ttlSeconds, signal })).token
+    } catch (error) {
+      logJoinFailure(this.#logger, attempt, error)
+      throw error
+    }
   }
 
   async getRoom({ room, signal }: RoomLookupOptions): Promise<Room | null> {

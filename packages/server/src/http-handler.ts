@@ -4,7 +4,9 @@ import type { CallEngine } from './call-engine'
 import type { IncomingCall } from './incoming-call'
 import type { InviteRoutes } from './invites/invite-routes'
 import { problemAnswer } from './problem'
+import { logJoinFailure, type JoinAttempt } from './join-log'
 import { readJsonBody } from './read-json-body'
+import { checkStateChangingRequest } from './request-guard'
 import type { LiveRoom, Placement } from './room-placement'
 import { validateInput } from './validate-input'
 import type { WebhookReceiver } from './webhooks'
@@ -69,7 +71,7 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
 
 /** The HTTP API: routes, validation, and problem answers. It never throws. */
 export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Answer> {
-  const { basePath, onError } = engine.config
+  const { basePath, onError, logger, allowedOrigins } = engine.config
 
   async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
     const live = await engine.placement.live(name, signal)
@@ -77,15 +79,29 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
     return live
   }
 
+  /** Runs a route that issues a token, logging one `join-failed` line when it fails. */
+  async function joining(attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<Answer>): Promise<Answer> {
+    try {
+      return await run(attempt)
+    } catch (error) {
+      logJoinFailure(logger, attempt, error)
+      throw error
+    }
+  }
+
   async function serve(route: Route, call: IncomingCall): Promise<Answer> {
     const { signal } = call
+    if (route.name !== 'webhook' && route.method === 'POST') checkStateChangingRequest(call, allowedOrigins)
     switch (route.name) {
-      case 'join': {
-        const { room } = await readJsonBody(call, RoomRequestSchema)
-        const participant = await engine.authorize(call.request(), room)
-        const { placement, token } = await engine.join(room, participant, signal)
-        return jsonAnswer({ room: placement.room, token }, 200, placementHeaders(placement))
-      }
+      case 'join':
+        return joining({ route: 'POST /join', started: performance.now() }, async (attempt) => {
+          const { room } = await readJsonBody(call, RoomRequestSchema)
+          attempt.room = room
+          const participant = await engine.authorize(call.request(), room)
+          attempt.identity = participant.identity
+          const { placement, token } = await engine.join(room, participant, signal)
+          return jsonAnswer({ room: placement.room, token }, 200, placementHeaders(placement))
+        })
       case 'create-room': {
         const { room } = await readJsonBody(call, RoomRequestSchema)
         const participant = await engine.authorize(call.request(), room)
@@ -100,13 +116,16 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
         const body = participants === undefined ? { room: live.room } : { room: live.room, participants }
         return jsonAnswer(body, 200, { 'callport-provider': live.room.provider })
       }
-      case 'issue-token': {
-        const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
-        const participant = await engine.authorize(call.request(), name)
-        const live = await liveRoomOrNotFound(name, signal)
-        const { room, token } = await engine.issueToken(live, participant, { signal })
-        return jsonAnswer({ room, token }, 200, { 'callport-provider': room.provider })
-      }
+      case 'issue-token':
+        return joining({ route: 'POST /rooms/:room/tokens', started: performance.now() }, async (attempt) => {
+          const name = validateInput(RoomNameSchema, route.parameter, 'room name in the path')
+          attempt.room = name
+          const participant = await engine.authorize(call.request(), name)
+          attempt.identity = participant.identity
+          const live = await liveRoomOrNotFound(name, signal)
+          const { room, token } = await engine.issueToken(live, participant, { signal })
+          return jsonAnswer({ room, token }, 200, { 'callport-provider': room.provider })
+        })
       case 'webhook':
         return receiveWebhook(call, route.parameter)
     }

@@ -1,5 +1,15 @@
 import { CallportError } from '@callport/core'
 import { BoundedBody, checkDeclaredLength } from './body-limit'
+import { configurationError } from './problem'
+
+/** What `readBody` does when something before the call server already consumed the body. */
+export interface ReadBodyOptions {
+  /**
+   * `refuse` (default): a 500 configuration error naming the body parser, unless the parser left the raw
+   * bytes (`express.raw()`, `express.text()`); `ignore`: an empty body (for routes that ignore it).
+   */
+  consumed?: 'refuse' | 'ignore'
+}
 
 /**
  * A request as the HTTP API reads it: from a Fetch API Request, or straight from node:http so that
@@ -17,15 +27,28 @@ export interface IncomingCall {
   header(name: string): string | null
   headers(): Headers
   /** The whole body, refused with PAYLOAD_TOO_LARGE past `limit` bytes. Read it once. */
-  readBody(limit: number): Promise<Uint8Array>
+  readBody(limit: number, options?: ReadBodyOptions): Promise<Uint8Array>
+  /**
+   * The body as a body-parsing middleware (such as Express's `json()`) already parsed it into
+   * `request.body`, or undefined when no middleware did.
+   */
+  parsedBody?(): { value: unknown } | undefined
   /** A Request with this request's method, URL and headers, for `authorize` (the body is the API's to read). */
   request(): Request
 }
 
+/** The message of the configuration error for a body that was read before the call server saw it. */
+export const CONSUMED_BODY_MESSAGE =
+  'The request body was already read before the Callport handler got it: mount the handler before body parsers such as express.json(), express.urlencoded() or express.text()'
+
 /** Reads a Fetch body chunk by chunk, stopping as soon as it exceeds `limit`. */
-async function readWebBody(request: Request, limit: number): Promise<Uint8Array> {
+async function readWebBody(request: Request, limit: number, options: ReadBodyOptions = {}): Promise<Uint8Array> {
   checkDeclaredLength(request.headers.get('content-length'), limit)
   const body = new BoundedBody(limit)
+  if (request.bodyUsed) {
+    if (options.consumed === 'ignore') return body.bytes()
+    throw configurationError(CONSUMED_BODY_MESSAGE)
+  }
   if (request.body === null) return body.bytes()
   const reader = request.body.getReader()
   try {
@@ -55,7 +78,7 @@ export function fromFetchRequest(request: Request): IncomingCall {
     signal: request.signal,
     header: (name) => request.headers.get(name),
     headers: () => request.headers,
-    readBody: (limit) => readWebBody(request, limit),
+    readBody: (limit, options) => readWebBody(request, limit, options),
     request: () => request,
   }
 }

@@ -30,6 +30,9 @@ export {
   type RouteFunction,
 } from './routing'
 export { toNodeHandler, type NodeHandler } from './node-handler'
-export { problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
+export { MAXIMUM_PROBLEM_DETAIL, problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
+export type { Logger } from './logger'
+export { createMemoryRateLimitStore, defaultRateLimits, type RateLimit, type RateLimitsOptions, type RateLimitStore } from './rate-limit'
+export { REQUEST_HEADER } from './request-guard'
 export { MAXIMUM_BODY_BYTES } from './body-limit'
 export { REMEMBERED_WEBHOOK_EVENTS } from './webhooks'

@@ -6,19 +6,23 @@ import type { CallServer } from './create-call-server'
 import { pathBelow } from './http-handler'
 import { requestSignal } from './connection-signal'
 import { handleIncomingCall, type IncomingCall } from './incoming-call'
-import { NodeIncomingCall } from './node-request'
+import { isAbsoluteForm, NodeIncomingCall } from './node-request'
 import { problemAnswer } from './problem'
 
 /** A node:http request listener that also works as Connect/Express middleware. */
 export type NodeHandler = (request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void) => void
 
-/** Express keeps the path before its mount point in `originalUrl`; node:http has only `url`. */
+/**
+ * Express keeps the path before its mount point in `originalUrl`; node:http has only `url`. An
+ * absolute-form target (`POST http://host/calls/join`, as sent to proxies) is kept whole.
+ */
 function originalPath(incoming: IncomingMessage): string {
   const path = (incoming as IncomingMessage & { originalUrl?: string }).originalUrl ?? incoming.url ?? '/'
-  return path.startsWith('/') ? path : `/${path}`
+  return path.startsWith('/') || isAbsoluteForm(path) ? path : `/${path}`
 }
 
 function pathnameOf(path: string): string {
+  if (isAbsoluteForm(path)) return URL.parse(path)?.pathname ?? path
   const query = path.indexOf('?')
   return query === -1 ? path : path.slice(0, query)
 }

@@ -2,16 +2,39 @@ import type { IncomingMessage } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { BoundedBody, checkDeclaredLength } from './body-limit'
 import { requestSignal, type RequestSignal } from './connection-signal'
-import { unreadable, type IncomingCall } from './incoming-call'
+import { CONSUMED_BODY_MESSAGE, unreadable, type IncomingCall, type ReadBodyOptions } from './incoming-call'
+import { configurationError } from './problem'
 import { lazyRequest } from './lazy-request'
 
+/** A request after a body parser (Express's `json()`, `urlencoded()`, `raw()`, `text()`…) ran. */
+type ParsedRequest = IncomingMessage & { body?: unknown; _body?: unknown }
+
+/**
+ * What a body-parsing middleware left of a body it consumed: its raw bytes (`raw()`, `text()`), the
+ * value it parsed (`json()`, `urlencoded()`), `unknown` when the stream was read by something that
+ * left nothing usable, or undefined when the body is still unread.
+ */
+function consumedBody(incoming: ParsedRequest): { bytes: Uint8Array } | { parsed: unknown } | 'unknown' | undefined {
+  if (!incoming.readableEnded && incoming._body !== true) return undefined
+  const { body } = incoming
+  if (Buffer.isBuffer(body)) return { bytes: body }
+  if (typeof body === 'string') return { bytes: Buffer.from(body) }
+  if (typeof body === 'object' && body !== null) return { parsed: body }
+  return 'unknown'
+}
+
 /** Reads the body from the socket, with no web streams in between; what is left after a refusal is discarded. */
-function readNodeBody(incoming: IncomingMessage, limit: number, signal: () => AbortSignal): Promise<Uint8Array> {
+function readNodeBody(incoming: IncomingMessage, limit: number, signal: () => AbortSignal, options: ReadBodyOptions): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     checkDeclaredLength(incoming.headers['content-length'], limit)
     const body = new BoundedBody(limit)
-    if (incoming.readableEnded) {
-      resolve(body.bytes())
+    const consumed = consumedBody(incoming)
+    if (consumed !== undefined) {
+      if (options.consumed === 'ignore') resolve(body.bytes())
+      else if (typeof consumed === 'object' && 'bytes' in consumed) {
+        body.add(consumed.bytes)
+        resolve(body.bytes())
+      } else reject(configurationError(CONSUMED_BODY_MESSAGE))
       return
     }
     const settle = (error: unknown) => {
@@ -42,9 +65,10 @@ export class NodeIncomingCall implements IncomingCall {
   #signal: RequestSignal | undefined
   #request: Request | undefined
 
+  /** `path` is the origin-form target (`/calls/join?x`), or an absolute-form one (`http://host/calls/join`), whose host wins over `Host`. */
   constructor(incoming: IncomingMessage, path: string) {
     const protocol = (incoming.socket as TLSSocket).encrypted ? 'https' : 'http'
-    const url = new URL(`${protocol}://${incoming.headers.host ?? 'localhost'}${path}`)
+    const url = isAbsoluteForm(path) ? new URL(path) : new URL(`${protocol}://${incoming.headers.host ?? 'localhost'}${path}`)
     this.#incoming = incoming
     this.method = incoming.method ?? 'GET'
     this.url = url.href
@@ -70,8 +94,13 @@ export class NodeIncomingCall implements IncomingCall {
     return this.request().headers
   }
 
-  readBody(limit: number): Promise<Uint8Array> {
-    return readNodeBody(this.#incoming, limit, () => this.signal)
+  readBody(limit: number, options: ReadBodyOptions = {}): Promise<Uint8Array> {
+    return readNodeBody(this.#incoming, limit, () => this.signal, options)
+  }
+
+  parsedBody(): { value: unknown } | undefined {
+    const consumed = consumedBody(this.#incoming)
+    return typeof consumed === 'object' && 'parsed' in consumed ? { value: consumed.parsed } : undefined
   }
 
   /** A Request without its body, for `authorize`: lazy, since most readers want a header or two. */
@@ -89,4 +118,9 @@ function headerPairs(raw: string[]): [string, string][] {
   const pairs: [string, string][] = []
   for (let index = 0; index + 1 < raw.length; index += 2) pairs.push([raw[index]!, raw[index + 1]!])
   return pairs
+}
+
+/** True for an absolute-form request target (RFC 9112 §3.2.2), such as `http://host/calls/join`. */
+export function isAbsoluteForm(target: string): boolean {
+  return /^https?:\/\//i.test(target)
 }

@@ -1,5 +1,9 @@
 import { CallportError, specificationVersion, type Role, type ServerAdapter } from '@callport/core'
 import { resolveInvitesOptions, type InvitePolicy, type InvitesOptions } from './invites/invite-options'
+import * as z from 'zod/mini'
+import { consoleLogger, safeLogger, type Logger } from './logger'
+import { RateLimitsOptionsSchema, resolveRateLimits, type RateLimitPolicy, type RateLimitsOptions } from './rate-limit'
+import { isSerializedOrigin } from './request-guard'
 import { createMemoryRoomStore, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
 
@@ -46,13 +50,55 @@ export interface CallServerOptions {
    */
   webhookUrl?: (request: Request) => string | undefined
   /**
-   * Called with every unexpected error the HTTP API answers 500 for, every error of the invite notifier,
-   * and every invite store error in work nobody awaits (a timed ring, a join answering invites). Default: `console.error`.
+   * Where the server writes what went wrong, one structured line each: failed joins (`join-failed`:
+   * room, identity, provider, code, status, latency in milliseconds), vendor faults (`vendor-fault`:
+   * provider, operation, code, vendor status and a bounded, redacted excerpt of the vendor body),
+   * refused webhooks (`webhook-refused`), rate-limit hits (`rate-limited`) and unexpected errors
+   * (`internal-error`; `invite-failed` for the invite notifier and store). Never a token, secret, cookie
+   * or Authorization header. A pino logger fits as is (`{ info, warn, error }`, each `(fields, message)`).
+   * Default: one JSON line per entry on the console.
+   */
+  logger?: Logger
+  /**
+   * @deprecated Use `logger`: it receives the same errors (as `error` lines) and more. When given, it is
+   * still called with every unexpected error the HTTP API answers 500 for, every error of the invite
+   * notifier, and every invite store error in work nobody awaits, besides the logger.
    */
   onError?: (error: unknown) => void
   /** The ring-and-retry flow (`calls.invite`, `POST /invites`): off unless given. */
   invites?: InvitesOptions
+  /**
+   * Limits per identity, callee and room, so that one user cannot hurt others: 429 RATE_LIMITED with
+   * `Retry-After` beyond them. On by default (joins: 30 per identity per minute; invites: 10 per caller,
+   * 5 per callee, 30 per room per minute); `false` turns them off. Counters live in this process unless
+   * `store` is shared (`createRedisRateLimitStore` from `@callport/server/redis`).
+   */
+  rateLimits?: RateLimitsOptions | false
+  /**
+   * Origins (such as `https://app.example.com`) whose pages may call the state-changing routes from
+   * another origin: a request whose browser says it is cross-site or same-site (`Sec-Fetch-Site`) is
+   * refused (403) unless its `Origin` is listed. Serve CORS for exactly these origins in front of the
+   * handler. Default: none (same-origin pages only).
+   */
+  allowedOrigins?: readonly string[]
 }
+
+/** Every option `createCallServer` knows; others are refused. */
+export const callServerOptionNames = [
+  'providers',
+  'route',
+  'authorize',
+  'tokenTtlSeconds',
+  'basePath',
+  'roomStore',
+  'roomIdleSeconds',
+  'webhookUrl',
+  'logger',
+  'onError',
+  'invites',
+  'rateLimits',
+  'allowedOrigins',
+] as const satisfies readonly (keyof CallServerOptions)[]
 
 /** Options after validation, with defaults applied. */
 export interface CallServerConfig {
@@ -64,8 +110,12 @@ export interface CallServerConfig {
   store: RoomStore
   roomIdleSeconds: number
   webhookUrl: (request: Request) => string | undefined
-  onError: (error: unknown) => void
+  logger: Logger
+  /** Reports an unexpected error: to the logger (`event` names what failed) and to the deprecated `onError`. */
+  onError: (error: unknown, event?: string) => void
   invites: InvitePolicy | undefined
+  rateLimits: RateLimitPolicy | undefined
+  allowedOrigins: ReadonlySet<string>
 }
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600
@@ -78,12 +128,17 @@ function invalid(message: string): CallportError {
 /** Validates the options of `createCallServer`, throwing INVALID_INPUT with a precise message. */
 export function resolveOptions(options: CallServerOptions): CallServerConfig {
   if (typeof options !== 'object' || options === null) throw invalid('options are required')
+  const unknown = Object.keys(options).filter((key) => !(callServerOptionNames as readonly string[]).includes(key))
+  if (unknown.length > 0) throw invalid(`unknown option ${unknown.map((key) => JSON.stringify(key)).join(', ')}; known: ${callServerOptionNames.join(', ')}`)
   const adapters = resolveAdapters(options.providers)
   if (typeof options.authorize !== 'function') throw invalid('authorize is required (there are no anonymous tokens)')
   if (options.route !== undefined && typeof options.route !== 'function') throw invalid('route must be a function')
   const tokenTtlSeconds = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS
   for (const adapter of adapters.values()) checkTokenTtl(adapter, tokenTtlSeconds)
   const first = adapters.values().next().value as ServerAdapter
+  const logger = safeLogger(parseOption(LoggerSchema, options.logger, 'logger') ?? consoleLogger)
+  const { onError } = options
+  if (onError !== undefined && typeof onError !== 'function') throw invalid('onError must be a function')
   return {
     adapters,
     route: options.route ?? (() => first.provider),
@@ -93,9 +148,47 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
     store: options.roomStore ?? createMemoryRoomStore(),
     roomIdleSeconds: resolveRoomIdleSeconds(options.roomIdleSeconds),
     webhookUrl: options.webhookUrl ?? (() => undefined),
-    onError: options.onError ?? ((error) => console.error('[callport] unexpected error', error)),
+    logger,
+    onError: (error, event = 'internal-error') => {
+      logger.error({ event, err: error }, 'Unexpected error')
+      if (onError) {
+        try {
+          onError(error)
+        } catch {
+          // The app's handler failed; the logger has the error.
+        }
+      }
+    },
     invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
+    rateLimits: resolveRateLimits(parseOption(RateLimitsOptionsSchema, options.rateLimits, 'rateLimits')),
+    allowedOrigins: resolveAllowedOrigins(options.allowedOrigins),
   }
+}
+
+const LoggerSchema = z.custom<Logger>(
+  (value) => typeof value === 'object' && value !== null && ['info', 'warn', 'error'].every((level) => typeof (value as unknown as Record<string, unknown>)[level] === 'function'),
+  { message: 'logger must have info, warn and error methods, each (fields, message), like pino' },
+)
+
+/** Parses an optional option with zod, throwing INVALID_INPUT naming it and the first issue. */
+function parseOption<T>(schema: z.ZodMiniType<T>, value: unknown, name: string): T | undefined {
+  if (value === undefined) return undefined
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const where = issue && issue.path.length > 0 ? `${name}.${issue.path.map(String).join('.')}` : name
+  throw invalid(`${where}: ${issue?.message ?? 'invalid'}`)
+}
+
+function resolveAllowedOrigins(origins: readonly string[] | undefined): ReadonlySet<string> {
+  if (origins === undefined) return new Set()
+  if (!Array.isArray(origins)) throw invalid('allowedOrigins must be an array of origins such as "https://app.example.com"')
+  for (const origin of origins) {
+    if (typeof origin !== 'string' || !isSerializedOrigin(origin)) {
+      throw invalid(`allowedOrigins: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path or trailing slash)`)
+    }
+  }
+  return new Set(origins)
 }
 
 function resolveAdapters(providers: readonly ServerAdapter[] | undefined): Map<string, ServerAdapter> {

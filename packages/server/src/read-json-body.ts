@@ -17,7 +17,8 @@ export function isJsonMediaType(contentType: string | null): boolean {
 /**
  * Reads a JSON request body and validates it with `schema`: 415 UNSUPPORTED_MEDIA_TYPE unless it is
  * `application/json`, 413 PAYLOAD_TOO_LARGE over `limit` bytes, 400 INVALID_INPUT for bytes that are
- * not UTF-8 JSON or a value the schema refuses.
+ * not UTF-8 JSON or a value the schema refuses. Behind a body parser that already parsed the JSON into
+ * `req.body` (Express's `json()`), that value is used instead of the (consumed) stream.
  */
 export async function readJsonBody<Schema extends z.ZodMiniType>(
   call: IncomingCall,
@@ -26,6 +27,12 @@ export async function readJsonBody<Schema extends z.ZodMiniType>(
 ): Promise<z.infer<Schema>> {
   if (!isJsonMediaType(call.header('content-type'))) {
     throw new CallportError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json')
+  }
+  const parsed = call.parsedBody?.()
+  if (parsed !== undefined) {
+    // A body parser (Express's json()) got here first: its value is validated like ours, within the same limit.
+    if ((JSON.stringify(parsed.value) ?? '').length > limit) throw new CallportError('PAYLOAD_TOO_LARGE', `The request body must be at most ${limit} bytes`)
+    return validateInput(schema, parsed.value, 'request body')
   }
   const bytes = await call.readBody(limit)
   let value: unknown

@@ -1,5 +1,6 @@
 import { CallportError, throwIfAborted, type Participant, type Room, type ServerAdapter } from '@callport/core'
 import { callAdapter } from './call-adapter'
+import type { Logger } from './logger'
 import { isExpired, sameRoom, type RoomRecord, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
 
@@ -30,6 +31,8 @@ export interface RoomPlacementSettings {
   store: RoomStore
   /** How long a record lives after it is written or last refreshed by a join, in seconds. */
   idleSeconds: number
+  /** Where vendor faults are logged. */
+  logger?: Logger | undefined
 }
 
 export interface RoomPlacement {
@@ -57,15 +60,16 @@ function roomOfRecord(name: string, record: RoomRecord): Room {
   return { name, provider: record.provider, providerRoomId: record.providerRoomId, createdAt: record.createdAt }
 }
 
-function ensureOn(adapter: ServerAdapter, name: string, signal: AbortSignal | undefined): Promise<Room> {
-  return callAdapter(adapter, () => adapter.ensureRoom({ name, signal }))
-}
 
 /** A join refreshes a record's expiry once at least this share of the idle time has passed since it was set. */
 const REFRESH_AFTER_SHARE = 0.1
 
 /** Room placement: stickiness through the room store, routing for new rooms, failover. */
-export function createRoomPlacement({ adapters, route, store, idleSeconds }: RoomPlacementSettings): RoomPlacement {
+export function createRoomPlacement({ adapters, route, store, idleSeconds, logger }: RoomPlacementSettings): RoomPlacement {
+  function ensureOn(adapter: ServerAdapter, name: string, signal: AbortSignal | undefined): Promise<Room> {
+    return callAdapter(adapter, () => adapter.ensureRoom({ name, signal }), { operation: 'ensureRoom', room: name, logger })
+  }
+
   const idleMilliseconds = idleSeconds * 1000
   const expiresAt = (): string => new Date(Date.now() + idleMilliseconds).toISOString()
 
@@ -157,7 +161,7 @@ export function createRoomPlacement({ adapters, route, store, idleSeconds }: Roo
       const adapter = adapterOf(name, recordNow)
       if (!adapter.getRoom) return { room: roomOfRecord(name, recordNow), adapter, record: recordNow }
       const getRoom = adapter.getRoom.bind(adapter)
-      const room = await callAdapter(adapter, () => getRoom({ name, signal }))
+      const room = await callAdapter(adapter, () => getRoom({ name, signal }), { operation: 'getRoom', room: name, logger })
       return room ? { room, adapter, record: recordNow } : null
     },
 
@@ -168,7 +172,7 @@ export function createRoomPlacement({ adapters, route, store, idleSeconds }: Roo
       const adapter = adapterOf(name, recordNow)
       if (adapter.closeRoom) {
         const closeRoom = adapter.closeRoom.bind(adapter)
-        await callAdapter(adapter, () => closeRoom({ room: roomOfRecord(name, recordNow), signal }))
+        await callAdapter(adapter, () => closeRoom({ room: roomOfRecord(name, recordNow), signal }), { operation: 'closeRoom', room: name, logger })
       }
       await store.delete(name)
     },

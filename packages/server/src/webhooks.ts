@@ -4,6 +4,7 @@ import { callAdapter } from './call-adapter'
 import { emptyAnswer, type Answer } from './answer'
 import { MAXIMUM_BODY_BYTES } from './body-limit'
 import type { IncomingCall } from './incoming-call'
+import { errorFields, type Logger } from './logger'
 import { RecentIds } from './recent-ids'
 import type { RoomStore } from './room-store'
 
@@ -17,6 +18,8 @@ export interface WebhookReceiverSettings {
   /** The public URL of a delivery; undefined means `request.url`. */
   webhookUrl: (request: Request) => string | undefined
   remembered?: number
+  /** Where refused deliveries and vendor faults are logged. */
+  logger?: Logger | undefined
 }
 
 /** Receives `POST /webhooks/:provider`: verify, parse, drop duplicates, update the store, emit. */
@@ -25,7 +28,7 @@ export type WebhookReceiver = (call: IncomingCall, provider: string) => Promise<
 const lenientUtf8 = new TextDecoder('utf-8')
 
 export function createWebhookReceiver(settings: WebhookReceiverSettings): WebhookReceiver {
-  const { adapters, store, emitter, webhookUrl } = settings
+  const { adapters, store, emitter, webhookUrl, logger } = settings
   const seen = new RecentIds(settings.remembered ?? REMEMBERED_WEBHOOK_EVENTS)
 
   /** A room-ended event ends the room's record, if the record is about that very room. */
@@ -51,16 +54,31 @@ export function createWebhookReceiver(settings: WebhookReceiverSettings): Webhoo
     }
   }
 
-  return async (call, provider) => {
+  async function receive(call: IncomingCall, provider: string): Promise<Answer> {
     const adapter = adapters.get(provider)
     const webhook = adapter?.webhook
     if (!adapter || !webhook) throw new CallportError('NOT_FOUND', `There is no webhook endpoint for provider "${provider}"`)
     const body = lenientUtf8.decode(await call.readBody(MAXIMUM_BODY_BYTES))
     const delivery: WebhookRequest = { url: webhookUrl(call.request()) ?? call.url, method: call.method, headers: call.headers(), body }
-    const authentic = await callAdapter(adapter, async () => webhook.verify(delivery))
+    const authentic = await callAdapter(adapter, async () => webhook.verify(delivery), { operation: 'webhook.verify', logger })
     if (authentic !== true) throw new CallportError('FORBIDDEN', 'The webhook delivery could not be verified', { provider })
-    const events = await callAdapter(adapter, async () => webhook.parse(delivery))
+    const events = await callAdapter(adapter, async () => webhook.parse(delivery), { operation: 'webhook.parse', logger })
     for (const event of events) await deliver(provider, event)
     return emptyAnswer(204)
+  }
+
+  return async (call, provider) => {
+    const started = performance.now()
+    try {
+      return await receive(call, provider)
+    } catch (error) {
+      const failure = CallportError.isInstance(error) ? error : undefined
+      const name = provider.slice(0, 100)
+      logger?.warn(
+        { event: 'webhook-refused', ...errorFields(error), provider: name, status: failure?.status ?? 500, latency: Math.round(performance.now() - started) },
+        `Webhook for ${name} refused: ${failure?.code ?? 'INTERNAL'}`,
+      )
+      throw error
+    }
   }
 }

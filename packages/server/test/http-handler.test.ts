@@ -168,11 +168,11 @@ describe('GET /rooms/:room', () => {
 describe('POST /rooms/:room/tokens', () => {
   it('issues a token for a live room and answers 404 otherwise', async () => {
     const { calls, a } = server()
-    const missing = await calls.fetch(new Request(`${base}/rooms/retro/tokens`, { method: 'POST' }))
+    const missing = await calls.fetch(new Request(`${base}/rooms/retro/tokens`, { method: 'POST', headers: { 'callport-request': '1' } }))
     expect(missing.status).toBe(404)
     expect((await problemOf(missing)).code).toBe('ROOM_NOT_FOUND')
     await calls.ensureRoom({ room: 'retro' })
-    const response = await calls.fetch(new Request(`${base}/rooms/retro/tokens`, { method: 'POST' }))
+    const response = await calls.fetch(new Request(`${base}/rooms/retro/tokens`, { method: 'POST', headers: { 'callport-request': '1' } }))
     expect(response.status).toBe(200)
     const body = JoinResponseSchema.parse(await response.json())
     expect(body.room).toEqual(a.rooms.get('retro'))

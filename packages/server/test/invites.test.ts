@@ -175,7 +175,7 @@ describe('stopping', () => {
     const { calls } = ringing()
     await calls.join({ room: 'standup', participant: { identity: 'alice' } })
     const invite = await calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
-    const response = await calls.fetch(new Request('https://calls.example.com/rooms/standup/tokens', { method: 'POST', headers: { 'x-user': 'bob' } }))
+    const response = await calls.fetch(new Request('https://calls.example.com/rooms/standup/tokens', { method: 'POST', headers: { 'x-user': 'bob', 'callport-request': '1' } }))
     expect(response.status).toBe(200)
     expect((await calls.getInvite({ id: invite.id, identity: 'bob' })).status).toBe('accepted')
   })
@@ -292,7 +292,8 @@ describe('HTTP', () => {
   const post = (path: string, user: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
     new Request(`https://calls.example.com/calls${path}`, {
       method: 'POST',
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(user ? { 'x-user': user } : {}), ...headers },
+      // Every POST is application/json (a body-less action too): the server refuses what a cross-site form could send.
+      headers: { 'content-type': 'application/json', ...(user ? { 'x-user': user } : {}), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
   const get = (path: string, user: string) => new Request(`https://calls.example.com/calls${path}`, { headers: { 'x-user': user } })

@@ -5,6 +5,7 @@ import { decodeSegment } from '../http-handler'
 import type { IncomingCall } from '../incoming-call'
 import { problemAnswer } from '../problem'
 import { readJsonBody } from '../read-json-body'
+import { checkStateChangingRequest } from '../request-guard'
 import type { InviteService } from './invite-service'
 
 /**
@@ -27,6 +28,9 @@ function matchInviteRoute(path: string): InviteRoute | undefined {
   return (inviteActions as readonly string[]).includes(action) ? { name: 'act', method: 'POST', id: decodeSegment(id), action: action as InviteAction } : undefined
 }
 
+/** An action's body, if any, is read (so the connection can be reused) and ignored. */
+const MAXIMUM_ACTION_BODY_BYTES = 1024
+
 export function createInviteRoutes({ engine, invites }: { engine: CallEngine; invites: InviteService | undefined }): InviteRoutes {
   return async (call, path) => {
     const route = matchInviteRoute(path)
@@ -35,6 +39,7 @@ export function createInviteRoutes({ engine, invites }: { engine: CallEngine; in
     if (call.method !== route.method) {
       return problemAnswer(new CallportError('METHOD_NOT_ALLOWED', `Use ${route.method} for this route`), { allow: route.method })
     }
+    if (route.method === 'POST') checkStateChangingRequest(call, engine.config.allowedOrigins)
     switch (route.name) {
       case 'create': {
         const { to, room } = await readJsonBody(call, InviteRequestSchema)
@@ -46,6 +51,7 @@ export function createInviteRoutes({ engine, invites }: { engine: CallEngine; in
         return jsonAnswer(await invites.get(route.id, who.identity), 200)
       }
       case 'act': {
+        await call.readBody(MAXIMUM_ACTION_BODY_BYTES, { consumed: 'ignore' })
         const who = await engine.authorize(call.request(), undefined)
         return jsonAnswer(await invites.act(route.id, route.action, who.identity), 200)
       }
