@@ -44,27 +44,59 @@ const request = (path: string, body: unknown, user: string | null = 'alice') =>
 const post = (path: string, body: unknown, user: string | null = 'alice') => handle(request(path, body, user))
 
 describe('POST /api/sessions (the samples\' "create session")', () => {
-  it('answers the session id as a JSON string, creating the OpenVidu session', async () => {
+  it('answers the session id as the bare string by default, as openvidu-basic-node, -java and -python do, creating the OpenVidu session', async () => {
     const response = await post('/api/sessions', { customSessionId: 'SessionA' })
     expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toBe('application/json')
-    expect(await response.text()).toBe('"SessionA"')
-    expect(fake.requestsTo('POST', '/openvidu/api/sessions').map((recorded) => recorded.body)).toEqual([{ customSessionId: 'SessionA' }])
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(await response.text()).toBe('SessionA')
+    // The page's body, then the call server's create-or-get (409, so a GET) recording the room as live.
+    expect(fake.requestsTo('POST', '/openvidu/api/sessions').map((recorded) => recorded.body)).toEqual([{ customSessionId: 'SessionA' }, { customSessionId: 'SessionA' }])
   })
 
   it('is idempotent, like openvidu-node-client\'s createSession', async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const again = await post('/api/sessions', { customSessionId: 'SessionA' })
-    expect(await again.json()).toBe('SessionA')
+    expect(await again.text()).toBe('SessionA')
   })
 
   it('without customSessionId (or with an empty body) answers a fresh id in OpenVidu\'s format', async () => {
-    const first = (await (await post('/api/sessions', {})).json()) as string
-    const second = (await (await post('/api/sessions', undefined)).json()) as string
+    const first = (await (await post('/api/sessions', {})).text()) as string
+    const second = (await (await post('/api/sessions', undefined)).text()) as string
     expect(first).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(second).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(first).not.toBe(second)
     expect(fake.sessions.has(first) && fake.sessions.has(second)).toBe(true)
+  })
+
+  it('passes the whole body on to POST /openvidu/api/sessions (session properties), as the sample servers do', async () => {
+    const properties = {
+      mediaMode: 'ROUTED',
+      recordingMode: 'ALWAYS',
+      customSessionId: 'SessionA',
+      defaultRecordingProperties: { name: 'lesson', outputMode: 'COMPOSED', resolution: '1280x720', frameRate: 25 },
+      forcedVideoCodec: 'VP8',
+      allowTranscoding: false,
+    }
+    expect(await (await post('/api/sessions', properties)).text()).toBe('SessionA')
+    expect(fake.requestsTo('POST', '/openvidu/api/sessions')[0]?.body).toEqual(properties)
+  })
+
+  it('OpenVidu\'s 400 for properties it refuses is a 400 problem with its message', async () => {
+    fake.script('POST', '/openvidu/api/sessions', () =>
+      Response.json({ timestamp: 1, status: 400, error: 'Bad Request', message: "Parameter 'mediaMode' is wrong", path: '/openvidu/api/sessions' }, { status: 400 }),
+    )
+    const response = await post('/api/sessions', { customSessionId: 'SessionA', mediaMode: 'SIDEWAYS' })
+    expect(response.status).toBe(400)
+    expect(ProblemSchema.parse(await response.json()).detail).toContain("Parameter 'mediaMode' is wrong")
+  })
+
+  // SessionProperties.isValidCustomSessionId (openvidu-java-client 2.32.2): "[a-zA-Z0-9_-]+".
+  it.each(['-abc', '_abc', '__', 'a_b-C9'])('accepts every id OpenVidu accepts: %j', async (id) => {
+    const response = await post('/api/sessions', { customSessionId: id })
+    expect(await response.text()).toBe(id)
+    expect(fake.sessions.has(id)).toBe(true)
+    const token = await (await post(`/api/sessions/${id}/connections`, {})).text()
+    expect(TOKEN.exec(token)?.[1]).toBe(id)
   })
 
   it('refuses a customSessionId no room can have with a 400 problem, before asking OpenVidu', async () => {
@@ -93,20 +125,22 @@ describe('POST /api/sessions (the samples\' "create session")', () => {
     const response = await post('/api/sessions', { customSessionId: 'standup' })
     expect(response.status).toBe(409)
     expect(ProblemSchema.parse(await response.json()).code).toBe('CONFLICT')
-    expect(fake.requests).toEqual([])
+    // The session made on OpenVidu with the page's properties is closed again.
+    expect(fake.requestsTo('DELETE', '/openvidu/api/sessions/standup')).toHaveLength(1)
+    expect(fake.sessions.has('standup')).toBe(false)
     // A new room goes to OpenVidu, though the call server would route it to the first provider.
-    expect(await (await post('/api/sessions', { customSessionId: 'SessionB' })).json()).toBe('SessionB')
+    expect(await (await post('/api/sessions', { customSessionId: 'SessionB' })).text()).toBe('SessionB')
     expect((await calls.getRoom({ room: 'SessionB' }))?.provider).toBe('openvidu')
   })
 })
 
 describe('POST /api/sessions/:id/connections (the samples\' "create token")', () => {
-  it('answers the connection token as a JSON string; the role comes from authorize, not from the body', async () => {
+  it('answers the connection token as the bare string; the role comes from authorize, not from the body', async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const response = await post('/api/sessions/SessionA/connections', { role: 'MODERATOR', data: 'seat 3', record: false }, 'student')
     expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toBe('application/json')
-    const token = (await response.json()) as string
+    expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    const token = (await response.text()) as string
     expect(token).toMatch(TOKEN)
     expect(TOKEN.exec(token)?.[1]).toBe('SessionA')
     const [created] = fake.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection')
@@ -123,11 +157,11 @@ describe('POST /api/sessions/:id/connections (the samples\' "create token")', ()
     await post('/api/sessions', { customSessionId: 'SessionA' })
     fake.dropSession('SessionA')
     const response = await post('/api/sessions/SessionA/connections', {})
-    expect(await response.json()).toMatch(TOKEN)
+    expect(await response.text()).toMatch(TOKEN)
   })
 
   it('answers an empty 404 for a session id no room maps to, as the samples do for an unknown session', async () => {
-    for (const id of ['-leading', '_not_escaped', '%E0%A4%A']) {
+    for (const id of ['has%20space', '%E0%A4%A', 'a'.repeat(129)]) {
       const response = await post(`/api/sessions/${id}/connections`, {})
       expect(response.status).toBe(404)
       expect(await response.text()).toBe('')
@@ -188,7 +222,7 @@ describe('page data never passes for Callport\'s participant data (security)', (
       refreshToken: () => harness.tokenFor('SessionA', 'carol'),
     })
     try {
-      const sampleToken = (await (await post('/api/sessions/SessionA/connections', { data: '{"serverData":"seat 3"}' }, 'alice')).json()) as string
+      const sampleToken = (await (await post('/api/sessions/SessionA/connections', { data: '{"serverData":"seat 3"}' }, 'alice')).text()) as string
       const [created] = harness.rest.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection').slice(-1)
       expect(created?.body).toMatchObject({ data: '{"serverData":"seat 3"}' })
       // The samples page joins with client data that tries to smuggle Callport's format past OpenVidu's separator.
@@ -229,7 +263,7 @@ describe('the samples routes and the Callport API share the room', () => {
     const calls = createCallServer({ providers: [adapter], authorize })
     const samples = openViduSampleRoutes({ calls, provider: adapter, basePath: '/legacy/' })
     const response = await samples(new Request('https://app.example.com/legacy/api/sessions', { method: 'POST', headers: { 'x-user': 'alice' }, body: '{"customSessionId":"SessionA"}' }))
-    expect(await response?.json()).toBe('SessionA')
+    expect(await response?.text()).toBe('SessionA')
   })
 
   it('need the adapter openvidu() made', () => {

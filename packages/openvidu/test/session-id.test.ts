@@ -65,16 +65,36 @@ describe('OpenVidu session id → room name', () => {
   })
 
   it.each([
-    ['_plain', 'an escaped form of a plain name (it would be "plain")'],
+    ['has space', 'characters OpenVidu refuses'],
+    ['', 'nothing'],
+    ['a'.repeat(129), 'an id longer than a room name may be'],
+    [`-${'a'.repeat(119)}`, 'an id whose openvidu~ room name would be too long'],
+  ])('refuses %j (%s)', (id) => {
+    expect(roomOfSessionId(id)).toBeUndefined()
+  })
+
+  // SessionProperties.isValidCustomSessionId (openvidu-java-client 2.32.2): [a-zA-Z0-9_-]+.
+  it.each([
+    ['-leading', 'a leading "-"'],
+    ['_plain', 'an escaped form of a plain name (that name maps to "plain")'],
     ['_a_41_b', 'an escape of a character that is kept as it is'],
     ['_a_00e9_b', 'a non-canonical escape (leading zeros)'],
     ['_a_E9_b', 'uppercase hex'],
     ['_a_e9', 'an unterminated escape'],
     ['_a_110000_', 'a code point beyond Unicode'],
-    ['-leading', 'a leading "-"'],
-    ['has space', 'characters OpenVidu refuses'],
-    ['', 'nothing'],
-  ])('refuses %j (%s)', (id) => {
-    expect(roomOfSessionId(id)).toBeUndefined()
+    ['__', 'underscores only'],
+  ])('an id OpenVidu accepts that no ordinary name maps to, %j (%s), is the room openvidu~<id>', (id) => {
+    expect(roomOfSessionId(id)).toBe(`openvidu~${id}`)
+    expect(sessionIdOfRoom(`openvidu~${id}`)).toBe(id)
+  })
+
+  it('every id OpenVidu accepts (up to 119 characters) has exactly one room, which maps back to it', () => {
+    const ids = fc.string({ unit: fc.constantFrom(...'aZ09_-'), minLength: 1, maxLength: 119 })
+    fc.assert(fc.property(ids, (id) => roomOfSessionId(id) !== undefined && sessionIdOfRoom(roomOfSessionId(id)!) === id), { numRuns: 3000 })
+  })
+
+  it('openvidu~ names of ids that other names map to stay ordinary names', () => {
+    expect(sessionIdOfRoom('openvidu~abc')).toBe('_openvidu_7e_abc')
+    expect(roomOfSessionId('_openvidu_7e_abc')).toBe('openvidu~abc')
   })
 })

@@ -45,8 +45,8 @@ describe('OpenVidu settings', () => {
   it('are read from the environment setting when given, instead of process.env', () => {
     vi.stubEnv('OPENVIDU_URL', 'https://process.example.com')
     const environment = { OPENVIDU_URL: 'https://given.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '["X-Hook: v"]' }
-    expect(resolveOpenViduSettings({ environment })).toMatchObject({ url: 'https://given.example.com', secret: 's', webhookHeaders: [{ name: 'X-Hook', value: 'v' }] })
-    expect(openvidu({ environment }).capabilities.webhooks).toBe(true)
+    expect(resolveOpenViduSettings({ environmentVariables: environment })).toMatchObject({ url: 'https://given.example.com', secret: 's', webhookHeaders: [{ name: 'X-Hook', value: 'v' }] })
+    expect(openvidu({ environmentVariables: environment }).capabilities.webhooks).toBe(true)
   })
 
   it('refuse unknown settings by name, with the closest known one', () => {
@@ -113,7 +113,7 @@ describe('OPENVIDU_WEBHOOK_HEADERS', () => {
   })
 
   it('an environment with OPENVIDU_WEBHOOK_HEADERS=[] gives an adapter without webhooks', () => {
-    const settings = resolveOpenViduSettings({ environment: { OPENVIDU_URL: 'https://ov.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '[]' } })
+    const settings = resolveOpenViduSettings({ environmentVariables: { OPENVIDU_URL: 'https://ov.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '[]' } })
     expect(settings.webhookHeaders).toEqual([])
   })
 })

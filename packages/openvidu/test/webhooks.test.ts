@@ -57,7 +57,7 @@ describe('verify: the shared header, compared in constant time', () => {
   })
 
   it('compares a value configured with spaces after ": " as it arrives (the HTTP parser strips them)', async () => {
-    const spaced = openvidu({ url: 'https://openvidu.example.com', secret: 's', environment: { OPENVIDU_WEBHOOK_HEADERS: '["X-Hook:  token "]' } }).webhook!
+    const spaced = openvidu({ url: 'https://openvidu.example.com', secret: 's', environmentVariables: { OPENVIDU_WEBHOOK_HEADERS: '["X-Hook:  token "]' } }).webhook!
     // What an HTTP server's Headers give for the line OpenVidu sends, "X-Hook:  token ".
     expect(await spaced.verify(delivery(sessionCreated, { 'X-Hook': '  token ' }))).toBe(true)
     expect(await spaced.verify(delivery(sessionCreated, { 'X-Hook': 'token2' }))).toBe(false)
@@ -65,7 +65,7 @@ describe('verify: the shared header, compared in constant time', () => {
 
   it('OPENVIDU_WEBHOOK_HEADERS=[] (OpenVidu\'s default) or [""] means no webhook handler', () => {
     for (const value of ['[]', '[""]']) {
-      const none = openvidu({ url: 'https://openvidu.example.com', secret: 's', environment: { OPENVIDU_WEBHOOK_HEADERS: value } })
+      const none = openvidu({ url: 'https://openvidu.example.com', secret: 's', environmentVariables: { OPENVIDU_WEBHOOK_HEADERS: value } })
       expect(none.webhook).toBeUndefined()
       expect(none.capabilities.webhooks).toBe(false)
     }
@@ -149,7 +149,9 @@ describe('parse: OpenVidu events normalized, raw kept', () => {
 
   it('names the room of an escaped session id, and none for an id no room maps to', async () => {
     expect((await parseOne({ ...sessionCreated, sessionId: '_daily_2e_sync' })).room).toEqual({ providerRoomId: '_daily_2e_sync', name: 'daily.sync' })
-    expect((await parseOne({ ...sessionCreated, sessionId: '-manual' })).room).toEqual({ providerRoomId: '-manual' })
+    expect((await parseOne({ ...sessionCreated, sessionId: '-manual' })).room).toEqual({ providerRoomId: '-manual', name: 'openvidu~-manual' })
+    const long = 'a'.repeat(200)
+    expect((await parseOne({ ...sessionCreated, sessionId: long })).room).toEqual({ providerRoomId: long })
   })
 
   it('ids are stable across deliveries and key orders, and differ between events', async () => {

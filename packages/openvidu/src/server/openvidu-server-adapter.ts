@@ -7,8 +7,8 @@ import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import { deleteConnection, listConnections } from './connections'
 import { issueConnection } from './issue-connection'
 import { createOpenViduRestClient } from './rest-client'
-import { registerSampleConnectionIssuer } from './sample-connections'
-import { deleteSession, ensureSession, getSession } from './sessions'
+import { registerSampleOperations } from './sample-connections'
+import { createSessionWithProperties, deleteSession, ensureSession, getSession } from './sessions'
 import { sessionIdOfRoom } from './session-id'
 import { resolveOpenViduSettings, type OpenViduSettings } from './settings'
 import { createOpenViduWebhookHandler } from './webhooks'
@@ -134,7 +134,10 @@ export function openvidu(settings?: OpenViduSettings): OpenViduServerAdapter {
   )
 
   // The samples' routes create connections with the page's own server data (never Callport's participant data).
-  registerSampleConnectionIssuer(adapter, async (room, participant, properties, signal) => {
+  registerSampleOperations(adapter, {
+    createSession: (sessionId, properties, signal) => createSessionWithProperties(rest, sessionId, properties, signal),
+    deleteSession: async (sessionId) => void (await deleteSession(rest, sessionId)),
+    issue: async (room, participant, properties, signal) => {
     const data = properties.data ?? ''
     if (couldPassForParticipantData(data)) {
       throw new CallportError('INVALID_INPUT', 'data must not contain "%/%" nor be a JSON object with a "callport" member: Callport reserves those for the participant data it writes', {
@@ -155,6 +158,7 @@ export function openvidu(settings?: OpenViduSettings): OpenViduServerAdapter {
       signal,
     )
     return connection.token
+    },
   })
   return adapter
 }

@@ -4,19 +4,19 @@ import { CallportError, toCallportError, type Participant, type Room } from '@ca
 import { parseInput } from '@callport/provider-utils'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { OpenViduServerAdapter } from './openvidu-server-adapter'
-import { sampleConnectionIssuerOf, type SampleConnectionProperties } from './sample-connections'
+import { sampleOperationsOf, type SampleConnectionProperties } from './sample-connections'
 import { roomOfSessionId } from './session-id'
 
 /**
  * The routes of OpenVidu's "application server" samples (openvidu-basic-node, -java, …), so that a
  * page written for them works unchanged against Callport:
  *
- * - `POST /api/sessions` with `{customSessionId?}` answers the session id;
+ * - `POST /api/sessions` with session properties (passed on whole) answers the session id;
  * - `POST /api/sessions/:sessionId/connections` with connection properties answers the token;
  *
- * each as a JSON string (`application/json`, as openvidu-basic-dotnet answers; axios and jQuery pages
- * read it as the string), or as bare text (`text/plain`, as openvidu-basic-node and -java answer; for
- * pages that read the raw body, such as Angular's `responseType: 'text'`).
+ * each as the bare string by default (`text/plain`), as openvidu-basic-node (`res.send(id)`), -java
+ * (`ResponseEntity<String>`) and -python (a `str` from the Flask view) 2.32.2 answer; or as a JSON
+ * string (`answerFormat: 'json'`).
  *
  * Unlike the samples, both routes run the app's `authorize` (a refusal is a 401 problem), the role
  * comes from `authorize` (a `role` in the body is ignored), and the session is recorded as live on
@@ -44,9 +44,9 @@ export interface OpenViduSampleRoutesOptions {
   /** Where the routes answer. Default: the call server's `basePath` (`''` when it has none). */
   basePath?: string
   /**
-   * How the session id and the token are answered: `json`, a JSON string (as openvidu-basic-dotnet;
-   * axios and jQuery pages read it as the string), or `text`, the bare value (as openvidu-basic-node
-   * and -java; for pages that read the raw body, such as Angular's `responseType: 'text'`). Default `json`.
+   * How the session id and the token are answered: `text`, the bare value, as openvidu-basic-node,
+   * -java and -python answer (axios and jQuery pages read it as the string, Angular's
+   * `responseType: 'text'` and `fetch(…).text()` need it); or `json`, a JSON string. Default `text`.
    */
   answerFormat?: 'json' | 'text'
   /** Called with anything unexpected (answered as a 500 problem that reveals nothing). Default: `console.error`. */
@@ -56,6 +56,13 @@ export interface OpenViduSampleRoutesOptions {
 /** Largest request body the routes read. */
 const MAXIMUM_BODY_BYTES = 64 * 1024
 
+/**
+ * The session properties of `POST /openvidu/api/sessions` (mediaMode, recordingMode,
+ * defaultRecordingProperties, forcedVideoCodec, allowTranscoding, customSessionId, mediaNode …): the
+ * whole object is passed on, as the sample servers pass it (openvidu-basic-node 2.32.2 `index.js`:
+ * `openvidu.createSession(req.body)`; -java `Controller.java`: `SessionProperties.fromJson(params)`;
+ * -python `app.py`: `json=body`), and OpenVidu checks it (a 400 with its message).
+ */
 const SessionBodySchema = z.looseObject({ customSessionId: z.optional(z.nullable(z.string())) })
 
 /** The connection properties the samples pass through to OpenVidu (`ConnectionProperties.fromJson`). */
@@ -135,7 +142,7 @@ function roomNameOf(customSessionId: string): string {
   if (name === undefined) {
     throw new CallportError(
       'INVALID_INPUT',
-      'customSessionId must start with a letter or digit and contain only letters, digits, "_" and "-" (at most 128 characters)',
+      'customSessionId must contain only letters, digits, "_" and "-" (as OpenVidu requires), and be at most 128 characters (119 when it starts with "_" or "-")',
       { provider: OPENVIDU_PROVIDER },
     )
   }
@@ -172,17 +179,28 @@ function withoutBody(request: Request): Request {
 export function openViduSampleRoutes(options: OpenViduSampleRoutesOptions): (request: Request) => Promise<Response | undefined> {
   const valid = parseInput(OptionsSchema, options, { subject: 'Invalid openViduSampleRoutes options', provider: OPENVIDU_PROVIDER })
   const { calls } = valid
-  const issue = sampleConnectionIssuerOf(valid.provider)
+  const operations = sampleOperationsOf(valid.provider)
+  const issue = operations.issue
   const provider = valid.provider.provider
   const basePath = (valid.basePath ?? calls.basePath ?? '').replace(/\/+$/, '')
-  const format = valid.answerFormat ?? 'json'
+  const format = valid.answerFormat ?? 'text'
   const onError = valid.onError ?? ((error: unknown) => console.error('[callport] unexpected error in the OpenVidu samples routes', error))
 
   async function createSession(request: Request): Promise<Response> {
-    const { customSessionId } = await readBody(request, SessionBodySchema)
-    const room = roomNameOf(customSessionId || generatedSessionId())
+    const body = await readBody(request, SessionBodySchema)
+    const sessionId = body.customSessionId || generatedSessionId()
+    const room = roomNameOf(sessionId)
     await calls.authorize(withoutBody(request), { room })
-    const live = await calls.ensureRoom({ room, provider, signal: request.signal })
+    // The page's session properties reach OpenVidu; then the call server records the session as live there.
+    const created = await operations.createSession(sessionId, body, request.signal)
+    let live: Room
+    try {
+      live = await calls.ensureRoom({ room, provider, signal: request.signal })
+    } catch (error) {
+      // Live on another provider (CONFLICT), say: do not leave the session just made behind.
+      if (created) await operations.deleteSession(sessionId).catch(() => undefined)
+      throw error
+    }
     return answer(live.providerRoomId, format)
   }
 

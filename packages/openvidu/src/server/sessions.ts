@@ -51,6 +51,30 @@ export async function ensureSession(rest: VendorRestClient, sessionId: string, s
 }
 
 /**
+ * `POST /sessions` with a samples page's session properties (its whole body, as the sample servers
+ * forward it) and `customSessionId`: true when created, false when it existed (409). OpenVidu checks
+ * the properties itself (a 400 with its message is INVALID_INPUT).
+ */
+export async function createSessionWithProperties(
+  rest: VendorRestClient,
+  sessionId: string,
+  properties: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const created = await rest.requestWithStatus({
+    method: 'POST',
+    path: '/sessions',
+    body: { json: { ...properties, customSessionId: sessionId } },
+    schema: SessionSchema,
+    operation: `creating the session ${sessionId}`,
+    signal,
+    idempotent: true,
+    accept: [409],
+  })
+  return created.ok
+}
+
+/**
  * `DELETE /sessions/{id}`: true when closed now, false when OpenVidu had no such session (404). A 400
  * is OpenVidu's closing lock being busy: PROVIDER_UNAVAILABLE, retryable (and retried, DELETE being idempotent).
  */

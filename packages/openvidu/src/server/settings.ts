@@ -20,7 +20,7 @@ export interface OpenViduWebhookHeader {
 
 /**
  * Settings of the OpenVidu server half. `url`, `secret` and the webhook header fall back to their
- * environment variables (read from `environment`, default `process.env`). `timeout`, `retry`,
+ * environment variables (read from `environmentVariables`, default `process.env`). `timeout`, `retry`,
  * `headers` and `fetch` are the REST settings every Callport provider shares.
  */
 export interface OpenViduSettings extends VendorRestSettings, ProviderSettingsBase {
@@ -125,14 +125,14 @@ export function resolveOpenViduSettings(settings?: OpenViduSettings): ResolvedOp
     provider: OPENVIDU_PROVIDER,
     subject: 'OpenVidu settings',
     known: knownSettings,
-    environmentVariables: { url: openViduEnvironmentVariables.url, secret: openViduEnvironmentVariables.secret },
+    fromEnvironment: { url: openViduEnvironmentVariables.url, secret: openViduEnvironmentVariables.secret },
   })
   const valid = parseInput(SettingsSchema, loaded, { subject: 'Invalid OpenVidu settings', provider: OPENVIDU_PROVIDER })
   let webhookHeaders: OpenViduWebhookHeader[] = []
   if (valid.webhookHeader) {
     webhookHeaders = [valid.webhookHeader]
   } else {
-    const variable = (loaded.environment ?? processEnvironment())[openViduEnvironmentVariables.webhookHeaders]
+    const variable = (loaded.environmentVariables ?? processEnvironment())[openViduEnvironmentVariables.webhookHeaders]
     // Unset or empty: no header (OpenVidu's own default is `[]`).
     if (variable !== undefined && variable.trim() !== '') webhookHeaders = parseWebhookHeaders(variable)
   }
