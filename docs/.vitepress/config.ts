@@ -59,6 +59,7 @@ export default defineConfig({
           { text: 'Server guide', link: '/guide/server' },
           { text: 'Client guide', link: '/guide/client' },
           { text: 'Testing guide', link: '/guide/testing' },
+          { text: 'Write a provider', link: '/guide/providers' },
           { text: 'Live example', link: '/guide/live-example' },
         ]),
       },
