@@ -18,12 +18,17 @@ export interface RoomRosterOptions {
 }
 
 /**
- * The remote members of the room, keyed by member id, and the peer connection to each. A member is
+ * The remote members of the room, keyed by member id (`member.id`, the id used as `to`), and the peer
+ * connection to each. A server may announce a member under another id (a VT server's `on_join` first
+ * argument is not `member.id`); that id is remembered as an alias, so that later events naming it
+ * (`on_leave`, `on_props_set`, a relayed request's `from`) find the member. A member is
  * one identity: when it comes back under a new member id (after its socket reconnected) it keeps its
  * peer connection if that still works, and the app sees no leave and no join.
  */
 export class RoomRoster {
   readonly #members = new Map<string, RemoteMember>()
+  /** Other ids a server announced members under (`on_join`'s first argument) → the member. */
+  readonly #aliases = new Map<string, RemoteMember>()
   readonly #options: RoomRosterOptions
   #localId: string | undefined
 
@@ -49,8 +54,12 @@ export class RoomRoster {
     return [...this.#members.values()].map((remote) => remote.participant)
   }
 
+  /** The member with this member id, or announced under this id. */
   get(id: string): RemoteMember | undefined {
-    return this.#members.get(id)
+    const member = this.#members.get(id)
+    if (member) return member
+    const aliased = this.#aliases.get(id)
+    return aliased && this.#members.get(aliased.id) === aliased ? aliased : undefined
   }
 
   byIdentity(identity: string): RemoteMember | undefined {
@@ -58,17 +67,18 @@ export class RoomRoster {
     return undefined
   }
 
-  /** `on_join`. */
-  join(member: Member, raw: unknown): void {
+  /** `on_join`; `announcedId` is its first argument, when it is not `member.id`. */
+  join(member: Member, raw: unknown, announcedId: string = member.id): void {
     if (member.name === this.#options.identity) return
     const known = this.#members.get(member.id) ?? this.byIdentity(member.name)
+    const remote = known ?? this.#add(member, raw, true)
     if (known) this.#rebind(known, member, raw, known.id !== member.id)
-    else this.#add(member, raw, true)
+    if (announcedId !== member.id) this.#aliases.set(announcedId, remote)
   }
 
   /** `on_leave`: the member goes at once, or after the grace period if its peer connection still works. */
   leave(id: string, raw: unknown): void {
-    const remote = this.#members.get(id)
+    const remote = this.get(id)
     if (!remote || remote.suspension !== undefined) return
     if (this.#options.graceMilliseconds > 0 && remote.link?.alive) {
       remote.suspension = setTimeout(() => this.#remove(remote, raw), this.#options.graceMilliseconds)
@@ -79,7 +89,7 @@ export class RoomRoster {
 
   /** `on_props_set`. */
   setProps(id: string, props: MemberProps, raw: unknown): void {
-    this.#members.get(id)?.setProps(props, raw)
+    this.get(id)?.setProps(props, raw)
   }
 
   /** A link's health changed: a suspended member whose peer connection stopped working is gone. */
@@ -89,7 +99,7 @@ export class RoomRoster {
 
   /** Routes a `webrtc_signal` to the link of the member that sent it. */
   signal(from: string, signal: PeerSignal): void {
-    this.#members.get(from)?.link?.receive(signal)
+    this.get(from)?.link?.receive(signal)
   }
 
   /** Every open peer connection. */
@@ -125,6 +135,7 @@ export class RoomRoster {
   close(): void {
     for (const remote of this.#members.values()) remote.close(undefined)
     this.#members.clear()
+    this.#aliases.clear()
   }
 
   #add(member: Member, raw: unknown, announce: boolean): RemoteMember {
@@ -161,6 +172,7 @@ export class RoomRoster {
   #remove(remote: RemoteMember, raw: unknown): void {
     if (this.#members.get(remote.id) !== remote) return
     this.#members.delete(remote.id)
+    for (const [alias, aliased] of this.#aliases) if (aliased === remote) this.#aliases.delete(alias)
     remote.close(raw)
     this.#options.events.emit('participant-left', { participant: remote.participant, raw })
   }

@@ -14,16 +14,19 @@ import {
 import type { Socket } from 'socket.io-client'
 import * as z from 'zod/mini'
 import {
-  JoinResultSchema,
+  DEFAULT_MEMBER_ROLE,
   KickSchema,
-  MemberPropsSchema,
   MemberRoleSchema,
-  MemberSchema,
   REQUEST_EVENT,
+  ReceivedJoinResultSchema,
+  ReceivedMemberPropsSchema,
+  ReceivedMemberSchema,
   RelayedRequestSchema,
   RoomIdResultSchema,
   TokenUpdateResultSchema,
   serverEvents,
+  toMember,
+  toMemberProps,
   type ConnectionInfo,
   type Kick,
   type MemberProps,
@@ -46,7 +49,7 @@ type Phase = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 interface JoinedSession {
   socket: Socket
   info: ConnectionInfo
-  joined: z.infer<typeof JoinResultSchema>
+  joined: z.infer<typeof ReceivedJoinResultSchema>
 }
 
 /** What a data message may hold, in UTF-16 code units (the protocol's limit). */
@@ -222,7 +225,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     try {
       const requestTimeout = this.#options.requestTimeoutMilliseconds
       const { room_id } = await sendRequest(socket, { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } }, RoomIdResultSchema, requestTimeout)
-      const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, JoinResultSchema, requestTimeout)
+      const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, ReceivedJoinResultSchema, requestTimeout)
       return { socket, info, joined }
     } catch (error) {
       socket.disconnect()
@@ -234,10 +237,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
 
   /** Takes a joined session's member list; returns the members whose peer connection was kept. */
   #adopt({ info, joined }: JoinedSession, announce: boolean): RemoteMember[] {
+    // Only our own server sends one of our roles; a VT server says "owner".
     const role = MemberRoleSchema.safeParse(info.role)
-    this.#localParticipant = { identity: this.#token.identity, role: role.success ? role.data : 'publisher', providerParticipantId: info.auth_id }
+    this.#localParticipant = { identity: this.#token.identity, role: role.success ? role.data : DEFAULT_MEMBER_ROLE, providerParticipantId: info.auth_id }
     this.#roster.setLocalId(info.auth_id)
-    const kept = this.#roster.sync(joined.members, joined, announce)
+    const kept = this.#roster.sync(joined.members.map(toMember), joined, announce)
     const deferred = this.#deferred ?? []
     this.#deferred = undefined
     for (const apply of deferred) apply()
@@ -253,18 +257,20 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       else handler()
     }
     socket.on(serverEvents.join, (memberId: unknown, member: unknown) => {
-      const parsed = MemberSchema.safeParse(member)
-      if (!parsed.success || parsed.data.id !== memberId) return
-      apply(() => this.#roster.join(parsed.data, [memberId, member]))
+      // The member is keyed by member.id (the id used as `to`); a VT server's first argument is another id.
+      const parsed = ReceivedMemberSchema.safeParse(member)
+      if (!parsed.success) return
+      const announcedId = typeof memberId === 'string' && memberId !== '' ? memberId : parsed.data.id
+      apply(() => this.#roster.join(toMember(parsed.data), [memberId, member], announcedId))
     })
     socket.on(serverEvents.leave, (memberId: unknown) => {
       if (typeof memberId !== 'string') return
       apply(() => this.#roster.leave(memberId, [memberId]))
     })
     socket.on(serverEvents.propsSet, (memberId: unknown, props: unknown) => {
-      const parsed = MemberPropsSchema.safeParse(props)
+      const parsed = ReceivedMemberPropsSchema.safeParse(props)
       if (typeof memberId !== 'string' || !parsed.success) return
-      apply(() => this.#roster.setProps(memberId, parsed.data, [memberId, props]))
+      apply(() => this.#roster.setProps(memberId, toMemberProps(parsed.data), [memberId, props]))
     })
     socket.on(REQUEST_EVENT, (message: unknown) => {
       const parsed = RelayedRequestSchema.safeParse(message)

@@ -9,7 +9,10 @@ import * as z from 'zod/mini'
  *   credentials, `{"password":"…"}` for VT-licensed servers).
  * - Server events carry their payload as socket.io arguments: `on_connection(info)`,
  *   `on_join(memberId, member)`, `on_leave(memberId)`, `on_props_set(memberId, props)`,
- *   `on_kick({ reason, message })`.
+ *   `on_kick({ reason, message })`. On our server `memberId` is `member.id`; on a VT server
+ *   `on_join`'s first argument is another id (`"EawLi6fQ9jKByY/R46TRSyVHsKY="` for the member
+ *   `"WbaqzsMXqeQiwuoa"` in VT's example): the client keys members by `member.id`, the id used as `to`,
+ *   and also recognises the other id in later events.
  * - Commands: `emit('request', message, ack)`; the ack is called with two arguments, `(result, null)`
  *   on success and `(null, { code, message })` on failure — `[result, null]` as an argument array.
  * - A relayed command reaches its target as `emit('request', { ...message, from })`, with no ack.
@@ -50,7 +53,7 @@ export const MemberPropsSchema = z.object({
 })
 export type MemberProps = z.infer<typeof MemberPropsSchema>
 
-/** A room member as `on_join` and the `join` reply describe it. */
+/** A room member as our server's `on_join` and `join` reply describe it. */
 export const MemberSchema = z.object({
   id: z.string(),
   /** The member's identity (the connect `username`). */
@@ -60,8 +63,57 @@ export const MemberSchema = z.object({
 })
 export type Member = z.infer<typeof MemberSchema>
 
+/**
+ * The role of a member that names none, or names one that is not ours. A VT server's members carry
+ * no `role` (docs.medialooks.com/video-transport/vt-api/connection-to-signaling, `on_join` example),
+ * and its `on_connection` says `role: "owner"`: a role is taken only when it is one of ours, which
+ * only our own server sends.
+ */
+export const DEFAULT_MEMBER_ROLE = 'publisher' as const
+
+/** Member props as the client accepts them: a field of the wrong type is ignored, not the member. */
+export const ReceivedMemberPropsSchema = z.object({
+  display_name: z.catch(z.optional(z.string().check(z.maxLength(256))), undefined),
+  audio: z.catch(z.optional(z.boolean()), undefined),
+  video: z.catch(z.optional(z.boolean()), undefined),
+  metadata: z.catch(z.optional(z.record(z.string(), z.unknown())), undefined),
+})
+
+/**
+ * A member as the client accepts it, from our server or from a VT server. VT's member object
+ * (`{hardware_id, location, mode, name, peerType, rcv_name, vt_version, id, private, join_props}`)
+ * has no `role` and `join_props` of its own making; `id` is the id other members address in `to`.
+ * Fields beyond these are dropped. `toMember` gives it the shape of ours.
+ */
+export const ReceivedMemberSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  name: z.string(),
+  role: z.catch(z.optional(MemberRoleSchema), undefined),
+  join_props: z.catch(z.optional(ReceivedMemberPropsSchema), undefined),
+})
+export type ReceivedMember = z.infer<typeof ReceivedMemberSchema>
+
+function definedOnly<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> }
+}
+
+/** Props a client received, without the fields it ignored. */
+export function toMemberProps(props: z.infer<typeof ReceivedMemberPropsSchema> | undefined): MemberProps {
+  return props === undefined ? {} : definedOnly(props)
+}
+
+/** A received member in our shape: no role (VT) → `DEFAULT_MEMBER_ROLE`; no or unusable props → `{}`. */
+export function toMember(member: ReceivedMember): Member {
+  return { id: member.id, name: member.name, role: member.role ?? DEFAULT_MEMBER_ROLE, join_props: toMemberProps(member.join_props) }
+}
+
+/**
+ * `on_connection`. `session_id` is a string on our server (the socket id) and a **number** on a VT
+ * server (`1653558286392` in VT's example); `role` is one of ours on our server and `"owner"` on VT's.
+ * VT also sends `headers`, which is dropped.
+ */
 export const ConnectionInfoSchema = z.object({
-  session_id: z.string(),
+  session_id: z.union([z.string(), z.number()]),
   signaling_ver: z.string(),
   username: z.string(),
   role: z.string(),
@@ -122,6 +174,8 @@ export type RelayedRequest = z.infer<typeof RelayedRequestSchema>
 
 export const RoomIdResultSchema = z.object({ room_id: z.string() })
 export const JoinResultSchema = z.object({ room_id: z.string(), members: z.array(MemberSchema) })
+/** The `join` reply as the client accepts it: members of our server's shape or of VT's. */
+export const ReceivedJoinResultSchema = z.object({ room_id: z.string(), members: z.array(ReceivedMemberSchema) })
 export const TokenUpdateResultSchema = z.object({ expires_at: z.string() })
 
 export const signalingErrorCodes = [

@@ -122,4 +122,18 @@ describe('RoomRoster', () => {
     expect(roster.get('m4')?.link).toBe(links[4])
     expect(roster.participants().map((participant) => participant.identity)).toEqual(['grace', 'alan', 'barbara'])
   })
+
+  it('keys a member announced under another id (VT on_join) by member.id, and finds it by either id until it leaves', () => {
+    const { roster, log, links } = setup({ withWebrtc: true, graceMilliseconds: 0 })
+    roster.join(member('WbaqzsMXqeQiwuoa', '_VT_MNG_RCV_'), undefined, 'EawLi6fQ9jKByY/R46TRSyVHsKY=')
+    expect(roster.get('WbaqzsMXqeQiwuoa')?.id).toBe('WbaqzsMXqeQiwuoa')
+    expect(roster.get('EawLi6fQ9jKByY/R46TRSyVHsKY=')).toBe(roster.get('WbaqzsMXqeQiwuoa'))
+    roster.setProps('EawLi6fQ9jKByY/R46TRSyVHsKY=', { display_name: 'Receiver' }, undefined)
+    expect(roster.participants()).toEqual([{ identity: '_VT_MNG_RCV_', name: 'Receiver', role: 'publisher', providerParticipantId: 'WbaqzsMXqeQiwuoa' }])
+    roster.signal('EawLi6fQ9jKByY/R46TRSyVHsKY=', { candidate: { candidate: 'c' } })
+    expect(links[0]!.receive).toHaveBeenCalledOnce()
+    roster.leave('EawLi6fQ9jKByY/R46TRSyVHsKY=', undefined)
+    expect(log).toEqual(['joined _VT_MNG_RCV_', 'left _VT_MNG_RCV_'])
+    expect(roster.get('EawLi6fQ9jKByY/R46TRSyVHsKY=')).toBeUndefined()
+  })
 })

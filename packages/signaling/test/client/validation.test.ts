@@ -70,8 +70,11 @@ describe('validation of what the server sends', () => {
   it('ignores malformed events and relayed requests, and applies valid ones', async () => {
     const { token, options } = await scriptedServer({
       afterJoin(socket) {
-        socket.emit('on_join', 'm1', { id: 'm1', name: 'grace' })
-        socket.emit('on_join', 'm2', member('m3', 'alan'))
+        // A member needs an id and a name (role and join_props may be absent, as on VT servers).
+        socket.emit('on_join', 'm1', { id: 'm1', role: 'publisher', join_props: {} })
+        socket.emit('on_join', 'm2', { name: 'alan', role: 'publisher', join_props: {} })
+        socket.emit('on_join', 'm3', { id: 3, name: 'alan' })
+        socket.emit('on_join', 'm3', { id: '', name: 'alan' })
         socket.emit('request', { type: 'command', from: 'm4', command: { command: 'data', data: 42 } })
         socket.emit('on_kick', { reason: 'bored', message: 'no such reason' })
         socket.emit('on_join', 'm4', member('m4', 'grace'))
@@ -85,6 +88,20 @@ describe('validation of what the server sends', () => {
     expect(data).toMatchObject({ data: 'valid', participant: { identity: 'grace' } })
     expect(joined).toHaveBeenCalledOnce()
     expect(connection.participants().map((participant) => participant.identity)).toEqual(['grace'])
+    await connection.disconnect()
+  })
+
+  it('takes a member with no role (the default, publisher) or a role that is not ours, and ignores props of the wrong type', async () => {
+    const { token, options } = await scriptedServer({
+      joinResult: { room_id: 'rm_scripted', members: [{ id: 'm1', name: 'grace' }] },
+      afterJoin(socket) {
+        socket.emit('on_join', 'announced-as', { id: 'm2', name: 'alan', role: 'owner', join_props: { display_name: 'Alan', audio: 'yes', video: false } })
+      },
+    })
+    const connection = await signaling().connect(token, options)
+    const [event] = await waitForEvent(connection, 'participant-joined')
+    expect(event.participant).toEqual({ identity: 'alan', name: 'Alan', role: 'publisher', providerParticipantId: 'm2' })
+    expect(connection.participants()).toEqual([{ identity: 'grace', role: 'publisher', providerParticipantId: 'm1' }, event.participant])
     await connection.disconnect()
   })
 
