@@ -160,14 +160,14 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
       }
     },
     invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
-    rateLimits: resolveRateLimits(parseOption(RateLimitsOptionsSchema, options.rateLimits, 'rateLimits')),
+    rateLimits: options.rateLimits === false ? undefined : resolveRateLimits(parseOption(RateLimitsOptionsSchema, options.rateLimits, 'rateLimits')),
     allowedOrigins: resolveAllowedOrigins(options.allowedOrigins),
   }
 }
 
 const LoggerSchema = z.custom<Logger>(
   (value) => typeof value === 'object' && value !== null && ['info', 'warn', 'error'].every((level) => typeof (value as unknown as Record<string, unknown>)[level] === 'function'),
-  { message: 'logger must have info, warn and error methods, each (fields, message), like pino' },
+  { error: 'must have info, warn and error methods, each (fields, message), like pino' },
 )
 
 /** Parses an optional option with zod, throwing INVALID_INPUT naming it and the first issue. */
@@ -177,7 +177,8 @@ function parseOption<T>(schema: z.ZodMiniType<T>, value: unknown, name: string):
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const where = issue && issue.path.length > 0 ? `${name}.${issue.path.map(String).join('.')}` : name
-  throw invalid(`${where}: ${issue?.message ?? 'invalid'}`)
+  const message = issue?.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : issue?.message ?? 'invalid'
+  throw invalid(`${where}: ${message}`)
 }
 
 function resolveAllowedOrigins(origins: readonly string[] | undefined): ReadonlySet<string> {

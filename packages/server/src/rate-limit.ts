@@ -57,26 +57,27 @@ export const defaultRateLimits: Readonly<Record<RateLimitName, RateLimit>> = {
 
 const rateLimitNames = Object.keys(defaultRateLimits) as RateLimitName[]
 
-const RateLimitSchema = z.union([
-  z.literal(false),
-  z.strictObject({
-    limit: z.int().check(z.minimum(1)),
-    windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
-  }),
-])
+const RateLimitSchema = z.union(
+  [
+    z.literal(false),
+    z.strictObject({
+      limit: z.int().check(z.minimum(1)),
+      windowSeconds: z.int().check(z.minimum(1), z.maximum(86_400)),
+    }),
+  ],
+  { error: 'must be { limit, windowSeconds } (whole numbers: limit at least 1, windowSeconds from 1 to 86400) or false' },
+)
 
 const storeMethods = (value: unknown): boolean => typeof value === 'object' && value !== null && typeof (value as RateLimitStore).hit === 'function'
 
-export const RateLimitsOptionsSchema = z.union([
-  z.literal(false),
-  z.strictObject({
-    joins: z.optional(RateLimitSchema),
-    invites: z.optional(RateLimitSchema),
-    invitesPerCallee: z.optional(RateLimitSchema),
-    invitesPerRoom: z.optional(RateLimitSchema),
-    store: z.optional(z.custom<RateLimitStore>(storeMethods, { message: 'store must be a rate limit store: an object with a hit method' })),
-  }),
-])
+/** `rateLimits` when it is not `false`: unknown keys are refused. */
+export const RateLimitsOptionsSchema = z.strictObject({
+  joins: z.optional(RateLimitSchema),
+  invites: z.optional(RateLimitSchema),
+  invitesPerCallee: z.optional(RateLimitSchema),
+  invitesPerRoom: z.optional(RateLimitSchema),
+  store: z.optional(z.custom<RateLimitStore>(storeMethods, { error: 'must be a rate limit store: an object with a hit method' })),
+})
 
 /** The limits after validation. */
 export interface RateLimitPolicy {

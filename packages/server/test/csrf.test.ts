@@ -52,7 +52,8 @@ describe('state-changing routes refuse what another origin can send without a pr
     expect(ProblemSchema.parse(await forged.json()).code).toBe('UNSUPPORTED_MEDIA_TYPE')
     expect((await calls.getInvite({ id: invite.id, identity: 'bob' })).status).toBe('ringing')
     // A body-less POST (fetch no-cors, sendBeacon) and text/plain are refused too.
-    for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'multipart/form-data; boundary=x' }]) {
+    const simpleHeaders: Record<string, string>[] = [{}, { 'content-type': 'text/plain' }, { 'content-type': 'multipart/form-data; boundary=x' }]
+    for (const headers of simpleHeaders) {
       const response = await fetch(`http://127.0.0.1:${port}/calls/invites/${invite.id}/decline`, { method: 'POST', headers: { cookie: 'session=bob', ...headers } })
       expect(response.status).toBe(415)
     }
