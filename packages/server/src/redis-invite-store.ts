@@ -108,8 +108,12 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
     if (invite.status === 'ringing' && ringingHere.has(invite.id)) ringingHere.set(invite.id, { ...invite })
     else ringingHere.delete(invite.id)
   }
+  let nextSweep = 0
+  /** Forgets invites past their window and the retention (at most once a minute: it walks them all). */
   function forgetStale(): void {
     const now = Date.now()
+    if (now < nextSweep) return
+    nextSweep = now + 60_000
     for (const [id, invite] of ringingHere) if (Date.parse(invite.expiresAt) + SETTLED_INVITE_RETENTION_MILLISECONDS <= now) ringingHere.delete(id)
   }
 
