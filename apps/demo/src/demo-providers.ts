@@ -55,13 +55,12 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
     },
   },
   // Each factory reads its own variables; the demo passes its environment and lists the names for its README.
-  openvidu: vendor(['OPENVIDU_URL', 'OPENVIDU_SECRET', 'OPENVIDU_WEBHOOK_HEADERS'], (environment) => openvidu({ environment })),
+  openvidu: vendor(['OPENVIDU_URL', 'OPENVIDU_SECRET', 'OPENVIDU_WEBHOOK_HEADERS'], (environment) => openvidu({ environmentVariables: environment })),
   twilio: vendor(
     ['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_STATUS_CALLBACK_URL'],
-    (environment) => twilio({ environment }),
+    (environment) => twilio({ environmentVariables: environment }),
   ),
-  vidyo: vendor(['VIDYO_APP_ID', 'VIDYO_DEVELOPER_KEY', 'VIDYO_HOST'], (environment) => vidyo({ environment })),
-  // Kaleyra's `environment` setting is sandbox/production: its variables are injected as `environmentVariables`.
+  vidyo: vendor(['VIDYO_APP_ID', 'VIDYO_DEVELOPER_KEY', 'VIDYO_HOST'], (environment) => vidyo({ environmentVariables: environment })),
   kaleyra: vendor(['KALEYRA_API_KEY', 'KALEYRA_APP_ID', 'KALEYRA_REGION', 'KALEYRA_ENVIRONMENT', 'KALEYRA_BASE_URL'], (environment) =>
     kaleyra({ environmentVariables: environment }),
   ),

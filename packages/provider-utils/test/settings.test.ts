@@ -5,15 +5,15 @@ interface AcmeSettings {
   baseUrl?: string
   apiKey?: string
   timeout?: number
-  environment?: Record<string, string | undefined>
+  environmentVariables?: Record<string, string | undefined>
 }
 
 const load = (settings: AcmeSettings | undefined, environment: Record<string, string | undefined> = {}) =>
-  loadSettings<AcmeSettings>(settings === undefined ? { environment } : { environment, ...settings }, {
+  loadSettings<AcmeSettings>(settings === undefined ? { environmentVariables: environment } : { environmentVariables: environment, ...settings }, {
     provider: 'acme',
     subject: 'Invalid Acme settings',
     known: ['baseUrl', 'apiKey', 'timeout'],
-    environmentVariables: { baseUrl: 'ACME_BASE_URL', apiKey: 'ACME_API_KEY' },
+    fromEnvironment: { baseUrl: 'ACME_BASE_URL', apiKey: 'ACME_API_KEY' },
   })
 
 describe('loadSettings', () => {
@@ -27,7 +27,7 @@ describe('loadSettings', () => {
       expect.objectContaining({ code: 'INVALID_INPUT', provider: 'acme', message: expect.stringContaining('unknown setting "baseURL" (did you mean "baseUrl"?)') }),
     )
     expect(() => load({ apikye: 'x' } as AcmeSettings)).toThrowError(/did you mean "apiKey"/)
-    expect(() => load({ region: 'eu' } as AcmeSettings)).toThrowError(/unknown setting "region"\. Known settings: baseUrl, apiKey, timeout, environment/)
+    expect(() => load({ region: 'eu' } as AcmeSettings)).toThrowError(/unknown setting "region"\. Known settings: baseUrl, apiKey, timeout, environmentVariables/)
   })
 
   it('refuses settings that are not an object', () => {
@@ -37,7 +37,7 @@ describe('loadSettings', () => {
   it('reads process.env when no environment is injected', () => {
     process.env.CALLPORT_TEST_ACME_KEY = 'from-process'
     try {
-      expect(loadSettings<AcmeSettings>({}, { provider: 'acme', subject: 's', known: ['apiKey'], environmentVariables: { apiKey: 'CALLPORT_TEST_ACME_KEY' } })).toEqual({ apiKey: 'from-process' })
+      expect(loadSettings<AcmeSettings>({}, { provider: 'acme', subject: 's', known: ['apiKey'], fromEnvironment: { apiKey: 'CALLPORT_TEST_ACME_KEY' } })).toEqual({ apiKey: 'from-process' })
     } finally {
       delete process.env.CALLPORT_TEST_ACME_KEY
     }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { loadSettings, parseInput, processEnvironment, type Environment } from '@callport/provider-utils'
+import { loadSettings, parseInput, type Environment } from '@callport/provider-utils'
 import {
   resolveVendorRestSettings,
   vendorRestSettingNames,
@@ -21,9 +21,6 @@ import { KALEYRA_PROVIDER } from '../shared/provider-id'
  * variable. `retry` covers rate-limited (429) and failing (5xx) REST requests; `maximumDelay`
  * bounds a `Retry-After` too.
  *
- * `environment` is Kaleyra's own word (`sandbox` / `production`), so the variables the settings
- * fall back to are injected as `environmentVariables` here, where other providers take
- * `environment`.
  */
 export interface KaleyraSettings extends VendorRestSettings {
   /** Secret REST API key (`apikey` header). Default: `KALEYRA_API_KEY`. */
@@ -65,10 +62,8 @@ export const kaleyraEnvironmentVariables = {
   baseUrl: 'KALEYRA_BASE_URL',
 } as const
 
-/** The settings as `loadSettings` sees them: `environment` holds the variables. */
-type LoadedSettings = Omit<KaleyraSettings, 'environment'> & { environment?: Environment }
 
-const knownSettings = ['apiKey', 'appId', 'region', 'environment', 'baseUrl', 'environmentVariables', ...vendorRestSettingNames] as const
+const knownSettings = ['apiKey', 'appId', 'region', 'environment', 'baseUrl', ...vendorRestSettingNames] as const
 
 const restDefaults = { retry: { limit: 2, initialDelay: 300, maximumDelay: 10_000 } }
 
@@ -92,23 +87,15 @@ const SettingsSchema = z.object({
  * and validates. Throws INVALID_INPUT naming what is wrong.
  */
 export function resolveKaleyraSettings(settings?: KaleyraSettings): ResolvedKaleyraSettings {
-  const owner = { provider: KALEYRA_PROVIDER, subject: 'Kaleyra settings', known: knownSettings }
-  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
-    // Not an object: loadSettings refuses it with the usual message.
-    loadSettings<KaleyraSettings>(settings, owner)
-  }
-  // loadSettings reads the variables from an `environment` setting, which is Kaleyra's sandbox /
-  // production here: hand it the variables under that name, and Kaleyra's environment under none.
-  const { environment, environmentVariables, ...rest } = settings ?? {}
-  const variables = environmentVariables ?? processEnvironment()
-  const loaded = loadSettings<LoadedSettings>(
-    { ...rest, environment: variables },
-    { ...owner, environmentVariables: { ...kaleyraEnvironmentVariables, environment: undefined } },
-  )
-  const fromVariable = variables[kaleyraEnvironmentVariables.environment]
+  const { environmentVariables: _environmentVariables, ...loaded } = loadSettings<KaleyraSettings>(settings, {
+    provider: KALEYRA_PROVIDER,
+    subject: 'Kaleyra settings',
+    known: knownSettings,
+    fromEnvironment: kaleyraEnvironmentVariables,
+  })
   const candidate = {
     ...loaded,
-    environment: environment ?? (fromVariable === undefined || fromVariable === '' ? 'sandbox' : fromVariable),
+    environment: loaded.environment ?? 'sandbox',
     region: loaded.region ?? 'eu',
     apiKey: loaded.apiKey ?? '',
     appId: loaded.appId ?? '',

@@ -53,12 +53,11 @@ async function guarded<T>(provider: string, signal: AbortSignal | undefined, ope
  */
 export function defineServerAdapter<Extra extends object = Record<never, never>>(definition: ServerAdapterDefinition, extra?: Extra): ServerAdapter & Extra {
   const { provider, vendor, tokenTtlSeconds, webhook } = definition
-  const { getRoom, listParticipants, removeParticipant, closeRoom } = definition
   const capabilities: ServerCapabilities = {
-    getRoom: getRoom !== undefined,
-    listParticipants: listParticipants !== undefined,
-    removeParticipant: removeParticipant !== undefined,
-    closeRoom: closeRoom !== undefined,
+    getRoom: definition.getRoom !== undefined,
+    listParticipants: definition.listParticipants !== undefined,
+    removeParticipant: definition.removeParticipant !== undefined,
+    closeRoom: definition.closeRoom !== undefined,
     webhooks: webhook !== undefined,
     tokenTtlSeconds,
     ...(definition.maximumParticipants === undefined ? {} : { maximumParticipants: definition.maximumParticipants }),
@@ -73,14 +72,14 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
         checkTokenTtl(options.ttlSeconds, tokenTtlSeconds, { provider, vendor })
         return definition.issueToken(options)
       }),
-    ...(getRoom && { getRoom: (options: EnsureRoomOptions) => guarded(provider, options.signal, () => getRoom.call(definition, options)) }),
-    ...(listParticipants && {
-      listParticipants: (options: RoomOperationOptions) => guarded(provider, options.signal, () => listParticipants.call(definition, options)),
+    ...(definition.getRoom && { getRoom: (options: EnsureRoomOptions) => guarded(provider, options.signal, () => definition.getRoom!(options)) }),
+    ...(definition.listParticipants && {
+      listParticipants: (options: RoomOperationOptions) => guarded(provider, options.signal, () => definition.listParticipants!(options)),
     }),
-    ...(removeParticipant && {
-      removeParticipant: (options: RoomOperationOptions & { identity: string }) => guarded(provider, options.signal, () => removeParticipant.call(definition, options)),
+    ...(definition.removeParticipant && {
+      removeParticipant: (options: RoomOperationOptions & { identity: string }) => guarded(provider, options.signal, () => definition.removeParticipant!(options)),
     }),
-    ...(closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => closeRoom.call(definition, options)) }),
+    ...(definition.closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => definition.closeRoom!(options)) }),
     ...(webhook && {
       webhook: {
         verify: (request) => guarded(provider, undefined, async () => webhook.verify(request)),

@@ -7,10 +7,10 @@ export type Environment = Readonly<Record<string, string | undefined>>
 /** What every provider's settings accept besides their own keys. */
 export interface ProviderSettingsBase {
   /**
-   * Where settings that are not given are read from (each provider documents which variable feeds
-   * which setting). Default: `process.env` where there is one, else nothing.
+   * The environment variables settings that are not given are read from (each provider documents
+   * which variable feeds which setting). Default: `process.env` where there is one, else nothing.
    */
-  environment?: Environment
+  environmentVariables?: Environment
 }
 
 /** The variables of the running process, or none on runtimes without `process`. */
@@ -28,20 +28,20 @@ export interface SettingsOwner {
 }
 
 export interface LoadSettingsOptions<Settings extends object> extends SettingsOwner {
-  /** Every key the settings may have (`environment` is always accepted). */
+  /** Every key the settings may have (`environmentVariables` is always accepted). */
   known: readonly (keyof Settings & string)[]
   /**
-   * Setting → environment variable read when the setting is absent or undefined. An empty variable
-   * counts as absent.
+   * Setting → the environment variable read when the setting is absent or undefined, such as
+   * `{ secret: 'OPENVIDU_SECRET' }`. An empty variable counts as absent.
    */
-  environmentVariables?: { readonly [Key in keyof Settings]?: string }
+  fromEnvironment?: { readonly [Key in keyof Settings]?: string }
 }
 
 /**
  * The first step of every provider factory: refuses anything but a plain object, refuses unknown
  * keys by name (INVALID_INPUT, with the closest known key as a hint, so `baseURL` for `baseUrl` is
  * not silently ignored), and fills absent settings from their environment variables (read from
- * `settings.environment`, default `process.env`). Values are not validated here: parse the result
+ * `settings.environmentVariables`, default `process.env`). Values are not validated here: parse the result
  * with the provider's schema.
  */
 export function loadSettings<Settings extends object>(settings: Settings | undefined, options: LoadSettingsOptions<Settings>): Settings {
@@ -49,7 +49,7 @@ export function loadSettings<Settings extends object>(settings: Settings | undef
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new CallportError('INVALID_INPUT', `${options.subject} must be an object`, { provider: options.provider })
   }
-  const known = [...options.known, 'environment']
+  const known = [...options.known, 'environmentVariables']
   const unknown = Object.keys(given).filter((key) => !known.includes(key))
   if (unknown.length > 0) {
     const problems = unknown.map((key) => {
@@ -61,9 +61,10 @@ export function loadSettings<Settings extends object>(settings: Settings | undef
       details: { unknown, known },
     })
   }
-  const environment = (given as ProviderSettingsBase).environment ?? processEnvironment()
+  const environment = (given as ProviderSettingsBase).environmentVariables ?? processEnvironment()
   const loaded: Record<string, unknown> = { ...given }
-  for (const [key, variable] of Object.entries(options.environmentVariables ?? {}) as [string, string | undefined][]) {
+  const sources: Record<string, string | undefined> = options.fromEnvironment ?? {}
+  for (const [key, variable] of Object.entries(sources)) {
     if (loaded[key] !== undefined || variable === undefined) continue
     const value = environment[variable]
     if (value !== undefined && value !== '') loaded[key] = value

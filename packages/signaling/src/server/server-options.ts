@@ -175,7 +175,7 @@ export function resolveServerOptions(options: SignalingServerOptions | undefined
     provider: SIGNALING_PROVIDER,
     subject: SUBJECT,
     known: knownOptions,
-    environmentVariables: { secret: SECRET_ENVIRONMENT_VARIABLE },
+    fromEnvironment: { secret: SECRET_ENVIRONMENT_VARIABLE },
   })
   const parsed = parseInput(ServerOptionsSchema, loaded, { subject: `Invalid ${SUBJECT}`, provider: SIGNALING_PROVIDER })
   const { limits, heartbeat, redis } = parsed

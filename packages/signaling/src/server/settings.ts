@@ -66,7 +66,7 @@ const knownSettings = ['secret', 'url', 'path'] as const satisfies readonly (key
 
 /**
  * Refuses unknown settings, fills `secret` and `url` from `CALLPORT_SIGNALING_SECRET` and
- * `CALLPORT_SIGNALING_URL` (read from `settings.environment`, default `process.env`) and validates.
+ * `CALLPORT_SIGNALING_URL` (read from `settings.environmentVariables`, default `process.env`) and validates.
  * Throws one `INVALID_INPUT` naming every problem and where each setting was looked for.
  */
 export function resolveSignalingSettings(settings: SignalingSettings | undefined): ResolvedSignalingSettings {
@@ -74,7 +74,7 @@ export function resolveSignalingSettings(settings: SignalingSettings | undefined
     provider: SIGNALING_PROVIDER,
     subject: 'Signaling settings',
     known: knownSettings,
-    environmentVariables: { secret: SECRET_ENVIRONMENT_VARIABLE, url: URL_ENVIRONMENT_VARIABLE },
+    fromEnvironment: { secret: SECRET_ENVIRONMENT_VARIABLE, url: URL_ENVIRONMENT_VARIABLE },
   })
   const { secret, url, path } = parseInput(SignalingSettingsSchema, loaded, { subject: 'Invalid signaling settings', provider: SIGNALING_PROVIDER })
   return { secret, url, path }

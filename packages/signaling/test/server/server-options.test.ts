@@ -26,7 +26,7 @@ describe('createSignalingServer option names', () => {
   })
 
   it('takes the secret from the `environment` option when one is given', () => {
-    expect(resolveServerOptions({ environment: { CALLPORT_SIGNALING_SECRET: SECRET } }).secret).toBe(SECRET)
+    expect(resolveServerOptions({ environmentVariables: { CALLPORT_SIGNALING_SECRET: SECRET } }).secret).toBe(SECRET)
   })
 
   it('applies the defaults: 25 s / 20 s heartbeats, 64 KiB messages, Redis timings of 10 s and 5 s', () => {

@@ -38,7 +38,7 @@ describe('signaling() settings', () => {
   it('reads them from the `environment` setting instead of process.env when one is given', async () => {
     vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
     vi.stubEnv('CALLPORT_SIGNALING_URL', 'wss://from-process.example.test')
-    const adapter = signaling({ environment: { CALLPORT_SIGNALING_SECRET: SECRET, CALLPORT_SIGNALING_URL: 'wss://injected.example.test' } })
+    const adapter = signaling({ environmentVariables: { CALLPORT_SIGNALING_SECRET: SECRET, CALLPORT_SIGNALING_URL: 'wss://injected.example.test' } })
     expect(adapter.url).toBe('wss://injected.example.test')
     const room = await adapter.ensureRoom({ name: 'standup' })
     const token = await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })

@@ -159,9 +159,9 @@ export function resolveTwilioSettings(settings: TwilioSettings | undefined): Res
     provider: TWILIO_PROVIDER,
     subject: 'Twilio settings',
     known: knownSettings,
-    environmentVariables: twilioEnvironmentVariables,
+    fromEnvironment: twilioEnvironmentVariables,
   })
-  const { environment: _environment, ...given } = loaded
+  const { environmentVariables: _environmentVariables, ...given } = loaded
   const parsed = parseInput(TwilioSettingsSchema, given, { subject: 'Invalid Twilio settings', provider: TWILIO_PROVIDER })
   return {
     accountSid: parsed.accountSid,

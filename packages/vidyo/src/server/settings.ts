@@ -68,7 +68,7 @@ function withoutEmptyStrings(settings: VidyoSettings | undefined): VidyoSettings
  */
 export function loadVidyoSettings(settings: VidyoSettings | undefined): ResolvedVidyoSettings {
   const given = withoutEmptyStrings(settings)
-  const loaded = loadSettings(given, { provider: VIDYO_PROVIDER, subject: 'Vidyo settings', known, environmentVariables: vidyoEnvironmentVariables })
+  const loaded = loadSettings(given, { provider: VIDYO_PROVIDER, subject: 'Vidyo settings', known, fromEnvironment: vidyoEnvironmentVariables })
   const fromEnvironment = (Object.keys(vidyoEnvironmentVariables) as EnvironmentSetting[]).filter(
     (name) => given?.[name] === undefined && loaded[name] !== undefined,
   )
