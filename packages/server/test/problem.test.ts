@@ -18,7 +18,8 @@ describe('problem documents', () => {
       title: 'Service Unavailable',
       status: 503,
       code: 'PROVIDER_UNAVAILABLE',
-      detail: 'OpenVidu did not answer',
+      // A vendor failure: a fixed sentence, never the vendor's text (issue 15).
+      detail: 'The video provider is unavailable; try again later',
       provider: 'openvidu',
       retryable: true,
     })
