@@ -214,7 +214,7 @@ export function redisConnection<Client extends object>(options: RedisConnectionO
         }, timeout)
       })
       // A client that gets ready after the deadline runs nothing for a caller that was already answered.
-      const started = ready!().then((client) => (timedOut ? Promise.reject(unavailable('timed out')) : call(client)))
+      const started = ready().then((client) => (timedOut ? Promise.reject(unavailable('timed out')) : call(client)))
       try {
         // Promise.race handles a late rejection of the loser.
         const result = await Promise.race([started, expired])

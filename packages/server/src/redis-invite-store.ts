@@ -214,6 +214,6 @@ export function createRedisInviteStore(options: RedisInviteStoreOptions): Invite
         return z.array(z.string()).parse(reply)
       })
     },
-    close: connection.close,
+    close: () => connection.close(),
   }
 }

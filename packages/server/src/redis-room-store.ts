@@ -130,6 +130,6 @@ export function createRedisRoomStore(options: RedisRoomStoreOptions): RoomStore 
       connection.run('DEL', async (client) => {
         await client.del(keyPrefix + room)
       }),
-    close: connection.close,
+    close: () => connection.close(),
   }
 }

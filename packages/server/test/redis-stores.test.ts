@@ -323,7 +323,7 @@ describe.skipIf(!redisServer.available)('the Redis stores against redis-server',
         const next = async () => {
           const { value, done } = await iterator.next()
           if (done) throw new Error(`process for ${provider} ended early: ${errors}`)
-          return value as string
+          return value
         }
         expect(await next()).toBe('ready')
         return {
