@@ -19,6 +19,8 @@ export function callportTestConfig(overrides: { testTimeout?: number; include?: 
     ssr: { resolve: { conditions: nodeConditions } },
     test: {
       include: overrides.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      // The JSON report is what scripts/ci-test.mjs adds up into npm test's closing line.
+      reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
       testTimeout: overrides.testTimeout ?? 15_000,
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },
