@@ -47,8 +47,7 @@ export default defineBench({
           baseline: async () => (await load('bare', sampleMs)).requestsPerSecond,
           candidate: async () => (await load('callport', sampleMs)).requestsPerSecond,
         },
-        ({ baseline, candidate }, round) =>
-          log(`    round ${round + 1}/${rounds}: bare ${Math.round(baseline)} ops/s, callport ${Math.round(candidate)} ops/s`),
+        ({ baseline, candidate }, round) => log(`    round ${round + 1}/${rounds}: bare ${Math.round(baseline)} ops/s, callport ${Math.round(candidate)} ops/s`),
       )
       const samples = { bare: pairs.map((pair) => pair.baseline), callport: pairs.map((pair) => pair.candidate) }
       const roundRatios = pairs.map((pair) => pair.candidate / pair.baseline)

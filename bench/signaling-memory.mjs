@@ -112,8 +112,10 @@ async function connect(side, url, seat) {
   }
   const [info] = await once(/** @type {any} */ (socket), 'on_connection')
   const [, error] = await new Promise((resolve) =>
-    socket.emit('request', { type: 'auth', command: { command: 'join', room_id: info.server_metadata.room_id, props: { audio: true, video: true } } }, (/** @type {unknown[]} */ ...parts) =>
-      resolve(parts),
+    socket.emit(
+      'request',
+      { type: 'auth', command: { command: 'join', room_id: info.server_metadata.room_id, props: { audio: true, video: true } } },
+      (/** @type {unknown[]} */ ...parts) => resolve(parts),
     ),
   )
   if (error) throw new Error(`join failed: ${JSON.stringify(error)}`)

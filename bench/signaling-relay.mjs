@@ -47,7 +47,11 @@ async function serve() {
   const { createSignalingServer, signaling } = await import(signalingServerEntry)
   const secret = randomBytes(32).toString('base64url')
   // The limits stay on (they are part of the cost) but cannot refuse a benchmark's flood.
-  const signalingServer = createSignalingServer({ secret, limits: { messagesPerSecond: Number.POSITIVE_INFINITY, messageBurst: Number.POSITIVE_INFINITY }, onError: console.error })
+  const signalingServer = createSignalingServer({
+    secret,
+    limits: { messagesPerSecond: Number.POSITIVE_INFINITY, messageBurst: Number.POSITIVE_INFINITY },
+    onError: console.error,
+  })
   const { url: signalingUrl } = await signalingServer.listen({ port: 0, host: '127.0.0.1' })
 
   const plainHttp = createServer()

@@ -62,9 +62,7 @@ export async function bundleForBrowser({ entry, minify, external = [] }) {
   /** @type {NodeImport[]} */
   const nodeImports = []
   const result = await esbuild.build({
-    ...('file' in entry
-      ? { entryPoints: [entry.file] }
-      : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' } }),
+    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' } }),
     absWorkingDir: repositoryRoot,
     bundle: true,
     write: false,

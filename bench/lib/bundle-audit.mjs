@@ -93,8 +93,7 @@ export const MINIMUM_SECRET_LENGTH = 8
  * A string literal given to a secret-named key or variable: `secret: '…'`, `apiKeySecret = "…"`,
  * `"developerKey": "…"`, `authToken`, `apiKey`, `password`, `privateKey`, in any case.
  */
-const secretAssignment =
-  /(?<![\w$])["']?[\w$]*(?:secret|apikey|developerkey|authtoken|password|privatekey)[\w$]*["']?\??\s*[:=]\s*(["'`])((?:(?!\1)[^\\\n]|\\.)*)\1/gi
+const secretAssignment = /(?<![\w$])["']?[\w$]*(?:secret|apikey|developerkey|authtoken|password|privatekey)[\w$]*["']?\??\s*[:=]\s*(["'`])((?:(?!\1)[^\\\n]|\\.)*)\1/gi
 
 /**
  * The secret literals in one file's text.

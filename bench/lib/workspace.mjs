@@ -81,11 +81,7 @@ export function listBrowserEntries() {
       const source = sourceOf(target) ?? ''
       const file = join(workspacePackage.directory, source)
       const where = `${relative(repositoryRoot, join(workspacePackage.directory, 'package.json'))} exports[${JSON.stringify(subpath)}]`
-      const problem = !source
-        ? `${where} names no file`
-        : existsSync(file)
-          ? undefined
-          : `${where} points at ${source}, which does not exist`
+      const problem = !source ? `${where} names no file` : existsSync(file) ? undefined : `${where} points at ${source}, which does not exist`
       const external = Object.keys(workspacePackage.peerDependencies ?? {})
       entries.push({ specifier, file, external, ...(problem ? { problem } : {}) })
     }

@@ -54,8 +54,7 @@ describe('auditBrowserBundle', () => {
       'node_modules/hashes-in-browser/package.json': JSON.stringify({ name: 'hashes-in-browser', main: 'index.js', browser: { crypto: false } }),
       'node_modules/hashes-in-browser/index.js': "module.exports = require('crypto')",
     })
-    const bundle = async (name: string) =>
-      bundleForBrowser({ entry: { contents: `export { default } from '${name}'`, resolveDir: root }, minify: false })
+    const bundle = async (name: string) => bundleForBrowser({ entry: { contents: `export { default } from '${name}'`, resolveDir: root }, minify: false })
 
     const onNode = await bundle('hashes-on-node')
     expect(onNode.nodeImports.map((each) => each.path)).toEqual(['crypto'])
@@ -90,7 +89,7 @@ describe('isServerModule', () => {
 describe('test secrets', () => {
   it('finds string literals given to secret-named keys and variables', () => {
     const text = [
-      "const settings = { secret: 'signaling-test-secret', apiKeySecret: \"twilio-key-secret-1\" }",
+      'const settings = { secret: \'signaling-test-secret\', apiKeySecret: "twilio-key-secret-1" }',
       'const vidyo = { developerKey: `vidyo-developer-key` }',
       "const short = { secret: 'abc' }",
       'const templated = { authToken: `${prefix}-token-value` }',

@@ -64,7 +64,14 @@ export function refuseUnknownOptions(given: object, known: readonly string[], su
 
 export const sessionOptionNames = ['adapters', 'token', 'refreshLeadSeconds', 'reconnect', 'invites'] as const satisfies readonly (keyof SessionOptions)[]
 
-const reconnectOptionNames = ['maximumAttempts', 'initialDelay', 'maximumDelay', 'maxAttempts', 'initialDelayMs', 'maxDelayMs'] as const satisfies readonly (keyof ReconnectOptions)[]
+const reconnectOptionNames = [
+  'maximumAttempts',
+  'initialDelay',
+  'maximumDelay',
+  'maxAttempts',
+  'initialDelayMs',
+  'maxDelayMs',
+] as const satisfies readonly (keyof ReconnectOptions)[]
 
 export function reconnectSettings(options: ReconnectOptions = {}): ReconnectSettings {
   refuseUnknownOptions(options, reconnectOptionNames, 'reconnect')

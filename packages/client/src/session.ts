@@ -261,9 +261,10 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
   /** Runs an operation on the live connection, if any, failing as a CallportError. */
   const onConnection = async (operation: (live: ClientConnection) => Promise<void> | undefined): Promise<void> => {
     const live = connection
-    if (live) await (async () => operation(live))().catch((error: unknown) => {
-      throw toCallportError(error, { provider: adapter?.provider })
-    })
+    if (live)
+      await (async () => operation(live))().catch((error: unknown) => {
+        throw toCallportError(error, { provider: adapter?.provider })
+      })
   }
 
   const api: Omit<Session, keyof EventEmitter | 'state' | 'room' | 'token' | 'localParticipant' | 'adapter'> = {

@@ -84,9 +84,11 @@ export function createTokenRefresher(options: TokenRefresherOptions): TokenRefre
       },
     )
     inFlight = current
-    void current.catch(() => {}).finally(() => {
-      if (inFlight === current) inFlight = undefined
-    })
+    void current
+      .catch(() => {})
+      .finally(() => {
+        if (inFlight === current) inFlight = undefined
+      })
     return current
   }
 

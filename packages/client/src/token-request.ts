@@ -58,7 +58,8 @@ function errorFromAnswer(status: number, contentType: string, body: unknown): Ca
     const { code, detail, title, retryable, provider } = problem.data
     return new CallportError(code, detail ?? title, { vendor, retryable, provider })
   }
-  const code = (Object.keys(httpStatusOfCode) as ErrorCode[]).find((candidate) => httpStatusOfCode[candidate] === status) ?? (status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_INPUT')
+  const code =
+    (Object.keys(httpStatusOfCode) as ErrorCode[]).find((candidate) => httpStatusOfCode[candidate] === status) ?? (status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_INPUT')
   return new CallportError(code, `The endpoint answered HTTP ${status}`, { vendor, retryable: status >= 500 || status === 429 })
 }
 

@@ -38,7 +38,9 @@ describe('createSession', () => {
     expect(error.message).toContain('unknown option "refreshLead"')
     expect(error.message).toContain('refreshLeadSeconds')
     const reconnect = { maximumAttempt: 3 } as unknown as NonNullable<Parameters<typeof createSession>[0]['reconnect']>
-    expect(thrown(() => createSession({ adapters: [stubAdapter()], token: '/join', reconnect })).message).toMatch(/reconnect: unknown option "maximumAttempt".*maximumAttempts/)
+    expect(thrown(() => createSession({ adapters: [stubAdapter()], token: '/join', reconnect })).message).toMatch(
+      /reconnect: unknown option "maximumAttempt".*maximumAttempts/,
+    )
   })
 })
 

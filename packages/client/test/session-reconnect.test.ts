@@ -37,14 +37,7 @@ describe('reconnection after a recoverable drop', () => {
     const first = adapter.last()
     const track = { participant: participant('bob'), track: { id: 'TR1' } as never }
     first.emit('track-subscribed', track)
-    const events = recordEvents(session, [
-      'connection-state-changed',
-      'reconnecting',
-      'reconnected',
-      'participant-joined',
-      'participant-left',
-      'track-unsubscribed',
-    ])
+    const events = recordEvents(session, ['connection-state-changed', 'reconnecting', 'reconnected', 'participant-joined', 'participant-left', 'track-unsubscribed'])
     adapter.remote = [participant('carol'), participant('dave')]
     first.emit('disconnected', { reason: 'connection-lost' })
     expect(session.state).toBe('reconnecting')
@@ -110,9 +103,7 @@ describe('reconnection after a recoverable drop', () => {
     await vi.advanceTimersByTimeAsync(250 + 500 + 1000 + 2000 + 4000)
     expect(adapter.connectTokens).toHaveLength(6)
     expect(session.state).toBe('disconnected')
-    expect(events.filter(([name]) => name === 'reconnecting').map(([, event]) => event)).toEqual(
-      [1, 2, 3, 4, 5].map((attempt) => ({ attempt, reason: 'token-expired' })),
-    )
+    expect(events.filter(([name]) => name === 'reconnecting').map(([, event]) => event)).toEqual([1, 2, 3, 4, 5].map((attempt) => ({ attempt, reason: 'token-expired' })))
     expect(events.at(-1)).toEqual(['disconnected', { reason: 'token-expired', raw: { code: 20104 }, error: errors[4] }])
     await vi.advanceTimersByTimeAsync(60_000)
     expect(adapter.connectTokens).toHaveLength(6)

@@ -63,7 +63,9 @@ describe('token URL', () => {
     const problem = { type: 'about:blank', title: 'Conflict', status: 409, code: 'ROOM_LOCKED' }
     server.use(http.post(JOIN_URL, () => HttpResponse.json(problem, { status: 409, headers: { 'content-type': 'application/problem+json' } })))
     expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'CONFLICT', retryable: false, vendor: { status: 409, body: problem } })
-    server.use(http.post(JOIN_URL, () => HttpResponse.json({ ...problem, status: 429, code: 'SLOW_DOWN' }, { status: 429, headers: { 'content-type': 'application/problem+json' } })))
+    server.use(
+      http.post(JOIN_URL, () => HttpResponse.json({ ...problem, status: 429, code: 'SLOW_DOWN' }, { status: 429, headers: { 'content-type': 'application/problem+json' } })),
+    )
     expect(await rejectionOf(fetchJoin('standup', live))).toMatchObject({ code: 'RATE_LIMITED', retryable: true })
   })
 

@@ -102,11 +102,7 @@ export function toCallportError(error: unknown, fallback: { code?: ErrorCode; pr
 }
 
 export function isAbortError(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    ((error as { name?: unknown }).name === 'AbortError' || (error as { name?: unknown }).name === 'TimeoutError')
-  )
+  return typeof error === 'object' && error !== null && ((error as { name?: unknown }).name === 'AbortError' || (error as { name?: unknown }).name === 'TimeoutError')
 }
 
 /** Throws ABORTED if the signal has fired. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3'
 import { describe, expectTypeOf, it } from 'vitest'
-import { connectionEventNames, sessionEventNames } from './index'
+import type { connectionEventNames, sessionEventNames } from './index'
 import type { CallServerEvents, ConnectionEvents, ConnectionStateChangedEvent, Participant, SessionEvents, TrackEvent, WebhookEvent } from './index'
 
 describe('typed event maps', () => {

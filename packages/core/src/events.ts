@@ -31,11 +31,7 @@ export const disconnectReasons = [
 export type DisconnectReason = (typeof disconnectReasons)[number]
 
 /** Reasons after which the session reconnects with a fresh token. */
-export const recoverableDisconnectReasons: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>([
-  'token-expired',
-  'connection-lost',
-  'server-shutdown',
-])
+export const recoverableDisconnectReasons: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>(['token-expired', 'connection-lost', 'server-shutdown'])
 
 export type TrackKind = 'audio' | 'video'
 export type TrackSource = 'camera' | 'microphone' | 'screen' | 'unknown'
@@ -143,12 +139,7 @@ export type SessionEvents = ConnectionEvents & {
 export type SessionEventName = keyof SessionEvents
 
 /** The names of {@link SessionEvents}. */
-export const sessionEventNames = [
-  ...connectionEventNames,
-  'connection-state-changed',
-  'token-refreshed',
-  'invite',
-] as const satisfies readonly SessionEventName[]
+export const sessionEventNames = [...connectionEventNames, 'connection-state-changed', 'token-refreshed', 'invite'] as const satisfies readonly SessionEventName[]
 
 /** A participant as a webhook names it (vendors send less than a full Participant). */
 export interface WebhookParticipant {

@@ -42,8 +42,6 @@ describe('MediaElements', () => {
   })
 
   it('refuses to create an element where there is no document', () => {
-    expect(() => new MediaElements('video', 'signaling').attach(track)).toThrowError(
-      expect.objectContaining({ code: 'UNSUPPORTED', provider: 'signaling' }),
-    )
+    expect(() => new MediaElements('video', 'signaling').attach(track)).toThrowError(expect.objectContaining({ code: 'UNSUPPORTED', provider: 'signaling' }))
   })
 })

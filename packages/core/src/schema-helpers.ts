@@ -17,10 +17,8 @@ export const schema = <T>(build: () => T): T => build()
 export const matching = (pattern: RegExp, message: string) => z.refine<string>((value) => pattern.test(value), message)
 
 /** One of `values`. */
-export const oneOf = <const T extends readonly unknown[]>(values: T) =>
-  z.custom<T[number]>((value) => values.includes(value), `Expected one of ${values.join(', ')}`)
+export const oneOf = <const T extends readonly unknown[]>(values: T) => z.custom<T[number]>((value) => values.includes(value), `Expected one of ${values.join(', ')}`)
 /** A whole number, at least `minimum`. */
-export const wholeNumber = (minimum = Number.MIN_SAFE_INTEGER) =>
-  z.custom<number>((value) => Number.isInteger(value) && (value as number) >= minimum, 'Expected a whole number')
+export const wholeNumber = (minimum = Number.MIN_SAFE_INTEGER) => z.custom<number>((value) => Number.isInteger(value) && value >= minimum, 'Expected a whole number')
 /** true or false. */
 export const trueOrFalse = () => z.custom<boolean>((value) => typeof value === 'boolean', 'Expected a boolean')

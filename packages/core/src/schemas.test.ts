@@ -15,12 +15,9 @@ describe('room names', () => {
   it.each(['standup', 'a', 'Team_42', 'réunion', '会議室', 'x.y~z-1', 'a'.repeat(128)])('accepts %s', (name) => {
     expect(RoomNameSchema.safeParse(name).success).toBe(true)
   })
-  it.each(['', ' ', 'two words', 'a/b', '-leading', '.hidden', 'a'.repeat(129), 'tab\tname', 'new\nline', '%2F', 'a?b'])(
-    'refuses %j',
-    (name) => {
-      expect(RoomNameSchema.safeParse(name).success).toBe(false)
-    },
-  )
+  it.each(['', ' ', 'two words', 'a/b', '-leading', '.hidden', 'a'.repeat(129), 'tab\tname', 'new\nline', '%2F', 'a?b'])('refuses %j', (name) => {
+    expect(RoomNameSchema.safeParse(name).success).toBe(false)
+  })
 })
 
 describe('identities', () => {

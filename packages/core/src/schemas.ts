@@ -75,19 +75,12 @@ export type Participant = z.infer<typeof ParticipantSchema>
  */
 export const ISO_INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
 export const IsoInstantSchema = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .check(
-      z.refine((value) => ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value)), 'Expected an ISO 8601 date-time with a time zone'),
-    ),
+  z.string().check(z.refine((value) => ISO_INSTANT_PATTERN.test(value) && !Number.isNaN(Date.parse(value)), 'Expected an ISO 8601 date-time with a time zone')),
 )
 
 /** A connection parameter: a string, number or boolean (a custom check costs the bundle less than a union). */
 export const ConnectValueSchema = /* @__PURE__ */ schema(() =>
-  z.custom<string | number | boolean>(
-    (value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean',
-    'Expected a string, number or boolean',
-  ),
+  z.custom<string | number | boolean>((value) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean', 'Expected a string, number or boolean'),
 )
 
 export const TokenSchema = /* @__PURE__ */ schema(() =>

@@ -2,7 +2,7 @@ import type { ClientAdapter, ClientConnection, ServerAdapter } from '@callport/c
 import { describe, expectTypeOf, it } from 'vitest'
 import { kaleyra as kaleyraClient, type BandyerSdk, type KaleyraClientOptions } from '../src/client/index'
 import { kaleyra as kaleyraServer, type KaleyraSettings } from '../src/server/index'
-import { FakeBandyerSdk } from './fake-widget'
+import type { FakeBandyerSdk } from './fake-widget'
 
 describe('types', () => {
   it('both factories produce adapters of specification v1', () => {

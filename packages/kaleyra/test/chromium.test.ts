@@ -61,7 +61,11 @@ describe.skipIf(!chromium.available)('the kaleyra client half in Chromium (fake 
         async ({ tokens, widgetUrl }) => {
           const page = window as unknown as PageWindow & { widgetStream?: MediaStream }
           const scripts = () => [...document.scripts].filter((script) => script.src).map((script) => new URL(script.src).pathname)
-          const tracks = () => page.widgetStream?.getTracks().map((track) => `${track.kind}:${track.enabled}`).sort() ?? []
+          const tracks = () =>
+            page.widgetStream
+              ?.getTracks()
+              .map((track) => `${track.kind}:${track.enabled}`)
+              .sort() ?? []
           const adapter = page.callportKaleyra({ widgetUrl })
           const refreshToken = () => Promise.reject(new Error('unused'))
           const scriptsBefore = scripts()

@@ -36,7 +36,15 @@ function clientGraph(): Map<string, string[]> {
     if (graph.has(key)) continue
     const imports = importsOf(file)
     graph.set(key, imports)
-    for (const specifier of imports) if (!specifier.startsWith('@') && !specifier.includes(':') && !specifier.startsWith('zod') && !specifier.startsWith('eventemitter3') && !specifier.endsWith('package.json')) pending.push(join(source, `${specifier}.ts`))
+    for (const specifier of imports)
+      if (
+        !specifier.startsWith('@') &&
+        !specifier.includes(':') &&
+        !specifier.startsWith('zod') &&
+        !specifier.startsWith('eventemitter3') &&
+        !specifier.endsWith('package.json')
+      )
+        pending.push(join(source, `${specifier}.ts`))
   }
   return graph
 }

@@ -28,8 +28,7 @@ export interface FakeKaleyraApi {
   script(path: string, ...answers: Answer[]): void
 }
 
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
-  HttpResponse.json(body as Record<string, unknown>, { status, headers })
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response => HttpResponse.json(body as Record<string, unknown>, { status, headers })
 
 const CredentialsRequestSchema = z.object({ user_id: z.string(), expires_in: z.number().optional() })
 const RoomParticipantsSchema = z.object({

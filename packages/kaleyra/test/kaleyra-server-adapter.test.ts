@@ -172,10 +172,13 @@ describe('rooms', () => {
     expect(api.requests.slice(next).map((request) => request.path)).toEqual([CREDENTIALS])
   })
 
-  it('two processes that both see a pending room create two Kaleyra rooms; the loser is issued again for the winner (the call server\'s compare-and-set)', async () => {
+  it("two processes that both see a pending room create two Kaleyra rooms; the loser is issued again for the winner (the call server's compare-and-set)", async () => {
     const [a, b] = [kaleyra(settings), kaleyra(settings)]
     const pending = await a.ensureRoom({ name: 'rush' })
-    const [won, lost] = await Promise.all([a.issueToken({ room: pending, participant: alice, ttlSeconds: 600 }), b.issueToken({ room: pending, participant: bob, ttlSeconds: 600 })])
+    const [won, lost] = await Promise.all([
+      a.issueToken({ room: pending, participant: alice, ttlSeconds: 600 }),
+      b.issueToken({ room: pending, participant: bob, ttlSeconds: 600 }),
+    ])
     expect(won.providerRoomId).not.toBe(lost.providerRoomId)
     const again = await b.issueToken({ room: recorded(pending, won), participant: bob, ttlSeconds: 600 })
     expect(again.providerRoomId).toBe(won.providerRoomId)
@@ -322,7 +325,12 @@ describe('vendor failures', () => {
   })
 
   it('a body that is not JSON is kept as text', async () => {
-    api.script(CREDENTIALS, () => new Response('<html>Bad gateway</html>', { status: 502 }), () => new Response('<html>Bad gateway</html>', { status: 502 }), () => new Response('<html>Bad gateway</html>', { status: 502 }))
+    api.script(
+      CREDENTIALS,
+      () => new Response('<html>Bad gateway</html>', { status: 502 }),
+      () => new Response('<html>Bad gateway</html>', { status: 502 }),
+      () => new Response('<html>Bad gateway</html>', { status: 502 }),
+    )
     const error = await rejection(tokenFor(alice))
     expect(error.vendor).toMatchObject({ status: 502, body: '<html>Bad gateway</html>' })
   })

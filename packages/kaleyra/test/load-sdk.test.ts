@@ -53,7 +53,10 @@ describe('loadKaleyraSdk', () => {
 
   it('loads the CDN script of the chosen version once, and reads the global it defines', async () => {
     const sdk = new FakeBandyerSdk()
-    const appended = fakeDocument(() => 'load', () => vi.stubGlobal('BandyerSDK', sdk))
+    const appended = fakeDocument(
+      () => 'load',
+      () => vi.stubGlobal('BandyerSDK', sdk),
+    )
     const [first, second] = await Promise.all([loadKaleyraSdk({ widgetVersion: '2.7.4' }), loadKaleyraSdk({ widgetVersion: '2.7.4' })])
     expect(first).toBe(sdk)
     expect(second).toBe(sdk)

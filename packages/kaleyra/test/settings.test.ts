@@ -74,7 +74,7 @@ describe('settings', () => {
     expect(failure(() => kaleyra({ apiKey: 'k', appId: 'a', knownParticipants: () => [] } as never)).message).toContain('knownParticipants')
   })
 
-  it('reads the variables from environmentVariables when given (environment is Kaleyra\'s sandbox / production)', () => {
+  it("reads the variables from environmentVariables when given (environment is Kaleyra's sandbox / production)", () => {
     vi.stubEnv('KALEYRA_API_KEY', '')
     const variables = { KALEYRA_API_KEY: 'k', KALEYRA_APP_ID: 'a', KALEYRA_REGION: 'us', KALEYRA_ENVIRONMENT: 'production' }
     expect(kaleyra({ environmentVariables: variables }).baseUrl).toBe('https://api.us.bandyer.com')

@@ -64,8 +64,7 @@ export function startClientHarness(msw: ReturnType<typeof useMswServer>): Client
         }
       },
       sendData: (data) => session.signal({ data, type: DATA_SIGNAL_TYPE }),
-      receivedData: () =>
-        session.received.filter((message) => message.from !== session.connection?.connectionId).map((message) => message.data ?? ''),
+      receivedData: () => session.received.filter((message) => message.from !== session.connection?.connectionId).map((message) => message.data ?? ''),
     }
   }
 }

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  decodeParticipantData,
-  encodeParticipantData,
-  METADATA_SEPARATOR,
-  participantOfConnection,
-  splitConnectionData,
-} from '../src/shared/connection-data'
+import { decodeParticipantData, encodeParticipantData, METADATA_SEPARATOR, participantOfConnection, splitConnectionData } from '../src/shared/connection-data'
 
 describe('participant server data', () => {
   it('is the documented JSON object', () => {
@@ -44,7 +38,7 @@ describe('connection.data in the browser', () => {
     expect(splitConnectionData(`${clientData}${METADATA_SEPARATOR}${serverData}`)).toEqual({ clientData, serverData })
   })
 
-  it('takes text without a separator as server data when it is Callport\'s, else as client data', () => {
+  it("takes text without a separator as server data when it is Callport's, else as client data", () => {
     expect(splitConnectionData(serverData)).toEqual({ clientData: '', serverData })
     expect(splitConnectionData('{"clientData":"Participant42"}')).toEqual({ clientData: '{"clientData":"Participant42"}', serverData: '' })
     expect(splitConnectionData(undefined)).toEqual({ clientData: '', serverData: '' })
@@ -63,7 +57,7 @@ describe('participantOfConnection', () => {
     })
   })
 
-  it('names other connections by connection id, with the samples\' clientData or plain client data as name', () => {
+  it("names other connections by connection id, with the samples' clientData or plain client data as name", () => {
     expect(participantOfConnection({ connectionId: 'con_A123456789', clientData: '{"clientData":"Participant42"}', role: 'SUBSCRIBER' })).toEqual({
       identity: 'con_A123456789',
       name: 'Participant42',

@@ -21,7 +21,12 @@ function table(firstHeader: string): string[][] {
   const rows: string[][] = []
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break
-    rows.push(line.slice(1, -1).split('|').map((cell) => cell.trim().replaceAll('`', '')))
+    rows.push(
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim().replaceAll('`', '')),
+    )
   }
   return rows
 }
@@ -88,7 +93,7 @@ describe('docs/providers/openvidu.md', () => {
         const { adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
         return adapter.listParticipants!({ room: { name: 'gone', provider: 'openvidu', providerRoomId: 'gone' } })
       },
-      '404 about a connection (none of the identity\'s connections was there to remove)': async () => {
+      "404 about a connection (none of the identity's connections was there to remove)": async () => {
         const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
         const room = await adapter.ensureRoom({ name: 'standup' })
         await adapter.issueToken({ room, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 600 })

@@ -167,12 +167,12 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
   on<K extends keyof SessionEventMap>(type: K, handler: (event: SessionEventMap[K]) => void): Session {
     const handlers = this.#handlers.get(type) ?? new Set<Handler>()
     this.#handlers.set(type, handlers)
-    handlers.add(handler as Handler)
+    handlers.add(handler)
     return asSdk<Session>(this)
   }
 
   off<K extends keyof SessionEventMap>(type: K, handler?: (event: SessionEventMap[K]) => void): Session {
-    if (handler) this.#handlers.get(type)?.delete(handler as Handler)
+    if (handler) this.#handlers.get(type)?.delete(handler)
     else this.#handlers.delete(type)
     return asSdk<Session>(this)
   }

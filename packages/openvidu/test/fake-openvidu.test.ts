@@ -22,7 +22,7 @@ describe('the fake OpenVidu REST API', () => {
     expect((await call('POST', '/sessions', {}, { authorization: 'Basic T1BFTlZJRFVBUFA6d3Jvbmc=' })).status).toBe(401)
   })
 
-  it('creates sessions with ids in OpenVidu\'s format, and answers 409 with an EMPTY body for an existing customSessionId', async () => {
+  it("creates sessions with ids in OpenVidu's format, and answers 409 with an EMPTY body for an existing customSessionId", async () => {
     fresh()
     const generated = (await (await call('POST', '/sessions')).json()) as { id: string; customSessionId: string }
     expect(generated.id).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
@@ -33,7 +33,7 @@ describe('the fake OpenVidu REST API', () => {
     expect(await conflict.text()).toBe('')
   })
 
-  it('answers 400 with OpenVidu\'s error JSON for a customSessionId outside [a-zA-Z0-9_-]', async () => {
+  it("answers 400 with OpenVidu's error JSON for a customSessionId outside [a-zA-Z0-9_-]", async () => {
     fresh()
     const response = await call('POST', '/sessions', { customSessionId: 'daily.sync' })
     expect(response.status).toBe(400)

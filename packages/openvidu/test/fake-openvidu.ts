@@ -80,8 +80,7 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
   const sessions = new Map<string, FakeSession>()
   const deleteListeners: ((sessionId: string, connectionId?: string) => void)[] = []
 
-  const pathMatches = (pattern: string, path: string): boolean =>
-    pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path
+  const pathMatches = (pattern: string, path: string): boolean => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : pattern === path)
 
   /** Records the request; answers a scripted response or a 401, or undefined to go on. */
   async function intercept(request: Request): Promise<{ early?: Response; body: unknown }> {

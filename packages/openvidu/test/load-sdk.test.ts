@@ -33,8 +33,14 @@ describe('loading openvidu-browser', () => {
   })
 
   it('a missing openvidu-browser is UNSUPPORTED, saying how to fix it', async () => {
-    const error = await rejection(loadOpenViduBrowser(undefined, async () => Promise.reject(new Error("Cannot find package 'openvidu-browser'"))), 'UNSUPPORTED')
+    const error = await rejection(
+      loadOpenViduBrowser(undefined, async () => Promise.reject(new Error("Cannot find package 'openvidu-browser'"))),
+      'UNSUPPORTED',
+    )
     expect(error.message).toMatch(/npm install openvidu-browser.*openvidu\(\{ sdk: OpenVidu \}\)/)
-    await rejection(loadOpenViduBrowser(undefined, async () => ({})), 'UNSUPPORTED')
+    await rejection(
+      loadOpenViduBrowser(undefined, async () => ({})),
+      'UNSUPPORTED',
+    )
   })
 })

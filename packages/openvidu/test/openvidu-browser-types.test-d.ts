@@ -46,7 +46,7 @@ describe('openvidu-browser fits the adapter', () => {
     expectTypeOf<SignalEvent>().toExtend<OpenViduBrowserSignalEvent>()
   })
 
-  it('the publisher properties the adapter sets are openvidu-browser\'s', () => {
+  it("the publisher properties the adapter sets are openvidu-browser's", () => {
     expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherProperties>()
   })
 })

@@ -60,7 +60,7 @@ describe('connect', () => {
     ])
   })
 
-  it('refuses a token OpenVidu did not issue with UNAUTHORIZED, keeping openvidu-server\'s error as cause', async () => {
+  it("refuses a token OpenVidu did not issue with UNAUTHORIZED, keeping openvidu-server's error as cause", async () => {
     const token = await harness.tokenFor('standup', 'alice')
     const forged = { ...token, value: token.value.replace(/tok_\w+$/, 'tok_Forged0000000000') }
     const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(forged, options(forged)), 'UNAUTHORIZED')
@@ -68,7 +68,7 @@ describe('connect', () => {
     expect(error.retryable).toBe(true)
   })
 
-  it('refuses a token of another provider, or without OpenVidu\'s token, with INVALID_INPUT before loading anything', async () => {
+  it("refuses a token of another provider, or without OpenVidu's token, with INVALID_INPUT before loading anything", async () => {
     const token = await harness.tokenFor('standup', 'alice')
     const adapter = openvidu({ sdk: harness.media.OpenVidu })
     await rejection(adapter.connect({ ...token, provider: 'twilio' }, options(token)), 'INVALID_INPUT')
@@ -136,7 +136,7 @@ describe('participants', () => {
     expect((await left)[0].raw).toMatchObject({ type: 'connectionDestroyed', reason: 'disconnect' })
   })
 
-  it('a page of OpenVidu\'s samples (client data, no Callport server data) is named by its clientData', async () => {
+  it("a page of OpenVidu's samples (client data, no Callport server data) is named by its clientData", async () => {
     const { connection } = await join('standup')
     const pending = await harness.tokenFor('standup', 'ignored')
     // The samples' routes create connections with empty server data; make this one look like that.
@@ -321,7 +321,7 @@ describe('data', () => {
     expect(bob.receivedData()).toEqual([])
   })
 
-  it('a signal of Callport\'s type from someone else is data-received with its sender and the vendor event as raw', async () => {
+  it("a signal of Callport's type from someone else is data-received with its sender and the vendor event as raw", async () => {
     const { connection } = await join('standup')
     const bob = await harness.joinRemote('standup', 'bob')
     const received = waitForEvent(connection, 'data-received')
@@ -330,7 +330,7 @@ describe('data', () => {
     expect(event).toMatchObject({ data: 'hello from bob', participant: { identity: 'bob' }, raw: { type: 'signal:callport-data' } })
   })
 
-  it('signals of other types (a samples page\'s chat, a type-less signal) are not data', async () => {
+  it("signals of other types (a samples page's chat, a type-less signal) are not data", async () => {
     const { connection } = await join('standup')
     const page = await harness.joinRemote('standup', 'bob')
     const received = vi.fn()
@@ -349,7 +349,7 @@ describe('data', () => {
  * openvidu-browser 2.32.2 `Session.signal` / `Session.onNewMessage` / `SignalEvent`: the fake
  * dispatches openvidu-browser's own SignalEvent, so the type a receiver sees is the SDK's.
  */
-describe('the fake\'s signal types are openvidu-browser\'s', () => {
+describe("the fake's signal types are openvidu-browser's", () => {
   it.each([
     ['callport-data', 'signal:callport-data'],
     ['signal:callport-data', 'signal:callport-data'],
@@ -388,17 +388,14 @@ describe('a token that died with its session', () => {
     const connection = await openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken }))
     open.push(connection)
     expect(refreshToken).toHaveBeenCalledTimes(1)
-    const fresh = OpenViduConnectParametersSchema.parse((await refreshToken.mock.results[0]!.value as Token).connect)
+    const fresh = OpenViduConnectParametersSchema.parse(((await refreshToken.mock.results[0]!.value) as Token).connect)
     expect(connection.localParticipant.providerParticipantId).toBe(fresh.connectionId)
     expect(harness.rest.sessions.get('standup')?.connections.get(fresh.connectionId)?.json.status).toBe('active')
   })
 
   it('202 when no fresh token can be had: ROOM_NOT_FOUND, retryable (a reconnecting session tries again)', async () => {
     const stale = await staleToken()
-    const error = await rejection(
-      openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken: async () => stale })),
-      'ROOM_NOT_FOUND',
-    )
+    const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(stale, options(stale, { refreshToken: async () => stale })), 'ROOM_NOT_FOUND')
     expect(error.retryable).toBe(true)
     expect(error.cause).toMatchObject({ code: 202 })
     const failing = await rejection(
@@ -417,7 +414,6 @@ describe('a token that died with its session', () => {
     expect(error.cause).toMatchObject({ code: 401 })
     expect(refreshToken).not.toHaveBeenCalled()
   })
-
 })
 
 describe('camera and microphone', () => {

@@ -150,9 +150,12 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     const bob = OpenViduConnectParametersSchema.parse((await adapter.issueToken({ room, participant: { identity: 'bob', role: 'publisher' }, ttlSeconds: 600 })).connect)
     fake.activate('standup', active.connectionId)
     await adapter.removeParticipant!({ room, identity: 'alice' })
-    expect(fake.requestsTo('DELETE', '/openvidu/api/sessions/standup/connection/*').map((request) => request.path).sort()).toEqual(
-      [`/openvidu/api/sessions/standup/connection/${active.connectionId}`, `/openvidu/api/sessions/standup/connection/${pending.connectionId}`].sort(),
-    )
+    expect(
+      fake
+        .requestsTo('DELETE', '/openvidu/api/sessions/standup/connection/*')
+        .map((request) => request.path)
+        .sort(),
+    ).toEqual([`/openvidu/api/sessions/standup/connection/${active.connectionId}`, `/openvidu/api/sessions/standup/connection/${pending.connectionId}`].sort())
     expect([...(fake.sessions.get('standup')?.connections.keys() ?? [])]).toEqual([bob.connectionId])
   })
 
@@ -218,7 +221,7 @@ describe('closeRoom: DELETE /sessions/{id} answering 400 is the closing lock, te
     expect(fake.sessions.has('standup')).toBe(false)
   })
 
-  it('when it lasts: PROVIDER_UNAVAILABLE, retryable, with OpenVidu\'s message and status', async () => {
+  it("when it lasts: PROVIDER_UNAVAILABLE, retryable, with OpenVidu's message and status", async () => {
     const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 1, initialDelay: 1, maximumDelay: 5 } })
     const room = await adapter.ensureRoom({ name: 'standup' })
     fake.script('DELETE', '/openvidu/api/sessions/standup', lockTimeout, lockTimeout)
@@ -276,7 +279,13 @@ describe('errors', () => {
 
   it('network errors: retried, then PROVIDER_UNAVAILABLE', async () => {
     const { fake, adapter } = harness
-    fake.script('GET', '/openvidu/api/sessions/standup', () => HttpResponse.error(), () => HttpResponse.error(), () => HttpResponse.error())
+    fake.script(
+      'GET',
+      '/openvidu/api/sessions/standup',
+      () => HttpResponse.error(),
+      () => HttpResponse.error(),
+      () => HttpResponse.error(),
+    )
     const error = await rejection(adapter.getRoom!({ name: 'standup' }), 'PROVIDER_UNAVAILABLE')
     expect(error.retryable).toBe(true)
     expect(fake.requestsTo('GET', '/openvidu/api/sessions/standup')).toHaveLength(3)

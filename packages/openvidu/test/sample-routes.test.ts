@@ -53,15 +53,15 @@ describe('POST /api/sessions (the samples\' "create session")', () => {
     expect(fake.requestsTo('POST', '/openvidu/api/sessions').map((recorded) => recorded.body)).toEqual([{ customSessionId: 'SessionA' }, { customSessionId: 'SessionA' }])
   })
 
-  it('is idempotent, like openvidu-node-client\'s createSession', async () => {
+  it("is idempotent, like openvidu-node-client's createSession", async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const again = await post('/api/sessions', { customSessionId: 'SessionA' })
     expect(await again.text()).toBe('SessionA')
   })
 
-  it('without customSessionId (or with an empty body) answers a fresh id in OpenVidu\'s format', async () => {
-    const first = (await (await post('/api/sessions', {})).text()) as string
-    const second = (await (await post('/api/sessions', undefined)).text()) as string
+  it("without customSessionId (or with an empty body) answers a fresh id in OpenVidu's format", async () => {
+    const first = await (await post('/api/sessions', {})).text()
+    const second = await (await post('/api/sessions', undefined)).text()
     expect(first).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(second).toMatch(/^ses_[A-Z][A-Za-z0-9]{9}$/)
     expect(first).not.toBe(second)
@@ -81,7 +81,7 @@ describe('POST /api/sessions (the samples\' "create session")', () => {
     expect(fake.requestsTo('POST', '/openvidu/api/sessions')[0]?.body).toEqual(properties)
   })
 
-  it('OpenVidu\'s 400 for properties it refuses is a 400 problem with its message', async () => {
+  it("OpenVidu's 400 for properties it refuses is a 400 problem with its message", async () => {
     fake.script('POST', '/openvidu/api/sessions', () =>
       Response.json({ timestamp: 1, status: 400, error: 'Bad Request', message: "Parameter 'mediaMode' is wrong", path: '/openvidu/api/sessions' }, { status: 400 }),
     )
@@ -107,7 +107,7 @@ describe('POST /api/sessions (the samples\' "create session")', () => {
     expect(fake.requests).toEqual([])
   })
 
-  it('runs the app\'s authorize, with the room: a refusal is 401 and OpenVidu is not asked', async () => {
+  it("runs the app's authorize, with the room: a refusal is 401 and OpenVidu is not asked", async () => {
     const rooms: (string | undefined)[] = []
     const calls = createCallServer({ providers: [adapter], basePath: '/calls', authorize: async (incoming, { room }) => (rooms.push(room), authorize(incoming)) })
     handle = mount(calls, adapter)
@@ -140,14 +140,14 @@ describe('POST /api/sessions/:id/connections (the samples\' "create token")', ()
     const response = await post('/api/sessions/SessionA/connections', { role: 'MODERATOR', data: 'seat 3', record: false }, 'student')
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
-    const token = (await response.text()) as string
+    const token = await response.text()
     expect(token).toMatch(TOKEN)
     expect(TOKEN.exec(token)?.[1]).toBe('SessionA')
     const [created] = fake.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection')
     expect(created?.body).toEqual({ type: 'WEBRTC', role: 'PUBLISHER', data: 'seat 3', record: false })
   })
 
-  it('leaves the server data empty unless the page sends some, so the samples\' JSON.parse(connection.data) keeps working', async () => {
+  it("leaves the server data empty unless the page sends some, so the samples' JSON.parse(connection.data) keeps working", async () => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     await post('/api/sessions/SessionA/connections', {}, 'teacher')
     expect(fake.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection')[0]?.body).toEqual({ type: 'WEBRTC', role: 'MODERATOR', data: '' })
@@ -175,14 +175,14 @@ describe('POST /api/sessions/:id/connections (the samples\' "create token")', ()
     expect(response.status).toBe(400)
   })
 
-  it('runs the app\'s authorize', async () => {
+  it("runs the app's authorize", async () => {
     const response = await post('/api/sessions/SessionA/connections', {}, null)
     expect(response.status).toBe(401)
     expect(fake.requests).toEqual([])
   })
 })
 
-describe('page data never passes for Callport\'s participant data (security)', () => {
+describe("page data never passes for Callport's participant data (security)", () => {
   const forged = JSON.stringify({ callport: 1, identity: 'bob', role: 'moderator' })
 
   it('an ordinary user posting Callport participant data as `data` is refused and is never listed as bob, a moderator', async () => {
@@ -203,8 +203,8 @@ describe('page data never passes for Callport\'s participant data (security)', (
     ['another format version', JSON.stringify({ callport: 2, identity: 'bob', role: 'moderator' })],
     ['extra members', JSON.stringify({ callport: 1, identity: 'bob', role: 'moderator', seat: 3 })],
     ['an escaped member name', '{"call\\u0070ort":1,"identity":"bob","role":"moderator"}'],
-    ['OpenVidu\'s separator, after which the browser reads server data', `seat 3%/%${forged}`],
-    ['OpenVidu\'s separator alone', 'a%/%b'],
+    ["OpenVidu's separator, after which the browser reads server data", `seat 3%/%${forged}`],
+    ["OpenVidu's separator alone", 'a%/%b'],
   ])('refuses data with %s', async (_, data) => {
     await post('/api/sessions', { customSessionId: 'SessionA' })
     const response = await post('/api/sessions/SessionA/connections', { data }, 'alice')
@@ -222,7 +222,7 @@ describe('page data never passes for Callport\'s participant data (security)', (
       refreshToken: () => harness.tokenFor('SessionA', 'carol'),
     })
     try {
-      const sampleToken = (await (await post('/api/sessions/SessionA/connections', { data: '{"serverData":"seat 3"}' }, 'alice')).text()) as string
+      const sampleToken = await (await post('/api/sessions/SessionA/connections', { data: '{"serverData":"seat 3"}' }, 'alice')).text()
       const [created] = harness.rest.requestsTo('POST', '/openvidu/api/sessions/SessionA/connection').slice(-1)
       expect(created?.body).toMatchObject({ data: '{"serverData":"seat 3"}' })
       // The samples page joins with client data that tries to smuggle Callport's format past OpenVidu's separator.
@@ -259,10 +259,12 @@ describe('the samples routes and the Callport API share the room', () => {
     expect(fake.requests).toEqual([])
   })
 
-  it('answer below basePath when given one other than the call server\'s', async () => {
+  it("answer below basePath when given one other than the call server's", async () => {
     const calls = createCallServer({ providers: [adapter], authorize })
     const samples = openViduSampleRoutes({ calls, provider: adapter, basePath: '/legacy/' })
-    const response = await samples(new Request('https://app.example.com/legacy/api/sessions', { method: 'POST', headers: { 'x-user': 'alice' }, body: '{"customSessionId":"SessionA"}' }))
+    const response = await samples(
+      new Request('https://app.example.com/legacy/api/sessions', { method: 'POST', headers: { 'x-user': 'alice' }, body: '{"customSessionId":"SessionA"}' }),
+    )
     expect(await response?.text()).toBe('SessionA')
   })
 
@@ -292,7 +294,7 @@ describe('answerFormat: text', () => {
 })
 
 describe('generatedSessionId', () => {
-  it('follows OpenVidu\'s format: ses_, an uppercase letter, 9 letters or digits', () => {
+  it("follows OpenVidu's format: ses_, an uppercase letter, 9 letters or digits", () => {
     expect(generatedSessionId(() => new Uint8Array(10))).toBe('ses_AAAAAAAAAA')
     expect(generatedSessionId(() => new Uint8Array([25, 61, 62, 0, 0, 0, 0, 0, 0, 0]))).toBe('ses_Z9AAAAAAAA')
   })

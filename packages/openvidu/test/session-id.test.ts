@@ -31,7 +31,10 @@ describe('room name → OpenVidu session id', () => {
   })
 
   it('gives only ids OpenVidu accepts ([a-zA-Z0-9_-])', () => {
-    fc.assert(fc.property(roomNames, (name) => /^[a-zA-Z0-9_-]+$/.test(sessionIdOfRoom(name))), { numRuns: 2000 })
+    fc.assert(
+      fc.property(roomNames, (name) => /^[a-zA-Z0-9_-]+$/.test(sessionIdOfRoom(name))),
+      { numRuns: 2000 },
+    )
   })
 
   it('is injective: two different room names never share a session id', () => {
@@ -55,7 +58,10 @@ describe('room name → OpenVidu session id', () => {
   })
 
   it('reads every id back to its name', () => {
-    fc.assert(fc.property(roomNames, (name) => roomOfSessionId(sessionIdOfRoom(name)) === name), { numRuns: 2000 })
+    fc.assert(
+      fc.property(roomNames, (name) => roomOfSessionId(sessionIdOfRoom(name)) === name),
+      { numRuns: 2000 },
+    )
   })
 })
 
@@ -90,7 +96,10 @@ describe('OpenVidu session id → room name', () => {
 
   it('every id OpenVidu accepts (up to 119 characters) has exactly one room, which maps back to it', () => {
     const ids = fc.string({ unit: fc.constantFrom(...'aZ09_-'), minLength: 1, maxLength: 119 })
-    fc.assert(fc.property(ids, (id) => roomOfSessionId(id) !== undefined && sessionIdOfRoom(roomOfSessionId(id)!) === id), { numRuns: 3000 })
+    fc.assert(
+      fc.property(ids, (id) => roomOfSessionId(id) !== undefined && sessionIdOfRoom(roomOfSessionId(id)!) === id),
+      { numRuns: 3000 },
+    )
   })
 
   it('openvidu~ names of ids that other names map to stay ordinary names', () => {

@@ -39,19 +39,29 @@ describe('OpenVidu settings', () => {
     [{ url: 'https://example.com', secret: 's', timeout: 0 }, /timeout/],
     [{ url: 'https://example.com', secret: 's', webhookHeader: { name: 'bad name', value: 'v' } }, /webhookHeader\.name/],
   ])('refuse %j with INVALID_INPUT', (settings, message) => {
-    expect(() => resolveOpenViduSettings(settings)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringMatching(message) }))
+    expect(() => resolveOpenViduSettings(settings)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringMatching(message) }),
+    )
   })
 
   it('are read from the environment setting when given, instead of process.env', () => {
     vi.stubEnv('OPENVIDU_URL', 'https://process.example.com')
     const environment = { OPENVIDU_URL: 'https://given.example.com', OPENVIDU_SECRET: 's', OPENVIDU_WEBHOOK_HEADERS: '["X-Hook: v"]' }
-    expect(resolveOpenViduSettings({ environmentVariables: environment })).toMatchObject({ url: 'https://given.example.com', secret: 's', webhookHeaders: [{ name: 'X-Hook', value: 'v' }] })
+    expect(resolveOpenViduSettings({ environmentVariables: environment })).toMatchObject({
+      url: 'https://given.example.com',
+      secret: 's',
+      webhookHeaders: [{ name: 'X-Hook', value: 'v' }],
+    })
     expect(openvidu({ environmentVariables: environment }).capabilities.webhooks).toBe(true)
   })
 
   it('refuse unknown settings by name, with the closest known one', () => {
     expect(() => openvidu({ url: 'https://example.com', secret: 's', webhookHeaders: [] } as never)).toThrowError(
-      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'openvidu', message: expect.stringContaining('unknown setting "webhookHeaders" (did you mean "webhookHeader"?)') }),
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        provider: 'openvidu',
+        message: expect.stringContaining('unknown setting "webhookHeaders" (did you mean "webhookHeader"?)'),
+      }),
     )
     expect(() => openvidu({ url: 'https://example.com', secret: 's', samplesAnswerFormat: 'text' } as never)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
@@ -87,7 +97,7 @@ describe('OPENVIDU_WEBHOOK_HEADERS', () => {
   })
 
   it.each([
-    ['[]', 'OpenVidu\'s default'],
+    ['[]', "OpenVidu's default"],
     ['[""]', 'one empty string'],
     ['  [ ]  ', 'spaces around'],
   ])('%s means no header (%s)', (text) => {
@@ -106,8 +116,8 @@ describe('OPENVIDU_WEBHOOK_HEADERS', () => {
     ['Authorization: Basic abc', 'not JSON (OpenVidu refuses to start)'],
     ['{"a":1}', 'not an array'],
     ['[1]', 'not strings'],
-    ['["X Key: v"]', 'a name that is not an HTTP token (Callport\'s own refusal)'],
-    ['["X-Key:    "]', 'a value of spaces only, which arrives empty (Callport\'s own refusal)'],
+    ['["X Key: v"]', "a name that is not an HTTP token (Callport's own refusal)"],
+    ['["X-Key:    "]', "a value of spaces only, which arrives empty (Callport's own refusal)"],
   ])('refuses %s: %s', (text) => {
     expect(() => parseWebhookHeaders(text)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })

@@ -133,7 +133,25 @@ describe('parse: OpenVidu events normalized, raw kept', () => {
     // resolution, frameRate, recordingLayout for COMPOSED with video, hasAudio, hasVideo, size,
     // duration, status), plus HttpWebhookSender's "event".
     expect(Object.keys(recordingReady).sort()).toEqual(
-      ['sessionId', 'uniqueSessionId', 'timestamp', 'startTime', 'duration', 'reason', 'id', 'name', 'outputMode', 'resolution', 'frameRate', 'recordingLayout', 'hasAudio', 'hasVideo', 'size', 'status', 'event'].sort(),
+      [
+        'sessionId',
+        'uniqueSessionId',
+        'timestamp',
+        'startTime',
+        'duration',
+        'reason',
+        'id',
+        'name',
+        'outputMode',
+        'resolution',
+        'frameRate',
+        'recordingLayout',
+        'hasAudio',
+        'hasVideo',
+        'size',
+        'status',
+        'event',
+      ].sort(),
     )
     const ready = await parseOne(recordingReady)
     expect(ready).toMatchObject({ type: 'recording-ended', recording: { id: 'standup', status: 'completed' } })

@@ -6,7 +6,15 @@ import { defineServerAdapter } from '../src/server/index'
 
 const room: Room = { name: 'standup', provider: 'acme', providerRoomId: 'r-1' }
 const participant = { identity: 'ada', role: 'publisher' as const }
-const token: Token = { provider: 'acme', room: 'standup', providerRoomId: 'r-1', identity: 'ada', value: 'v', expiresAt: new Date(Date.now() + 60_000).toISOString(), connect: { host: 'acme.test' } }
+const token: Token = {
+  provider: 'acme',
+  room: 'standup',
+  providerRoomId: 'r-1',
+  identity: 'ada',
+  value: 'v',
+  expiresAt: new Date(Date.now() + 60_000).toISOString(),
+  connect: { host: 'acme.test' },
+}
 
 function definition() {
   return {
@@ -25,7 +33,14 @@ describe('defineServerAdapter', () => {
   it('declares v1, the provider, and capability flags from which optional methods exist; keeps extras', () => {
     const adapter = defineServerAdapter(definition(), { url: 'https://acme.test' })
     expect(adapter).toMatchObject({ specificationVersion: 'v1', provider: 'acme', url: 'https://acme.test' })
-    expect(adapter.capabilities).toEqual({ getRoom: false, listParticipants: false, removeParticipant: false, closeRoom: true, webhooks: false, tokenTtlSeconds: { min: 60, max: 600 } })
+    expect(adapter.capabilities).toEqual({
+      getRoom: false,
+      listParticipants: false,
+      removeParticipant: false,
+      closeRoom: true,
+      webhooks: false,
+      tokenTtlSeconds: { min: 60, max: 600 },
+    })
     expect(adapter.getRoom).toBeUndefined()
     expect(typeof adapter.closeRoom).toBe('function')
   })
@@ -68,7 +83,13 @@ class FakeConnection extends EventEmitter<ConnectionEvents> implements ClientCon
 describe('defineClientAdapter', () => {
   const options = { audio: true, video: true, refreshToken: async () => token }
   const define = (connect: (request: { token: Token; parameters: { host: string } }) => Promise<FakeConnection>) =>
-    defineClientAdapter({ provider: 'acme', vendor: 'Acme', capabilities: { media: 'tracks', updateToken: false, sendData: false }, connectSchema: z.object({ host: z.string() }), connect })
+    defineClientAdapter({
+      provider: 'acme',
+      vendor: 'Acme',
+      capabilities: { media: 'tracks', updateToken: false, sendData: false },
+      connectSchema: z.object({ host: z.string() }),
+      connect,
+    })
 
   it('hands the checked token and parsed parameters to connect', async () => {
     const connect = vi.fn(async () => new FakeConnection())

@@ -32,9 +32,7 @@ describe('HS256 JWT', () => {
 
   it('refuses a token before nbf and puts the provider on errors', () => {
     const token = signHs256Jwt({ nbf: 2000 }, 'secret')
-    expect(() => verifyHs256Jwt(token, 'secret', { now: 1999, provider: 'memory' })).toThrowError(
-      expect.objectContaining({ code: 'UNAUTHORIZED', provider: 'memory' }),
-    )
+    expect(() => verifyHs256Jwt(token, 'secret', { now: 1999, provider: 'memory' })).toThrowError(expect.objectContaining({ code: 'UNAUTHORIZED', provider: 'memory' }))
     expect(verifyHs256Jwt(token, 'secret', { now: 2000 })).toEqual({ nbf: 2000 })
   })
 })

@@ -37,7 +37,9 @@ describe('loadSettings', () => {
   it('reads process.env when no environment is injected', () => {
     process.env.CALLPORT_TEST_ACME_KEY = 'from-process'
     try {
-      expect(loadSettings<AcmeSettings>({}, { provider: 'acme', subject: 's', known: ['apiKey'], fromEnvironment: { apiKey: 'CALLPORT_TEST_ACME_KEY' } })).toEqual({ apiKey: 'from-process' })
+      expect(loadSettings<AcmeSettings>({}, { provider: 'acme', subject: 's', known: ['apiKey'], fromEnvironment: { apiKey: 'CALLPORT_TEST_ACME_KEY' } })).toEqual({
+        apiKey: 'from-process',
+      })
     } finally {
       delete process.env.CALLPORT_TEST_ACME_KEY
     }

@@ -86,7 +86,9 @@ describe('createVendorRestClient', () => {
     [501, 'PROVIDER_UNAVAILABLE', true],
   ] as const)('maps HTTP %i to %s (retryable %s) through the default table, keeping the vendor answer', async (status, code, retryable) => {
     const server = await serve((_, response) => json(response, status, { message: 'the vendor says no', internal: 'db-7.corp' }, { 'x-request-id': 'abc' }))
-    const error = await rejection(clientFor(server, { settings: resolveVendorRestSettings({ retry: { limit: 0 } }) }).request({ method: 'GET', path: '/thing', operation: 'reading the thing' }))
+    const error = await rejection(
+      clientFor(server, { settings: resolveVendorRestSettings({ retry: { limit: 0 } }) }).request({ method: 'GET', path: '/thing', operation: 'reading the thing' }),
+    )
     expect(error).toMatchObject({ code, retryable, provider: 'acme' })
     expect(error.message).toMatch(new RegExp(`^Acme [a-z ]+ \\(HTTP ${status}\\) while reading the thing: the vendor says no$`))
     expect(error.vendor).toMatchObject({ status, body: { message: 'the vendor says no', internal: 'db-7.corp' }, headers: { 'x-request-id': 'abc' } })
@@ -105,7 +107,10 @@ describe('createVendorRestClient', () => {
   it('lets describeError read a vendor error code from the body', async () => {
     const server = await serve((_, response) => json(response, 400, { code: 53119, message: 'Room creation limit reached' }))
     const client = clientFor(server, {
-      describeError: ({ body }) => ((body as { code?: number }).code === 53119 ? { code: 'RATE_LIMITED', retryable: true, message: 'has too many rooms', detail: 'quota', details: { vendorCode: 53119 } } : undefined),
+      describeError: ({ body }) =>
+        (body as { code?: number }).code === 53119
+          ? { code: 'RATE_LIMITED', retryable: true, message: 'has too many rooms', detail: 'quota', details: { vendorCode: 53119 } }
+          : undefined,
       settings: resolveVendorRestSettings({ retry: { limit: 0 } }),
     })
     const error = await rejection(client.request({ method: 'POST', path: '/rooms', operation: 'creating' }))
@@ -121,7 +126,12 @@ describe('createVendorRestClient', () => {
   it('refuses a 2xx body that does not match the schema, keeping the body', async () => {
     const server = await serve((_, response) => json(response, 200, { id: 42 }))
     const error = await rejection(clientFor(server).request({ method: 'GET', path: '/', schema: z.object({ id: z.string() }), operation: 'reading' }))
-    expect(error).toMatchObject({ code: 'PROVIDER_REJECTED', retryable: false, message: 'Acme answered with an unexpected body while reading', vendor: { status: 200, body: { id: 42 } } })
+    expect(error).toMatchObject({
+      code: 'PROVIDER_REJECTED',
+      retryable: false,
+      message: 'Acme answered with an unexpected body while reading',
+      vendor: { status: 200, body: { id: 42 } },
+    })
   })
 
   it('retries idempotent requests on 5xx and succeeds', async () => {

@@ -1,4 +1,4 @@
-import { CallportError, toCallportError, type ServerAdapter } from '@callport/core'
+import { type CallportError, toCallportError, type ServerAdapter } from '@callport/core'
 import { errorFields, type Logger } from './logger'
 
 /** Errors that came out of an adapter: their messages are the vendor's business, not the browser's. */

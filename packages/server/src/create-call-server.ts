@@ -161,7 +161,12 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   }
 
   async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
-    const attempt = { route: 'calls.join', room: typeof room === 'string' ? room.slice(0, 200) : undefined, identity: undefined as string | undefined, started: performance.now() }
+    const attempt = {
+      route: 'calls.join',
+      room: typeof room === 'string' ? room.slice(0, 200) : undefined,
+      identity: undefined as string | undefined,
+      started: performance.now(),
+    }
     try {
       const name = validateInput(RoomNameSchema, room, 'room name')
       const valid = toParticipant(participant)
@@ -188,7 +193,12 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   }
 
   async issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
-    const attempt = { route: 'calls.issueToken', room: typeof room === 'string' ? room.slice(0, 200) : undefined, identity: undefined as string | undefined, started: performance.now() }
+    const attempt = {
+      route: 'calls.issueToken',
+      room: typeof room === 'string' ? room.slice(0, 200) : undefined,
+      identity: undefined as string | undefined,
+      started: performance.now(),
+    }
     try {
       const name = validateInput(RoomNameSchema, room, 'room name')
       const valid = toParticipant(participant)

@@ -68,7 +68,6 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
   return headers
 }
 
-
 /** The HTTP API: routes, validation, and problem answers. It never throws. */
 export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Answer> {
   const { basePath, onError, logger, allowedOrigins } = engine.config

@@ -166,7 +166,8 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
 }
 
 const LoggerSchema = z.custom<Logger>(
-  (value) => typeof value === 'object' && value !== null && ['info', 'warn', 'error'].every((level) => typeof (value as unknown as Record<string, unknown>)[level] === 'function'),
+  (value) =>
+    typeof value === 'object' && value !== null && ['info', 'warn', 'error'].every((level) => typeof (value as unknown as Record<string, unknown>)[level] === 'function'),
   { error: 'must have info, warn and error methods, each (fields, message), like pino' },
 )
 
@@ -177,7 +178,7 @@ function parseOption<T>(schema: z.ZodMiniType<T>, value: unknown, name: string):
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const where = issue && issue.path.length > 0 ? `${name}.${issue.path.map(String).join('.')}` : name
-  const message = issue?.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : issue?.message ?? 'invalid'
+  const message = issue?.code === 'unrecognized_keys' ? `unknown option ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}` : (issue?.message ?? 'invalid')
   throw invalid(`${where}: ${message}`)
 }
 
@@ -213,11 +214,9 @@ function resolveAdapters(providers: readonly ServerAdapter[] | undefined): Map<s
 export function checkTokenTtl(adapter: ServerAdapter, ttlSeconds: number, label = 'tokenTtlSeconds'): void {
   const { min, max } = adapter.capabilities.tokenTtlSeconds
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < min || ttlSeconds > max) {
-    throw new CallportError(
-      'INVALID_INPUT',
-      `${label} ${ttlSeconds} is outside what provider "${adapter.provider}" accepts: ${min}…${max} seconds`,
-      { provider: adapter.provider },
-    )
+    throw new CallportError('INVALID_INPUT', `${label} ${ttlSeconds} is outside what provider "${adapter.provider}" accepts: ${min}…${max} seconds`, {
+      provider: adapter.provider,
+    })
   }
 }
 

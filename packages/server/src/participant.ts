@@ -4,7 +4,6 @@ import { validateInput } from './validate-input'
 
 /** Validates a participant with core's ParticipantSchema, defaulting `role` to `'publisher'`. */
 export function toParticipant(input: ParticipantInput, what = 'participant'): Participant {
-  const candidate =
-    typeof input === 'object' && input !== null && input.role === undefined ? { ...input, role: 'publisher' as const } : input
+  const candidate = typeof input === 'object' && input !== null && input.role === undefined ? { ...input, role: 'publisher' as const } : input
   return validateInput(ParticipantSchema, candidate, what)
 }

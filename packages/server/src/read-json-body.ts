@@ -20,11 +20,7 @@ export function isJsonMediaType(contentType: string | null): boolean {
  * not UTF-8 JSON or a value the schema refuses. Behind a body parser that already parsed the JSON into
  * `req.body` (Express's `json()`), that value is used instead of the (consumed) stream.
  */
-export async function readJsonBody<Schema extends z.ZodMiniType>(
-  call: IncomingCall,
-  schema: Schema,
-  limit = MAXIMUM_BODY_BYTES,
-): Promise<z.infer<Schema>> {
+export async function readJsonBody<Schema extends z.ZodMiniType>(call: IncomingCall, schema: Schema, limit = MAXIMUM_BODY_BYTES): Promise<z.infer<Schema>> {
   if (!isJsonMediaType(call.header('content-type'))) {
     throw new CallportError('UNSUPPORTED_MEDIA_TYPE', 'The request body must be application/json')
   }

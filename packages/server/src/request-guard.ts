@@ -24,9 +24,7 @@ export function checkStateChangingRequest(call: IncomingCall, allowedOrigins: Re
     if (origin === null || !allowedOrigins.has(origin)) {
       throw new CallportError(
         'FORBIDDEN',
-        origin === null
-          ? `A ${site} request without an Origin is refused`
-          : `Requests from ${origin.slice(0, 200)} are refused: it is not in the allowedOrigins option`,
+        origin === null ? `A ${site} request without an Origin is refused` : `Requests from ${origin.slice(0, 200)} are refused: it is not in the allowedOrigins option`,
       )
     }
   }

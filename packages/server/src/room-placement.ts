@@ -60,7 +60,6 @@ function roomOfRecord(name: string, record: RoomRecord): Room {
   return { name, provider: record.provider, providerRoomId: record.providerRoomId, createdAt: record.createdAt }
 }
 
-
 /** A join refreshes a record's expiry once at least this share of the idle time has passed since it was set. */
 const REFRESH_AFTER_SHARE = 0.1
 
@@ -76,11 +75,10 @@ export function createRoomPlacement({ adapters, route, store, idleSeconds, logge
   function adapterOf(name: string, record: RoomRecord): ServerAdapter {
     const adapter = adapters.get(record.provider)
     if (adapter) return adapter
-    throw new CallportError(
-      'PROVIDER_UNAVAILABLE',
-      `Room "${name}" is live on provider "${record.provider}", which this server is not configured with`,
-      { provider: record.provider, retryable: false },
-    )
+    throw new CallportError('PROVIDER_UNAVAILABLE', `Room "${name}" is live on provider "${record.provider}", which this server is not configured with`, {
+      provider: record.provider,
+      retryable: false,
+    })
   }
 
   function recorded(name: string, record: RoomRecord): RecordedRoom {

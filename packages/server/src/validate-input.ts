@@ -1,4 +1,4 @@
-import * as z from 'zod/mini'
+import type * as z from 'zod/mini'
 import { invalidInput } from './problem'
 
 /** Parses `value` with `schema`, or throws INVALID_INPUT naming `what` and carrying zod's issues. */

@@ -189,10 +189,7 @@ describe('routing and stickiness', () => {
     a1.delayEnsure = () => new Promise((resolve) => setTimeout(resolve, 20))
     const first = createCallServer({ providers: [a1, b1], authorize, route: () => 'a', roomStore: store })
     const second = createCallServer({ providers: [a2, b2], authorize, route: () => 'b', roomStore: store })
-    const [one, two] = await Promise.all([
-      first.join({ room: 'standup', participant: alice }),
-      second.join({ room: 'standup', participant: { identity: 'bob' } }),
-    ])
+    const [one, two] = await Promise.all([first.join({ room: 'standup', participant: alice }), second.join({ room: 'standup', participant: { identity: 'bob' } })])
     expect(two.room.provider).toBe('b')
     expect(one.room.provider).toBe('b')
     expect(one.token.provider).toBe('b')
@@ -271,8 +268,7 @@ describe('abort signals', () => {
 
   it('passes the signal to the adapter and does not fail over an abort', async () => {
     const [a, b] = [stubAdapter('a'), stubAdapter('b')]
-    a.delayEnsure = (signal) =>
-      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }))
+    a.delayEnsure = (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')), { once: true }))
     const calls = createCallServer({ providers: [a, b], authorize })
     const controller = new AbortController()
     const pending = caught(calls.join({ room: 'standup', participant: alice, signal: controller.signal }))

@@ -77,7 +77,11 @@ describe('state-changing routes refuse what another origin can send without a pr
     for (const path of ['/join', '/rooms', '/rooms/standup/tokens', '/invites']) {
       for (const contentType of ['application/x-www-form-urlencoded', 'text/plain']) {
         const response = await calls.fetch(
-          new Request(`https://app.example.com/calls${path}`, { method: 'POST', headers: { 'content-type': contentType, cookie: 'session=bob' }, body: '{"room":"standup","to":"carol"}' }),
+          new Request(`https://app.example.com/calls${path}`, {
+            method: 'POST',
+            headers: { 'content-type': contentType, cookie: 'session=bob' },
+            body: '{"room":"standup","to":"carol"}',
+          }),
         )
         expect(response.status, `${path} as ${contentType}`).toBe(415)
       }

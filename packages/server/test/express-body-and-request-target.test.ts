@@ -46,7 +46,11 @@ function callServer() {
 const postJoin = (port: number) =>
   fetch(`http://127.0.0.1:${port}/calls/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room: 'standup' }) })
 const postWebhook = (port: number) =>
-  fetch(`http://127.0.0.1:${port}/calls/webhooks/stub`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': 'good' }, body: FORM_BODY })
+  fetch(`http://127.0.0.1:${port}/calls/webhooks/stub`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': 'good' },
+    body: FORM_BODY,
+  })
 
 describe('behind Express body parsers', () => {
   it('express.json() before the handler: a valid join works from req.body (it used to be 400 "not valid UTF-8 JSON")', async () => {

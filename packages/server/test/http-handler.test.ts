@@ -246,9 +246,7 @@ describe('request validation', () => {
     expect((await problemOf(declared)).code).toBe('PAYLOAD_TOO_LARGE')
     expect(bodyRead).toBe(false)
 
-    const lying = await calls.fetch(
-      postJson(`${base}/join`, { room: 'standup', padding: 'x'.repeat(16 * 1024) }, { 'content-length': '20' }),
-    )
+    const lying = await calls.fetch(postJson(`${base}/join`, { room: 'standup', padding: 'x'.repeat(16 * 1024) }, { 'content-length': '20' }))
     expect(lying.status).toBe(413)
 
     let pulled = 0
@@ -277,9 +275,7 @@ describe('request validation', () => {
 
   it('answers 400 with zod issues for malformed JSON or a body the schema refuses', async () => {
     const { calls } = server()
-    const malformed = await calls.fetch(
-      new Request(`${base}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"room":' }),
-    )
+    const malformed = await calls.fetch(new Request(`${base}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"room":' }))
     expect(malformed.status).toBe(400)
     expect((await problemOf(malformed)).code).toBe('INVALID_INPUT')
     const notUtf8 = await calls.fetch(
@@ -305,8 +301,7 @@ describe('request validation', () => {
 
   it('answers 499 ABORTED when the client goes away during a request', async () => {
     const { calls, a, b } = server()
-    a.delayEnsure = (signal) =>
-      new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }))
+    a.delayEnsure = (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }))
     const controller = new AbortController()
     const pending = calls.fetch(
       new Request(`${base}/join`, {

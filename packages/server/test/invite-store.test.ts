@@ -39,7 +39,10 @@ describe('createMemoryInviteStore', () => {
   it(`holds at most ${MAXIMUM_RINGING_INVITES} ringing invites (RATE_LIMITED beyond) and takes more once some settle`, async () => {
     const store = createMemoryInviteStore()
     for (let index = 0; index < MAXIMUM_RINGING_INVITES; index += 1) await store.add(ringingInvite(`inv_${index}`, { to: `callee-${index % 7}` }))
-    const refused = await store.add(ringingInvite('inv_one_more')).then(() => undefined, (error: unknown) => error)
+    const refused = await store.add(ringingInvite('inv_one_more')).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
     expect(CallportError.isInstance(refused) && refused.code).toBe('RATE_LIMITED')
     expect(await store.get('inv_one_more')).toBeUndefined()
     await store.settle('inv_3', 'missed', new Date().toISOString())

@@ -41,7 +41,10 @@ function ringing(options: Partial<InvitesOptions> = {}, notify?: (notification: 
 }
 
 const failure = async (promise: Promise<unknown>): Promise<CallportError> => {
-  const error = await promise.then(() => undefined, (reason: unknown) => reason)
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  )
   if (!CallportError.isInstance(error)) throw new Error(`expected a CallportError, got ${String(error)}`)
   return error
 }
@@ -163,7 +166,11 @@ describe('stopping', () => {
     await calls.join({ room: 'other-room', participant: { identity: 'bob' } })
     expect((await calls.getInvite({ id: invite.id, identity: 'alice' })).status).toBe('ringing')
     const response = await calls.fetch(
-      new Request('https://calls.example.com/join', { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'bob' }, body: JSON.stringify({ room: 'standup' }) }),
+      new Request('https://calls.example.com/join', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user': 'bob' },
+        body: JSON.stringify({ room: 'standup' }),
+      }),
     )
     expect(response.status).toBe(200)
     expect((await calls.getInvite({ id: invite.id, identity: 'alice' })).status).toBe('accepted')
@@ -175,7 +182,9 @@ describe('stopping', () => {
     const { calls } = ringing()
     await calls.join({ room: 'standup', participant: { identity: 'alice' } })
     const invite = await calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
-    const response = await calls.fetch(new Request('https://calls.example.com/rooms/standup/tokens', { method: 'POST', headers: { 'x-user': 'bob', 'callport-request': '1' } }))
+    const response = await calls.fetch(
+      new Request('https://calls.example.com/rooms/standup/tokens', { method: 'POST', headers: { 'x-user': 'bob', 'callport-request': '1' } }),
+    )
     expect(response.status).toBe(200)
     expect((await calls.getInvite({ id: invite.id, identity: 'bob' })).status).toBe('accepted')
   })
@@ -183,7 +192,15 @@ describe('stopping', () => {
   it('stops when a participant-joined webhook names the callee in the room', async () => {
     const { calls, notifications } = ringing()
     const invite = await calls.invite({ from: 'alice', to: 'bob', room: 'standup' })
-    const joined = { id: 'event-1', provider: 'stub', type: 'participant-joined', room: { providerRoomId: 'stub-standup-1', name: 'standup' }, participant: { identity: 'bob' }, occurredAt: new Date().toISOString(), raw: {} }
+    const joined = {
+      id: 'event-1',
+      provider: 'stub',
+      type: 'participant-joined',
+      room: { providerRoomId: 'stub-standup-1', name: 'standup' },
+      participant: { identity: 'bob' },
+      occurredAt: new Date().toISOString(),
+      raw: {},
+    }
     const response = await calls.fetch(new Request('https://calls.example.com/webhooks/stub', { method: 'POST', body: JSON.stringify(joined) }))
     expect(response.status).toBe(204)
     expect((await calls.getInvite({ id: invite.id, identity: 'bob' })).status).toBe('accepted')
@@ -331,7 +348,9 @@ describe('HTTP', () => {
     expect((await problem(await calls.fetch(post('/invites', undefined, { to: 'bob', room: 'standup' })))).code).toBe('UNAUTHORIZED')
     expect((await problem(await calls.fetch(post('/invites', 'alice', { to: 'bob', room: 'no spaces' })))).code).toBe('INVALID_INPUT')
     expect((await problem(await calls.fetch(post('/invites', 'alice', { room: 'standup' })))).code).toBe('INVALID_INPUT')
-    const text = await calls.fetch(new Request('https://calls.example.com/calls/invites', { method: 'POST', headers: { 'x-user': 'alice', 'content-type': 'text/plain' }, body: 'bob' }))
+    const text = await calls.fetch(
+      new Request('https://calls.example.com/calls/invites', { method: 'POST', headers: { 'x-user': 'alice', 'content-type': 'text/plain' }, body: 'bob' }),
+    )
     expect(text.status).toBe(415)
     const self = await calls.fetch(post('/invites', 'alice', { to: 'alice', room: 'standup' }))
     expect(self.status).toBe(400)
@@ -371,7 +390,9 @@ describe('HTTP', () => {
     expect(wrong.headers.get('allow')).toBe('POST')
     expect((await calls.fetch(post('/invites/inv_1/snooze', 'bob'))).status).toBe(404)
     const plain = createCallServer({ providers: [stubAdapter('stub')], authorize: async () => ({ identity: 'alice' }) })
-    const missing = await plain.fetch(new Request('https://calls.example.com/invites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":"bob","room":"standup"}' }))
+    const missing = await plain.fetch(
+      new Request('https://calls.example.com/invites', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"to":"bob","room":"standup"}' }),
+    )
     expect(missing.status).toBe(404)
     expect((await failure(plain.invite({ from: 'alice', to: 'bob', room: 'standup' }))).code).toBe('UNSUPPORTED')
   })

@@ -11,7 +11,10 @@ function counted(init: { method?: string; body?: string } = {}) {
       url: 'http://127.0.0.1:8080/calls/join?x=1',
       headers: () => {
         headersMade += 1
-        return new Headers([['Authorization', 'Bearer abc'], ['Cookie', 'session=1']])
+        return new Headers([
+          ['Authorization', 'Bearer abc'],
+          ['Cookie', 'session=1'],
+        ])
       },
     },
     (headers) => {

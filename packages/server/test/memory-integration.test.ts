@@ -107,7 +107,12 @@ describe('memory provider through createCallServer and createSession', () => {
     expect(bob.token?.value).toBeDefined()
     expect(bob.token?.value).not.toBe(before?.value)
     expect(authorized.filter((user) => user === 'bob')).toHaveLength(2)
-    expect(hub.members('standup').map((member) => member.identity).sort()).toEqual(['alice', 'bob'])
+    expect(
+      hub
+        .members('standup')
+        .map((member) => member.identity)
+        .sort(),
+    ).toEqual(['alice', 'bob'])
     expect(identities(alice)).toEqual(['bob'])
   })
 

@@ -172,4 +172,3 @@ describe.skipIf(!redisServer.available)('rate limits shared through Redis', () =
     expect(() => createRedisRateLimitStore({} as never)).toThrow(/url or client/)
   })
 })
-

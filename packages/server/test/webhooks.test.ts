@@ -6,7 +6,10 @@ import { RecentIds } from '../src/recent-ids'
 import { alice, stubAdapter } from './stub-adapter'
 
 const secret = 'webhook-secret'
-const sign = (url: string, body: string) => createHmac('sha256', secret).update(url + body).digest('hex')
+const sign = (url: string, body: string) =>
+  createHmac('sha256', secret)
+    .update(url + body)
+    .digest('hex')
 
 /** A vendor-like webhook: HMAC of URL + body in a header; the body is a JSON array of small events. */
 function signedWebhook(verified: WebhookRequest[]): WebhookHandler {

@@ -24,11 +24,7 @@ export function waitForEvent<Name extends keyof SessionEvents>(
   name: Name,
   options?: WaitForEventOptions<SessionEvents[Name]>,
 ): Promise<SessionEvents[Name]>
-export function waitForEvent(
-  emitter: EventEmitter<any>,
-  name: string,
-  options: WaitForEventOptions<unknown[]> = {},
-): Promise<unknown[]> {
+export function waitForEvent(emitter: EventEmitter<any>, name: string, options: WaitForEventOptions<unknown[]> = {}): Promise<unknown[]> {
   const timeoutMilliseconds = options.timeoutMilliseconds ?? 2000
   return new Promise((resolve, reject) => {
     const listener = (...args: unknown[]): void => {

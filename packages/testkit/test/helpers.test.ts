@@ -9,7 +9,9 @@ import { useMswServer } from '../src/msw'
 
 describe('serveStaticFiles', () => {
   it('serves files given by URL path on 127.0.0.1, with content types, 404 and 405 for the rest', async () => {
-    const site = await serveStaticFiles({ files: { '/': '<!doctype html><p>hi</p>', '/app.js': 'export {}', '/data': { body: new Uint8Array([1, 2]), contentType: 'application/x-test' } } })
+    const site = await serveStaticFiles({
+      files: { '/': '<!doctype html><p>hi</p>', '/app.js': 'export {}', '/data': { body: new Uint8Array([1, 2]), contentType: 'application/x-test' } },
+    })
     try {
       expect(site.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const page = await fetch(`${site.url}/`)
@@ -52,7 +54,14 @@ describe('serveStaticFiles', () => {
     await Promise.all([site.close(), site.close()])
     await expect(fetch(site.url)).rejects.toThrow()
     const forgotten = await serveStaticFiles({ files: { '/': 'x' }, stopAfter: 1 })
-    await expect.poll(() => fetch(forgotten.url).then(() => 'up', () => 'stopped')).toBe('stopped')
+    await expect
+      .poll(() =>
+        fetch(forgotten.url).then(
+          () => 'up',
+          () => 'stopped',
+        ),
+      )
+      .toBe('stopped')
   })
 })
 

@@ -88,7 +88,7 @@ describe('createAccessToken', () => {
       expect(decodePart(ours, 0)).toEqual({ alg: algorithm, typ: 'JWT', cty: 'twilio-fpa;v=1', twr: 'ie1' })
     })
 
-    it('uses twilio-node\'s default lifetime of 3600 s', () => {
+    it("uses twilio-node's default lifetime of 3600 s", () => {
       vi.setSystemTime(1_700_000_000_000)
       expect(createAccessToken({ ...credentials, identity: 'alice' })).toBe(twilioNodeToken({ identity: 'alice' }))
     })
@@ -100,7 +100,13 @@ describe('createAccessToken', () => {
       const token = await adapter.issueToken({ room, participant: { identity: 'Ana María', role: 'publisher' }, ttlSeconds: 900 })
       expect(token.value).toBe(twilioNodeToken({ identity: 'Ana María', room: 'daily-standup', ttl: 900 }))
       expect(token.expiresAt).toBe(new Date((1_765_432_100 + 900) * 1000).toISOString())
-      expect(token).toMatchObject({ provider: 'twilio', room: 'daily-standup', providerRoomId: room.providerRoomId, identity: 'Ana María', connect: { roomName: 'daily-standup' } })
+      expect(token).toMatchObject({
+        provider: 'twilio',
+        room: 'daily-standup',
+        providerRoomId: room.providerRoomId,
+        identity: 'Ana María',
+        connect: { roomName: 'daily-standup' },
+      })
     })
   })
 

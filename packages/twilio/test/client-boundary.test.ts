@@ -14,7 +14,9 @@ const packageJson = '../package.json'
 
 /** Every module a file imports statically, resolved to a path below src/ when relative; and its dynamic imports. */
 function importsOf(file: string): { static: string[]; dynamic: string[] } {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/^\s*\/\/.*$/gm, '')
   const resolveSpecifier = (specifier: string) => (specifier.startsWith('.') ? relative(source, resolve(dirname(file), specifier)) : specifier)
   return {
     static: [...text.matchAll(/^(?:import|export)\b[^'"]*?from\s*'([^']+)'/gm)].map(([, specifier = '']) => resolveSpecifier(specifier)),

@@ -101,7 +101,7 @@ describe('createCallServer with twilio', () => {
     expect(() => createCallServer({ providers: [twilio({ ...credentials })], authorize, tokenTtlSeconds })).toThrow(/twilio.*1…86400/)
   })
 
-  it('accepts Twilio\'s maximum of 24 hours', () => {
+  it("accepts Twilio's maximum of 24 hours", () => {
     expect(() => createCallServer({ providers: [twilio({ ...credentials })], authorize, tokenTtlSeconds: 86_400 })).not.toThrow()
   })
 })

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { EventEmitter } from 'node:events'
+import type { EventEmitter } from 'node:events'
 import roomFixture from './fixtures/room-in-progress.json'
 import participantFixture from './fixtures/participant-connected.json'
 

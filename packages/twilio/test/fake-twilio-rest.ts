@@ -31,8 +31,7 @@ export interface FakeTwilioRest {
   script(route: string, ...answers: Answer[]): void
 }
 
-export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response =>
-  HttpResponse.json(body as Record<string, unknown>, { status, headers })
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}): Response => HttpResponse.json(body as Record<string, unknown>, { status, headers })
 
 const twilioError = (fixture: { code: number; message: string; more_info: string }, status: number, message = fixture.message): Response =>
   json({ ...fixture, message, status }, status)
@@ -86,9 +85,11 @@ export function createFakeTwilioRest(cloud: FakeTwilioCloud, baseUrl = 'https://
       if (early) return early
       const room = cloud.find(String(params.room))
       if (!room) return notFound(new URL(request.url).pathname)
-      if (parameters.Status !== 'completed') return json({ code: 53112, message: 'Status is invalid', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
+      if (parameters.Status !== 'completed')
+        return json({ code: 53112, message: 'Status is invalid', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
       // reference/vendors.md §7: completing a room that already ended answers 53112.
-      if (room.json.status !== 'in-progress') return json({ code: 53112, message: 'Room is not in-progress', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
+      if (room.json.status !== 'in-progress')
+        return json({ code: 53112, message: 'Room is not in-progress', more_info: 'https://www.twilio.com/docs/errors/53112', status: 400 }, 400)
       cloud.completeRoom(room)
       return json(room.json)
     }),
@@ -99,7 +100,9 @@ export function createFakeTwilioRest(cloud: FakeTwilioCloud, baseUrl = 'https://
       if (!room) return notFound(new URL(request.url).pathname)
       const size = Number(parameters.PageSize ?? DEFAULT_PAGE_SIZE)
       const page = Number(parameters.Page ?? 0)
-      const all = [...room.participants.values()].map((participant) => participant.json).filter((participant) => !parameters.Status || participant.status === parameters.Status)
+      const all = [...room.participants.values()]
+        .map((participant) => participant.json)
+        .filter((participant) => !parameters.Status || participant.status === parameters.Status)
       const pageUrl = (number: number) => `${baseUrl}/v1/Rooms/${room.json.sid}/Participants?Status=${parameters.Status ?? ''}&PageSize=${size}&Page=${number}`
       return json({
         participants: all.slice(page * size, (page + 1) * size),

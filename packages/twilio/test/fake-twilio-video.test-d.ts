@@ -5,7 +5,7 @@ import type { FakeLocalDataTrack, FakeLocalMediaTrack, FakeRemoteMediaTrack, Fak
 
 /** The fake twilio-video cannot drift from the real one: its shapes are checked against twilio-video's declarations. */
 describe('the fake twilio-video', () => {
-  it('connect takes the arguments of twilio-video\'s connect and returns a cancelable Room', () => {
+  it("connect takes the arguments of twilio-video's connect and returns a cancelable Room", () => {
     expectTypeOf<Parameters<FakeTwilioVideo['connect']>>().toEqualTypeOf<Parameters<typeof connect>>()
     expectTypeOf<ReturnType<FakeTwilioVideo['connect']>>().toHaveProperty('cancel')
     expectTypeOf<ConnectOptions>().toExtend<NonNullable<Parameters<FakeTwilioVideo['connect']>[1]>>()

@@ -33,7 +33,33 @@ afterEach(() => {
 })
 
 /** Characters that `new URL()` and the legacy `querystring` re-encode differently, and plain ones. */
-const urlCharacter = fc.constantFrom(...'abcXYZ019-_.~', "'", '!', '*', '(', ')', ' ', '"', '|', '^', '`', '{', '}', '+', '%20', '%27', '%2B', '%7E', 'é', '✓', ',', ';', ':', '@', '$')
+const urlCharacter = fc.constantFrom(
+  ...'abcXYZ019-_.~',
+  "'",
+  '!',
+  '*',
+  '(',
+  ')',
+  ' ',
+  '"',
+  '|',
+  '^',
+  '`',
+  '{',
+  '}',
+  '+',
+  '%20',
+  '%27',
+  '%2B',
+  '%7E',
+  'é',
+  '✓',
+  ',',
+  ';',
+  ':',
+  '@',
+  '$',
+)
 const urlText = (maxLength: number) => fc.array(urlCharacter, { maxLength }).map((characters) => characters.join(''))
 
 const queryArbitrary = fc.oneof(

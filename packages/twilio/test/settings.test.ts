@@ -63,7 +63,12 @@ describe('settings', () => {
 
   it('reads the credentials from the `environment` setting instead of process.env', () => {
     const adapter = twilio({
-      environmentVariables: { TWILIO_ACCOUNT_SID: credentials.accountSid, TWILIO_API_KEY_SID: credentials.apiKeySid, TWILIO_API_KEY_SECRET: credentials.apiKeySecret, TWILIO_AUTH_TOKEN: '' },
+      environmentVariables: {
+        TWILIO_ACCOUNT_SID: credentials.accountSid,
+        TWILIO_API_KEY_SID: credentials.apiKeySid,
+        TWILIO_API_KEY_SECRET: credentials.apiKeySecret,
+        TWILIO_AUTH_TOKEN: '',
+      },
     })
     expect(adapter.accountSid).toBe(credentials.accountSid)
     expect(adapter.capabilities.webhooks).toBe(false)

@@ -2,7 +2,7 @@ import { createCallServer } from '@callport/server'
 import type { WebhookEvent } from '@callport/core'
 import twilioNode from 'twilio'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { twilio } from '../src/server/index'
+import type { twilio } from '../src/server/index'
 import { normalizeStatusCallback, statusCallbackEventId } from '../src/server/status-callbacks'
 import participantConnected from './fixtures/status-callbacks/participant-connected.json'
 import recordingCompleted from './fixtures/status-callbacks/recording-completed.json'
@@ -21,13 +21,21 @@ describe('normalizeStatusCallback', () => {
   it.each([
     ['room-created', roomCreated, { type: 'room-started' }],
     ['room-ended', roomEnded, { type: 'room-ended' }],
-    ['participant-connected', participantConnected, { type: 'participant-joined', participant: { identity: 'alice', providerParticipantId: participantConnected.ParticipantSid } }],
+    [
+      'participant-connected',
+      participantConnected,
+      { type: 'participant-joined', participant: { identity: 'alice', providerParticipantId: participantConnected.ParticipantSid } },
+    ],
     [
       'track-added',
       trackAdded,
       { type: 'track-published', participant: { identity: 'alice', providerParticipantId: trackAdded.ParticipantSid }, track: { id: trackAdded.TrackSid, kind: 'video' } },
     ],
-    ['recording-completed', recordingCompleted, { type: 'recording-ended', recording: { id: recordingCompleted.RecordingSid, status: 'completed', url: recordingCompleted.RecordingUri } }],
+    [
+      'recording-completed',
+      recordingCompleted,
+      { type: 'recording-ended', recording: { id: recordingCompleted.RecordingSid, status: 'completed', url: recordingCompleted.RecordingUri } },
+    ],
   ] as const)('normalizes %s', (_name, parameters, expected) => {
     const event = normalizeStatusCallback(parameters)
     expect(event).toMatchObject({
@@ -173,7 +181,15 @@ describe('SharedKey status callbacks through createCallServer', () => {
   it.each(['HMAC_SHA256', 'HMAC_SHA1'])('accepts a delivery signed with the SharedKey secret under %s', async (algorithm) => {
     const { calls, events } = callServer({ sharedKeySecret })
     const signature = twilioNode.getExpectedTwilioSignature(sharedKeySecret, url, roomCreated, algorithm)
-    expect(twilioNode.validateRequest(sharedKeySecret, signature, url, roomCreated, twilioNode.getSignatureAlgorithm(settingsHeader(algorithm)[twilioNode.SIGNATURE_SETTINGS_HEADER]))).toBe(true)
+    expect(
+      twilioNode.validateRequest(
+        sharedKeySecret,
+        signature,
+        url,
+        roomCreated,
+        twilioNode.getSignatureAlgorithm(settingsHeader(algorithm)[twilioNode.SIGNATURE_SETTINGS_HEADER]),
+      ),
+    ).toBe(true)
     expect((await calls.fetch(delivery(url, roomCreated, signature, settingsHeader(algorithm)))).status).toBe(204)
     expect(events.map((event) => event.type)).toEqual(['room-started'])
   })

@@ -36,7 +36,7 @@ describe('connect', () => {
     expect(harness.video.connectCalls).toEqual([{ token: token.value, options: { region: 'de1', dominantSpeaker: true, name: 'standup', audio: true, video: false } }])
   })
 
-  it('the connection\'s local participant is the token identity, with Twilio\'s participant SID', async () => {
+  it("the connection's local participant is the token identity, with Twilio's participant SID", async () => {
     const { connection, room } = await connected()
     expect(connection.localParticipant).toEqual({ identity: 'alice', role: 'publisher', providerParticipantId: room.localParticipant.sid })
     expect(connection.room).toBe(room)
@@ -155,7 +155,7 @@ describe('room events', () => {
     expect(connection.participants()).toEqual([])
   })
 
-  it('trackSubscribed wraps the twilio track: attach and detach are twilio-video\'s', async () => {
+  it("trackSubscribed wraps the twilio track: attach and detach are twilio-video's", async () => {
     const { harness, connection } = await connected()
     const bob = await harness.joinRemote('standup', 'bob')
     const subscribed = waitForEvent(connection, 'track-subscribed')
@@ -174,7 +174,7 @@ describe('room events', () => {
     expect(twilioTrack.attached.size).toBe(0)
   })
 
-  it('trackUnsubscribed gives the same Track, and a leaving participant\'s tracks are unsubscribed first', async () => {
+  it("trackUnsubscribed gives the same Track, and a leaving participant's tracks are unsubscribed first", async () => {
     const { harness, connection } = await connected()
     const bob = await harness.joinRemote('standup', 'bob')
     const subscribed = waitForEvent(connection, 'track-subscribed')
@@ -197,7 +197,7 @@ describe('room events', () => {
     expect((await subscribed)[0].track.source).toBe('screen')
   })
 
-  it('reconnecting and reconnected are twilio-video\'s own reconnection (attempt 0), with its error as raw', async () => {
+  it("reconnecting and reconnected are twilio-video's own reconnection (attempt 0), with its error as raw", async () => {
     const { connection, room } = await connected()
     const reconnecting = waitForEvent(connection, 'reconnecting')
     room.interrupt(53405)

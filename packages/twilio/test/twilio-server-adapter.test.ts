@@ -19,7 +19,10 @@ const basic = `Basic ${Buffer.from(`${credentials.apiKeySid}:${credentials.apiKe
 
 describe('ensureRoom', () => {
   it('creates the room by UniqueName with a form-encoded POST, Basic auth with the API key, and a status callback', async () => {
-    const { adapter, rest, cloud } = createTwilioHarness({ statusCallbackUrl: 'https://calls.example.com/calls/webhooks/twilio', room: { maxParticipants: 4, emptyRoomTimeout: 2 } })
+    const { adapter, rest, cloud } = createTwilioHarness({
+      statusCallbackUrl: 'https://calls.example.com/calls/webhooks/twilio',
+      room: { maxParticipants: 4, emptyRoomTimeout: 2 },
+    })
     const room = await adapter.ensureRoom({ name: 'standup' })
     const [request] = rest.requests
     expect(request).toEqual({
@@ -72,7 +75,7 @@ describe('ensureRoom', () => {
     expect(rest.requests[0]?.parameters).toEqual({ UniqueName: 'codecs', VideoCodecs: ['VP8', 'H264'], AudioOnly: 'false', RecordParticipantsOnConnect: 'true' })
   })
 
-  it('53119, the account\'s quota of concurrent rooms, is RATE_LIMITED and retryable: createCallServer fails the room over', async () => {
+  it("53119, the account's quota of concurrent rooms, is RATE_LIMITED and retryable: createCallServer fails the room over", async () => {
     const { adapter, rest } = createTwilioHarness()
     const quota = () => json({ code: 53119, message: 'Maximum number of concurrent rooms reached', more_info: 'https://www.twilio.com/docs/errors/53119', status: 400 }, 400)
     // Each ensureRoom sends the POST three times (retries of a retryable failure), all refused.
@@ -117,7 +120,7 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     expect(listings.every((request) => request.parameters.Status === 'connected' && request.authorization === basic)).toBe(true)
   })
 
-  it('removeParticipant posts Status=disconnected, and the participant\'s twilio-video Room ends', async () => {
+  it("removeParticipant posts Status=disconnected, and the participant's twilio-video Room ends", async () => {
     const { adapter, rest, video } = createTwilioHarness()
     const room = await adapter.ensureRoom({ name: 'standup' })
     const token = await adapter.issueToken({ room, participant: { identity: 'bob', role: 'publisher' }, ttlSeconds: 600 })
@@ -128,7 +131,7 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     expect(await adapter.listParticipants!({ room })).toEqual([])
   })
 
-  it('removeParticipant of someone absent is PARTICIPANT_NOT_FOUND with Twilio\'s 404 body', async () => {
+  it("removeParticipant of someone absent is PARTICIPANT_NOT_FOUND with Twilio's 404 body", async () => {
     const { adapter } = createTwilioHarness()
     const room = await adapter.ensureRoom({ name: 'standup' })
     const error = await rejection(adapter.removeParticipant!({ room, identity: 'ghost' }))
@@ -153,7 +156,9 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     await adapter.closeRoom!({ room })
     await expect(adapter.closeRoom!({ room })).resolves.toBeUndefined()
     expect(rest.requests.filter(({ path }) => path === `/v1/Rooms/${room.providerRoomId}`)).toHaveLength(2)
-    rest.script(`POST /v1/Rooms/${room.providerRoomId}`, () => json({ code: 53111, message: 'StatusCallback is invalid', more_info: 'https://www.twilio.com/docs/errors/53111', status: 400 }, 400))
+    rest.script(`POST /v1/Rooms/${room.providerRoomId}`, () =>
+      json({ code: 53111, message: 'StatusCallback is invalid', more_info: 'https://www.twilio.com/docs/errors/53111', status: 400 }, 400),
+    )
     expect(await rejection(adapter.closeRoom!({ room }))).toMatchObject({ code: 'INVALID_INPUT', details: { twilioCode: 53111 } })
   })
 
@@ -173,7 +178,7 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
 })
 
 describe('REST failures', () => {
-  it('wrong API key: PROVIDER_REJECTED, not retried, with Twilio\'s error JSON kept', async () => {
+  it("wrong API key: PROVIDER_REJECTED, not retried, with Twilio's error JSON kept", async () => {
     const { adapter, rest } = createTwilioHarness({ apiKeySecret: 'not-the-secret' })
     const error = await rejection(adapter.ensureRoom({ name: 'standup' }))
     expect(error).toMatchObject({ code: 'PROVIDER_REJECTED', retryable: false, provider: 'twilio' })

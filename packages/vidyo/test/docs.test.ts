@@ -12,7 +12,13 @@ const pages = { migration: read('migration/from-vidyoworks.md'), provider: read(
 function importsOf(markdown: string): Array<{ half: 'server' | 'client'; name: string }> {
   const found: Array<{ half: 'server' | 'client'; name: string }> = []
   for (const match of markdown.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'@callport\/vidyo\/(server|client)'/g)) {
-    for (const name of (match[1] ?? '').split(',').map((part) => part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0] ?? '')) {
+    for (const name of (match[1] ?? '').split(',').map(
+      (part) =>
+        part
+          .trim()
+          .replace(/^type\s+/, '')
+          .split(/\s+as\s+/)[0] ?? '',
+    )) {
       if (name) found.push({ half: match[2] as 'server' | 'client', name })
     }
   }

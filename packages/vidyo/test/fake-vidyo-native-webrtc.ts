@@ -67,7 +67,7 @@ export class NativeVidyoConnectorClass {
 class NativeVidyoClient {
   constructor(_name: string, callback: (status: VidyoClientLoadStatus) => void) {
     setTimeout(() => callback({ state: 'READY', description: 'Native WebRTC' }))
-    return NativeVidyoConnectorClass as unknown as NativeVidyoClient
+    return NativeVidyoConnectorClass
   }
 }
 

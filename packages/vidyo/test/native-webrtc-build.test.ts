@@ -28,7 +28,14 @@ describe("VidyoPlatform's native WebRTC build", () => {
   it('the fake, as the SDK: new VidyoClientLib.VidyoClient calls back READY and is the connector class, whose Connect throws', async () => {
     const client = await startNativeVidyoClient()
     expect(client).toBe(NativeVidyoConnectorClass)
-    const connector = await client.CreateVidyoConnector({ viewId: 'call', viewStyle: 'VIDYO_CONNECTORVIEWSTYLE_Default', remoteParticipants: 8, logFileFilter: '', logFileName: '', userData: '' })
+    const connector = await client.CreateVidyoConnector({
+      viewId: 'call',
+      viewStyle: 'VIDYO_CONNECTORVIEWSTYLE_Default',
+      remoteParticipants: 8,
+      logFileFilter: '',
+      logFileName: '',
+      userData: '',
+    })
     expect(() => connector.Connect({} as never)).toThrow('Not implemented.')
   })
 

@@ -48,12 +48,14 @@ describe('docs/providers/vidyo.md reason tables', () => {
     for (const [reason, callportReason, code, session] of disconnectRows) {
       const outcome = disconnectionOf(reason === 'any other reason' ? 'VIDYO_CONNECTORDISCONNECTREASON_SomethingNew' : reason)
       const recovers = recoverableDisconnectReasons.has(outcome.reason)
-      expect({ reason, callportReason: outcome.reason, code: outcome.error?.code ?? '—', session: recovers ? 'reconnects with a fresh token' : 'stays disconnected' }).toEqual({
-        reason,
-        callportReason,
-        code,
-        session,
-      })
+      expect({ reason, callportReason: outcome.reason, code: outcome.error?.code ?? '—', session: recovers ? 'reconnects with a fresh token' : 'stays disconnected' }).toEqual(
+        {
+          reason,
+          callportReason,
+          code,
+          session,
+        },
+      )
     }
   })
 

@@ -1,4 +1,4 @@
-import { CallportError, ROOM_NAME_MAXIMUM_LENGTH, RoomNameSchema } from '@callport/core'
+import { type CallportError, ROOM_NAME_MAXIMUM_LENGTH, RoomNameSchema } from '@callport/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { roomNameOfVidyoResourceId, vidyoResourceIdOf } from '../src/server/resource-id'

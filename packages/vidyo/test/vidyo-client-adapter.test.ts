@@ -207,7 +207,7 @@ describe('vidyo client adapter', () => {
     expect((await booted)[0]).toMatchObject({ reason: 'removed', error: { code: 'FORBIDDEN' } })
   })
 
-  it('relays Vidyo\'s own reconnection as reconnecting (with Vidyo\'s attempt number) and reconnected', async () => {
+  it("relays Vidyo's own reconnection as reconnecting (with Vidyo's attempt number) and reconnected", async () => {
     const { connect, issue } = setUp()
     const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
     const reconnecting = waitForEvent(connection, 'reconnecting')
@@ -254,7 +254,7 @@ describe('vidyo client adapter', () => {
     expect((await rejection(connection.setMicrophoneEnabled(true))).code).toBe('CONNECTION_FAILED')
   })
 
-  it('reuses the container\'s connector for the next connection (a reconnection), registering its listeners once', async () => {
+  it("reuses the container's connector for the next connection (a reconnection), registering its listeners once", async () => {
     const { client, cloud, connect, issue } = setUp()
     const container = fakeContainer('call')
     const first = await connect(await issue('standup', 'alice'), connectOptions({ container }))

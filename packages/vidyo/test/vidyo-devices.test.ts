@@ -80,7 +80,11 @@ describe('vidyo local devices', () => {
     }
     const connection = await vidyo({ sdk: client }).connect(await issue('standup', 'alice'), connectOptions({ container: fakeContainer('call') }))
     opened.push(connection)
-    expect(client.connectors[0]?.selectedAtConnect).toEqual({ camera: defaultDevices().camera[0], microphone: defaultDevices().microphone[0], speaker: defaultDevices().speaker[0] })
+    expect(client.connectors[0]?.selectedAtConnect).toEqual({
+      camera: defaultDevices().camera[0],
+      microphone: defaultDevices().microphone[0],
+      speaker: defaultDevices().speaker[0],
+    })
   })
 
   it('joins without a device the machine lacks, and fails with CONNECTION_FAILED when the SDK refuses a registration', async () => {

@@ -55,7 +55,10 @@ describe('a session on the vidyo adapters', () => {
     await session.join('weekly-sync', { container: fakeContainer() })
     const [connector] = cloud.connectors
     if (!connector) throw new Error('no connector')
-    const reconnected = waitForEvent(session, 'connection-state-changed', { filter: ({ state, previous }) => state === 'connected' && previous !== 'connected', timeoutMilliseconds: 5000 })
+    const reconnected = waitForEvent(session, 'connection-state-changed', {
+      filter: ({ state, previous }) => state === 'connected' && previous !== 'connected',
+      timeoutMilliseconds: 5000,
+    })
     connector.drop('VIDYO_CONNECTORDISCONNECTREASON_ConnectionLost')
     await reconnected
     expect(issued.length).toBeGreaterThanOrEqual(2)

@@ -50,13 +50,18 @@ async function entryExports(provider: ProviderPackage, half: 'server' | 'client'
     ...required.filter((name) => !exports.includes(name)).map((name) => `src/${half}/index.ts must export ${name}`),
     ...exports
       .filter((name) => !allowed.has(name))
-      .map((name) => `src/${half}/index.ts exports ${name}, which is not part of the shape (tests import internals by path; a real extra goes in package.json "callport.extraExports.${half}")`),
+      .map(
+        (name) =>
+          `src/${half}/index.ts exports ${name}, which is not part of the shape (tests import internals by path; a real extra goes in package.json "callport.extraExports.${half}")`,
+      ),
   ]
 }
 
 function typeExports(provider: ProviderPackage, half: 'server' | 'client', types: string[]): string[] {
   const index = file(provider, `src/${half}/index.ts`) ?? ''
-  return types.filter((type) => !new RegExp(`\\b(type\\s+${type}\\b|type\\s*\\{[^}]*\\b${type}\\b)`).test(index)).map((type) => `src/${half}/index.ts must export type ${type}`)
+  return types
+    .filter((type) => !new RegExp(`\\b(type\\s+${type}\\b|type\\s*\\{[^}]*\\b${type}\\b)`).test(index))
+    .map((type) => `src/${half}/index.ts must export type ${type}`)
 }
 
 export const checks: Record<string, Check> = {
@@ -64,24 +69,34 @@ export const checks: Record<string, Check> = {
     const exports = Object.keys(provider.json.exports ?? {}).sort()
     return [
       ...missing(provider.json.name === `@callport/${provider.id}`, `package.json name must be @callport/${provider.id}`),
-      ...missing(JSON.stringify(exports) === JSON.stringify(['./client', './package.json', './server']), `package.json exports must be exactly ./server, ./client and ./package.json (has ${exports.join(', ')})`),
+      ...missing(
+        JSON.stringify(exports) === JSON.stringify(['./client', './package.json', './server']),
+        `package.json exports must be exactly ./server, ./client and ./package.json (has ${exports.join(', ')})`,
+      ),
     ]
   },
   'provider-utils': (provider) => {
     const problems = missing(provider.json.dependencies?.['@callport/provider-utils'] !== undefined, 'package.json must depend on @callport/provider-utils')
-    if (provider.json.dependencies?.['@callport/server'] || provider.json.peerDependencies?.['@callport/server']) problems.push('package.json must not depend on @callport/server (the host); tests may, as a devDependency')
+    if (provider.json.dependencies?.['@callport/server'] || provider.json.peerDependencies?.['@callport/server'])
+      problems.push('package.json must not depend on @callport/server (the host); tests may, as a devDependency')
     for (const source of listSourceFiles(join(provider.directory, 'src'))) {
       if (/from '@callport\/server(\/[^']*)?'/.test(file(provider, join('src', source)) ?? '')) problems.push(`src/${source} imports @callport/server`)
     }
     return problems
   },
   'provider-id': (provider, { provider: id, CONSTANT }) =>
-    missing(new RegExp(`export const ${CONSTANT}_PROVIDER = '${id}' as const`).test(file(provider, 'src/shared/provider-id.ts') ?? ''), `src/shared/provider-id.ts must export const ${CONSTANT}_PROVIDER = '${id}' as const`),
+    missing(
+      new RegExp(`export const ${CONSTANT}_PROVIDER = '${id}' as const`).test(file(provider, 'src/shared/provider-id.ts') ?? ''),
+      `src/shared/provider-id.ts must export const ${CONSTANT}_PROVIDER = '${id}' as const`,
+    ),
   version: async (provider) => {
     const text = file(provider, 'src/shared/version.ts')
     if (!text) return ['src/shared/version.ts must export VERSION read from package.json']
     const module = (await import(join(provider.directory, 'src/shared/version.ts'))) as { VERSION?: unknown }
-    return missing(module.VERSION === provider.json.version, `src/shared/version.ts VERSION (${String(module.VERSION)}) must equal package.json's version ${provider.json.version}`)
+    return missing(
+      module.VERSION === provider.json.version,
+      `src/shared/version.ts VERSION (${String(module.VERSION)}) must equal package.json's version ${provider.json.version}`,
+    )
   },
   'server-entry': async (provider, { provider: id, Vendor, vendor }) => [
     ...(await entryExports(provider, 'server', [id, `${vendor}TokenTtlBounds`, `${vendor}ServerCapabilities`, 'VERSION'])),
@@ -92,17 +107,32 @@ export const checks: Record<string, Check> = {
     ...typeExports(provider, 'client', [`${Vendor}ClientOptions`, `${Vendor}ClientAdapter`]),
   ],
   'define-adapters': (provider, { provider: id }) => [
-    ...missing(/defineServerAdapter\(/.test(file(provider, `src/server/${id}-server-adapter.ts`) ?? ''), `src/server/${id}-server-adapter.ts must make the adapter with defineServerAdapter`),
-    ...missing(/defineClientAdapter\(/.test(file(provider, `src/client/${id}-client-adapter.ts`) ?? ''), `src/client/${id}-client-adapter.ts must make the adapter with defineClientAdapter`),
+    ...missing(
+      /defineServerAdapter\(/.test(file(provider, `src/server/${id}-server-adapter.ts`) ?? ''),
+      `src/server/${id}-server-adapter.ts must make the adapter with defineServerAdapter`,
+    ),
+    ...missing(
+      /defineClientAdapter\(/.test(file(provider, `src/client/${id}-client-adapter.ts`) ?? ''),
+      `src/client/${id}-client-adapter.ts must make the adapter with defineClientAdapter`,
+    ),
   ],
   'sdk-option': (provider, { Vendor }) => {
     const sources = listSourceFiles(join(provider.directory, 'src/client')).map((source) => file(provider, join('src/client', source)) ?? '')
     const declaration = sources.find((text) => new RegExp(`interface ${Vendor}ClientOptions\\b`).test(text)) ?? ''
-    return missing(/\n\s+sdk\?:/.test(declaration.slice(declaration.indexOf(`interface ${Vendor}ClientOptions`))), `${Vendor}ClientOptions must name its SDK injection option \`sdk\``)
+    return missing(
+      /\n\s+sdk\?:/.test(declaration.slice(declaration.indexOf(`interface ${Vendor}ClientOptions`))),
+      `${Vendor}ClientOptions must name its SDK injection option \`sdk\``,
+    )
   },
   'conformance-tests': (provider) => [
-    ...missing(/runServerAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-server.test.ts') ?? ''), 'test/conformance-server.test.ts must run runServerAdapterSuite'),
-    ...missing(/runClientAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-client.test.ts') ?? ''), 'test/conformance-client.test.ts must run runClientAdapterSuite'),
+    ...missing(
+      /runServerAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-server.test.ts') ?? ''),
+      'test/conformance-server.test.ts must run runServerAdapterSuite',
+    ),
+    ...missing(
+      /runClientAdapterSuite(<[^>]*>)?\(/.test(file(provider, 'test/conformance-client.test.ts') ?? ''),
+      'test/conformance-client.test.ts must run runClientAdapterSuite',
+    ),
   ],
   readme: (provider) => missing(/^# @callport\//.test(file(provider, 'README.md') ?? ''), 'README.md must exist and start with "# @callport/<provider>"'),
   'docs-page': (_, { provider }) =>
@@ -111,7 +141,10 @@ export const checks: Record<string, Check> = {
       `docs/providers/${provider}.md must exist and show <ProviderCapabilities provider="${provider}" />`,
     ),
   'docs-sidebar': (_, { provider }) =>
-    missing((readText(join(repositoryRoot, 'docs/.vitepress/config.ts')) ?? '').includes(`link: '/providers/${provider}'`), `docs/.vitepress/config.ts sidebar must link /providers/${provider}`),
+    missing(
+      (readText(join(repositoryRoot, 'docs/.vitepress/config.ts')) ?? '').includes(`link: '/providers/${provider}'`),
+      `docs/.vitepress/config.ts sidebar must link /providers/${provider}`,
+    ),
   typedoc: (_, { provider }) => {
     const entryPoints = (JSON.parse(readText(join(repositoryRoot, 'docs/typedoc.json')) ?? '{}') as { entryPoints?: string[] }).entryPoints ?? []
     return ['server', 'client']
@@ -119,9 +152,15 @@ export const checks: Record<string, Check> = {
       .map((half) => `docs/typedoc.json entryPoints must list ../packages/${provider}/src/${half}/index.ts`)
   },
   'capability-table': (_, { provider }) =>
-    missing((readText(join(repositoryRoot, 'docs/.vitepress/provider-capabilities.ts')) ?? '').includes(`provider: '${provider}'`), `docs/.vitepress/provider-capabilities.ts must list provider '${provider}'`),
+    missing(
+      (readText(join(repositoryRoot, 'docs/.vitepress/provider-capabilities.ts')) ?? '').includes(`provider: '${provider}'`),
+      `docs/.vitepress/provider-capabilities.ts must list provider '${provider}'`,
+    ),
   demo: (_, { provider }) =>
-    missing(new RegExp(`^\\s+${provider}: `, 'm').test(readText(join(repositoryRoot, 'apps/demo/src/demo-providers.ts')) ?? ''), `apps/demo/src/demo-providers.ts must have an entry ${provider}`),
+    missing(
+      new RegExp(`^\\s+${provider}: `, 'm').test(readText(join(repositoryRoot, 'apps/demo/src/demo-providers.ts')) ?? ''),
+      `apps/demo/src/demo-providers.ts must have an entry ${provider}`,
+    ),
   'bundle-audit': (provider) =>
     missing(
       listBrowserEntries().some((entry: { specifier: string }) => entry.specifier === `${provider.json.name}/client`),

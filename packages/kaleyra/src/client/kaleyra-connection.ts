@@ -1,13 +1,4 @@
-import {
-  CallportError,
-  EventEmitter,
-  TokenSchema,
-  type ClientConnection,
-  type ConnectionEvents,
-  type DisconnectReason,
-  type Participant,
-  type Token,
-} from '@callport/core'
+import { CallportError, EventEmitter, TokenSchema, type ClientConnection, type ConnectionEvents, type DisconnectReason, type Participant, type Token } from '@callport/core'
 import type { KaleyraConnectParameters } from '../shared/connect-parameters'
 import { errorFromKaleyraWidget, kaleyraErrorName } from '../shared/kaleyra-errors'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
@@ -52,9 +43,7 @@ const linkFailureNames = new Set([
 /** The page (`window`) where unhandled rejections are reported, when there is one. */
 function pageEvents(): Pick<EventTarget, 'addEventListener' | 'removeEventListener'> | undefined {
   const page = globalThis as Partial<EventTarget>
-  return typeof page.addEventListener === 'function' && typeof page.removeEventListener === 'function'
-    ? (page as EventTarget)
-    : undefined
+  return typeof page.addEventListener === 'function' && typeof page.removeEventListener === 'function' ? (page as EventTarget) : undefined
 }
 
 interface PendingJoin {
@@ -259,9 +248,7 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
     const joined = this.#joinedCall !== undefined && call === this.#joinedCall
     if (joined && this.#pendingJoin) {
       if (status === 'ended') {
-        this.#settleJoin(
-          new CallportError('CONNECTION_FAILED', 'The Kaleyra call ended while joining', { provider: KALEYRA_PROVIDER, details: { vendorStatus: status } }),
-        )
+        this.#settleJoin(new CallportError('CONNECTION_FAILED', 'The Kaleyra call ended while joining', { provider: KALEYRA_PROVIDER, details: { vendorStatus: status } }))
         return
       }
       this.#settleJoin()

@@ -22,12 +22,7 @@ export interface LoadSdkOptions {
 const loadingScripts = new Map<string, Promise<BandyerSdk>>()
 
 function isSdk(value: unknown): value is BandyerSdk {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as BandyerSdk).configure === 'function' &&
-    typeof (value as BandyerSdk).destroyClient === 'function'
-  )
+  return typeof value === 'object' && value !== null && typeof (value as BandyerSdk).configure === 'function' && typeof (value as BandyerSdk).destroyClient === 'function'
 }
 
 function sdkFromModule(value: unknown): BandyerSdk {
@@ -47,9 +42,7 @@ function globalSdk(): BandyerSdk | undefined {
 function loadScript(url: string): Promise<BandyerSdk> {
   const document = (globalThis as { document?: Document }).document
   if (document === undefined) {
-    return Promise.reject(
-      new CallportError('UNSUPPORTED', 'The Kaleyra widget needs a browser: connect() must run in a page', { provider: KALEYRA_PROVIDER }),
-    )
+    return Promise.reject(new CallportError('UNSUPPORTED', 'The Kaleyra widget needs a browser: connect() must run in a page', { provider: KALEYRA_PROVIDER }))
   }
   return new Promise<BandyerSdk>((resolve, reject) => {
     const script = document.createElement('script')

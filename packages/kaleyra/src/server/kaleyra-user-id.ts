@@ -12,10 +12,9 @@ export function isKaleyraUserId(identity: string): boolean {
 /** Throws INVALID_INPUT, before any request, when `identity` breaks Kaleyra's user id rule. */
 export function assertKaleyraUserId(identity: string): void {
   if (!isKaleyraUserId(identity)) {
-    throw new CallportError(
-      'INVALID_INPUT',
-      'A Kaleyra user id may contain only letters, digits, ".", "_" and "-", and be at most 128 characters long',
-      { provider: KALEYRA_PROVIDER, details: { identity } },
-    )
+    throw new CallportError('INVALID_INPUT', 'A Kaleyra user id may contain only letters, digits, ".", "_" and "-", and be at most 128 characters long', {
+      provider: KALEYRA_PROVIDER,
+      details: { identity },
+    })
   }
 }

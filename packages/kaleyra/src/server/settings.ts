@@ -7,13 +7,7 @@ import {
   type ResolvedVendorRestSettings,
   type VendorRestSettings,
 } from '@callport/provider-utils/server'
-import {
-  kaleyraEffectiveRegion,
-  KaleyraEnvironmentSchema,
-  KaleyraRegionSchema,
-  type KaleyraEnvironment,
-  type KaleyraRegion,
-} from '../shared/connect-parameters'
+import { kaleyraEffectiveRegion, KaleyraEnvironmentSchema, KaleyraRegionSchema, type KaleyraEnvironment, type KaleyraRegion } from '../shared/connect-parameters'
 import { KALEYRA_PROVIDER } from '../shared/provider-id'
 
 /**
@@ -61,7 +55,6 @@ export const kaleyraEnvironmentVariables = {
   environment: 'KALEYRA_ENVIRONMENT',
   baseUrl: 'KALEYRA_BASE_URL',
 } as const
-
 
 const knownSettings = ['apiKey', 'appId', 'region', 'environment', 'baseUrl', ...vendorRestSettingNames] as const
 

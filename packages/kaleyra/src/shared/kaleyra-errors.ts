@@ -35,11 +35,7 @@ const byVendorName: Readonly<Record<string, ErrorMeaning>> = {
   no_plus_user: meaning('INVALID_INPUT', false, 'A Kaleyra room needs at least one participant with the "plus" role'),
   sdk_version_unsupported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
   browser_not_supported: meaning('UNSUPPORTED', false, 'This browser is not supported by the Kaleyra widget'),
-  join_url_mtm: meaning(
-    'ROOM_FULL',
-    false,
-    `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants (the widget does not support many-to-many calls)`,
-  ),
+  join_url_mtm: meaning('ROOM_FULL', false, `A Kaleyra call takes at most ${KALEYRA_MAXIMUM_PARTICIPANTS} participants (the widget does not support many-to-many calls)`),
   // Widget 2.7.5 switchboard `joinCallURL`: `new Error("join_call_invalid_mtm")` when the joined call
   // has more than two participants; wrapped in an ExposeError it keeps only that message.
   join_call_invalid_mtm: meaning(

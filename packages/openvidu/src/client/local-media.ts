@@ -1,12 +1,7 @@
 import { CallportError } from '@callport/core'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import { errorFromOpenViduBrowser } from './openvidu-reasons'
-import type {
-  OpenViduBrowser,
-  OpenViduBrowserPublisher,
-  OpenViduBrowserPublisherProperties,
-  OpenViduBrowserSession,
-} from './openvidu-browser-types'
+import type { OpenViduBrowser, OpenViduBrowserPublisher, OpenViduBrowserPublisherProperties, OpenViduBrowserSession } from './openvidu-browser-types'
 
 /** Publisher properties the app may choose (the sources and the published flags are the adapter's). */
 export type OpenViduPublisherProperties = Pick<OpenViduBrowserPublisherProperties, 'resolution' | 'frameRate' | 'mirror'>

@@ -32,7 +32,7 @@ export const openViduClientCapabilities = { media: 'tracks', updateToken: false,
 
 const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher'] as const satisfies readonly (keyof OpenViduClientOptions)[]
 
-const sdkSchema = z.optional(z.custom<OpenViduBrowserConstructor>((value) => typeof value === 'function', 'must be openvidu-browser\'s OpenVidu class'))
+const sdkSchema = z.optional(z.custom<OpenViduBrowserConstructor>((value) => typeof value === 'function', "must be openvidu-browser's OpenVidu class"))
 
 const OptionsSchema = z.object({
   sdk: sdkSchema,
@@ -61,7 +61,9 @@ export function createOpenViduClientAdapter(options?: OpenViduClientOptions, imp
   const loaded = loadSettings(options, { provider: OPENVIDU_PROVIDER, subject: 'OpenVidu client options', known: knownOptions })
   const settings = parseInput(OptionsSchema, loaded, { subject: 'Invalid OpenVidu client options', provider: OPENVIDU_PROVIDER })
   if (settings.sdk && settings.OpenVidu && settings.sdk !== settings.OpenVidu) {
-    throw new CallportError('INVALID_INPUT', 'Invalid OpenVidu client options: give the OpenVidu class as sdk only (OpenVidu is its deprecated name)', { provider: OPENVIDU_PROVIDER })
+    throw new CallportError('INVALID_INPUT', 'Invalid OpenVidu client options: give the OpenVidu class as sdk only (OpenVidu is its deprecated name)', {
+      provider: OPENVIDU_PROVIDER,
+    })
   }
   const injected = settings.sdk ?? settings.OpenVidu
 

@@ -28,7 +28,10 @@ export class OpenViduRemoteTrack implements Track {
   }
 
   get mediaStreamTrack(): MediaStreamTrack | undefined {
-    return this.#stream.getMediaStream()?.getTracks().find((track) => track.kind === this.kind)
+    return this.#stream
+      .getMediaStream()
+      ?.getTracks()
+      .find((track) => track.kind === this.kind)
   }
 
   attach(element?: HTMLMediaElement): HTMLMediaElement {

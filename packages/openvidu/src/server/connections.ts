@@ -18,12 +18,7 @@ export interface WebRtcConnectionRequest {
 }
 
 /** `POST /sessions/{id}/connection`: the new (pending) connection with its token, or null when the session is gone (404). */
-export async function createConnection(
-  rest: VendorRestClient,
-  sessionId: string,
-  request: WebRtcConnectionRequest,
-  signal?: AbortSignal,
-): Promise<IssuedConnection | null> {
+export async function createConnection(rest: VendorRestClient, sessionId: string, request: WebRtcConnectionRequest, signal?: AbortSignal): Promise<IssuedConnection | null> {
   const answer = await rest.requestWithStatus({
     method: 'POST',
     path: `${sessionPath(sessionId)}/connection`,

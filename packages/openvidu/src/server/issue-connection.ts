@@ -9,12 +9,7 @@ import type { IssuedConnection } from './wire-schemas'
  * Creates a connection in the session; when OpenVidu answers 404 (the session closed since it was
  * ensured, for example because its last participant left), re-creates the session once and retries.
  */
-export async function issueConnection(
-  rest: VendorRestClient,
-  sessionId: string,
-  request: WebRtcConnectionRequest,
-  signal?: AbortSignal,
-): Promise<IssuedConnection> {
+export async function issueConnection(rest: VendorRestClient, sessionId: string, request: WebRtcConnectionRequest, signal?: AbortSignal): Promise<IssuedConnection> {
   const first = await createConnection(rest, sessionId, request, signal)
   if (first) return first
   await ensureSession(rest, sessionId, signal)

@@ -138,26 +138,30 @@ export function openvidu(settings?: OpenViduSettings): OpenViduServerAdapter {
     createSession: (sessionId, properties, signal) => createSessionWithProperties(rest, sessionId, properties, signal),
     deleteSession: async (sessionId) => void (await deleteSession(rest, sessionId)),
     issue: async (room, participant, properties, signal) => {
-    const data = properties.data ?? ''
-    if (couldPassForParticipantData(data)) {
-      throw new CallportError('INVALID_INPUT', 'data must not contain "%/%" nor be a JSON object with a "callport" member: Callport reserves those for the participant data it writes', {
-        provider: OPENVIDU_PROVIDER,
-      })
-    }
-    const connection = await issueConnection(
-      rest,
-      room.providerRoomId,
-      {
-        type: 'WEBRTC',
-        role: openViduRoleOf(participant.role),
-        data,
-        ...(properties.record === undefined ? {} : { record: properties.record }),
-        ...(properties.kurentoOptions === undefined ? {} : { kurentoOptions: properties.kurentoOptions }),
-        ...(properties.customIceServers === undefined ? {} : { customIceServers: properties.customIceServers }),
-      },
-      signal,
-    )
-    return connection.token
+      const data = properties.data ?? ''
+      if (couldPassForParticipantData(data)) {
+        throw new CallportError(
+          'INVALID_INPUT',
+          'data must not contain "%/%" nor be a JSON object with a "callport" member: Callport reserves those for the participant data it writes',
+          {
+            provider: OPENVIDU_PROVIDER,
+          },
+        )
+      }
+      const connection = await issueConnection(
+        rest,
+        room.providerRoomId,
+        {
+          type: 'WEBRTC',
+          role: openViduRoleOf(participant.role),
+          data,
+          ...(properties.record === undefined ? {} : { record: properties.record }),
+          ...(properties.kurentoOptions === undefined ? {} : { kurentoOptions: properties.kurentoOptions }),
+          ...(properties.customIceServers === undefined ? {} : { customIceServers: properties.customIceServers }),
+        },
+        signal,
+      )
+      return connection.token
     },
   })
   return adapter

@@ -32,7 +32,7 @@ export const unknownSessionOnConnectionUrl: StatusMeanings = {
  * finds already closed, is a 404).
  */
 export const closingLockOnSessionDelete: StatusMeanings = {
-  400: { code: 'PROVIDER_UNAVAILABLE', retryable: true, message: 'could not take the session\'s closing lock in time (the session is being created or closed)' },
+  400: { code: 'PROVIDER_UNAVAILABLE', retryable: true, message: "could not take the session's closing lock in time (the session is being created or closed)" },
 }
 
 /** The Authorization header value OpenVidu expects: HTTP Basic `OPENVIDUAPP:<secret>`. */

@@ -39,9 +39,13 @@ export function registerSampleOperations(adapter: object, operations: SampleOper
 export function sampleOperationsOf(adapter: unknown): SampleOperations {
   const issuer = typeof adapter === 'object' && adapter !== null ? issuers.get(adapter) : undefined
   if (!issuer) {
-    throw new CallportError('INVALID_INPUT', 'openViduSampleRoutes needs the adapter that openvidu() from @callport/openvidu/server made (the one given to createCallServer)', {
-      provider: OPENVIDU_PROVIDER,
-    })
+    throw new CallportError(
+      'INVALID_INPUT',
+      'openViduSampleRoutes needs the adapter that openvidu() from @callport/openvidu/server made (the one given to createCallServer)',
+      {
+        provider: OPENVIDU_PROVIDER,
+      },
+    )
   }
   return issuer
 }

@@ -76,7 +76,11 @@ const ConnectionBodySchema = z.looseObject({
 
 const OptionsSchema = z.object({
   calls: z.custom<OpenViduSampleRoutesCallServer>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as { authorize?: unknown }).authorize === 'function' && typeof (value as { ensureRoom?: unknown }).ensureRoom === 'function',
+    (value) =>
+      typeof value === 'object' &&
+      value !== null &&
+      typeof (value as { authorize?: unknown }).authorize === 'function' &&
+      typeof (value as { ensureRoom?: unknown }).ensureRoom === 'function',
     'calls must be the call server (with authorize and ensureRoom)',
   ),
   provider: z.custom<OpenViduServerAdapter>((value) => typeof value === 'object' && value !== null, 'provider must be the adapter openvidu() made'),

@@ -55,12 +55,7 @@ export async function ensureSession(rest: VendorRestClient, sessionId: string, s
  * forward it) and `customSessionId`: true when created, false when it existed (409). OpenVidu checks
  * the properties itself (a 400 with its message is INVALID_INPUT).
  */
-export async function createSessionWithProperties(
-  rest: VendorRestClient,
-  sessionId: string,
-  properties: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<boolean> {
+export async function createSessionWithProperties(rest: VendorRestClient, sessionId: string, properties: Record<string, unknown>, signal?: AbortSignal): Promise<boolean> {
   const created = await rest.requestWithStatus({
     method: 'POST',
     path: '/sessions',

@@ -31,4 +31,3 @@ export const ConnectionListSchema = z.looseObject({
   numberOfElements: z.optional(z.number()),
   content: z.array(ConnectionSchema),
 })
-

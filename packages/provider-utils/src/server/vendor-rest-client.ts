@@ -72,9 +72,7 @@ export interface VendorRequest<T> {
 }
 
 /** A 2xx answer, or an answer whose status the request listed in `accept`. */
-export type VendorAnswer<T> =
-  | { ok: true; status: number; headers: Headers; data: T }
-  | { ok: false; status: number; headers: Headers; body: unknown }
+export type VendorAnswer<T> = { ok: true; status: number; headers: Headers; data: T } | { ok: false; status: number; headers: Headers; body: unknown }
 
 /** One vendor REST API: base URL, credentials, status table, timeout, retries and size limit. */
 export interface VendorRestClient {
@@ -174,7 +172,7 @@ function appendForm(form: URLSearchParams, fields: Extract<VendorRequestBody, { 
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue
     if (Array.isArray(value)) for (const each of value as readonly (string | number)[]) form.append(name, String(each))
-    else form.append(name, String(value as string | number | boolean))
+    else form.append(name, String(value))
   }
   return form
 }
@@ -218,7 +216,12 @@ export function createVendorRestClient(options: VendorRestClientOptions): Vendor
     return url
   }
 
-  function failure(code: ErrorCode, message: string, retryable: boolean, extra: { cause?: unknown; vendor?: { status: number; body: unknown; headers: Record<string, string> }; details?: unknown } = {}) {
+  function failure(
+    code: ErrorCode,
+    message: string,
+    retryable: boolean,
+    extra: { cause?: unknown; vendor?: { status: number; body: unknown; headers: Record<string, string> }; details?: unknown } = {},
+  ) {
     return new CallportError(code, message, { provider, retryable, ...extra })
   }
 
@@ -239,9 +242,14 @@ export function createVendorRestClient(options: VendorRestClientOptions): Vendor
         await response.body?.cancel().catch(() => undefined)
         const next = new URL(location, target)
         if (next.origin !== origin || redirects >= MAXIMUM_REDIRECTS) {
-          throw failure('PROVIDER_REJECTED', `${vendor} redirected ${request.operation === '' ? 'the request' : request.operation} to ${next.origin}${next.pathname}; credentials are sent only to ${origin}, so the redirect was not followed`, false, {
-            vendor: { status: response.status, body: undefined, headers: Object.fromEntries(response.headers) },
-          })
+          throw failure(
+            'PROVIDER_REJECTED',
+            `${vendor} redirected ${request.operation === '' ? 'the request' : request.operation} to ${next.origin}${next.pathname}; credentials are sent only to ${origin}, so the redirect was not followed`,
+            false,
+            {
+              vendor: { status: response.status, body: undefined, headers: Object.fromEntries(response.headers) },
+            },
+          )
         }
         target = next
         continue
@@ -254,7 +262,9 @@ export function createVendorRestClient(options: VendorRestClientOptions): Vendor
     if (CallportError.isInstance(error)) return error
     if (signal?.aborted) return new CallportError('ABORTED', `Aborted while ${operation}`, { provider, cause: signal.reason })
     if (error instanceof TooLarge) return failure('PROVIDER_REJECTED', `${vendor} answered with more than ${limit} bytes while ${operation}`, false)
-    const reason = isAbortError(error) ? `${vendor} did not answer within ${settings.timeout} ms` : `${vendor} could not be reached (${error instanceof Error ? error.message : String(error)})`
+    const reason = isAbortError(error)
+      ? `${vendor} did not answer within ${settings.timeout} ms`
+      : `${vendor} could not be reached (${error instanceof Error ? error.message : String(error)})`
     return failure('PROVIDER_UNAVAILABLE', `${reason} while ${operation}`, true, { cause: error })
   }
 

@@ -57,10 +57,7 @@ export const vendorRestSettingsShape = {
  * The REST settings with a provider's defaults applied. Validate the input first (the provider's
  * settings schema spreads {@link vendorRestSettingsSchema}'s shape).
  */
-export function resolveVendorRestSettings(
-  settings: VendorRestSettings,
-  defaults: Partial<ResolvedVendorRestSettings> = {},
-): ResolvedVendorRestSettings {
+export function resolveVendorRestSettings(settings: VendorRestSettings, defaults: Partial<ResolvedVendorRestSettings> = {}): ResolvedVendorRestSettings {
   const base = { ...defaultVendorRestSettings, ...defaults }
   return {
     timeout: settings.timeout ?? base.timeout,

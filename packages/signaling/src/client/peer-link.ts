@@ -113,7 +113,7 @@ export class PeerLink {
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (description && description.type === 'offer') {
-        this.#options.send({ description: description.toJSON() as PeerSignal['description'], ...(this.#restartPending ? { restart: true } : {}) })
+        this.#options.send({ description: description.toJSON(), ...(this.#restartPending ? { restart: true } : {}) })
       }
     } catch (error) {
       if (!this.#closed) this.#options.onError(error)
@@ -128,11 +128,11 @@ export class PeerLink {
       const collision = description.type === 'offer' && (this.#makingOffer || this.connection.signalingState !== 'stable')
       this.#ignoreOffer = !this.polite && collision
       if (this.#ignoreOffer) return
-      await this.connection.setRemoteDescription(description as RTCSessionDescriptionInit)
+      await this.connection.setRemoteDescription(description)
       if (description.type === 'offer') {
         await this.connection.setLocalDescription()
         const answer = this.connection.localDescription
-        if (answer) this.#options.send({ description: answer.toJSON() as PeerSignal['description'] })
+        if (answer) this.#options.send({ description: answer.toJSON() })
       }
       if (description.type === 'offer' || description.type === 'answer') {
         this.#negotiated = true
@@ -143,7 +143,7 @@ export class PeerLink {
     }
     if (candidate) {
       try {
-        await this.connection.addIceCandidate(candidate as RTCIceCandidateInit)
+        await this.connection.addIceCandidate(candidate)
       } catch (error) {
         if (!this.#ignoreOffer) throw error
       }

@@ -25,12 +25,7 @@ export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> 
  * one expires within `marginSeconds` or the server just refused it. A fresh token for another
  * provider, room or identity cannot serve this connection (the session starts over instead).
  */
-export async function tokenForReconnection(
-  current: Token,
-  lastError: CallportError,
-  refreshToken: () => Promise<Token>,
-  marginSeconds: number,
-): Promise<Token> {
+export async function tokenForReconnection(current: Token, lastError: CallportError, refreshToken: () => Promise<Token>, marginSeconds: number): Promise<Token> {
   const refused = lastError.code === 'UNAUTHORIZED' || lastError.code === 'TOKEN_EXPIRED'
   if (!refused && millisecondsUntilExpiry(current) > marginSeconds * 1000) return current
   const token = await refreshToken()

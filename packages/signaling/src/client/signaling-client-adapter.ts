@@ -1,4 +1,4 @@
-import { type ClientAdapter, type ClientCapabilities, type ClientConnection, type ConnectOptions, type Token } from '@callport/core'
+import type { ClientAdapter, ClientCapabilities, ClientConnection, ConnectOptions, Token } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'

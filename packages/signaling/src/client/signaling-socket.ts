@@ -1,15 +1,7 @@
 import { CallportError, abortedError } from '@callport/core'
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import type * as z from 'zod/mini'
-import {
-  ConnectionInfoSchema,
-  REQUEST_EVENT,
-  SignalingErrorSchema,
-  serverEvents,
-  type AuthQuery,
-  type ConnectionInfo,
-  type Request,
-} from '../shared/protocol'
+import { ConnectionInfoSchema, REQUEST_EVENT, SignalingErrorSchema, serverEvents, type AuthQuery, type ConnectionInfo, type Request } from '../shared/protocol'
 import { connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
 import type { SocketFactory } from './load-sdk'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'

@@ -20,8 +20,7 @@ export interface ResolvedWebrtc {
 export function resolveWebrtc(injected: SignalingWebrtc = {}): ResolvedWebrtc {
   const scope = globalThis as { RTCPeerConnection?: typeof RTCPeerConnection; navigator?: Partial<Navigator> }
   const mediaDevices = scope.navigator?.mediaDevices
-  const browserGetUserMedia =
-    mediaDevices && typeof mediaDevices.getUserMedia === 'function' ? mediaDevices.getUserMedia.bind(mediaDevices) : undefined
+  const browserGetUserMedia = mediaDevices && typeof mediaDevices.getUserMedia === 'function' ? mediaDevices.getUserMedia.bind(mediaDevices) : undefined
   return {
     RTCPeerConnection: injected.RTCPeerConnection ?? scope.RTCPeerConnection,
     getUserMedia: injected.getUserMedia ?? browserGetUserMedia,

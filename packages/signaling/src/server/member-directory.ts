@@ -19,8 +19,7 @@ export interface MemberDirectory {
 /** The directory of a single server process. */
 export function createMemoryMemberDirectory(): MemberDirectory {
   const rooms = new Map<string, Map<string, Member>>()
-  const others = (roomId: string, memberId?: string): Member[] =>
-    [...(rooms.get(roomId)?.values() ?? [])].filter((member) => member.id !== memberId)
+  const others = (roomId: string, memberId?: string): Member[] => [...(rooms.get(roomId)?.values() ?? [])].filter((member) => member.id !== memberId)
 
   return {
     async add(roomId, member) {

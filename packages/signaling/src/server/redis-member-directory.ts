@@ -137,9 +137,12 @@ export function createRedisMemberDirectory(settings: RedisMemberDirectorySetting
   return {
     async start() {
       await heartbeat()
-      repeat(async () => {
-        if (!(await heartbeat())) settings.onNodeSwept()
-      }, Math.max(100, Math.floor(settings.nodeTimeout / 3)))
+      repeat(
+        async () => {
+          if (!(await heartbeat())) settings.onNodeSwept()
+        },
+        Math.max(100, Math.floor(settings.nodeTimeout / 3)),
+      )
       repeat(async () => report(await client.eval(sweepScript, { arguments: [prefix] })), settings.sweepInterval)
     },
     async add(roomId, member) {
@@ -147,7 +150,11 @@ export function createRedisMemberDirectory(settings: RedisMemberDirectorySetting
         keys: [roomKey(roomId), nodeMembersKey],
         arguments: [member.id, JSON.stringify(member), roomId],
       })
-      return parseMembers(pairs(reply).filter(([memberId]) => memberId !== member.id).map(([, json]) => json))
+      return parseMembers(
+        pairs(reply)
+          .filter(([memberId]) => memberId !== member.id)
+          .map(([, json]) => json),
+      )
     },
     async update(roomId, member) {
       await client.eval(updateScript, { keys: [roomKey(roomId)], arguments: [member.id, JSON.stringify(member)] })

@@ -26,20 +26,18 @@ export interface ResolvedSignalingSettings {
 }
 
 /** The secret: present, and at least 32 bytes of UTF-8 (not characters). */
-export const SecretSchema = z
-  .string({ error: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
-  .check((context) => {
-    const bytes = Buffer.byteLength(context.value, 'utf8')
-    if (bytes === 0) {
-      context.issues.push({ code: 'custom', input: context.value, message: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
-    } else if (bytes < MINIMUM_SECRET_BYTES) {
-      context.issues.push({
-        code: 'custom',
-        input: context.value,
-        message: `the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
-      })
-    }
-  })
+export const SecretSchema = z.string({ error: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` }).check((context) => {
+  const bytes = Buffer.byteLength(context.value, 'utf8')
+  if (bytes === 0) {
+    context.issues.push({ code: 'custom', input: context.value, message: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
+  } else if (bytes < MINIMUM_SECRET_BYTES) {
+    context.issues.push({
+      code: 'custom',
+      input: context.value,
+      message: `the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
+    })
+  }
+})
 
 const urlMessage = 'url must be an absolute http, https, ws or wss URL'
 const UrlSchema = z.string({ error: `url is required (pass { url } or set ${URL_ENVIRONMENT_VARIABLE})` }).check(

@@ -105,7 +105,8 @@ export function createSignalingServer(options?: SignalingServerOptions): Signali
     }
     io.on('kick-member', kickLocal)
     io.use((socket, next) => {
-      if (closing) return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
+      if (closing)
+        return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
       authenticateQuery(socket.handshake.query, secret, resolved.allowPasswords).then(
         (credential) => {
           socket.data = { ...credential, memberId: socket.id, roomId: signalingRoomId(credential.room), joined: false, props: {} }

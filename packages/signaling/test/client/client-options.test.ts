@@ -6,14 +6,20 @@ import { resolveClientOptions } from '../../src/client/client-options'
 describe('signaling(options) on the client', () => {
   it('refuses unknown options, naming the closest known one', () => {
     expect(() => signaling({ displayname: 'Ada' } as never)).toThrowError(
-      expect.objectContaining({ code: 'INVALID_INPUT', provider: 'signaling', message: expect.stringMatching(/unknown setting "displayname" \(did you mean "displayName"\?\)/) }),
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        provider: 'signaling',
+        message: expect.stringMatching(/unknown setting "displayname" \(did you mean "displayName"\?\)/),
+      }),
     )
     expect(() => signaling({ connectTimeoutMs: 1000 } as never)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
 
   it('refuses values of the wrong kind', () => {
     expect(() => signaling({ sdk: 'socket.io-client' as never })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('sdk') }))
-    expect(() => signaling({ requestTimeoutMilliseconds: 0 })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('requestTimeoutMilliseconds') }))
+    expect(() => signaling({ requestTimeoutMilliseconds: 0 })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('requestTimeoutMilliseconds') }),
+    )
   })
 
   it('takes socket.io-client as `sdk`, and still as the deprecated `io`', () => {

@@ -104,4 +104,3 @@ export async function observe(url: string, token: Token): Promise<Observer> {
   await ask({ command: 'join', room_id })
   return { socket, memberId: info.auth_id, events, close: () => socket.disconnect() }
 }
-

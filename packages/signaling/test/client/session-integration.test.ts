@@ -94,10 +94,7 @@ describe('createSession with the signaling adapter', () => {
     expect(states).toContain('reconnecting')
     // First the adapter's own attempt (attempt 0), then the session's (attempt 1…) after connection-lost.
     expect(reconnecting.mock.calls.map(([event]) => event)).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ attempt: 0, reason: 'connection-lost' }),
-        expect.objectContaining({ attempt: 1, reason: 'connection-lost' }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ attempt: 0, reason: 'connection-lost' }), expect.objectContaining({ attempt: 1, reason: 'connection-lost' })]),
     )
     expect(ada.state).toBe('connected')
   })

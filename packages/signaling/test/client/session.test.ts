@@ -118,11 +118,11 @@ describe('participants and data', () => {
     const grace = await harness.connect({ room, identity: 'grace', name: 'Grace Hopper' })
     const graceSeesJoin = vi.fn()
     grace.on('participant-joined', graceSeesJoin)
-    expect(grace.participants()).toEqual([
-      { identity: 'ada', name: 'Ada Lovelace', role: 'publisher', providerParticipantId: ada.localParticipant.providerParticipantId },
-    ])
+    expect(grace.participants()).toEqual([{ identity: 'ada', name: 'Ada Lovelace', role: 'publisher', providerParticipantId: ada.localParticipant.providerParticipantId }])
     await vi.waitFor(() => expect(adaSeesJoin).toHaveBeenCalledOnce())
-    expect(adaSeesJoin.mock.calls[0]?.[0]).toMatchObject({ participant: { identity: 'grace', name: 'Grace Hopper', providerParticipantId: grace.localParticipant.providerParticipantId } })
+    expect(adaSeesJoin.mock.calls[0]?.[0]).toMatchObject({
+      participant: { identity: 'grace', name: 'Grace Hopper', providerParticipantId: grace.localParticipant.providerParticipantId },
+    })
     // Members found on joining are listed, not announced.
     expect(graceSeesJoin).not.toHaveBeenCalled()
     const left = waitForEvent(ada, 'participant-left')

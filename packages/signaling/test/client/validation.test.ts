@@ -11,11 +11,7 @@ import { signaling } from '../../src/client/index'
  * A scripted server that speaks the protocol except where a test makes it send something malformed:
  * the real server never does, but every message the client receives must be validated anyway.
  */
-async function scriptedServer(script: {
-  connectionInfo?: (socket: ServerSocket) => unknown
-  joinResult?: unknown
-  afterJoin?: (socket: ServerSocket) => void
-}) {
+async function scriptedServer(script: { connectionInfo?: (socket: ServerSocket) => unknown; joinResult?: unknown; afterJoin?: (socket: ServerSocket) => void }) {
   const http = createServer()
   // engine.io's own lookup of `ws` fails under Vite's module runner; hand it the class.
   const io = new Server(http, { wsEngine: WebSocketServer })
@@ -43,7 +39,15 @@ async function scriptedServer(script: {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   opened.push(() => new Promise<void>((resolve) => io.close(() => resolve())))
-  const token: Token = { provider: 'signaling', room: 'scripted', providerRoomId: 'rm_scripted', identity: 'ada', value: 'opaque', expiresAt: new Date(Date.now() + 600_000).toISOString(), connect: { url } }
+  const token: Token = {
+    provider: 'signaling',
+    room: 'scripted',
+    providerRoomId: 'rm_scripted',
+    identity: 'ada',
+    value: 'opaque',
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    connect: { url },
+  }
   return { token, options: { audio: false, video: false, refreshToken: async () => token } }
 }
 
@@ -57,13 +61,17 @@ const member = (id: string, name: string) => ({ id, name, role: 'publisher', joi
 describe('validation of what the server sends', () => {
   it('refuses an on_connection that does not match the protocol', async () => {
     const { token, options } = await scriptedServer({ connectionInfo: () => ({ session_id: 42 }) })
-    const error = await signaling().connect(token, options).catch((caught: unknown) => caught)
+    const error = await signaling()
+      .connect(token, options)
+      .catch((caught: unknown) => caught)
     expect(CallportError.isInstance(error) && error.code).toBe('PROVIDER_REJECTED')
   })
 
   it('refuses a join answer whose members are malformed', async () => {
     const { token, options } = await scriptedServer({ joinResult: { room_id: 'rm_scripted', members: [{ id: 'x' }] } })
-    const error = await signaling().connect(token, options).catch((caught: unknown) => caught)
+    const error = await signaling()
+      .connect(token, options)
+      .catch((caught: unknown) => caught)
     expect(CallportError.isInstance(error) && error.code).toBe('PROVIDER_REJECTED')
   })
 

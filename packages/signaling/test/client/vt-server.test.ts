@@ -37,7 +37,15 @@ async function vtServer(script: { members?: unknown[]; afterJoin?: (socket: Serv
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   opened.push(() => new Promise<void>((resolve) => io.close(() => resolve())))
-  const token: Token = { provider: 'signaling', room: 'vt-room-name', providerRoomId: 'vt-room', identity: 'ada', value: 'unused-with-a-password', expiresAt: new Date(Date.now() + 600_000).toISOString(), connect: { url } }
+  const token: Token = {
+    provider: 'signaling',
+    room: 'vt-room-name',
+    providerRoomId: 'vt-room',
+    identity: 'ada',
+    value: 'unused-with-a-password',
+    expiresAt: new Date(Date.now() + 600_000).toISOString(),
+    connect: { url },
+  }
   return { token, handshakes, requests, sockets, options: { audio: false, video: false, refreshToken: async () => token } }
 }
 
@@ -80,14 +88,21 @@ describe('against a VT server (its published payloads, unchanged)', () => {
 
   it('sees the member of a join reply (VT member object, no role) and addresses it by member.id', async () => {
     const server = await vtServer({ members: [vtMember] })
-    const connection = await signaling({ password: VT_PASSWORD, webrtc: { RTCPeerConnection: CandidateOnlyPeerConnection as unknown as typeof RTCPeerConnection } }).connect(server.token, server.options)
+    const connection = await signaling({ password: VT_PASSWORD, webrtc: { RTCPeerConnection: CandidateOnlyPeerConnection as unknown as typeof RTCPeerConnection } }).connect(
+      server.token,
+      server.options,
+    )
     opened.push(() => connection.disconnect())
     expect(connection.participants()).toEqual([vtParticipant])
 
     await connection.sendData!('hello', { to: ['_VT_MNG_RCV_'] })
     expect(server.requests).toContainEqual({ type: 'command', to: 'WbaqzsMXqeQiwuoa', command: { command: 'data', data: 'hello' } })
     // The peer connection's signals go to member.id too.
-    await vi.waitFor(() => expect(server.requests).toContainEqual(expect.objectContaining({ type: 'command', to: 'WbaqzsMXqeQiwuoa', command: expect.objectContaining({ command: 'webrtc_signal' }) })))
+    await vi.waitFor(() =>
+      expect(server.requests).toContainEqual(
+        expect.objectContaining({ type: 'command', to: 'WbaqzsMXqeQiwuoa', command: expect.objectContaining({ command: 'webrtc_signal' }) }),
+      ),
+    )
 
     const left = waitForEvent(connection, 'participant-left')
     server.sockets[0]!.emit('on_leave', vtMember.id)

@@ -42,9 +42,7 @@ describe('join, members, on_join, on_leave', () => {
     const announced = nextEvent(alice.client, 'on_join')
     const bob = await harness.joinMember(url, { identity: 'bob', room: 'standup', role: 'subscriber' }, { audio: false, display_name: 'Bobby' })
     expect(JoinResultSchema.safeParse(bob.joined).success).toBe(true)
-    expect(bob.joined.members).toEqual([
-      { id: alice.client.id, name: 'alice', role: 'publisher', join_props: { audio: true, video: false, display_name: 'Alice A.' } },
-    ])
+    expect(bob.joined.members).toEqual([{ id: alice.client.id, name: 'alice', role: 'publisher', join_props: { audio: true, video: false, display_name: 'Alice A.' } }])
 
     const [memberId, member] = await announced
     expect(memberId).toBe(bob.client.id)

@@ -100,52 +100,48 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
     expect(await bobLeaves).toEqual([bobId])
   })
 
-  it(
-    'reports the members of a process killed with SIGKILL as left within 30 s, once each, to every survivor',
-    async () => {
-      const [first, doomed, third] = await startProcesses(3)
-      const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
-      const carol = await harness.joinMember(third!.url, { identity: 'carol', room: 'standup' })
-      const bob = await harness.joinMember(doomed!.url, { identity: 'bob', room: 'standup' })
-      const dave = await harness.joinMember(doomed!.url, { identity: 'dave', room: 'standup' })
-      const lost = [bob.client.id, dave.client.id].sort()
-      const aliceEvents = recordEvents(alice.client)
-      const carolEvents = recordEvents(carol.client)
-      const leftIds = (events: typeof aliceEvents) => events.filter(({ event }) => event === 'on_leave').map(({ parts }) => String(parts[0]))
+  it('reports the members of a process killed with SIGKILL as left within 30 s, once each, to every survivor', async () => {
+    const [first, doomed, third] = await startProcesses(3)
+    const alice = await harness.joinMember(first!.url, { identity: 'alice', room: 'standup' })
+    const carol = await harness.joinMember(third!.url, { identity: 'carol', room: 'standup' })
+    const bob = await harness.joinMember(doomed!.url, { identity: 'bob', room: 'standup' })
+    const dave = await harness.joinMember(doomed!.url, { identity: 'dave', room: 'standup' })
+    const lost = [bob.client.id, dave.client.id].sort()
+    const aliceEvents = recordEvents(alice.client)
+    const carolEvents = recordEvents(carol.client)
+    const leftIds = (events: typeof aliceEvents) => events.filter(({ event }) => event === 'on_leave').map(({ parts }) => String(parts[0]))
 
-      const killedAt = Date.now()
-      await doomed!.kill()
-      await vi.waitFor(
-        () => {
-          expect(leftIds(aliceEvents)).toHaveLength(2)
-          expect(leftIds(carolEvents)).toHaveLength(2)
-        },
-        { timeout: 30_000, interval: 100 },
-      )
-      const elapsed = Date.now() - killedAt
-      console.info(`[signaling scale-out] on_leave for the members of a SIGKILLed process after ${elapsed} ms`)
-      expect(elapsed).toBeLessThan(30_000)
-      expect(leftIds(aliceEvents).sort()).toEqual(lost)
-      expect(leftIds(carolEvents).sort()).toEqual(lost)
+    const killedAt = Date.now()
+    await doomed!.kill()
+    await vi.waitFor(
+      () => {
+        expect(leftIds(aliceEvents)).toHaveLength(2)
+        expect(leftIds(carolEvents)).toHaveLength(2)
+      },
+      { timeout: 30_000, interval: 100 },
+    )
+    const elapsed = Date.now() - killedAt
+    console.info(`[signaling scale-out] on_leave for the members of a SIGKILLed process after ${elapsed} ms`)
+    expect(elapsed).toBeLessThan(30_000)
+    expect(leftIds(aliceEvents).sort()).toEqual(lost)
+    expect(leftIds(carolEvents).sort()).toEqual(lost)
 
-      // Once each, now and later: the sweep deregistered the dead process with its members, so no
-      // later sweep can report them again; and nothing already on its way was a second report.
-      const redisClient = createClient({ url: redis.url })
-      await redisClient.connect()
-      try {
-        expect(await redisClient.sCard(`${keyPrefix}:nodes`)).toBe(2)
-        expect((await redisClient.hKeys(`${keyPrefix}:room:${alice.roomId}`)).sort()).toEqual([alice.client.id, carol.client.id].sort())
-      } finally {
-        await redisClient.close()
-      }
-      await roundTrip(alice.client, carol.client)
-      expect(leftIds(aliceEvents)).toHaveLength(2)
-      expect(leftIds(carolEvents)).toHaveLength(2)
-      const erin = await harness.joinMember(first!.url, { identity: 'erin', room: 'standup' })
-      expect(erin.joined.members.map((member) => member.name).sort()).toEqual(['alice', 'carol'])
-    },
-    45_000,
-  )
+    // Once each, now and later: the sweep deregistered the dead process with its members, so no
+    // later sweep can report them again; and nothing already on its way was a second report.
+    const redisClient = createClient({ url: redis.url })
+    await redisClient.connect()
+    try {
+      expect(await redisClient.sCard(`${keyPrefix}:nodes`)).toBe(2)
+      expect((await redisClient.hKeys(`${keyPrefix}:room:${alice.roomId}`)).sort()).toEqual([alice.client.id, carol.client.id].sort())
+    } finally {
+      await redisClient.close()
+    }
+    await roundTrip(alice.client, carol.client)
+    expect(leftIds(aliceEvents)).toHaveLength(2)
+    expect(leftIds(carolEvents)).toHaveLength(2)
+    const erin = await harness.joinMember(first!.url, { identity: 'erin', room: 'standup' })
+    expect(erin.joined.members.map((member) => member.name).sort()).toEqual(['alice', 'carol'])
+  }, 45_000)
 
   it('drops the connections of a process that stalled so long that it was taken for dead, so its clients come back', async () => {
     const [first, stalled] = await startProcesses(2, { nodeTimeout: 1_500, sweepInterval: 300 })

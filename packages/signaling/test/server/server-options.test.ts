@@ -75,7 +75,10 @@ describe('createSignalingServer with an unreachable Redis', () => {
     const port = await freePort()
     const server = createSignalingServer({ secret: SECRET, redis: { url: `redis://user:hunter2-password@127.0.0.1:${port}` }, onError: () => undefined })
     const failure = await server.listen({ port: 0, host: '127.0.0.1' }).catch((error: unknown) => error)
-    expect(failure).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', message: expect.stringMatching(new RegExp(`Could not connect to Redis at redis://user:\\*\\*\\*@127\\.0\\.0\\.1:${port}`)) })
+    expect(failure).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      message: expect.stringMatching(new RegExp(`Could not connect to Redis at redis://user:\\*\\*\\*@127\\.0\\.0\\.1:${port}`)),
+    })
     expect(String((failure as Error).message)).not.toContain('hunter2')
     await expect(server.close()).resolves.toBeUndefined()
   })

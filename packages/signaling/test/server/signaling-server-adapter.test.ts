@@ -64,7 +64,9 @@ describe('signaling() settings', () => {
 
   it('applies the same secret rule to createSignalingServer', () => {
     vi.stubEnv('CALLPORT_SIGNALING_SECRET', undefined)
-    expect(() => createSignalingServer({ secret: 'short' })).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/createSignalingServer\(\).*32 bytes/) }))
+    expect(() => createSignalingServer({ secret: 'short' })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(/createSignalingServer\(\).*32 bytes/) }),
+    )
     expect(() => createSignalingServer()).toThrowError(/CALLPORT_SIGNALING_SECRET/)
   })
 })
@@ -90,7 +92,16 @@ describe('signaling() rooms and tokens', () => {
     expect(token.connect).toEqual({ url, path: '/signaling' })
 
     const claims = SignalingClaimsSchema.parse(verifyHs256Jwt(token.value, SECRET))
-    expect(claims).toEqual({ iss: 'callport-signaling', sub: 'alice', room: 'standup', role: 'moderator', name: 'Alice A.', metadata: { team: 'core' }, iat: claims.iat, exp: claims.iat + 300 })
+    expect(claims).toEqual({
+      iss: 'callport-signaling',
+      sub: 'alice',
+      room: 'standup',
+      role: 'moderator',
+      name: 'Alice A.',
+      metadata: { team: 'core' },
+      iat: claims.iat,
+      exp: claims.iat + 300,
+    })
     expect(claims.iat).toBeGreaterThanOrEqual(before)
     expect(Date.parse(token.expiresAt)).toBe(claims.exp * 1000)
     expect(() => verifyHs256Jwt(token.value, `${SECRET}-other`)).toThrowError(/signature/)

@@ -94,7 +94,9 @@ export async function serveStaticFiles(options: StaticFilesOptions): Promise<Sta
       return answer(response, 200, contentType ?? contentTypeOf(pathname), body, head)
     }
     void fileBelow(root, pathname)
-      .then(async (path) => (path === undefined ? answer(response, 404, 'text/plain; charset=utf-8', 'not found', head) : answer(response, 200, contentTypeOf(path), await readFile(path), head)))
+      .then(async (path) =>
+        path === undefined ? answer(response, 404, 'text/plain; charset=utf-8', 'not found', head) : answer(response, 200, contentTypeOf(path), await readFile(path), head),
+      )
       .catch(() => response.destroy())
   })
   await new Promise<void>((resolveListening, reject) => {

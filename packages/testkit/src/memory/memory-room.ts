@@ -120,10 +120,13 @@ export class MemoryRoom {
   #armExpiry(member: Member, expiresAtSeconds: number): void {
     clearTimeout(member.expiryTimer)
     const delay = expiresAtSeconds * 1000 - Date.now()
-    member.expiryTimer = setTimeout(() => {
-      if (delay > maximumTimerDelay) this.#armExpiry(member, expiresAtSeconds)
-      else this.end(member.participant.identity, 'token-expired')
-    }, Math.min(Math.max(delay, 0), maximumTimerDelay))
+    member.expiryTimer = setTimeout(
+      () => {
+        if (delay > maximumTimerDelay) this.#armExpiry(member, expiresAtSeconds)
+        else this.end(member.participant.identity, 'token-expired')
+      },
+      Math.min(Math.max(delay, 0), maximumTimerDelay),
+    )
   }
 
   #remove(member: Member): void {

@@ -330,9 +330,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         // providerRoomId then names the room it made instead of the placeholder.
         await issue(room)
         const made = resolve(room)
-        expect(made.providerRoomId, `room ${room.name} is not on the vendor after ensureRoom, and its first token named no other providerRoomId`).not.toBe(
-          room.providerRoomId,
-        )
+        expect(made.providerRoomId, `room ${room.name} is not on the vendor after ensureRoom, and its first token named no other providerRoomId`).not.toBe(room.providerRoomId)
         expect(await vendor!.roomExists(made, context()), `room ${room.name} (${made.providerRoomId}) on the vendor after its first token`).toBe(true)
       })
 
@@ -352,7 +350,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         expect(await vendor!.verifyToken({ ...token, value: tamperWith(token.value) }, context())).toBe(false)
       })
 
-      it("a token moved to another room is refused by the vendor", async (test) => {
+      it('a token moved to another room is refused by the vendor', async (test) => {
         test.skip(!vendor, 'no vendor option')
         test.skip(!refuses.has('other-room'), 'vendor.refuses leaves out "other-room"')
         const token = await issue(await liveRoom('vendor-first'))

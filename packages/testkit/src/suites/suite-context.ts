@@ -26,7 +26,10 @@ export function useSuiteContext<Context>(lifecycle: SuiteLifecycle<Context>): Su
   afterEach(async () => {
     const pending = cleanups.reverse()
     cleanups = []
-    for (const cleanup of pending) await Promise.resolve().then(cleanup).catch(() => undefined)
+    for (const cleanup of pending)
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined)
     if (context) await lifecycle.teardown?.(context.value)
     context = undefined
   })

@@ -55,7 +55,11 @@ async function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void
  * `connect(token.value, { name, audio, video })` and maps the Room's events to Callport's.
  */
 export function twilio(options?: TwilioClientOptions): TwilioClientAdapter {
-  const { sdk, connectOptions, data = true } = loadSettings(options, {
+  const {
+    sdk,
+    connectOptions,
+    data = true,
+  } = loadSettings(options, {
     provider: TWILIO_PROVIDER,
     subject: 'Twilio client options',
     known: ['sdk', 'connectOptions', 'data'],

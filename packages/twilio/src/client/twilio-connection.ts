@@ -1,12 +1,4 @@
-import {
-  CallportError,
-  EventEmitter,
-  type ClientConnection,
-  type ConnectionEvents,
-  type Participant,
-  type Token,
-  type TrackEvent,
-} from '@callport/core'
+import { CallportError, EventEmitter, type ClientConnection, type ConnectionEvents, type Participant, type Token, type TrackEvent } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { disconnectReasonOf, errorFromTwilioVideo } from './twilio-errors'
 import { toTrack } from './twilio-track'

@@ -77,7 +77,9 @@ function signedData(url: string, parameters: SignedParameters): string {
 }
 
 function hmac(hash: 'sha1' | 'sha256', key: string, url: string, parameters: SignedParameters): Buffer {
-  return createHmac(hash, key).update(Buffer.from(signedData(url, parameters), 'utf8')).digest()
+  return createHmac(hash, key)
+    .update(Buffer.from(signedData(url, parameters), 'utf8'))
+    .digest()
 }
 
 /**

@@ -23,7 +23,11 @@ export function statusCallbackEventId(parameters: Parameters): string {
   const roomSid = parameters[names.roomSid]
   const sequence = parameters[names.sequenceNumber]
   if (roomSid && sequence) return `twilio-${roomSid}-${sequence}`
-  const canonical = JSON.stringify(Object.keys(parameters).sort().map((name) => [name, parameters[name]]))
+  const canonical = JSON.stringify(
+    Object.keys(parameters)
+      .sort()
+      .map((name) => [name, parameters[name]]),
+  )
   return `twilio-${createHash('sha256').update(canonical).digest('hex').slice(0, 40)}`
 }
 

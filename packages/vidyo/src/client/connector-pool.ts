@@ -1,12 +1,6 @@
 import { CallportError } from '@callport/core'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import type {
-  VidyoConnector,
-  VidyoLocalDevice,
-  VidyoLocalDeviceEventListener,
-  VidyoParticipantEventListener,
-  VidyoReconnectEventListener,
-} from './vidyo-client-types'
+import type { VidyoConnector, VidyoLocalDevice, VidyoLocalDeviceEventListener, VidyoParticipantEventListener, VidyoReconnectEventListener } from './vidyo-client-types'
 
 /** Where a connector's events go while one connection uses it. */
 export interface ConnectorListeners {

@@ -34,8 +34,7 @@ export const nativeWebRtcBuildError = (cause?: unknown): CallportError => failur
 export const isNativeWebRtcConnectRefusal = (error: unknown): boolean => error instanceof Error && error.message === 'Not implemented.'
 
 /** Vidyo.io's hosted VidyoClient.js (WebRTC build). Self-host it and pass `scriptUrl` where that host is gone. */
-export const DEFAULT_VIDYO_CLIENT_SCRIPT_URL =
-  'https://static.vidyo.io/4.1.24.15/javascript/VidyoClient/VidyoClient.js?onload=onVidyoClientLoaded&webrtc=true&plugin=false'
+export const DEFAULT_VIDYO_CLIENT_SCRIPT_URL = 'https://static.vidyo.io/4.1.24.15/javascript/VidyoClient/VidyoClient.js?onload=onVidyoClientLoaded&webrtc=true&plugin=false'
 export const DEFAULT_LOAD_TIMEOUT_MILLISECONDS = 30_000
 
 const CALLBACK = 'onVidyoClientLoaded'

@@ -48,15 +48,7 @@ type FailReasonName =
   | 'LostEventServer'
 
 type DisconnectReasonName =
-  | 'Disconnected'
-  | 'ConnectionLost'
-  | 'ConnectionTimeout'
-  | 'NoResponse'
-  | 'Terminated'
-  | 'MiscLocalError'
-  | 'MiscRemoteError'
-  | 'MiscError'
-  | 'Booted'
+  'Disconnected' | 'ConnectionLost' | 'ConnectionTimeout' | 'NoResponse' | 'Terminated' | 'MiscLocalError' | 'MiscRemoteError' | 'MiscError' | 'Booted'
 
 /** Why `Connect` failed (`onFailure`). */
 export type VidyoConnectorFailReason = `VIDYO_CONNECTORFAILREASON_${FailReasonName}`

@@ -45,8 +45,7 @@ export interface VidyoConnectionOptions extends VidyoParticipantCallbacks {
 
 type Phase = 'idle' | 'connecting' | 'connected' | 'closed'
 
-const rejected = (method: string): CallportError =>
-  new CallportError('PROVIDER_REJECTED', `VidyoConnector refused ${method}`, { provider: VIDYO_PROVIDER, retryable: false })
+const rejected = (method: string): CallportError => new CallportError('PROVIDER_REJECTED', `VidyoConnector refused ${method}`, { provider: VIDYO_PROVIDER, retryable: false })
 
 /**
  * One VidyoConnector call. Maps VidyoConnector's callbacks to ConnectionEvents (keeping the vendor's
@@ -180,7 +179,9 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
   #onDisconnected(reason: unknown): void {
     const disconnection = disconnectionOf(reason)
     if (this.#phase === 'connecting') {
-      this.#failAttempt(disconnection.error ?? new CallportError('CONNECTION_FAILED', `Vidyo ended the call while connecting: ${String(reason)}`, { provider: VIDYO_PROVIDER }))
+      this.#failAttempt(
+        disconnection.error ?? new CallportError('CONNECTION_FAILED', `Vidyo ended the call while connecting: ${String(reason)}`, { provider: VIDYO_PROVIDER }),
+      )
     } else if (this.#phase === 'connected') {
       this.#end({ ...disconnection, raw: reason })
     }

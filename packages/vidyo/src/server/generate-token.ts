@@ -62,8 +62,7 @@ export function generateVidyoToken(options: GenerateVidyoTokenOptions): string {
     })
   }
   const nowSeconds = Math.floor(millisecondsOf(input.now ?? Date.now()) / 1000)
-  const expiresUnixSeconds =
-    input.expiresAt === undefined ? nowSeconds + (input.expiresInSeconds ?? 0) : Math.floor(millisecondsOf(input.expiresAt) / 1000)
+  const expiresUnixSeconds = input.expiresAt === undefined ? nowSeconds + (input.expiresInSeconds ?? 0) : Math.floor(millisecondsOf(input.expiresAt) / 1000)
   if (!(expiresUnixSeconds > nowSeconds && expiresUnixSeconds <= LATEST_EXPIRY_UNIX_SECONDS)) {
     throw new CallportError('INVALID_INPUT', 'Invalid Vidyo token options: the expiry must be after now and no later than the year 9999', {
       provider: VIDYO_PROVIDER,

@@ -48,9 +48,7 @@ const SettingsSchema = z.object({
   appId: required('appId', AppIdSchema),
   developerKey: required('developerKey', DeveloperKeySchema),
   host: z.optional(HostSchema),
-  vCard: z.optional(
-    z.custom<(participant: Participant) => string | undefined>((value) => typeof value === 'function', 'vCard must be a function'),
-  ),
+  vCard: z.optional(z.custom<(participant: Participant) => string | undefined>((value) => typeof value === 'function', 'vCard must be a function')),
 })
 
 const known = ['appId', 'developerKey', 'host', 'vCard'] as const satisfies readonly (keyof VidyoSettings)[]
@@ -58,7 +56,7 @@ const known = ['appId', 'developerKey', 'host', 'vCard'] as const satisfies read
 /** An empty string setting counts as left out, so that `{ appId: process.env.X ?? '' }` falls back like `{}`. */
 function withoutEmptyStrings(settings: VidyoSettings | undefined): VidyoSettings | undefined {
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return settings
-  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== '')) as VidyoSettings
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== ''))
 }
 
 /**
@@ -69,9 +67,7 @@ function withoutEmptyStrings(settings: VidyoSettings | undefined): VidyoSettings
 export function loadVidyoSettings(settings: VidyoSettings | undefined): ResolvedVidyoSettings {
   const given = withoutEmptyStrings(settings)
   const loaded = loadSettings(given, { provider: VIDYO_PROVIDER, subject: 'Vidyo settings', known, fromEnvironment: vidyoEnvironmentVariables })
-  const fromEnvironment = (Object.keys(vidyoEnvironmentVariables) as EnvironmentSetting[]).filter(
-    (name) => given?.[name] === undefined && loaded[name] !== undefined,
-  )
+  const fromEnvironment = (Object.keys(vidyoEnvironmentVariables) as EnvironmentSetting[]).filter((name) => given?.[name] === undefined && loaded[name] !== undefined)
   const sources = fromEnvironment.map((name) => `${name} from environment variable ${vidyoEnvironmentVariables[name]}`)
   const subject = sources.length === 0 ? 'Vidyo settings' : `Vidyo settings (${sources.join(', ')})`
   const parsed = parseInput(SettingsSchema, loaded, { subject, provider: VIDYO_PROVIDER })

@@ -36,10 +36,7 @@ export const UserNameSchema = tokenText('User name').check(
 )
 
 /** A Vidyo.io application id (for example `abc123.vidyo.io`): not empty, no `@`, no NUL. */
-export const AppIdSchema = tokenText('Application id').check(
-  z.minLength(1, 'Application id must not be empty'),
-  z.regex(/^[^@]*$/, 'Application id must not contain "@"'),
-)
+export const AppIdSchema = tokenText('Application id').check(z.minLength(1, 'Application id must not be empty'), z.regex(/^[^@]*$/, 'Application id must not contain "@"'))
 
 export const VCardSchema = tokenText('vCard')
 

@@ -3,15 +3,7 @@ import { CallportError } from '@callport/core'
 import { parseInput } from '@callport/provider-utils'
 import * as z from 'zod/mini'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import {
-  DeveloperKeySchema,
-  MAC_HEX_LENGTH,
-  NowSchema,
-  TOKEN_TYPE,
-  YEAR_ZERO_TO_UNIX_EPOCH_SECONDS,
-  millisecondsOf,
-  vidyoMac,
-} from './token-format'
+import { DeveloperKeySchema, MAC_HEX_LENGTH, NowSchema, TOKEN_TYPE, YEAR_ZERO_TO_UNIX_EPOCH_SECONDS, millisecondsOf, vidyoMac } from './token-format'
 
 export interface VerifyVidyoTokenOptions {
   /** The developer key the token must be signed with. */

@@ -18,9 +18,7 @@
 
 const ESCAPE = 'Z'
 const escapedPunctuation: Readonly<Record<string, string>> = { [ESCAPE]: ESCAPE, '-': 'h', '.': 'd', _: 'u', '~': 't' }
-const punctuationOfCode: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(escapedPunctuation).map(([character, code]) => [code, character]),
-)
+const punctuationOfCode: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(escapedPunctuation).map(([character, code]) => [code, character]))
 const passThrough = /^[A-Za-z0-9]$/
 const hex = /^[0-9a-f]+$/
 
