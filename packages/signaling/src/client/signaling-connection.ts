@@ -323,7 +323,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
         this.#token = token
         const kept = this.#adopt(session, true)
         this.#phase = 'connected'
-        await Promise.all(kept.map((remote) => remote.link?.restartIce(ICE_RESTART_TIMEOUT_MILLISECONDS)))
+        await Promise.all(kept.flatMap((remote) => (remote.link ? [remote.link.restartIce(ICE_RESTART_TIMEOUT_MILLISECONDS)] : [])))
         if (this.#socket === session.socket && this.#phase === 'connected') this.emit('reconnected', { raw: session.joined })
         return
       } catch (error) {

@@ -129,7 +129,9 @@ export function createRedisMemberDirectory(settings: RedisMemberDirectorySetting
     if (lost.length > 0) settings.onMembersLost(lost)
   }
   const repeat = (task: () => Promise<void>, everyMilliseconds: number) => {
-    const timer = setInterval(() => task().catch(settings.onError), everyMilliseconds)
+    const timer = setInterval(() => {
+      task().catch((error: unknown) => settings.onError(error))
+    }, everyMilliseconds)
     timer.unref()
     timers.push(timer)
   }

@@ -46,7 +46,13 @@ export async function joinRoom(socket: SignalingSocket, context: SessionContext,
   for (const duplicate of duplicates) {
     context.kickMember(duplicate.id, { reason: 'duplicate_identity', message: 'Another connection joined this room with the same identity' })
   }
-  socket.join(data.roomId)
+  try {
+    // A promise with an asynchronous adapter (Redis): the member counts as joined only once the room has it.
+    await socket.join(data.roomId)
+  } catch (error) {
+    if (await context.directory.remove(data.roomId, member.id)) context.io.to(data.roomId).emit('on_leave', member.id)
+    throw error
+  }
   data.joined = true
   socket.to(data.roomId).emit('on_join', member.id, member)
   return { room_id: data.roomId, members: others.filter((other) => !duplicates.includes(other)) }
@@ -57,8 +63,12 @@ export async function leaveRoom(socket: SignalingSocket, context: SessionContext
   const { data } = socket
   if (!data.joined) return {}
   data.joined = false
-  socket.leave(data.roomId)
-  if (await context.directory.remove(data.roomId, data.memberId)) context.io.to(data.roomId).emit('on_leave', data.memberId)
+  try {
+    // A promise with an asynchronous adapter (Redis); the member leaves the directory even if it rejects.
+    await socket.leave(data.roomId)
+  } finally {
+    if (await context.directory.remove(data.roomId, data.memberId)) context.io.to(data.roomId).emit('on_leave', data.memberId)
+  }
   return {}
 }
 

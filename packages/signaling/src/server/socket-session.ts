@@ -35,11 +35,11 @@ function connectionInfo(socket: SignalingSocket, context: SessionContext): Conne
 }
 
 /** One line about the first problem zod found (zod/mini carries no English messages, so say it from the issue). */
-function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; code: string; message: string; expected?: unknown }> }): string {
+function describeIssue(error: { issues: ReadonlyArray<{ path: PropertyKey[]; code: string; message: string; expected?: string }> }): string {
   const issue = error.issues[0]
   if (!issue) return 'Invalid request'
   const path = issue.path.map(String).join('.')
-  const problem = issue.expected === undefined ? issue.code.replaceAll('_', ' ') : `expected ${String(issue.expected)}`
+  const problem = issue.expected === undefined ? issue.code.replaceAll('_', ' ') : `expected ${issue.expected}`
   return `Invalid request${path ? ` at ${path}` : ''}: ${problem}`
 }
 
@@ -145,7 +145,7 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   })
   socket.on('disconnect', () => {
     clearTimeout(expiryTimer)
-    context.track(serially(() => leaveRoom(socket, context)).catch(context.onError))
+    context.track(serially(() => leaveRoom(socket, context)).catch((error: unknown) => context.onError(error)))
   })
 
   armExpiry()

@@ -38,7 +38,12 @@ async function scriptedServer(script: { connectionInfo?: (socket: ServerSocket) 
   })
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
-  opened.push(() => new Promise<void>((resolve) => io.close(() => resolve())))
+  opened.push(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        io.close(() => resolve()).catch(reject)
+      }),
+  )
   const token: Token = {
     provider: 'signaling',
     room: 'scripted',

@@ -14,7 +14,8 @@ async function silentMember(url: string, identity: string, room: string): Promis
   const socket = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?${query}`)
   const closed = once(socket, 'close').then(([code]) => code as number)
   const packets: string[] = []
-  socket.on('message', (data) => packets.push(data.toString()))
+  // binaryType is 'nodebuffer' (ws's default), so every message, even a fragmented one, arrives as one Buffer.
+  socket.on('message', (data) => packets.push((data as Buffer).toString()))
   const next = (prefix: string) =>
     vi.waitFor(
       () => {
