@@ -60,7 +60,8 @@ export interface MemoryHubInternals {
   /** Ends the connection of `identity` with `removed`; false when it is not in the room. */
   removeMember(room: string, identity: string): boolean
   issueToken(room: Room, participant: Participant, ttlSeconds: number): Token
-  verifyToken(token: Token): MemoryTokenClaims
+  /** A plain function (it uses no `this`), so it can be handed on as a callback. */
+  verifyToken: (token: Token) => MemoryTokenClaims
   /** Admits the holder of verified `claims`; `ROOM_NOT_FOUND` when its room is not live. */
   join(claims: MemoryTokenClaims, endpoint: MemberEndpoint): Membership
 }

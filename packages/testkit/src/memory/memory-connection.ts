@@ -5,7 +5,7 @@ import { memoryProviderId, type MemoryTokenClaims } from './memory-token'
 export interface MemoryConnectionOptions {
   /** Joins the room, handing it the endpoint through which the room reaches this connection. */
   join(endpoint: MemberEndpoint): Membership
-  verifyToken(token: Token): MemoryTokenClaims
+  verifyToken: (token: Token) => MemoryTokenClaims
 }
 
 /** A participant's connection to a memory room. */

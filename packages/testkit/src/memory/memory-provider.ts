@@ -103,6 +103,6 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
     provider: memoryProviderId,
     capabilities: Object.freeze({ ...server.capabilities, ...client.capabilities }),
     hub,
-    connect: client.connect,
+    connect: (token: Token, options: ConnectOptions) => client.connect(token, options),
   })
 }
