@@ -200,7 +200,7 @@ function resolveAdapters(providers: readonly ServerAdapter[] | undefined): Map<s
     if (typeof adapter !== 'object' || adapter === null) throw invalid(`providers[${index}] is not a server adapter`)
     if (adapter.specificationVersion !== specificationVersion) {
       throw invalid(
-        `provider "${String(adapter.provider)}" implements adapter specification ${JSON.stringify(adapter.specificationVersion)}; this server supports "${specificationVersion}"`,
+        `provider "${String(adapter.provider)}" implements adapter specification ${JSON.stringify(adapter.specificationVersion)}; this server supports ${JSON.stringify(specificationVersion)}`,
       )
     }
     if (typeof adapter.provider !== 'string' || adapter.provider.length === 0) throw invalid(`providers[${index}] has no provider id`)

@@ -136,7 +136,7 @@ export function createRoomPlacement({ adapters, route, store, idleSeconds, logge
         }
         return record(adapter, room, failoverFrom)
       }
-      throw firstFailure
+      throw firstFailure ?? new CallportError('INTERNAL', `no provider could place room "${name}"`)
     },
 
     async placeOn(adapter, name, signal) {

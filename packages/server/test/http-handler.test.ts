@@ -1,7 +1,7 @@
 import { JoinResponseSchema, ProblemSchema, RoomSchema, type Participant } from '@callport/core'
 import { memory } from '@callport/testkit'
 import { describe, expect, it } from 'vitest'
-import { createCallServer, type CallServerOptions, type ParticipantInput } from '../src/index'
+import { createCallServer, type CallServerOptions } from '../src/index'
 import { alice, postJson, rejected, stubAdapter, unavailable } from './stub-adapter'
 
 const base = 'http://calls.test/calls'
@@ -79,7 +79,7 @@ describe('POST /join', () => {
   })
 
   it('validates what authorize returns, answering 500 without details', async () => {
-    const { calls, errors } = server({ authorize: async () => ({ identity: 'tab\there' }) as ParticipantInput })
+    const { calls, errors } = server({ authorize: async () => ({ identity: 'tab\there' }) })
     const response = await calls.fetch(postJson(`${base}/join`, { room: 'standup' }))
     expect(response.status).toBe(500)
     const problem = await problemOf(response)
