@@ -59,7 +59,7 @@ export interface ReconnectSettings {
  * browser bundle budget has no room for it.
  */
 export function refuseUnknownOptions(given: object, known: readonly string[], subject: string): void {
-  for (const key in given) if (!known.includes(key)) throw new CallportError('INVALID_INPUT', `${subject}: unknown option "${key}" (known: ${known})`)
+  for (const key in given) if (!known.includes(key)) throw new CallportError('INVALID_INPUT', `${subject}: unknown option "${key}" (known: ${known.join(', ')})`)
 }
 
 export const sessionOptionNames = ['adapters', 'token', 'refreshLeadSeconds', 'reconnect', 'invites'] as const satisfies readonly (keyof SessionOptions)[]
