@@ -69,12 +69,7 @@ export class FakeOpenViduMedia {
 
   /** The `OpenVidu` class to give the adapter: `openvidu({ OpenVidu: media.OpenVidu })`. */
   get OpenVidu(): new () => FakeOpenViduBrowser {
-    const media = this
-    return class extends FakeOpenViduBrowser {
-      constructor() {
-        super(media)
-      }
-    }
+    return openViduClassOf(this)
   }
 
   /** Everyone in the session but `except`. */
@@ -104,7 +99,7 @@ export class FakeOpenViduMedia {
     }
     const connectionId = String(pending.json.id)
     this.rest.activate(sessionId, connectionId, clientData)
-    const serverData = String(pending.json.serverData ?? '')
+    const serverData = typeof pending.json.serverData === 'string' ? pending.json.serverData : ''
     // openvidu-server's Participant.getFullMetadata: both joined by "%/%", else the one that is set.
     const data = clientData !== '' && serverData !== '' ? `${clientData}%/%${serverData}` : `${clientData}${serverData}`
     const room = this.rooms.get(sessionId) ?? new Set<FakeSession>()
@@ -125,6 +120,15 @@ export class FakeOpenViduMedia {
     if (room && room.size === 0) {
       this.rooms.delete(sessionId)
       this.rest.dropSession(sessionId)
+    }
+  }
+}
+
+/** A no-argument `OpenVidu` class whose instances use `media` (what the adapter's `OpenVidu` option takes). */
+function openViduClassOf(media: FakeOpenViduMedia): new () => FakeOpenViduBrowser {
+  return class extends FakeOpenViduBrowser {
+    constructor() {
+      super(media)
     }
   }
 }

@@ -149,7 +149,7 @@ export function createFakeOpenVidu(options: { url?: string; secret?: string } = 
       if (!session) return empty(404)
       const properties = (body ?? {}) as { type?: unknown; data?: unknown; role?: unknown; record?: unknown }
       const role = properties.role ?? 'PUBLISHER'
-      if (!['PUBLISHER', 'SUBSCRIBER', 'MODERATOR'].includes(String(role))) return json(badRole, 400)
+      if (typeof role !== 'string' || !['PUBLISHER', 'SUBSCRIBER', 'MODERATOR'].includes(role)) return json(badRole, 400)
       if (properties.type !== undefined && properties.type !== null && properties.type !== 'WEBRTC') return json({ ...badRole, message: 'Type error' }, 400)
       const id = openViduId('con_', 9)
       const connection = {
