@@ -20,6 +20,7 @@ export function watchWidgetMedia(initial: { audio: boolean; video: boolean }): W
   let restore = (): void => undefined
 
   if (devices && typeof devices.getUserMedia === 'function') {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept unbound on purpose: called with .call(devices) and put back as the same function by restore()
     const original: GetUserMedia = devices.getUserMedia
     const hadOwn = Object.hasOwn(devices, 'getUserMedia')
     const watching: GetUserMedia = async (constraints) => {
