@@ -24,13 +24,18 @@ const mediaErrors: Readonly<Record<string, ErrorCode>> = {
   OverconstrainedError: 'INVALID_INPUT',
 }
 
+/** A string, number or boolean as text; anything else (absent, an object) as '' rather than "[object Object]". */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''
+}
+
 /** The CallportError for what twilio-video rejected or disconnected with. */
 export function errorFromTwilioVideo(error: unknown, fallback: ErrorCode = 'CONNECTION_FAILED'): CallportError {
   if (CallportError.isInstance(error)) return error
   const code = twilioCodeOf(error)
   const meaning = meaningOfTwilioCode(code)
-  const detail = error instanceof Error || (typeof error === 'object' && error !== null) ? String((error as { message?: unknown }).message ?? '') : String(error)
-  const name = typeof error === 'object' && error !== null ? String((error as { name?: unknown }).name ?? '') : ''
+  const detail = typeof error === 'object' && error !== null ? textOf((error as { message?: unknown }).message) : textOf(error)
+  const name = typeof error === 'object' && error !== null ? textOf((error as { name?: unknown }).name) : ''
   const callportCode = meaning?.code ?? mediaErrors[name] ?? fallback
   const message = meaning ? `${meaning.message}${detail ? `: ${detail}` : ''} (Twilio error ${code})` : detail || 'twilio-video failed'
   return new CallportError(callportCode, message, {
