@@ -67,7 +67,6 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
 
   /** Takes the view's connector, applies the initial camera and microphone state, and connects. */
   async open(media: { audio: boolean; video: boolean }, signal?: AbortSignal): Promise<void> {
-    const { connector } = this.#options.pooled
     this.#release = this.#options.pooled.use(this.#listeners())
     this.#phase = 'connecting'
     try {

@@ -1,7 +1,6 @@
 import type { Participant } from '@callport/core'
 import * as z from 'zod/mini'
 import { identityOfVidyoUserName } from '../shared/user-name'
-import type { VidyoParticipant } from './vidyo-client-types'
 
 const VidyoParticipantSchema = z.looseObject({
   id: z.union([z.string().check(z.minLength(1)), z.number()]),
@@ -17,7 +16,7 @@ const VidyoParticipantSchema = z.looseObject({
  * and a user name it did not write is kept as it is). Vidyo's own id becomes
  * `providerParticipantId`. Vidyo tokens carry no role, so every participant is a `publisher`.
  */
-export function participantOf(vidyoParticipant: VidyoParticipant | unknown): Participant | undefined {
+export function participantOf(vidyoParticipant: unknown): Participant | undefined {
   const parsed = VidyoParticipantSchema.safeParse(vidyoParticipant)
   if (!parsed.success) return undefined
   const providerParticipantId = String(parsed.data.id)
