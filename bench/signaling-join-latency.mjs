@@ -62,8 +62,12 @@ const bareWebrtcToFirstFrame = async () => {
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true })
   const sender = new RTCPeerConnection()
   const receiver = new RTCPeerConnection()
-  sender.addEventListener('icecandidate', ({ candidate }) => candidate && receiver.addIceCandidate(candidate))
-  receiver.addEventListener('icecandidate', ({ candidate }) => candidate && sender.addIceCandidate(candidate))
+  sender.addEventListener('icecandidate', ({ candidate }) => {
+    if (candidate) receiver.addIceCandidate(candidate).catch((error) => console.error(error))
+  })
+  receiver.addEventListener('icecandidate', ({ candidate }) => {
+    if (candidate) sender.addIceCandidate(candidate).catch((error) => console.error(error))
+  })
   const video = document.createElement('video')
   video.muted = true
   video.autoplay = true

@@ -65,7 +65,8 @@ async function serve() {
     close = () => server.close()
   }
   send(ready)
-  process.on('message', async (/** @type {string} */ command) => {
+  /** Answers one command of the parent process; a failure ends this child process (the parent sees it exit). */
+  const onCommand = async (/** @type {string} */ command) => {
     if (command === 'measure') {
       const gc = /** @type {(() => void) | undefined} */ (globalThis.gc)
       for (let round = 0; round < 3; round += 1) {
@@ -78,6 +79,12 @@ async function serve() {
       await close()
       process.disconnect()
     }
+  }
+  process.on('message', (/** @type {string} */ command) => {
+    onCommand(command).catch((error) => {
+      console.error(error)
+      process.exit(1)
+    })
   })
 }
 

@@ -74,7 +74,8 @@ async function serve() {
   send(servers)
   /** @type {NodeJS.CpuUsage | undefined} */
   let sampleStart
-  process.on('message', async (/** @type {string} */ command) => {
+  /** Answers one command of the parent process; a failure ends this child process (the parent sees it exit). */
+  const onCommand = async (/** @type {string} */ command) => {
     if (command === 'sample-start') {
       sampleStart = process.cpuUsage()
       send('sample-started')
@@ -86,6 +87,12 @@ async function serve() {
       await plain.close()
       process.disconnect()
     }
+  }
+  process.on('message', (/** @type {string} */ command) => {
+    onCommand(command).catch((error) => {
+      console.error(error)
+      process.exit(1)
+    })
   })
 }
 

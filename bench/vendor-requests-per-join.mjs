@@ -13,7 +13,7 @@ export const providers = ['openvidu', 'twilio', 'vidyo', 'kaleyra', 'signaling']
 /**
  * Bundles bench/vendor-requests/scenarios.ts (the providers' sources and their own vendor fakes,
  * resolved through the `@callport/source` condition) for Node and loads it.
- * @returns {Promise<{ measureAll(): Promise<Array<{ provider: string, first: number, newParticipant: number, returningParticipant: number }>> }>}
+ * @returns {Promise<{ measureAll: () => Promise<Array<{ provider: string, first: number, newParticipant: number, returningParticipant: number }>> }>}
  */
 async function loadScenarios() {
   const directory = mkdtempSync(join(tmpdir(), 'callport-vendor-requests-'))

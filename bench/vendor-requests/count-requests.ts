@@ -1,6 +1,6 @@
 import type { ServerAdapter } from '@callport/core'
 import { createCallServer } from '@callport/server'
-import type { SetupServerApi } from 'msw/node'
+import type { SetupServer } from 'msw/node'
 
 /** Vendor requests the call server sent for joins: the first (the room is made live), then joins of the live room. */
 export interface JoinCosts {
@@ -16,7 +16,7 @@ export interface JoinCosts {
  * Counts the HTTP requests the vendor fake (msw) receives while a call server joins one room:
  * once to make it live, then `joins` new participants, then each of them again.
  */
-export async function countJoinRequests(adapter: ServerAdapter, vendor: SetupServerApi, joins = 5): Promise<JoinCosts> {
+export async function countJoinRequests(adapter: ServerAdapter, vendor: SetupServer, joins = 5): Promise<JoinCosts> {
   let requests = 0
   const count = () => {
     requests += 1

@@ -35,7 +35,7 @@ const scenarios: Scenario[] = [
     provider: 'twilio',
     joins: 5,
     create() {
-      const rest = createFakeTwilioRest(new FakeTwilioCloud({ ...twilioCredentials, authToken: secret }))
+      const rest = createFakeTwilioRest(new FakeTwilioCloud(twilioCredentials))
       return { adapter: twilio(twilioCredentials), handlers: rest.handlers }
     },
   },
