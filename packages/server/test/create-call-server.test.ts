@@ -1,6 +1,6 @@
 import { CallportError, JoinResponseSchema, type ServerAdapter } from '@callport/core'
 import { memory } from '@callport/testkit'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createCallServer, createMemoryRoomStore, type CallServerOptions } from '../src/index'
 import { alice, rejected, stubAdapter, unavailable } from './stub-adapter'
 
@@ -272,7 +272,7 @@ describe('abort signals', () => {
     const calls = createCallServer({ providers: [a, b], authorize })
     const controller = new AbortController()
     const pending = caught(calls.join({ room: 'standup', participant: alice, signal: controller.signal }))
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await vi.waitFor(() => expect(a.ensured).toHaveLength(1))
     controller.abort()
     const error = await pending
     expect(error.code).toBe('ABORTED')

@@ -1,6 +1,6 @@
 import { JoinResponseSchema, ProblemSchema, RoomSchema, type Participant } from '@callport/core'
 import { memory } from '@callport/testkit'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createCallServer, type CallServerOptions } from '../src/index'
 import { alice, postJson, rejected, stubAdapter, unavailable } from './stub-adapter'
 
@@ -311,7 +311,7 @@ describe('request validation', () => {
         signal: controller.signal,
       }),
     )
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await vi.waitFor(() => expect(a.ensured).toHaveLength(1))
     controller.abort()
     const response = await pending
     expect(response.status).toBe(499)

@@ -6,7 +6,7 @@ import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { createMemoryHub, memory } from '@callport/testkit'
 import express from 'express'
 import { Hono } from 'hono'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createCallServer, toNodeHandler } from '../src/index'
 import { alice, stubAdapter } from './stub-adapter'
 
@@ -121,7 +121,7 @@ describe('toNodeHandler', () => {
       body: '{"room":"standup"}',
       signal: controller.signal,
     }).catch((error: unknown) => error)
-    while (adapter.ensured.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    await vi.waitFor(() => expect(adapter.ensured).toHaveLength(1))
     controller.abort()
     await abortSeen
     expect(await pending).toBeInstanceOf(Error)
