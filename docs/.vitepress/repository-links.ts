@@ -29,7 +29,8 @@ export function repositoryPathOf(href: string, page: string): string | undefined
  */
 export function repositoryLinks(md: MarkdownRenderer, options: RepositoryLinkOptions): void {
   md.core.ruler.push('callport-repository-links', (state) => {
-    const page = String((state.env as { relativePath?: unknown }).relativePath ?? '')
+    const relativePath = (state.env as { relativePath?: unknown }).relativePath
+    const page = typeof relativePath === 'string' ? relativePath : ''
     for (const block of state.tokens) {
       const children = block.children ?? []
       children.forEach((token, index) => {

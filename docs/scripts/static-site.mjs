@@ -73,7 +73,10 @@ export function createSiteHandler(directory = siteDirectory) {
     }
     response.writeHead(found ? 200 : 404, headers)
     if (request.method === 'HEAD' || !files.has(file)) response.end()
-    else createReadStream(join(directory, file)).on('error', () => response.destroy()).pipe(response)
+    else
+      createReadStream(join(directory, file))
+        .on('error', () => response.destroy())
+        .pipe(response)
     return true
   }
 }

@@ -110,7 +110,10 @@ describe.skipIf(!chromium.available)('the documentation site in Chromium', { tim
           row.name,
           row.values.map((value) => `${value.text}${value.when ? ` (${value.when})` : ''}`.replaceAll('`', '')).join(''),
         ])
-        expect(shown.map((cells) => cells.slice(0, 3)), source.provider).toEqual(expected)
+        expect(
+          shown.map((cells) => cells.slice(0, 3)),
+          source.provider,
+        ).toEqual(expected)
       }
     } finally {
       await page.close()

@@ -14,7 +14,7 @@ export interface DemoProviderContext {
   /** The demo's HTTP server, for providers that serve something themselves. */
   httpServer: HttpServer
   environment: Record<string, string | undefined>
-  log(line: string): void
+  log: (line: string) => void
 }
 
 /** A started provider: its server adapter, and what the demo must close with it. */
@@ -56,9 +56,8 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
   },
   // Each factory reads its own variables; the demo passes its environment and lists the names for its README.
   openvidu: vendor(['OPENVIDU_URL', 'OPENVIDU_SECRET', 'OPENVIDU_WEBHOOK_HEADERS'], (environment) => openvidu({ environmentVariables: environment })),
-  twilio: vendor(
-    ['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_STATUS_CALLBACK_URL'],
-    (environment) => twilio({ environmentVariables: environment }),
+  twilio: vendor(['TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY_SID', 'TWILIO_API_KEY_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_STATUS_CALLBACK_URL'], (environment) =>
+    twilio({ environmentVariables: environment }),
   ),
   vidyo: vendor(['VIDYO_APP_ID', 'VIDYO_DEVELOPER_KEY', 'VIDYO_HOST'], (environment) => vidyo({ environmentVariables: environment })),
   kaleyra: vendor(['KALEYRA_API_KEY', 'KALEYRA_APP_ID', 'KALEYRA_REGION', 'KALEYRA_ENVIRONMENT', 'KALEYRA_BASE_URL'], (environment) =>
@@ -67,10 +66,7 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
 }
 
 /** A vendor provider: its server adapter, configured from the environment; nothing runs in the demo. */
-function vendor(
-  variables: readonly string[],
-  create: (environment: Record<string, string | undefined>) => ServerAdapter,
-): DemoProvider {
+function vendor(variables: readonly string[], create: (environment: Record<string, string | undefined>) => ServerAdapter): DemoProvider {
   return {
     environment: variables,
     async start({ environment }) {

@@ -50,7 +50,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   if (!provider) throw new Error(`The demo has no provider ${JSON.stringify(providerId)}; it has ${Object.keys(demoProviders).join(', ')}`)
   const log = options.log ?? (() => undefined)
   const page = await bundlePage()
-  let handleCalls: NodeHandler | undefined
+  let handleCalls: NodeHandler | undefined = undefined // set once the call server is ready
 
   const httpServer = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/'

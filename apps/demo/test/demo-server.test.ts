@@ -100,6 +100,8 @@ describe('demo settings', () => {
 
   it('says what is wrong with PORT or CALLPORT_PROVIDER', () => {
     expect(() => readDemoSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number, got "eighty"')
-    expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow('CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra')
+    expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow(
+      'CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra',
+    )
   })
 })

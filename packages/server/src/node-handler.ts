@@ -88,7 +88,7 @@ function fetchRequestOf(incoming: IncomingMessage, path: string, signal: AbortSi
     headers,
     signal,
     ...(hasBody ? { body: lazyBody(incoming), duplex: 'half' } : {}),
-  } as RequestInit)
+  })
 }
 
 /** Writes a Fetch Response, streaming its body; stops reading it when the client goes away. */

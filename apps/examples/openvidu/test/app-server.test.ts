@@ -22,7 +22,14 @@ async function record(request: Request): Promise<Response | undefined> {
   return authorization === AUTHORIZATION ? undefined : new HttpResponse(null, { status: 401 })
 }
 
-const sessionJson = (id: string) => ({ id, object: 'session', sessionId: id, createdAt: sessions.get(id), customSessionId: id, connections: { numberOfElements: 0, content: [] } })
+const sessionJson = (id: string) => ({
+  id,
+  object: 'session',
+  sessionId: id,
+  createdAt: sessions.get(id),
+  customSessionId: id,
+  connections: { numberOfElements: 0, content: [] },
+})
 
 const openViduApi = setupServer(
   http.post(`${OPENVIDU_URL}/openvidu/api/sessions`, async ({ request }) => {
@@ -91,7 +98,11 @@ const asAlice = { headers: { cookie: 'user=alice' } }
 
 describe('the OpenVidu application server on Callport', () => {
   it('POST /calls/join answers {room, token} with an OpenVidu token for the room', async () => {
-    const response = await fetch(`${origin}/calls/join`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'user=alice' }, body: JSON.stringify({ room: 'standup' }) })
+    const response = await fetch(`${origin}/calls/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'user=alice' },
+      body: JSON.stringify({ room: 'standup' }),
+    })
     expect(response.status).toBe(200)
     const { room, token } = JoinResponseSchema.parse(await response.json())
     expect(room).toMatchObject({ name: 'standup', provider: 'openvidu', providerRoomId: 'standup' })
@@ -108,7 +119,7 @@ describe('the OpenVidu application server on Callport', () => {
     ])
   })
 
-  it('the samples\' page code gets its token unchanged, through the samples\' routes', async () => {
+  it("the samples' page code gets its token unchanged, through the samples' routes", async () => {
     const token = await getToken(`${origin}/calls/`, 'SessionA', asAlice)
     expect(token).toMatch(TOKEN)
     expect(TOKEN.exec(token)?.[1]).toBe('SessionA')
@@ -125,9 +136,13 @@ describe('the OpenVidu application server on Callport', () => {
     }
   })
 
-  it('a room the samples\' page created is the room /calls/join joins', async () => {
+  it("a room the samples' page created is the room /calls/join joins", async () => {
     await getToken(`${origin}/calls/`, 'SessionA', asAlice)
-    const response = await fetch(`${origin}/calls/join`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'user=bob' }, body: JSON.stringify({ room: 'SessionA' }) })
+    const response = await fetch(`${origin}/calls/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'user=bob' },
+      body: JSON.stringify({ room: 'SessionA' }),
+    })
     const { room } = JoinResponseSchema.parse(await response.json())
     expect(room.providerRoomId).toBe('SessionA')
     expect([...sessions.keys()]).toEqual(['SessionA'])
@@ -162,6 +177,8 @@ describe('the OpenVidu application server on Callport', () => {
       fetch(`${origin}/calls/webhooks/openvidu`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body })
     expect((await post('Basic wrong')).status).toBe(403)
     expect((await post('Basic d2ViaG9va3M6c2VjcmV0')).status).toBe(204)
-    expect(joined).toHaveBeenCalledWith(expect.objectContaining({ room: { providerRoomId: 'standup', name: 'standup' }, participant: expect.objectContaining({ identity: 'alice' }) }))
+    expect(joined).toHaveBeenCalledWith(
+      expect.objectContaining({ room: { providerRoomId: 'standup', name: 'standup' }, participant: expect.objectContaining({ identity: 'alice' }) }),
+    )
   })
 })

@@ -38,7 +38,10 @@ const twilioApi = setupServer(
     vendorRequests.push({ method: 'GET', path: new URL(request.url).pathname, form: {}, authorization: request.headers.get('authorization') })
     const room = rooms.get(String(params.name))
     if (room) return HttpResponse.json({ ...room, account_sid: accountSid, type: 'group' })
-    return HttpResponse.json({ code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 }, { status: 404 })
+    return HttpResponse.json(
+      { code: 20404, message: 'The requested resource was not found', more_info: 'https://www.twilio.com/docs/errors/20404', status: 404 },
+      { status: 404 },
+    )
   }),
 )
 
@@ -103,7 +106,7 @@ describe('the Twilio token server', () => {
     expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT', cty: 'twilio-fpa;v=1' })
     const claims = decode(payload)
     expect(claims).toMatchObject({ grants: { identity: 'alice', video: { room: 'standup' } }, iss: apiKeySid, sub: accountSid })
-    expect(claims.jti).toBe(`${apiKeySid}-${claims.iat}`)
+    expect(claims.jti).toBe(`${apiKeySid}-${String(claims.iat)}`)
     expect(claims.iat).toBeGreaterThanOrEqual(before)
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600)
     expect(Date.parse(token.expiresAt)).toBe(Number(claims.exp) * 1000)

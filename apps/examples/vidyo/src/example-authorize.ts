@@ -11,6 +11,9 @@ export const exampleAuthorize: Authorize = async (request) => {
   const cookies = request.headers.get('cookie') ?? ''
   const raw = new RegExp(`(?:^|;\\s*)${USER_COOKIE}=([^;]*)`).exec(cookies)?.[1]
   const name = raw === undefined ? '' : decodeURIComponent(raw).trim().slice(0, 64)
-  const identity = name.toLowerCase().replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '')
+  const identity = name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}._-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
   return identity ? { identity, name } : null
 }

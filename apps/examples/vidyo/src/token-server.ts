@@ -16,8 +16,7 @@ export interface ExampleServerOptions {
   vidyoClientScriptUrl?: string
 }
 
-const escapeAttribute = (value: string): string =>
-  value.replace(/[&"<>]/g, (character) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[character] ?? character)
+const escapeAttribute = (value: string): string => value.replace(/[&"<>]/g, (character) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[character] ?? character)
 
 export interface ExampleServer {
   url: string

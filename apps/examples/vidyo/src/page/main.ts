@@ -48,10 +48,14 @@ session.on('disconnected', ({ reason }) => {
 form.addEventListener('submit', (event) => {
   event.preventDefault()
   const data = new FormData(form)
-  document.cookie = `example-user=${encodeURIComponent(String(data.get('name') ?? ''))}; path=/; SameSite=Strict`
+  const field = (name: string): string => {
+    const value = data.get(name)
+    return typeof value === 'string' ? value : ''
+  }
+  document.cookie = `example-user=${encodeURIComponent(field('name'))}; path=/; SameSite=Strict`
   let room: string
   try {
-    room = roomNameFromVidyoWorks(String(data.get('room') ?? ''))
+    room = roomNameFromVidyoWorks(field('room'))
   } catch {
     status.textContent = 'That is not a room name, room key or room link'
     return
