@@ -66,6 +66,19 @@ function connectionFailed(message: string, retryable = true): CallportError {
 }
 
 /**
+ * The error of a kick (`on_kick`): TOKEN_EXPIRED for an expired token, else CONNECTION_FAILED, not
+ * retryable (joining again would only kick the other connection of the same identity); `vendor.body`
+ * is the kick, whose `reason` says why.
+ */
+function kickError(kick: Kick): CallportError {
+  return new CallportError(kick.reason === 'token_expired' ? 'TOKEN_EXPIRED' : 'CONNECTION_FAILED', kick.message, {
+    provider: SIGNALING_PROVIDER,
+    vendor: { status: 0, body: kick },
+    retryable: false,
+  })
+}
+
+/**
  * One participant's connection to a signaling room: the socket.io session with the signaling server
  * and, where WebRTC exists, a mesh of peer connections to every other member.
  *
@@ -195,6 +208,12 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       session.value.socket.disconnect()
       throw abortedError(signal, SIGNALING_PROVIDER)
     }
+    // The join was answered, and then the socket was kicked or closed before this ran (packets that
+    // arrive together, over long-polling, are handled in one go): say so instead of pretending to be in.
+    if (!session.value.socket.connected) {
+      session.value.socket.disconnect()
+      throw this.#kick ? kickError(this.#kick) : connectionFailed('The signaling socket closed right after joining')
+    }
     this.#adopt(session.value, false)
     this.#phase = 'connected'
   }
@@ -229,7 +248,9 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       return { socket, info, joined }
     } catch (error) {
       socket.disconnect()
-      throw signal?.aborted ? abortedError(signal, SIGNALING_PROVIDER) : error
+      if (signal?.aborted) throw abortedError(signal, SIGNALING_PROVIDER)
+      // Kicked while joining (another connection of the same identity joined at the same moment, say).
+      throw this.#kick && socket === this.#socket ? kickError(this.#kick) : error
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
@@ -293,11 +314,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       if (!current() || this.#phase !== 'connected') return
       const kick = this.#kick
       if (kick) {
-        const error = new CallportError(kick.reason === 'token_expired' ? 'TOKEN_EXPIRED' : 'CONNECTION_FAILED', kick.message, {
-          provider: SIGNALING_PROVIDER,
-          vendor: { status: 0, body: kick },
-        })
-        this.#end(disconnectReasonOfKick[kick.reason], error, kick)
+        this.#end(disconnectReasonOfKick[kick.reason], kickError(kick), kick)
       } else {
         void this.#recover(reason)
       }
@@ -321,6 +338,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
         const token = await tokenForReconnection(this.#token, lastError, this.#refreshToken, this.#options.tokenRefreshMarginSeconds)
         const session = await this.#join(token, signal, Math.min(remaining, this.#options.connectTimeoutMilliseconds))
         this.#token = token
+        if (!session.socket.connected) throw this.#kick ? kickError(this.#kick) : connectionFailed('The signaling socket closed right after joining')
         const kept = this.#adopt(session, true)
         this.#phase = 'connected'
         await Promise.all(kept.flatMap((remote) => (remote.link ? [remote.link.restartIce(ICE_RESTART_TIMEOUT_MILLISECONDS)] : [])))
@@ -328,6 +346,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
         return
       } catch (error) {
         lastError = toCallportError(error, { provider: SIGNALING_PROVIDER })
+        const kick = this.#kick
+        if (kick && lastError.vendor?.body === kick) {
+          this.#end(disconnectReasonOfKick[kick.reason], lastError, kick)
+          return
+        }
         if (!lastError.retryable && lastError.code !== 'UNAUTHORIZED' && lastError.code !== 'TOKEN_EXPIRED') break
       }
     }

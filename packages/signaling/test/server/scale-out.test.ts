@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { requireTool, startRedisServer, type RedisServer } from '@callport/test-environment'
 import { createClient } from 'redis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
+import { issueToken, nextEvent, recordEvents, request, roundTrip, useHarness } from './harness'
 import { bundleSignalingProcess, startSignalingProcess, type ScaleOutTimings, type SignalingProcess } from './signaling-process'
 
 const redisServer = requireTool('redis-server', 'signaling scale-out (two server processes sharing rooms through Redis)')
@@ -86,6 +86,26 @@ describe.skipIf(!redisServer.available)('scale-out through Redis, with two serve
     const fresh = await harness.joinMember(second!.url, { identity: 'bob', room: 'standup' })
     expect(fresh.joined.members).toEqual([])
     expect((await kicked)[0]).toMatchObject({ reason: 'duplicate_identity' })
+  })
+
+  it('keeps exactly one connection of an identity that joins through two processes at the same moment', async () => {
+    const [first, second] = await startProcesses(2)
+    for (let run = 0; run < 3; run++) {
+      const room = `tabs-${run}`
+      const observer = await harness.joinMember(first!.url, { identity: 'observer', room })
+      const token = await issueToken({ identity: 'bob', room })
+      const sockets = await Promise.all([first!.url, second!.url, first!.url, second!.url].map((url) => harness.connect(url, 'bob', { token })))
+      const kicks = sockets.map((socket) => recordEvents(socket))
+      for (const socket of sockets) socket.emit('request', { type: 'auth', command: { command: 'join', room_id: observer.roomId, props: {} } }, () => undefined)
+      await vi.waitFor(() => expect(sockets.filter((socket) => socket.connected)).toHaveLength(1), { timeout: 10_000 })
+      const survivor = sockets.find((socket) => socket.connected)!
+      const roster = await request(observer.client, { type: 'auth', command: { command: 'join', room_id: observer.roomId } })
+      expect((roster.result as { members: Array<{ id: string }> }).members.map((member) => member.id)).toEqual([survivor.id])
+      for (const [index, socket] of sockets.entries()) {
+        if (socket === survivor) continue
+        expect(kicks[index]!.filter(({ event }) => event === 'on_kick').map(({ parts }) => parts[0])).toEqual([{ reason: 'duplicate_identity', message: expect.any(String) }])
+      }
+    }
   })
 
   it('reports the members of a process that closes gracefully as left at once', async () => {
