@@ -58,7 +58,10 @@ export interface RedisScaleOutOptions {
 
 /** Options of `createSignalingServer`. */
 export interface SignalingServerOptions extends ProviderSettingsBase {
-  /** HS256 secret shared with the server half, at least 32 bytes. Default: `CALLPORT_SIGNALING_SECRET`. */
+  /**
+   * HS256 secret shared with the server half: at least 32 bytes, and random (obviously low-entropy
+   * secrets, such as one character repeated, are refused). Default: `CALLPORT_SIGNALING_SECRET`.
+   */
   secret?: string
   /** Share rooms between several server processes through Redis. */
   redis?: RedisScaleOutOptions | undefined

@@ -1,6 +1,7 @@
 import { loadSettings, parseInput, type ProviderSettingsBase } from '@callport/provider-utils'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
+import { lowEntropySecretProblem } from './secret-strength'
 
 /** Environment variable read when `secret` is not given. */
 export const SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_SECRET'
@@ -11,7 +12,10 @@ export const MINIMUM_SECRET_BYTES = 32
 
 /** Settings of the signaling server half, `signaling(settings)`. */
 export interface SignalingSettings extends ProviderSettingsBase {
-  /** HS256 secret shared with the signaling server, at least 32 bytes. Default: `CALLPORT_SIGNALING_SECRET`. */
+  /**
+   * HS256 secret shared with the signaling server: at least 32 bytes, and random (obviously low-entropy
+   * secrets, such as one character repeated, are refused). Default: `CALLPORT_SIGNALING_SECRET`.
+   */
   secret?: string
   /** URL browsers connect socket.io to (http, https, ws or wss). Default: `CALLPORT_SIGNALING_URL`. */
   url?: string
@@ -25,7 +29,11 @@ export interface ResolvedSignalingSettings {
   path: string | undefined
 }
 
-/** The secret: present, and at least 32 bytes of UTF-8 (not characters). */
+/**
+ * The secret: present, at least 32 bytes of UTF-8 (not characters), and not obviously low-entropy
+ * (at least 6 distinct bytes, no run of more than 11 of one byte, an estimated entropy of at least
+ * 64 bits: see `lowEntropySecretProblem`).
+ */
 export const SecretSchema = z.string({ error: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` }).check((context) => {
   const bytes = Buffer.byteLength(context.value, 'utf8')
   if (bytes === 0) {
@@ -36,6 +44,15 @@ export const SecretSchema = z.string({ error: `secret is required (pass { secret
       input: context.value,
       message: `the secret must be at least ${MINIMUM_SECRET_BYTES} bytes long (it is ${bytes}); generate one with \`openssl rand -base64 32\``,
     })
+  } else {
+    const problem = lowEntropySecretProblem(context.value)
+    if (problem !== undefined) {
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        message: `the secret is obviously not random: ${problem}; generate one with \`openssl rand -base64 32\``,
+      })
+    }
   }
 })
 

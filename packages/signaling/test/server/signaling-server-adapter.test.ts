@@ -1,8 +1,10 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto'
 import { TokenSchema } from '@callport/core'
 import { verifyHs256Jwt } from '@callport/provider-utils/server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { SignalingClaimsSchema } from '../../src/shared/protocol'
 import { createSignalingServer, signaling, signalingServerCapabilities, signalingTokenTtlBounds } from '../../src/server/index'
+import { lowEntropySecretProblem } from '../../src/server/secret-strength'
 import { SECRET } from './harness'
 
 const url = 'https://signaling.example.test'
@@ -58,8 +60,38 @@ describe('signaling() settings', () => {
   })
 
   it('counts the secret length in bytes, not characters', () => {
-    expect(() => signaling({ secret: 'é'.repeat(16), url })).not.toThrow()
-    expect(() => signaling({ secret: 'é'.repeat(15), url })).toThrowError(/at least 32 bytes/)
+    expect(() => signaling({ secret: 'àáâãäåæçèéêëìíîï', url })).not.toThrow()
+    expect(() => signaling({ secret: 'àáâãäåæçèéêëìíî', url })).toThrowError(/at least 32 bytes/)
+  })
+
+  // 32 × "a" used to pass: only the length was checked.
+  it.each([
+    ['one character repeated', 'a'.repeat(32), /only 1 distinct byte \(at least 6 are required\)/],
+    ['two characters alternating', 'ab'.repeat(16), /only 2 distinct bytes/],
+    ['a non-ASCII character repeated', 'é'.repeat(16), /only 2 distinct bytes/],
+    ['a long run of one character', `${'x'.repeat(24)}0123456789`, /repeats one character 24 times in a row \(at most 11 are allowed\)/],
+    ['runs of one character broken by a few others', `${'a'.repeat(11)}b${'a'.repeat(11)}c${'a'.repeat(11)}def`, /estimated entropy is 32 bits .*at least 64/],
+  ])('refuses %s as obviously not random, in signaling() and createSignalingServer()', (_case, secret, rule) => {
+    const refusal = expect.objectContaining({ code: 'INVALID_INPUT', provider: 'signaling', message: expect.stringMatching(rule) })
+    expect(() => signaling({ secret, url })).toThrowError(refusal)
+    expect(() => createSignalingServer({ secret })).toThrowError(refusal)
+    expect(() => createSignalingServer({ secret })).toThrowError(/createSignalingServer\(\).*obviously not random.*openssl rand -base64 32/)
+  })
+
+  it('accepts every secret of the usual random formats (2,000 of each)', () => {
+    const formats: Record<string, () => string> = {
+      'openssl rand -base64 32': () => randomBytes(32).toString('base64'),
+      'base64url of 32 bytes': () => randomBytes(32).toString('base64url'),
+      'openssl rand -hex 16': () => randomBytes(16).toString('hex'),
+      'openssl rand -hex 32': () => randomBytes(32).toString('hex'),
+      'a UUID': () => randomUUID(),
+      '32 decimal digits': () => Array.from({ length: 32 }, () => randomInt(10)).join(''),
+    }
+    for (const [format, generate] of Object.entries(formats)) {
+      const refused = Array.from({ length: 2_000 }, generate).filter((secret) => lowEntropySecretProblem(secret) !== undefined)
+      expect(refused, format).toEqual([])
+    }
+    expect(lowEntropySecretProblem(SECRET)).toBeUndefined()
   })
 
   it('applies the same secret rule to createSignalingServer', () => {
