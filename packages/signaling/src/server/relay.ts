@@ -1,9 +1,31 @@
 import type { Request, RelayedRequest } from '../shared/protocol'
 import { SignalingRequestError } from './request-error'
+import { sendingMediaSections } from './sdp-direction'
 import type { SessionContext } from './session-context'
 import type { SignalingSocket } from './socket-types'
 
 type PeerRequest = Extract<Request, { type: 'command' }>
+
+/**
+ * A subscriber receives and does not publish, on the server's word: its data broadcasts and any
+ * session description of its that sends media (an `a=sendrecv` or `a=sendonly` audio or video
+ * section) are refused with FORBIDDEN and reach nobody.
+ */
+function refuseSubscriberPublishing({ to, command }: PeerRequest): void {
+  if (command.command === 'data') {
+    if (to === undefined) throw new SignalingRequestError('FORBIDDEN', 'A subscriber may not broadcast data to the room')
+    return
+  }
+  const sdp = command.description?.sdp
+  if (sdp === undefined) return
+  const sending = sendingMediaSections(sdp)
+  if (sending.length > 0) {
+    throw new SignalingRequestError(
+      'FORBIDDEN',
+      `A subscriber may not send media: its ${command.description!.type} sends ${sending.join(', ')} (a=sendrecv or a=sendonly); offer and answer recvonly or inactive`,
+    )
+  }
+}
 
 /**
  * Relays `webrtc_signal` and `data` to members of the sender's room only: to one member (`to`), or,
@@ -14,6 +36,7 @@ export async function relayCommand(socket: SignalingSocket, context: SessionCont
   const { data } = socket
   if (!data.joined) throw new SignalingRequestError('NOT_JOINED', 'Join the room before sending to its members')
   const { to, command } = request
+  if (data.role === 'subscriber') refuseSubscriberPublishing(request)
   if (to === undefined) {
     if (command.command !== 'data') throw new SignalingRequestError('INVALID_INPUT', 'webrtc_signal needs `to`, the member id of its target')
     const relayed: RelayedRequest = { type: 'command', from: data.memberId, command }

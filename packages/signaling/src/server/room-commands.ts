@@ -27,10 +27,20 @@ export function getRoomId(socket: SignalingSocket, command: CommandOf<'room_id_g
   return { room_id: socket.data.roomId }
 }
 
+/** A subscriber publishes nothing, so it may not claim to send audio or video. */
+function refuseSubscriberMediaProps(data: SocketData, props: MemberProps | undefined): void {
+  if (data.role !== 'subscriber' || props === undefined) return
+  const claimed = (['audio', 'video'] as const).filter((kind) => props[kind] === true)
+  if (claimed.length > 0) {
+    throw new SignalingRequestError('FORBIDDEN', `A subscriber may not publish media: props ${claimed.map((kind) => `${kind}: true`).join(', ')} refused`)
+  }
+}
+
 /** `join`: enters the credential's room, announces the member, answers the others. */
 export async function joinRoom(socket: SignalingSocket, context: SessionContext, command: CommandOf<'join'>): Promise<{ room_id: string; members: Member[] }> {
   const { data } = socket
   if (command.room_id !== data.roomId) throw new SignalingRequestError('FORBIDDEN', 'Your credential does not grant that room')
+  refuseSubscriberMediaProps(data, command.props)
   if (data.joined) {
     const members = (await context.directory.list(data.roomId)).filter((member) => member.id !== data.memberId)
     return { room_id: data.roomId, members }
@@ -76,6 +86,7 @@ export async function leaveRoom(socket: SignalingSocket, context: SessionContext
 export async function setProps(socket: SignalingSocket, context: SessionContext, command: CommandOf<'props_set'>): Promise<{ props: MemberProps }> {
   const { data } = socket
   if (!data.joined) throw new SignalingRequestError('NOT_JOINED', 'Join the room before setting props')
+  refuseSubscriberMediaProps(data, command.props)
   data.props = withCredentialProps(data, { ...data.props, ...command.props })
   await context.directory.update(data.roomId, describeMember(data))
   socket.to(data.roomId).emit('on_props_set', data.memberId, data.props)
