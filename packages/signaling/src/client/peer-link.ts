@@ -9,6 +9,8 @@ export interface PeerLinkOptions {
   configuration: RTCConfiguration | undefined
   localTracks: Map<TrackKind, MediaStreamTrack>
   localStream: MediaStream | undefined
+  /** Only receive: no track is ever sent and every transceiver is kept `recvonly` (or `inactive`). */
+  receiveOnly?: boolean
   send(signal: PeerSignal): void
   /** A remote track arrived (or a newer one replaced it) or went away (`undefined`). */
   onRemoteTrack(kind: TrackKind, track: MediaStreamTrack | undefined, raw: unknown): void
@@ -75,7 +77,7 @@ export class PeerLink {
 
   /** Sends `track` for `kind` (null: send nothing) — renegotiates only when the kind was never sent. */
   async setTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
-    if (this.#closed) return
+    if (this.#closed || this.#options.receiveOnly) return
     const sender = this.#senders.get(kind)
     if (sender) await sender.replaceTrack(track)
     else if (track) this.#addTrack(kind, track)
@@ -110,6 +112,7 @@ export class PeerLink {
     if (this.#closed || (this.polite && !this.#negotiated)) return
     try {
       this.#makingOffer = true
+      this.#keepReceiveOnly()
       await this.connection.setLocalDescription()
       const description = this.connection.localDescription
       if (description && description.type === 'offer') {
@@ -130,6 +133,7 @@ export class PeerLink {
       if (this.#ignoreOffer) return
       await this.connection.setRemoteDescription(description)
       if (description.type === 'offer') {
+        this.#keepReceiveOnly()
         await this.connection.setLocalDescription()
         const answer = this.connection.localDescription
         if (answer) this.#options.send({ description: answer.toJSON() })
@@ -147,6 +151,15 @@ export class PeerLink {
       } catch (error) {
         if (!this.#ignoreOffer) throw error
       }
+    }
+  }
+
+  /** On a receive-only link, turns any transceiver that would send into one that only receives. */
+  #keepReceiveOnly(): void {
+    if (!this.#options.receiveOnly || typeof this.connection.getTransceivers !== 'function') return
+    for (const transceiver of this.connection.getTransceivers()) {
+      if (transceiver.direction === 'sendrecv') transceiver.direction = 'recvonly'
+      else if (transceiver.direction === 'sendonly') transceiver.direction = 'inactive'
     }
   }
 

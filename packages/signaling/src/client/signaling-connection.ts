@@ -66,6 +66,21 @@ function connectionFailed(message: string, retryable = true): CallportError {
 }
 
 /**
+ * The role a signaling token's claims name, read without verifying it (the server verifies): only to
+ * know before joining that the member is a subscriber and capture no media. Undefined when unreadable.
+ */
+export function roleClaimOf(tokenValue: string): string | undefined {
+  try {
+    const payload = tokenValue.split('.')[1]
+    if (payload === undefined) return undefined
+    const claims: unknown = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/')))
+    return typeof claims === 'object' && claims !== null && 'role' in claims && typeof claims.role === 'string' ? claims.role : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The error of a kick (`on_kick`): TOKEN_EXPIRED for an expired token, else CONNECTION_FAILED, not
  * retryable (joining again would only kick the other connection of the same identity); `vendor.body`
  * is the kick, whose `reason` says why.
@@ -103,6 +118,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   /** Server events that arrived before the member list did; applied right after it. */
   #deferred: (() => void)[] | undefined
   #reconnection: AbortController | undefined
+  /**
+   * A subscriber's connection: it captures nothing, announces no audio or video, and its peer
+   * connections only receive (the signaling server refuses anything else from a subscriber anyway).
+   */
+  #receiveOnly: boolean
 
   private constructor(token: Token, connectOptions: ConnectOptions, options: ResolvedClientOptions, createSocket: SocketFactory) {
     super()
@@ -113,10 +133,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#webrtc = resolveWebrtc(options.webrtc)
     this.#media = new LocalMedia(this.#webrtc.getUserMedia)
     const media = this.#media.available
+    this.#receiveOnly = options.password === undefined && roleClaimOf(token.value) === 'subscriber'
     this.#props = {
       ...(options.displayName === undefined ? {} : { display_name: options.displayName }),
-      audio: connectOptions.audio && media,
-      video: connectOptions.video && media,
+      audio: connectOptions.audio && media && !this.#receiveOnly,
+      video: connectOptions.video && media && !this.#receiveOnly,
     }
     this.#localParticipant = { identity: token.identity, role: 'publisher' }
     this.#roster = new RoomRoster({
@@ -200,7 +221,9 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   async #start(signal: AbortSignal | undefined): Promise<void> {
     const [media, session] = await Promise.allSettled([this.#media.start({ audio: !!this.#props.audio, video: !!this.#props.video }), this.#join(this.#token, signal)])
     if (session.status === 'rejected') throw session.reason
-    if (media.status === 'rejected') {
+    // The server said subscriber although the token did not (a password credential): publish nothing.
+    if (this.#receiveOnly) this.#media.stop()
+    else if (media.status === 'rejected') {
       session.value.socket.disconnect()
       throw media.reason
     }
@@ -239,6 +262,10 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#kick = undefined
     this.#deferred = []
     this.#listen(socket)
+    if (info.role === 'subscriber' && !this.#receiveOnly) {
+      this.#receiveOnly = true
+      this.#props = { ...this.#props, audio: false, video: false }
+    }
     const onAbort = () => socket.disconnect()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
@@ -359,6 +386,12 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
 
   async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
     if (this.#phase === 'closed') return
+    if (this.#receiveOnly) {
+      if (!enabled) return
+      throw new CallportError('FORBIDDEN', `A subscriber publishes no media: cannot enable the ${kind === 'audio' ? 'microphone' : 'camera'}`, {
+        provider: SIGNALING_PROVIDER,
+      })
+    }
     const { track, changed } = await this.#media.setEnabled(kind, enabled)
     if (changed) await Promise.all(this.#roster.links().map((link) => link.setTrack(kind, track)))
     const announced = enabled && this.#media.available
@@ -382,8 +415,9 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     return new PeerLink({
       RTCPeerConnection,
       configuration: this.#options.rtcConfiguration,
-      localTracks: this.#media.tracks(),
+      localTracks: this.#receiveOnly ? new Map() : this.#media.tracks(),
       localStream: this.#media.stream,
+      receiveOnly: this.#receiveOnly,
       send: (signal) => this.#sendSignal(remote, signal),
       onRemoteTrack: (kind, track, raw) => remote.setReceived(kind, track, raw),
       onHealthChange: () => this.#roster.checkHealth(remote),
