@@ -5,7 +5,7 @@
  * even the least varied common formats show (see docs/providers/signaling.md, "The secret").
  */
 
-/** Fewest distinct bytes accepted. 32 random decimal digits have 6 or fewer once in ~10⁷ draws. */
+/** Fewest distinct bytes accepted. 32 random decimal digits have 5 or fewer once in ~10⁷ draws. */
 export const MINIMUM_DISTINCT_SECRET_BYTES = 6
 /** Longest run of one byte accepted. 64 random hex digits have a run of 12 once in ~10¹¹ draws. */
 export const MAXIMUM_SECRET_BYTE_RUN = 11
