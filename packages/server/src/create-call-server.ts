@@ -20,7 +20,7 @@ import { fromFetchRequest, handleIncomingCall, type IncomingCall } from './incom
 import { answeringInvites } from './invites/answer-on-join'
 import { createInviteRoutes } from './invites/invite-routes'
 import { createInviteService, type InviteService } from './invites/invite-service'
-import { logJoinFailure } from './join-log'
+import { loggedJoin, programmaticAttempt } from './join-log'
 import type { Logger } from './logger'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
 import { createRateLimiter } from './rate-limit'
@@ -160,23 +160,14 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     this.fetch = async (request) => toResponse(await handle(fromFetchRequest(request)))
   }
 
-  async join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
-    const attempt = {
-      route: 'calls.join',
-      room: typeof room === 'string' ? room.slice(0, 200) : undefined,
-      identity: undefined as string | undefined,
-      started: performance.now(),
-    }
-    try {
+  join({ room, participant, signal }: JoinOptions): Promise<JoinResponse> {
+    return loggedJoin(this.#logger, programmaticAttempt('calls.join', room), async (attempt) => {
       const name = validateInput(RoomNameSchema, room, 'room name')
       const valid = toParticipant(participant)
       attempt.identity = valid.identity
       const { placement, token } = await this.#engine.join(name, valid, signal)
       return { room: placement.room, token }
-    } catch (error) {
-      logJoinFailure(this.#logger, attempt, error)
-      throw error
-    }
+    })
   }
 
   async ensureRoom({ room, participant, provider, signal }: EnsureCallRoomOptions): Promise<Room> {
@@ -192,24 +183,15 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     return this.#engine.authorize(request, room)
   }
 
-  async issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
-    const attempt = {
-      route: 'calls.issueToken',
-      room: typeof room === 'string' ? room.slice(0, 200) : undefined,
-      identity: undefined as string | undefined,
-      started: performance.now(),
-    }
-    try {
+  issueToken({ room, participant, ttlSeconds, signal }: IssueCallTokenOptions): Promise<Token> {
+    return loggedJoin(this.#logger, programmaticAttempt('calls.issueToken', room), async (attempt) => {
       const name = validateInput(RoomNameSchema, room, 'room name')
       const valid = toParticipant(participant)
       attempt.identity = valid.identity
       const live = await this.#engine.placement.live(name, signal)
       if (!live) throw new CallportError('ROOM_NOT_FOUND', `Room "${name}" is not live`)
       return (await this.#engine.issueToken(live, valid, { ttlSeconds, signal })).token
-    } catch (error) {
-      logJoinFailure(this.#logger, attempt, error)
-      throw error
-    }
+    })
   }
 
   async getRoom({ room, signal }: RoomLookupOptions): Promise<Room | null> {

@@ -4,7 +4,7 @@ import type { CallEngine } from './call-engine'
 import type { IncomingCall } from './incoming-call'
 import type { InviteRoutes } from './invites/invite-routes'
 import { problemAnswer } from './problem'
-import { logJoinFailure, type JoinAttempt } from './join-log'
+import { loggedJoin, type JoinAttempt } from './join-log'
 import { readJsonBody } from './read-json-body'
 import { checkStateChangingRequest } from './request-guard'
 import type { LiveRoom, Placement } from './room-placement'
@@ -79,14 +79,7 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
   }
 
   /** Runs a route that issues a token, logging one `join-failed` line when it fails. */
-  async function joining(attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<Answer>): Promise<Answer> {
-    try {
-      return await run(attempt)
-    } catch (error) {
-      logJoinFailure(logger, attempt, error)
-      throw error
-    }
-  }
+  const joining = (attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<Answer>): Promise<Answer> => loggedJoin(logger, attempt, run)
 
   async function serve(route: Route, call: IncomingCall): Promise<Answer> {
     const { signal } = call

@@ -33,3 +33,18 @@ export function logJoinFailure(logger: Logger, attempt: JoinAttempt, error: unkn
   if (status >= 500) logger.error(fields, message)
   else logger.warn(fields, message)
 }
+
+/** Runs a join that issues a token, logging one `join-failed` line when it fails; `run` may fill in the identity. */
+export async function loggedJoin<T>(logger: Logger, attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<T>): Promise<T> {
+  try {
+    return await run(attempt)
+  } catch (error) {
+    logJoinFailure(logger, attempt, error)
+    throw error
+  }
+}
+
+/** The start of a programmatic join's attempt: the room as given (bounded, it may be anything), now. */
+export function programmaticAttempt(route: string, room: unknown): JoinAttempt {
+  return { route, room: typeof room === 'string' ? room.slice(0, 200) : undefined, identity: undefined, started: performance.now() }
+}

@@ -1,25 +1,11 @@
-import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { InviteSchema, ProblemSchema } from '@callport/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCallServer, toNodeHandler } from '../src/index'
 import { stubAdapter } from './stub-adapter'
+import { useLocalServers } from './local-servers'
 
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()!()
-})
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  closers.push(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return (server.address() as AddressInfo).port
-}
+const { listen } = useLocalServers()
 
 /** A call server whose users log in with a cookie (`session=<identity>`), as most apps do. */
 function cookieServer(options: { allowedOrigins?: string[] } = {}) {

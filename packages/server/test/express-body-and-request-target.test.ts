@@ -1,27 +1,15 @@
 import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import { connect, type AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
+import { connect } from 'node:net'
 import { JoinResponseSchema, ProblemSchema, type WebhookRequest } from '@callport/core'
 import express from 'express'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createCallServer, toNodeHandler, type Logger } from '../src/index'
 import { stubAdapter } from './stub-adapter'
+import { useLocalServers } from './local-servers'
 
 const quiet: Logger = { info() {}, warn() {}, error() {} }
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()!()
-})
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  closers.push(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return (server.address() as AddressInfo).port
-}
+const { listen } = useLocalServers()
 
 /** A webhook that, like Twilio's, verifies a signature over the exact form body. */
 const FORM_BODY = 'RoomName=standup&StatusCallbackEvent=room-ended&RoomSid=RM1'

@@ -1,30 +1,16 @@
-import { once } from 'node:events'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { createMemoryHub, memory } from '@callport/testkit'
 import express from 'express'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createCallServer, toNodeHandler } from '../src/index'
 import { alice } from './stub-adapter'
+import { useLocalServers } from './local-servers'
 
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()!()
-})
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  closers.push(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return (server.address() as AddressInfo).port
-}
+const { listen, defer } = useLocalServers()
 
 function callServer() {
   const hub = createMemoryHub()
-  closers.push(async () => hub.reset())
+  defer(async () => hub.reset())
   return createCallServer({ providers: [memory({ hub })], authorize: async () => alice, basePath: '/calls' })
 }
 

@@ -1,34 +1,22 @@
 import { once } from 'node:events'
-import { createServer, request as httpRequest, type Server } from 'node:http'
+import { createServer, request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve, type ServerType } from '@hono/node-server'
 import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { createMemoryHub, memory } from '@callport/testkit'
 import express from 'express'
 import { Hono } from 'hono'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createCallServer, toNodeHandler } from '../src/index'
 import { alice, stubAdapter } from './stub-adapter'
+import { useLocalServers } from './local-servers'
 
-const closers: (() => Promise<void>)[] = []
-afterEach(async () => {
-  while (closers.length > 0) await closers.pop()!()
-})
-
-async function listen(server: Server): Promise<number> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  closers.push(async () => {
-    server.closeAllConnections()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
-  })
-  return (server.address() as AddressInfo).port
-}
+const { listen, defer } = useLocalServers()
 
 /** A working provider (the testkit's in-memory one, on a hub of its own) for tests that need no spy. */
 function provider() {
   const hub = createMemoryHub()
-  closers.push(async () => hub.reset())
+  defer(async () => hub.reset())
   return memory({ hub })
 }
 
@@ -213,7 +201,7 @@ describe('toNodeHandler', () => {
     const server = await new Promise<ServerType>((resolve) => {
       const started: ServerType = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started))
     })
-    closers.push(async () => {
+    defer(async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     })
     const port = (server.address() as AddressInfo).port
