@@ -35,13 +35,18 @@ export function logJoinFailure(logger: Logger, attempt: JoinAttempt, error: unkn
 }
 
 /** Runs a join that issues a token, logging one `join-failed` line when it fails; `run` may fill in the identity. */
-export async function loggedJoin<T>(logger: Logger, attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<T>): Promise<T> {
-  try {
-    return await run(attempt)
-  } catch (error) {
+export function loggedJoin<T>(logger: Logger, attempt: JoinAttempt, run: (attempt: JoinAttempt) => Promise<T>): Promise<T> {
+  const fail = (error: unknown): never => {
     logJoinFailure(logger, attempt, error)
     throw error
   }
+  let pending: Promise<T>
+  try {
+    pending = run(attempt)
+  } catch (error) {
+    return Promise.reject(error).catch(fail)
+  }
+  return pending.catch(fail)
 }
 
 /** The start of a programmatic join's attempt: the room as given (bounded, it may be anything), now. */

@@ -1,7 +1,7 @@
 import { CallportError, throwIfAborted, type Participant, type Room, type ServerAdapter } from '@callport/core'
 import { callAdapter } from './call-adapter'
 import type { Logger } from './logger'
-import { isExpired, sameRoom, type RoomRecord, type RoomStore } from './room-store'
+import { expiryOf, isExpired, sameRoom, type RoomRecord, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
 
 /** A room that is live, with the adapter of its provider. */
@@ -91,11 +91,18 @@ export function createRoomPlacement({ adapters, route, store, idleSeconds, logge
     return record && !isExpired(record) ? record : undefined
   }
 
-  /** A live room from its record, with no vendor request; pushes the record's expiry back when it is due. */
-  async function existing(name: string, record: RoomRecord): Promise<Placement> {
-    const remaining = record.expiresAt === undefined ? 0 : Date.parse(record.expiresAt) - Date.now()
-    const used = remaining < idleMilliseconds * (1 - REFRESH_AFTER_SHARE) ? await store.replace(name, record, { ...record, expiresAt: expiresAt() }) : record
-    return { ...recorded(name, used), created: false, failoverFrom: [] }
+  /**
+   * A live room from its record, with no vendor request; pushes the record's expiry back when it is
+   * due. Synchronous on the usual path (a join of a live room), asynchronous only to write the record.
+   */
+  function existing(name: string, record: RoomRecord): Placement | Promise<Placement> {
+    const remaining = record.expiresAt === undefined ? 0 : expiryOf(record) - Date.now()
+    if (remaining >= idleMilliseconds * (1 - REFRESH_AFTER_SHARE)) return placed(name, record)
+    return store.replace(name, record, { ...record, expiresAt: expiresAt() }).then((used) => placed(name, used))
+  }
+
+  function placed(name: string, record: RoomRecord): Placement {
+    return { room: roomOfRecord(name, record), adapter: adapterOf(name, record), record, created: false, failoverFrom: [] }
   }
 
   /** Records the room as live on `adapter`, unless another process recorded it first. */

@@ -41,8 +41,24 @@ export interface RoomStore {
  * True when `record` has expired at `now` (epoch milliseconds).
  * @internal
  */
+const parsedExpiries = new WeakMap<RoomRecord, number>()
+
+/**
+ * When the record expires, in epoch milliseconds (Infinity without `expiresAt`). Parsed once per
+ * record object: a join reads it several times, and the memory store hands out the same object.
+ */
+export function expiryOf(record: RoomRecord): number {
+  if (record.expiresAt === undefined) return Number.POSITIVE_INFINITY
+  let parsed = parsedExpiries.get(record)
+  if (parsed === undefined) {
+    parsed = Date.parse(record.expiresAt)
+    parsedExpiries.set(record, parsed)
+  }
+  return parsed
+}
+
 export function isExpired(record: RoomRecord, now = Date.now()): boolean {
-  return record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now
+  return expiryOf(record) <= now
 }
 
 /**

@@ -34,14 +34,22 @@ export interface ServerAdapterDefinition {
   webhook?: WebhookHandler | undefined
 }
 
-/** Runs `operation` after the shared checks, turning whatever it throws into a CallportError of this provider. */
-async function guarded<T>(provider: string, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
-  try {
-    throwIfAborted(signal)
-    return await operation()
-  } catch (error) {
+/**
+ * Runs `operation` after the shared checks, turning whatever it throws into a CallportError of this
+ * provider. No async frame of its own: it runs on every join.
+ */
+function guarded<T>(provider: string, signal: AbortSignal | undefined, operation: () => Promise<T>): Promise<T> {
+  const fail = (error: unknown): never => {
     throw toProviderError(error, provider)
   }
+  let pending: Promise<T>
+  try {
+    throwIfAborted(signal)
+    pending = Promise.resolve(operation())
+  } catch (error) {
+    return Promise.reject(error).catch(fail)
+  }
+  return pending.catch(fail)
 }
 
 /**
