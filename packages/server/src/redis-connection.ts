@@ -3,7 +3,7 @@ import { createClient, ErrorReply } from 'redis'
 import * as z from 'zod/mini'
 
 /**
- * What the Redis stores (`createRedisRoomStore`, `createRedisInviteStore`) share: their connection
+ * What the Redis stores (`createRedisRoomStore`, `createRedisInviteStore`, `createRedisRateLimitStore`) share: their connection
  * options, the client they open or borrow, the bound on every store call, and the validation of what
  * they read back.
  */
@@ -54,11 +54,6 @@ export interface RedisConnection<Client> {
    * (retryable); any other error reply of Redis becomes INTERNAL.
    */
   run<T>(operation: string, call: (client: Client) => Promise<T>): Promise<T>
-  /**
-   * The client once it is connected, within the timeout (PROVIDER_UNAVAILABLE otherwise). The commands sent
-   * on it are not bounded: prefer `run`.
-   */
-  connected(): Promise<Client>
   /**
    * Calls `listener` whenever Redis answers again after the store lost it: a client the store opened
    * reconnected, or a call succeeded after one failed. Redis may have restarted empty meanwhile.
@@ -241,9 +236,6 @@ export function redisConnection<Client extends object>(options: RedisConnectionO
       } finally {
         clearTimeout(timer)
       }
-    },
-    connected() {
-      return connection.run('connect', async (client) => client)
     },
     onRecovered(listener) {
       recoveredListeners.push(listener)
