@@ -4,7 +4,8 @@
 import { createHmac, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
 import { parentPort } from 'node:worker_threads'
-import { createCallServer, toNodeHandler } from '@callport/server'
+import { createCallServer } from '@callport/server'
+import { toNodeHandler } from '@callport/server/node'
 import { memory } from '@callport/testkit'
 
 /** @type {{ identity: string, name: string, role: 'publisher' }} */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCallServer, toNodeHandler, type NodeHandler } from '@callport/server'
+import { createCallServer } from '@callport/server'
+import { toNodeHandler, type NodeHandler } from '@callport/server/node'
 import type { SignalingServer } from '@callport/signaling/server'
 import { demoAuthorize } from './demo-authorize'
 import { demoProviders } from './demo-providers'

@@ -29,7 +29,6 @@ export {
   type RouteContext,
   type RouteFunction,
 } from './routing'
-export { toNodeHandler, type NodeHandler } from './node-handler'
 export { MAXIMUM_PROBLEM_DETAIL, problemOf, problemResponse, type ProblemBody, type ProblemIssue } from './problem'
 export type { Logger } from './logger'
 export { createMemoryRateLimitStore, defaultRateLimits, type RateLimit, type RateLimitsOptions, type RateLimitStore } from './rate-limit'

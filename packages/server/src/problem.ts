@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http'
 import { CallportError, httpStatusOfCode, type Problem } from '@callport/core'
 import { noStore, toResponse, type Answer } from './answer'
 import { isVendorFailure } from './call-adapter'
@@ -14,6 +13,28 @@ export interface ProblemIssue {
 }
 
 const PROBLEM_TYPE = 'about:blank'
+
+/**
+ * The title of every status a problem can carry (those of `httpStatusOfCode`), as node:http's
+ * STATUS_CODES spells them; 499 (ABORTED, no standard reason phrase) is titled 'Error'. Our own
+ * table, so that the main entry needs no Node module.
+ */
+const STATUS_TITLES: Record<(typeof httpStatusOfCode)[keyof typeof httpStatusOfCode], string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  499: 'Error',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+}
 const INTERNAL_DETAIL = 'The server failed to handle the request'
 const MAXIMUM_ISSUES = 20
 /** Longest `detail` (in characters) a problem carries; longer messages are cut. */
@@ -57,7 +78,7 @@ export function problemOf(error: CallportError): ProblemBody {
   const status = httpStatusOfCode[error.code]
   const problem: ProblemBody = {
     type: PROBLEM_TYPE,
-    title: STATUS_CODES[status] ?? 'Error',
+    title: STATUS_TITLES[status],
     status,
     code: error.code,
     detail: detailOf(error),

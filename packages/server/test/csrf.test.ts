@@ -1,7 +1,8 @@
 import { createServer } from 'node:http'
 import { InviteSchema, ProblemSchema } from '@callport/core'
 import { describe, expect, it } from 'vitest'
-import { createCallServer, toNodeHandler } from '../src/index'
+import { createCallServer } from '../src/index'
+import { toNodeHandler } from '../src/node'
 import { stubAdapter } from './stub-adapter'
 import { useLocalServers } from './local-servers'
 

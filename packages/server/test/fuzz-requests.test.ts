@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { CallportError, JoinResponseSchema, ProblemSchema } from '@callport/core'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createCallServer, MAXIMUM_BODY_BYTES, toNodeHandler, type CallServer } from '../src/index'
+import { createCallServer, MAXIMUM_BODY_BYTES, type CallServer } from '../src/index'
+import { toNodeHandler } from '../src/node'
 import { alice, stubAdapter } from './stub-adapter'
 
 const utf8 = new TextEncoder()

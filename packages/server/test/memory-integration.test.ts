@@ -5,7 +5,8 @@ import type { DisconnectReason } from '@callport/core'
 import { createSession, type Session } from '@callport/client'
 import { createMemoryHub, memory, waitForEvent, type MemoryHub } from '@callport/testkit'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createCallServer, toNodeHandler, type CallServer } from '../src/index'
+import { createCallServer, type CallServer } from '../src/index'
+import { toNodeHandler } from '../src/node'
 
 /**
  * The memory provider end to end: a real node:http server mounting createCallServer, and sessions

@@ -1,8 +1,16 @@
-import { CallportError, ProblemSchema } from '@callport/core'
+import { STATUS_CODES } from 'node:http'
+import { CallportError, errorCodes, httpStatusOfCode, ProblemSchema } from '@callport/core'
 import { describe, expect, it } from 'vitest'
 import { problemOf, problemResponse } from '../src/index'
 
 describe('problem documents', () => {
+  it("title every code's status as node:http's STATUS_CODES does (499 ABORTED, which has none, as 'Error')", () => {
+    for (const code of errorCodes) {
+      const status = httpStatusOfCode[code]
+      expect(problemOf(new CallportError(code, 'x')).title, code).toBe(STATUS_CODES[status] ?? 'Error')
+    }
+  })
+
   it('carry RFC 9457 members plus code, provider and retryable, with the status of the code', async () => {
     const error = new CallportError('PROVIDER_UNAVAILABLE', 'OpenVidu did not answer', {
       provider: 'openvidu',

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { createCallServer, type CallServer } from '@callport/server'
+import { toNodeHandler } from '@callport/server/node'
 import { kaleyra, type KaleyraSettings } from '@callport/kaleyra/server'
 
 /**

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { createCallServer, type CallServer } from '@callport/server'
+import { toNodeHandler } from '@callport/server/node'
 import { openvidu, openViduSampleRoutes, type OpenViduSettings } from '@callport/openvidu/server'
 
 /** Demo authentication: the user name comes from a `user` cookie or an `x-user` header. Use your own session check instead. */

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCallServer, toNodeHandler, type CallServer } from '@callport/server'
+import { createCallServer, type CallServer } from '@callport/server'
+import { toNodeHandler } from '@callport/server/node'
 import { vidyo, type VidyoSettings } from '@callport/vidyo/server'
 import { exampleAuthorize } from './example-authorize'
 import { loadPageAssets } from './page-assets'

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { CallportError, type Invite, type InviteAction } from '@callport/core'
 import type { InviteNotification, InvitePolicy } from './invite-options'
 import { later, MAXIMUM_RINGING_INVITES, SETTLED_INVITE_RETENTION_MILLISECONDS, type InviteSettlement, type SettledInviteStatus } from './invite-store'
@@ -134,7 +133,7 @@ export function createInviteService({ policy, announce, onError }: InviteService
       if (timers.size >= MAXIMUM_RINGING_INVITES) throw new CallportError('RATE_LIMITED', 'Too many invites are ringing; try again later', { retryable: true })
       const now = Date.now()
       const invite: Invite = {
-        id: `inv_${randomUUID().replaceAll('-', '')}`,
+        id: `inv_${crypto.randomUUID().replaceAll('-', '')}`,
         from,
         to,
         room,
