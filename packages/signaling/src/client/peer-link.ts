@@ -16,10 +16,23 @@ export interface PeerLinkOptions {
   onRemoteTrack(kind: TrackKind, track: MediaStreamTrack | undefined, raw: unknown): void
   /** `alive` may have changed (the data channel closed, the connection state moved). */
   onHealthChange(): void
+  /**
+   * The peer sent an offer from another RTCPeerConnection than the one this link talks to (its DTLS
+   * fingerprint changed: the peer replaced its side). This link cannot take it; a new one should.
+   */
+  onPeerReplaced?(signal: PeerSignal): void
   onError(error: unknown): void
 }
 
 const CHANNEL_ID = 0
+
+/** The DTLS certificate fingerprints a session description names (one per RTCPeerConnection). */
+function fingerprintsOf(sdp: string | undefined): string {
+  return [...new Set((sdp ?? '').match(/^a=fingerprint:.*$/gim) ?? [])]
+    .map((line) => line.trim().toLowerCase())
+    .sort()
+    .join('\n')
+}
 
 /**
  * One RTCPeerConnection to one peer, negotiated with the "perfect negotiation" pattern: both sides
@@ -70,6 +83,35 @@ export class PeerLink {
     return !this.#closed && this.#channel.readyState === 'open' && (state === 'connected' || state === 'connecting')
   }
 
+  /**
+   * True while this link can carry on with the same peer connection after a signaling outage: it is
+   * not closed and its data channel is still open (the peer has not closed its side), whatever ICE
+   * says right now — a failed or disconnected ICE path comes back with an ICE restart (`resume`).
+   */
+  get reusable(): boolean {
+    return !this.#closed && this.#channel.readyState === 'open' && this.connection.connectionState !== 'closed'
+  }
+
+  /**
+   * Carries the link on after the signaling socket (this side's or the peer's) came back: nothing at
+   * all while the connection works and no negotiation is pending — no offer, no ICE restart; the
+   * local offer again when one was outstanding (it may have been dropped while the socket was down);
+   * an ICE restart only when ICE is `failed` or `disconnected`. Resolves once the connection is up
+   * and nothing is pending, or after `timeoutMs`, with whether it is up.
+   */
+  resume(timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false)
+    const state = this.connection.connectionState
+    const offer = this.connection.localDescription
+    if (state === 'failed' || state === 'disconnected') {
+      this.#restartPending = true
+      this.connection.restartIce()
+    } else if (this.connection.signalingState === 'have-local-offer' && offer?.type === 'offer' && !this.#makingOffer) {
+      this.#options.send({ description: offer.toJSON(), ...(this.#restartPending ? { restart: true } : {}) })
+    }
+    return this.#waitFor(() => !this.#restartPending && this.connection.signalingState === 'stable' && this.connection.connectionState === 'connected', timeoutMs)
+  }
+
   /** Applies a signal from the peer. Signals are applied one at a time, in the order received. */
   receive(signal: PeerSignal): void {
     this.#incoming = this.#incoming.then(() => this.#apply(signal)).catch((error: unknown) => this.#options.onError(error))
@@ -81,16 +123,6 @@ export class PeerLink {
     const sender = this.#senders.get(kind)
     if (sender) await sender.replaceTrack(track)
     else if (track) this.#addTrack(kind, track)
-  }
-
-  /**
-   * Restarts ICE (after the signaling socket came back) and resolves once a new offer/answer has been
-   * exchanged and the connection is up, or after `timeoutMs`. Resolves with whether it is up.
-   */
-  restartIce(timeoutMs: number): Promise<boolean> {
-    this.#restartPending = true
-    this.connection.restartIce()
-    return this.#waitFor(() => !this.#restartPending && this.connection.connectionState === 'connected', timeoutMs)
   }
 
   close(): void {
@@ -128,6 +160,17 @@ export class PeerLink {
   async #apply({ description, candidate }: PeerSignal): Promise<void> {
     if (this.#closed) return
     if (description) {
+      const current = this.connection.remoteDescription
+      if (
+        this.#options.onPeerReplaced &&
+        description.type === 'offer' &&
+        this.#negotiated &&
+        current?.sdp &&
+        fingerprintsOf(current.sdp) !== fingerprintsOf(description.sdp)
+      ) {
+        this.#options.onPeerReplaced({ description })
+        return
+      }
       const collision = description.type === 'offer' && (this.#makingOffer || this.connection.signalingState !== 'stable')
       this.#ignoreOffer = !this.polite && collision
       if (this.#ignoreOffer) return

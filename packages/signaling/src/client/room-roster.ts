@@ -11,6 +11,8 @@ export interface RoomRosterOptions {
    * that it can come back (reconnect its socket) without the call being torn down. 0 disables it.
    */
   graceMilliseconds: number
+  /** How long `PeerLink.resume` may wait for a kept link to be up again. */
+  resumeMilliseconds?: number
   /** Opens the peer connection to a member; undefined where there is no WebRTC. */
   connect(remote: RemoteMember): PeerLink | undefined
   /** Where participant and track events go. */
@@ -72,14 +74,36 @@ export class RoomRoster {
     if (member.name === this.#options.identity) return
     const known = this.#members.get(member.id) ?? this.byIdentity(member.name)
     const remote = known ?? this.#add(member, raw, true)
-    if (known) this.#rebind(known, member, raw, known.id !== member.id)
+    if (known) {
+      const returned = known.id !== member.id
+      // Back on a new socket with its peer connection kept: carry it on (nothing to do while it works).
+      if (this.#rebind(known, member, raw, returned) && returned) void known.link?.resume(this.#resumeMilliseconds)
+    }
     if (announcedId !== member.id) this.#aliases.set(announcedId, remote)
   }
 
   /** `on_leave`: the member goes at once, or after the grace period if its peer connection still works. */
   leave(id: string, raw: unknown): void {
     const remote = this.get(id)
-    if (!remote || remote.suspension !== undefined) return
+    if (remote) this.#suspend(remote, raw)
+  }
+
+  /**
+   * The peer replaced its RTCPeerConnection (a new offer from another certificate): the old link
+   * goes (its tracks are unsubscribed), a new one takes the offer. The member stays.
+   */
+  replaceLink(remote: RemoteMember, signal: PeerSignal): void {
+    if (this.#members.get(remote.id) !== remote) return
+    remote.close(undefined)
+    remote.link = this.#options.connect(remote)
+    if (!remote.link) return
+    remote.link.polite = this.polite(remote)
+    remote.link.receive(signal)
+  }
+
+  /** The member goes at once, or after the grace period if its peer connection still works. */
+  #suspend(remote: RemoteMember, raw: unknown): void {
+    if (remote.suspension !== undefined) return
     if (this.#options.graceMilliseconds > 0 && remote.link?.alive) {
       remote.suspension = setTimeout(() => this.#remove(remote, raw), this.#options.graceMilliseconds)
     } else {
@@ -109,9 +133,12 @@ export class RoomRoster {
 
   /**
    * Takes the member list of a (re-)join: members still there keep their peer connection when it
-   * works; members gone leave; new members join (announced with events when `announce`: the members
-   * found on the first join are simply listed, like every provider does). Returns the members whose
-   * peer connection was kept.
+   * can carry on (`PeerLink.reusable`); new members join (announced with events when `announce`: the
+   * members found on the first join are simply listed, like every provider does); members missing
+   * from the list are treated like an `on_leave` — kept for the grace period while the peer
+   * connection to them works (after a signaling server restart the list holds only those who came
+   * back before this client: the others re-join within moments and are rebound), else gone at once.
+   * Returns the members whose peer connection was kept.
    */
   sync(members: Member[], raw: unknown, announce: boolean): RemoteMember[] {
     const seen = new Set<RemoteMember>()
@@ -127,7 +154,7 @@ export class RoomRoster {
         seen.add(this.#add(member, raw, announce))
       }
     }
-    for (const remote of [...this.#members.values()]) if (!seen.has(remote)) this.#remove(remote, raw)
+    for (const remote of [...this.#members.values()]) if (!seen.has(remote)) this.#suspend(remote, raw)
     return kept
   }
 
@@ -149,9 +176,13 @@ export class RoomRoster {
 
   /**
    * Takes a newer description of a known member. With `renew` (the member or this client came back
-   * on a new socket) a peer connection that no longer works is replaced by a new one. Returns whether
-   * a working peer connection was kept.
+   * on a new socket) a peer connection that cannot carry on (closed, or its data channel closed: the
+   * peer closed its side) is replaced by a new one. Returns whether the peer connection was kept.
    */
+  get #resumeMilliseconds(): number {
+    return this.#options.resumeMilliseconds ?? 10_000
+  }
+
   #rebind(remote: RemoteMember, member: Member, raw: unknown, renew: boolean): boolean {
     if (remote.suspension !== undefined) clearTimeout(remote.suspension)
     remote.suspension = undefined
@@ -160,7 +191,7 @@ export class RoomRoster {
       this.#members.set(member.id, remote)
     }
     remote.update(member, raw)
-    const keep = remote.link?.alive === true
+    const keep = remote.link?.reusable === true
     if (remote.link && !keep && renew) {
       remote.close(raw)
       remote.link = this.#options.connect(remote)

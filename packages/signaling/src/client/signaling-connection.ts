@@ -54,8 +54,8 @@ interface JoinedSession {
 
 /** What a data message may hold, in UTF-16 code units (the protocol's limit). */
 const MAX_DATA_LENGTH = 16 * 1024
-/** How long re-joined peer connections may take to come back after an ICE restart. */
-const ICE_RESTART_TIMEOUT_MILLISECONDS = 10_000
+/** How long a kept peer connection may take to be up again (after an ICE restart) once re-joined. */
+const RESUME_TIMEOUT_MILLISECONDS = 10_000
 /** How long `disconnect()` waits for the server to acknowledge `leave`. */
 const LEAVE_TIMEOUT_MILLISECONDS = 1000
 
@@ -82,14 +82,15 @@ export function roleClaimOf(tokenValue: string): string | undefined {
 
 /**
  * The error of a kick (`on_kick`): TOKEN_EXPIRED for an expired token, else CONNECTION_FAILED, not
- * retryable (joining again would only kick the other connection of the same identity); `vendor.body`
- * is the kick, whose `reason` says why.
+ * retryable (joining again would only kick the other connection of the same identity) except for
+ * `server_shutdown` (the server, or another process behind the same address, takes connections
+ * again); `vendor.body` is the kick, whose `reason` says why.
  */
 function kickError(kick: Kick): CallportError {
   return new CallportError(kick.reason === 'token_expired' ? 'TOKEN_EXPIRED' : 'CONNECTION_FAILED', kick.message, {
     provider: SIGNALING_PROVIDER,
     vendor: { status: 0, body: kick },
-    retryable: false,
+    retryable: kick.reason === 'server_shutdown',
   })
 }
 
@@ -97,10 +98,16 @@ function kickError(kick: Kick): CallportError {
  * One participant's connection to a signaling room: the socket.io session with the signaling server
  * and, where WebRTC exists, a mesh of peer connections to every other member.
  *
- * When the socket drops, the connection emits `reconnecting`, opens a new socket (with a fresh token
- * when the current one is about to expire), re-joins, restarts ICE on the peer connections it kept,
- * and emits `reconnected`; if the socket cannot come back in time it emits `disconnected`
- * (`connection-lost`) so that the session reconnects from scratch.
+ * When the socket drops (or the server kicks everyone with `server_shutdown`: it is restarting), the
+ * connection emits `reconnecting`, opens a new socket (with a fresh token when the current one is
+ * about to expire), re-joins and emits `reconnected`. Throughout, the local media and the peer
+ * connections stay as they are (the media is peer to peer): a member in the new member list keeps
+ * its peer connection, which is left alone while it works (no offer, no ICE restart) and gets an
+ * ICE restart only when ICE failed; a member missing from the list (not back yet, after a server
+ * restart) is kept for the grace period while the peer connection to it works, and rebound when it
+ * re-joins. If the socket cannot come back in time the connection emits `disconnected`
+ * (`connection-lost`, or `server-shutdown` after a shutdown kick) so that the session reconnects from
+ * scratch.
  */
 export class SignalingConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly #options: ResolvedClientOptions
@@ -143,6 +150,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#roster = new RoomRoster({
       identity: token.identity,
       graceMilliseconds: options.peerReconnectGraceMilliseconds,
+      resumeMilliseconds: RESUME_TIMEOUT_MILLISECONDS,
       connect: (remote) => this.#connectPeer(remote),
       events: this,
     })
@@ -340,23 +348,27 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     socket.on('disconnect', (reason: string) => {
       if (!current() || this.#phase !== 'connected') return
       const kick = this.#kick
-      if (kick) {
+      // A server that shuts down (to restart, say) is reconnected to like a dropped socket.
+      if (kick && kick.reason !== 'server_shutdown') {
         this.#end(disconnectReasonOfKick[kick.reason], kickError(kick), kick)
       } else {
-        void this.#recover(reason)
+        void this.#recover(reason, kick)
       }
     })
   }
 
-  /** Brings a dropped socket back, or ends the connection with `connection-lost`. */
-  async #recover(reason: string): Promise<void> {
+  /**
+   * Brings a dropped socket back, or ends the connection with `connection-lost` (`server-shutdown`
+   * after a shutdown kick). Local media and peer connections are kept throughout.
+   */
+  async #recover(reason: string, shutdown?: Kick): Promise<void> {
     this.#phase = 'reconnecting'
     const controller = new AbortController()
     this.#reconnection = controller
     const { signal } = controller
-    this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: { reason } })
+    this.emit('reconnecting', { attempt: 0, reason: shutdown ? 'server-shutdown' : 'connection-lost', raw: shutdown ?? { reason } })
     const deadline = Date.now() + this.#options.reconnectTimeoutMilliseconds
-    let lastError: CallportError = connectionFailed(`The signaling socket closed (${reason})`)
+    let lastError: CallportError = shutdown ? kickError(shutdown) : connectionFailed(`The signaling socket closed (${reason})`)
     for (let attempt = 1; !signal.aborted; attempt++) {
       await sleep(Math.min(reconnectDelay(attempt), Math.max(0, deadline - Date.now())), signal)
       const remaining = deadline - Date.now()
@@ -366,22 +378,24 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
         const session = await this.#join(token, signal, Math.min(remaining, this.#options.connectTimeoutMilliseconds))
         this.#token = token
         if (!session.socket.connected) throw this.#kick ? kickError(this.#kick) : connectionFailed('The signaling socket closed right after joining')
-        const kept = this.#adopt(session, true)
+        // Connected before adopting the member list, so that what kept links send goes out.
         this.#phase = 'connected'
-        await Promise.all(kept.flatMap((remote) => (remote.link ? [remote.link.restartIce(ICE_RESTART_TIMEOUT_MILLISECONDS)] : [])))
+        const kept = this.#adopt(session, true)
+        // Kept links that work send nothing; one with a pending offer sends it again; failed ICE restarts.
+        for (const remote of kept) void remote.link?.resume(RESUME_TIMEOUT_MILLISECONDS)
         if (this.#socket === session.socket && this.#phase === 'connected') this.emit('reconnected', { raw: session.joined })
         return
       } catch (error) {
         lastError = toCallportError(error, { provider: SIGNALING_PROVIDER })
         const kick = this.#kick
-        if (kick && lastError.vendor?.body === kick) {
+        if (kick && lastError.vendor?.body === kick && kick.reason !== 'server_shutdown') {
           this.#end(disconnectReasonOfKick[kick.reason], lastError, kick)
           return
         }
         if (!lastError.retryable && lastError.code !== 'UNAUTHORIZED' && lastError.code !== 'TOKEN_EXPIRED') break
       }
     }
-    if (!signal.aborted) this.#end('connection-lost', lastError, { reason })
+    if (!signal.aborted) this.#end(shutdown ? 'server-shutdown' : 'connection-lost', lastError, shutdown ?? { reason })
   }
 
   async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
@@ -421,6 +435,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
       send: (signal) => this.#sendSignal(remote, signal),
       onRemoteTrack: (kind, track, raw) => remote.setReceived(kind, track, raw),
       onHealthChange: () => this.#roster.checkHealth(remote),
+      onPeerReplaced: (signal) => this.#roster.replaceLink(remote, signal),
       onError: (error) => this.#options.onError(toCallportError(error, { provider: SIGNALING_PROVIDER, code: 'CONNECTION_FAILED' })),
     })
   }

@@ -5,12 +5,16 @@ import type { PeerLink } from '../../src/client/peer-link'
 import type { RemoteMember } from '../../src/client/remote-member'
 import { RoomRoster } from '../../src/client/room-roster'
 
-/** Stands in for a PeerLink: the roster only reads `alive`, sets `polite` and closes it. */
+/** Stands in for a PeerLink: the roster reads `alive` and `reusable`, sets `polite`, resumes and closes it. */
 class FakeLink {
   alive = true
   polite = false
   closed = false
   readonly receive = vi.fn()
+  readonly resume = vi.fn(async () => true)
+  get reusable() {
+    return this.alive
+  }
   close() {
     this.closed = true
     this.alive = false
@@ -73,6 +77,8 @@ describe('RoomRoster', () => {
     expect(links).toHaveLength(1)
     expect(links[0]!.closed).toBe(false)
     expect(roster.participants()).toEqual([expect.objectContaining({ identity: 'grace', name: 'Grace', providerParticipantId: 'm2' })])
+    // Back on a new socket: the link carries on (it decides itself whether anything needs sending).
+    expect(links[0]!.resume).toHaveBeenCalledOnce()
     roster.signal('m2', { candidate: { candidate: 'c' } })
     expect(links[0]!.receive).toHaveBeenCalledWith({ candidate: { candidate: 'c' } })
   })
@@ -109,18 +115,51 @@ describe('RoomRoster', () => {
     expect(log).toEqual(['joined grace', 'left grace'])
   })
 
-  it('syncs a re-join: keeps working links, renews dead ones, drops the gone and announces the new', () => {
-    const { roster, log, links } = setup()
-    roster.sync([member('m1', 'grace'), member('m2', 'alan'), member('m3', 'edsger')], undefined, false)
+  it('syncs a re-join: keeps working links, renews dead ones, suspends the missing and announces the new', () => {
+    const { roster, log, links } = setup({ graceMilliseconds: 1000 })
+    roster.sync([member('m1', 'grace'), member('m2', 'alan'), member('m3', 'edsger'), member('m6', 'kurt')], undefined, false)
     expect(log).toEqual([])
     links[1]!.alive = false
+    links[3]!.alive = false
     const kept = roster.sync([member('m1', 'grace'), member('m9', 'alan'), member('m4', 'barbara'), member('m5', 'ada')], undefined, true)
     expect(kept.map((remote) => remote.member.name)).toEqual(['grace'])
-    expect(log).toEqual(['joined barbara', 'left edsger'])
+    // kurt is missing and its link is dead: gone at once. edsger is missing but its link works: it
+    // may just not have re-joined yet (a restarted server lists only those back before this client).
+    expect(log).toEqual(['joined barbara', 'left kurt'])
     expect(links[1]!.closed).toBe(true)
-    expect(roster.get('m9')?.link).toBe(links[3])
-    expect(roster.get('m4')?.link).toBe(links[4])
-    expect(roster.participants().map((participant) => participant.identity)).toEqual(['grace', 'alan', 'barbara'])
+    expect(links[2]!.closed).toBe(false)
+    expect(roster.get('m9')?.link).toBe(links[4])
+    expect(roster.get('m4')?.link).toBe(links[5])
+    expect(roster.participants().map((participant) => participant.identity)).toEqual(['grace', 'edsger', 'alan', 'barbara'])
+    vi.advanceTimersByTime(1000)
+    expect(log).toEqual(['joined barbara', 'left kurt', 'left edsger'])
+    expect(links[2]!.closed).toBe(true)
+  })
+
+  it('rebinds a member missing from a re-join when it re-joins within the grace period, keeping its link', () => {
+    const { roster, log, links } = setup({ graceMilliseconds: 1000 })
+    roster.setLocalId('m-ada')
+    roster.sync([member('m1', 'grace')], undefined, false)
+    roster.setLocalId('n-ada')
+    expect(roster.sync([], undefined, true)).toEqual([])
+    roster.join(member('n1', 'grace'), undefined)
+    vi.advanceTimersByTime(5000)
+    expect(log).toEqual([])
+    expect(links).toHaveLength(1)
+    expect(links[0]!.closed).toBe(false)
+    expect(links[0]!.resume).toHaveBeenCalledOnce()
+    expect(roster.get('n1')?.link).toBe(links[0])
+  })
+
+  it('hands an offer from a replaced peer connection to a new link, keeping the member', () => {
+    const { roster, log, links } = setup()
+    roster.join(member('m1', 'grace'), undefined)
+    const grace = roster.get('m1')!
+    roster.replaceLink(grace, { description: { type: 'offer', sdp: 'v=0' } })
+    expect(links[0]!.closed).toBe(true)
+    expect(grace.link).toBe(links[1])
+    expect(links[1]!.receive).toHaveBeenCalledWith({ description: { type: 'offer', sdp: 'v=0' } })
+    expect(log).toEqual(['joined grace'])
   })
 
   it('keys a member announced under another id (VT on_join) by member.id, and finds it by either id until it leaves', () => {

@@ -280,11 +280,16 @@ describe('token updates and kicks', () => {
     expect((await kicked)[0].reason).toBe('duplicate-identity')
   })
 
-  it('maps a server shutdown to server-shutdown', async () => {
+  it('reconnects after a server shutdown, and maps it to server-shutdown when the server stays away', async () => {
     const server = await harness.start()
-    const ada = await harness.connect({ room: uniqueRoom('shutdown'), identity: 'ada' })
-    const kicked = waitForEvent(ada, 'disconnected')
+    const ada = await harness.connect({ room: uniqueRoom('shutdown'), identity: 'ada' }, { reconnectTimeoutMilliseconds: 600 })
+    const reconnecting = waitForEvent(ada, 'reconnecting')
+    const kicked = waitForEvent(ada, 'disconnected', { timeoutMilliseconds: 5000 })
     await server.close()
-    expect((await kicked)[0].reason).toBe('server-shutdown')
+    // A shutdown is how a server restarts: the connection tries to come back first.
+    expect((await reconnecting)[0]).toMatchObject({ reason: 'server-shutdown', raw: { reason: 'server_shutdown' } })
+    const [event] = await kicked
+    expect(event.reason).toBe('server-shutdown')
+    expect(event.error).toMatchObject({ code: 'CONNECTION_FAILED' })
   })
 })
