@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromiumArguments, findTool } from '@callport/test-environment'
+import { supportDirectory } from './paths'
+import { run } from './projects'
+
+export interface NamespaceAvailability {
+  available: boolean
+  /** Why not, for the skip message. */
+  reason: string
+}
+
+/**
+ * Whether this machine gives an unprivileged user a private network namespace (`unshare -rn`) with a
+ * loopback interface (`ip link set lo up`). The servers of the consumer test listen on port 3000, as
+ * the README and the guide write, and the calls' media stay on that private loopback.
+ */
+export function privateNetwork(): NamespaceAvailability {
+  const probe = spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up'], { encoding: 'utf8' })
+  if (probe.error) return { available: false, reason: `unshare not runnable (${probe.error.message}); install util-linux` }
+  if (probe.status !== 0)
+    return {
+      available: false,
+      reason: `\`unshare -rn sh -c 'ip link set lo up'\` failed (${(probe.stderr || '').trim() || `exit ${probe.status}`}): unprivileged user namespaces are off here`,
+    }
+  return { available: true, reason: '' }
+}
+
+export const chromium = findTool('chromium')
+
+/** What the driver reports. */
+export interface DriverResult {
+  joins: { name: string; status: number; body: unknown }[]
+  call?: {
+    pages?: { before: number; after: number; videoWidth: number; videoHeight: number }[]
+    failure?: string
+    pageErrors: string[]
+    bodies?: string[]
+  }
+  error?: string
+  serverOutput: string
+}
+
+export interface DriverConfig {
+  server: { cwd: string; command: string[]; env: NodeJS.ProcessEnv }
+  origin: string
+  joins: { name: string; path: string; headers?: Record<string, string>; body?: unknown }[]
+  call?: { pagePath: string; staticDirectory?: string; visitors: { cookie?: { name: string; value: string }; dialog?: string }[] }
+}
+
+/** Starts the project's server inside a private network namespace, probes it, and (with `call`) plays a two-page call in Chromium. */
+export async function runInPrivateNetwork(config: DriverConfig): Promise<DriverResult> {
+  const folder = mkdtempSync(join(tmpdir(), 'callport-consumer-driver-'))
+  try {
+    const configFile = join(folder, 'config.json')
+    const resultFile = join(folder, 'result.json')
+    const call = config.call && {
+      ...config.call,
+      executablePath: chromium.path,
+      args: [...chromiumArguments, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
+    }
+    writeFileSync(configFile, JSON.stringify({ ...config, call }))
+    const driver = join(supportDirectory, 'call-driver.mjs')
+    const outcome = await run('unshare', ['-rn', 'sh', '-c', 'ip link set lo up && exec "$0" "$@"', process.execPath, driver, configFile, resultFile], {
+      cwd: folder,
+      env: process.env,
+      timeoutMs: 120_000,
+    })
+    let result: DriverResult
+    try {
+      result = JSON.parse(readFileSync(resultFile, 'utf8')) as DriverResult
+    } catch {
+      throw new Error(`the call driver wrote no result (exit ${outcome.code}):\n${outcome.output}`)
+    }
+    return result
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
