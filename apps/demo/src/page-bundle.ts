@@ -8,13 +8,15 @@ export interface PageAssets {
   script: string
 }
 
-// The same relative path from src/ (tests, which run the TypeScript sources) and from dist/ (the built demo).
+// The same relative path from src/ (tests, which run the TypeScript sources) and from dist/ (the built
+// demo, and the bundle scripts/demo.mjs runs).
 const pageDirectory = new URL('../src/page/', import.meta.url)
 const runningFromSource = import.meta.url.endsWith('.ts')
 
 /**
- * Bundles src/page/main.ts with esbuild. From the sources, workspace packages resolve to their
- * TypeScript sources (`@callport/source`); from the build, to their builds.
+ * Bundles src/page/main.ts with esbuild. Workspace packages always resolve to their TypeScript
+ * sources (`@callport/source`), which sit beside the demo in the repository: `npm run demo` builds
+ * no package. Minified unless the demo itself runs from its sources (tests).
  */
 export async function bundlePage(): Promise<PageAssets> {
   const [html, result] = await Promise.all([
@@ -28,7 +30,7 @@ export async function bundlePage(): Promise<PageAssets> {
       target: 'es2022',
       minify: !runningFromSource,
       sourcemap: runningFromSource ? 'inline' : false,
-      conditions: runningFromSource ? ['@callport/source'] : [],
+      conditions: ['@callport/source'],
       logLevel: 'silent',
     }),
   ])
