@@ -4,17 +4,18 @@
 // sources, without building any package. esbuild bundles apps/demo/src/main.ts and the workspace code
 // it imports, resolving `@callport/*` to their sources through the `@callport/source` export
 // condition (as the tests do); every other package stays an import of the installed file. The bundle
-// is written to apps/demo/dist/demo-run.mjs and runs in this process; the demo bundles its page from
-// the sources the same way when it starts.
+// is written to apps/demo/dist/demo-run-<pid>.mjs, loaded in this process and deleted; the demo bundles
+// its page from the sources the same way when it starts.
 //
 // Ctrl-C (SIGINT) or SIGTERM: the demo closes its servers and this process exits with status 0.
+import { rmSync } from 'node:fs'
 import { createRequire, isBuiltin } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const demoDirectory = join(root, 'apps', 'demo')
-const outfile = join(demoDirectory, 'dist', 'demo-run.mjs')
+const outfile = join(demoDirectory, 'dist', `demo-run-${process.pid}.mjs`) // one per run: two demos may start at once
 
 // esbuild is the demo's dependency (it bundles the page), not the root's.
 const requireFromDemo = createRequire(join(demoDirectory, 'package.json'))
@@ -59,4 +60,6 @@ try {
   // esbuild has printed the errors.
   process.exit(1)
 }
+process.once('exit', () => rmSync(outfile, { force: true })) // also when the demo exits while starting
 await import(pathToFileURL(outfile).href)
+rmSync(outfile, { force: true })
