@@ -20,4 +20,4 @@ export {
   type ResolvedVendorRestSettings,
   type VendorRestSettings,
 } from './vendor-rest-settings'
-export { signHs256Jwt, verifyHs256Jwt, type JwtClaims, type VerifyJwtOptions } from './jwt'
+export { signHs256Jwt, signHs256JwtAsync, verifyHs256Jwt, verifyHs256JwtAsync, type JwtClaims, type JwtSecret, type VerifyJwtOptions } from './jwt'
