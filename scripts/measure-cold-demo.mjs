@@ -33,7 +33,8 @@ const child = spawn('npm', ['run', 'demo'], {
   cwd: directory,
   detached: true, // its own process group, like a terminal's foreground job
   stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, PORT: '0' },
+  // A terminal's environment: none of the npm_* / pnpm_* variables of an npm or pnpm running this script.
+  env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^p?npm_/i.test(name))), PORT: '0' },
 })
 let output = ''
 /** @type {number | undefined} */

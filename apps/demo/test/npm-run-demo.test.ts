@@ -22,13 +22,18 @@ afterEach(() => {
   }
 })
 
+/** The environment of a terminal: without the npm_* / pnpm_* variables of the npm or pnpm running this test. */
+function terminalEnvironment(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^p?npm_/i.test(name)))
+}
+
 function npmRunDemo(): Run {
   // Its own process group, like a terminal's foreground job: Ctrl-C signals npm, sh and node at once.
   const child = spawn('npm', ['run', 'ci:demo'], {
     cwd: repositoryRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CALLPORT_PROVIDER: 'signaling', CALLPORT_SIGNALING_SECRET: 'npm-run-demo-test-secret-0123456789-abcdefgh' },
+    env: { ...terminalEnvironment(), PORT: '0', HOST: '127.0.0.1', CALLPORT_PROVIDER: 'signaling', CALLPORT_SIGNALING_SECRET: 'npm-run-demo-test-secret-0123456789-abcdefgh' },
   })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
