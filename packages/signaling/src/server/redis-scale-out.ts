@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import { CallportError } from '@callport/core'
-import { createAdapter } from '@socket.io/redis-adapter'
-import { createClient } from 'redis'
 import type { Server } from 'socket.io'
+import type { RedisPeers } from './peers'
 import { createRedisMemberDirectory, type LostMember, type RedisMemberDirectory } from './redis-member-directory'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import type { ResolvedRedisScaleOut } from './server-options'
@@ -36,7 +34,12 @@ export interface RedisScaleOutHandlers {
  * Connects to Redis, installs socket.io's Redis adapter on `io` (so broadcasts reach every process)
  * and starts the shared member directory.
  */
-export async function startRedisScaleOut(io: Server, options: ResolvedRedisScaleOut, handlers: RedisScaleOutHandlers): Promise<RedisScaleOut> {
+export async function startRedisScaleOut(
+  io: Server,
+  { createClient, createAdapter }: RedisPeers,
+  options: ResolvedRedisScaleOut,
+  handlers: RedisScaleOutHandlers,
+): Promise<RedisScaleOut> {
   const { keyPrefix } = options
   let connected = false
   // The first connection fails fast (so that attach/listen reject); later outages are retried with backoff.
@@ -53,7 +56,7 @@ export async function startRedisScaleOut(io: Server, options: ResolvedRedisScale
     connected = true
     const directory = createRedisMemberDirectory({
       client: publisher,
-      nodeId: randomUUID(),
+      nodeId: globalThis.crypto.randomUUID(),
       keyPrefix: `${keyPrefix}:`,
       nodeTimeout: options.nodeTimeout,
       sweepInterval: options.sweepInterval,

@@ -17,7 +17,7 @@ export const MINIMUM_SECRET_ENTROPY_BITS = 64
 
 /** Distinct bytes, longest run of one byte, and estimated entropy in bits of a secret. */
 export function secretStatistics(secret: string): { distinct: number; longestRun: number; entropyBits: number } {
-  const bytes = Buffer.from(secret, 'utf8')
+  const bytes = new TextEncoder().encode(secret)
   const counts = new Map<number, number>()
   let run = 0
   let longestRun = 0

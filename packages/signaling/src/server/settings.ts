@@ -10,6 +10,9 @@ export const URL_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_URL'
 /** Shortest secret accepted, in bytes (HS256 wants a key at least as long as its 256-bit output). */
 export const MINIMUM_SECRET_BYTES = 32
 
+// TextEncoder rather than Buffer: the token issuer runs on web-standard runtimes too.
+const utf8 = new TextEncoder()
+
 /** Settings of the signaling server half, `signaling(settings)`. */
 export interface SignalingSettings extends ProviderSettingsBase {
   /**
@@ -35,7 +38,7 @@ export interface ResolvedSignalingSettings {
  * 64 bits: see `lowEntropySecretProblem`).
  */
 export const SecretSchema = z.string({ error: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` }).check((context) => {
-  const bytes = Buffer.byteLength(context.value, 'utf8')
+  const bytes = utf8.encode(context.value).length
   if (bytes === 0) {
     context.issues.push({ code: 'custom', input: context.value, message: `secret is required (pass { secret } or set ${SECRET_ENVIRONMENT_VARIABLE})` })
   } else if (bytes < MINIMUM_SECRET_BYTES) {

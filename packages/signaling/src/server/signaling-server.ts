@@ -1,11 +1,12 @@
-import { createServer, type Server as HttpServer } from 'node:http'
+import type { Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { Server } from 'socket.io'
-import { WebSocketServer } from 'ws'
+import { CallportError } from '@callport/core'
 import type { Kick } from '../shared/protocol'
+import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { authenticateQuery } from './authenticate'
 import { createMemoryMemberDirectory, type MemberDirectory } from './member-directory'
+import { importPeer, loadRedisPeers, loadSocketIoPeers, type PeerImporter } from './peers'
 import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
 import { toSignalingError } from './request-error'
 import { signalingRoomId } from './room-id'
@@ -16,11 +17,18 @@ import type { SignalingIo, SignalingSocket } from './socket-types'
 
 /** A running signaling server. */
 export interface SignalingServer {
-  /** The socket.io server, for inspection and extra namespaces. */
+  /**
+   * The socket.io server, for inspection and extra namespaces. It exists once `attach()` or `listen()`
+   * resolved (socket.io is loaded then, not when the module is imported); reading it before throws.
+   */
   readonly io: SignalingIo
-  /** Serves signaling on an existing HTTP(S) server (under `path`). Resolves once it accepts connections. */
+  /**
+   * Serves signaling on an existing HTTP(S) server (under `path`). Loads socket.io and ws (and, with
+   * `redis`, redis and @socket.io/redis-adapter) first: they are optional peer dependencies, and a missing
+   * one rejects with an `UNSUPPORTED` CallportError naming what to install. Resolves once it accepts connections.
+   */
   attach(server: HttpServer | HttpsServer): Promise<void>
-  /** Creates an HTTP server and listens; resolves with the URL clients connect to. */
+  /** Creates an HTTP server and listens (loading the peers as `attach` does); resolves with the URL clients connect to. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>
   /**
    * Graceful shutdown: sends `on_kick { reason: 'server_shutdown' }` to every socket, disconnects it,
@@ -47,34 +55,44 @@ function whenClosed(socket: SignalingSocket): Promise<void> {
  * The built-in signaling server: authenticates the credentials `signaling()` issues, keeps rooms,
  * relays WebRTC signals between members of the same room, bounds message sizes and rates, and with
  * `redis` shares rooms between several processes.
+ *
+ * Creating it validates the options (throwing `INVALID_INPUT`) and loads nothing: socket.io and ws
+ * (optional peer dependencies, with redis and @socket.io/redis-adapter for `redis`) are imported by
+ * `attach()` / `listen()`, which reject with `UNSUPPORTED` naming the package to install when one is missing.
  */
 export function createSignalingServer(options?: SignalingServerOptions): SignalingServer {
+  return createServerWith(options, importPeer)
+}
+
+/** `createSignalingServer` with the module importer given (tests play a missing peer with it). */
+export function createServerWith(options: SignalingServerOptions | undefined, importer: PeerImporter): SignalingServer {
   const resolved = resolveServerOptions(options)
   const { secret, limits, onError } = resolved
-  const io: SignalingIo = new Server({
-    path: resolved.path,
-    serveClient: false,
-    // Named explicitly so that engine.io gets the ws server class under any module resolution.
-    wsEngine: WebSocketServer,
-    maxHttpBufferSize: limits.maximumPacketBytes,
-    pingInterval: resolved.heartbeat.interval,
-    pingTimeout: resolved.heartbeat.timeout,
-    ...(resolved.cors === undefined ? {} : { cors: resolved.cors }),
-  })
+  let loadedIo: SignalingIo | undefined
   const pending = new Set<Promise<unknown>>()
   let scaleOut: RedisScaleOut | undefined
   let attached = false
   let closing: Promise<void> | undefined
 
-  const kickLocal = (memberId: string, kick: Kick) => {
-    const socket = io.sockets.sockets.get(memberId)
-    if (socket) kickSocket(socket, kick)
-  }
-
-  const start = async (): Promise<void> => {
+  const start = async (): Promise<SignalingIo> => {
+    const [{ Server, WebSocketServer }, redisPeers] = await Promise.all([loadSocketIoPeers(importer), resolved.redis ? loadRedisPeers(importer) : undefined])
+    const io: SignalingIo = new Server({
+      path: resolved.path,
+      serveClient: false,
+      // Named explicitly so that engine.io gets the ws server class under any module resolution.
+      wsEngine: WebSocketServer,
+      maxHttpBufferSize: limits.maximumPacketBytes,
+      pingInterval: resolved.heartbeat.interval,
+      pingTimeout: resolved.heartbeat.timeout,
+      ...(resolved.cors === undefined ? {} : { cors: resolved.cors }),
+    })
+    const kickLocal = (memberId: string, kick: Kick) => {
+      const socket = io.sockets.sockets.get(memberId)
+      if (socket) kickSocket(socket, kick)
+    }
     let directory: MemberDirectory = createMemoryMemberDirectory()
-    if (resolved.redis) {
-      scaleOut = await startRedisScaleOut(io, resolved.redis, {
+    if (resolved.redis && redisPeers) {
+      scaleOut = await startRedisScaleOut(io, redisPeers, resolved.redis, {
         onError,
         onMembersLost(members) {
           // `except`: a member that is in fact alive (its process stalled) is not told that it left.
@@ -120,23 +138,38 @@ export function createSignalingServer(options?: SignalingServerOptions): Signali
       )
     })
     io.on('connection', (socket) => serveSocket(socket, context))
+    return io
   }
 
-  let started: Promise<void> | undefined
+  let started: Promise<SignalingIo> | undefined
   const attachTo = async (server: HttpServer | HttpsServer) => {
     if (closing) throw new Error('The signaling server is closed')
     if (attached) throw new Error('The signaling server is already attached to a server')
-    started ??= start()
-    await started
+    // A failed start (a missing peer, Redis unreachable) may be retried by attaching again.
+    started ??= start().catch((error: unknown) => {
+      started = undefined
+      throw error
+    })
+    const io = await started
     if (attached) throw new Error('The signaling server is already attached to a server')
     io.attach(server)
+    loadedIo = io
     attached = true
   }
 
   return {
-    io,
+    get io(): SignalingIo {
+      if (loadedIo === undefined) {
+        throw new CallportError('CONFLICT', 'The signaling server has no socket.io server before attach() or listen() resolved (socket.io is loaded then)', {
+          provider: SIGNALING_PROVIDER,
+        })
+      }
+      return loadedIo
+    },
     attach: attachTo,
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
+      // node:http too is loaded here, so that bundling the token issuer for a web-standard runtime never meets it.
+      const { createServer } = (await importer('node:http')) as typeof import('node:http')
       const server = createServer()
       await attachTo(server)
       await new Promise<void>((resolve, reject) => {
@@ -152,7 +185,8 @@ export function createSignalingServer(options?: SignalingServerOptions): Signali
     },
     close() {
       closing ??= (async () => {
-        await started?.catch(() => undefined)
+        const io = await started?.catch(() => undefined)
+        if (io === undefined) return
         const sockets = [...io.sockets.sockets.values()]
         for (const socket of sockets) kickSocket(socket, { reason: 'server_shutdown', message: 'The signaling server is shutting down' })
         await Promise.all(sockets.map(whenClosed))

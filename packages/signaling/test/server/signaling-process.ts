@@ -6,8 +6,8 @@ import { build, type Plugin } from 'esbuild'
 import { SECRET } from './harness'
 
 const here = dirname(fileURLToPath(import.meta.url))
-/** Under the package's node_modules, so the bundle resolves socket.io, redis… like the sources do. */
-const outputFile = join(here, '..', '..', 'node_modules', '.cache', 'callport-signaling-test', 'signaling-process.mjs')
+/** Under the package's node_modules, so the bundles resolve socket.io, redis… like the sources do. */
+const outputDirectory = join(here, '..', '..', 'node_modules', '.cache', 'callport-signaling-test')
 
 /**
  * Bundles workspace sources (through the `@callport/source` condition) and leaves npm packages
@@ -27,10 +27,16 @@ const externalNpmPackages: Plugin = {
 }
 
 /** Compiles the child-process script (Node 20 cannot run TypeScript itself). Returns its path. */
-export async function bundleSignalingProcess(): Promise<string> {
-  mkdirSync(dirname(outputFile), { recursive: true })
+export function bundleSignalingProcess(): Promise<string> {
+  return bundleFixture('signaling-process')
+}
+
+/** Compiles `fixtures/<name>.ts` into one ES module for a child process. Returns its path. */
+export async function bundleFixture(name: string): Promise<string> {
+  const outputFile = join(outputDirectory, `${name}.mjs`)
+  mkdirSync(outputDirectory, { recursive: true })
   await build({
-    entryPoints: [join(here, 'fixtures', 'signaling-process.ts')],
+    entryPoints: [join(here, 'fixtures', `${name}.ts`)],
     outfile: outputFile,
     bundle: true,
     platform: 'node',
