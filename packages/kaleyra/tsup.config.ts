@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // Keep `node:` in imports: a bare `events` would resolve to the npm `events` polyfill when one is installed.
+  removeNodeProtocol: false,
 })
