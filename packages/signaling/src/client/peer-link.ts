@@ -86,7 +86,7 @@ export class PeerLink {
   /**
    * True while this link can carry on with the same peer connection after a signaling outage: it is
    * not closed and its data channel is still open (the peer has not closed its side), whatever ICE
-   * says right now — a failed or disconnected ICE path comes back with an ICE restart (`resume`).
+   * says right now — a failed ICE path comes back with an ICE restart (`resume`).
    */
   get reusable(): boolean {
     return !this.#closed && this.#channel.readyState === 'open' && this.connection.connectionState !== 'closed'
@@ -96,14 +96,15 @@ export class PeerLink {
    * Carries the link on after the signaling socket (this side's or the peer's) came back: nothing at
    * all while the connection works and no negotiation is pending — no offer, no ICE restart; the
    * local offer again when one was outstanding (it may have been dropped while the socket was down);
-   * an ICE restart only when ICE is `failed` or `disconnected`. Resolves once the connection is up
+   * an ICE restart only when ICE `failed` (`disconnected` usually comes back by itself, and turns
+   * into `failed`, which restarts ICE, when it does not). Resolves once the connection is up
    * and nothing is pending, or after `timeoutMs`, with whether it is up.
    */
   resume(timeoutMs: number): Promise<boolean> {
     if (this.#closed) return Promise.resolve(false)
     const state = this.connection.connectionState
     const offer = this.connection.localDescription
-    if (state === 'failed' || state === 'disconnected') {
+    if (state === 'failed') {
       this.#restartPending = true
       this.connection.restartIce()
     } else if (this.connection.signalingState === 'have-local-offer' && offer?.type === 'offer' && !this.#makingOffer) {

@@ -35,10 +35,11 @@ const instrumentPeerConnections = () => {
   window.RTCPeerConnection = Recorded
 }
 
-/** The demo page in a fresh browser context (its own cookies and session storage). */
-export async function openDemo(browser: Browser, url: string): Promise<Page> {
+/** The demo page in a fresh browser context (its own cookies and session storage), with `initScript` run before the demo's too. */
+export async function openDemo(browser: Browser, url: string, initScript?: () => void): Promise<Page> {
   const context = await browser.newContext()
   await context.addInitScript(instrumentPeerConnections)
+  if (initScript) await context.addInitScript(initScript)
   const page = await context.newPage()
   if (process.env.CALLPORT_DEBUG_PAGES) page.on('console', (message) => console.log(`[page] ${message.type()} ${message.text()}`))
   await page.goto(url)
