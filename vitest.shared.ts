@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { SkipReasonReporter } from './vitest-skip-reporter'
 
 /**
  * Shared Vitest settings: tests resolve workspace packages to their TypeScript sources
@@ -19,8 +20,9 @@ export function callportTestConfig(overrides: { testTimeout?: number; include?: 
     ssr: { resolve: { conditions: nodeConditions } },
     test: {
       include: overrides.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      // The JSON report is what scripts/ci-test.mjs adds up into npm test's closing line.
-      reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
+      // The JSON report is what scripts/ci-test.mjs adds up into npm test's closing line; skips.json
+      // lists every skipped test with its reason, which it prints grouped by reason before that line.
+      reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }], new SkipReasonReporter({ outputFile: '.test-results/skips.json' })],
       testTimeout: overrides.testTimeout ?? 15_000,
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },

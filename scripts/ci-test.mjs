@@ -4,7 +4,12 @@
 // code checks (ESLint, Prettier), the size and request budgets, then one closing line that adds up
 // every package's vitest report: `N passed, N failed, N skipped`. A failed step that is not a test
 // (a typecheck, a lint) counts as one failure there too, so the line never reads "0 failed" for a
-// red run. Exits non-zero when anything failed.
+// red run. Before it, every skipped test is listed under the reason it was skipped (from each
+// package's .test-results/skips.json, written by vitest-skip-reporter.ts). Exits non-zero when
+// anything failed.
+//
+// `node scripts/ci-test.mjs --report-only` runs nothing: it prints the skips and the closing line
+// from the reports the last test runs left (for example after `cd packages/x && npx vitest run`).
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
@@ -13,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const workspaceFolders = ['packages', 'apps', 'apps/examples', 'tools']
 const reportPath = join('.test-results', 'vitest.json')
+const skipsPath = join('.test-results', 'skips.json')
 
 /** Every folder of the workspace that may hold a vitest report. */
 function workspaceDirectories() {
@@ -27,12 +33,14 @@ function workspaceDirectories() {
   return directories
 }
 
-for (const directory of workspaceDirectories()) rmSync(join(directory, '.test-results'), { recursive: true, force: true })
+const reportOnly = process.argv.includes('--report-only')
+if (!reportOnly) for (const directory of workspaceDirectories()) rmSync(join(directory, '.test-results'), { recursive: true, force: true })
 
 /** @type {{ name: string, ok: boolean }[]} */
 const steps = []
 /** @param {string} name @param {string} command @param {string[]} args */
 function step(name, command, args) {
+  if (reportOnly) return
   console.log(`\n▶ ${name}: ${command} ${args.join(' ')}`)
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env })
   steps.push({ name, ok: result.status === 0 })
@@ -48,6 +56,8 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const missing = []
+/** Skipped tests by reason: reason → `<package folder>: <test>` lines. @type {Map<string, string[]>} */
+const skipsByReason = new Map()
 for (const directory of workspaceDirectories()) {
   const file = join(directory, reportPath)
   if (!existsSync(file)) {
@@ -57,7 +67,24 @@ for (const directory of workspaceDirectories()) {
   const report = JSON.parse(readFileSync(file, 'utf8'))
   passed += report.numPassedTests ?? 0
   failed += report.numFailedTests ?? 0
-  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
+  const skippedHere = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
+  skipped += skippedHere
+  const folder = relative(root, directory)
+  /** @type {{ file: string, name: string, reason: string }[]} */
+  const skips = existsSync(join(directory, skipsPath)) ? JSON.parse(readFileSync(join(directory, skipsPath), 'utf8')) : []
+  for (const { name, reason } of skips) skipsByReason.set(reason, [...(skipsByReason.get(reason) ?? []), `${folder}: ${name}`])
+  if (skips.length < skippedHere) {
+    const reason = 'not listed by the skip reporter (does the vitest config use callportTestConfig from vitest.shared.ts?)'
+    skipsByReason.set(reason, [...(skipsByReason.get(reason) ?? []), `${folder}: ${skippedHere - skips.length} test(s)`])
+  }
+}
+
+if (skipsByReason.size > 0) {
+  console.log('\nSkipped, by reason:')
+  for (const [reason, tests] of [...skipsByReason].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))) {
+    console.log(`  ${reason} (${tests.length}):`)
+    for (const test of tests) console.log(`    - ${test}`)
+  }
 }
 
 console.log('\nSteps:')

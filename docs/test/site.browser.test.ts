@@ -20,7 +20,7 @@ interface PageReport {
   problems: string[]
 }
 
-describe.skipIf(!chromium.available)('the documentation site in Chromium', { timeout: 120_000 }, () => {
+describe.skipIf(!chromium.available)('the documentation site in Chromium', { timeout: 120_000, meta: { skipReason: chromium.skipReason } }, () => {
   let demo: DemoServer
   let browser: Browser
   const reports = new Map<string, PageReport>()

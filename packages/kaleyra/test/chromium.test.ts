@@ -14,7 +14,7 @@ const chromium = requireTool('chromium', '@callport/kaleyra client in Chromium')
 const widgetPath = '/cdn/sdk/js/chat/2.7.5/bandyer-widget.min.js'
 type PageWindow = { callportKaleyra: typeof kaleyra; widgetCalls: string[] }
 
-describe.skipIf(!chromium.available)('the kaleyra client half in Chromium (fake camera and microphone)', () => {
+describe.skipIf(!chromium.available)('the kaleyra client half in Chromium (fake camera and microphone)', { meta: { skipReason: chromium.skipReason } }, () => {
   const issuer = createTokenIssuer()
   let server: Server
   let browser: Browser

@@ -111,7 +111,7 @@ describe('rate limits', () => {
   })
 })
 
-describe.skipIf(!redisServer.available)('rate limits shared through Redis', () => {
+describe.skipIf(!redisServer.available)('rate limits shared through Redis', { meta: { skipReason: redisServer.skipReason } }, () => {
   let redis: RedisServer
   beforeAll(async () => {
     redis = await startRedisServer()

@@ -41,7 +41,7 @@ async function timed(calls: { fetch: (request: Request) => Promise<Response> }, 
   return { status: response.status, milliseconds, body: (await response.json()) as unknown }
 }
 
-describe.skipIf(!redisServer.available)('Redis chaos: a real redis-server killed, stopped and restarted', () => {
+describe.skipIf(!redisServer.available)('Redis chaos: a real redis-server killed, stopped and restarted', { meta: { skipReason: redisServer.skipReason } }, () => {
   const cleanups: (() => Promise<unknown>)[] = []
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()

@@ -115,7 +115,7 @@ function inviteStoreContract(name: string, store: () => InviteStore) {
 
 inviteStoreContract('createMemoryInviteStore', createMemoryInviteStore)
 
-describe.skipIf(!redisServer.available)('the Redis stores against redis-server', () => {
+describe.skipIf(!redisServer.available)('the Redis stores against redis-server', { meta: { skipReason: redisServer.skipReason } }, () => {
   let redis: RedisServer
   const cleanups: (() => Promise<unknown>)[] = []
   beforeAll(async () => {

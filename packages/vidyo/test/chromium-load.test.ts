@@ -15,7 +15,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>vidyo</title><div clas
 
 type PageWindow = { callportVidyo: typeof import('../src/client/index').vidyo; vidyoCalls: unknown[] }
 
-describe.skipIf(!chromium.available)('the vidyo client half in Chromium', () => {
+describe.skipIf(!chromium.available)('the vidyo client half in Chromium', { meta: { skipReason: chromium.skipReason } }, () => {
   let server: Server
   let browser: Browser
   let origin: string

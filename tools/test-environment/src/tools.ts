@@ -7,6 +7,11 @@ export interface ToolAvailability {
   available: boolean
   /** What to do to enable it, for the skip message. */
   hint: string
+  /**
+   * Why a suite that needs it is skipped when it is missing (`<name> not found: <hint>`), for
+   * `describe.skipIf(!tool.available)('…', { meta: { skipReason: tool.skipReason } }, …)`: npm test lists it.
+   */
+  skipReason: string
 }
 
 const candidates: Record<string, { env: string; paths: string[]; hint: string }> = {
@@ -36,7 +41,7 @@ export function findTool(name: 'chromium' | 'redis-server'): ToolAvailability {
   const spec = candidates[name]!
   const fromEnv = process.env[spec.env]
   const path = [fromEnv, ...spec.paths].find((candidate): candidate is string => !!candidate && executable(candidate))
-  return { name, path, available: path !== undefined, hint: spec.hint }
+  return { name, path, available: path !== undefined, hint: spec.hint, skipReason: `${name} not found: ${spec.hint}` }
 }
 
 /**

@@ -9,7 +9,7 @@ import { iceRestarts, identityOf, joinRoom, listedParticipants, loggedEvents, me
 // the signaling client adapter), served from http://127.0.0.1 — a secure context.
 const chromium = requireTool('chromium', 'signaling browser tests')
 
-describe.skipIf(!chromium.available)('calls between Chromium pages through the demo', { timeout: 60_000 }, () => {
+describe.skipIf(!chromium.available)('calls between Chromium pages through the demo', { timeout: 60_000, meta: { skipReason: chromium.skipReason } }, () => {
   let demo: DemoServer
   let browser: Browser
   const pages: Page[] = []

@@ -9,7 +9,7 @@ const redisServer = requireTool('redis-server', 'signaling scale-out (two server
 const harness = useHarness()
 
 // Each test starts Node processes and Redis round trips: on a loaded 2-core machine that takes longer than unit tests.
-describe.skipIf(!redisServer.available)('scale-out through Redis, with two server processes', { timeout: 60_000 }, () => {
+describe.skipIf(!redisServer.available)('scale-out through Redis, with two server processes', { timeout: 60_000, meta: { skipReason: redisServer.skipReason } }, () => {
   let redis: RedisServer
   let script: string
   const processes: SignalingProcess[] = []
