@@ -11,7 +11,7 @@ import { compile, type Resolution } from './support/typescript'
 // installed the packed tarballs: they compile with strict settings, the server answers, and the page,
 // built with Vite, plays the other page's video in Chromium.
 const readme = readRepositoryFile('README.md')
-const [serverHalf, clientHalf, ...others] = blocksAfter(readme, '<!-- runnable -->')
+const [serverHalf, clientHalf, ...extraBlocks] = blocksAfter(readme, '<!-- runnable -->')
 const network = privateNetwork()
 const serverSkip = network.available ? undefined : `${network.reason} (the README's server listens on port 3000, so it runs in a private network namespace)`
 const browserSkip = serverSkip ?? (chromium.available ? undefined : `chromium not found — ${chromium.hint}`)
@@ -27,10 +27,18 @@ describe('the README, installed from packed tarballs', () => {
   }
 
   beforeAll(async () => {
-    expect(others, 'the README has exactly two runnable blocks: the server half, then the client half').toHaveLength(0)
+    expect(extraBlocks, 'the README has exactly two runnable blocks: the server half, then the client half').toHaveLength(0)
     project = tempProject('readme')
-    const tarballs = tarballsFor(inject('packs'), ['@callport/server', '@callport/client', '@callport/signaling'])
-    const installed = await npmInstall(project, [...tarballs, 'typescript@5.9.3', '@types/node@^20.19.0', VITE])
+    // The README's install line, with the packages that are not on the registry yet given as their tarballs.
+    const [installLine, ...moreInstalls] = blocksAfter(readme, '<!-- consumer-test: install -->')
+    expect(moreInstalls, 'one install line').toHaveLength(0)
+    const words = installLine!.code.trim().split(/\s+/)
+    expect(words.slice(0, 2)).toEqual(['npm', 'install'])
+    const names = words.slice(2)
+    const ours = names.filter((name) => name.startsWith('@callport/'))
+    const tarballs = tarballsFor(inject('packs'), ours)
+    const others = names.filter((name) => !name.startsWith('@callport/'))
+    const installed = await npmInstall(project, [...tarballs, ...others, 'typescript@5.9.3', '@types/node@^20.19.0', VITE])
     expect(installed.code, installed.output).toBe(0)
     project.write('server.ts', serverHalf!.code)
     project.write('main.ts', clientHalf!.code)
@@ -58,7 +66,10 @@ describe('the README, installed from packed tarballs', () => {
   const expectJoins = (result: Awaited<ReturnType<typeof runInPrivateNetwork>>) => {
     expect(result.error, result.serverOutput).toBeUndefined()
     const [signedIn, anonymous] = result.joins
-    expect(signedIn, result.serverOutput).toMatchObject({ status: 200, body: { room: 'standup', token: { provider: 'signaling', identity: 'ada' } } })
+    expect(signedIn, result.serverOutput).toMatchObject({
+      status: 200,
+      body: { room: { name: 'standup', provider: 'signaling' }, token: { provider: 'signaling', identity: 'ada' } },
+    })
     expect(anonymous?.status).toBe(401)
   }
 

@@ -16,7 +16,14 @@ interface PackLib {
 }
 
 /** Every package of packages/* that is not private, with its manifest. */
-export function publicManifests(): { name: string; version: string; directory: string; dependencies: Record<string, string>; peerDependencies: Record<string, string> }[] {
+export function publicManifests(): {
+  name: string
+  version: string
+  directory: string
+  exports: Record<string, unknown>
+  dependencies: Record<string, string>
+  peerDependencies: Record<string, string>
+}[] {
   const parent = join(repositoryRoot, 'packages')
   return readdirSync(parent, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(parent, entry.name, 'package.json')))
@@ -26,10 +33,11 @@ export function publicManifests(): { name: string; version: string; directory: s
         name: string
         version: string
         private?: boolean
+        exports?: Record<string, unknown>
         dependencies?: Record<string, string>
         peerDependencies?: Record<string, string>
       }
-      return { ...manifest, directory, dependencies: manifest.dependencies ?? {}, peerDependencies: manifest.peerDependencies ?? {} }
+      return { ...manifest, directory, exports: manifest.exports ?? {}, dependencies: manifest.dependencies ?? {}, peerDependencies: manifest.peerDependencies ?? {} }
     })
     .filter((manifest) => manifest.private !== true)
     .sort((a, b) => a.name.localeCompare(b.name))

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { publicManifests, tarballsFor } from './support/packs'
+import { npmInstall, run, tempProject, userEnvironment, type TempProject } from './support/projects'
+
+// Each vendor package installed with plain npm beside its vendor SDK (the oldest and the newest release
+// its peer range allows), on this Node: no engine warning, no peer conflict, and `--engine-strict` passes.
+const notVendors = new Set(['@callport/provider-utils', '@callport/signaling'])
+const vendors = publicManifests().filter((manifest) => !notVendors.has(manifest.name) && './server' in manifest.exports && './client' in manifest.exports)
+
+/** The releases of `sdk` that `range` allows, oldest first (npm's own answer). */
+function releasesIn(sdk: string, range: string): string[] {
+  const output = execFileSync('npm', ['view', `${sdk}@${range}`, 'version', '--json'], { encoding: 'utf8', env: userEnvironment(), cwd: '/' })
+  const versions = JSON.parse(output) as string | string[]
+  return Array.isArray(versions) ? versions : [versions]
+}
+
+interface Case {
+  vendor: string
+  /** `sdk@version` specs installed beside it. */
+  sdks: string[]
+}
+const cases: Case[] = vendors.flatMap((vendor) => {
+  const peers = Object.entries(vendor.peerDependencies).filter(([name]) => !name.startsWith('@callport/'))
+  if (peers.length === 0) return [{ vendor: vendor.name, sdks: [] }]
+  const bounds = peers.map(([sdk, range]) => {
+    const releases = releasesIn(sdk, range)
+    if (releases.length === 0) throw new Error(`${vendor.name}: no ${sdk} release satisfies its peer range ${range}`)
+    return { sdk, oldest: releases[0]!, newest: releases.at(-1)! }
+  })
+  const oldest = { vendor: vendor.name, sdks: bounds.map(({ sdk, oldest }) => `${sdk}@${oldest}`) }
+  const newest = { vendor: vendor.name, sdks: bounds.map(({ sdk, newest }) => `${sdk}@${newest}`) }
+  return oldest.sdks.join() === newest.sdks.join() ? [oldest] : [oldest, newest]
+})
+
+/** What npm prints for an engine mismatch or a peer it could not satisfy. */
+const complaints = /EBADENGINE|ERESOLVE|conflicting peer|unmet peer|peer dep(endency)? missing|invalid: /i
+
+describe.concurrent(`each vendor package beside its SDK on Node ${process.versions.node}`, () => {
+  const projects: TempProject[] = []
+  afterAll(() => projects.forEach((project) => project.remove()))
+
+  it('finds the vendor packages', () => {
+    expect(vendors.map((vendor) => vendor.name)).toEqual(expect.arrayContaining(['@callport/openvidu', '@callport/twilio', '@callport/vidyo', '@callport/kaleyra']))
+  })
+
+  it.for(cases)('$vendor with $sdks installs without an engine warning or a peer conflict', async ({ vendor, sdks }) => {
+    const project = tempProject(vendor.replace('@callport/', 'vendor-'))
+    projects.push(project)
+    const specs = [...tarballsFor(inject('packs'), [vendor]), ...sdks]
+    const plain = await npmInstall(project, specs)
+    expect(plain.code, plain.output).toBe(0)
+    expect(plain.output).not.toMatch(complaints)
+    const strict = await npmInstall(project, specs, ['--engine-strict'])
+    expect(strict.code, strict.output).toBe(0)
+    expect(strict.output).not.toMatch(complaints)
+    const listed = await run('npm', ['ls', '--all'], { cwd: project.directory })
+    expect(listed.code, listed.output).toBe(0)
+    expect(listed.output).not.toMatch(/invalid|UNMET|missing/i)
+  })
+})
