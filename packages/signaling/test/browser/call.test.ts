@@ -92,7 +92,7 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     expect(await bob.$eval(`.tile[data-identity="${aliceIdentity}"]`, (tile) => tile.classList.contains('no-video'))).toBe(true)
   })
 
-  it('a dropped signaling socket reconnects, restarts ICE and media flows again', async () => {
+  it('a dropped signaling socket reconnects and media keeps flowing on the same peer connection, with no ICE restart', async () => {
     const room = uniqueRoom('drop')
     const alice = await participant('Alice', room)
     const bob = await participant('Bob', room)
@@ -108,7 +108,8 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
     const events = await loggedEvents(alice)
     expect(events.indexOf('reconnecting')).toBeGreaterThan(-1)
     expect(events.indexOf('reconnecting')).toBeLessThan(events.indexOf('reconnected'))
-    expect(await iceRestarts(alice)).toBeGreaterThanOrEqual(1)
+    // The peer connection worked throughout: nothing to renegotiate, not even ICE.
+    expect(await iceRestarts(alice)).toBe(0)
     // Nobody left, from either side.
     expect(events).not.toContain('participant-left')
     expect(await loggedEvents(bob)).not.toContain('participant-left')
