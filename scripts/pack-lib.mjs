@@ -4,8 +4,10 @@
 // Used by scripts/pack-local.mjs (`npm run pack:local`), scripts/check-packs.mjs and the consumer test.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -89,4 +91,51 @@ function jsonOf(output) {
   const start = output.search(/^[[{]$/m)
   if (start < 0) throw new Error(`expected JSON from pnpm pack, got:\n${output}`)
   return output.slice(start)
+}
+
+/**
+ * The files of a packed tarball (`.tgz`), by path inside the package (the `package/` prefix removed).
+ * @param {string} file
+ * @returns {Map<string, Buffer>}
+ */
+export function readTarball(file) {
+  const data = gunzipSync(readFileSync(file))
+  /** @type {Map<string, Buffer>} */
+  const files = new Map()
+  let offset = 0
+  /** @param {number} start @param {number} length */
+  const text = (start, length) => data.toString('utf8', start, start + length).replace(/\0.*$/s, '')
+  while (offset + 512 <= data.length) {
+    const name = text(offset, 100)
+    if (name === '') break
+    const size = parseInt(text(offset + 124, 12).trim() || '0', 8)
+    const prefix = text(offset + 345, 155)
+    const type = text(offset + 156, 1)
+    const path = (prefix ? `${prefix}/${name}` : name).replace(/^package\//, '')
+    if (type === '0' || type === '') files.set(path, data.subarray(offset + 512, offset + 512 + size))
+    offset += 512 + Math.ceil(size / 512) * 512
+  }
+  return files
+}
+
+/** Node's built-in modules, which npm packages such as `events`, `buffer` or `util` also name. */
+const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')))
+
+/**
+ * The built-in modules a JavaScript file imports without the `node:` prefix (`from "events"`,
+ * `import("crypto")`, `require("fs/promises")`). A bundler or an installed polyfill may take those
+ * for npm packages.
+ * @param {string} code
+ * @returns {string[]}
+ */
+export function bareBuiltinImports(code) {
+  const found = new Set()
+  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g]
+  for (const pattern of patterns) {
+    for (const match of code.matchAll(pattern)) {
+      const specifier = /** @type {string} */ (match[1])
+      if (builtins.has(specifier)) found.add(specifier)
+    }
+  }
+  return [...found].sort()
 }
