@@ -27,7 +27,7 @@ import type {
   OpenViduBrowserSubscriber,
 } from '../src/client/openvidu-browser-types'
 
-/** openvidu-browser 2.32's declarations satisfy the types the adapter is written against. */
+/** The newest openvidu-browser of the peer range (the devDependency openvidu-browser, 2.32): its declarations satisfy the types the adapter is written against. */
 describe('openvidu-browser fits the adapter', () => {
   it('OpenVidu, Session, Publisher, Subscriber, Stream and Connection', () => {
     expectTypeOf<typeof OpenVidu>().toExtend<OpenViduBrowserConstructor>()

@@ -50,9 +50,9 @@ describe('client bundle boundary', () => {
     }
   })
 
-  it('imports twilio-video only dynamically, in load-sdk.ts', () => {
+  it('never imports twilio-video, not even dynamically: it comes from the sdk option or the CDN global', () => {
     const dynamic = [...clientGraph()].flatMap(([file, imports]) => imports.dynamic.map((specifier) => `${file} → ${specifier}`))
-    expect(dynamic).toEqual(['client/load-sdk.ts → twilio-video'])
+    expect(dynamic).toEqual([])
   })
 
   it('src/shared imports nothing that needs Node or the server', () => {

@@ -28,7 +28,7 @@ import type {
   TwilioVideoError,
 } from '../src/client/twilio-video-types'
 
-/** twilio-video 2.36's declarations satisfy the types the adapter is written against. */
+/** The newest twilio-video of the peer range (the devDependency twilio-video, 2.36): its declarations satisfy the types the adapter is written against. */
 describe('twilio-video fits the adapter', () => {
   it('the module: connect, local track factories and LocalDataTrack', () => {
     expectTypeOf<typeof TwilioVideoModule>().toExtend<TwilioVideo>()

@@ -4,7 +4,7 @@ import { loadSettings, parseInput } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import { OpenViduConnectParametersSchema, type OpenViduConnectParameters } from '../shared/connect-parameters'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
-import { loadOpenViduBrowser, type OpenViduBrowserImporter } from './load-sdk'
+import { isOpenViduBrowserSource, loadOpenViduBrowser, type OpenViduBrowserGlobals, type OpenViduBrowserSource } from './load-sdk'
 import type { OpenViduPublisherProperties } from './local-media'
 import type { OpenViduBrowserConstructor } from './openvidu-browser-types'
 import { OpenViduConnection } from './openvidu-connection'
@@ -12,8 +12,13 @@ import { isStaleTokenJoinFailure } from './openvidu-reasons'
 
 /** Options of `openvidu(options)` from `@callport/openvidu/client`. */
 export interface OpenViduClientOptions {
-  /** openvidu-browser's `OpenVidu` class (`import { OpenVidu } from 'openvidu-browser'`); when given, openvidu-browser is not imported. */
-  sdk?: OpenViduBrowserConstructor
+  /**
+   * openvidu-browser: a function that imports it (`sdk: () => import('openvidu-browser')`, called on
+   * the first join, so the app's bundler splits it out), the module, or its `OpenVidu` class. Without
+   * it, `globalThis.OpenVidu` from openvidu-browser's browser build on the page is used; with neither,
+   * `connect` rejects UNSUPPORTED. The adapter never imports openvidu-browser itself.
+   */
+  sdk?: OpenViduBrowserSource
   /** @deprecated The old name of `sdk`. */
   OpenVidu?: OpenViduBrowserConstructor
   /** Calls `enableProdMode()`, which keeps openvidu-browser's console logging to errors. Default false. */
@@ -32,11 +37,9 @@ export const openViduClientCapabilities = { media: 'tracks', updateToken: false,
 
 const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher'] as const satisfies readonly (keyof OpenViduClientOptions)[]
 
-const sdkSchema = z.optional(z.custom<OpenViduBrowserConstructor>((value) => typeof value === 'function', "must be openvidu-browser's OpenVidu class"))
-
 const OptionsSchema = z.object({
-  sdk: sdkSchema,
-  OpenVidu: sdkSchema,
+  sdk: z.optional(z.custom<OpenViduBrowserSource>(isOpenViduBrowserSource, 'must be openvidu-browser (its OpenVidu class, the module, or a function that imports it)')),
+  OpenVidu: z.optional(z.custom<OpenViduBrowserConstructor>((value) => typeof value === 'function', "must be openvidu-browser's OpenVidu class")),
   productionMode: z.optional(z.boolean()),
   publisher: z.optional(
     z.strictObject({
@@ -56,8 +59,8 @@ function checkTokenValue(value: string): void {
   }
 }
 
-/** The adapter, with the way openvidu-browser is imported replaceable (tests). */
-export function createOpenViduClientAdapter(options?: OpenViduClientOptions, importer?: OpenViduBrowserImporter): OpenViduClientAdapter {
+/** The adapter, with the globals where openvidu-browser's CDN build is looked for replaceable (tests). */
+export function createOpenViduClientAdapter(options?: OpenViduClientOptions, globals?: OpenViduBrowserGlobals): OpenViduClientAdapter {
   const loaded = loadSettings(options, { provider: OPENVIDU_PROVIDER, subject: 'OpenVidu client options', known: knownOptions })
   const settings = parseInput(OptionsSchema, loaded, { subject: 'Invalid OpenVidu client options', provider: OPENVIDU_PROVIDER })
   if (settings.sdk && settings.OpenVidu && settings.sdk !== settings.OpenVidu) {
@@ -74,7 +77,7 @@ export function createOpenViduClientAdapter(options?: OpenViduClientOptions, imp
     connectSchema: OpenViduConnectParametersSchema,
     async connect({ token, parameters }, connectOptions) {
       checkTokenValue(token.value)
-      const OpenVidu = await loadOpenViduBrowser(injected, importer)
+      const OpenVidu = await loadOpenViduBrowser(injected, globals)
       const join = async (value: string, identity: string, connect: OpenViduConnectParameters): Promise<OpenViduConnection> => {
         const openVidu = new OpenVidu()
         if (settings.productionMode) openVidu.enableProdMode()
@@ -105,9 +108,9 @@ export function createOpenViduClientAdapter(options?: OpenViduClientOptions, imp
 }
 
 /**
- * The OpenVidu 2 client adapter for `createSession({ adapters: [openvidu()] })`. openvidu-browser
- * (an optional peer dependency) is imported on the first join, unless its `OpenVidu` class is passed
- * in: `openvidu({ sdk: OpenVidu })`. Remote cameras and microphones arrive as `track-subscribed`.
+ * The OpenVidu 2 client adapter for `createSession({ adapters: [openvidu({ sdk: () => import('openvidu-browser') })] })`.
+ * openvidu-browser (an optional peer dependency) comes from `sdk` on the first join, else from the
+ * page's `window.OpenVidu` (its CDN build). Remote cameras and microphones arrive as `track-subscribed`.
  */
 export function openvidu(options?: OpenViduClientOptions): OpenViduClientAdapter {
   return createOpenViduClientAdapter(options)

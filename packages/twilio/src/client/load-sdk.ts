@@ -2,8 +2,17 @@ import { CallportError } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import type { TwilioVideo } from './twilio-video-types'
 
-/** Where twilio-video comes from: the module itself, or a function that imports it. */
+/** Where twilio-video comes from: the module itself, or a function that imports it (`() => import('twilio-video')`). */
 export type TwilioVideoSource = TwilioVideo | (() => Promise<unknown>)
+
+/** The globals twilio-video's browser build (`dist/twilio-video.min.js`, the CDN script) defines: `Twilio.Video`. */
+export interface TwilioVideoGlobals {
+  Twilio?: { Video?: unknown }
+}
+
+/** Said when neither the `sdk` option nor the CDN global gives twilio-video. */
+export const TWILIO_VIDEO_MISSING =
+  'twilio-video is not available: pass it as the sdk option (twilio({ sdk: () => import("twilio-video") }) after npm install twilio-video, or the module itself), or load twilio-video\'s browser build from the CDN (https://sdk.twilio.com/js/video/releases/<version>/twilio-video.min.js), which defines window.Twilio.Video'
 
 function isTwilioVideo(value: unknown): value is TwilioVideo {
   return typeof value === 'object' && value !== null && typeof (value as TwilioVideo).connect === 'function'
@@ -19,18 +28,30 @@ function twilioVideoOf(module: unknown): TwilioVideo {
 }
 
 /**
- * Loads twilio-video when a call starts, never at import: the injected module or loader, else
- * `import('twilio-video')` (an optional peer dependency the app installs).
+ * Finds twilio-video when a call starts, never at import, and never imports it itself (so that a
+ * build of the app needs no twilio-video installed): the injected module or loader, else
+ * `globalThis.Twilio.Video` from twilio-video's browser build on the page, else UNSUPPORTED
+ * naming both ways.
  */
-export async function loadTwilioVideo(source: TwilioVideoSource | undefined): Promise<TwilioVideo> {
-  if (source !== undefined && typeof source !== 'function') return twilioVideoOf(source)
-  try {
-    return twilioVideoOf(await (source ?? (() => import('twilio-video')))())
-  } catch (error) {
-    if (CallportError.isInstance(error)) throw error
-    throw new CallportError('UNSUPPORTED', 'twilio-video could not be loaded: install it (npm install twilio-video) or pass it as the sdk option', {
-      provider: TWILIO_PROVIDER,
-      cause: error,
-    })
+export async function loadTwilioVideo(source: TwilioVideoSource | undefined, globals: TwilioVideoGlobals = globalThis as TwilioVideoGlobals): Promise<TwilioVideo> {
+  if (source === undefined) {
+    const global = globals.Twilio?.Video
+    if (isTwilioVideo(global)) return global
+    throw new CallportError('UNSUPPORTED', TWILIO_VIDEO_MISSING, { provider: TWILIO_PROVIDER })
   }
+  if (typeof source !== 'function') return twilioVideoOf(source)
+  let module: unknown
+  try {
+    module = await source()
+  } catch (error) {
+    throw new CallportError(
+      'UNSUPPORTED',
+      `The sdk loader failed to load twilio-video (is it installed? npm install twilio-video): ${String((error as Error | undefined)?.message ?? error)}`,
+      {
+        provider: TWILIO_PROVIDER,
+        cause: error,
+      },
+    )
+  }
+  return twilioVideoOf(module)
 }

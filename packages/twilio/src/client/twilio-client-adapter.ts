@@ -11,8 +11,10 @@ import type { TwilioConnectOptions, TwilioRoom } from './twilio-video-types'
 /** Options of the Twilio client half. */
 export interface TwilioClientOptions {
   /**
-   * twilio-video: the module, or a function that imports it. Default: `import('twilio-video')`
-   * (an optional peer dependency), inside `connect`.
+   * twilio-video: the module, or a function that imports it, called inside `connect`
+   * (`sdk: () => import('twilio-video')`: the app's bundler then splits it out and loads it on the
+   * first call). Without it, `globalThis.Twilio.Video` from twilio-video's CDN script is used; with
+   * neither, `connect` rejects UNSUPPORTED. The adapter never imports twilio-video itself.
    */
   sdk?: TwilioVideoSource
   /**
@@ -51,7 +53,7 @@ async function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void
 }
 
 /**
- * The Twilio Programmable Video client half: loads twilio-video lazily inside `connect`, then
+ * The Twilio Programmable Video client half: takes twilio-video from `sdk` (or the CDN global) inside `connect`, then
  * `connect(token.value, { name, audio, video })` and maps the Room's events to Callport's.
  */
 export function twilio(options?: TwilioClientOptions): TwilioClientAdapter {

@@ -15,6 +15,9 @@ export function toTrack(track: TwilioRemoteMediaTrack, id: string): Track {
     source: sourceOf(track),
     mediaStreamTrack: track.mediaStreamTrack,
     attach: (element) => track.attach(element),
-    detach: (element?: HTMLMediaElement) => (element === undefined ? track.detach() : [track.detach(element)]),
+    detach: (element?: HTMLMediaElement) => {
+      const detached = element === undefined ? track.detach() : track.detach(element)
+      return Array.isArray(detached) ? detached : [detached]
+    },
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The part of twilio-video's API the client adapter uses, written structurally so that the package's
  * types do not depend on twilio-video being installed. `test/twilio-video-types.test-d.ts` checks
- * that twilio-video 2.36's own declarations satisfy each of these types, so they cannot drift.
+ * that the declarations of the oldest and the newest twilio-video of the peer range satisfy each of these types, so they cannot drift.
  */
 
 /** A listener of a twilio-video event emitter. */
@@ -26,8 +26,8 @@ export interface TwilioRemoteMediaTrack {
   name: string
   mediaStreamTrack: MediaStreamTrack
   attach(element?: HTMLMediaElement): HTMLMediaElement
-  detach(element: HTMLMediaElement): HTMLMediaElement
-  detach(): HTMLMediaElement[]
+  /** The element given, else every attached one (declared as always an array by twilio-video 2.14–2.26). */
+  detach(element?: HTMLMediaElement): HTMLMediaElement | HTMLMediaElement[]
 }
 
 /** `RemoteDataTrack`. */
@@ -101,7 +101,7 @@ export interface TwilioConnectOptions {
 /** `CancelablePromise<Room>`, as `connect` returns it. */
 export type TwilioConnecting = Promise<TwilioRoom> & { cancel?: () => void }
 
-/** The twilio-video module: what `import('twilio-video')` gives. */
+/** The twilio-video module: what `import('twilio-video')` gives, and `window.Twilio.Video` from its browser build. */
 export interface TwilioVideo {
   connect(token: string, options?: TwilioConnectOptions): TwilioConnecting
   createLocalAudioTrack(): Promise<TwilioLocalMediaTrack>
