@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run demo` (after `pnpm install`) and `npm run ci:demo`: starts apps/demo from its TypeScript
-// sources, without building any package. esbuild bundles apps/demo/src/main.ts and the workspace code
+// sources, without building any package; `node scripts/demo.mjs apps/examples/twilio` (what
+// `npm run example:twilio` runs) starts an example the same way. esbuild bundles <app>/src/main.ts and the workspace code
 // it imports, resolving `@callport/*` to their sources through the `@callport/source` export
 // condition (as the tests do); every other package stays an import of the installed file. The bundle
-// is written to apps/demo/dist/demo-run-<pid>.mjs, loaded in this process and deleted; the demo bundles
-// its page from the sources the same way when it starts.
+// is written to <app>/dist/run-<pid>.mjs, loaded in this process and deleted; the app bundles its
+// page from the sources the same way.
 //
 // Ctrl-C (SIGINT) or SIGTERM: the demo closes its servers and this process exits with status 0.
 import { rmSync } from 'node:fs'
@@ -15,9 +16,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const demoDirectory = join(root, 'apps', 'demo')
-const outfile = join(demoDirectory, 'dist', `demo-run-${process.pid}.mjs`) // one per run: two demos may start at once
+const appDirectory = join(root, process.argv[2] ?? join('apps', 'demo'))
+const outfile = join(appDirectory, 'dist', `run-${process.pid}.mjs`) // one per run: two may start at once
 
-// esbuild is the demo's dependency (it bundles the page), not the root's.
+// esbuild is the demo's dependency (it bundles the page), not the root's: this launcher uses that one.
 const requireFromDemo = createRequire(join(demoDirectory, 'package.json'))
 /** @type {typeof import('esbuild')} */
 const esbuild = await import(pathToFileURL(requireFromDemo.resolve('esbuild')).href)
@@ -45,7 +47,7 @@ const installedPackagesStayExternal = {
 
 try {
   await esbuild.build({
-    entryPoints: [join(demoDirectory, 'src', 'main.ts')],
+    entryPoints: [join(appDirectory, 'src', 'main.ts')],
     outfile,
     bundle: true,
     format: 'esm',

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { kaleyra, type KaleyraSettings } from '@callport/kaleyra/server'
+import { pageRoutes } from './page-assets'
 
 /**
  * The whole backend of a Kaleyra call page: `POST /calls/join {room}` answers `{room, token}`.
@@ -20,5 +21,13 @@ export function createTokenServer(settings: KaleyraSettings = {}): { server: Ser
       return { identity: user, role: request.headers.get('x-user-role') === 'agent' ? 'moderator' : 'publisher' }
     },
   })
-  return { server: createServer(toNodeHandler(calls)), calls }
+  // GET / and GET /page.js serve the page (src/page); everything else goes to the call server.
+  const page = pageRoutes()
+  const api = toNodeHandler(calls)
+  return {
+    server: createServer((request, response) => {
+      if (!page(request, response)) api(request, response)
+    }),
+    calls,
+  }
 }

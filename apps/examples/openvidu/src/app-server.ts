@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { openvidu, openViduSampleRoutes, type OpenViduSettings } from '@callport/openvidu/server'
+import { pageRoutes } from './page-assets'
 
 /** Demo authentication: the user name comes from a `user` cookie or an `x-user` header. Use your own session check instead. */
 export function userOf(request: Request): string | undefined {
@@ -32,5 +33,12 @@ export function createAppServer(settings: OpenViduSettings = {}): { server: Serv
   // The samples' two routes answer first; everything else (undefined, body unread) goes on to the call server.
   const samples = toNodeHandler(openViduSampleRoutes({ calls, provider }))
   const api = toNodeHandler(calls)
-  return { server: createServer((request, response) => samples(request, response, () => api(request, response))), calls }
+  // GET / and GET /page.js serve the page (src/page, on src/page.ts's createSession).
+  const page = pageRoutes()
+  return {
+    server: createServer((request, response) => {
+      if (!page(request, response)) samples(request, response, () => api(request, response))
+    }),
+    calls,
+  }
 }

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { twilio, type TwilioSettings } from '@callport/twilio/server'
+import { pageRoutes } from './page-assets'
 
 /**
  * The whole backend of a Twilio call page: `POST /calls/join {room}` answers `{room, token}` with a
@@ -22,5 +23,13 @@ export function createTokenServer(settings: TwilioSettings = {}): { server: Serv
   })
   calls.on('participant-joined', (event) => console.log(`${event.participant.identity} joined ${event.room.name ?? event.room.providerRoomId}`))
   calls.on('room-ended', (event) => console.log(`room ${event.room.name ?? event.room.providerRoomId} ended`))
-  return { server: createServer(toNodeHandler(calls)), calls }
+  // GET / and GET /page.js serve the page (src/page); everything else goes to the call server.
+  const page = pageRoutes()
+  const api = toNodeHandler(calls)
+  return {
+    server: createServer((request, response) => {
+      if (!page(request, response)) api(request, response)
+    }),
+    calls,
+  }
 }

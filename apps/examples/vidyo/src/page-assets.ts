@@ -4,7 +4,6 @@ import { build } from 'esbuild'
 
 // Resolves the same from src/ (tests run the sources) and from dist/ (the built example).
 const page = new URL('../src/page/', import.meta.url)
-const fromSources = import.meta.url.endsWith('.ts')
 
 /** The page's HTML, and its script bundled for the browser with esbuild. */
 export async function loadPageAssets(): Promise<{ html: string; script: string }> {
@@ -16,8 +15,9 @@ export async function loadPageAssets(): Promise<{ html: string; script: string }
     platform: 'browser',
     target: 'es2022',
     minify: true,
-    // Workspace packages: their TypeScript sources when running from sources, their builds otherwise.
-    conditions: fromSources ? ['@callport/source'] : [],
+    // Workspace packages: their TypeScript sources (`@callport/source`), from src/ and from dist/ alike:
+    // `npm run example:vidyo` builds nothing first.
+    conditions: ['@callport/source'],
     logLevel: 'silent',
   })
   const script = bundled.outputFiles[0]?.text
