@@ -53,12 +53,14 @@ describe('the getting-started guide, followed verbatim from a clone', () => {
 
   it.skipIf(!!serverSkip)(`builds as the guide says, and \`node server.js\` answers joins and connects two tabs of its page${skipped(browserSkip)}`, async () => {
     expect(startLine, 'the run block ends with the command that starts the server').toBe('node server.js')
+    const buildStarted = Date.now()
     const build = await run('sh', ['-e', '-c', runLines.slice(0, -1).join('\n')], { cwd: project, env: shellEnvironment(), timeoutMs: 120_000 })
     expect(build.code, build.output).toBe(0)
+    console.log(`[consumer-test] the guide's build lines took ${((Date.now() - buildStarted) / 1000).toFixed(1)} s`)
     const environment = shellEnvironment()
     delete environment.CALLPORT_SIGNALING_SECRET // the guide's server falls back to its development secret
     const result = await runInPrivateNetwork({
-      server: { cwd: project, command: ['sh', '-c', startLine!], env: environment },
+      server: { cwd: project, command: startLine!.split(' '), env: environment },
       origin: 'http://127.0.0.1:3000',
       joins: [
         { name: 'with an identity', path: '/calls/join?identity=ada', body: { room: 'first-call' } },

@@ -24,10 +24,26 @@ const [configFile, resultFile] = process.argv.slice(2)
 if (!configFile || !resultFile) throw new Error('usage: call-driver.mjs <config.json> <result.json>')
 /** @type {DriverConfig} */
 const config = JSON.parse(readFileSync(configFile, 'utf8'))
+const startedAt = Date.now()
+/** @type {Record<string, number>} */
+const timings = {}
 /** @type {Record<string, unknown>} */
-const result = { joins: [], call: undefined, error: undefined, serverOutput: '' }
+const result = { joins: [], call: undefined, error: undefined, serverOutput: '', timings }
+const mark = (/** @type {string} */ phase) => {
+  timings[phase] = Date.now() - startedAt
+}
 const [command, ...args] = config.server.command
-const server = spawn(/** @type {string} */ (command), args, { cwd: config.server.cwd, env: config.server.env, stdio: ['ignore', 'pipe', 'pipe'] })
+// Its own process group, so that stopping it stops whatever it started too.
+const server = spawn(/** @type {string} */ (command), args, { cwd: config.server.cwd, env: config.server.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+/** @param {NodeJS.Signals} signal */
+const signalServer = (signal) => {
+  if (server.pid === undefined) return
+  try {
+    process.kill(-server.pid, signal)
+  } catch {
+    // already gone
+  }
+}
 let serverOutput = ''
 server.stdout.on('data', (chunk) => (serverOutput += chunk))
 server.stderr.on('data', (chunk) => (serverOutput += chunk))
@@ -72,6 +88,7 @@ async function remoteVideo(page) {
 
 try {
   await waitForServer()
+  mark('server answering')
   for (const probe of config.joins) {
     const response = await fetch(new URL(probe.path, config.origin), {
       method: 'POST',
@@ -88,6 +105,7 @@ try {
     }
     ;/** @type {unknown[]} */ (result.joins).push({ name: probe.name, status: response.status, body })
   }
+  mark('joins answered')
   if (config.call) {
     const call = config.call
     browser = await chromium.launch({ executablePath: call.executablePath, headless: true, args: call.args })
@@ -127,8 +145,10 @@ try {
       await page.goto(new URL(call.pagePath, config.origin).href)
       pages.push(page)
     }
+    mark('pages loaded')
     try {
       result.call = { pages: await Promise.all(pages.map(remoteVideo)), pageErrors }
+      mark('remote video playing in both pages')
     } catch (error) {
       result.call = { failure: String(error), pageErrors, bodies: await Promise.all(pages.map((page) => page.evaluate(() => document.body.innerHTML).catch(String))) }
     }
@@ -137,10 +157,10 @@ try {
   result.error = error instanceof Error ? (error.stack ?? error.message) : String(error)
 } finally {
   await browser?.close().catch(() => {})
-  server.kill('SIGTERM')
+  signalServer('SIGTERM')
   const exited = server.exitCode !== null ? Promise.resolve() : new Promise((resolve) => server.once('exit', resolve))
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))])
-  if (server.exitCode === null) server.kill('SIGKILL')
+  signalServer('SIGKILL') // the group: nothing of the server's outlives the driver
   result.serverOutput = serverOutput.slice(-4000)
   writeFileSync(resultFile, JSON.stringify(result, null, 2))
 }

@@ -41,6 +41,8 @@ export interface DriverResult {
   }
   error?: string
   serverOutput: string
+  /** Milliseconds from the driver's start to the end of each phase. */
+  timings: Record<string, number>
 }
 
 export interface DriverConfig {
@@ -74,6 +76,7 @@ export async function runInPrivateNetwork(config: DriverConfig): Promise<DriverR
     } catch {
       throw new Error(`the call driver wrote no result (exit ${outcome.code}):\n${outcome.output}`)
     }
+    console.log(`[consumer-test] ${config.server.command.join(' ')} in ${config.server.cwd}: ${JSON.stringify(result.timings)}`)
     return result
   } finally {
     rmSync(folder, { recursive: true, force: true })
