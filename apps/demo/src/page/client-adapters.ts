@@ -21,5 +21,5 @@ export function clientAdapters(hooks: ClientAdapterHooks): ClientAdapter[] {
     return stream
   }
   // Vendor SDKs load inside connect(), only for the provider the server's token names.
-  return [signaling({ webrtc: { getUserMedia } }), openvidu(), twilio(), vidyo(), kaleyra()]
+  return [signaling({ webrtc: { getUserMedia } }), openvidu({ sdk: () => import('openvidu-browser') }), twilio({ sdk: () => import('twilio-video') }), vidyo(), kaleyra()]
 }

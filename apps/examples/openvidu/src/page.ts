@@ -6,7 +6,7 @@ import { openvidu } from '@callport/openvidu/client'
  * objects. Moving this room to another provider later changes only the adapter list.
  */
 export async function joinRoom(room: string, videos: HTMLElement): Promise<() => Promise<void>> {
-  const session = createSession({ adapters: [openvidu()], token: '/calls/join' })
+  const session = createSession({ adapters: [openvidu({ sdk: () => import('openvidu-browser') })], token: '/calls/join' })
   session.on('track-subscribed', ({ participant, track }) => {
     const element = track.attach()
     element.title = participant.name ?? participant.identity

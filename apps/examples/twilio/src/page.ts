@@ -4,7 +4,7 @@ import { twilio } from '@callport/twilio/client'
 /** The browser half: bundle this into the page served next to the token server. */
 export async function joinRoom(room: string, userId: string, videos: HTMLElement): Promise<void> {
   const session = createSession({
-    adapters: [twilio()],
+    adapters: [twilio({ sdk: () => import('twilio-video') })],
     token: async ({ room: name, signal }) => {
       const response = await fetch('/calls/join', {
         method: 'POST',
