@@ -7,7 +7,8 @@ declare module 'vitest' {
     /**
      * Why the tests of a `describe.skipIf(…)` / `it.skipIf(…)` are skipped when they are: pass it in
      * the options, `describe.skipIf(!tool.available)('…', { meta: { skipReason: '…' } }, () => …)`.
-     * A test that skips itself says why with `ctx.skip(condition, reason)` instead.
+     * A test that skips itself says why with `ctx.skip(condition, reason)` instead; a name ending in
+     * `(skipped: <reason>)` is read too.
      */
     skipReason?: string
   }
@@ -29,6 +30,9 @@ function reasonOf(test: TestCase): string {
   const result = test.result()
   if (result.state === 'skipped' && result.note) return result.note
   if (test.options.mode === 'todo') return 'todo: not written yet'
+  // A reason written in the test's name: it.skipIf(condition)(`… (skipped: ${reason})`, …).
+  const named = /\(skipped: (.+)\)$/.exec(test.name)?.[1]
+  if (named) return named
   let node: TestCase | TestSuite | TestModule = test
   while (node.type !== 'module') {
     const reason = node.meta().skipReason

@@ -154,7 +154,7 @@ async function waitForLogged(page: Page, event: string, count = 1): Promise<void
   )
 }
 
-describe.skipIf(!chromium.available)('a signaling server restart during a call', { timeout: 120_000 }, () => {
+describe.skipIf(!chromium.available)('a signaling server restart during a call', { timeout: 120_000, meta: { skipReason: chromium.skipReason } }, () => {
   let port: number
   let server: ChildProcess | undefined
   let demo: DemoServer
