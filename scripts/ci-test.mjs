@@ -51,6 +51,7 @@ step('turbo tasks (build, typecheck, publint, tests)', 'node', [...pnpm, 'exec',
 step('ESLint', 'node', [...pnpm, 'exec', 'eslint', '.', '--max-warnings=0'])
 step('Prettier', 'node', [...pnpm, 'exec', 'prettier', '--check', '.', '--log-level=warn'])
 step('budgets', 'node', ['scripts/check-budgets.mjs'])
+step('packed packages (LICENSE, workspace:, metadata, node: imports, publint, attw)', 'node', ['scripts/check-packs.mjs'])
 
 let passed = 0
 let failed = 0

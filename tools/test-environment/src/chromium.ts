@@ -12,6 +12,8 @@ export const chromiumArguments = [
   '--no-first-run',
   '--disable-gpu',
   '--disable-quic',
+  // Media tests run in a namespace whose only interface is lo (bin/private-network.mjs): WebRTC needs loopback candidates.
+  '--allow-loopback-in-peer-connection',
 ]
 
 /** Launches Debian's chromium through playwright-core (never a downloaded browser). */

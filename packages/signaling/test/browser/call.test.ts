@@ -1,4 +1,4 @@
-import { launchChromium, requireTool } from '@callport/test-environment'
+import { launchChromium, requireBrowserMedia } from '@callport/test-environment'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startDemoServer, type DemoServer } from '../../../../apps/demo/src/index'
@@ -7,7 +7,8 @@ import { iceRestarts, identityOf, joinRoom, listedParticipants, loggedEvents, me
 // Calls between real Chromium pages (fake camera and microphone) through the demo: its server
 // (createCallServer + the signaling server on one node:http server) and its page (createSession +
 // the signaling client adapter), served from http://127.0.0.1 — a secure context.
-const chromium = requireTool('chromium', 'signaling browser tests')
+// Chromium, inside the private loopback-only network the package's test script runs vitest in (private-network).
+const chromium = requireBrowserMedia('signaling browser tests')
 
 describe.skipIf(!chromium.available)('calls between Chromium pages through the demo', { timeout: 60_000, meta: { skipReason: chromium.skipReason } }, () => {
   let demo: DemoServer

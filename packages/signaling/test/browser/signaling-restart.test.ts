@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort, launchChromium, requireTool } from '@callport/test-environment'
+import { freePort, launchChromium, requireBrowserMedia } from '@callport/test-environment'
 import { build, type Plugin } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,7 +12,8 @@ import { identityOf, joinRoom, listedParticipants, measureRemoteMedia, openDemo 
 // Issue 15 item 14: the signaling server process is killed (SIGKILL) and started again on the same
 // port while three Chromium pages are in a call. The media is peer to peer, so the pages keep their
 // local media and the peer connections between them, re-join, and change only what changed.
-const chromium = requireTool('chromium', 'signaling restart browser test')
+// Chromium, inside the private loopback-only network the package's test script runs vitest in (private-network).
+const chromium = requireBrowserMedia('signaling restart browser test')
 
 const SECRET = 'restart-test-secret-0123456789-abcdefghijklmnopq'
 const here = dirname(fileURLToPath(import.meta.url))
