@@ -11,6 +11,8 @@ export interface RateLimiterSettings {
 
 export interface RateLimiter {
   take(now?: number): RateDecision
+  /** Counts a message another budget refused towards the kick; `limited` or `kick`. */
+  reject(now?: number): Exclude<RateDecision, 'accepted'>
 }
 
 /**
@@ -23,6 +25,15 @@ export function createRateLimiter(settings: RateLimiterSettings, start: number =
   let windowStart = start
   let rejected = 0
 
+  const reject = (now: number): Exclude<RateDecision, 'accepted'> => {
+    if (now - windowStart >= settings.windowMs) {
+      windowStart = now
+      rejected = 0
+    }
+    rejected += 1
+    return rejected >= settings.rejectedMessagesBeforeKick ? 'kick' : 'limited'
+  }
+
   return {
     take(now = Date.now()) {
       const elapsed = now - refilledAt
@@ -34,12 +45,8 @@ export function createRateLimiter(settings: RateLimiterSettings, start: number =
         tokens -= 1
         return 'accepted'
       }
-      if (now - windowStart >= settings.windowMs) {
-        windowStart = now
-        rejected = 0
-      }
-      rejected += 1
-      return rejected >= settings.rejectedMessagesBeforeKick ? 'kick' : 'limited'
+      return reject(now)
     },
+    reject: (now = Date.now()) => reject(now),
   }
 }

@@ -20,8 +20,38 @@ export interface SignalingLimits {
   messagesPerSecond?: number
   /** Messages a socket may send at once before the rate applies (token bucket size). Default 100. */
   messageBurst?: number
-  /** Rate-limited messages within 10 seconds after which the socket is kicked (`removed`). Default 200. */
+  /**
+   * Rate-limited messages within 10 seconds after which the socket is kicked (`removed`); refusals by
+   * the identity and room budgets below count too. Default 200.
+   */
   rejectedMessagesBeforeKick?: number
+  /**
+   * Sustained messages per second of one identity, all its connections to this process together (so
+   * that opening more sockets buys no more messages). Default 100.
+   */
+  identityMessagesPerSecond?: number
+  /** Messages one identity may send at once before `identityMessagesPerSecond` applies. Default 200. */
+  identityMessageBurst?: number
+  /** Connections one identity may hold at once to this process; more are refused `RATE_LIMITED` at the handshake. Default 10. */
+  connectionsPerIdentity?: number
+  /**
+   * Deliveries per second a room may cause on this process: a message to one member is one delivery, a
+   * `data` broadcast one per other member. Each member gets an equal share (this rate divided by the
+   * room's members), so a member that floods spends its own share only; over it, `RATE_LIMITED`. Default 5000.
+   */
+  roomDeliveriesPerSecond?: number
+  /** Deliveries a room may cause at once before `roomDeliveriesPerSecond` applies (shared alike). Default 10000. */
+  roomDeliveryBurst?: number
+  /**
+   * Milliseconds during which an identity kicked for flooding may not connect to the same room again
+   * (the handshake is refused `RATE_LIMITED`, saying when to retry); 0 turns the cool-down off. Default 30000.
+   */
+  kickCooldown?: number
+  /**
+   * Milliseconds a new engine.io connection has to send its credentials and be accepted; one that has
+   * not by then is dropped at once (socket.io alone held such connections 45 s). Default 5000.
+   */
+  handshakeTimeout?: number
   /** @deprecated Use `maximumMessageBytes`. */
   maxMessageBytes?: number
   /** @deprecated Use `maximumPacketBytes`. */
@@ -86,6 +116,13 @@ export interface ResolvedLimits {
   messagesPerSecond: number
   messageBurst: number
   rejectedMessagesBeforeKick: number
+  identityMessagesPerSecond: number
+  identityMessageBurst: number
+  connectionsPerIdentity: number
+  roomDeliveriesPerSecond: number
+  roomDeliveryBurst: number
+  kickCooldown: number
+  handshakeTimeout: number
 }
 
 export interface ResolvedRedisScaleOut {
@@ -114,6 +151,12 @@ const PACKET_HEADROOM_BYTES = 64 * 1024
 const positive = z.custom<number>((value) => typeof value === 'number' && value > 0, { error: 'must be a positive number' })
 /** A positive, finite number of milliseconds. */
 const milliseconds = z.number().check(z.gt(0, 'must be a positive number of milliseconds'))
+/** A finite number of milliseconds, 0 or more. */
+const millisecondsOrZero = z.number().check(z.gte(0, 'must be 0 or a positive number of milliseconds'))
+/** A whole number, 1 or more (`Infinity` counts: no limit). */
+const count = z.custom<number>((value) => typeof value === 'number' && value >= 1 && (Number.isInteger(value) || value === Infinity), {
+  error: 'must be a whole number, 1 or more',
+})
 const aFunction = <T>() => z.custom<T>((value) => typeof value === 'function', { error: 'must be a function' })
 
 const ServerOptionsSchema = z.object({
@@ -136,6 +179,13 @@ const ServerOptionsSchema = z.object({
       messagesPerSecond: z.optional(positive),
       messageBurst: z.optional(positive),
       rejectedMessagesBeforeKick: z.optional(positive),
+      identityMessagesPerSecond: z.optional(positive),
+      identityMessageBurst: z.optional(positive),
+      connectionsPerIdentity: z.optional(count),
+      roomDeliveriesPerSecond: z.optional(positive),
+      roomDeliveryBurst: z.optional(positive),
+      kickCooldown: z.optional(millisecondsOrZero),
+      handshakeTimeout: z.optional(milliseconds),
       maxMessageBytes: z.optional(positive),
       maxPacketBytes: z.optional(positive),
     }),
@@ -193,6 +243,13 @@ export function resolveServerOptions(options: SignalingServerOptions | undefined
       messagesPerSecond: limits.messagesPerSecond ?? 50,
       messageBurst: limits.messageBurst ?? 100,
       rejectedMessagesBeforeKick: limits.rejectedMessagesBeforeKick ?? 200,
+      identityMessagesPerSecond: limits.identityMessagesPerSecond ?? 100,
+      identityMessageBurst: limits.identityMessageBurst ?? 200,
+      connectionsPerIdentity: limits.connectionsPerIdentity ?? 10,
+      roomDeliveriesPerSecond: limits.roomDeliveriesPerSecond ?? 5_000,
+      roomDeliveryBurst: limits.roomDeliveryBurst ?? 10_000,
+      kickCooldown: limits.kickCooldown ?? 30_000,
+      handshakeTimeout: limits.handshakeTimeout ?? 5_000,
     },
     heartbeat: {
       interval: eitherName(heartbeat.interval, heartbeat.intervalMs, ['heartbeat.interval', 'heartbeat.intervalMs']) ?? 25_000,

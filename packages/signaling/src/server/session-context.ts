@@ -1,4 +1,5 @@
 import type { Kick } from '../shared/protocol'
+import type { FloodBudgets } from './flood-budgets'
 import type { MemberDirectory } from './member-directory'
 import type { ResolvedLimits } from './server-options'
 import type { SignalingIo, SignalingSocket } from './socket-types'
@@ -9,6 +10,8 @@ export interface SessionContext {
   secret: string
   directory: MemberDirectory
   limits: ResolvedLimits
+  /** Budgets shared by the sockets of this process (per identity, cool-downs). */
+  budgets: FloodBudgets
   /** Kicks a member wherever it is connected (this process or another one). */
   kickMember(memberId: string, kick: Kick): void
   /** Keeps track of work that `close()` waits for. */

@@ -5,6 +5,7 @@ import { CallportError } from '@callport/core'
 import type { Kick } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { authenticateQuery } from './authenticate'
+import { createFloodBudgets } from './flood-budgets'
 import { createMemoryMemberDirectory, type MemberDirectory } from './member-directory'
 import { importPeer, loadRedisPeers, loadSocketIoPeers, type PeerImporter } from './peers'
 import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
@@ -52,6 +53,23 @@ function whenClosed(socket: SignalingSocket): Promise<void> {
 }
 
 /**
+ * Closes every engine.io connection that has not passed authentication within `timeout` milliseconds.
+ * Not socket.io's `connectTimeout` (left at its 45 s): it closes softly, and a long-polling connection
+ * that keeps no request open then lingers for engine.io's 30 s close timeout; this discards it at once.
+ */
+function dropUnauthenticated(io: SignalingIo, timeout: number): void {
+  io.engine.on('connection', (connection: { close(discard?: boolean): void; once(event: 'close', listener: () => void): void }) => {
+    const timer = setTimeout(() => {
+      if (!authenticatedConnections.has(connection)) connection.close(true)
+    }, timeout)
+    connection.once('close', () => clearTimeout(timer))
+  })
+}
+
+/** engine.io connections whose socket passed authentication. */
+const authenticatedConnections = new WeakSet<object>()
+
+/**
  * The built-in signaling server: authenticates the credentials `signaling()` issues, keeps rooms,
  * relays WebRTC signals between members of the same room, bounds message sizes and rates, and with
  * `redis` shares rooms between several processes.
@@ -90,6 +108,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
       const socket = io.sockets.sockets.get(memberId)
       if (socket) kickSocket(socket, kick)
     }
+    const budgets = createFloodBudgets(limits)
     let directory: MemberDirectory = createMemoryMemberDirectory()
     if (resolved.redis && redisPeers) {
       scaleOut = await startRedisScaleOut(io, redisPeers, resolved.redis, {
@@ -111,6 +130,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
       secret,
       directory,
       limits,
+      budgets,
       kickMember(memberId, kick) {
         if (io.sockets.sockets.has(memberId) || !scaleOut) kickLocal(memberId, kick)
         else io.serverSideEmit('kick-member', memberId, kick)
@@ -127,6 +147,16 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
         return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
       authenticateQuery(socket.handshake.query, secret, resolved.allowPasswords).then(
         (credential) => {
+          try {
+            budgets.admitConnection(credential.identity, credential.room, socket.id)
+          } catch (error) {
+            const refusal = toSignalingError(error)
+            next(Object.assign(new Error(refusal.message), { data: refusal }))
+            return
+          }
+          // Released when the engine.io connection closes, whether or not socket.io got to `connection`.
+          socket.conn.once('close', () => budgets.releaseConnection(credential.identity, socket.id))
+          authenticatedConnections.add(socket.conn)
           socket.data = { ...credential, memberId: socket.id, roomId: signalingRoomId(credential.room), joined: false, props: {} }
           next()
         },
@@ -153,6 +183,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
     const io = await started
     if (attached) throw new Error('The signaling server is already attached to a server')
     io.attach(server)
+    dropUnauthenticated(io, limits.handshakeTimeout)
     loadedIo = io
     attached = true
   }

@@ -1,4 +1,5 @@
 import { AUTH_ROOM, REQUEST_EVENT, RequestSchema, SIGNALING_VERSION, serverEvents, type ConnectionInfo, type Request } from '../shared/protocol'
+import { createTokenBucket, deliveryShare } from './flood-budgets'
 import { jsonBytesOverLimit } from './json-size'
 import { createRateLimiter } from './rate-limiter'
 import { relayCommand } from './relay'
@@ -7,6 +8,10 @@ import { getRoomId, joinRoom, leaveRoom, setProps, verifyTokenUpdate } from './r
 import { REJECTION_WINDOW_MILLISECONDS } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
 import type { Acknowledge, SignalingSocket } from './socket-types'
+
+/** Bounds of the pause in reading a socket that went over a budget. */
+const MINIMUM_THROTTLE_MILLISECONDS = 10
+const MAXIMUM_THROTTLE_MILLISECONDS = 1_000
 
 /** Longest delay setTimeout takes; later expiries are re-armed. */
 const MAXIMUM_TIMER_MILLISECONDS = 2 ** 31 - 1
@@ -52,6 +57,8 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   const { data } = socket
   const { limits } = context
   const limiter = createRateLimiter({ ...limits, windowMs: REJECTION_WINDOW_MILLISECONDS })
+  const identityBucket = context.budgets.identityBucket(data.identity)
+  const deliveries = createTokenBucket(Infinity)
   let expiryTimer: NodeJS.Timeout | undefined
   // Membership changes of one socket run one after another, so a disconnection cannot overtake a join.
   let membership: Promise<unknown> = Promise.resolve()
@@ -94,16 +101,81 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
     }
   }
 
-  /** Counts a message against the rate limit; false (after answering RATE_LIMITED) when over it. */
+  let throttled = false
+  /**
+   * Stops reading the socket's WebSocket for `milliseconds` (at most one second): what a flooding client
+   * sends meanwhile waits in its TCP buffers, so the server spends no time on it and the other members'
+   * messages are read at once. (Long-polling connections are not throttled; their requests carry batches.)
+   */
+  const throttle = (milliseconds: number) => {
+    const transport = socket.conn.transport as { name?: string; socket?: { pause?: () => void; resume?: () => void } } | undefined
+    const webSocket = transport?.name === 'websocket' ? transport.socket : undefined
+    if (throttled || typeof webSocket?.pause !== 'function' || typeof webSocket.resume !== 'function') return
+    throttled = true
+    webSocket.pause()
+    setTimeout(
+      () => {
+        throttled = false
+        webSocket.resume!()
+      },
+      Math.min(Math.max(milliseconds, MINIMUM_THROTTLE_MILLISECONDS), MAXIMUM_THROTTLE_MILLISECONDS),
+    )
+  }
+
+  /**
+   * Answers RATE_LIMITED and throttles the socket until it may send again; past `rejectedMessagesBeforeKick`
+   * refusals, kicks it and starts its cool-down.
+   */
+  const refuse = (acknowledge: Acknowledge, decision: 'limited' | 'kick', message: string, waitMilliseconds: number): false => {
+    acknowledge(null, { code: 'RATE_LIMITED', message })
+    if (decision === 'kick' && socket.connected) {
+      context.budgets.coolDown(data.identity, data.room)
+      kickSocket(socket, { reason: 'removed', message: 'Disconnected for exceeding the message rate limit' })
+    } else {
+      throttle(waitMilliseconds)
+    }
+    return false
+  }
+
+  /** Counts a message against the socket's and the identity's rates; false (after answering RATE_LIMITED) when over one. */
   const withinRate = (acknowledge: Acknowledge): boolean => {
     const decision = limiter.take()
-    if (decision === 'accepted') return true
-    acknowledge(null, {
-      code: 'RATE_LIMITED',
-      message: `Too many messages: at most ${limits.messagesPerSecond} per second (bursts of ${limits.messageBurst})`,
-    })
-    if (decision === 'kick') kickSocket(socket, { reason: 'removed', message: 'Disconnected for exceeding the message rate limit' })
-    return false
+    if (decision !== 'accepted') {
+      return refuse(
+        acknowledge,
+        decision,
+        `Too many messages: at most ${limits.messagesPerSecond} per second (bursts of ${limits.messageBurst})`,
+        1000 / limits.messagesPerSecond,
+      )
+    }
+    if (!identityBucket.take(1, limits.identityMessagesPerSecond, limits.identityMessageBurst)) {
+      return refuse(
+        acknowledge,
+        limiter.reject(),
+        `Too many messages from ${data.identity}: at most ${limits.identityMessagesPerSecond} per second over all its connections (bursts of ${limits.identityMessageBurst})`,
+        identityBucket.waitFor(1, limits.identityMessagesPerSecond),
+      )
+    }
+    return true
+  }
+
+  /**
+   * Takes a relayed message's deliveries (one, or one per other member for a broadcast) from this
+   * member's share of the room's budget; false (after answering RATE_LIMITED) when it has not enough.
+   */
+  const withinRoomBudget = (request: Request, acknowledge: Acknowledge): boolean => {
+    if (request.type !== 'command' || !data.joined) return true
+    const members = context.io.sockets.adapter.rooms.get(data.roomId)?.size ?? 1
+    const cost = request.to === undefined ? Math.max(members - 1, 0) : 1
+    if (cost === 0) return true
+    const { rate, burst } = deliveryShare(limits, members)
+    if (deliveries.take(cost, rate, burst)) return true
+    return refuse(
+      acknowledge,
+      limiter.reject(),
+      `Too many deliveries: this room allows ${limits.roomDeliveriesPerSecond} per second, shared by its ${members} members (a broadcast costs one per other member)`,
+      deliveries.waitFor(cost, rate),
+    )
   }
 
   /** Checks the rate, the size and the shape of a message; undefined when it was refused. */
@@ -125,7 +197,7 @@ export function serveSocket(socket: SignalingSocket, context: SessionContext): v
   const receive = (message: unknown, acknowledgement: unknown) => {
     const acknowledge: Acknowledge = typeof acknowledgement === 'function' ? (acknowledgement as Acknowledge) : () => undefined
     const request = admit(message, acknowledge)
-    if (request === undefined) return
+    if (request === undefined || !withinRoomBudget(request, acknowledge)) return
     handle(request).then(
       (result) => acknowledge(result, null),
       (error: unknown) => {

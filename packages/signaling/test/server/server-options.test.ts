@@ -32,7 +32,20 @@ describe('createSignalingServer option names', () => {
   it('applies the defaults: 25 s / 20 s heartbeats, 64 KiB messages, Redis timings of 10 s and 5 s', () => {
     const resolved = resolveServerOptions({ secret: SECRET, redis: { url: 'redis://127.0.0.1:6379' } })
     expect(resolved.heartbeat).toEqual({ interval: 25_000, timeout: 20_000 })
-    expect(resolved.limits).toEqual({ maximumMessageBytes: 65_536, maximumPacketBytes: 131_072, messagesPerSecond: 50, messageBurst: 100, rejectedMessagesBeforeKick: 200 })
+    expect(resolved.limits).toEqual({
+      maximumMessageBytes: 65_536,
+      maximumPacketBytes: 131_072,
+      messagesPerSecond: 50,
+      messageBurst: 100,
+      rejectedMessagesBeforeKick: 200,
+      identityMessagesPerSecond: 100,
+      identityMessageBurst: 200,
+      connectionsPerIdentity: 10,
+      roomDeliveriesPerSecond: 5_000,
+      roomDeliveryBurst: 10_000,
+      kickCooldown: 30_000,
+      handshakeTimeout: 5_000,
+    })
     expect(resolved.redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'callport:signaling', nodeTimeout: 10_000, sweepInterval: 5_000 })
   })
 
@@ -52,6 +65,26 @@ describe('createSignalingServer option names', () => {
     expect(deprecated).toEqual({ ...current, onError: expect.any(Function) })
     expect(current.heartbeat).toEqual({ interval: 300, timeout: 400 })
     expect(current.redis).toMatchObject({ nodeTimeout: 1_500, sweepInterval: 300 })
+  })
+
+  it.each([
+    ['connectionsPerIdentity', 2.5, /must be a whole number, 1 or more/],
+    ['connectionsPerIdentity', 0, /must be a whole number, 1 or more/],
+    ['kickCooldown', -1, /0 or a positive number of milliseconds/],
+    ['handshakeTimeout', 0, /positive number of milliseconds/],
+    ['roomDeliveriesPerSecond', Number.NaN, /positive number/],
+    ['identityMessageBurst', '10', /positive number/],
+  ])('refuses limits.%s = %s', (name, value, message) => {
+    expect(() => resolveServerOptions({ secret: SECRET, limits: { [name]: value } })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringMatching(message) }),
+    )
+  })
+
+  it('accepts kickCooldown 0 (no cool-down) and Infinity connections', () => {
+    expect(resolveServerOptions({ secret: SECRET, limits: { kickCooldown: 0, connectionsPerIdentity: Infinity } }).limits).toMatchObject({
+      kickCooldown: 0,
+      connectionsPerIdentity: Infinity,
+    })
   })
 
   it('refuses a name and its deprecated name with different values', () => {

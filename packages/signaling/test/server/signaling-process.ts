@@ -70,15 +70,18 @@ export interface ScaleOutTimings {
 
 /** Starts a signaling server in a child process and waits until it listens. */
 export function startSignalingProcess(script: string, redisUrl: string, keyPrefix: string, timings: ScaleOutTimings = {}): Promise<SignalingProcess> {
+  return startProcess(script, {
+    SIGNALING_REDIS_URL: redisUrl,
+    SIGNALING_KEY_PREFIX: keyPrefix,
+    ...(timings.nodeTimeout === undefined ? {} : { SIGNALING_NODE_TIMEOUT: String(timings.nodeTimeout) }),
+    ...(timings.sweepInterval === undefined ? {} : { SIGNALING_SWEEP_INTERVAL: String(timings.sweepInterval) }),
+  })
+}
+
+/** Starts a bundled fixture that prints `READY <url>` (with SIGNALING_SECRET and `environment`) and waits for it. */
+export function startProcess(script: string, environment: Record<string, string>): Promise<SignalingProcess> {
   const child = spawn(process.execPath, [script], {
-    env: {
-      ...process.env,
-      SIGNALING_SECRET: SECRET,
-      SIGNALING_REDIS_URL: redisUrl,
-      SIGNALING_KEY_PREFIX: keyPrefix,
-      ...(timings.nodeTimeout === undefined ? {} : { SIGNALING_NODE_TIMEOUT: String(timings.nodeTimeout) }),
-      ...(timings.sweepInterval === undefined ? {} : { SIGNALING_SWEEP_INTERVAL: String(timings.sweepInterval) }),
-    },
+    env: { ...process.env, SIGNALING_SECRET: SECRET, ...environment },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
