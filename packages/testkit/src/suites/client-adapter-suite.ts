@@ -1,4 +1,4 @@
-import { ParticipantSchema, type ClientAdapter, type ClientConnection, type ConnectOptions, type Token } from '@callport/core'
+import { ParticipantSchema, type ClientAdapter, type ClientConnection, type ConnectOptions, type Token, type TrackKind } from '@callport/core'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { waitForEvent } from '../wait-for-event'
 import { expectCallportError, uniqueRoomName, useSuiteContext, type SuiteLifecycle } from './suite-context'
@@ -39,6 +39,12 @@ export interface ClientAdapterSuiteOptions<Context = undefined> extends SuiteLif
   refusedToken?: (request: ClientTokenRequest, context: Context) => Promise<Token>
   /** The element `view` adapters render into. Required for them. */
   container?: () => HTMLElement
+  /**
+   * The element the track tests attach a remote track to. Default: `document.createElement(kind)`
+   * where a document exists, else a stand-in with the members `attach` implementations set
+   * (`srcObject`, `autoplay`, `playsInline`, `play()`).
+   */
+  mediaElement?: (kind: TrackKind) => HTMLMediaElement
   /** How long to wait for an event. Default 2000 ms. */
   eventTimeoutMilliseconds?: number
 }
@@ -49,6 +55,42 @@ export interface ClientAdapterSuiteOptions<Context = undefined> extends SuiteLif
  */
 const settle = async (): Promise<void> => {
   for (let turn = 0; turn < 2; turn += 1) await new Promise<void>((resolve) => setImmediate(resolve))
+}
+
+/** What a stand-in element has: the members `attach` implementations set or call. */
+const standInElement = (kind: TrackKind): HTMLMediaElement =>
+  ({
+    tagName: kind.toUpperCase(),
+    autoplay: false,
+    playsInline: false,
+    srcObject: null,
+    play: () => Promise.resolve(),
+    remove: () => undefined,
+  }) as unknown as HTMLMediaElement
+
+/** Just enough of a MediaStream for `attach` (`srcObject = new MediaStream([track])`) where the runtime has none (Node). */
+class StandInMediaStream {
+  readonly id = `stand-in-${Math.random().toString(36).slice(2)}`
+  readonly #tracks: MediaStreamTrack[]
+  constructor(tracks: readonly MediaStreamTrack[] = []) {
+    this.#tracks = [...tracks]
+  }
+  getTracks(): MediaStreamTrack[] {
+    return [...this.#tracks]
+  }
+  getAudioTracks(): MediaStreamTrack[] {
+    return this.#tracks.filter((track) => track.kind === 'audio')
+  }
+  getVideoTracks(): MediaStreamTrack[] {
+    return this.#tracks.filter((track) => track.kind === 'video')
+  }
+  addTrack(track: MediaStreamTrack): void {
+    if (!this.#tracks.includes(track)) this.#tracks.push(track)
+  }
+  removeTrack(track: MediaStreamTrack): void {
+    const index = this.#tracks.indexOf(track)
+    if (index !== -1) this.#tracks.splice(index, 1)
+  }
 }
 
 const localIdentity = 'conformance-local'
@@ -88,6 +130,17 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
       return remote
     }
     const waiting = { timeoutMilliseconds }
+    const mediaElement = (kind: TrackKind): HTMLMediaElement =>
+      options.mediaElement ? options.mediaElement(kind) : typeof document === 'undefined' ? standInElement(kind) : document.createElement(kind)
+    /** Lends a stand-in `MediaStream` global for this test where the runtime has none. */
+    const lendMediaStream = (): void => {
+      const scope = globalThis as { MediaStream?: unknown }
+      if (scope.MediaStream !== undefined) return
+      scope.MediaStream = StandInMediaStream
+      suite.defer(() => {
+        if (scope.MediaStream === StandInMediaStream) delete scope.MediaStream
+      })
+    }
 
     describe('declaration', () => {
       it('declares specification v1, a provider id and complete capabilities', () => {
@@ -164,6 +217,36 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
         await remote.setCameraEnabled!(false)
         expect((await unsubscribed)[0].track.id).toBe(track.id)
       })
+
+      // The documented cleanup, `track.detach().forEach((element) => element.remove())` in the
+      // `track-unsubscribed` listener, must find the elements still attached: an adapter emits the
+      // event first and may detach what is left only after every listener ran.
+      for (const going of ['unpublishes its camera', 'leaves'] as const) {
+        it(`track.detach() in the track-unsubscribed listener returns the attached elements (the remote ${going})`, async (test) => {
+          test.skip(adapter.capabilities.media !== 'tracks', 'capabilities.media is "view"')
+          test.skip(!options.remote, 'no remote option to add a second participant')
+          lendMediaStream()
+          const { connection, room } = await connect('detach')
+          const remote = await joinRemote(room)
+          test.skip(!remote.setCameraEnabled, 'the remote participant cannot publish a camera')
+          const subscribed = waitForEvent(connection, 'track-subscribed', waiting)
+          await remote.setCameraEnabled!(true)
+          const [{ track }] = await subscribed
+          const element = mediaElement(track.kind)
+          expect(track.attach(element)).toBe(element)
+          const detachedInListener: HTMLMediaElement[][] = []
+          // Registered before waitForEvent's listener, so it runs first, as an app's own listener would.
+          connection.on('track-unsubscribed', (event) => {
+            if (event.track.id === track.id) detachedInListener.push(event.track.detach())
+          })
+          const unsubscribed = waitForEvent(connection, 'track-unsubscribed', { ...waiting, filter: (event) => event.track.id === track.id })
+          if (going === 'leaves') await remote.leave()
+          else await remote.setCameraEnabled!(false)
+          await unsubscribed
+          expect(detachedInListener).toEqual([[element]])
+          expect(track.detach(), 'nothing is left attached once the listeners ran').toEqual([])
+        })
+      }
     })
 
     describe('media and leaving', () => {
