@@ -1,11 +1,16 @@
 import { CallportError } from '@callport/core'
-import { signHs256Jwt, verifyHs256Jwt } from '@callport/provider-utils/server'
+import { signHs256Jwt, signHs256JwtAsync, verifyHs256Jwt } from '@callport/provider-utils/server'
 import { SignalingClaimsSchema, type SignalingClaims } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 /** Signs signaling credentials (HS256). Claims keep the order of `SignalingClaimsSchema`. */
 export function signSignalingCredential(claims: SignalingClaims, secret: string): string {
   return signHs256Jwt({ ...claims }, secret)
+}
+
+/** The same, on any runtime: node:crypto where there is one (as fast), Web Crypto elsewhere. What `issueToken` uses. */
+export function signSignalingCredentialAsync(claims: SignalingClaims, secret: string): Promise<string> {
+  return signHs256JwtAsync({ ...claims }, secret)
 }
 
 /**

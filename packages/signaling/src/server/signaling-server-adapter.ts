@@ -2,7 +2,7 @@ import { CallportError, RoomNameSchema, type Room, type ServerAdapter, type Serv
 import { defineServerAdapter } from '@callport/provider-utils/server'
 import type { SignalingClaims } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
-import { signSignalingCredential } from './credentials'
+import { signSignalingCredentialAsync } from './credentials'
 import { signalingRoomId } from './room-id'
 import { resolveSignalingSettings, type SignalingSettings } from './settings'
 
@@ -72,7 +72,7 @@ export function signaling(settings?: SignalingSettings): SignalingServerAdapter 
           room: room.name,
           providerRoomId: room.providerRoomId,
           identity: participant.identity,
-          value: signSignalingCredential(claims, secret),
+          value: await signSignalingCredentialAsync(claims, secret),
           expiresAt: new Date(claims.exp * 1000).toISOString(),
           connect,
         }
