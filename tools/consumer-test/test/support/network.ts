@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromiumArguments, findTool } from '@callport/test-environment'
+import { chromiumArguments, requireTool } from '@callport/test-environment'
 import { supportDirectory } from './paths'
 import { run } from './projects'
 
@@ -28,7 +28,8 @@ export function privateNetwork(): NamespaceAvailability {
   return { available: true, reason: '' }
 }
 
-export const chromium = findTool('chromium')
+/** Chromium for the calls; missing, those tests skip saying so (with CI=true, a failure). */
+export const chromium = requireTool('chromium', 'consumer test browser calls')
 
 /** What the driver reports. */
 export interface DriverResult {
@@ -61,7 +62,7 @@ export async function runInPrivateNetwork(config: DriverConfig): Promise<DriverR
     const call = config.call && {
       ...config.call,
       executablePath: chromium.path,
-      args: [...chromiumArguments, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
+      args: [...new Set([...chromiumArguments, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'])],
     }
     writeFileSync(configFile, JSON.stringify({ ...config, call }))
     const driver = join(supportDirectory, 'call-driver.mjs')
