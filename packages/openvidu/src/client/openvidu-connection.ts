@@ -229,8 +229,9 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     if (!subscription) return
     this.#subscriptions.delete(event.stream.streamId)
     for (const track of subscription.tracks) {
-      track.detach()
+      // Emit first: the listener's `track.detach()` returns the elements the app attached (and removes them).
       this.emit('track-unsubscribed', { participant: subscription.participant, track, raw: event })
+      track.detach()
     }
   }
 

@@ -83,8 +83,9 @@ export class RemoteMember {
       const current = this.#subscribed.get(kind)
       if (current && current.mediaStreamTrack !== wanted) {
         this.#subscribed.delete(kind)
-        current.detach()
+        // Emit first: the listener's `track.detach()` returns the elements the app attached (and removes them).
         this.#emitTrack('track-unsubscribed', { participant: this.participant, track: current, raw })
+        current.detach()
       }
       if (wanted && !this.#subscribed.has(kind)) {
         const track = new RemoteTrack(wanted)

@@ -152,6 +152,8 @@ export class MemoryRoom {
         if (!track) continue
         other.received.delete(id)
         other.endpoint.events.emit('track-unsubscribed', { participant: member.participant, track, raw: { type: 'track-unpublished', id } })
+        // As every adapter: the listeners detach first (their `track.detach()` returns the elements), then what is left goes.
+        track.detach()
       }
     }
   }
