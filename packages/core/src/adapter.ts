@@ -18,6 +18,12 @@ import type { Participant, Room, Token } from './schemas'
  *   `capabilities.tokenTtlSeconds`, a token of another provider, settings with unknown keys.
  * - What a vendor cannot do is an absent optional method and a `false` capability flag, never a
  *   method that throws `UNSUPPORTED` at random.
+ * - The app detaches remote tracks, not the adapter: a client adapter emits `track-unsubscribed`
+ *   while the track is still attached to every element the app attached it to, so `track.detach()`
+ *   in the listener returns those elements (the documented cleanup,
+ *   `track.detach().forEach((element) => element.remove())`, removes them). Only after every
+ *   listener ran may the adapter detach what is left. The same holds for each track of a
+ *   participant who leaves and of a connection that ends.
  */
 export const specificationVersion = 'v1' as const
 
@@ -150,7 +156,11 @@ export interface ConnectOptions {
   refreshToken: () => Promise<Token>
 }
 
-/** One participant's live connection, as a client adapter returns it from `connect`. */
+/**
+ * One participant's live connection, as a client adapter returns it from `connect`. Its
+ * `track-unsubscribed` events come before the adapter detaches anything (see
+ * {@link specificationVersion}).
+ */
 export interface ClientConnection extends EventEmitter<ConnectionEvents> {
   readonly localParticipant: Participant
   /** Remote participants currently in the room. */

@@ -36,7 +36,11 @@ export const recoverableDisconnectReasons: ReadonlySet<DisconnectReason> = new S
 export type TrackKind = 'audio' | 'video'
 export type TrackSource = 'camera' | 'microphone' | 'screen' | 'unknown'
 
-/** A remote or local media track, as the app attaches it to an element. */
+/**
+ * A remote or local media track, as the app attaches it to an element. The app owns the elements:
+ * when a remote track goes away, `track-unsubscribed` is emitted while they are still attached, and
+ * the app's listener detaches them (`track.detach()` returns them) and removes them from the page.
+ */
 export interface Track {
   /** The provider's id of the track, stable while it is published. */
   readonly id: string
@@ -46,7 +50,11 @@ export interface Track {
   readonly mediaStreamTrack: MediaStreamTrack | undefined
   /** Plays the track in `element` (or a new `<audio>`/`<video>` element) and returns it. */
   attach(element?: HTMLMediaElement): HTMLMediaElement
-  /** Stops playing the track in `element`, or in every element it was attached to. */
+  /**
+   * Stops playing the track in `element`, or in every element it is attached to, and returns the
+   * elements it stopped (an element it is not attached to gives `[]`). Inside a
+   * `track-unsubscribed` listener it still returns every element the app attached.
+   */
   detach(element?: HTMLMediaElement): HTMLMediaElement[]
 }
 
@@ -100,7 +108,12 @@ export type ConnectionEvents = {
   'participant-left': [event: ParticipantEvent]
   /** A remote participant's track can be played; attach it. */
   'track-subscribed': [event: TrackEvent]
-  /** A remote track is gone; the app detaches it (`track.detach()`) and removes its elements. */
+  /**
+   * A remote track is gone (unpublished, or its participant left). Emitted while the track is still
+   * attached: the listener detaches it and removes its elements
+   * (`track.detach().forEach((element) => element.remove())`); the adapter detaches what is left
+   * only after every listener ran.
+   */
   'track-unsubscribed': [event: TrackEvent]
   /** A text message from another participant (`sendData`). */
   'data-received': [event: DataReceivedEvent]
