@@ -1,19 +1,29 @@
 import { execFileSync } from 'node:child_process'
+import semver from 'semver'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { publicManifests, tarballsFor } from './support/packs'
 import { npmInstall, run, tempProject, userEnvironment, type TempProject } from './support/projects'
 
-// Each vendor package installed with plain npm beside its vendor SDK (the oldest and the newest release
-// its peer range allows), on this Node: no engine warning, no peer conflict, and `--engine-strict` passes.
+// Each vendor package installed with plain npm beside its vendor SDK (the oldest release its peer range
+// allows, and the newest one of the range that declares this Node in its engines), on this Node: no
+// engine warning, no peer conflict, and `--engine-strict` passes.
 const notVendors = new Set(['@callport/provider-utils', '@callport/signaling'])
 const vendors = publicManifests().filter((manifest) => !notVendors.has(manifest.name) && './server' in manifest.exports && './client' in manifest.exports)
 
-/** The releases of `sdk` that `range` allows, oldest first (npm's own answer). */
-function releasesIn(sdk: string, range: string): string[] {
-  const output = execFileSync('npm', ['view', `${sdk}@${range}`, 'version', '--json'], { encoding: 'utf8', env: userEnvironment(), cwd: '/' })
-  const versions = JSON.parse(output) as string | string[]
-  return Array.isArray(versions) ? versions : [versions]
+interface Release {
+  version: string
+  engines?: { node?: string }
 }
+
+/** The releases of `sdk` that `range` allows (npm's own answer; prereleases left out), oldest first. */
+function releasesIn(sdk: string, range: string): Release[] {
+  const output = execFileSync('npm', ['view', `${sdk}@${range}`, 'version', 'engines', '--json'], { encoding: 'utf8', env: userEnvironment(), cwd: '/' })
+  const parsed = JSON.parse(output) as Release | Release[]
+  return (Array.isArray(parsed) ? parsed : [parsed]).filter((release) => semver.prerelease(release.version) === null).sort((a, b) => semver.compare(a.version, b.version))
+}
+
+/** Whether a release declares it runs on this Node (no `engines.node`: it does). */
+const runsHere = (release: Release) => !release.engines?.node || semver.satisfies(process.version, release.engines.node)
 
 /** The SDK releases each vendor package is installed beside: the oldest and the newest its peer range allows. */
 const sdkBounds = vendors.flatMap((vendor) =>
@@ -22,7 +32,15 @@ const sdkBounds = vendors.flatMap((vendor) =>
     .map(([sdk, range]) => {
       const releases = releasesIn(sdk, range)
       if (releases.length === 0) throw new Error(`${vendor.name}: no ${sdk} release satisfies its peer range ${range}`)
-      return { vendor: vendor.name, sdk, range, oldest: releases[0]!, newest: releases.at(-1)! }
+      // The newest release that declares this Node: newer ones (twilio-video 2.32.1+ wants Node 22) are
+      // outside what a Node 20 user can install cleanly, and the package README pins that one.
+      const runnable = releases.filter(runsHere)
+      const newest = runnable.at(-1)
+      if (!newest) throw new Error(`${vendor.name}: no ${sdk} release in ${range} declares Node ${process.version}`)
+      const skippedNewer = releases.filter((release) => semver.gt(release.version, newest.version)).map((release) => release.version)
+      if (skippedNewer.length > 0)
+        console.log(`[consumer-test] ${sdk} ${skippedNewer.join(', ')} (in ${range}) declare engines other than Node ${process.version}: not installed`)
+      return { vendor: vendor.name, sdk, range, oldest: releases[0]!.version, newest: newest.version }
     }),
 )
 
