@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest'
 // Issue 13, acceptance 3: the server's main entry runs on a web-standard runtime. The worker is
 // bundled with esbuild --platform=neutral (which cannot resolve a Node built-in, so any `node:`
 // import fails the build) and run in Vercel's EdgeRuntime (no process, no Buffer, no require), where
-// `calls.fetch` answers POST /join with a token signed through Web Crypto.
+// `calls.fetch` answers POST /join with a token signed through Web Crypto: from a provider of the
+// test's own and from the built-in provider's token issuer, `signaling()`.
 
 const here = dirname(fileURLToPath(import.meta.url))
 const packagesDirectory = resolve(here, '../..')
@@ -92,6 +93,34 @@ describe('the main entry on a web-standard runtime (EdgeRuntime)', () => {
     const claims = claimsOf(token.value)
     expect(claims).toMatchObject({ room: 'standup', identity: 'alice' })
     expect(new Date(token.expiresAt).getTime()).toBe((claims.exp as number) * 1000)
+  })
+
+  it("answers POST /join with the built-in provider's token issuer, signaling(), whose token verifies outside", async () => {
+    // Inline (not a fixture file): @callport/signaling is not a dependency of this package; the plugin finds its source.
+    const worker = [
+      "import { createCallServer } from '@callport/server'",
+      "import { signaling } from '@callport/signaling/server'",
+      'const calls = createCallServer({',
+      "  providers: [signaling({ secret: EDGE_TEST_SECRET, url: 'https://signaling.example' })],",
+      "  authorize: async (request) => { const identity = request.headers.get('x-test-user'); return identity === null ? null : { identity } },",
+      '})',
+      "addEventListener('fetch', (event) => event.respondWith(calls.fetch(event.request)))",
+    ].join('\n')
+    const runtime = new EdgeRuntime({ initialCode: await bundleForTheEdge({ contents: worker }) })
+    const response = await runtime.dispatchFetch('https://calls.example/join', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-user': 'alice' },
+      body: JSON.stringify({ room: 'standup' }),
+    })
+    await response.waitUntil()
+    expect(response.status).toBe(200)
+    const { room, token } = JoinResponseSchema.parse(await response.json())
+    // The same room id as node:crypto gives (the signaling server computes it there).
+    expect(room).toEqual({ name: 'standup', provider: 'signaling', providerRoomId: `rm_${createHash('sha256').update('standup').digest('hex').slice(0, 24)}` })
+    expect(token).toMatchObject({ provider: 'signaling', room: 'standup', identity: 'alice', connect: { url: 'https://signaling.example' } })
+    expect(hasValidSignature(token.value, secret)).toBe(true)
+    expect(hasValidSignature(token.value, `${secret}-other`)).toBe(false)
+    expect(claimsOf(token.value)).toMatchObject({ iss: 'callport-signaling', sub: 'alice', room: 'standup', role: 'publisher' })
   })
 
   it('answers a refused request with a problem document titled from its own status table', async () => {
