@@ -18,8 +18,12 @@ interface Release {
 /** The releases of `sdk` that `range` allows (npm's own answer; prereleases left out), oldest first. */
 function releasesIn(sdk: string, range: string): Release[] {
   const output = execFileSync('npm', ['view', `${sdk}@${range}`, 'version', 'engines', '--json'], { encoding: 'utf8', env: userEnvironment(), cwd: '/' })
-  const parsed = JSON.parse(output) as Release | Release[]
-  return (Array.isArray(parsed) ? parsed : [parsed]).filter((release) => semver.prerelease(release.version) === null).sort((a, b) => semver.compare(a.version, b.version))
+  // One object per release; bare version strings when no release of the range declares engines.
+  const parsed = JSON.parse(output) as Release | string | (Release | string)[]
+  return (Array.isArray(parsed) ? parsed : [parsed])
+    .map((entry) => (typeof entry === 'string' ? { version: entry } : entry))
+    .filter((release) => semver.prerelease(release.version) === null)
+    .sort((a, b) => semver.compare(a.version, b.version))
 }
 
 /** Whether a release declares it runs on this Node (no `engines.node`: it does). */
