@@ -30,7 +30,8 @@ describe('auditBrowserBundle', () => {
     const details = findings.map((finding) => `${finding.rule}: ${finding.detail}`)
     expect(details).toEqual(
       expect.arrayContaining([
-        'node-builtin: imports node:crypto (from packages/provider-utils/src/server/jwt.ts)',
+        // provider-utils' JWT reaches node:crypto through process.getBuiltinModule('node:crypto'): no import, but the specifier is there
+        'node-builtin: contains the specifier "node:crypto"',
         expect.stringMatching(/^node-builtin: imports node:crypto \(from bench\/test\/fixtures\/leaky-client\.ts\)$/),
         'server-module: bundles packages/provider-utils/src/server/jwt.ts',
         expect.stringMatching(/^server-code: contains "createHmac"/),
