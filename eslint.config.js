@@ -39,7 +39,7 @@ export default defineConfig(
         // Each package's tsconfig.json (its `include` covers src, test and the *.ts configs) is found
         // by the project service. The few root files outside every tsconfig use a default project.
         projectService: {
-          allowDefaultProject: ['*.js', '*.ts', 'scripts/*.mjs'],
+          allowDefaultProject: ['*.js', '*.ts'],
           defaultProject: 'tsconfig.base.json',
         },
         tsconfigRootDir: import.meta.dirname,

@@ -46,10 +46,13 @@ function step(name, command, args) {
   steps.push({ name, ok: result.status === 0 })
 }
 
-const pnpm = ['scripts/pnpm.mjs']
-step('turbo tasks (build, typecheck, publint, tests)', 'node', [...pnpm, 'exec', 'turbo', 'run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2'])
-step('ESLint', 'node', [...pnpm, 'exec', 'eslint', '.', '--max-warnings=0'])
-step('Prettier', 'node', [...pnpm, 'exec', 'prettier', '--check', '.', '--log-level=warn'])
+// The root's own tool binaries, run directly: `npm test` already installed them, and a second pnpm
+// through npx would show npm the settings the outer pnpm exported (npm warns on each).
+/** @param {string} name */
+const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name)
+step('turbo tasks (build, typecheck, publint, tests)', bin('turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2'])
+step('ESLint', bin('eslint'), ['.', '--max-warnings=0'])
+step('Prettier', bin('prettier'), ['--check', '.', '--log-level=warn'])
 step('budgets', 'node', ['scripts/check-budgets.mjs'])
 step('packed packages (LICENSE, workspace:, metadata, node: imports, publint, attw)', 'node', ['scripts/check-packs.mjs'])
 
