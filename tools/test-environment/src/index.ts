@@ -3,3 +3,4 @@ export { startRedisServer, type RedisServer, type RedisServerOptions } from './r
 export { launchChromium, chromiumArguments } from './chromium'
 export { freePort } from './ports'
 export { findPrivateNetwork, requireBrowserMedia, requirePrivateNetwork, type PrivateNetworkAvailability } from './private-network'
+export { bundleClientEntryWithoutPeers, type BundleClientEntryOptions, type ClientEntryBundle } from './client-bundle'
