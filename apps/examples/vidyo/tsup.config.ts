@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   target: 'es2022',
   platform: 'node',
+  // The examples' shared code is never built: bundled from its sources.
+  noExternal: ['@callport/example-kit'],
 })

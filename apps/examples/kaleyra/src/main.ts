@@ -1,29 +1,4 @@
-import type { AddressInfo } from 'node:net'
+import { startExample } from '@callport/example-kit'
 import { createTokenServer } from './token-server'
 
-const port = Number(process.env.PORT ?? 3000)
-const host = process.env.HOST ?? '127.0.0.1'
-const { server } = startOrExplain(() => createTokenServer())
-
-server.listen(port, host, () => {
-  const url = `http://${host}:${(server.address() as AddressInfo).port}`
-  console.log(`Callport Kaleyra example on ${url} (POST ${url}/calls/join)`)
-})
-// Ctrl-C: stop at once (open browser connections included) and exit with status 0.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    server.closeAllConnections()
-    server.close(() => process.exit(0))
-  })
-}
-
-/** Settings are checked when the server is made: a missing credential ends here with a plain message. */
-function startOrExplain<T>(create: () => T): T {
-  try {
-    return create()
-  } catch (error) {
-    console.error(`The Kaleyra example could not start: ${error instanceof Error ? error.message : String(error)}`)
-    console.error('Where the credentials come from: apps/examples/kaleyra/README.md')
-    process.exit(1)
-  }
-}
+startExample({ name: 'Kaleyra', directory: 'kaleyra', port: 3000, create: () => createTokenServer(), routes: (url) => `(POST ${url}/calls/join)` })

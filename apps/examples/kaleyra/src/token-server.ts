@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
+import { createPageServer, pageShell, type ExamplePage } from '@callport/example-kit'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { kaleyra, type KaleyraSettings } from '@callport/kaleyra/server'
-import { pageRoutes } from './page-assets'
+
+// Served at GET / and GET /page.js (src/page/main.ts, bundled on the first request).
+const page: ExamplePage = {
+  html: pageShell({ title: 'Kaleyra Video example', heading: 'Kaleyra Video' }),
+  script: new URL('../src/page/main.ts', import.meta.url),
+}
 
 /**
  * The whole backend of a Kaleyra call page: `POST /calls/join {room}` answers `{room, token}`.
@@ -21,13 +27,6 @@ export function createTokenServer(settings: KaleyraSettings = {}): { server: Ser
       return { identity: user, role: request.headers.get('x-user-role') === 'agent' ? 'moderator' : 'publisher' }
     },
   })
-  // GET / and GET /page.js serve the page (src/page); everything else goes to the call server.
-  const page = pageRoutes()
-  const api = toNodeHandler(calls)
-  return {
-    server: createServer((request, response) => {
-      if (!page(request, response)) api(request, response)
-    }),
-    calls,
-  }
+  // GET / and GET /page.js serve the page; everything else goes to the call server.
+  return { server: createPageServer(page, toNodeHandler(calls)), calls }
 }

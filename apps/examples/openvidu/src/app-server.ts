@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
+import { createPageServer, pageShell, type ExamplePage } from '@callport/example-kit'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { openvidu, openViduSampleRoutes, type OpenViduSettings } from '@callport/openvidu/server'
-import { pageRoutes } from './page-assets'
+
+// Served at GET / and GET /page.js (src/page/main.ts on src/page.ts's createSession, bundled on the first request).
+const page: ExamplePage = {
+  html: pageShell({ title: 'OpenVidu example', heading: 'OpenVidu' }),
+  script: new URL('../src/page/main.ts', import.meta.url),
+}
 
 /** Demo authentication: the user name comes from a `user` cookie or an `x-user` header. Use your own session check instead. */
 export function userOf(request: Request): string | undefined {
@@ -33,12 +39,6 @@ export function createAppServer(settings: OpenViduSettings = {}): { server: Serv
   // The samples' two routes answer first; everything else (undefined, body unread) goes on to the call server.
   const samples = toNodeHandler(openViduSampleRoutes({ calls, provider }))
   const api = toNodeHandler(calls)
-  // GET / and GET /page.js serve the page (src/page, on src/page.ts's createSession).
-  const page = pageRoutes()
-  return {
-    server: createServer((request, response) => {
-      if (!page(request, response)) samples(request, response, () => api(request, response))
-    }),
-    calls,
-  }
+  // GET / and GET /page.js serve the page; everything else goes to the samples' routes, then the call server.
+  return { server: createPageServer(page, (request, response) => samples(request, response, () => api(request, response))), calls }
 }

@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
+import { createPageServer, pageShell, type ExamplePage } from '@callport/example-kit'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { twilio, type TwilioSettings } from '@callport/twilio/server'
-import { pageRoutes } from './page-assets'
+
+// Served at GET / and GET /page.js (src/page/main.ts, bundled on the first request).
+const page: ExamplePage = {
+  html: pageShell({ title: 'Twilio Video example', heading: 'Twilio Video' }),
+  script: new URL('../src/page/main.ts', import.meta.url),
+}
 
 /**
  * The whole backend of a Twilio call page: `POST /calls/join {room}` answers `{room, token}` with a
@@ -23,13 +29,6 @@ export function createTokenServer(settings: TwilioSettings = {}): { server: Serv
   })
   calls.on('participant-joined', (event) => console.log(`${event.participant.identity} joined ${event.room.name ?? event.room.providerRoomId}`))
   calls.on('room-ended', (event) => console.log(`room ${event.room.name ?? event.room.providerRoomId} ended`))
-  // GET / and GET /page.js serve the page (src/page); everything else goes to the call server.
-  const page = pageRoutes()
-  const api = toNodeHandler(calls)
-  return {
-    server: createServer((request, response) => {
-      if (!page(request, response)) api(request, response)
-    }),
-    calls,
-  }
+  // GET / and GET /page.js serve the page; everything else goes to the call server.
+  return { server: createPageServer(page, toNodeHandler(calls)), calls }
 }

@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { createCallServer, type CallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { vidyo, type VidyoSettings } from '@callport/vidyo/server'
+import { bundlePageScript } from '@callport/example-kit'
 import { exampleAuthorize } from './example-authorize'
-import { loadPageAssets } from './page-assets'
+import { pageHtml } from './page-html'
 
 export interface ExampleServerOptions {
   /** Vidyo settings; by default from VIDYO_APP_ID, VIDYO_DEVELOPER_KEY and VIDYO_HOST. */
@@ -37,13 +38,14 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     basePath: '/calls',
   })
   const api = toNodeHandler(calls)
-  const assets = await loadPageAssets()
+  // The page's script, bundled for the browser from the sources (from src/ and from dist/ alike).
+  const script = await bundlePageScript(new URL('../src/page/main.ts', import.meta.url))
   const files: Record<string, { type: string; body: string }> = {
     '/': {
       type: 'text/html; charset=utf-8',
-      body: assets.html.replace('{{VIDYO_CLIENT_SCRIPT_URL}}', escapeAttribute(options.vidyoClientScriptUrl ?? process.env.VIDYO_CLIENT_SCRIPT_URL ?? '')),
+      body: pageHtml.replace('{{VIDYO_CLIENT_SCRIPT_URL}}', escapeAttribute(options.vidyoClientScriptUrl ?? process.env.VIDYO_CLIENT_SCRIPT_URL ?? '')),
     },
-    '/page.js': { type: 'text/javascript; charset=utf-8', body: assets.script },
+    '/page.js': { type: 'text/javascript; charset=utf-8', body: script },
   }
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname

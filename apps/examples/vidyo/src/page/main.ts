@@ -1,6 +1,7 @@
 import { createSession } from '@callport/client'
 import { CallportError } from '@callport/core'
 import { vidyo } from '@callport/vidyo/client'
+import { formText } from '@callport/example-kit/page'
 import { roomNameFromVidyoWorks } from '../room-link'
 
 const element = <T extends HTMLElement>(selector: string): T => {
@@ -47,11 +48,7 @@ session.on('disconnected', ({ reason }) => {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault()
-  const data = new FormData(form)
-  const field = (name: string): string => {
-    const value = data.get(name)
-    return typeof value === 'string' ? value : ''
-  }
+  const field = formText(form)
   document.cookie = `example-user=${encodeURIComponent(field('name'))}; path=/; SameSite=Strict`
   let room: string
   try {

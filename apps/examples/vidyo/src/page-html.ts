@@ -1,34 +1,20 @@
-<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>Callport · Vidyo.io example</title>
-    <style>
-      body {
-        font-family: system-ui, sans-serif;
-        margin: 1.5rem;
-      }
-      form,
-      .controls {
-        display: flex;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-        margin-bottom: 1rem;
-      }
+import { pageShell } from '@callport/example-kit'
+
+/**
+ * The page's HTML. `{{VIDYO_CLIENT_SCRIPT_URL}}` is where the server writes the address the page loads
+ * VidyoClient.js from (src/page/main.ts reads it).
+ */
+export const pageHtml = pageShell({
+  title: 'Vidyo.io example',
+  heading: 'Vidyo.io',
+  style: `
       #call {
         width: 100%;
         max-width: 960px;
         aspect-ratio: 16 / 9;
         background: #111;
-      }
-      #status {
-        color: #555;
-      }
-    </style>
-  </head>
-  <body>
-    <h1>Vidyo.io through Callport</h1>
+      }`,
+  body: `
     <form id="join">
       <input name="name" placeholder="Your name" required />
       <input name="room" placeholder="Room name, VidyoWorks room key or room link" required size="48" />
@@ -41,7 +27,5 @@
       <span id="status">Not connected</span>
     </div>
     <div id="call" data-vidyo-client-script="{{VIDYO_CLIENT_SCRIPT_URL}}"></div>
-    <ul id="participants"></ul>
-    <script type="module" src="/page.js"></script>
-  </body>
-</html>
+    <ul id="participants"></ul>`,
+})
