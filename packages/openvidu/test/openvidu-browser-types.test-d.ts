@@ -1,16 +1,7 @@
-import type {
-  Connection,
-  ConnectionEvent,
-  OpenVidu,
-  Publisher,
-  PublisherProperties,
-  Session,
-  SessionDisconnectedEvent,
-  SignalEvent,
-  Stream,
-  StreamEvent,
-  Subscriber,
-} from 'openvidu-browser'
+import type * as OpenViduBrowserNewest from 'openvidu-browser'
+import type { PublisherProperties as PublisherPropertiesNewest } from 'openvidu-browser'
+import type * as OpenViduBrowserOldest from 'openvidu-browser-oldest'
+import type { PublisherProperties as PublisherPropertiesOldest } from 'openvidu-browser-oldest'
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
   OpenViduBrowser,
@@ -27,26 +18,44 @@ import type {
   OpenViduBrowserSubscriber,
 } from '../src/client/openvidu-browser-types'
 
-/** The newest openvidu-browser of the peer range (the devDependency openvidu-browser, 2.32): its declarations satisfy the types the adapter is written against. */
-describe('openvidu-browser fits the adapter', () => {
+/**
+ * The classes the adapter uses, as an openvidu-browser module exports them: the OpenVidu constructor,
+ * and each class's instances (its `prototype`) satisfy the type the adapter is written against.
+ */
+interface OpenViduBrowserClasses {
+  OpenVidu: OpenViduBrowserConstructor & { prototype: OpenViduBrowser }
+  Session: { prototype: OpenViduBrowserSession }
+  Publisher: { prototype: OpenViduBrowserPublisher }
+  Subscriber: { prototype: OpenViduBrowserSubscriber }
+  Stream: { prototype: OpenViduBrowserStream }
+  Connection: { prototype: OpenViduBrowserConnection }
+}
+
+/** The event classes the adapter listens to, as an openvidu-browser module exports them. */
+interface OpenViduBrowserEvents {
+  ConnectionEvent: { prototype: OpenViduBrowserConnectionEvent }
+  StreamEvent: { prototype: OpenViduBrowserStreamEvent }
+  SessionDisconnectedEvent: { prototype: OpenViduBrowserSessionDisconnectedEvent }
+  SignalEvent: { prototype: OpenViduBrowserSignalEvent }
+}
+
+/**
+ * Both ends of the peer range satisfy the types the adapter is written against: the newest (the
+ * devDependency openvidu-browser, 2.32) and the oldest (2.23.0, the devDependency openvidu-browser-oldest).
+ */
+describe('openvidu-browser, newest and oldest (2.23.0) of the peer range, fits the adapter', () => {
   it('OpenVidu, Session, Publisher, Subscriber, Stream and Connection', () => {
-    expectTypeOf<typeof OpenVidu>().toExtend<OpenViduBrowserConstructor>()
-    expectTypeOf<OpenVidu>().toExtend<OpenViduBrowser>()
-    expectTypeOf<Session>().toExtend<OpenViduBrowserSession>()
-    expectTypeOf<Publisher>().toExtend<OpenViduBrowserPublisher>()
-    expectTypeOf<Subscriber>().toExtend<OpenViduBrowserSubscriber>()
-    expectTypeOf<Stream>().toExtend<OpenViduBrowserStream>()
-    expectTypeOf<Connection>().toExtend<OpenViduBrowserConnection>()
+    expectTypeOf<typeof OpenViduBrowserNewest>().toExtend<OpenViduBrowserClasses>()
+    expectTypeOf<typeof OpenViduBrowserOldest>().toExtend<OpenViduBrowserClasses>()
   })
 
   it('the events the adapter listens to', () => {
-    expectTypeOf<ConnectionEvent>().toExtend<OpenViduBrowserConnectionEvent>()
-    expectTypeOf<StreamEvent>().toExtend<OpenViduBrowserStreamEvent>()
-    expectTypeOf<SessionDisconnectedEvent>().toExtend<OpenViduBrowserSessionDisconnectedEvent>()
-    expectTypeOf<SignalEvent>().toExtend<OpenViduBrowserSignalEvent>()
+    expectTypeOf<typeof OpenViduBrowserNewest>().toExtend<OpenViduBrowserEvents>()
+    expectTypeOf<typeof OpenViduBrowserOldest>().toExtend<OpenViduBrowserEvents>()
   })
 
   it("the publisher properties the adapter sets are openvidu-browser's", () => {
-    expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherProperties>()
+    expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherPropertiesNewest>()
+    expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherPropertiesOldest>()
   })
 })

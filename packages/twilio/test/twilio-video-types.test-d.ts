@@ -1,18 +1,7 @@
-import type * as TwilioVideoModule from 'twilio-video'
-import type {
-  ConnectOptions,
-  LocalAudioTrack,
-  LocalDataTrack,
-  LocalParticipant,
-  LocalVideoTrack,
-  RemoteAudioTrack,
-  RemoteDataTrack,
-  RemoteParticipant,
-  RemoteTrackPublication,
-  RemoteVideoTrack,
-  Room,
-  TwilioError,
-} from 'twilio-video'
+import type * as TwilioVideoNewest from 'twilio-video'
+import type { ConnectOptions as ConnectOptionsNewest } from 'twilio-video'
+import type * as TwilioVideoOldest from 'twilio-video-oldest'
+import type { ConnectOptions as ConnectOptionsOldest } from 'twilio-video-oldest'
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
   TwilioConnectOptions,
@@ -28,27 +17,42 @@ import type {
   TwilioVideoError,
 } from '../src/client/twilio-video-types'
 
-/** The newest twilio-video of the peer range (the devDependency twilio-video, 2.36): its declarations satisfy the types the adapter is written against. */
-describe('twilio-video fits the adapter', () => {
+/**
+ * The classes the adapter uses, as a twilio-video module exports them: each class's instances (its
+ * `prototype`) satisfy the type the adapter is written against.
+ */
+interface TwilioVideoClasses {
+  Room: { prototype: TwilioRoom }
+  LocalParticipant: { prototype: TwilioLocalParticipant }
+  RemoteParticipant: { prototype: TwilioRemoteParticipant }
+  RemoteTrackPublication: { prototype: TwilioRemoteTrackPublication }
+  RemoteVideoTrack: { prototype: TwilioRemoteMediaTrack }
+  RemoteAudioTrack: { prototype: TwilioRemoteMediaTrack }
+  RemoteDataTrack: { prototype: TwilioRemoteDataTrack }
+  LocalAudioTrack: { prototype: TwilioLocalMediaTrack }
+  LocalVideoTrack: { prototype: TwilioLocalMediaTrack }
+  LocalDataTrack: { prototype: TwilioLocalDataTrack }
+  TwilioError: { prototype: TwilioVideoError }
+}
+
+/**
+ * Both ends of the peer range satisfy the types the adapter is written against: the newest
+ * (the devDependency twilio-video, 2.36) and the oldest (2.14.0, the devDependency
+ * twilio-video-oldest: the first whose declarations let twilio({ sdk: Video }) typecheck).
+ */
+describe('twilio-video, newest and oldest (2.14.0) of the peer range, fits the adapter', () => {
   it('the module: connect, local track factories and LocalDataTrack', () => {
-    expectTypeOf<typeof TwilioVideoModule>().toExtend<TwilioVideo>()
+    expectTypeOf<typeof TwilioVideoNewest>().toExtend<TwilioVideo>()
+    expectTypeOf<typeof TwilioVideoOldest>().toExtend<TwilioVideo>()
   })
 
   it('Room, participants and tracks', () => {
-    expectTypeOf<Room>().toExtend<TwilioRoom>()
-    expectTypeOf<LocalParticipant>().toExtend<TwilioLocalParticipant>()
-    expectTypeOf<RemoteParticipant>().toExtend<TwilioRemoteParticipant>()
-    expectTypeOf<RemoteTrackPublication>().toExtend<TwilioRemoteTrackPublication>()
-    expectTypeOf<RemoteVideoTrack>().toExtend<TwilioRemoteMediaTrack>()
-    expectTypeOf<RemoteAudioTrack>().toExtend<TwilioRemoteMediaTrack>()
-    expectTypeOf<RemoteDataTrack>().toExtend<TwilioRemoteDataTrack>()
-    expectTypeOf<LocalAudioTrack>().toExtend<TwilioLocalMediaTrack>()
-    expectTypeOf<LocalVideoTrack>().toExtend<TwilioLocalMediaTrack>()
-    expectTypeOf<LocalDataTrack>().toExtend<TwilioLocalDataTrack>()
-    expectTypeOf<TwilioError>().toExtend<TwilioVideoError>()
+    expectTypeOf<typeof TwilioVideoNewest>().toExtend<TwilioVideoClasses>()
+    expectTypeOf<typeof TwilioVideoOldest>().toExtend<TwilioVideoClasses>()
   })
 
   it('the options the adapter passes are twilio-video ConnectOptions', () => {
-    expectTypeOf<Pick<TwilioConnectOptions, 'name' | 'audio' | 'video'>>().toExtend<ConnectOptions>()
+    expectTypeOf<Pick<TwilioConnectOptions, 'name' | 'audio' | 'video'>>().toExtend<ConnectOptionsNewest>()
+    expectTypeOf<Pick<TwilioConnectOptions, 'name' | 'audio' | 'video'>>().toExtend<ConnectOptionsOldest>()
   })
 })
