@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Message, type Plugin } from 'esbuild'
+import { describe, expect, it } from 'vitest'
 
 /** Inputs that come from a vendor browser SDK package (npm), which no client build may pull in. */
 const vendorSdkInput = /node_modules\/(?:\.pnpm\/)?(?:twilio-video|openvidu-browser|vidyoclient|@bandyer|@kaleyra)/
@@ -100,4 +101,33 @@ export async function bundleClientEntryWithoutPeers(packageDirectory: string | U
     outputImports: Object.values(result.metafile.outputs).flatMap((output) => output.imports),
     code: result.outputFiles.map((file) => file.text).join(''),
   }
+}
+
+export interface ClientBuildWithoutPeersSuite {
+  /** The package's directory (a path or a `file:` URL, e.g. `new URL('..', import.meta.url)`). */
+  packageDirectory: string | URL
+  /** A bare import the package must not need (its vendor SDK, a devDependency): importing it next to the entry must fail the build. */
+  notInstalled: string
+}
+
+/**
+ * The suite every provider runs on its client entry: it bundles for the browser with only the
+ * package's `dependencies` resolvable, pulls in no vendor SDK and leaves no import for the app's
+ * bundler or the browser to fetch; and the same build fails when the entry imports `notInstalled`
+ * (the check can fail).
+ */
+export function describeClientBuildWithoutPeers(title: string, { packageDirectory, notInstalled }: ClientBuildWithoutPeersSuite): void {
+  describe(title, () => {
+    it('esbuild bundles it for the browser with only the dependencies resolvable', async () => {
+      const bundle = await bundleClientEntryWithoutPeers(packageDirectory)
+      expect(bundle.errors).toEqual([])
+      expect(bundle.vendorSdkInputs).toEqual([])
+      // Nothing left for the app's bundler or the browser to fetch: no external or dynamic import.
+      expect(bundle.outputImports).toEqual([])
+    })
+
+    it('the same build fails when the entry imports a package that is not installed (the check can fail)', async () => {
+      await expect(bundleClientEntryWithoutPeers(packageDirectory, { alsoImport: [notInstalled] })).rejects.toThrow(`${notInstalled} is not installed`)
+    })
+  })
 }

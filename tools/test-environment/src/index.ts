@@ -3,4 +3,10 @@ export { startRedisServer, type RedisServer, type RedisServerOptions } from './r
 export { launchChromium, chromiumArguments } from './chromium'
 export { freePort } from './ports'
 export { findPrivateNetwork, requireBrowserMedia, requirePrivateNetwork, type PrivateNetworkAvailability } from './private-network'
-export { bundleClientEntryWithoutPeers, type BundleClientEntryOptions, type ClientEntryBundle } from './client-bundle'
+export {
+  bundleClientEntryWithoutPeers,
+  describeClientBuildWithoutPeers,
+  type BundleClientEntryOptions,
+  type ClientBuildWithoutPeersSuite,
+  type ClientEntryBundle,
+} from './client-bundle'
