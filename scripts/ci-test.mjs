@@ -50,7 +50,7 @@ function step(name, command, args) {
 // through npx would show npm the settings the outer pnpm exported (npm warns on each).
 /** @param {string} name */
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name)
-step('turbo tasks (build, typecheck, publint, tests)', bin('turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue', '--concurrency=2'])
+step('turbo tasks (build, typecheck, publint, tests)', bin('turbo'), ['run', 'build', 'typecheck', 'lint', 'test', '--continue=always', '--concurrency=2'])
 step('ESLint', bin('eslint'), ['.', '--max-warnings=0'])
 step('Prettier', bin('prettier'), ['--check', '.', '--log-level=warn'])
 step('budgets', 'node', ['scripts/check-budgets.mjs'])
