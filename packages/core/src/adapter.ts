@@ -142,6 +142,14 @@ export interface ClientCapabilities {
   updateToken: boolean
   /** Data messages to other participants (`sendData`). */
   sendData: boolean
+  /**
+   * The connection emits `track-muted` / `track-unmuted` for remote tracks that stay published while
+   * muted. Where the vendor distinguishes muting from unpublishing, a remote camera turned off is
+   * reported as `track-muted` (not `track-unsubscribed`), and turned on again as `track-unmuted`,
+   * with the same track. Absent (as in adapters written before it) means false: the adapter emits
+   * neither event.
+   */
+  trackMuteEvents?: boolean
   /** The most participants one room can hold on this vendor, when it has a limit (as on the server half). */
   maximumParticipants?: number
 }

@@ -14,6 +14,13 @@ describe('typed event maps', () => {
     session.on('track-subscribed', (event) => {
       expectTypeOf(event).toEqualTypeOf<TrackEvent>()
     })
+    session.on('track-muted', (event) => {
+      expectTypeOf(event).toEqualTypeOf<TrackEvent>()
+      expectTypeOf(event.track.source).toEqualTypeOf<'camera' | 'microphone' | 'screen' | 'screen-audio' | 'unknown'>()
+    })
+    session.on('track-unmuted', (event) => {
+      expectTypeOf(event).toEqualTypeOf<TrackEvent>()
+    })
     session.on('connection-state-changed', (event) => {
       expectTypeOf(event).toEqualTypeOf<ConnectionStateChangedEvent>()
     })

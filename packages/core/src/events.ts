@@ -34,7 +34,12 @@ export type DisconnectReason = (typeof disconnectReasons)[number]
 export const recoverableDisconnectReasons: ReadonlySet<DisconnectReason> = new Set<DisconnectReason>(['token-expired', 'connection-lost', 'server-shutdown'])
 
 export type TrackKind = 'audio' | 'video'
-export type TrackSource = 'camera' | 'microphone' | 'screen' | 'unknown'
+/**
+ * What a track carries, as the vendor reports it: `camera` and `microphone`, `screen` (a shared
+ * screen, window or tab) and `screen-audio` (the system or tab audio shared with it). `unknown` where
+ * the vendor does not say.
+ */
+export type TrackSource = 'camera' | 'microphone' | 'screen' | 'screen-audio' | 'unknown'
 
 /**
  * A remote or local media track, as the app attaches it to an element. The app owns the elements:
@@ -115,6 +120,15 @@ export type ConnectionEvents = {
    * only after every listener ran.
    */
   'track-unsubscribed': [event: TrackEvent]
+  /**
+   * A remote participant muted a track that stays published (a camera turned off, a microphone
+   * muted): show the tile's mute state, keep the track attached. Emitted only by adapters whose
+   * `capabilities.trackMuteEvents` is true; the `track` is the one `track-subscribed` announced
+   * (same `id`).
+   */
+  'track-muted': [event: TrackEvent]
+  /** A remote track muted earlier (`track-muted`) plays again. */
+  'track-unmuted': [event: TrackEvent]
   /** A text message from another participant (`sendData`). */
   'data-received': [event: DataReceivedEvent]
   /** The vendor itself is reconnecting (the call is kept). */
@@ -133,6 +147,8 @@ export const connectionEventNames = [
   'participant-left',
   'track-subscribed',
   'track-unsubscribed',
+  'track-muted',
+  'track-unmuted',
   'data-received',
   'reconnecting',
   'reconnected',
