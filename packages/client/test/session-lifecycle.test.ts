@@ -178,7 +178,7 @@ describe('events and participants', () => {
   it('announces participants already present and forwards the connection events', async () => {
     const { adapter, session } = setup()
     adapter.remote = [participant('bob')]
-    const events = recordEvents(session, ['participant-joined', 'participant-left', 'track-subscribed', 'track-unsubscribed', 'data-received'])
+    const events = recordEvents(session, ['participant-joined', 'participant-left', 'track-subscribed', 'track-muted', 'track-unmuted', 'track-unsubscribed', 'data-received'])
     await session.join('standup')
     expect(session.participants()).toEqual([participant('bob')])
     const connection = adapter.last()
@@ -186,6 +186,8 @@ describe('events and participants', () => {
     connection.emit('participant-joined', { participant: participant('carol'), raw: { sid: 'PA1' } })
     const track = { participant: participant('carol'), track: { id: 'TR1' } as never }
     connection.emit('track-subscribed', track)
+    connection.emit('track-muted', { ...track, raw: { trackDisabled: 'TR1' } })
+    connection.emit('track-unmuted', track)
     connection.emit('data-received', { participant: participant('carol'), data: 'hello' })
     connection.emit('track-unsubscribed', track)
     connection.emit('participant-left', { participant: participant('bob') })
@@ -194,6 +196,8 @@ describe('events and participants', () => {
       ['participant-joined', { participant: participant('bob') }],
       ['participant-joined', { participant: participant('carol'), raw: { sid: 'PA1' } }],
       ['track-subscribed', track],
+      ['track-muted', { ...track, raw: { trackDisabled: 'TR1' } }],
+      ['track-unmuted', track],
       ['data-received', { participant: participant('carol'), data: 'hello' }],
       ['track-unsubscribed', track],
       ['participant-left', { participant: participant('bob') }],
