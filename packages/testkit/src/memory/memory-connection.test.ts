@@ -98,6 +98,49 @@ describe('memory connection: synthetic tracks', () => {
     ])
   })
 
+  it('setTrackMuted mutes and unmutes a published track, which stays subscribed; unpublished sources and repeats are no-ops', async () => {
+    const alice = await join('alice')
+    const bob = await join('bob')
+    const seen = record(alice)
+    await bob.setTrackMuted('camera', true)
+    await bob.setCameraEnabled(true)
+    await bob.setTrackMuted('camera', true)
+    await bob.setTrackMuted('camera', true)
+    await bob.setTrackMuted('camera', false)
+    const names = seen.map(([name, event]) => [name, (event as { track: MemoryTrack }).track.source, (event as { participant: { identity: string } }).participant.identity])
+    expect(names).toEqual([
+      ['track-subscribed', 'camera', 'bob'],
+      ['track-muted', 'camera', 'bob'],
+      ['track-unmuted', 'camera', 'bob'],
+    ])
+    const [subscribed, muted, unmuted] = seen.map(([, event]) => (event as { track: MemoryTrack }).track)
+    expect(muted).toBe(subscribed)
+    expect(unmuted).toBe(subscribed)
+  })
+
+  it('a newcomer receives a muted track as track-subscribed, then track-muted', async () => {
+    vi.useFakeTimers()
+    const alice = await join('alice', { video: true })
+    await alice.setTrackMuted('camera', true)
+    const bob = await join('bob')
+    const seen = record(bob)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(seen.map(([name, event]) => [name, (event as { track: MemoryTrack }).track.source])).toEqual([
+      ['track-subscribed', 'camera'],
+      ['track-muted', 'camera'],
+    ])
+  })
+
+  it('a camera unpublished while muted is published again unmuted', async () => {
+    const alice = await join('alice')
+    const bob = await join('bob', { video: true })
+    await bob.setTrackMuted('camera', true)
+    await bob.setCameraEnabled(false)
+    const seen = record(alice)
+    await bob.setCameraEnabled(true)
+    expect(seen.map(([name]) => name)).toEqual(['track-subscribed'])
+  })
+
   it('each subscriber gets its own track object for the same publication', async () => {
     const bob = await join('bob')
     const carol = await join('carol')

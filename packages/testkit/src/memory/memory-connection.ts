@@ -1,5 +1,6 @@
 import { CallportError, EventEmitter, type ClientConnection, type ConnectionEvents, type Participant, type Token } from '@callport/core'
 import type { MemberEndpoint, Membership } from './memory-room'
+import type { MemoryTrackSource } from './memory-track'
 import { memoryProviderId, type MemoryTokenClaims } from './memory-token'
 
 export interface MemoryConnectionOptions {
@@ -44,6 +45,15 @@ export class MemoryConnection extends EventEmitter<ConnectionEvents> implements 
   /** Publishes (or stops) a synthetic camera track; a no-op once the connection has ended. */
   async setCameraEnabled(enabled: boolean): Promise<void> {
     this.#membership?.setPublished('camera', enabled)
+  }
+
+  /**
+   * Mutes (or unmutes) this participant's published synthetic track of `source`, keeping it
+   * published: the others see `track-muted` / `track-unmuted` with the track they subscribed to. A
+   * no-op when that source is not published or the connection has ended.
+   */
+  async setTrackMuted(source: MemoryTrackSource, muted: boolean): Promise<void> {
+    this.#membership?.setMuted(source, muted)
   }
 
   async disconnect(): Promise<void> {

@@ -29,7 +29,7 @@ describe('memory provider', () => {
     const provider = memory({ hub: newHub() })
     expect(provider).toMatchObject({ provider: 'memory', specificationVersion: 'v1' })
     expect(provider.capabilities).toMatchObject({ getRoom: true, listParticipants: true, removeParticipant: true, closeRoom: true, webhooks: true })
-    expect(provider.capabilities).toMatchObject({ media: 'tracks', updateToken: true, sendData: true })
+    expect(provider.capabilities).toMatchObject({ media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: true })
     expect(typeof provider.connect).toBe('function')
     expect(typeof provider.webhook.verify).toBe('function')
   })

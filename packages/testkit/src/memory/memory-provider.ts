@@ -51,7 +51,7 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
 
 const vendor = 'Memory'
 
-const clientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true }
+const clientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: true }
 
 /** The in-memory reference provider (server and client halves in one object). */
 export function memory(settings: MemorySettings = {}): MemoryProvider {

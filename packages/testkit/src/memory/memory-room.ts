@@ -16,6 +16,8 @@ export interface Membership {
   /** The other members, in join order. */
   others(): Participant[]
   setPublished(source: MemoryTrackSource, published: boolean): void
+  /** Mutes or unmutes a published track (it stays published); a no-op when `source` is not published. */
+  setMuted(source: MemoryTrackSource, muted: boolean): void
   send(data: string, to: readonly string[] | undefined): void
   /** Moves the token expiry to `expiresAtSeconds` (seconds since the epoch). */
   renew(expiresAtSeconds: number): void
@@ -28,6 +30,8 @@ interface Member {
   readonly endpoint: MemberEndpoint
   /** Publication id by source. */
   readonly published: Map<MemoryTrackSource, string>
+  /** The published sources that are muted. */
+  readonly muted: Set<MemoryTrackSource>
   /** Tracks this member received, by publication id. */
   readonly received: Map<string, MemoryTrack>
   expiryTimer: ReturnType<typeof setTimeout> | undefined
@@ -69,6 +73,7 @@ export class MemoryRoom {
       participant: { ...participant, providerParticipantId: newId('participant') },
       endpoint,
       published: new Map(),
+      muted: new Set(),
       received: new Map(),
       expiryTimer: undefined,
       catchUpTimer: undefined,
@@ -89,6 +94,7 @@ export class MemoryRoom {
       participant: member.participant,
       others: () => (this.#isCurrent(member) ? this.#others(member).map((other) => other.participant) : []),
       setPublished: (source, published) => this.#isCurrent(member) && this.#setPublished(member, source, published),
+      setMuted: (source, muted) => this.#isCurrent(member) && this.#setMuted(member, source, muted),
       send: (data, to) => this.#isCurrent(member) && this.#send(member, data, to),
       renew: (seconds) => this.#isCurrent(member) && this.#armExpiry(member, seconds),
       leave: () => this.#isCurrent(member) && this.#remove(member),
@@ -147,6 +153,7 @@ export class MemoryRoom {
       for (const other of this.#others(member)) this.#subscribe(other, member, source, publication)
     } else if (!published && id !== undefined) {
       member.published.delete(source)
+      member.muted.delete(source)
       for (const other of this.#others(member)) {
         const track = other.received.get(id)
         if (!track) continue
@@ -158,11 +165,29 @@ export class MemoryRoom {
     }
   }
 
+  #setMuted(member: Member, source: MemoryTrackSource, muted: boolean): void {
+    const id = member.published.get(source)
+    if (id === undefined || member.muted.has(source) === muted) return
+    if (muted) member.muted.add(source)
+    else member.muted.delete(source)
+    for (const other of this.#others(member)) {
+      const track = other.received.get(id)
+      if (track)
+        other.endpoint.events.emit(muted ? 'track-muted' : 'track-unmuted', {
+          participant: member.participant,
+          track,
+          raw: { type: muted ? 'track-muted' : 'track-unmuted', id },
+        })
+    }
+  }
+
+  /** Delivers a publication to `subscriber`: `track-subscribed`, then `track-muted` when it is muted now. */
   #subscribe(subscriber: Member, publisher: Member, source: MemoryTrackSource, id: string): void {
     if (subscriber.received.has(id)) return
     const track = new MemoryTrack(id, source)
     subscriber.received.set(id, track)
     subscriber.endpoint.events.emit('track-subscribed', { participant: publisher.participant, track, raw: { type: 'track-published', id } })
+    if (publisher.muted.has(source)) subscriber.endpoint.events.emit('track-muted', { participant: publisher.participant, track, raw: { type: 'track-muted', id } })
   }
 
   #send(member: Member, data: string, to: readonly string[] | undefined): void {

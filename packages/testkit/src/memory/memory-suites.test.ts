@@ -64,6 +64,7 @@ runClientAdapterSuite({
       return {
         leave: () => connection.disconnect(),
         setCameraEnabled: (enabled) => connection.setCameraEnabled(enabled),
+        setCameraMuted: (muted) => connection.setTrackMuted('camera', muted),
         sendData: (data) => connection.sendData(data),
         receivedData: () => received,
       }

@@ -15,6 +15,12 @@ export interface RemoteParticipant {
   leave(): Promise<void>
   /** Publishes or stops a camera: the connection under test sees `track-subscribed` / `track-unsubscribed`. */
   setCameraEnabled?(enabled: boolean): Promise<void>
+  /**
+   * Mutes or unmutes the camera this participant published, keeping it published (the vendor's own
+   * mute: a disabled track, an inactive video stream): an adapter with
+   * `capabilities.trackMuteEvents` emits `track-muted` / `track-unmuted`. Without it that test is skipped.
+   */
+  setCameraMuted?(muted: boolean): Promise<void>
   /** Sends a data message to the room: the connection under test sees `data-received`. */
   sendData?(data: string): Promise<void>
   /** The data messages this participant has received so far. */
@@ -149,6 +155,7 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
         expect(['tracks', 'view']).toContain(adapter.capabilities.media)
         expect(typeof adapter.capabilities.updateToken).toBe('boolean')
         expect(typeof adapter.capabilities.sendData).toBe('boolean')
+        expect(['boolean', 'undefined']).toContain(typeof adapter.capabilities.trackMuteEvents)
       })
     })
 
@@ -216,6 +223,32 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
         const unsubscribed = waitForEvent(connection, 'track-unsubscribed', waiting)
         await remote.setCameraEnabled!(false)
         expect((await unsubscribed)[0].track.id).toBe(track.id)
+      })
+
+      it('reports a remote camera muted, then unmuted, as track-muted / track-unmuted of the same track', async (test) => {
+        test.skip(adapter.capabilities.media !== 'tracks', 'capabilities.media is "view"')
+        test.skip(!adapter.capabilities.trackMuteEvents, 'capabilities.trackMuteEvents is false')
+        test.skip(!options.remote, 'no remote option to add a second participant')
+        const { connection, room } = await connect('mute')
+        const remote = await joinRemote(room)
+        test.skip(!remote.setCameraEnabled || !remote.setCameraMuted, 'the remote participant cannot publish and mute a camera')
+        const subscribed = waitForEvent(connection, 'track-subscribed', waiting)
+        await remote.setCameraEnabled!(true)
+        const [{ track }] = await subscribed
+        const unsubscribed = vi.fn()
+        connection.on('track-unsubscribed', unsubscribed)
+        const muted = waitForEvent(connection, 'track-muted', waiting)
+        await remote.setCameraMuted!(true)
+        const [mutedEvent] = await muted
+        expect(mutedEvent.participant.identity).toBe(remoteIdentity)
+        expect(mutedEvent.track).toMatchObject({ id: track.id, kind: 'video', source: 'camera' })
+        const unmuted = waitForEvent(connection, 'track-unmuted', waiting)
+        await remote.setCameraMuted!(false)
+        const [unmutedEvent] = await unmuted
+        expect(unmutedEvent.participant.identity).toBe(remoteIdentity)
+        expect(unmutedEvent.track).toMatchObject({ id: track.id, kind: 'video', source: 'camera' })
+        // Events of one connection arrive in order: a track-unsubscribed for the mute would have come before track-unmuted.
+        expect(unsubscribed, 'a muted camera is not an unsubscribed track').not.toHaveBeenCalled()
       })
 
       // The documented cleanup, `track.detach().forEach((element) => element.remove())` in the
