@@ -35,6 +35,16 @@ export function createClientHarness() {
           await connected.localParticipant.publishTrack(camera)
         } else if (camera) connected.localParticipant.unpublishTrack(camera)
       },
+      /** Disables or enables the published camera (LocalVideoTrack `disable()` / `enable()`), keeping it published. */
+      async setCameraMuted(muted: boolean) {
+        camera?.enable(!muted)
+      },
+      /** Publishes a track as twilio-video would (`name` as given to `LocalVideoTrack`/`LocalAudioTrack`), disabled when `enabled` is false. */
+      async publish(kind: 'audio' | 'video', name: string, enabled = true) {
+        const track = new FakeLocalMediaTrack(kind, name).enable(enabled)
+        await connected.localParticipant.publishTrack(track)
+        return track
+      },
       async sendData(message: string) {
         if (!data) {
           data = new FakeLocalDataTrack()

@@ -11,7 +11,13 @@ runClientAdapterSuite({
   remote: {
     async join({ room, identity }, harness) {
       const remote = await harness.joinRemote(room, identity)
-      return { leave: remote.leave, setCameraEnabled: remote.setCameraEnabled, sendData: remote.sendData, receivedData: () => remote.received }
+      return {
+        leave: remote.leave,
+        setCameraEnabled: remote.setCameraEnabled,
+        setCameraMuted: remote.setCameraMuted,
+        sendData: remote.sendData,
+        receivedData: () => remote.received,
+      }
     },
   },
 })

@@ -32,6 +32,8 @@ export interface CloudTrack {
   sid: string
   kind: 'audio' | 'video' | 'data'
   name: string
+  /** A media track's enabled state (LocalTrack `enable()` / `disable()`), relayed to the subscribers. */
+  enabled?: boolean
 }
 
 /** The SDK side of one connected participant: the fake twilio-video Room implements it. */
@@ -227,6 +229,14 @@ export class FakeTwilioCloud {
     if (!participant.tracks.delete(track.sid)) return
     for (const other of this.others(room, participant)) other.client?.emit('cloud:track-unpublished', participant, track)
     this.#callback(room, 'track-removed', participant, track)
+  }
+
+  /** The publisher enabled or disabled a published media track: the others' Rooms emit `trackEnabled` / `trackDisabled`. */
+  setEnabled(room: CloudRoom, participant: CloudParticipant, trackSid: string, enabled: boolean): void {
+    const track = participant.tracks.get(trackSid)
+    if (!track || track.enabled === enabled) return
+    track.enabled = enabled
+    for (const other of this.others(room, participant)) other.client?.emit('cloud:track-enabled', participant, track, enabled)
   }
 
   message(room: CloudRoom, participant: CloudParticipant, track: CloudTrack, data: string): void {

@@ -1,7 +1,15 @@
-import type { connect, ConnectOptions, LocalAudioTrack, LocalDataTrack, RemoteParticipant, RemoteVideoTrack, Room } from 'twilio-video'
+import type { connect, ConnectOptions, LocalAudioTrack, LocalDataTrack, RemoteParticipant, RemoteTrackPublication, RemoteVideoTrack, Room } from 'twilio-video'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { TwilioLocalMediaTrack, TwilioRemoteMediaTrack, TwilioRoom, TwilioVideo } from '../src/client/twilio-video-types'
-import type { FakeLocalDataTrack, FakeLocalMediaTrack, FakeRemoteMediaTrack, FakeRemoteParticipant, FakeRoom, FakeTwilioVideo } from './fake-twilio-video'
+import type { TwilioLocalMediaTrack, TwilioRemoteMediaTrack, TwilioRemoteTrackPublication, TwilioRoom, TwilioVideo } from '../src/client/twilio-video-types'
+import type {
+  FakeLocalDataTrack,
+  FakeLocalMediaTrack,
+  FakeRemoteMediaTrack,
+  FakeRemoteParticipant,
+  FakeRemoteTrackPublication,
+  FakeRoom,
+  FakeTwilioVideo,
+} from './fake-twilio-video'
 
 /** The fake twilio-video cannot drift from the real one: its shapes are checked against twilio-video's declarations. */
 describe('the fake twilio-video', () => {
@@ -16,6 +24,7 @@ describe('the fake twilio-video', () => {
     expectTypeOf<FakeRemoteParticipant>().toExtend<Pick<RemoteParticipant, 'sid' | 'identity' | 'state'>>()
     expectTypeOf<FakeRemoteMediaTrack>().toExtend<Pick<RemoteVideoTrack, 'sid' | 'name' | 'isEnabled' | 'isStarted' | 'isSwitchedOff' | 'mediaStreamTrack'>>()
     expectTypeOf<FakeLocalMediaTrack>().toExtend<Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped'>>()
+    expectTypeOf<FakeRemoteTrackPublication>().toExtend<Pick<RemoteTrackPublication, 'trackSid' | 'trackName' | 'kind' | 'isTrackEnabled'>>()
     expectTypeOf<FakeLocalDataTrack>().toExtend<Pick<LocalDataTrack, 'id' | 'kind' | 'name' | 'ordered' | 'reliable'>>()
   })
 
@@ -24,5 +33,6 @@ describe('the fake twilio-video', () => {
     expectTypeOf<FakeRoom>().toExtend<TwilioRoom>()
     expectTypeOf<FakeRemoteMediaTrack>().toExtend<TwilioRemoteMediaTrack>()
     expectTypeOf<FakeLocalMediaTrack>().toExtend<TwilioLocalMediaTrack>()
+    expectTypeOf<FakeRemoteTrackPublication>().toExtend<TwilioRemoteTrackPublication>()
   })
 })

@@ -17,7 +17,8 @@ let elements = 0
 
 /** `RemoteAudioTrack` / `RemoteVideoTrack` as one participant sees another's. */
 export class FakeRemoteMediaTrack extends EventEmitter implements Pick<RemoteVideoTrack, 'sid' | 'name' | 'isEnabled' | 'isStarted' | 'isSwitchedOff'> {
-  readonly isEnabled = true
+  /** False while the publisher has disabled it; the track emits `disabled` / `enabled`, as twilio-video's. */
+  isEnabled = true
   readonly isStarted = true
   readonly isSwitchedOff = false
   readonly mediaStreamTrack: MediaStreamTrack
@@ -68,6 +69,8 @@ export interface FakeRemoteTrackPublication {
   trackSid: string
   trackName: string
   kind: 'audio' | 'video' | 'data'
+  /** False while the publisher has disabled the track. */
+  isTrackEnabled: boolean
 }
 
 /** `RemoteParticipant`, as one participant sees another. */
@@ -88,12 +91,20 @@ export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudio
   readonly name: string
   isEnabled = true
   isStopped = false
-  constructor(readonly kind: 'audio' | 'video') {
+  /** Set when published: tells the room's other participants (twilio-video signals it; their Rooms emit `trackDisabled` / `trackEnabled`). */
+  signalEnabled: ((enabled: boolean) => void) | undefined
+  constructor(
+    readonly kind: 'audio' | 'video',
+    name?: string,
+  ) {
     super()
-    this.name = `${kind}-${this.id.slice(0, 8)}`
+    this.name = name ?? `${kind}-${this.id.slice(0, 8)}`
   }
   enable(enabled = true): this {
+    if (this.isEnabled === enabled) return this
     this.isEnabled = enabled
+    this.emit(enabled ? 'enabled' : 'disabled', this)
+    this.signalEnabled?.(enabled)
     return this
   }
   disable(): this {
@@ -164,6 +175,8 @@ export class FakeLocalParticipant extends EventEmitter {
       track.deliver = (data) => this.cloud.message(this.room, this.participant, cloudTrack, data)
     } else {
       ;(track.kind === 'audio' ? this.audioTracks : this.videoTracks).set(trackSid, { trackSid, track })
+      cloudTrack.enabled = track.isEnabled
+      track.signalEnabled = (enabled) => this.cloud.setEnabled(this.room, this.participant, trackSid, enabled)
     }
     this.cloud.publish(this.room, this.participant, cloudTrack)
     return { trackSid, track }
@@ -174,6 +187,7 @@ export class FakeLocalParticipant extends EventEmitter {
       for (const [trackSid, publication] of publications) {
         if (publication.track !== track) continue
         publications.delete(trackSid)
+        if (track.kind !== 'data') track.signalEnabled = undefined
         this.cloud.unpublish(this.room, this.participant, { sid: trackSid, kind: track.kind, name: track.name })
         return publication
       }
@@ -223,6 +237,17 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
     })
     this.on('cloud:track-published', (other: CloudParticipant, track: CloudTrack) => void this.#subscribe(other, track, false))
     this.on('cloud:track-unpublished', (other: CloudParticipant, track: CloudTrack) => this.#unsubscribe(other, track))
+    // twilio-video: the RemoteTrack emits disabled/enabled, then the RemoteParticipant and the Room trackDisabled/trackEnabled.
+    this.on('cloud:track-enabled', (other: CloudParticipant, track: CloudTrack, enabled: boolean) => {
+      const remote = this.participants.get(other.json.sid)
+      const remoteTrack = remote?.tracks.get(track.sid)
+      if (!remote || !(remoteTrack instanceof FakeRemoteMediaTrack)) return
+      remoteTrack.isEnabled = enabled
+      const publication = this.#publication(track)
+      remoteTrack.emit(enabled ? 'enabled' : 'disabled', remoteTrack)
+      remote.emit(enabled ? 'trackEnabled' : 'trackDisabled', publication)
+      this.emit(enabled ? 'trackEnabled' : 'trackDisabled', publication, remote)
+    })
     this.on('cloud:message', (other: CloudParticipant, track: CloudTrack, data: string) => {
       const remote = this.participants.get(other.json.sid)
       const remoteTrack = remote?.tracks.get(track.sid)
@@ -246,8 +271,9 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
     const remote = this.participants.get(other.json.sid)
     if (!remote || remote.tracks.has(track.sid) || this.state === 'disconnected') return undefined
     const remoteTrack = track.kind === 'data' ? new FakeRemoteDataTrack(track.sid, track.name) : new FakeRemoteMediaTrack(track.sid, track.kind, track.name)
+    if (remoteTrack instanceof FakeRemoteMediaTrack) remoteTrack.isEnabled = track.enabled !== false
     remote.tracks.set(track.sid, remoteTrack)
-    const publication: FakeRemoteTrackPublication = { trackSid: track.sid, trackName: track.name, kind: track.kind }
+    const publication = this.#publication(track)
     const announce = () => void this.emit('trackSubscribed', remoteTrack, publication, remote)
     if (!deferred) announce()
     return announce
@@ -258,8 +284,13 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
     const remoteTrack = remote?.tracks.get(track.sid)
     if (!remote || !remoteTrack) return
     remote.tracks.delete(track.sid)
-    const publication: FakeRemoteTrackPublication = { trackSid: track.sid, trackName: track.name, kind: track.kind }
+    const publication = this.#publication(track)
     this.emit('trackUnsubscribed', remoteTrack, publication, remote)
+  }
+
+  /** The RemoteTrackPublication of `track` as this participant sees it now. */
+  #publication(track: CloudTrack): FakeRemoteTrackPublication {
+    return { trackSid: track.sid, trackName: track.name, kind: track.kind, isTrackEnabled: track.enabled !== false }
   }
 
   disconnect(): this {

@@ -187,14 +187,72 @@ describe('room events', () => {
     expect(order).toEqual(['unsubscribed same', 'left bob'])
   })
 
-  it('names a track published as "screen…" a screen share', async () => {
+  it('says each track\'s source from its kind and name: "screen…" is a screen share (video) or its audio', async () => {
+    const { harness, connection } = await connected()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const sources: Array<[string, string]> = []
+    connection.on('track-subscribed', ({ track }) => sources.push([track.kind, track.source]))
+    await bob.publish('video', 'screen-share')
+    await bob.publish('audio', 'screen-audio')
+    await bob.publish('video', 'camera-front')
+    await bob.publish('audio', 'a5b7c9')
+    await vi.waitFor(() => expect(sources).toHaveLength(4))
+    expect(sources).toEqual([
+      ['video', 'screen'],
+      ['audio', 'screen-audio'],
+      ['video', 'camera'],
+      ['audio', 'microphone'],
+    ])
+  })
+
+  it('trackDisabled / trackEnabled become track-muted / track-unmuted of the subscribed Track, publication as raw', async () => {
     const { harness, connection } = await connected()
     const bob = await harness.joinRemote('standup', 'bob')
     const subscribed = waitForEvent(connection, 'track-subscribed')
-    const screen = new (await import('./fake-twilio-video')).FakeLocalMediaTrack('video')
-    Object.assign(screen, { name: 'screen-share' })
-    await bob.room.localParticipant.publishTrack(screen)
-    expect((await subscribed)[0].track.source).toBe('screen')
+    await bob.setCameraEnabled(true)
+    const [{ track }] = await subscribed
+    const unsubscribed = vi.fn()
+    connection.on('track-unsubscribed', unsubscribed)
+    const muted = waitForEvent(connection, 'track-muted')
+    await bob.setCameraMuted(true)
+    const [mutedEvent] = await muted
+    expect(mutedEvent.track).toBe(track)
+    expect(mutedEvent.participant.identity).toBe('bob')
+    expect(mutedEvent.raw).toMatchObject({ publication: { trackSid: track.id, isTrackEnabled: false }, participant: { identity: 'bob' } })
+    const unmuted = waitForEvent(connection, 'track-unmuted')
+    await bob.setCameraMuted(false)
+    expect((await unmuted)[0].track).toBe(track)
+    expect(unsubscribed).not.toHaveBeenCalled()
+  })
+
+  it('a camera turned off through Callport on the other side (setCameraEnabled(false) disables it) is track-muted, not unsubscribed', async () => {
+    const { harness, connection } = await connected({ audio: false, video: false })
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    const bob = await twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'bob'), options({ audio: false, video: true }))
+    const [{ track }] = await subscribed
+    const events: string[] = []
+    for (const name of ['track-muted', 'track-unmuted', 'track-unsubscribed'] as const) connection.on(name, (event) => events.push(`${name} ${event.track.id === track.id}`))
+    const unmuted = waitForEvent(connection, 'track-unmuted')
+    await bob.setCameraEnabled(false)
+    await bob.setCameraEnabled(true)
+    await unmuted
+    expect(events).toEqual(['track-muted true', 'track-unmuted true'])
+    await bob.disconnect()
+  })
+
+  it('a track that is disabled when subscribed is track-subscribed, then track-muted', async () => {
+    const harness = createClientHarness()
+    const bob = await harness.joinRemote('standup', 'bob')
+    await bob.publish('video', 'camera', false)
+    const connection = await twilio({ sdk: harness.video }).connect(await harness.issue('standup', 'alice'), options({ audio: false, video: false }))
+    const events: Array<[string, string]> = []
+    for (const name of ['track-subscribed', 'track-muted'] as const) connection.on(name, (event) => events.push([name, event.track.source]))
+    await vi.waitFor(() => expect(events).toHaveLength(2))
+    expect(events).toEqual([
+      ['track-subscribed', 'camera'],
+      ['track-muted', 'camera'],
+    ])
+    await connection.disconnect()
   })
 
   it("reconnecting and reconnected are twilio-video's own reconnection (attempt 0), with its error as raw", async () => {
@@ -304,7 +362,7 @@ describe('data', () => {
 
   it('without the data option: no sendData, and the capability says so', async () => {
     const { adapter, connection, room } = await connected({}, { data: false })
-    expect(adapter.capabilities).toEqual({ media: 'tracks', updateToken: false, sendData: false })
+    expect(adapter.capabilities).toEqual({ media: 'tracks', updateToken: false, sendData: false, trackMuteEvents: true })
     expect(connection.sendData).toBeUndefined()
     expect(room.localParticipant.dataTracks.size).toBe(0)
   })

@@ -37,7 +37,7 @@ export interface TwilioClientAdapter extends ClientAdapter {
  * What the Twilio client half can do, with `data` (the default); with `data: false`, `sendData` is
  * false. Twilio has no mid-call token update: a call outlives its Access Token, which is checked at connect.
  */
-export const twilioClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: false, sendData: true }
+export const twilioClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: false, sendData: true, trackMuteEvents: true }
 
 /** Waits for twilio-video's `connect`; an abort cancels its CancelablePromise, so no Room is made. */
 async function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void }, signal: AbortSignal | undefined): Promise<TwilioRoom> {

@@ -22,7 +22,9 @@ function participantOf(remote: TwilioRemoteParticipant): Participant {
 
 /**
  * One participant's twilio-video Room. Maps the Room's events to Callport's, keeping what
- * twilio-video emitted as `raw`: participants, subscribed media tracks, data-track messages,
+ * twilio-video emitted as `raw`: participants, subscribed media tracks, a remote track disabled or
+ * enabled by its publisher (`trackDisabled` / `trackEnabled` → `track-muted` / `track-unmuted`; a
+ * track subscribed while disabled is `track-subscribed`, then `track-muted`), data-track messages,
  * twilio-video's own reconnection, and the end of the call with its Twilio error code as the reason.
  */
 export class TwilioConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
@@ -96,7 +98,17 @@ export class TwilioConnection extends EventEmitter<ConnectionEvents> implements 
       const event: TrackEvent = { participant: this.#participant(remote), track: toTrack(track, sid), raw: { track, publication, participant: remote } }
       this.#tracks.set(sid, event)
       this.emit('track-subscribed', event)
+      if (publication.isTrackEnabled === false && this.#tracks.get(sid) === event) this.emit('track-muted', event)
     })
+    for (const [vendorEvent, callportEvent] of [
+      ['trackDisabled', 'track-muted'],
+      ['trackEnabled', 'track-unmuted'],
+    ] as const) {
+      on(vendorEvent, (publication: TwilioRemoteTrackPublication, remote: TwilioRemoteParticipant) => {
+        const event = this.#tracks.get(publication.trackSid)
+        if (event) this.emit(callportEvent, { ...event, raw: { publication, participant: remote } })
+      })
+    }
     on('trackUnsubscribed', (track: TwilioRemoteTrack, publication: TwilioRemoteTrackPublication, remote: TwilioRemoteParticipant) => {
       const sid = track.sid || publication.trackSid
       const event = this.#tracks.get(sid)

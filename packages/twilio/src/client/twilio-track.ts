@@ -1,9 +1,13 @@
 import type { Track, TrackSource } from '@callport/core'
 import type { TwilioRemoteMediaTrack } from './twilio-video-types'
 
-/** Where a track comes from, by its kind and the name it was published under (`screen…` for a shared screen). */
-function sourceOf(track: TwilioRemoteMediaTrack): TrackSource {
-  if (/screen/i.test(track.name)) return 'screen'
+/**
+ * Where a track comes from, by its kind and the name it was published under: twilio-video says
+ * nothing else, so a track named `screen…` is a shared screen (`screen`, or `screen-audio` for its
+ * audio), any other video a camera and any other audio a microphone.
+ */
+export function sourceOf(track: Pick<TwilioRemoteMediaTrack, 'kind' | 'name'>): TrackSource {
+  if (/screen/i.test(track.name)) return track.kind === 'video' ? 'screen' : 'screen-audio'
   return track.kind === 'video' ? 'camera' : 'microphone'
 }
 

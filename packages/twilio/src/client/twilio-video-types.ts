@@ -43,6 +43,8 @@ export type TwilioRemoteTrack = TwilioRemoteMediaTrack | TwilioRemoteDataTrack
 /** `RemoteTrackPublication`. */
 export interface TwilioRemoteTrackPublication {
   trackSid: string
+  /** False while the publisher has disabled the track (`Room` emits `trackDisabled` / `trackEnabled`). */
+  isTrackEnabled: boolean
 }
 
 /** `RemoteParticipant`. */
