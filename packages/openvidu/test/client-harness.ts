@@ -4,6 +4,7 @@ import { createFakeOpenVidu, type FakeOpenVidu } from './fake-openvidu'
 import { FakeOpenViduMedia, FakePublisher, type FakeSession } from './fake-openvidu-browser'
 import { DATA_SIGNAL_TYPE } from '../src/client/openvidu-connection'
 import type { useMswServer } from './msw-server'
+import type { PublisherProperties } from 'openvidu-browser'
 
 /** The fake OpenVidu (REST through msw, media through the fake openvidu-browser) and a server adapter that issues real tokens for it. */
 export interface ClientHarness {
@@ -21,6 +22,10 @@ export interface RemoteBrowser {
   session: FakeSession
   leave(): Promise<void>
   setCameraEnabled(enabled: boolean): Promise<void>
+  /** Turns the published camera's video off or on (`publishVideo`), keeping the stream published. */
+  setCameraMuted(muted: boolean): Promise<void>
+  /** Publishes a stream as openvidu-browser would with these PublisherProperties. */
+  publish(properties: PublisherProperties): Promise<FakePublisher>
   sendData(data: string): Promise<void>
   receivedData(): string[]
 }
@@ -62,6 +67,14 @@ export function startClientHarness(msw: ReturnType<typeof useMswServer>): Client
           await session.unpublish(publisher as never)
           publisher = undefined
         }
+      },
+      async setCameraMuted(muted) {
+        await publisher?.publishVideo(!muted)
+      },
+      async publish(properties) {
+        const published = new FakePublisher(properties)
+        await session.publish(published as never)
+        return published
       },
       sendData: (data) => session.signal({ data, type: DATA_SIGNAL_TYPE }),
       receivedData: () => session.received.filter((message) => message.from !== session.connection?.connectionId).map((message) => message.data ?? ''),

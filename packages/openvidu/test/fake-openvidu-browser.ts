@@ -11,6 +11,7 @@ import type {
   SignalOptions,
   Stream,
   StreamEvent,
+  StreamPropertyChangedEvent,
   Subscriber,
   SubscriberProperties,
 } from 'openvidu-browser'
@@ -30,7 +31,7 @@ import type { FakeOpenVidu } from './fake-openvidu'
 const asSdk = <T>(value: object): T => value as T
 
 export type FakeConnection = Pick<Connection, 'connectionId' | 'data'>
-export type FakeStream = Pick<Stream, 'streamId' | 'hasAudio' | 'hasVideo' | 'typeOfVideo' | 'getMediaStream'> & { connection: FakeConnection }
+export type FakeStream = Pick<Stream, 'streamId' | 'hasAudio' | 'hasVideo' | 'typeOfVideo' | 'audioActive' | 'videoActive' | 'getMediaStream'> & { connection: FakeConnection }
 
 /** A MediaStreamTrack as far as the adapter reads one. */
 export type FakeTrack = Pick<MediaStreamTrack, 'kind' | 'id'>
@@ -256,10 +257,27 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
     return asSdk<Subscriber>({ stream })
   }
 
+  /**
+   * A published stream's `audioActive` / `videoActive` changed (`publishAudio` / `publishVideo`): as
+   * openvidu-server's `streamPropertyChanged` and openvidu-browser's `Session.onStreamPropertyChanged`,
+   * every session of the room, this one included, sets the Stream's property and dispatches a
+   * `streamPropertyChanged` (the others once the remote connection is looked up, asynchronously).
+   */
+  streamPropertyChanged(stream: FakeStream, property: 'audioActive' | 'videoActive', newValue: boolean): void {
+    if (!this.sessionId) return
+    const oldValue = stream[property]
+    stream[property] = newValue
+    const reason = property === 'videoActive' ? 'publishVideo' : 'publishAudio'
+    const event: Partial<StreamPropertyChangedEvent> = { type: 'streamPropertyChanged', stream: asSdk<Stream>(stream), changedProperty: property, newValue, oldValue, reason }
+    this.dispatch('streamPropertyChanged', event)
+    for (const other of this.#media.others(this.sessionId, this)) void Promise.resolve().then(() => other.dispatch('streamPropertyChanged', event))
+  }
+
   async publish(publisher: Publisher): Promise<void> {
     const fake = publisher as unknown as FakePublisher
     if (!this.sessionId || !this.connection) throw { name: 'OPENVIDU_NOT_CONNECTED', message: 'not connected' }
     fake.stream.connection = this.connection
+    fake.session = this
     this.publishers.add(fake)
     for (const other of this.#media.others(this.sessionId, this)) other.streamEvent('streamCreated', fake.stream, '')
   }
@@ -267,6 +285,7 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
   async unpublish(publisher: Publisher): Promise<void> {
     const fake = publisher as unknown as FakePublisher
     if (!this.publishers.delete(fake) || !this.sessionId) return
+    fake.session = undefined
     for (const other of this.#media.others(this.sessionId, this)) other.streamEvent('streamDestroyed', fake.stream, 'unpublish')
   }
 
@@ -294,6 +313,8 @@ export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishV
   videoActive: boolean
   /** True once `publishVideo(false, true)` released the camera. */
   cameraReleased = false
+  /** The session it is published in (openvidu-browser's `Publisher.session`), which tells the others of property changes. */
+  session: FakeSession | undefined
 
   constructor(properties: PublisherProperties) {
     this.properties = properties
@@ -304,7 +325,9 @@ export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishV
       streamId: nextId('str_CAM_'),
       hasAudio,
       hasVideo,
-      typeOfVideo: hasVideo ? 'CAMERA' : undefined,
+      typeOfVideo: hasVideo ? (properties.videoSource === 'screen' ? 'SCREEN' : 'CAMERA') : undefined,
+      audioActive: properties.publishAudio ?? true,
+      videoActive: properties.publishVideo ?? true,
       getMediaStream: () => mediaStream,
       connection: { connectionId: '', data: '' },
     }
@@ -313,12 +336,22 @@ export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishV
   }
 
   publishAudio(enabled: boolean): void {
+    const changed = this.stream.audioActive !== enabled
     this.audioActive = enabled
+    if (changed) this.#propertyChanged('audioActive', enabled)
   }
 
   async publishVideo<T extends boolean>(enabled: T, resource?: T extends false ? boolean : MediaStreamTrack): Promise<void> {
+    const changed = this.stream.videoActive !== enabled
     this.videoActive = enabled
     this.cameraReleased = !enabled && resource === true
+    if (changed) this.#propertyChanged('videoActive', enabled)
+  }
+
+  /** Unpublished, the Stream's property changes here only; published, the session tells everyone. */
+  #propertyChanged(property: 'audioActive' | 'videoActive', value: boolean): void {
+    if (this.session) this.session.streamPropertyChanged(this.stream, property, value)
+    else this.stream[property] = value
   }
 }
 

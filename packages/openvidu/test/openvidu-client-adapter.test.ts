@@ -240,6 +240,80 @@ describe('tracks', () => {
     expect([participant.identity, track.kind]).toEqual(['bob', 'video'])
   })
 
+  it("says each track's source from the stream's typeOfVideo: a SCREEN stream is screen and screen-audio", async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed: TrackEvent[] = []
+    connection.on('track-subscribed', (event) => subscribed.push(event))
+    await bob.publish({ videoSource: 'screen' })
+    await bob.publish({ videoSource: false })
+    await vi.waitFor(() => expect(subscribed).toHaveLength(3))
+    expect(subscribed.map(({ track }) => [track.kind, track.source])).toEqual([
+      ['video', 'screen'],
+      ['audio', 'screen-audio'],
+      ['audio', 'microphone'],
+    ])
+  })
+
+  it('streamPropertyChanged videoActive / audioActive become track-muted / track-unmuted of the subscribed Track, the event as raw', async () => {
+    const { connection } = await join('standup')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed: TrackEvent[] = []
+    connection.on('track-subscribed', (event) => subscribed.push(event))
+    const publisher = await publishBoth(bob.session)
+    await vi.waitFor(() => expect(subscribed).toHaveLength(2))
+    const [video, audio] = subscribed.map(({ track }) => track)
+    const events: Array<[string, string | undefined, string]> = []
+    for (const name of ['track-muted', 'track-unmuted', 'track-unsubscribed'] as const)
+      connection.on(name, (event) => events.push([name, event.track.source, event.participant.identity]))
+    const muted = waitForEvent(connection, 'track-muted')
+    await publisher.publishVideo(false)
+    const [mutedEvent] = await muted
+    expect(mutedEvent.track).toBe(video)
+    expect(mutedEvent.raw).toMatchObject({ type: 'streamPropertyChanged', changedProperty: 'videoActive', newValue: false, reason: 'publishVideo' })
+    const audioMuted = waitForEvent(connection, 'track-muted', { filter: (event) => event.track === audio })
+    publisher.publishAudio(false)
+    await audioMuted
+    const unmuted = waitForEvent(connection, 'track-unmuted', { filter: (event) => event.track === audio })
+    await publisher.publishVideo(true)
+    publisher.publishAudio(true)
+    await unmuted
+    expect(events).toEqual([
+      ['track-muted', 'camera', 'bob'],
+      ['track-muted', 'microphone', 'bob'],
+      ['track-unmuted', 'camera', 'bob'],
+      ['track-unmuted', 'microphone', 'bob'],
+    ])
+  })
+
+  it('a camera turned off through Callport on the other side (setCameraEnabled(false): publishVideo(false)) is track-muted, not unsubscribed', async () => {
+    const { connection } = await join('standup')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    const bobToken = await harness.tokenFor('standup', 'bob')
+    const bob = await openvidu({ sdk: harness.media.OpenVidu }).connect(bobToken, options(bobToken, { video: true }))
+    open.push(bob)
+    const [{ track }] = await subscribed
+    const events: string[] = []
+    for (const name of ['track-muted', 'track-unmuted', 'track-unsubscribed'] as const) connection.on(name, (event) => events.push(`${name} ${event.track === track}`))
+    const muted = waitForEvent(connection, 'track-muted')
+    await bob.setCameraEnabled(false)
+    await muted
+    expect(events).toEqual(['track-muted true'])
+  })
+
+  it('a stream subscribed while its video is off is track-subscribed, then track-muted', async () => {
+    const bob = await harness.joinRemote('standup', 'bob')
+    await bob.publish({ audioSource: false, publishVideo: false })
+    const { connection } = await join('standup')
+    const events: Array<[string, string]> = []
+    for (const name of ['track-subscribed', 'track-muted'] as const) connection.on(name, (event) => events.push([name, event.track.source]))
+    await vi.waitFor(() => expect(events).toHaveLength(2))
+    expect(events).toEqual([
+      ['track-subscribed', 'camera'],
+      ['track-muted', 'camera'],
+    ])
+  })
+
   it('a stream that goes away while subscribing emits nothing', async () => {
     const { connection } = await join('standup')
     const bob = await harness.joinRemote('standup', 'bob')

@@ -19,6 +19,10 @@ export interface OpenViduBrowserStream {
   hasVideo: boolean
   /** `CAMERA`, `SCREEN`, `IPCAM` or `CUSTOM`; absent for audio-only streams. */
   typeOfVideo?: string | undefined
+  /** False while the publisher has muted its audio (`publishAudio(false)`). */
+  audioActive: boolean
+  /** False while the publisher has turned its video off (`publishVideo(false)`). */
+  videoActive: boolean
   getMediaStream(): MediaStream
 }
 
@@ -57,6 +61,14 @@ export interface OpenViduBrowserStreamEvent {
   reason: string
 }
 
+/** `StreamPropertyChangedEvent`: `changedProperty` `videoActive` / `audioActive` carry the new boolean as `newValue`. */
+export interface OpenViduBrowserStreamPropertyChangedEvent {
+  stream: OpenViduBrowserStream
+  changedProperty: string
+  newValue: unknown
+  reason: string
+}
+
 export interface OpenViduBrowserSessionDisconnectedEvent {
   reason: string
 }
@@ -73,6 +85,7 @@ export interface OpenViduBrowserSessionEvents {
   connectionDestroyed: OpenViduBrowserConnectionEvent
   streamCreated: OpenViduBrowserStreamEvent
   streamDestroyed: OpenViduBrowserStreamEvent
+  streamPropertyChanged: OpenViduBrowserStreamPropertyChangedEvent
   sessionDisconnected: OpenViduBrowserSessionDisconnectedEvent
   signal: OpenViduBrowserSignalEvent
   reconnecting: never

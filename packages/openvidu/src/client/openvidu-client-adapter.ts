@@ -33,7 +33,7 @@ export interface OpenViduClientAdapter extends ClientAdapter {
 }
 
 /** What the OpenVidu client adapter can do: tracks to attach, no token update mid-call (OpenVidu has none), data through signals. */
-export const openViduClientCapabilities = { media: 'tracks', updateToken: false, sendData: true } as const satisfies ClientCapabilities
+export const openViduClientCapabilities = { media: 'tracks', updateToken: false, sendData: true, trackMuteEvents: true } as const satisfies ClientCapabilities
 
 const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher'] as const satisfies readonly (keyof OpenViduClientOptions)[]
 

@@ -12,6 +12,7 @@ import type {
   OpenViduBrowserSignalEvent,
   OpenViduBrowserStream,
   OpenViduBrowserStreamEvent,
+  OpenViduBrowserStreamPropertyChangedEvent,
 } from './openvidu-browser-types'
 import { tracksOfStream, type OpenViduRemoteTrack } from './remote-track'
 
@@ -45,13 +46,20 @@ interface RemoteConnection {
 interface Subscription {
   participant: Participant
   tracks: OpenViduRemoteTrack[]
+  /** The kinds whose track the app was told is muted (`track-muted`). */
+  muted: Set<'audio' | 'video'>
 }
+
+/** The Stream property that says whether a track of that kind is on. */
+const activeProperty = { audio: 'audioActive', video: 'videoActive' } as const
 
 /**
  * One openvidu-browser Session as a Callport connection. Session events become ConnectionEvents
  * (the vendor's event kept as `raw`): connections → participants (identity from the connection's
  * server data; several connections of one identity are one participant), remote streams →
- * subscriptions → tracks, `reconnecting`/`reconnected`, `sessionDisconnected` → `disconnected`
+ * subscriptions → tracks, `streamPropertyChanged` of `videoActive` / `audioActive` → `track-muted` /
+ * `track-unmuted` (a stream subscribed while inactive: `track-subscribed`, then `track-muted`),
+ * `reconnecting`/`reconnected`, `sessionDisconnected` → `disconnected`
  * with the reason mapped, `signal` of Callport's type (`signal:callport-data`) → `data-received`
  * (other signal types are ignored).
  */
@@ -90,6 +98,7 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     session.on('connectionDestroyed', (event) => this.#onConnectionDestroyed(event))
     session.on('streamCreated', (event) => this.#onStreamCreated(event))
     session.on('streamDestroyed', (event) => this.#onStreamDestroyed(event))
+    session.on('streamPropertyChanged', (event) => this.#onStreamPropertyChanged(event))
     session.on('signal', (event) => this.#onSignal(event))
     session.on('reconnecting', (event) => this.#phase === 'connected' && this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: event }))
     session.on('reconnected', (event) => this.#phase === 'connected' && this.emit('reconnected', { raw: event }))
@@ -210,7 +219,7 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
   #subscribe(stream: OpenViduBrowserStream, raw?: OpenViduBrowserStreamEvent): void {
     const participant = this.#participantOf(stream.connection)
     if (this.#phase !== 'connected' || !participant || this.#subscriptions.has(stream.streamId)) return
-    const subscription: Subscription = { participant, tracks: [] }
+    const subscription: Subscription = { participant, tracks: [], muted: new Set() }
     this.#subscriptions.set(stream.streamId, subscription)
     this.#options.session.subscribe(stream, undefined, { subscribeToAudio: true, subscribeToVideo: true }, (error) => {
       // The stream may have gone, or the call ended, while subscribing.
@@ -220,7 +229,25 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
       }
       subscription.tracks = tracksOfStream(stream)
       for (const track of subscription.tracks) this.emit('track-subscribed', { participant, track, raw: raw ?? stream })
+      for (const track of subscription.tracks) this.#setMuted(subscription, track, stream[activeProperty[track.kind]] === false, raw ?? stream)
     })
+  }
+
+  /** openvidu-browser's `streamPropertyChanged`: `videoActive` / `audioActive` of a subscribed stream mute or unmute its track. */
+  #onStreamPropertyChanged(event: OpenViduBrowserStreamPropertyChangedEvent): void {
+    const kind = event.changedProperty === 'videoActive' ? 'video' : event.changedProperty === 'audioActive' ? 'audio' : undefined
+    const subscription = this.#subscriptions.get(event.stream.streamId)
+    const track = subscription?.tracks.find((candidate) => candidate.kind === kind)
+    if (this.#phase !== 'connected' || !subscription || !track) return
+    this.#setMuted(subscription, track, event.newValue === false, event)
+  }
+
+  /** Emits `track-muted` / `track-unmuted` when the track's state changes. */
+  #setMuted(subscription: Subscription, track: OpenViduRemoteTrack, muted: boolean, raw: unknown): void {
+    if (subscription.muted.has(track.kind) === muted) return
+    if (muted) subscription.muted.add(track.kind)
+    else subscription.muted.delete(track.kind)
+    this.emit(muted ? 'track-muted' : 'track-unmuted', { participant: subscription.participant, track, raw })
   }
 
   #onStreamDestroyed(event: OpenViduBrowserStreamEvent): void {

@@ -2,8 +2,15 @@ import { CallportError, MediaElements, type Track, type TrackKind, type TrackSou
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { OpenViduBrowserStream } from './openvidu-browser-types'
 
-function sourceOf(kind: TrackKind, typeOfVideo: string | undefined): TrackSource {
-  if (kind === 'video') return typeOfVideo === 'CAMERA' ? 'camera' : typeOfVideo === 'SCREEN' ? 'screen' : 'unknown'
+/**
+ * What a track of an OpenVidu stream carries, from the stream's `typeOfVideo`: a `CAMERA` stream's
+ * video is the camera and its audio the microphone (as is an audio-only stream's), a `SCREEN`
+ * stream's video is the screen and its audio the shared screen's (`screen-audio`); `IPCAM` and
+ * `CUSTOM` streams are `unknown`.
+ */
+export function sourceOf(kind: TrackKind, typeOfVideo: string | undefined): TrackSource {
+  if (typeOfVideo === 'SCREEN') return kind === 'video' ? 'screen' : 'screen-audio'
+  if (kind === 'video') return typeOfVideo === 'CAMERA' ? 'camera' : 'unknown'
   return typeOfVideo === undefined || typeOfVideo === 'CAMERA' ? 'microphone' : 'unknown'
 }
 
