@@ -117,6 +117,11 @@ export const capabilityDescriptions = {
   media: { half: 'client', meaning: '`tracks`: the app attaches the tracks it receives; `view`: the vendor renders into `container`' },
   updateToken: { half: 'client', meaning: 'takes a fresh token mid-call (`updateToken`) instead of reconnecting with it' },
   sendData: { half: 'client', meaning: 'sends text to the others (`sendData`, `data-received`)' },
+  trackMuteEvents: {
+    half: 'client',
+    meaning: 'reports a remote track muted and unmuted while it stays published (`track-muted`, `track-unmuted`): a camera turned off is muted, not unsubscribed',
+    absent: 'no',
+  },
 } as const satisfies Record<keyof ServerCapabilities | keyof ClientCapabilities, CapabilityDescription>
 
 export type CapabilityName = keyof typeof capabilityDescriptions
