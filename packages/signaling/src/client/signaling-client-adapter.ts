@@ -9,8 +9,15 @@ import { SignalingConnection } from './signaling-connection'
 /**
  * What the signaling client half can do: media as tracks (a WebRTC mesh), credentials replaced
  * mid-call (`token_update`), and data messages relayed by the signaling server.
+ *
+ * No `track-muted` / `track-unmuted` (`trackMuteEvents: false`) yet: the protocol's member props say
+ * only whether the camera and microphone are on (`props.video`, `props.audio`), and a camera turned
+ * off is stopped and its sender emptied, so the other side reports it as `track-unsubscribed`. Telling
+ * a mute from an unpublish needs a new, optional prop announced beside `video: false` (old peers
+ * would go on unsubscribing) and a receiver that keeps the remote track across the sender's
+ * `replaceTrack(null)`; that is left for a later change.
  */
-export const signalingClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true }
+export const signalingClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: false }
 
 /** What the server half puts in `token.connect`: where socket.io connects. */
 const SignalingConnectParametersSchema = z.object({

@@ -32,6 +32,6 @@ describe('signaling(options) on the client', () => {
 
   it('declares its capabilities', () => {
     expect(signaling().capabilities).toEqual(signalingClientCapabilities)
-    expect(signalingClientCapabilities).toEqual({ media: 'tracks', updateToken: true, sendData: true })
+    expect(signalingClientCapabilities).toEqual({ media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: false })
   })
 })
