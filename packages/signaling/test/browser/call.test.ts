@@ -22,13 +22,14 @@ describe.skipIf(!chromium.available)('calls between Chromium pages through the d
       startDemoServer({ port: 0, environment: { CALLPORT_SIGNALING_SECRET: 'browser-test-secret-0123456789-abcdefghijklmn' } }),
       launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
     ])
-  })
+    // The demo bundles its page with esbuild and Chromium starts beside the other packages' tests: seconds on a busy machine.
+  }, 60_000)
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((page) => page.context().close()))
   })
   afterAll(async () => {
     await Promise.all([browser?.close(), demo?.close()])
-  })
+  }, 30_000)
 
   async function participant(name: string, room: string): Promise<Page> {
     const page = await openDemo(browser, demo.url)
