@@ -24,6 +24,9 @@ export function callportTestConfig(overrides: { testTimeout?: number; include?: 
       // lists every skipped test with its reason, which it prints grouped by reason before that line.
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }], new SkipReasonReporter({ outputFile: '.test-results/skips.json' })],
       testTimeout: overrides.testTimeout ?? 15_000,
+      // Hooks start the real parts (Chromium, redis-server, servers, esbuild bundles) on a 2-core machine shared by two
+      // turbo tasks: seconds each; vitest's 10 s default failed a CI run.
+      hookTimeout: 30_000,
       typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     },
   })
