@@ -25,6 +25,10 @@ const errorMeanings = {
   CONNECTION_FAILED: 'the browser could not connect, or lost the connection',
   ABORTED: 'an `AbortSignal` fired, or `leave()` cancelled a join',
   INTERNAL: 'a bug or an unexpected failure; its message is never sent over HTTP',
+  PERMISSION_DENIED: 'the user or the browser refused the camera, microphone or screen',
+  DEVICE_NOT_FOUND: 'no such camera or microphone, or the chosen one is gone',
+  DEVICE_IN_USE: 'the device exists but cannot be opened (another application holds it)',
+  CONSTRAINTS_NOT_SATISFIABLE: 'no device can give what the constraints ask for',
 } as const satisfies Record<ErrorCode, string>
 
 const reasonMeanings = {

@@ -107,6 +107,7 @@ export const capabilityDescriptions = {
   listParticipants: { half: 'server', meaning: 'lists who is in a room (`listParticipants`; `GET /rooms/:room` answers `participants`)' },
   removeParticipant: { half: 'server', meaning: 'removes someone from a room (`removeParticipant`)' },
   closeRoom: { half: 'server', meaning: 'ends a room for everyone (`closeRoom`)' },
+  muteParticipant: { half: 'server', meaning: 'mutes someone’s microphone or camera from the server (`muteParticipant`)' },
   webhooks: { half: 'server', meaning: 'verifies and normalizes the vendor’s webhooks (`POST /webhooks/:provider`)' },
   tokenTtlSeconds: { half: 'server', meaning: 'token lifetimes the provider accepts (`tokenTtlSeconds` must lie within)' },
   maximumParticipants: {
@@ -122,6 +123,27 @@ export const capabilityDescriptions = {
     meaning: 'reports a remote track muted and unmuted while it stays published (`track-muted`, `track-unmuted`): a camera turned off is muted, not unsubscribed',
     absent: 'no',
   },
+  localTracks: {
+    half: 'client',
+    meaning: 'publishes the preview tracks handed to `join` (`tracks`) instead of asking for the camera again; lists its own (`localTracks`, `local-track-published`)',
+    absent: 'no',
+  },
+  switchDevice: {
+    half: 'client',
+    meaning: 'switches these devices mid-call (`switchDevice`), falling back to the default when one is unplugged (`active-device-changed`)',
+    absent: 'none',
+  },
+  screenShare: { half: 'client', meaning: 'shares a screen, window or tab (`setScreenShareEnabled`)', absent: 'no' },
+  screenShareAudio: { half: 'client', meaning: 'a screen share carries system or tab audio (`{ audio: true }`)', absent: 'no' },
+  activeSpeakers: { half: 'client', meaning: 'reports who speaks, loudest first (`active-speakers-changed`)', absent: 'no' },
+  connectionQuality: {
+    half: 'client',
+    meaning: 'reports each participant’s connection quality (`connection-quality-changed`)',
+    absent: 'no',
+  },
+  participantUpdates: { half: 'client', meaning: 'reports a remote participant’s new name or metadata (`participant-updated`)', absent: 'no' },
+  remoteMute: { half: 'client', meaning: 'tells the page a moderator muted it (`muted-by-moderator`)', absent: 'no' },
+  prepare: { half: 'client', meaning: 'loads its SDK and warms up before the join (`session.prepare`)', absent: 'no' },
 } as const satisfies Record<keyof ServerCapabilities | keyof ClientCapabilities, CapabilityDescription>
 
 export type CapabilityName = keyof typeof capabilityDescriptions
@@ -158,6 +180,7 @@ export function formatCapability(value: unknown): string {
   if (value === false) return 'no'
   if (typeof value === 'string') return `\`${value}\``
   if (typeof value === 'number') return numberFormat.format(value)
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.length === 0 ? 'none' : value.map((item) => `\`${item}\``).join(', ')
   if (isTtlBounds(value)) return `${numberFormat.format(value.min)}–${numberFormat.format(value.max)} s`
   throw new TypeError(`No format for the capability value ${JSON.stringify(value)}`)
 }

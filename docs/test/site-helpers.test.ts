@@ -43,6 +43,8 @@ describe('capability values in tables', () => {
     expect(formatCapability(false)).toBe('no')
     expect(formatCapability('view')).toBe('`view`')
     expect(formatCapability({ min: 360, max: 86_400 })).toBe('360–86,400 s')
+    expect(formatCapability(['camera', 'microphone'])).toBe('`camera`, `microphone`')
+    expect(formatCapability([])).toBe('none')
     expect(() => formatCapability({ nested: true })).toThrow(TypeError)
   })
 })

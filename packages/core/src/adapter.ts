@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'eventemitter3'
-import type { ConnectionEvents, WebhookEvent } from './events'
+import type { ConnectionEvents, DeviceKind, LocalTrack, TrackKind, WebhookEvent } from './events'
 import type { Participant, Room, Token } from './schemas'
 
 /**
@@ -46,6 +46,8 @@ export interface ServerCapabilities {
   removeParticipant: boolean
   /** `closeRoom` is present. */
   closeRoom: boolean
+  /** `muteParticipant` is present: the vendor can mute a participant's microphone or camera from the server. */
+  muteParticipant: boolean
   /** `webhook` (verify + parse) is present. */
   webhooks: boolean
   /** Token lifetimes `issueToken` accepts; others are refused with INVALID_INPUT before any I/O. */
@@ -128,6 +130,13 @@ export interface ServerAdapter {
   listParticipants?(options: RoomOperationOptions): Promise<Participant[]>
   /** Ends the participant's connection(s) to the room: PARTICIPANT_NOT_FOUND when nobody has that identity. */
   removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
+  /**
+   * Mutes the participant's microphone (`audio`) or camera (`video`) in the room: the others stop
+   * receiving it, and the participant's session emits `muted-by-moderator`; the participant may turn
+   * it on again. PARTICIPANT_NOT_FOUND when nobody has that identity; muting what is already muted
+   * (or not published) succeeds.
+   */
+  muteParticipant?(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
   /** Ends the room for everyone. Closing a room the vendor no longer has succeeds. */
   closeRoom?(options: RoomOperationOptions): Promise<void>
   /** Verifies and normalizes the vendor's webhook deliveries (present when `capabilities.webhooks`). */
@@ -150,8 +159,41 @@ export interface ClientCapabilities {
    * neither event.
    */
   trackMuteEvents?: boolean
+  /**
+   * `connect` publishes the tracks of `ConnectOptions.tracks` (a preview the page made) instead of
+   * capturing its own, `localTracks()` lists what the connection publishes, and it emits
+   * `local-track-published` / `local-track-unpublished`.
+   */
+  localTracks?: boolean
+  /**
+   * The device kinds `switchDevice` changes mid-call. For a `tracks` adapter the session switches the
+   * speaker itself (`setSinkId` on the elements remote tracks are attached to), so only a `view`
+   * adapter lists `speaker`. An adapter that lists `camera` or `microphone` also falls back to the
+   * default device when the one in use is unplugged, and says so with `active-device-changed`.
+   */
+  switchDevice?: readonly DeviceKind[]
+  /** `setScreenShareEnabled` is present: the participant can share a screen, window or tab. */
+  screenShare?: boolean
+  /** A screen share can carry the system or tab audio (`setScreenShareEnabled(true, { audio: true })`) where the browser allows. */
+  screenShareAudio?: boolean
+  /** The connection emits `active-speakers-changed`, from the vendor or measured in the page. */
+  activeSpeakers?: boolean
+  /** The connection emits `connection-quality-changed` for the local participant and each remote one. */
+  connectionQuality?: boolean
+  /** The connection emits `participant-updated` when a remote participant's name or metadata changes. */
+  participantUpdates?: boolean
+  /** The connection emits `muted-by-moderator` when the server half mutes this participant (`muteParticipant`). */
+  remoteMute?: boolean
+  /** `prepare` is present: the adapter loads its SDK and warms up its connection before the join. */
+  prepare?: boolean
   /** The most participants one room can hold on this vendor, when it has a limit (as on the server half). */
   maximumParticipants?: number
+}
+
+/** What a screen share captures, besides the picture. */
+export interface ScreenShareOptions {
+  /** Share the system or tab audio too, where the browser offers it (`capabilities.screenShareAudio`). Default false. */
+  audio?: boolean
 }
 
 export interface ConnectOptions {
@@ -159,6 +201,13 @@ export interface ConnectOptions {
   video: boolean
   /** Where a `view`-style provider renders its UI. */
   container?: HTMLElement
+  /**
+   * Tracks the page captured already (a preview): an adapter with `capabilities.localTracks`
+   * publishes these instead of capturing, so the user is not asked twice. The page keeps owning
+   * them (the adapter never stops them). Where they hold no track of a kind that `audio` / `video`
+   * ask for, the adapter captures that kind itself.
+   */
+  tracks?: readonly LocalTrack[]
   signal?: AbortSignal
   /** Fetches a fresh token for this room through the session's token source. */
   refreshToken: () => Promise<Token>
@@ -181,7 +230,30 @@ export interface ClientConnection extends EventEmitter<ConnectionEvents> {
   updateToken?(token: Token): Promise<void>
   /** Sends a text message to everyone, or to the given identities (present when `capabilities.sendData`). */
   sendData?(data: string, options?: { to?: string[] }): Promise<void>
+  /** The tracks this participant publishes now, screen shares included (present when `capabilities.localTracks`). */
+  localTracks?(): LocalTrack[]
+  /**
+   * Captures from another camera or microphone (or plays to another speaker, for a `view` adapter)
+   * without leaving the call; emits `active-device-changed` (`switched`). DEVICE_NOT_FOUND for an
+   * unknown device. Present when `capabilities.switchDevice` lists a kind.
+   */
+  switchDevice?(kind: DeviceKind, deviceId: string): Promise<void>
+  /**
+   * Starts or stops sharing a screen, window or tab (the browser asks the user which): the share is
+   * published as a `screen` track (and a `screen-audio` track with `audio`). Stopping it from the
+   * browser's own "Stop sharing" control unpublishes it too. Present when `capabilities.screenShare`.
+   */
+  setScreenShareEnabled?(enabled: boolean, options?: ScreenShareOptions): Promise<void>
+  /**
+   * The vendor's own object behind this connection (the twilio-video `Room`, the openvidu-browser
+   * `Session`, …), for what the portable surface does not cover. Outside the contract: code that uses
+   * it is tied to that vendor and its SDK version.
+   */
+  readonly vendor?: unknown
 }
+
+/** The type of `vendor` on the connections an adapter makes (`unknown` when it names none). */
+export type VendorObjectOf<Adapter extends ClientAdapter> = Awaited<ReturnType<Adapter['connect']>> extends { readonly vendor: infer Vendor } ? Vendor : unknown
 
 /**
  * The client half of a provider: runs in the browser and never sees a secret. It imports its
@@ -200,4 +272,10 @@ export interface ClientAdapter {
    * TOKEN_EXPIRED). The returned connection's `participants()` never includes the local participant.
    */
   connect(token: Token, options: ConnectOptions): Promise<ClientConnection>
+  /**
+   * Gets ready to join with `token` before the user clicks Join: loads the vendor SDK and opens what
+   * can be opened early (as LiveKit's `prepareConnection`). Never joins, never fails the later
+   * `connect` (a failure here is only a missed head start). Present when `capabilities.prepare`.
+   */
+  prepare?(token: Token, options?: { signal?: AbortSignal }): Promise<void>
 }

@@ -21,6 +21,14 @@ export const httpStatusOfCode = {
   CONNECTION_FAILED: 502,
   ABORTED: 499,
   INTERNAL: 500,
+  /** The browser (or the user) refused access to a camera, microphone or screen (`NotAllowedError`). */
+  PERMISSION_DENIED: 403,
+  /** No camera or microphone matches, or the chosen one is gone (`NotFoundError`, `OverconstrainedError` on `deviceId`). */
+  DEVICE_NOT_FOUND: 404,
+  /** The device exists but cannot be opened: another application holds it, or the hardware failed (`NotReadableError`). */
+  DEVICE_IN_USE: 409,
+  /** No device can satisfy the constraints asked for (`OverconstrainedError` on anything but `deviceId`). */
+  CONSTRAINTS_NOT_SATISFIABLE: 400,
 } as const satisfies Record<string, number>
 
 /** The closed set of error codes Callport reports. Every failure, from any provider, maps to one. */

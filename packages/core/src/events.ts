@@ -63,6 +63,40 @@ export interface Track {
   detach(element?: HTMLMediaElement): HTMLMediaElement[]
 }
 
+/**
+ * A track this participant captured: a camera, microphone or screen. Made before joining (a preview,
+ * `createLocalTracks` of `@callport/client`) and handed to `join`, or captured by the adapter. The
+ * one who made it stops it: the page stops the tracks it created after `leave()`; the adapter stops
+ * the tracks it captured itself.
+ */
+export interface LocalTrack extends Track {
+  readonly mediaStreamTrack: MediaStreamTrack
+  /** The device it captures from (`MediaDeviceInfo.deviceId`); undefined for a screen. */
+  readonly deviceId: string | undefined
+  /** Stops capturing (the camera light goes off); the track cannot be started again. */
+  stop(): void
+}
+
+/** What a media device is for: input from a camera or microphone, output to a speaker. */
+export type DeviceKind = 'camera' | 'microphone' | 'speaker'
+
+/** A camera, microphone or speaker the browser lists (`enumerateDevices`), by the contract's names. */
+export interface MediaDevice {
+  deviceId: string
+  kind: DeviceKind
+  /** Empty until the page was granted access to a device of this kind (browsers hide labels until then). */
+  label: string
+  /** Devices of one physical product (a headset's microphone and speaker) share it. */
+  groupId: string
+}
+
+/**
+ * How well a participant's media gets through: `excellent` and `good` play smoothly, `poor` stutters
+ * or freezes, `lost` gets nothing through. From the vendor's network-quality reports where it has
+ * them, else from `RTCPeerConnection.getStats` (thresholds in the client guide).
+ */
+export type ConnectionQuality = 'excellent' | 'good' | 'poor' | 'lost'
+
 /** Every normalized event keeps what the vendor sent as `raw`. */
 export interface EventContext {
   raw?: unknown
@@ -97,6 +131,45 @@ export interface ReconnectingEvent extends EventContext {
   reason: DisconnectReason
 }
 
+export interface LocalTrackEvent extends EventContext {
+  track: LocalTrack
+}
+
+export interface ActiveSpeaker {
+  participant: Participant
+  /** Loudness from 0 (silence) to 1, as the vendor reports it or as measured in the page. */
+  level: number
+}
+
+export interface ActiveSpeakersChangedEvent extends EventContext {
+  /** Who speaks now, loudest first; empty when nobody does. May include the local participant. */
+  speakers: ActiveSpeaker[]
+}
+
+export interface ConnectionQualityChangedEvent extends EventContext {
+  /** The local participant (`local: true`) or a remote one. */
+  participant: Participant
+  local: boolean
+  quality: ConnectionQuality
+}
+
+export interface ActiveDeviceChangedEvent extends EventContext {
+  kind: DeviceKind
+  /** The device now in use; `'default'` for the browser's default device. */
+  deviceId: string
+  /** `switched`: the app asked for it; `unplugged`: the device in use went away and the default took over. */
+  reason: 'switched' | 'unplugged'
+}
+
+export interface MutedByModeratorEvent extends EventContext {
+  kind: TrackKind
+}
+
+export interface DevicesChangedEvent {
+  /** Every camera, microphone and speaker the browser lists now. */
+  devices: MediaDevice[]
+}
+
 export interface ConnectionStateChangedEvent {
   state: ConnectionState
   previous: ConnectionState
@@ -129,6 +202,25 @@ export type ConnectionEvents = {
   'track-muted': [event: TrackEvent]
   /** A remote track muted earlier (`track-muted`) plays again. */
   'track-unmuted': [event: TrackEvent]
+  /**
+   * A track of this participant is published in the room (the camera at join, a screen share), or
+   * stopped being published. Emitted by adapters whose `capabilities.localTracks` is true.
+   */
+  'local-track-published': [event: LocalTrackEvent]
+  'local-track-unpublished': [event: LocalTrackEvent]
+  /** Who speaks, loudest first (`capabilities.activeSpeakers`). */
+  'active-speakers-changed': [event: ActiveSpeakersChangedEvent]
+  /** A participant's connection quality changed (`capabilities.connectionQuality`). */
+  'connection-quality-changed': [event: ConnectionQualityChangedEvent]
+  /** A remote participant's name or metadata changed (`capabilities.participantUpdates`). */
+  'participant-updated': [event: ParticipantEvent]
+  /**
+   * The server half muted this participant's microphone or camera (`muteParticipant`); the session's
+   * `setMicrophoneEnabled(true)` / `setCameraEnabled(true)` turns it on again (`capabilities.remoteMute`).
+   */
+  'muted-by-moderator': [event: MutedByModeratorEvent]
+  /** The camera, microphone or speaker in use changed (`switchDevice`, or an unplugged device replaced by the default). */
+  'active-device-changed': [event: ActiveDeviceChangedEvent]
   /** A text message from another participant (`sendData`). */
   'data-received': [event: DataReceivedEvent]
   /** The vendor itself is reconnecting (the call is kept). */
@@ -149,6 +241,13 @@ export const connectionEventNames = [
   'track-unsubscribed',
   'track-muted',
   'track-unmuted',
+  'local-track-published',
+  'local-track-unpublished',
+  'active-speakers-changed',
+  'connection-quality-changed',
+  'participant-updated',
+  'muted-by-moderator',
+  'active-device-changed',
   'data-received',
   'reconnecting',
   'reconnected',
@@ -163,12 +262,20 @@ export type SessionEvents = ConnectionEvents & {
   'token-refreshed': [event: { token: Token }]
   /** An invite this session sent or answered was created or changed (`session.invite`). */
   invite: [event: InviteEvent]
+  /** A camera, microphone or speaker was plugged in or removed (while the session is joined). */
+  'devices-changed': [event: DevicesChangedEvent]
 }
 
 export type SessionEventName = keyof SessionEvents
 
 /** The names of {@link SessionEvents}. */
-export const sessionEventNames = [...connectionEventNames, 'connection-state-changed', 'token-refreshed', 'invite'] as const satisfies readonly SessionEventName[]
+export const sessionEventNames = [
+  ...connectionEventNames,
+  'connection-state-changed',
+  'token-refreshed',
+  'invite',
+  'devices-changed',
+] as const satisfies readonly SessionEventName[]
 
 /** A participant as a webhook names it (vendors send less than a full Participant). */
 export interface WebhookParticipant {

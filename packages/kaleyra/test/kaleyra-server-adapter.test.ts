@@ -223,6 +223,7 @@ describe('at most two participants', () => {
       listParticipants: false,
       removeParticipant: false,
       closeRoom: false,
+      muteParticipant: false,
       webhooks: false,
       tokenTtlSeconds: { min: 360, max: 86_400 },
       maximumParticipants: 2,

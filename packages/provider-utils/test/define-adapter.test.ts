@@ -38,6 +38,7 @@ describe('defineServerAdapter', () => {
       listParticipants: false,
       removeParticipant: false,
       closeRoom: true,
+      muteParticipant: false,
       webhooks: false,
       tokenTtlSeconds: { min: 60, max: 600 },
     })

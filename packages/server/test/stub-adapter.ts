@@ -42,6 +42,7 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
       getRoom: optional,
       listParticipants: optional,
       removeParticipant: false,
+      muteParticipant: false,
       closeRoom: optional,
       webhooks: options.webhook !== undefined,
       tokenTtlSeconds: options.tokenTtlSeconds ?? { min: 1, max: 86_400 },

@@ -22,6 +22,7 @@ describe('vidyo server adapter', () => {
       listParticipants: false,
       removeParticipant: false,
       closeRoom: false,
+      muteParticipant: false,
       webhooks: false,
       tokenTtlSeconds: { min: 60, max: 86_400 },
     })

@@ -21,6 +21,7 @@ export const kaleyraServerCapabilities = {
   listParticipants: false,
   removeParticipant: false,
   closeRoom: false,
+  muteParticipant: false,
   webhooks: false,
   tokenTtlSeconds: kaleyraTokenTtlBounds,
   maximumParticipants: KALEYRA_MAXIMUM_PARTICIPANTS,

@@ -31,6 +31,7 @@ export const openViduServerCapabilities = {
   listParticipants: true,
   removeParticipant: true,
   closeRoom: true,
+  muteParticipant: false,
   webhooks: true,
   tokenTtlSeconds: openViduTokenTtlBounds,
 } as const satisfies ServerCapabilities

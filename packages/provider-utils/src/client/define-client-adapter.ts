@@ -26,6 +26,8 @@ export interface ClientAdapterDefinition<ConnectSchema extends z.ZodMiniType, Co
    * parsed `connect` parameters, and a signal that had not fired.
    */
   connect(request: { token: Token; parameters: z.infer<ConnectSchema> }, options: ConnectOptions): Promise<Connection>
+  /** Loads the SDK and warms up before a join (`ClientAdapter.prepare`); set `capabilities.prepare` with it. */
+  prepare?(request: { token: Token; parameters: z.infer<ConnectSchema> }, options: { signal?: AbortSignal }): Promise<void>
 }
 
 /**
@@ -40,7 +42,19 @@ export function defineClientAdapter<ConnectSchema extends z.ZodMiniType, Connect
   definition: ClientAdapterDefinition<ConnectSchema, Connection>,
 ): ClientAdapter & { connect(token: Token, options: ConnectOptions): Promise<Connection> } {
   const { provider, vendor, connectSchema } = definition
+  const prepare = definition.prepare?.bind(definition)
   return {
+    ...(prepare && {
+      async prepare(token: Token, options: { signal?: AbortSignal } = {}): Promise<void> {
+        try {
+          const { token: checked, parameters } = readProviderToken(token, { id: provider, name: vendor, connectSchema })
+          throwIfAborted(options.signal)
+          await raceAbort(prepare({ token: checked, parameters }, options), options.signal, undefined, provider)
+        } catch (error) {
+          throw toProviderError(error, provider, 'CONNECTION_FAILED')
+        }
+      },
+    }),
     specificationVersion,
     provider,
     capabilities: definition.capabilities,

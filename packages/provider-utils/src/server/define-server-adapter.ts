@@ -10,6 +10,7 @@ import {
   type ServerCapabilities,
   type Token,
   type TokenTtlBounds,
+  type TrackKind,
   type WebhookHandler,
 } from '@callport/core'
 import { toProviderError } from '../shared/provider-error'
@@ -30,6 +31,7 @@ export interface ServerAdapterDefinition {
   getRoom?(options: EnsureRoomOptions): Promise<Room | null>
   listParticipants?(options: RoomOperationOptions): Promise<Participant[]>
   removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
+  muteParticipant?(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
   closeRoom?(options: RoomOperationOptions): Promise<void>
   webhook?: WebhookHandler | undefined
 }
@@ -66,6 +68,7 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
     listParticipants: definition.listParticipants !== undefined,
     removeParticipant: definition.removeParticipant !== undefined,
     closeRoom: definition.closeRoom !== undefined,
+    muteParticipant: definition.muteParticipant !== undefined,
     webhooks: webhook !== undefined,
     tokenTtlSeconds,
     ...(definition.maximumParticipants === undefined ? {} : { maximumParticipants: definition.maximumParticipants }),
@@ -86,6 +89,10 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
     }),
     ...(definition.removeParticipant && {
       removeParticipant: (options: RoomOperationOptions & { identity: string }) => guarded(provider, options.signal, () => definition.removeParticipant!(options)),
+    }),
+    ...(definition.muteParticipant && {
+      muteParticipant: (options: RoomOperationOptions & { identity: string; kind: TrackKind }) =>
+        guarded(provider, options.signal, () => definition.muteParticipant!(options)),
     }),
     ...(definition.closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => definition.closeRoom!(options)) }),
     ...(webhook && {

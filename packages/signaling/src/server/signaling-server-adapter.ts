@@ -18,6 +18,7 @@ export const signalingServerCapabilities: ServerCapabilities = {
   listParticipants: false,
   removeParticipant: false,
   closeRoom: false,
+  muteParticipant: false,
   webhooks: false,
   tokenTtlSeconds: signalingTokenTtlBounds,
 }

@@ -28,6 +28,8 @@ export const serverEvents = {
   leave: 'on_leave',
   propsSet: 'on_props_set',
   kick: 'on_kick',
+  /** A moderator muted this member's microphone or camera (`on_mute({ kind })`); Callport's own extension. */
+  mute: 'on_mute',
 } as const
 
 /** The one event clients emit (and receive relayed commands on). */
@@ -195,6 +197,9 @@ export type SignalingError = z.infer<typeof SignalingErrorSchema>
 /** Why the server ends a member's connection (`on_kick`), sent just before it disconnects the socket. */
 export const kickReasons = ['token_expired', 'removed', 'room_closed', 'duplicate_identity', 'server_shutdown'] as const
 export const KickSchema = z.object({ reason: z.enum(kickReasons), message: z.string() })
+/** `on_mute`: the server half muted this member's `audio` (microphone) or `video` (camera). */
+export const MuteSchema = z.object({ kind: z.enum(['audio', 'video']) })
+export type Mute = z.infer<typeof MuteSchema>
 export type Kick = z.infer<typeof KickSchema>
 
 /** Claims of the HS256 credential the server half issues. */

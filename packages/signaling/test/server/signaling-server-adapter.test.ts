@@ -157,6 +157,7 @@ describe('signaling() rooms and tokens', () => {
       listParticipants: false,
       removeParticipant: false,
       closeRoom: false,
+      muteParticipant: false,
       webhooks: false,
       tokenTtlSeconds: { min: 60, max: 86_400 },
     })

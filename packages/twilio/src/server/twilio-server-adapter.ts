@@ -21,6 +21,7 @@ export const twilioServerCapabilities: ServerCapabilities = {
   listParticipants: true,
   removeParticipant: true,
   closeRoom: true,
+  muteParticipant: false,
   webhooks: true,
   tokenTtlSeconds: twilioTokenTtlBounds,
 }

@@ -25,6 +25,7 @@ export const vidyoServerCapabilities: ServerCapabilities = {
   listParticipants: false,
   removeParticipant: false,
   closeRoom: false,
+  muteParticipant: false,
   webhooks: false,
   tokenTtlSeconds: vidyoTokenTtlBounds,
 }
