@@ -273,9 +273,10 @@ export interface ClientAdapter {
    */
   connect(token: Token, options: ConnectOptions): Promise<ClientConnection>
   /**
-   * Gets ready to join with `token` before the user clicks Join: loads the vendor SDK and opens what
-   * can be opened early (as LiveKit's `prepareConnection`). Never joins, never fails the later
-   * `connect` (a failure here is only a missed head start). Present when `capabilities.prepare`.
+   * Gets ready to join before the user clicks Join (as LiveKit's `prepareConnection`): without a
+   * token, loads the vendor SDK (the session calls it while the token is still being fetched); with
+   * one, also opens what can be opened early for it. Never joins, never fails the later `connect` (a
+   * failure here is only a missed head start). Present when `capabilities.prepare`.
    */
-  prepare?(token: Token, options?: { signal?: AbortSignal }): Promise<void>
+  prepare?(token: Token | undefined, options?: { signal?: AbortSignal }): Promise<void>
 }

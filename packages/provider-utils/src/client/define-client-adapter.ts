@@ -26,8 +26,11 @@ export interface ClientAdapterDefinition<ConnectSchema extends z.ZodMiniType, Co
    * parsed `connect` parameters, and a signal that had not fired.
    */
   connect(request: { token: Token; parameters: z.infer<ConnectSchema> }, options: ConnectOptions): Promise<Connection>
-  /** Loads the SDK and warms up before a join (`ClientAdapter.prepare`); set `capabilities.prepare` with it. */
-  prepare?(request: { token: Token; parameters: z.infer<ConnectSchema> }, options: { signal?: AbortSignal }): Promise<void>
+  /**
+   * Loads the SDK (`request` undefined) and, with a token, warms up before a join (`ClientAdapter.prepare`);
+   * set `capabilities.prepare` with it.
+   */
+  prepare?(request: { token: Token; parameters: z.infer<ConnectSchema> } | undefined, options: { signal?: AbortSignal }): Promise<void>
 }
 
 /**
@@ -45,11 +48,11 @@ export function defineClientAdapter<ConnectSchema extends z.ZodMiniType, Connect
   const prepare = definition.prepare?.bind(definition)
   return {
     ...(prepare && {
-      async prepare(token: Token, options: { signal?: AbortSignal } = {}): Promise<void> {
+      async prepare(token: Token | undefined, options: { signal?: AbortSignal } = {}): Promise<void> {
         try {
-          const { token: checked, parameters } = readProviderToken(token, { id: provider, name: vendor, connectSchema })
+          const request = token === undefined ? undefined : readProviderToken(token, { id: provider, name: vendor, connectSchema })
           throwIfAborted(options.signal)
-          await raceAbort(prepare({ token: checked, parameters }, options), options.signal, undefined, provider)
+          await raceAbort(prepare(request && { token: request.token, parameters: request.parameters }, options), options.signal, undefined, provider)
         } catch (error) {
           throw toProviderError(error, provider, 'CONNECTION_FAILED')
         }
