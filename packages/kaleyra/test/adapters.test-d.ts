@@ -1,6 +1,6 @@
-import type { ClientAdapter, ClientConnection, ServerAdapter } from '@callport/core'
+import type { ClientAdapter, ClientConnection, ServerAdapter, VendorObjectOf } from '@callport/core'
 import { describe, expectTypeOf, it } from 'vitest'
-import { kaleyra as kaleyraClient, type BandyerSdk, type KaleyraClientOptions } from '../src/client/index'
+import { kaleyra as kaleyraClient, type BandyerSdk, type KaleyraClientAdapter, type KaleyraClientOptions, type WidgetClient } from '../src/client/index'
 import { kaleyra as kaleyraServer, type KaleyraSettings } from '../src/server/index'
 import type { FakeBandyerSdk } from './fake-widget'
 
@@ -14,6 +14,11 @@ describe('types', () => {
     type Connection = Awaited<ReturnType<ReturnType<typeof kaleyraClient>['connect']>>
     expectTypeOf<Connection>().toExtend<ClientConnection>()
     expectTypeOf<Connection['updateToken']>().toBeFunction()
+  })
+
+  it("the vendor object is the widget's client", () => {
+    expectTypeOf<VendorObjectOf<KaleyraClientAdapter>>().toEqualTypeOf<WidgetClient>()
+    expectTypeOf<VendorObjectOf<ReturnType<typeof kaleyraClient>>>().toEqualTypeOf<WidgetClient>()
   })
 
   it('the fake widget is a BandyerSdk and can be injected', () => {

@@ -53,6 +53,14 @@ describe('connect', () => {
     await connection.disconnect()
   })
 
+  it('exposes the widget client it logged in with as vendor (the escape hatch)', async () => {
+    const token = await issuer.issue('standup', 'alice')
+    const connection = await kaleyra({ sdk }).connect(token, options())
+    expect(connection.vendor).toBe(sdk.client)
+    expect(sdk.client?.accessToken).toBe(token.value)
+    await connection.disconnect()
+  })
+
   it('only logs in when the token has no room link', async () => {
     const token = await issuer.issue('standup', 'alice')
     const { roomUrl: _dropped, ...connect } = token.connect

@@ -44,8 +44,10 @@ export interface KaleyraClientAdapter extends ClientAdapter {
 
 /**
  * The Kaleyra client half draws nothing itself: the widget owns the UI. `maximumParticipants`: a
- * Kaleyra call takes two participants, as on the server half (core's ClientCapabilities has no such
- * field: it is carried beside the shared flags).
+ * Kaleyra call takes two participants, as on the server half. The widget exposes no local tracks,
+ * devices, screen share, speaker, quality, participant-update or remote-mute API, so none of those
+ * capabilities is declared (docs/providers/kaleyra.md says why for each); the widget's client is the
+ * connection's `vendor`.
  */
 export const kaleyraClientCapabilities = {
   media: 'view',

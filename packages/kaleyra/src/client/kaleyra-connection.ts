@@ -81,6 +81,16 @@ export class KaleyraConnection extends EventEmitter<ConnectionEvents> implements
     this.#listen()
   }
 
+  /**
+   * The widget's client (what `BandyerSDK.configure` resolved to) behind this connection, for what
+   * the portable surface does not cover. Outside the contract: code that uses it is tied to the
+   * Kaleyra widget and its version, and must not `disconnect` it or `destroyClient` (`disconnect()`
+   * of this connection does both).
+   */
+  get vendor(): WidgetClient {
+    return this.#client
+  }
+
   /** Remote participants of the current call, where the widget tells them. */
   participants(): Participant[] {
     return [...this.#remote.values()]
