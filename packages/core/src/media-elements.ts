@@ -1,5 +1,6 @@
 import { CallportError } from './errors'
 import type { TrackKind } from './events'
+import { applyAudioOutput, releaseAudioOutput } from './media/audio-output'
 
 /**
  * The elements one track plays in: the shared body of `Track.attach` / `Track.detach` for providers
@@ -13,7 +14,7 @@ export class MediaElements {
     readonly provider: string,
   ) {}
 
-  /** Plays `track` in `element` (or a new `<audio>`/`<video>`), through `srcObject`, and returns the element. */
+  /** Plays `track` in `element` (or a new `<audio>`/`<video>`), through `srcObject`, on the chosen speaker, and returns the element. */
   attach(track: MediaStreamTrack, element?: HTMLMediaElement): HTMLMediaElement {
     const target = element ?? this.#create()
     target.autoplay = true
@@ -22,6 +23,8 @@ export class MediaElements {
     // Autoplay policies may refuse to start with sound; the element keeps `autoplay` and starts on a gesture.
     void target.play()?.catch(() => undefined)
     this.#elements.add(target)
+    // On the speaker the page chose (`setAudioOutput`), now and on later choices.
+    void applyAudioOutput(target)
     return target
   }
 
@@ -31,6 +34,7 @@ export class MediaElements {
     for (const target of targets) {
       target.srcObject = null
       this.#elements.delete(target)
+      releaseAudioOutput(target)
     }
     return targets
   }
