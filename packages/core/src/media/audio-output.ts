@@ -54,7 +54,7 @@ export async function setAudioOutput(deviceId: string, options: { provider?: str
   const sinkId = deviceId === 'default' ? '' : deviceId
   const elements = [...current.elements]
   // The first element (or a probe, when none is attached) lets the browser accept or refuse the device.
-  const first = elements.shift() ?? (typeof document === 'undefined' ? undefined : (document.createElement('audio')))
+  const first = elements.shift() ?? (typeof document === 'undefined' ? undefined : document.createElement('audio'))
   try {
     await first?.setSinkId?.(sinkId)
   } catch (error) {
