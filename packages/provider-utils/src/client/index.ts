@@ -1,3 +1,16 @@
 /** For the client halves of provider packages: browser-safe, no REST client, no signing. */
 export { defineClientAdapter, type ClientAdapterDefinition } from './define-client-adapter'
 export { toProviderError } from '../shared/provider-error'
+export {
+  classifyConnectionQuality,
+  connectionQualityThresholds,
+  monitorConnectionQuality,
+  sampleFromStats,
+  type ConnectionQualityChange,
+  type ConnectionQualitySample,
+  type ConnectionQualitySource,
+  type ConnectionStatsCounters,
+  type MonitorConnectionQualityOptions,
+  type RtcStat,
+} from './connection-quality'
+export { activeSpeakerDefaults, mediaSourceAudioLevel, monitorActiveSpeakers, type ActiveSpeakerSource, type MonitorActiveSpeakersOptions } from './active-speakers'
