@@ -3,6 +3,7 @@ import { signaling } from '@callport/signaling/client'
 // Not public: the Vidyo package's own token reader, imported by path for this check.
 import { verifyVidyoToken } from '../../../packages/vidyo/src/server/verify-token'
 import { afterEach, describe, expect, it } from 'vitest'
+import { demoAuthorize } from '../src/demo-authorize'
 import { readDemoSettings, startDemoServer, type DemoServer } from '../src/index'
 
 const SECRET = 'demo-test-secret-0123456789-abcdefghijklmnopqrstuv'
@@ -89,6 +90,17 @@ describe('the demo server', () => {
     ['kaleyra', 'KALEYRA_API_KEY'],
   ])('refuses to start %s without its settings, naming the missing variable', async (provider, variable) => {
     await expect(start({}, provider)).rejects.toThrow(variable)
+  })
+})
+
+describe('the demo authorize', () => {
+  const authorize = (cookie?: string) => demoAuthorize(new Request('http://127.0.0.1/calls/join', { headers: cookie ? { cookie } : {} }), { room: 'standup' })
+
+  it('is whoever the cookies name, a moderator only when the page was opened with ?role=moderator', async () => {
+    expect(await authorize()).toBeNull()
+    expect(await authorize('callport_demo_identity=guest-1; callport_demo_name=Ada%20Lovelace')).toEqual({ identity: 'guest-1', name: 'Ada Lovelace', role: 'publisher' })
+    expect(await authorize('callport_demo_identity=guest-1; callport_demo_role=moderator')).toEqual({ identity: 'guest-1', name: 'guest-1', role: 'moderator' })
+    expect(await authorize('callport_demo_identity=guest-1; callport_demo_role=admin')).toMatchObject({ role: 'publisher' })
   })
 })
 
