@@ -3,5 +3,6 @@ export { createMemoryHub, defaultMemoryHub, type MemoryHub, type MemoryHubOption
 export { joinMemoryRoom, type JoinMemoryRoomOptions } from './join-memory-room'
 export { MemoryConnection } from './memory-connection'
 export { MemoryTrack, type MemoryTrackSource } from './memory-track'
+export { createMemoryLocalTracks, MemoryLocalTrack, type MemoryLocalTrackOptions } from './memory-local-track'
 export { memoryProviderId, memoryTokenTtlBounds } from './memory-token'
 export { memoryWebhookSignatureHeader, type MemoryWebhookPayload } from './memory-webhook'

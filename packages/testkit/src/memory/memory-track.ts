@@ -2,7 +2,7 @@ import { CallportError, type Track, type TrackKind, type TrackSource } from '@ca
 import { memoryProviderId } from './memory-token'
 
 /** The sources a memory participant publishes, and the kind of track each one gives. */
-export const memoryTrackKinds = { camera: 'video', microphone: 'audio' } as const satisfies Partial<Record<TrackSource, TrackKind>>
+export const memoryTrackKinds = { camera: 'video', microphone: 'audio', screen: 'video', 'screen-audio': 'audio' } as const satisfies Partial<Record<TrackSource, TrackKind>>
 export type MemoryTrackSource = keyof typeof memoryTrackKinds
 
 /**

@@ -3,19 +3,40 @@ import {
   ParticipantSchema,
   RoomSchema,
   TokenSchema,
+  type DisconnectReason,
   type Participant,
   type Room,
   type ServerAdapter,
   type Token,
+  type TrackKind,
   type WebhookEvent,
   type WebhookRequest,
 } from '@callport/core'
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { expectCallportError, uniqueRoomName, useSuiteContext, type SuiteLifecycle } from './suite-context'
 
 /** Someone the harness put into a room (see `ServerAdapterSuiteOptions.join`). */
 export interface JoinedParticipant {
   leave(): Promise<void>
+  /**
+   * The reason this participant's connection ended with (its `disconnected` event), undefined while
+   * it is connected. With it the suite checks that `removeParticipant` ends the connection with `removed`.
+   */
+  disconnectReason?(): DisconnectReason | undefined
+  /**
+   * The kinds this participant's connection was told a moderator muted (`muted-by-moderator`), in
+   * order. With it the suite checks that `muteParticipant` reaches the participant.
+   */
+  mutedByModerator?(): readonly TrackKind[]
+}
+
+/** Who `ServerAdapterSuiteOptions.join` puts into a room, and what it should publish where the harness can. */
+export interface JoinRequest {
+  room: Room
+  token: Token
+  participant: Participant
+  /** Publish a microphone (`audio`) and/or a camera (`video`) where the harness can (the muteParticipant test asks for them). */
+  publish?: { audio?: boolean; video?: boolean }
 }
 
 /**
@@ -94,7 +115,7 @@ export interface ServerAdapterSuiteOptions<Context = undefined> extends SuiteLif
    * adapter, or by adding it to the fake vendor). With it the suite also checks `listParticipants`
    * and `removeParticipant` with someone in the room.
    */
-  join?: (request: { room: Room; token: Token; participant: Participant }, context: Context) => Promise<JoinedParticipant>
+  join?: (request: JoinRequest, context: Context) => Promise<JoinedParticipant>
   /** A back door into the fake vendor: the suite checks that tokens, rooms and participants agree with it. */
   vendor?: ServerAdapterSuiteVendor<Context>
   /** Signed webhook deliveries: the suite checks verification, parsing and stable event ids. */
@@ -163,10 +184,11 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
       recorded.set(room.providerRoomId, named)
       return token
     }
-    const join = async (room: Room, who: Participant): Promise<void> => {
+    const join = async (room: Room, who: Participant, publish?: JoinRequest['publish']): Promise<JoinedParticipant> => {
       const token = await issue(room, who)
-      const joined = await options.join!({ room: resolve(room), token, participant: who }, suite.current())
+      const joined = await options.join!({ room: resolve(room), token, participant: who, ...(publish && { publish }) }, suite.current())
       suite.defer(() => joined.leave())
+      return joined
     }
 
     describe('declaration', () => {
@@ -177,6 +199,12 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
 
       it.each(optionalMethods)('has %s exactly when its capability flag is true', (method) => {
         expect(typeof adapter[method] === 'function', `typeof ${method} vs capabilities.${method}`).toBe(adapter.capabilities[method])
+      })
+
+      // Added by issue 16: an adapter written before it may leave the flag out (absent = false).
+      it('has muteParticipant exactly when capabilities.muteParticipant is true', () => {
+        expect(['boolean', 'undefined'], 'capabilities.muteParticipant').toContain(typeof adapter.capabilities.muteParticipant)
+        expect(typeof adapter.muteParticipant === 'function', 'typeof muteParticipant vs capabilities.muteParticipant').toBe(adapter.capabilities.muteParticipant === true)
       })
 
       it('has a webhook handler (verify and parse) exactly when capabilities.webhooks is true', () => {
@@ -264,6 +292,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         if (adapter.listParticipants) await expectCallportError(adapter.listParticipants({ room, signal }), ['ABORTED'])
         if (adapter.removeParticipant) await expectCallportError(adapter.removeParticipant({ room, identity: participant.identity, signal }), ['ABORTED'])
         if (adapter.closeRoom) await expectCallportError(adapter.closeRoom({ room, signal }), ['ABORTED'])
+        if (adapter.muteParticipant) await expectCallportError(adapter.muteParticipant({ room, identity: participant.identity, kind: 'audio', signal }), ['ABORTED'])
       })
     })
 
@@ -297,6 +326,37 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         await adapter.removeParticipant!({ room: resolve(room), identity: participant.identity })
         if (adapter.listParticipants) expect((await adapter.listParticipants({ room: resolve(room) })).map((listed) => listed.identity)).not.toContain(participant.identity)
       })
+
+      it("removeParticipant: the removed participant's connection ends with reason removed", async (test) => {
+        test.skip(!adapter.removeParticipant, 'capabilities.removeParticipant is false')
+        test.skip(!options.join, 'no join option to put someone in the room')
+        const room = await liveRoom('remove-reason')
+        const joined = await join(room, participant)
+        test.skip(!joined.disconnectReason, 'the joined participant has no disconnectReason back door')
+        await adapter.removeParticipant!({ room: resolve(room), identity: participant.identity })
+        await vi.waitFor(() => expect(joined.disconnectReason!()).toBe('removed'))
+      })
+
+      it('muteParticipant: someone absent is PARTICIPANT_NOT_FOUND', async (test) => {
+        test.skip(!adapter.muteParticipant, 'capabilities.muteParticipant is false')
+        const room = await liveRoom('mute-absent')
+        // Someone else is in the room where the harness can put them: the room is live on the vendor.
+        if (options.join) await join(room, { identity: 'conformance-other', role: 'publisher' })
+        await expectCallportError(adapter.muteParticipant!({ room: resolve(room), identity: 'nobody-here', kind: 'audio' }), ['PARTICIPANT_NOT_FOUND'])
+      })
+
+      for (const kind of ['audio', 'video'] as const) {
+        it(`muteParticipant (${kind}): succeeds for someone in the room, who is told (muted-by-moderator)`, async (test) => {
+          test.skip(!adapter.muteParticipant, 'capabilities.muteParticipant is false')
+          test.skip(!options.join, 'no join option to put someone in the room')
+          const room = await liveRoom(`mute-${kind}`)
+          const joined = await join(room, participant, { audio: true, video: true })
+          await adapter.muteParticipant!({ room: resolve(room), identity: participant.identity, kind })
+          if (joined.mutedByModerator) await vi.waitFor(() => expect(joined.mutedByModerator!()).toContain(kind))
+          // Muting what is already muted succeeds.
+          await adapter.muteParticipant!({ room: resolve(room), identity: participant.identity, kind })
+        })
+      }
 
       it('removeParticipant: someone absent resolves or fails with a CallportError', async (test) => {
         test.skip(!adapter.removeParticipant, 'capabilities.removeParticipant is false')
