@@ -11,6 +11,7 @@ import {
   type Room,
   type ServerAdapter,
   type Token,
+  type TrackKind,
 } from '@callport/core'
 import { EventEmitter } from 'eventemitter3'
 import { createCallEngine, type CallEngine } from './call-engine'
@@ -22,6 +23,8 @@ import { createInviteRoutes } from './invites/invite-routes'
 import { createInviteService, type InviteService } from './invites/invite-service'
 import { loggedJoin, programmaticAttempt } from './join-log'
 import type { Logger } from './logger'
+import { createModeration, type Moderation, type ModerationAction } from './moderation'
+import { TrackKindSchema } from './moderation-routes'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
 import { createRateLimiter } from './rate-limit'
 import { rateLimitedEngine, rateLimitedInvites } from './rate-limited'
@@ -53,6 +56,25 @@ export interface JoinOptions extends RoomLookupOptions {
 export interface IssueCallTokenOptions extends JoinOptions {
   /** Token lifetime for this token only; must be within the room's provider's bounds. */
   ttlSeconds?: number
+}
+
+export interface ModerationOptions extends RoomLookupOptions {
+  /**
+   * Who asks, such as the participant `calls.authorize(request, { room })` returned: the `moderation`
+   * policy decides (FORBIDDEN when it refuses), and the `moderation` rate limit counts it. Without it
+   * the call is trusted server code: no policy, no limit.
+   */
+  actor?: ParticipantInput
+}
+
+export interface ParticipantModerationOptions extends ModerationOptions {
+  /** The participant acted on. */
+  identity: string
+}
+
+export interface MuteParticipantOptions extends ParticipantModerationOptions {
+  /** `audio` mutes the microphone, `video` the camera. */
+  kind: TrackKind
 }
 
 export interface InviteOptions {
@@ -98,8 +120,27 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
   issueToken(options: IssueCallTokenOptions): Promise<Token>
   /** The room if it is live, else null. */
   getRoom(options: RoomLookupOptions): Promise<Room | null>
-  /** Closes the room on its provider (when it can close rooms) and forgets it; ROOM_NOT_FOUND when not live. */
-  closeRoom(options: RoomLookupOptions): Promise<void>
+  /**
+   * Closes the room on its provider and forgets it; ROOM_NOT_FOUND when not live. Without `actor`, a
+   * room whose provider cannot close rooms is only forgotten. With `actor` (a moderator's request) the
+   * `moderation` policy decides, and a provider that cannot close rooms gives UNSUPPORTED.
+   */
+  closeRoom(options: ModerationOptions): Promise<void>
+  /**
+   * The participants of a live room, as its provider lists them. FORBIDDEN when the `moderation` policy
+   * refuses `actor`, ROOM_NOT_FOUND when the room is not live, UNSUPPORTED when its provider cannot list.
+   */
+  listParticipants(options: ModerationOptions): Promise<Participant[]>
+  /**
+   * Ends `identity`'s connection to the room (their session ends with reason `removed`). FORBIDDEN,
+   * ROOM_NOT_FOUND, UNSUPPORTED as `listParticipants`; PARTICIPANT_NOT_FOUND when nobody has that identity.
+   */
+  removeParticipant(options: ParticipantModerationOptions): Promise<void>
+  /**
+   * Mutes `identity`'s microphone (`audio`) or camera (`video`); their session emits `muted-by-moderator`
+   * and they may turn it on again. Errors as `removeParticipant`.
+   */
+  muteParticipant(options: MuteParticipantOptions): Promise<void>
   /**
    * Invites `to` into `room` and rings them through the `invites.notify` option, retrying until they
    * answer (join the room, or accept), decline, the caller cancels, or the invite is missed. Resolves
@@ -117,6 +158,8 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
   /**
    * The HTTP API as a Fetch API handler (bound: it can be passed around alone):
    * `POST /join`, `POST /rooms`, `GET /rooms/:room`, `POST /rooms/:room/tokens`, `POST /webhooks/:provider`,
+   * moderation (`GET /rooms/:room/participants`, `DELETE /rooms/:room/participants/:identity`,
+   * `POST /rooms/:room/participants/:identity/mute`, `DELETE /rooms/:room`),
    * and with the `invites` option `POST /invites`, `GET /invites/:id`, `POST /invites/:id/accept|decline|cancel`,
    * below `basePath`. Errors are `application/problem+json`.
    */
@@ -131,6 +174,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
   readonly #engine: CallEngine
   readonly #invites: InviteService | undefined
   readonly #logger: Logger
+  readonly #moderation: Moderation
 
   constructor(options: CallServerOptions) {
     super()
@@ -142,6 +186,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     const invites = inviteService && rateLimitedInvites(inviteService, limiter)
     const engine = rateLimitedEngine(invites ? answeringInvites(createCallEngine(config), invites) : createCallEngine(config), limiter)
     this.#engine = engine
+    this.#moderation = createModeration(engine, limiter)
     this.#logger = config.logger
     this.#invites = invites
     // The webhook is answered without waiting: its invites are settled just after (store errors go to onError).
@@ -155,7 +200,7 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       webhookUrl: config.webhookUrl,
       logger: config.logger,
     })
-    const handle = createHttpHandler({ engine, receiveWebhook, invites: createInviteRoutes({ engine, invites }) })
+    const handle = createHttpHandler({ engine, receiveWebhook, invites: createInviteRoutes({ engine, invites }), moderation: this.#moderation })
     this[handleIncomingCall] = handle
     this.fetch = async (request) => toResponse(await handle(fromFetchRequest(request)))
   }
@@ -199,8 +244,30 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
     return (await this.#engine.placement.live(name, signal))?.room ?? null
   }
 
-  async closeRoom({ room, signal }: RoomLookupOptions): Promise<void> {
-    await this.#engine.placement.close(validateInput(RoomNameSchema, room, 'room name'), signal)
+  async closeRoom({ room, actor, signal }: ModerationOptions): Promise<void> {
+    const name = validateInput(RoomNameSchema, room, 'room name')
+    if (actor === undefined) return this.#engine.placement.close(name, signal)
+    return this.#moderation.act({ action: 'close-room', room: name, actor: toParticipant(actor, 'actor'), signal })
+  }
+
+  async listParticipants({ room, actor, signal }: ModerationOptions): Promise<Participant[]> {
+    return this.#moderation.listParticipants(this.#command('list-participants', room, actor, signal))
+  }
+
+  async removeParticipant({ room, identity, actor, signal }: ParticipantModerationOptions): Promise<void> {
+    return this.#moderation.act({ ...this.#command('remove-participant', room, actor, signal), identity: validateInput(IdentitySchema, identity, 'identity') })
+  }
+
+  async muteParticipant({ room, identity, kind, actor, signal }: MuteParticipantOptions): Promise<void> {
+    return this.#moderation.act({
+      ...this.#command('mute-participant', room, actor, signal),
+      identity: validateInput(IdentitySchema, identity, 'identity'),
+      kind: validateInput(TrackKindSchema, kind, 'kind'),
+    })
+  }
+
+  #command(action: ModerationAction, room: string, actor: ParticipantInput | undefined, signal: AbortSignal | undefined) {
+    return { action, room: validateInput(RoomNameSchema, room, 'room name'), actor: actor === undefined ? undefined : toParticipant(actor, 'actor'), signal }
   }
 
   async invite({ from, to, room }: InviteOptions): Promise<Invite> {

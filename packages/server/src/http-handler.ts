@@ -3,6 +3,8 @@ import { jsonAnswer, type Answer } from './answer'
 import type { CallEngine } from './call-engine'
 import type { IncomingCall } from './incoming-call'
 import type { InviteRoutes } from './invites/invite-routes'
+import type { Moderation } from './moderation'
+import { serveModeration, type ModerationRoute } from './moderation-routes'
 import { problemAnswer } from './problem'
 import { loggedJoin, type JoinAttempt } from './join-log'
 import { readJsonBody } from './read-json-body'
@@ -15,13 +17,19 @@ export interface HttpHandlerSettings {
   engine: CallEngine
   receiveWebhook: WebhookReceiver
   invites: InviteRoutes
+  moderation: Moderation
 }
 
-/** The main routes, by path shape. `parameter` is the decoded `:room` or `:provider` segment. */
-type Route =
+/**
+ * The main routes, by path shape. `parameter` is the decoded `:room` or `:provider` segment; `allow`
+ * lists the methods of a path several routes share.
+ */
+type Route = (
   | { name: 'join' | 'create-room'; method: 'POST' }
   | { name: 'get-room'; method: 'GET'; parameter: string }
   | { name: 'issue-token' | 'webhook'; method: 'POST'; parameter: string }
+  | ModerationRoute
+) & { allow?: string }
 
 /** A path segment, percent-decoded; INVALID_INPUT when it is not valid UTF-8. */
 export function decodeSegment(segment: string): string {
@@ -32,10 +40,10 @@ export function decodeSegment(segment: string): string {
   }
 }
 
-function matchRoute(path: string): Route | undefined {
+function matchRoute(path: string, method: string): Route | undefined {
   const segments = path.split('/')
   if (segments[0] !== '') return undefined
-  const [, first, second, third] = segments
+  const [, first, second, third, fourth, fifth] = segments
   switch (segments.length) {
     case 2:
       if (first === 'join') return { name: 'join', method: 'POST' }
@@ -43,11 +51,26 @@ function matchRoute(path: string): Route | undefined {
       return undefined
     case 3:
       if (second === undefined || second === '') return undefined
-      if (first === 'rooms') return { name: 'get-room', method: 'GET', parameter: decodeSegment(second) }
+      if (first === 'rooms') {
+        const room = decodeSegment(second)
+        return method === 'DELETE' ? { name: 'close-room', method, room, allow: 'GET, DELETE' } : { name: 'get-room', method: 'GET', parameter: room, allow: 'GET, DELETE' }
+      }
       if (first === 'webhooks') return { name: 'webhook', method: 'POST', parameter: decodeSegment(second) }
       return undefined
     case 4:
-      if (first === 'rooms' && second && third === 'tokens') return { name: 'issue-token', method: 'POST', parameter: decodeSegment(second) }
+      if (first !== 'rooms' || !second) return undefined
+      if (third === 'tokens') return { name: 'issue-token', method: 'POST', parameter: decodeSegment(second) }
+      if (third === 'participants') return { name: 'list-participants', method: 'GET', room: decodeSegment(second) }
+      return undefined
+    case 5:
+      if (first === 'rooms' && second && third === 'participants' && fourth) {
+        return { name: 'remove-participant', method: 'DELETE', room: decodeSegment(second), identity: decodeSegment(fourth) }
+      }
+      return undefined
+    case 6:
+      if (first === 'rooms' && second && third === 'participants' && fourth && fifth === 'mute') {
+        return { name: 'mute-participant', method: 'POST', room: decodeSegment(second), identity: decodeSegment(fourth) }
+      }
       return undefined
     default:
       return undefined
@@ -69,7 +92,7 @@ function placementHeaders({ room, failoverFrom }: Pick<Placement, 'room' | 'fail
 }
 
 /** The HTTP API: routes, validation, and problem answers. It never throws. */
-export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandlerSettings): (call: IncomingCall) => Promise<Answer> {
+export function createHttpHandler({ engine, receiveWebhook, invites, moderation }: HttpHandlerSettings): (call: IncomingCall) => Promise<Answer> {
   const { basePath, onError, logger, allowedOrigins } = engine.config
 
   async function liveRoomOrNotFound(name: string, signal: AbortSignal): Promise<LiveRoom> {
@@ -83,7 +106,7 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
 
   async function serve(route: Route, call: IncomingCall): Promise<Answer> {
     const { signal } = call
-    if (route.name !== 'webhook' && route.method === 'POST') checkStateChangingRequest(call, allowedOrigins)
+    if (route.name !== 'webhook' && route.method !== 'GET') checkStateChangingRequest(call, allowedOrigins)
     switch (route.name) {
       case 'join':
         return joining({ route: 'POST /join', started: performance.now() }, async (attempt) => {
@@ -120,20 +143,26 @@ export function createHttpHandler({ engine, receiveWebhook, invites }: HttpHandl
         })
       case 'webhook':
         return receiveWebhook(call, route.parameter)
+      case 'list-participants':
+      case 'remove-participant':
+      case 'mute-participant':
+      case 'close-room':
+        return serveModeration(route, call, engine, moderation)
     }
   }
 
   async function handle(call: IncomingCall): Promise<Answer> {
     const path = pathBelow(call.pathname, basePath)
     if (path === undefined) throw new CallportError('NOT_FOUND', 'No such route')
-    const route = matchRoute(path)
+    const route = matchRoute(path, call.method)
     if (!route) {
       const invite = await invites(call, path)
       if (invite) return invite
       throw new CallportError('NOT_FOUND', 'No such route')
     }
     if (call.method !== route.method) {
-      return problemAnswer(new CallportError('METHOD_NOT_ALLOWED', `Use ${route.method} for this route`), { allow: route.method })
+      const allow = route.allow ?? route.method
+      return problemAnswer(new CallportError('METHOD_NOT_ALLOWED', `Use ${allow} for this route`), { allow })
     }
     return serve(route, call)
   }

@@ -7,8 +7,12 @@ export {
   type InviteOptions,
   type IssueCallTokenOptions,
   type JoinOptions,
+  type ModerationOptions,
+  type MuteParticipantOptions,
+  type ParticipantModerationOptions,
   type RoomLookupOptions,
 } from './create-call-server'
+export { defaultModerationPolicy, type ModerationAction, type ModerationPolicy, type ModerationRequest } from './moderation'
 export type { Authorize, CallServerOptions, ParticipantInput } from './options'
 export type { InviteNotification, InviteNotifier, InvitesOptions } from './invites/invite-options'
 export {

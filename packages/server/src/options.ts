@@ -3,6 +3,7 @@ import { resolveInvitesOptions, type InvitePolicy, type InvitesOptions } from '.
 import * as z from 'zod/mini'
 import { consoleLogger, safeLogger, type Logger } from './logger'
 import { RateLimitsOptionsSchema, resolveRateLimits, type RateLimitPolicy, type RateLimitsOptions } from './rate-limit'
+import { defaultModerationPolicy, type ModerationPolicy } from './moderation'
 import { isSerializedOrigin } from './request-guard'
 import { createMemoryRoomStore, type RoomStore } from './room-store'
 import type { RouteFunction } from './routing'
@@ -81,6 +82,13 @@ export interface CallServerOptions {
    * handler. Default: none (same-origin pages only).
    */
   allowedOrigins?: readonly string[]
+  /**
+   * Who may moderate: list a room's participants, remove or mute one, close the room (over HTTP, and
+   * programmatic calls that pass an `actor`). Called with `{ action, room, actor, identity?, kind? }`;
+   * true allows, false refuses with 403 FORBIDDEN. Default: the actor's `role` is `'moderator'` (the
+   * participant `authorize(request, { room })` returned for that room).
+   */
+  moderation?: ModerationPolicy
 }
 
 /** Every option `createCallServer` knows; others are refused. */
@@ -98,6 +106,7 @@ export const callServerOptionNames = [
   'invites',
   'rateLimits',
   'allowedOrigins',
+  'moderation',
 ] as const satisfies readonly (keyof CallServerOptions)[]
 
 /** Options after validation, with defaults applied. */
@@ -116,6 +125,7 @@ export interface CallServerConfig {
   invites: InvitePolicy | undefined
   rateLimits: RateLimitPolicy | undefined
   allowedOrigins: ReadonlySet<string>
+  moderation: ModerationPolicy
 }
 
 const DEFAULT_TOKEN_TTL_SECONDS = 3600
@@ -139,6 +149,9 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
   const logger = safeLogger(parseOption(LoggerSchema, options.logger, 'logger') ?? consoleLogger)
   const { onError } = options
   if (onError !== undefined && typeof onError !== 'function') throw invalid('onError must be a function')
+  if (options.moderation !== undefined && typeof options.moderation !== 'function') {
+    throw invalid('moderation must be a function ({ action, room, actor, identity?, kind? }) => boolean | Promise<boolean>')
+  }
   return {
     adapters,
     route: options.route ?? (() => first.provider),
@@ -162,6 +175,7 @@ export function resolveOptions(options: CallServerOptions): CallServerConfig {
     invites: options.invites === undefined ? undefined : resolveInvitesOptions(options.invites),
     rateLimits: options.rateLimits === false ? undefined : resolveRateLimits(parseOption(RateLimitsOptionsSchema, options.rateLimits, 'rateLimits')),
     allowedOrigins: resolveAllowedOrigins(options.allowedOrigins),
+    moderation: options.moderation ?? defaultModerationPolicy,
   }
 }
 

@@ -40,19 +40,25 @@ export interface RateLimitsOptions {
   /** Invites into one room, from any caller. Default 30 per 60 s. */
   invitesPerRoom?: RateLimit | false
   /**
+   * Moderation requests (list, remove, mute, close) per acting identity, over HTTP and programmatic calls
+   * that name an `actor`. Default 60 per 60 s.
+   */
+  moderation?: RateLimit | false
+  /**
    * Where the counters are kept. Default: this process's memory. With several app-server processes, give
    * each the same `createRedisRateLimitStore(…)`, or each process counts on its own.
    */
   store?: RateLimitStore
 }
 
-export type RateLimitName = 'joins' | 'invites' | 'invitesPerCallee' | 'invitesPerRoom'
+export type RateLimitName = 'joins' | 'invites' | 'invitesPerCallee' | 'invitesPerRoom' | 'moderation'
 
 export const defaultRateLimits: Readonly<Record<RateLimitName, RateLimit>> = {
   joins: { limit: 30, windowSeconds: 60 },
   invites: { limit: 10, windowSeconds: 60 },
   invitesPerCallee: { limit: 5, windowSeconds: 60 },
   invitesPerRoom: { limit: 30, windowSeconds: 60 },
+  moderation: { limit: 60, windowSeconds: 60 },
 }
 
 const rateLimitNames = Object.keys(defaultRateLimits) as RateLimitName[]
@@ -76,6 +82,7 @@ export const RateLimitsOptionsSchema = z.strictObject({
   invites: z.optional(RateLimitSchema),
   invitesPerCallee: z.optional(RateLimitSchema),
   invitesPerRoom: z.optional(RateLimitSchema),
+  moderation: z.optional(RateLimitSchema),
   store: z.optional(z.custom<RateLimitStore>(storeMethods, { error: 'must be a rate limit store: an object with a hit method' })),
 })
 
@@ -127,6 +134,7 @@ const describeLimit: Record<RateLimitName, string> = {
   invites: 'invites by this caller',
   invitesPerCallee: 'invites to this callee',
   invitesPerRoom: 'invites into this room',
+  moderation: 'moderation requests by this identity',
 }
 
 /** Checks the limits; refuses with RATE_LIMITED and logs each hit. */

@@ -194,7 +194,10 @@ describe('request validation', () => {
     const { calls } = server()
     const cases = [
       ['GET', `${base}/join`, 'POST'],
-      ['DELETE', `${base}/rooms/retro`, 'GET'],
+      ['PUT', `${base}/rooms/retro`, 'GET, DELETE'],
+      ['POST', `${base}/rooms/retro/participants`, 'GET'],
+      ['GET', `${base}/rooms/retro/participants/bob`, 'DELETE'],
+      ['GET', `${base}/rooms/retro/participants/bob/mute`, 'POST'],
       ['GET', `${base}/rooms/retro/tokens`, 'POST'],
       ['PUT', `${base}/webhooks/a`, 'POST'],
     ] as const

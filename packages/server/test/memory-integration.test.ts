@@ -32,7 +32,7 @@ beforeEach(async () => {
     authorize: async (request) => {
       const user = new URL(request.url).searchParams.get('user')
       if (user) authorized.push(user)
-      return user ? { identity: user, name: user.toUpperCase() } : null
+      return user ? { identity: user, name: user.toUpperCase(), ...(user === 'mia' ? { role: 'moderator' as const } : {}) } : null
     },
   })
   server = createServer(toNodeHandler(calls))
@@ -115,6 +115,25 @@ describe('memory provider through createCallServer and createSession', () => {
         .sort(),
     ).toEqual(['alice', 'bob'])
     expect(identities(alice)).toEqual(['bob'])
+  })
+
+  it('a moderator removes a participant over HTTP: that session ends with "removed", the other sees it leave', async () => {
+    const { alice, bob } = await bothInStandup()
+    const roomUrl = joinUrl.replace(/\/join$/, '/rooms/standup')
+    const bobEnds = waitForEvent(bob, 'disconnected')
+    const aliceSeesBobLeave = waitForEvent(alice, 'participant-left')
+    const refused = await fetch(`${roomUrl}/participants/bob?user=alice`, { method: 'DELETE', headers: { 'callport-request': '1' } })
+    expect(refused.status).toBe(403)
+    const listed = await fetch(`${roomUrl}/participants?user=mia`)
+    expect(((await listed.json()) as { participants: { identity: string }[] }).participants.map((participant) => participant.identity)).toEqual(['alice', 'bob'])
+    const removed = await fetch(`${roomUrl}/participants/bob?user=mia`, { method: 'DELETE', headers: { 'callport-request': '1' } })
+    expect(removed.status).toBe(204)
+    expect((await bobEnds)[0].reason).toBe('removed')
+    expect((await aliceSeesBobLeave)[0].participant.identity).toBe('bob')
+    expect(bob.state).toBe('disconnected')
+    const again = await fetch(`${roomUrl}/participants/bob?user=mia`, { method: 'DELETE', headers: { 'callport-request': '1' } })
+    expect(again.status).toBe(404)
+    expect(((await again.json()) as { code: string }).code).toBe('PARTICIPANT_NOT_FOUND')
   })
 
   it('closing the room on the server ends both sessions for good', async () => {

@@ -1,9 +1,11 @@
-import { CallportError, type Participant, type Room, type ServerAdapter, type Token, type WebhookHandler } from '@callport/core'
+import { CallportError, type Participant, type Room, type ServerAdapter, type Token, type TrackKind, type WebhookHandler } from '@callport/core'
 
 export interface StubAdapterOptions {
   tokenTtlSeconds?: { min: number; max: number }
   /** Declare and implement getRoom / listParticipants / closeRoom. Default true. */
   optionalMethods?: boolean
+  /** Declare and implement removeParticipant / muteParticipant (on `members`). Default false. */
+  moderation?: boolean
   webhook?: WebhookHandler
 }
 
@@ -28,6 +30,8 @@ export interface StubAdapter extends ServerAdapter {
   delayEnsure: ((signal: AbortSignal | undefined) => Promise<void>) | undefined
   /** When set, issueToken throws what this returns (if anything). */
   failIssue: ((room: Room) => Error | undefined) | undefined
+  /** Mutes asked for (with `moderation`), in order. */
+  readonly muted: { room: string; identity: string; kind: TrackKind }[]
 }
 
 export function stubAdapter(provider: string, options: StubAdapterOptions = {}): StubAdapter {
@@ -41,8 +45,8 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     capabilities: {
       getRoom: optional,
       listParticipants: optional,
-      removeParticipant: false,
-      muteParticipant: false,
+      removeParticipant: options.moderation ?? false,
+      muteParticipant: options.moderation ?? false,
       closeRoom: optional,
       webhooks: options.webhook !== undefined,
       tokenTtlSeconds: options.tokenTtlSeconds ?? { min: 1, max: 86_400 },
@@ -54,6 +58,7 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     failEnsure: undefined,
     delayEnsure: undefined,
     failIssue: undefined,
+    muted: [],
     async ensureRoom({ name, signal }) {
       adapter.ensured.push(name)
       await adapter.delayEnsure?.(signal)
@@ -89,6 +94,25 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     adapter.listParticipants = async ({ room }) => members.get(room.name) ?? []
     adapter.closeRoom = async ({ room }) => {
       rooms.delete(room.name)
+    }
+  }
+  if (options.moderation) {
+    const member = (room: Room, identity: string): Participant[] => {
+      const listed = members.get(room.name) ?? []
+      if (!listed.some((participant) => participant.identity === identity)) {
+        throw new CallportError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room.name}`, { provider, vendor: { status: 404, body: { message: 'no such participant' } } })
+      }
+      return listed
+    }
+    adapter.removeParticipant = async ({ room, identity }) => {
+      members.set(
+        room.name,
+        member(room, identity).filter((participant) => participant.identity !== identity),
+      )
+    }
+    adapter.muteParticipant = async ({ room, identity, kind }) => {
+      member(room, identity)
+      adapter.muted.push({ room: room.name, identity, kind })
     }
   }
   return adapter
