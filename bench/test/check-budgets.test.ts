@@ -28,13 +28,15 @@ function checkBudgets(budgets: unknown, results?: unknown) {
 const ratioBudget = { min: 0.6, unit: 'ratio', description: 'timing' }
 
 describe('scripts/check-budgets.mjs', () => {
-  it('fails when the client bundle is over its budget, without needing a benchmark run', () => {
+  it('fails when a client bundle (createSession alone, or with the signaling client) is over its budget, without needing a benchmark run', () => {
     const { status, output } = checkBudgets({
       'client-bundle-gzip-bytes': { max: 1024, unit: 'bytes', description: 'tiny' },
+      'client-signaling-bundle-gzip-bytes': { max: 2048, unit: 'bytes', description: 'tiny' },
       'join-throughput-ratio': ratioBudget,
     })
     expect(status).toBe(1)
-    expect(output).toMatch(/client-bundle-gzip-bytes: \d+ bytes misses ≤ 1\.00 KiB/)
+    expect(output).toMatch(/Over budget:[^]*client-bundle-gzip-bytes: \d+ bytes misses ≤ 1\.00 KiB/)
+    expect(output).toMatch(/Over budget:[^]*client-signaling-bundle-gzip-bytes: \d+ bytes misses ≤ 2\.00 KiB/)
     expect(output).toContain('join-throughput-ratio: not measured here')
   })
 
@@ -50,6 +52,7 @@ describe('scripts/check-budgets.mjs', () => {
       },
     )
     expect(output).toContain('target ≤ 1024.00 KiB (1048576 B): ok')
+    expect(output).toMatch(/createSession \+ signaling client, gzip -9 +[\d.]+ KiB \(\d+ B\) {3}\[client-signaling-bundle-gzip-bytes\]/)
     expect(output).toContain('join ratio  0.25  target ≥ 0.60: MISSED')
     expect(output).toContain('reported, not enforced')
     expect(status).toBe(0)
