@@ -242,6 +242,45 @@ export class FakeVidyoConnector implements VidyoConnector {
     }
   }
 
+  /** A device of `kind` is plugged in: the SDK reports onAdded (the selection stays). */
+  plug(kind: DeviceKind, device: VidyoLocalDevice): void {
+    this.devices[kind] = [...this.devices[kind], device]
+    this.deviceListeners[kind]?.onAdded(device)
+  }
+
+  /** Makes the Select… methods answer false (refused). */
+  refuseSelect = false
+
+  /**
+   * VidyoConnectorSelectLocalCamera / …Microphone / …Speaker (JS: `SelectLocalCamera({ localCamera })`
+   * with a device onAdded reported): the device becomes the selected one and the listener's onSelected
+   * reports it (asynchronously, as the SDK's callbacks come, unless another took its place meanwhile),
+   * and it resolves true. A device the
+   * machine does not have resolves false.
+   */
+  async #select(kind: DeviceKind, method: string, device: VidyoLocalDevice): Promise<boolean> {
+    this.calls.push({ method, argument: device })
+    const known = this.devices[kind].find((candidate) => candidate.id === device?.id)
+    if (this.refuseSelect || !known) return false
+    this.selected[kind] = known
+    later(() => {
+      if (this.selected[kind] === known) this.deviceListeners[kind]?.onSelected(known)
+    })
+    return true
+  }
+
+  SelectLocalCamera(options: { localCamera: VidyoLocalDevice }): Promise<boolean> {
+    return this.#select('camera', 'SelectLocalCamera', options.localCamera)
+  }
+
+  SelectLocalMicrophone(options: { localMicrophone: VidyoLocalDevice }): Promise<boolean> {
+    return this.#select('microphone', 'SelectLocalMicrophone', options.localMicrophone)
+  }
+
+  SelectLocalSpeaker(options: { localSpeaker: VidyoLocalDevice }): Promise<boolean> {
+    return this.#select('speaker', 'SelectLocalSpeaker', options.localSpeaker)
+  }
+
   get connected(): boolean {
     return this.#member !== undefined
   }

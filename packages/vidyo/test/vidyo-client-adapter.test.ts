@@ -37,10 +37,15 @@ describe('vidyo client adapter', () => {
     return { ...harness, client, adapter, connect }
   }
 
-  it('declares a view adapter without updateToken or sendData', () => {
+  it('declares a view adapter without updateToken or sendData, with device switching', () => {
     const { adapter } = setUp()
     expect(adapter.provider).toBe('vidyo')
-    expect(adapter.capabilities).toEqual({ media: 'view', updateToken: false, sendData: false })
+    expect(adapter.capabilities).toEqual({
+      media: 'view',
+      updateToken: false,
+      sendData: false,
+      switchDevice: ['camera', 'microphone', 'speaker'],
+    })
     expect(adapter.capabilities).toEqual(vidyoClientCapabilities)
   })
 
@@ -190,6 +195,24 @@ describe('vidyo client adapter', () => {
       audioOnly: true,
       raw: { participant: dave, audioOnly: true },
     })
+  })
+
+  it('does not declare activeSpeakers, and emits no active-speakers-changed for onLoudestChanged (Vidyo never reports silence)', async () => {
+    const { cloud, connect, issue } = setUp()
+    const carol = cloud.joinRemote('standup', 'carol')
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    await vi.waitFor(() => expect(connection.participants()).toHaveLength(1))
+    const changed = vi.fn()
+    connection.on('active-speakers-changed', changed)
+    connector.participantListener?.onLoudestChanged(carol.participant, false)
+    expect(changed).not.toHaveBeenCalled()
+    expect(vidyo().capabilities).not.toHaveProperty('activeSpeakers')
+  })
+
+  it('connection.vendor is the VidyoConnector the call runs on', async () => {
+    const { connect, issue } = setUp()
+    const { connection, connector } = await connect(await issue('standup', 'alice'), connectOptions())
+    expect(connection.vendor).toBe(connector)
   })
 
   it('turns ConnectionLost into disconnected "connection-lost" (the session reconnects), Booted into "removed"', async () => {

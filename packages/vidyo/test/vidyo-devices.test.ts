@@ -1,5 +1,5 @@
-import type { ClientConnection } from '@callport/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { ActiveDeviceChangedEvent, ClientConnection } from '@callport/core'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { vidyo } from '../src/client/index'
 import { FakeVidyoConnector, defaultDevices } from './fake-vidyo'
 import { connectOptions, createHarness, fakeContainer } from './vidyo-harness'
@@ -102,5 +102,104 @@ describe('vidyo local devices', () => {
     const error = await rejection(vidyo({ sdk: client }).connect(await issue('standup', 'bob'), connectOptions({ container: fakeContainer('other') })))
     expect(error).toMatchObject({ code: 'CONNECTION_FAILED', provider: 'vidyo' })
     expect(error.message).toContain('device listeners')
+  })
+
+  it('declares switchDevice for camera, microphone and speaker', () => {
+    expect(vidyo().capabilities.switchDevice).toEqual(['camera', 'microphone', 'speaker'])
+  })
+
+  it('switchDevice selects the reported device with SelectLocalCamera / Microphone / Speaker and emits active-device-changed (switched)', async () => {
+    const { cloud, issue } = createHarness()
+    const client = cloud.createClient()
+    client.devices = {
+      camera: [...defaultDevices().camera, { id: 'camera-2', name: 'USB camera' }],
+      microphone: [...defaultDevices().microphone, { id: 'mic-2', name: 'Headset microphone' }],
+      speaker: [...defaultDevices().speaker, { id: 'speaker-2', name: 'Headset' }],
+    }
+    const connection = await vidyo({ sdk: client }).connect(await issue('standup', 'alice'), connectOptions({ container: fakeContainer('call') }))
+    opened.push(connection)
+    const connector = client.connectors[0]!
+    const changes: ActiveDeviceChangedEvent[] = []
+    connection.on('active-device-changed', (event) => changes.push(event))
+
+    await connection.switchDevice('camera', 'camera-2')
+    await connection.switchDevice('microphone', 'mic-2')
+    await connection.switchDevice('speaker', 'speaker-2')
+    expect(connector.selected).toEqual({
+      camera: { id: 'camera-2', name: 'USB camera' },
+      microphone: { id: 'mic-2', name: 'Headset microphone' },
+      speaker: { id: 'speaker-2', name: 'Headset' },
+    })
+    expect(connector.calls.filter((call) => call.method.startsWith('Select'))).toEqual([
+      { method: 'SelectLocalCamera', argument: { id: 'camera-2', name: 'USB camera' } },
+      { method: 'SelectLocalMicrophone', argument: { id: 'mic-2', name: 'Headset microphone' } },
+      { method: 'SelectLocalSpeaker', argument: { id: 'speaker-2', name: 'Headset' } },
+    ])
+    expect(changes.map(({ kind, deviceId, reason }) => ({ kind, deviceId, reason }))).toEqual([
+      { kind: 'camera', deviceId: 'camera-2', reason: 'switched' },
+      { kind: 'microphone', deviceId: 'mic-2', reason: 'switched' },
+      { kind: 'speaker', deviceId: 'speaker-2', reason: 'switched' },
+    ])
+    expect(changes[0]?.raw).toEqual({ id: 'camera-2', name: 'USB camera' })
+  })
+
+  it('switchDevice: DEVICE_NOT_FOUND for an id VidyoConnector did not report, PROVIDER_REJECTED when it refuses, CONNECTION_FAILED after leaving', async () => {
+    const { cloud, issue } = createHarness()
+    const client = cloud.createClient()
+    const connection = await vidyo({ sdk: client }).connect(await issue('standup', 'alice'), connectOptions({ container: fakeContainer('call') }))
+    const connector = client.connectors[0]!
+    const changed = vi.fn()
+    connection.on('active-device-changed', changed)
+    expect(await rejection(connection.switchDevice('camera', 'no-such-camera'))).toMatchObject({ code: 'DEVICE_NOT_FOUND', provider: 'vidyo' })
+    // A device plugged in after the join can be chosen.
+    connector.plug('camera', { id: 'camera-2', name: 'USB camera' })
+    connector.refuseSelect = true
+    expect(await rejection(connection.switchDevice('camera', 'camera-2'))).toMatchObject({ code: 'PROVIDER_REJECTED', provider: 'vidyo' })
+    connector.refuseSelect = false
+    await connection.switchDevice('camera', 'camera-2')
+    expect(connector.selected.camera?.id).toBe('camera-2')
+    expect(changed).toHaveBeenCalledTimes(1)
+    await connection.disconnect()
+    expect(await rejection(connection.switchDevice('camera', 'camera-1'))).toMatchObject({ code: 'CONNECTION_FAILED' })
+  })
+
+  it('an unplugged device in use falls back to the first one left, with active-device-changed (unplugged)', async () => {
+    const { cloud, issue } = createHarness()
+    const client = cloud.createClient()
+    client.devices = { ...defaultDevices(), microphone: [...defaultDevices().microphone, { id: 'mic-2', name: 'Headset microphone' }] }
+    const connection = await vidyo({ sdk: client }).connect(await issue('standup', 'alice'), connectOptions({ container: fakeContainer('call') }))
+    opened.push(connection)
+    const connector = client.connectors[0]!
+    const changes: ActiveDeviceChangedEvent[] = []
+    connection.on('active-device-changed', (event) => changes.push(event))
+    await connection.switchDevice('microphone', 'mic-2')
+    connector.unplug('microphone', 'mic-2')
+    await vi.waitFor(() => expect(changes).toHaveLength(2))
+    expect(connector.selected.microphone).toEqual(defaultDevices().microphone[0])
+    expect(changes[1]).toEqual({ kind: 'microphone', deviceId: 'default', reason: 'unplugged', raw: defaultDevices().microphone[0] })
+    expect(connector.calls.filter((call) => call.method === 'SelectLocalMicrophone').at(-1)).toEqual({
+      method: 'SelectLocalMicrophone',
+      argument: defaultDevices().microphone[0],
+    })
+  })
+
+  it('unplugging a device not in use changes nothing; unplugging the last one of its kind leaves the call without it', async () => {
+    const { cloud, issue } = createHarness()
+    const client = cloud.createClient()
+    client.devices = { ...defaultDevices(), camera: [...defaultDevices().camera, { id: 'camera-2', name: 'USB camera' }] }
+    const connection = await vidyo({ sdk: client }).connect(await issue('standup', 'alice'), connectOptions({ container: fakeContainer('call') }))
+    opened.push(connection)
+    const connector = client.connectors[0]!
+    const changed = vi.fn()
+    connection.on('active-device-changed', changed)
+    connector.unplug('camera', 'camera-2')
+    connector.unplug('camera', 'camera-1')
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(connector.selected.camera).toBeNull()
+    expect(connector.calls.some((call) => call.method === 'SelectLocalCamera')).toBe(false)
+    // Plugged in and chosen again, the camera works.
+    connector.plug('camera', { id: 'camera-3', name: 'Other camera' })
+    await connection.switchDevice('camera', 'camera-3')
+    expect(changed.mock.calls.map(([event]) => [event.deviceId, event.reason])).toEqual([['camera-3', 'switched']])
   })
 })

@@ -2,15 +2,29 @@ import { CallportError } from '@callport/core'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
 import type { VidyoConnector, VidyoLocalDevice, VidyoLocalDeviceEventListener, VidyoParticipantEventListener, VidyoReconnectEventListener } from './vidyo-client-types'
 
+/** A local device kind VidyoConnector reports (the same words as core's DeviceKind). */
+export type VidyoDeviceKind = 'camera' | 'microphone' | 'speaker'
+
+/** The local device changes a connection hears of (from the three local device listeners). */
+export interface DeviceListener {
+  /** A device went away; `wasSelected` when it was the one in use. */
+  onRemoved(kind: VidyoDeviceKind, device: VidyoLocalDevice, wasSelected: boolean): void
+  /** The device in use changed (null: none is). */
+  onSelected(kind: VidyoDeviceKind, device: VidyoLocalDevice | null): void
+}
+
 /** Where a connector's events go while one connection uses it. */
 export interface ConnectorListeners {
   participant: VidyoParticipantEventListener
   reconnect: VidyoReconnectEventListener
+  devices?: DeviceListener
 }
 
 /** The local devices VidyoConnector reported through its device listeners. */
 export interface LocalDevices {
-  readonly selected: { camera: VidyoLocalDevice | null; microphone: VidyoLocalDevice | null; speaker: VidyoLocalDevice | null }
+  readonly selected: Record<VidyoDeviceKind, VidyoLocalDevice | null>
+  /** Every device of each kind reported by `onAdded` and not yet by `onRemoved`, in the order reported. */
+  readonly available: Record<VidyoDeviceKind, VidyoLocalDevice[]>
 }
 
 export interface PooledConnector {
@@ -61,18 +75,22 @@ export function createConnectorPool(): {
     // four callbacks. Registering them here, and waiting for them, has the devices chosen before
     // Connect whichever way the SDK build behaves. A registration answering false (no device of that
     // kind could be detected) does not stop the call: it goes on without that device, as in the samples.
-    const selected: { camera: VidyoLocalDevice | null; microphone: VidyoLocalDevice | null; speaker: VidyoLocalDevice | null } = {
-      camera: null,
-      microphone: null,
-      speaker: null,
-    }
-    const tracking = (kind: keyof typeof selected): VidyoLocalDeviceEventListener => ({
-      onAdded: () => undefined,
+    const selected: LocalDevices['selected'] = { camera: null, microphone: null, speaker: null }
+    const available: LocalDevices['available'] = { camera: [], microphone: [], speaker: [] }
+    const tracking = (kind: VidyoDeviceKind): VidyoLocalDeviceEventListener => ({
+      onAdded: (device) => {
+        if (device && !available[kind].some((known) => known.id === device.id)) available[kind].push(device)
+      },
       onRemoved: (device) => {
-        if (selected[kind]?.id === device?.id) selected[kind] = null
+        if (!device) return
+        available[kind] = available[kind].filter((known) => known.id !== device.id)
+        const wasSelected = selected[kind]?.id === device.id
+        if (wasSelected) selected[kind] = null
+        active?.devices?.onRemoved(kind, device, wasSelected)
       },
       onSelected: (device) => {
         selected[kind] = device ?? null
+        active?.devices?.onSelected(kind, device ?? null)
       },
       onStateUpdated: () => undefined,
     })
@@ -85,7 +103,7 @@ export function createConnectorPool(): {
     })
     return {
       connector,
-      devices: { selected },
+      devices: { selected, available },
       use(listeners) {
         if (active !== undefined) {
           throw new CallportError('INVALID_INPUT', `The element #${viewId} already shows a Vidyo call: leave it first, or join in another container`, {

@@ -1,4 +1,4 @@
-import { CallportError, type ClientAdapter, type ClientCapabilities, type ConnectOptions } from '@callport/core'
+import { CallportError, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
 import { loadSettings, parseInput, raceAbort } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
@@ -26,17 +26,26 @@ export interface VidyoClientOptions extends VidyoParticipantCallbacks {
   logFileFilter?: string
 }
 
-/** The Vidyo.io client adapter. */
+/** The Vidyo.io client adapter. Its connections' `vendor` is the VidyoConnector (`VendorObjectOf<VidyoClientAdapter>`). */
 export interface VidyoClientAdapter extends ClientAdapter {
   readonly provider: typeof VIDYO_PROVIDER
+  connect(token: Token, options: ConnectOptions): Promise<VidyoConnection>
 }
 
 /**
  * What the Vidyo.io client adapter can do: VidyoConnector renders the call itself (join with
  * `{ container }`); a token is checked only when connecting, so there is nothing to replace
- * mid-call; data messages are not implemented.
+ * mid-call; data messages are not implemented. Camera, microphone and speaker are switched with
+ * VidyoConnector's `SelectLocal…` methods. The rest of the call surface is absent
+ * (docs/providers/vidyo.md says why for each; `activeSpeakers` among them: `onLoudestChanged` names
+ * the loudest participant but never reports silence).
  */
-export const vidyoClientCapabilities: ClientCapabilities = { media: 'view', updateToken: false, sendData: false }
+export const vidyoClientCapabilities = {
+  media: 'view',
+  updateToken: false,
+  sendData: false,
+  switchDevice: ['camera', 'microphone', 'speaker'],
+} as const satisfies ClientCapabilities
 
 const known = [
   'sdk',

@@ -126,6 +126,16 @@ export interface VidyoConnector {
   RegisterLocalCameraEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
   RegisterLocalMicrophoneEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
   RegisterLocalSpeakerEventListener(listener: VidyoLocalDeviceEventListener): Promise<boolean>
+  /**
+   * Selects the camera to send (VidyoConnector.h `VidyoConnectorSelectLocalCamera`; Vidyo's JS samples
+   * call `SelectLocalCamera({ localCamera })` with a device `onAdded` reported). Resolves to whether
+   * it was done; the listener's `onSelected` reports the change.
+   */
+  SelectLocalCamera(options: { localCamera: VidyoLocalDevice }): Promise<boolean>
+  /** Selects the microphone (`VidyoConnectorSelectLocalMicrophone`; JS: `SelectLocalMicrophone({ localMicrophone })`). */
+  SelectLocalMicrophone(options: { localMicrophone: VidyoLocalDevice }): Promise<boolean>
+  /** Selects the speaker the call plays to (`VidyoConnectorSelectLocalSpeaker`; JS: `SelectLocalSpeaker({ localSpeaker })`). */
+  SelectLocalSpeaker(options: { localSpeaker: VidyoLocalDevice }): Promise<boolean>
   /** `privacy: true` stops sending the camera. */
   SetCameraPrivacy(options: { privacy: boolean }): Promise<boolean>
   /** `privacy: true` mutes the microphone. */

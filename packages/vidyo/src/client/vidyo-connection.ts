@@ -3,6 +3,7 @@ import {
   EventEmitter,
   type ClientConnection,
   type ConnectionEvents,
+  type DeviceKind,
   type EventContext,
   type Participant,
   type ParticipantEvent,
@@ -10,9 +11,9 @@ import {
 } from '@callport/core'
 import { raceAbort } from '@callport/provider-utils'
 import { VIDYO_PROVIDER } from '../shared/provider-id'
-import type { ConnectorListeners, PooledConnector } from './connector-pool'
+import type { ConnectorListeners, PooledConnector, VidyoDeviceKind } from './connector-pool'
 import { isNativeWebRtcConnectRefusal, nativeWebRtcBuildError } from './load-sdk'
-import type { VidyoConnector, VidyoParticipant } from './vidyo-client-types'
+import type { VidyoConnector, VidyoLocalDevice, VidyoParticipant } from './vidyo-client-types'
 import { participantOf } from './vidyo-participant'
 import { disconnectionOf, errorOfFailReason } from './vidyo-reasons'
 
@@ -47,14 +48,28 @@ type Phase = 'idle' | 'connecting' | 'connected' | 'closed'
 
 const rejected = (method: string): CallportError => new CallportError('PROVIDER_REJECTED', `VidyoConnector refused ${method}`, { provider: VIDYO_PROVIDER, retryable: false })
 
+/** VidyoConnector's selection method of each device kind. */
+const select = {
+  camera: (connector: VidyoConnector, device: VidyoLocalDevice) => connector.SelectLocalCamera({ localCamera: device }),
+  microphone: (connector: VidyoConnector, device: VidyoLocalDevice) => connector.SelectLocalMicrophone({ localMicrophone: device }),
+  speaker: (connector: VidyoConnector, device: VidyoLocalDevice) => connector.SelectLocalSpeaker({ localSpeaker: device }),
+} as const satisfies Record<VidyoDeviceKind, (connector: VidyoConnector, device: VidyoLocalDevice) => Promise<boolean>>
+
+const selectMethod = { camera: 'SelectLocalCamera', microphone: 'SelectLocalMicrophone', speaker: 'SelectLocalSpeaker' } as const
+
 /**
  * One VidyoConnector call. Maps VidyoConnector's callbacks to ConnectionEvents (keeping the vendor's
- * payload as `raw`) and the camera and microphone toggles to Vidyo's privacy settings.
+ * payload as `raw`), the camera and microphone toggles to Vidyo's privacy settings, `switchDevice` to
+ * `SelectLocalCamera` / `SelectLocalMicrophone` / `SelectLocalSpeaker` (an unplugged device in use is
+ * replaced by the first one left). `onLoudestChanged` goes to the `onLoudestParticipantChanged` option
+ * only: Vidyo never says that nobody speaks, which `active-speakers-changed` must.
  */
 export class VidyoConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly localParticipant: Participant
   readonly #options: VidyoConnectionOptions
   readonly #remote = new Map<string, Participant>()
+  /** The kinds whose device in use was unplugged, until another is selected. */
+  readonly #unplugged = new Set<VidyoDeviceKind>()
   #phase: Phase = 'idle'
   #release: (() => void) | undefined
   #attempt: { resolve: () => void; reject: (error: CallportError) => void } | undefined
@@ -108,8 +123,39 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
     }
   }
 
+  /**
+   * The VidyoConnector this call runs on, for what the portable surface does not cover. Outside the
+   * contract: code that uses it is tied to VidyoClient and its build. The connector belongs to the
+   * view element and is reused by later calls in it: do not `Disconnect` it yourself (`leave()` does).
+   */
+  get vendor(): VidyoConnector {
+    return this.#options.pooled.connector
+  }
+
   participants(): Participant[] {
     return [...this.#remote.values()]
+  }
+
+  get #closed(): boolean {
+    return this.#phase === 'closed'
+  }
+
+  /**
+   * Selects the camera, microphone or speaker whose VidyoConnector device `id` is `deviceId` (the
+   * devices its local device listeners reported), then emits `active-device-changed` (`switched`).
+   * DEVICE_NOT_FOUND for an id it did not report; PROVIDER_REJECTED when VidyoConnector refuses.
+   */
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (this.#phase === 'closed') throw new CallportError('CONNECTION_FAILED', 'The Vidyo call has ended', { provider: VIDYO_PROVIDER, retryable: false })
+    const device = this.#options.pooled.devices.available[kind].find((candidate) => candidate.id === deviceId)
+    if (device === undefined) {
+      throw new CallportError('DEVICE_NOT_FOUND', `VidyoConnector reports no ${kind} with id ${JSON.stringify(deviceId)}`, { provider: VIDYO_PROVIDER, retryable: false })
+    }
+    this.#unplugged.delete(kind)
+    if (!(await select[kind](this.#options.pooled.connector, device))) throw rejected(selectMethod[kind])
+    // The device in use from now on, even before the listener's onSelected says so.
+    this.#options.pooled.devices.selected[kind] = device
+    if (!this.#closed) this.emit('active-device-changed', { kind, deviceId: device.id, reason: 'switched', raw: device })
   }
 
   async setCameraEnabled(enabled: boolean): Promise<void> {
@@ -152,7 +198,33 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
         },
         onConferenceLost: () => undefined,
       },
+      devices: {
+        onRemoved: (kind, _device, wasSelected) => {
+          if (wasSelected && this.#phase !== 'closed') this.#unplugged.add(kind)
+        },
+        onSelected: (kind, device) => this.#onDeviceSelected(kind, device),
+      },
     }
+  }
+
+  /**
+   * After the device in use was unplugged: VidyoConnector selects none (`onSelected(null)`), so the
+   * first device of that kind still reported is selected; once one is selected (by this or by the
+   * SDK itself), `active-device-changed` (`unplugged`) says which.
+   */
+  #onDeviceSelected(kind: VidyoDeviceKind, device: VidyoLocalDevice | null): void {
+    if (!this.#unplugged.has(kind) || this.#phase === 'closed') return
+    if (device !== null) {
+      // A late report of a device that is gone is not the fallback.
+      if (!this.#options.pooled.devices.available[kind].some((known) => known.id === device.id)) return
+      this.#unplugged.delete(kind)
+      this.emit('active-device-changed', { kind, deviceId: device.id, reason: 'unplugged', raw: device })
+      return
+    }
+    const fallback = this.#options.pooled.devices.available[kind][0]
+    // Nothing of that kind is left: the call goes on without it until one is plugged in and chosen.
+    if (fallback === undefined) return
+    select[kind](this.#options.pooled.connector, fallback).catch(() => undefined)
   }
 
   #failAttempt(error: CallportError): void {
@@ -189,6 +261,7 @@ export class VidyoConnection extends EventEmitter<ConnectionEvents> implements C
   #close(): void {
     this.#phase = 'closed'
     this.#remote.clear()
+    this.#unplugged.clear()
     this.#release?.()
   }
 
