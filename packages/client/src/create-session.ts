@@ -2,7 +2,7 @@ import { CallportError, specificationVersion } from '@callport/core'
 import { createInviteClient, invitesUrlBeside } from './invites/invite-client'
 import { reconnectSettings, refuseUnknownOptions, sessionOptionNames, type SessionOptions } from './options'
 import { createCallSession, type Session } from './session'
-import { createTokenSource } from './token-source'
+import { createTokenSource, tokenUrlOf } from './token-source'
 
 /**
  * Creates a session that joins rooms on any configured provider: it fetches tokens from `token`,
@@ -24,14 +24,15 @@ export function createSession(options: SessionOptions): Session {
   if (outdated) {
     throw new CallportError('INVALID_INPUT', `The ${outdated.provider} adapter implements specification ${outdated.specificationVersion}, not ${specificationVersion}`)
   }
-  if (typeof token !== 'string' && typeof token !== 'function') {
-    throw new CallportError('INVALID_INPUT', 'createSession needs `token`: a join URL or a token function')
+  if (typeof token !== 'string' && typeof token !== 'function' && (typeof token !== 'object' || token === null)) {
+    throw new CallportError('INVALID_INPUT', 'createSession needs `token`: a join URL, { url, headers, credentials } or a token function')
   }
+  const endpoint = tokenUrlOf(token)
   return createCallSession({
     adapters,
     tokens: createTokenSource(token),
     refreshLeadSeconds: options.refreshLeadSeconds,
     reconnect: reconnectSettings(options.reconnect),
-    invites: createInviteClient(options.invites ?? (typeof token === 'string' ? invitesUrlBeside(token) : undefined)),
+    invites: createInviteClient(options.invites ?? (endpoint ? invitesUrlBeside(endpoint.url) : undefined), endpoint),
   })
 }

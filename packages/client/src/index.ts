@@ -1,4 +1,6 @@
 export { createSession } from './create-session'
 export type { Session } from './session'
 export type { JoinOptions, ReconnectOptions, SessionOptions } from './options'
-export type { TokenFetcher, TokenRequest, TokenSourceOption } from './token-source'
+export type { TokenFetcher, TokenRequest, TokenSourceOption, TokenUrl } from './token-source'
+export type { RequestSettings } from './token-request'
+export { createLocalTracks, listDevices, watchDevices, type CreateLocalTracksOptions, type ListDevicesOptions } from './standalone'

@@ -1,4 +1,4 @@
-import { CallportError, type ClientAdapter } from '@callport/core'
+import { CallportError, type ClientAdapter, type LocalTrack } from '@callport/core'
 import type { TokenSourceOption } from './token-source'
 
 /** Bounds of the session's own reconnection, after the provider dropped the call. */
@@ -21,8 +21,10 @@ export interface SessionOptions {
   /** Client adapters of the providers this page can use; the token's `provider` picks one. */
   adapters: readonly ClientAdapter[]
   /**
-   * The URL of a Callport join endpoint (POSTed `{ room }` as JSON, answering `{ room, token }`),
-   * or a function that returns a Token or a JoinResponse.
+   * The URL of a Callport join endpoint (POSTed `{ room }` as JSON, answering `{ room, token }`);
+   * or `{ url, headers, credentials }` to send the app's own headers (an object, or a function,
+   * possibly async, called for each request) and a `fetch` credentials mode with it (the invites
+   * endpoint gets them too); or a function that returns a Token or a JoinResponse.
    */
   token: TokenSourceOption
   /** Refresh this many seconds before `expiresAt`. Default: 10% of the token's lifetime, at least 30 s. */
@@ -44,7 +46,15 @@ export interface JoinOptions {
   container?: HTMLElement
   /** Cancels the join (token fetch and connect); the join then rejects with ABORTED. */
   signal?: AbortSignal
+  /**
+   * Tracks of a preview (`createLocalTracks`) to publish instead of capturing again, so the user is
+   * not asked twice; used by adapters with `capabilities.localTracks` (others capture their own).
+   * The page keeps owning them: stop them after `leave()`.
+   */
+  tracks?: readonly LocalTrack[]
 }
+
+export const joinOptionNames = ['audio', 'video', 'container', 'signal', 'tracks'] as const satisfies readonly (keyof JoinOptions)[]
 
 /** The reconnection bounds with every default filled in (delays in milliseconds). */
 export interface ReconnectSettings {

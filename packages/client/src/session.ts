@@ -10,6 +10,11 @@ import {
   type ClientConnection,
   type ConnectionEvents,
   type ConnectionState,
+  type DeviceKind,
+  type DevicesChangedEvent,
+  type LocalTrack,
+  type ScreenShareOptions,
+  type VendorObjectOf,
   type DisconnectedEvent,
   type Invite,
   type InviteAction,
@@ -22,13 +27,16 @@ import {
   abortedError,
   linkSignal,
   raceAbort,
+  audioOutputDeviceId,
+  setAudioOutput,
 } from '@callport/core'
+import { onDevicesChanged } from './devices'
 import type { InviteClient } from './invites/invite-client'
-import type { JoinOptions, ReconnectSettings } from './options'
+import { joinOptionNames, refuseUnknownOptions, type JoinOptions, type ReconnectSettings } from './options'
 import { createParticipantRoster } from './participants'
 import { retryWithBackoff } from './reconnect-policy'
 import { createStateMachine } from './state-machine'
-import { createTokenRefresher } from './token-refresher'
+import { createTokenRefresher, refreshDelayMs } from './token-refresher'
 import type { TokenSource } from './token-source'
 
 /**
@@ -69,6 +77,38 @@ export interface Session extends EventEmitter<SessionEvents> {
   invite(identity: string, options?: { room?: string; signal?: AbortSignal }): Promise<Invite>
   /** Accepts or declines an invite to this user, or cancels one this user sent. Emits `invite`. */
   settleInvite(id: string, action: InviteAction, options?: { signal?: AbortSignal }): Promise<Invite>
+  /**
+   * The tracks this participant publishes now (camera, microphone, screen share), for adapters with
+   * `capabilities.localTracks`; `[]` otherwise and while not joined.
+   */
+  localTracks(): LocalTrack[]
+  /**
+   * Gets ready to join `room` before the user clicks Join: fetches the token while every configured
+   * adapter with `capabilities.prepare` loads its SDK, then lets the adapter the token names warm up
+   * for it. `join(room)` then uses that token (while it is not yet due for refresh). Rejects when the
+   * token cannot be fetched (as `join` would); an adapter's failure to prepare is only a lost head start.
+   */
+  prepare(room: string, options?: { signal?: AbortSignal }): Promise<void>
+  /**
+   * Uses another camera, microphone or speaker (`MediaDevice.deviceId`) and emits
+   * `active-device-changed`. The speaker of a `tracks` adapter (and before joining) is set by the
+   * session on every element tracks are attached to (`setSinkId`; UNSUPPORTED where the browser
+   * lacks it); other kinds go to the connection. UNSUPPORTED when the adapter's
+   * `capabilities.switchDevice` lacks the kind; DEVICE_NOT_FOUND for an unknown device.
+   */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<void>
+  /**
+   * Starts or stops sharing a screen, window or tab (the browser asks which), with its audio when
+   * `audio` is true. UNSUPPORTED when the adapter lacks `capabilities.screenShare` (or
+   * `screenShareAudio` for `audio`); PERMISSION_DENIED when the user cancels the picker.
+   */
+  setScreenShareEnabled(enabled: boolean, options?: ScreenShareOptions): Promise<void>
+  /**
+   * The vendor's own object behind the live connection (the twilio-video `Room`, the
+   * openvidu-browser `Session`, …), typed by the adapter, when `adapter` is the one in use; else
+   * undefined. Outside the portable surface: code using it is tied to that vendor and SDK version.
+   */
+  vendorObject<Adapter extends ClientAdapter>(adapter: Adapter): VendorObjectOf<Adapter> | undefined
 }
 
 export interface SessionSettings {
@@ -102,6 +142,11 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
   let connection: ClientConnection | undefined
   let localParticipant: Participant | undefined
   let unbind = () => {}
+  /** Tracks of a preview handed to `join`, kept for reconnections. */
+  let previewTracks: readonly LocalTrack[] | undefined
+  /** A token fetched by `prepare` that the next `join` of that room takes. */
+  let prepared: { name: string; answer: JoinResponse; receivedAt: number } | undefined
+  let stopWatchingDevices = () => {}
 
   /** Fetches a token for the current join; the newest one becomes `session.token`. */
   const fetchToken = async (name: string, current: AbortController): Promise<JoinResponse> => {
@@ -140,7 +185,9 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       throw new CallportError('UNSUPPORTED', `No adapter for provider "${next.provider}" (configured: ${configured})`, { provider: next.provider })
     }
     const { signal } = current
-    const connecting = (async () => chosen.connect(next, { audio: true, video: true, ...media, signal, refreshToken: () => refresher.refreshNow(false) }))().catch(
+    const tracks = chosen.capabilities.localTracks ? previewTracks : undefined
+    const connecting = (async () =>
+      chosen.connect(next, { audio: true, video: true, ...media, ...(tracks && { tracks }), signal, refreshToken: () => refresher.refreshNow(false) }))().catch(
       (error: unknown) => {
         throw toCallportError(error, { code: 'CONNECTION_FAILED', provider: chosen.provider })
       },
@@ -242,6 +289,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     lifetime?.abort()
     lifetime = undefined
     refresher.stop()
+    stopWatchingDevices()
     pendingToken = undefined
     const released = release()
     localParticipant = undefined
@@ -258,6 +306,26 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     return invite
   }
 
+  /** While joined: devices plugged in or removed; a chosen speaker that went away gives way to the default. */
+  const devicesChanged = (event: DevicesChangedEvent) => {
+    emit('devices-changed', event)
+    const speaker = audioOutputDeviceId()
+    if (speaker !== undefined && !event.devices.some((device) => device.kind === 'speaker' && device.deviceId === speaker)) {
+      setAudioOutput('default').then(
+        () => emit('active-device-changed', { kind: 'speaker', deviceId: 'default', reason: 'unplugged' }),
+        () => {},
+      )
+    }
+  }
+
+  const unsupported = (what: string): CallportError => new CallportError('UNSUPPORTED', `The ${adapter?.provider} adapter cannot ${what}`, { provider: adapter?.provider })
+
+  /** CONNECTION_FAILED unless connected (retryable while the session may still connect). */
+  const requireConnected = () => {
+    const state = machine.state
+    if (state !== 'connected') throw new CallportError('CONNECTION_FAILED', `Not connected (${state})`, { retryable: state !== 'idle' && state !== 'disconnected' })
+  }
+
   /** Runs an operation on the live connection, if any, failing as a CallportError. */
   const onConnection = async (operation: (live: ClientConnection) => Promise<void> | undefined): Promise<void> => {
     const live = connection
@@ -271,6 +339,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     participants: () => roster.list(),
 
     async join(name, options = {}) {
+      refuseUnknownOptions(options, joinOptionNames, 'join')
       const state = machine.state
       if (state !== 'idle' && state !== 'disconnected') throw new CallportError('INVALID_INPUT', `Already ${state}; leave() first`)
       const valid = RoomNameSchema.safeParse(name)
@@ -279,13 +348,21 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       media.audio = options.audio ?? media.audio
       media.video = options.video ?? media.video
       media.container = options.container
+      previewTracks = options.tracks
       const current = new AbortController()
       lifetime = current
       const unlink = linkSignal(options.signal, current)
       machine.move(state, 'connecting')
       try {
-        await open((await fetchToken(name, current)).token, current)
+        const ready = prepared
+        prepared = undefined
+        if (ready?.name === name && refreshDelayMs(ready.answer.token, ready.receivedAt, Date.now(), refreshLeadSeconds) > 0) {
+          ;({ room, token } = ready.answer)
+          receivedAt = ready.receivedAt
+        } else await fetchToken(name, current)
+        await open(token as Token, current)
         established('connecting')
+        stopWatchingDevices = onDevicesChanged(devicesChanged)
         return room as Room
       } catch (error) {
         const failure = toCallportError(error)
@@ -309,13 +386,54 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
     },
 
     async sendData(data, options) {
-      if (adapter && !adapter.capabilities.sendData) {
-        throw new CallportError('UNSUPPORTED', `The ${adapter.provider} adapter cannot send data`, { provider: adapter.provider })
-      }
-      const state = machine.state
-      if (state !== 'connected') throw new CallportError('CONNECTION_FAILED', `Not connected (${state})`, { retryable: state !== 'idle' && state !== 'disconnected' })
+      if (adapter && !adapter.capabilities.sendData) throw unsupported('send data')
+      requireConnected()
       return onConnection((live) => live.sendData?.(data, options))
     },
+
+    localTracks: () => connection?.localTracks?.() ?? [],
+
+    async prepare(name, options = {}) {
+      refuseUnknownOptions(options, ['signal'], 'prepare')
+      const valid = RoomNameSchema.safeParse(name)
+      if (!valid.success) throw new CallportError('INVALID_INPUT', valid.error.issues[0]!.message, { details: valid.error.issues })
+      const current = new AbortController()
+      const unlink = linkSignal(options.signal, current)
+      const warm = (candidate: ClientAdapter, next?: Token): Promise<void> =>
+        candidate.capabilities.prepare && candidate.prepare ? (async () => candidate.prepare?.(next, { signal: current.signal }))().catch(() => {}) : Promise.resolve()
+      try {
+        if (current.signal.aborted) throw abortedError(options.signal)
+        const loading = Promise.all(adapters.map((candidate) => warm(candidate)))
+        const answer = await raceAbort(tokens(name, current.signal), current.signal)
+        prepared = { name, answer, receivedAt: Date.now() }
+        await raceAbort(loading, current.signal)
+        const chosen = adapters.find((candidate) => candidate.provider === answer.token.provider)
+        if (chosen) await raceAbort(warm(chosen, answer.token), current.signal)
+      } finally {
+        unlink()
+      }
+    },
+
+    async switchDevice(kind, deviceId) {
+      if (kind === 'speaker' && adapter?.capabilities.media !== 'view') {
+        await setAudioOutput(deviceId, { provider: adapter?.provider })
+        emit('active-device-changed', { kind, deviceId, reason: 'switched' })
+        return
+      }
+      if (adapter && !adapter.capabilities.switchDevice?.includes(kind)) throw unsupported(`switch the ${kind}`)
+      requireConnected()
+      return onConnection((live) => live.switchDevice?.(kind, deviceId))
+    },
+
+    async setScreenShareEnabled(enabled, options = {}) {
+      refuseUnknownOptions(options, ['audio'], 'setScreenShareEnabled')
+      if (adapter && !adapter.capabilities.screenShare) throw unsupported('share a screen')
+      if (adapter && enabled && options.audio && !adapter.capabilities.screenShareAudio) throw unsupported('share screen audio')
+      requireConnected()
+      return onConnection((live) => live.setScreenShareEnabled?.(enabled, options))
+    },
+
+    vendorObject: (candidate) => (candidate === adapter ? (connection?.vendor as never) : undefined),
 
     async invite(identity, { room: name = room?.name, signal } = {}) {
       if (!name) throw new CallportError('INVALID_INPUT', 'No room to invite to')

@@ -3,8 +3,16 @@ import { CallportError, httpStatusOfCode, ProblemSchema, type ErrorCode, aborted
 /** How long a token request may take before it counts as a network failure. */
 export const TOKEN_REQUEST_TIMEOUT_MS = 10_000
 
+/** What the app adds to each request to its Callport endpoints (join, invites): its own headers and credentials mode. */
+export interface RequestSettings {
+  /** Headers sent with each request (an auth header, a CSRF token), or a function giving them per request (may be async). */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+  /** `fetch`'s credentials mode (`include` sends cookies to another origin). Default: the browser's (`same-origin`). */
+  credentials?: RequestCredentials
+}
+
 /** POSTs `{ room }` as JSON to the app's join endpoint and returns the parsed JSON answer (not yet validated). */
-export const requestJoin = (url: string, room: string, signal: AbortSignal): Promise<unknown> => postJson(url, { room }, signal)
+export const requestJoin = (url: string, room: string, signal: AbortSignal, settings?: RequestSettings): Promise<unknown> => postJson(url, { room }, signal, settings)
 
 /**
  * POSTs `body` as JSON to one of the app's Callport endpoints and returns the parsed JSON answer (not
@@ -16,7 +24,16 @@ export const requestJoin = (url: string, room: string, signal: AbortSignal): Pro
  * itself, for one POST whose retries and timeout the session does itself. (ky serves the vendor
  * REST clients on the server, where size does not count.)
  */
-export async function postJson(url: string, payload: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+export async function postJson(url: string, payload: unknown, signal: AbortSignal | undefined, settings: RequestSettings = {}): Promise<unknown> {
+  const given = settings.headers
+  let headers: Headers
+  try {
+    headers = new Headers(typeof given === 'function' ? await given() : given)
+  } catch (error) {
+    throw new CallportError('CONNECTION_FAILED', `The headers for ${url} could not be made`, { cause: error })
+  }
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json')
+  if (!headers.has('accept')) headers.set('accept', 'application/json')
   const request = new AbortController()
   const unlink = linkSignal(signal, request)
   const timer = setTimeout(() => request.abort(), TOKEN_REQUEST_TIMEOUT_MS)
@@ -25,8 +42,9 @@ export async function postJson(url: string, payload: unknown, signal: AbortSigna
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers,
       body: JSON.stringify(payload),
+      ...(settings.credentials === undefined ? {} : { credentials: settings.credentials }),
       signal: request.signal,
     })
     text = await response.text()

@@ -1,5 +1,6 @@
 import { CallportError, JoinResponseSchema, TokenSchema, toCallportError, type JoinResponse, type Token } from '@callport/core'
-import { requestJoin } from './token-request'
+import { refuseUnknownOptions } from './options'
+import { requestJoin, type RequestSettings } from './token-request'
 
 /** What an app's own token function receives. */
 export interface TokenRequest {
@@ -12,8 +13,22 @@ export interface TokenRequest {
 /** An app's own way to get a token: call your backend, add your auth headers, read a cache… */
 export type TokenFetcher = (request: TokenRequest) => Promise<Token | JoinResponse>
 
-/** Where a session gets its tokens: the URL of a Callport join endpoint, or a function. */
-export type TokenSourceOption = string | TokenFetcher
+/** A Callport join endpoint with what to send along: headers (possibly from a function, possibly async) and a credentials mode. */
+export interface TokenUrl extends RequestSettings {
+  url: string
+}
+
+/** Where a session gets its tokens: the URL of a Callport join endpoint (alone or with headers and credentials), or a function. */
+export type TokenSourceOption = string | TokenUrl | TokenFetcher
+
+/** The `token` option as a URL with its request settings (undefined for a function). */
+export function tokenUrlOf(option: TokenSourceOption): TokenUrl | undefined {
+  if (typeof option === 'string') return { url: option }
+  if (typeof option !== 'object' || option === null) return undefined
+  refuseUnknownOptions(option, ['url', 'headers', 'credentials'], 'token')
+  if (typeof option.url !== 'string' || option.url === '') throw new CallportError('INVALID_INPUT', 'token: `url` must be the join endpoint URL')
+  return option
+}
 
 /** Fetches and validates a token for a room. */
 export type TokenSource = (room: string, signal: AbortSignal) => Promise<JoinResponse>
@@ -24,10 +39,11 @@ export type TokenSource = (room: string, signal: AbortSignal) => Promise<JoinRes
  * CONNECTION_FAILED (retryable) unless they already are CallportErrors.
  */
 export function createTokenSource(option: TokenSourceOption): TokenSource {
+  const endpoint = tokenUrlOf(option)
   return async (room, signal) => {
     let answer: unknown
     try {
-      answer = typeof option === 'string' ? await requestJoin(option, room, signal) : await option({ room, signal })
+      answer = endpoint ? await requestJoin(endpoint.url, room, signal, endpoint) : await (option as TokenFetcher)({ room, signal })
     } catch (error) {
       throw toCallportError(error, { code: 'CONNECTION_FAILED' })
     }

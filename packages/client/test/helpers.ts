@@ -6,7 +6,10 @@ import {
   type ClientConnection,
   type ConnectionEvents,
   type ConnectOptions,
+  type DeviceKind,
+  type LocalTrack,
   type Participant,
+  type ScreenShareOptions,
   type SessionEventName,
   type Token,
 } from '@callport/core'
@@ -42,6 +45,11 @@ export class StubConnection extends EventEmitter<ConnectionEvents> implements Cl
   readonly disconnect = vi.fn(async () => {})
   updateToken?: ReturnType<typeof vi.fn<(token: Token) => Promise<void>>>
   sendData?: ReturnType<typeof vi.fn<(data: string, options?: { to?: string[] }) => Promise<void>>>
+  localTracks?: ReturnType<typeof vi.fn<() => LocalTrack[]>>
+  switchDevice?: ReturnType<typeof vi.fn<(kind: DeviceKind, deviceId: string) => Promise<void>>>
+  setScreenShareEnabled?: ReturnType<typeof vi.fn<(enabled: boolean, options?: ScreenShareOptions) => Promise<void>>>
+  /** What `session.vendorObject(adapter)` returns for this connection. */
+  readonly vendor: StubVendor
 
   constructor(
     readonly token: Token,
@@ -49,11 +57,17 @@ export class StubConnection extends EventEmitter<ConnectionEvents> implements Cl
     public remote: Participant[],
   ) {
     super()
+    this.vendor = { room: token.providerRoomId }
   }
 
   participants(): Participant[] {
     return [...this.remote]
   }
+}
+
+/** The stub's "vendor object". */
+export interface StubVendor {
+  room: string
 }
 
 type Connect = (token: Token, options: ConnectOptions) => Promise<ClientConnection>
@@ -69,6 +83,9 @@ export interface StubAdapter extends ClientAdapter {
   readonly nextConnects: Connect[]
   /** The newest connection (throws when there is none). */
   last(): StubConnection
+  connect(token: Token, options: ConnectOptions): Promise<StubConnection>
+  /** Present when `capabilities.prepare`: records its calls. */
+  prepare?: ReturnType<typeof vi.fn<(token: Token | undefined, options?: { signal?: AbortSignal }) => Promise<void>>>
 }
 
 /** A client adapter whose connections are StubConnections. */
@@ -90,14 +107,18 @@ export function stubAdapter(provider = 'stub', capabilities: Partial<ClientCapab
     async connect(token, options) {
       adapter.connectTokens.push(token)
       const replacement = adapter.nextConnects.shift()
-      if (replacement) return replacement(token, options)
+      if (replacement) return replacement(token, options) as Promise<StubConnection>
       const connection = new StubConnection(token, options, adapter.remote)
       if (resolved.updateToken) connection.updateToken = vi.fn(async (_token: Token) => {})
       if (resolved.sendData) connection.sendData = vi.fn(async (_data: string, _options?: { to?: string[] }) => {})
+      if (resolved.localTracks) connection.localTracks = vi.fn(() => [...(options.tracks ?? [])])
+      if (resolved.switchDevice?.length) connection.switchDevice = vi.fn(async (_kind: DeviceKind, _deviceId: string) => {})
+      if (resolved.screenShare) connection.setScreenShareEnabled = vi.fn(async (_enabled: boolean, _options?: ScreenShareOptions) => {})
       adapter.connections.push(connection)
       return connection
     },
   }
+  if (resolved.prepare) adapter.prepare = vi.fn(async (_token: Token | undefined, _options?: { signal?: AbortSignal }) => {})
   return adapter
 }
 
