@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto'
-import { CallportError, type DisconnectReason, type Participant, type Room, type Token, type WebhookRequest } from '@callport/core'
+import {
+  CallportError,
+  type ConnectionQuality,
+  type DeviceKind,
+  type DisconnectReason,
+  type MediaDevice,
+  type Participant,
+  type Room,
+  type Token,
+  type TrackKind,
+  type WebhookRequest,
+} from '@callport/core'
 import { MemoryRoom, type MemberEndpoint, type Membership } from './memory-room'
 import { memoryProviderId, participantOfClaims, signMemoryToken, verifyMemoryToken, type MemoryTokenClaims } from './memory-token'
 import { signMemoryWebhook } from './memory-webhook'
@@ -7,7 +18,20 @@ import { signMemoryWebhook } from './memory-webhook'
 export interface MemoryHubOptions {
   /** HS256 secret the hub signs tokens with; random by default. */
   secret?: string
+  /**
+   * The cameras, microphones and speakers the simulated browser has. Default: for each kind a
+   * `default` device and a second one (`memory-camera-2`, `memory-microphone-2`, `memory-speaker-2`).
+   */
+  devices?: readonly MediaDevice[]
 }
+
+/** The devices a hub starts with when given none. */
+export const defaultMemoryDevices: readonly MediaDevice[] = Object.freeze(
+  (['camera', 'microphone', 'speaker'] as const).flatMap((kind): MediaDevice[] => [
+    { deviceId: 'default', kind, label: `Memory ${kind} (default)`, groupId: `memory-${kind}-group-1` },
+    { deviceId: `memory-${kind}-2`, kind, label: `Memory ${kind} 2`, groupId: `memory-${kind}-group-2` },
+  ]),
+)
 
 /** Narrows a simulation control to one room. */
 export interface MemoryRoomFilter {
@@ -34,6 +58,22 @@ export interface MemoryHub {
   dropConnection(identity: string, reason?: DisconnectReason, filter?: MemoryRoomFilter): number
   /** Ends the connections of `identity` with `token-expired`, as if its token's `exp` had passed now. */
   expireToken(identity: string, filter?: MemoryRoomFilter): number
+  /**
+   * Makes the connections of `identity` report `quality`: each emits `connection-quality-changed`
+   * (`local: true`) and the others in its room see it (`local: false`); nothing when it is the
+   * quality already reported. Returns how many connections changed.
+   */
+  setConnectionQuality(identity: string, quality: ConnectionQuality, filter?: MemoryRoomFilter): number
+  /** The cameras, microphones and speakers the simulated browser has now. */
+  devices(): MediaDevice[]
+  /** Plugs a device in (replacing one with the same kind and id). */
+  plugDevice(device: MediaDevice): void
+  /**
+   * Unplugs a device: every connection capturing from it falls back to the `default` device of its
+   * kind and emits `active-device-changed` (`unplugged`). The `default` devices cannot be unplugged
+   * (INVALID_INPUT). Returns how many connections fell back.
+   */
+  unplugDevice(kind: DeviceKind, deviceId: string): number
   /** Closes every room (connections end with `room-closed`), forgets them, and cancels every timer. */
   reset(): void
   /**
@@ -59,6 +99,12 @@ export interface MemoryHubInternals {
   closeRoom(name: string): boolean
   /** Ends the connection of `identity` with `removed`; false when it is not in the room. */
   removeMember(room: string, identity: string): boolean
+  /** Tells the connection of `identity` that a moderator muted its `kind`; false when it is not in the room. */
+  muteMember(room: string, identity: string, kind: TrackKind): boolean
+  /** True when the simulated browser has that device now. */
+  hasDevice(kind: DeviceKind, deviceId: string): boolean
+  /** Calls `listener` with each device unplugged from now on; returns the function that stops it. */
+  onUnplug(listener: (kind: DeviceKind, deviceId: string) => number): () => void
   issueToken(room: Room, participant: Participant, ttlSeconds: number): Token
   /** A plain function (it uses no `this`), so it can be handed on as a callback. */
   verifyToken: (token: Token) => MemoryTokenClaims
@@ -72,6 +118,8 @@ const internals = new WeakMap<MemoryHub, MemoryHubInternals>()
 export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const secret = options.secret ?? randomBytes(32).toString('base64url')
   const rooms = new Map<string, MemoryRoom>()
+  let devices: MediaDevice[] = (options.devices ?? defaultMemoryDevices).map((device) => ({ ...device }))
+  const unplugListeners = new Set<(kind: DeviceKind, deviceId: string) => number>()
 
   const live = ({ name, providerRoomId }: Pick<Room, 'name' | 'providerRoomId'>): MemoryRoom => {
     const room = rooms.get(name)
@@ -92,6 +140,24 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     members: (name) => rooms.get(name)?.participants() ?? [],
     dropConnection: (identity, reason = 'connection-lost', filter) => endEverywhere(identity, reason, filter),
     expireToken: (identity, filter) => endEverywhere(identity, 'token-expired', filter),
+    setConnectionQuality(identity, quality, filter = {}) {
+      let changed = 0
+      for (const room of rooms.values()) {
+        if ((filter.room === undefined || filter.room === room.room.name) && room.setQuality(identity, quality)) changed += 1
+      }
+      return changed
+    },
+    devices: () => devices.map((device) => ({ ...device })),
+    plugDevice(device) {
+      devices = [...devices.filter((known) => known.kind !== device.kind || known.deviceId !== device.deviceId), { ...device }]
+    },
+    unplugDevice(kind, deviceId) {
+      if (deviceId === 'default') throw new CallportError('INVALID_INPUT', 'The default device cannot be unplugged', { provider: memoryProviderId })
+      devices = devices.filter((known) => known.kind !== kind || known.deviceId !== deviceId)
+      let fellBack = 0
+      for (const listener of [...unplugListeners]) fellBack += listener(kind, deviceId)
+      return fellBack
+    },
     reset() {
       const closing = [...rooms.values()]
       rooms.clear()
@@ -125,6 +191,12 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
       return true
     },
     removeMember: (name, identity) => rooms.get(name)?.end(identity, 'removed') ?? false,
+    muteMember: (name, identity, kind) => rooms.get(name)?.mute(identity, kind) ?? false,
+    hasDevice: (kind, deviceId) => devices.some((device) => device.kind === kind && device.deviceId === deviceId),
+    onUnplug(listener) {
+      unplugListeners.add(listener)
+      return () => unplugListeners.delete(listener)
+    },
     issueToken(room, participant, ttlSeconds) {
       return signMemoryToken(secret, live(room).room, participant, ttlSeconds)
     },

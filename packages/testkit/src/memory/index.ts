@@ -1,5 +1,6 @@
 export { memory, type MemoryProvider, type MemorySettings } from './memory-provider'
-export { createMemoryHub, defaultMemoryHub, type MemoryHub, type MemoryHubOptions, type MemoryRoomFilter } from './hub'
+export { createMemoryHub, defaultMemoryDevices, defaultMemoryHub, type MemoryHub, type MemoryHubOptions, type MemoryRoomFilter } from './hub'
+export type { ParticipantUpdate } from './memory-room'
 export { joinMemoryRoom, type JoinMemoryRoomOptions } from './join-memory-room'
 export { MemoryConnection } from './memory-connection'
 export { MemoryTrack, type MemoryTrackSource } from './memory-track'

@@ -13,6 +13,7 @@ import {
   type ServerAdapter,
   type ServerCapabilities,
   type Token,
+  type TrackKind,
   type WebhookHandler,
 } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
@@ -42,16 +43,39 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
   listParticipants(options: RoomOperationOptions): Promise<Participant[]>
   /** Ends that participant's connection with reason `removed`; `PARTICIPANT_NOT_FOUND` when absent. */
   removeParticipant(options: RoomOperationOptions & { identity: string }): Promise<void>
+  /**
+   * Tells that participant's connection a moderator muted its microphone (`audio`) or camera
+   * (`video`): it stops publishing it (`local-track-unpublished`; the others see
+   * `track-unsubscribed`) and emits `muted-by-moderator`. `PARTICIPANT_NOT_FOUND` when absent.
+   */
+  muteParticipant(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
   /** Ends every connection with reason `room-closed` and forgets the room. */
   closeRoom(options: RoomOperationOptions): Promise<void>
   /** Verifies deliveries signed with the hub secret (`hub.signWebhook`) and parses their JSON events. */
   webhook: WebhookHandler
   connect(token: Token, options: ConnectOptions): Promise<MemoryConnection>
+  /** Checks the token (when given) as `connect` would, and joins nothing: the memory provider has nothing to load. */
+  prepare(token: Token | undefined, options?: { signal?: AbortSignal }): Promise<void>
 }
 
 const vendor = 'Memory'
 
-const clientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: true }
+const clientCapabilities: ClientCapabilities = {
+  media: 'tracks',
+  updateToken: true,
+  sendData: true,
+  trackMuteEvents: true,
+  localTracks: true,
+  // The speaker of a tracks provider is switched by the session (setSinkId on the elements).
+  switchDevice: ['camera', 'microphone'],
+  screenShare: true,
+  screenShareAudio: true,
+  activeSpeakers: true,
+  connectionQuality: true,
+  participantUpdates: true,
+  remoteMute: true,
+  prepare: true,
+}
 
 /** The in-memory reference provider (server and client halves in one object). */
 export function memory(settings: MemorySettings = {}): MemoryProvider {
@@ -79,6 +103,11 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
         throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
       }
     },
+    async muteParticipant({ room, identity, kind }) {
+      if (!rooms.muteMember(rooms.liveRoom(room).name, identity, kind)) {
+        throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
+      }
+    },
     async closeRoom({ room }) {
       rooms.closeRoom(rooms.liveRoom(room).name)
     },
@@ -92,10 +121,16 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
     connectSchema: z.object({}),
     async connect({ token }, options) {
       const claims = rooms.verifyToken(token)
-      const connection = new MemoryConnection({ join: (endpoint) => rooms.join(claims, endpoint), verifyToken: rooms.verifyToken })
-      await connection.setMicrophoneEnabled(options.audio)
-      await connection.setCameraEnabled(options.video)
+      const connection = new MemoryConnection({
+        join: (endpoint) => rooms.join(claims, endpoint),
+        verifyToken: rooms.verifyToken,
+        devices: { has: (kind, deviceId) => rooms.hasDevice(kind, deviceId), onUnplug: (listener) => rooms.onUnplug(listener) },
+      })
+      connection.publishInitial(options)
       return connection
+    },
+    async prepare(request) {
+      if (request) rooms.verifyToken(request.token)
     },
   })
 
@@ -104,5 +139,6 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
     capabilities: Object.freeze({ ...server.capabilities, ...client.capabilities }),
     hub,
     connect: (token: Token, options: ConnectOptions) => client.connect(token, options),
+    prepare: (token: Token | undefined, options?: { signal?: AbortSignal }) => client.prepare!(token, options),
   })
 }

@@ -1,4 +1,4 @@
-import type { ConnectionEvents, DisconnectReason, EventEmitter, Participant, Room } from '@callport/core'
+import type { ConnectionEvents, ConnectionQuality, DisconnectReason, EventEmitter, Metadata, Participant, Room, TrackKind } from '@callport/core'
 import { MemoryTrack, type MemoryTrackSource } from './memory-track'
 
 /** How the room reaches one member's connection. */
@@ -7,11 +7,20 @@ export interface MemberEndpoint {
   readonly events: Pick<EventEmitter<ConnectionEvents>, 'emit'>
   /** The hub ended the connection (removed, room closed, token expired, dropped…). */
   ended(reason: DisconnectReason): void
+  /** The server half muted this member's microphone (`audio`) or camera (`video`): unpublish it and say so. */
+  mutedByModerator(kind: TrackKind): void
+}
+
+/** What a participant may change about itself mid-call. */
+export interface ParticipantUpdate {
+  name?: string
+  metadata?: Metadata
 }
 
 /** What a connection can do in its room. */
 export interface Membership {
   readonly room: Room
+  /** This member as the others see it now (updated by `update`). */
   readonly participant: Participant
   /** The other members, in join order. */
   others(): Participant[]
@@ -23,10 +32,16 @@ export interface Membership {
   renew(expiresAtSeconds: number): void
   /** Leaves without an event to the leaver itself. */
   leave(): void
+  /** Speaks at `level` (0 to 1, 0 = silence): every member sees `active-speakers-changed` when the ordered speakers change. */
+  setSpeaking(level: number): void
+  /** This member's connection quality: `connection-quality-changed` to itself (`local: true`) and the others, on change. */
+  setQuality(quality: ConnectionQuality): void
+  /** Changes this member's name and/or metadata: the others see `participant-updated`. */
+  update(update: ParticipantUpdate): void
 }
 
 interface Member {
-  readonly participant: Participant
+  participant: Participant
   readonly endpoint: MemberEndpoint
   /** Publication id by source. */
   readonly published: Map<MemoryTrackSource, string>
@@ -37,6 +52,9 @@ interface Member {
   expiryTimer: ReturnType<typeof setTimeout> | undefined
   /** Pending delivery of the tracks that were already published when this member joined. */
   catchUpTimer: ReturnType<typeof setTimeout> | undefined
+  /** How loud this member speaks now (0 = silent). */
+  level: number
+  quality: ConnectionQuality | undefined
 }
 
 /** Longest setTimeout delay; later expiries are re-armed when this one fires. */
@@ -49,6 +67,8 @@ const newId = (prefix: string): string => `${prefix}_${(++sequence).toString(36)
 export class MemoryRoom {
   readonly room: Room
   readonly #members = new Map<string, Member>()
+  /** The identities of the last `active-speakers-changed`, loudest first. */
+  #speakers: string[] = []
 
   constructor(name: string, provider: string) {
     this.room = { name, provider, providerRoomId: newId('room'), createdAt: new Date().toISOString() }
@@ -77,6 +97,8 @@ export class MemoryRoom {
       received: new Map(),
       expiryTimer: undefined,
       catchUpTimer: undefined,
+      level: 0,
+      quality: undefined,
     }
     this.#members.set(participant.identity, member)
     for (const other of this.#others(member)) {
@@ -91,14 +113,35 @@ export class MemoryRoom {
     this.#armExpiry(member, expiresAtSeconds)
     return {
       room: this.room,
-      participant: member.participant,
+      get participant() {
+        return member.participant
+      },
       others: () => (this.#isCurrent(member) ? this.#others(member).map((other) => other.participant) : []),
       setPublished: (source, published) => this.#isCurrent(member) && this.#setPublished(member, source, published),
       setMuted: (source, muted) => this.#isCurrent(member) && this.#setMuted(member, source, muted),
       send: (data, to) => this.#isCurrent(member) && this.#send(member, data, to),
       renew: (seconds) => this.#isCurrent(member) && this.#armExpiry(member, seconds),
       leave: () => this.#isCurrent(member) && this.#remove(member),
+      setSpeaking: (level) => this.#isCurrent(member) && this.#setSpeaking(member, level),
+      setQuality: (quality) => this.#isCurrent(member) && this.#setQuality(member, quality),
+      update: (update) => this.#isCurrent(member) && this.#update(member, update),
     }
+  }
+
+  /** Tells the member `identity` that a moderator muted its `kind`; false when it is not here. */
+  mute(identity: string, kind: TrackKind): boolean {
+    const member = this.#members.get(identity)
+    if (!member) return false
+    member.endpoint.mutedByModerator(kind)
+    return true
+  }
+
+  /** Sets the connection quality of `identity`; false when it is not here. */
+  setQuality(identity: string, quality: ConnectionQuality): boolean {
+    const member = this.#members.get(identity)
+    if (!member) return false
+    this.#setQuality(member, quality)
+    return true
   }
 
   /** Ends the connection of `identity` with `reason`; false when it is not here. */
@@ -142,6 +185,45 @@ export class MemoryRoom {
     for (const source of [...member.published.keys()]) this.#setPublished(member, source, false)
     for (const other of this.#members.values()) {
       other.endpoint.events.emit('participant-left', { participant: member.participant, raw: { type: 'member-left', identity: member.participant.identity } })
+    }
+    this.#announceSpeakers()
+  }
+
+  #setSpeaking(member: Member, level: number): void {
+    member.level = Math.min(Math.max(level, 0), 1)
+    this.#announceSpeakers()
+  }
+
+  /** Emits `active-speakers-changed` to every member when the speakers, loudest first, are not the last ones announced. */
+  #announceSpeakers(): void {
+    const speakers = [...this.#members.values()].filter((member) => member.level > 0).sort((a, b) => b.level - a.level)
+    const identities = speakers.map((member) => member.participant.identity)
+    if (identities.length === this.#speakers.length && identities.every((identity, index) => identity === this.#speakers[index])) return
+    this.#speakers = identities
+    const event = {
+      speakers: speakers.map((member) => ({ participant: member.participant, level: member.level })),
+      raw: { type: 'active-speakers', identities },
+    }
+    for (const member of this.#members.values()) member.endpoint.events.emit('active-speakers-changed', { ...event, speakers: [...event.speakers] })
+  }
+
+  #setQuality(member: Member, quality: ConnectionQuality): void {
+    if (member.quality === quality) return
+    member.quality = quality
+    const raw = { type: 'connection-quality', identity: member.participant.identity, quality }
+    for (const other of this.#members.values()) {
+      other.endpoint.events.emit('connection-quality-changed', { participant: member.participant, local: other === member, quality, raw })
+    }
+  }
+
+  #update(member: Member, update: ParticipantUpdate): void {
+    member.participant = {
+      ...member.participant,
+      ...(update.name !== undefined && { name: update.name }),
+      ...(update.metadata !== undefined && { metadata: update.metadata }),
+    }
+    for (const other of this.#others(member)) {
+      other.endpoint.events.emit('participant-updated', { participant: member.participant, raw: { type: 'member-updated', identity: member.participant.identity, update } })
     }
   }
 

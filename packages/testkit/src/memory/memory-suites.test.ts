@@ -1,14 +1,10 @@
 import { createMemoryHub, memory, memoryWebhookSignatureHeader, type MemoryHub } from './index'
 import { runClientAdapterSuite, runServerAdapterSuite } from '../index'
+import { memoryJoin, memoryTokenFor, memoryLocal, memoryModerator, memoryRemote } from '../../test/memory-harness'
 
 const lifecycle = {
   setup: (): MemoryHub => createMemoryHub(),
   teardown: (hub: MemoryHub) => hub.reset(),
-}
-
-const tokenFor = async (hub: MemoryHub, room: string, identity: string) => {
-  const provider = memory({ hub })
-  return provider.issueToken({ room: await provider.ensureRoom({ name: room }), participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
 }
 
 const occurredAt = '2030-01-01T09:00:00.000Z'
@@ -18,10 +14,7 @@ runServerAdapterSuite({
   name: 'memory',
   ...lifecycle,
   createAdapter: (hub) => memory({ hub }),
-  join: async ({ token }, hub) => {
-    const connection = await memory({ hub }).connect(token, { audio: false, video: false, refreshToken: async () => token })
-    return { leave: () => connection.disconnect() }
-  },
+  join: memoryJoin,
   vendor: {
     verifyToken: (token, hub) => hub.acceptsToken(token),
     roomExists: (room, hub) => hub.rooms().some((live) => live.providerRoomId === room.providerRoomId),
@@ -53,21 +46,9 @@ runClientAdapterSuite({
   name: 'memory',
   ...lifecycle,
   createAdapter: (hub) => memory({ hub }),
-  issueToken: ({ room, identity }, hub) => tokenFor(hub, room, identity),
-  refusedToken: ({ room, identity }) => tokenFor(createMemoryHub(), room, identity),
-  remote: {
-    async join({ room, identity }, hub) {
-      const token = await tokenFor(hub, room, identity)
-      const connection = await memory({ hub }).connect(token, { audio: false, video: false, refreshToken: async () => token })
-      const received: string[] = []
-      connection.on('data-received', ({ data }) => received.push(data))
-      return {
-        leave: () => connection.disconnect(),
-        setCameraEnabled: (enabled) => connection.setCameraEnabled(enabled),
-        setCameraMuted: (muted) => connection.setTrackMuted('camera', muted),
-        sendData: (data) => connection.sendData(data),
-        receivedData: () => received,
-      }
-    },
-  },
+  issueToken: ({ room, identity }, hub) => memoryTokenFor(hub, room, identity),
+  refusedToken: ({ room, identity }) => memoryTokenFor(createMemoryHub(), room, identity),
+  remote: memoryRemote,
+  local: memoryLocal,
+  moderator: memoryModerator,
 })
