@@ -1,4 +1,4 @@
-import type { AuthCommand, Member, MemberProps } from '../shared/protocol'
+import { serverEvents, type AuthCommand, type Member, type MemberProps, type Mute } from '../shared/protocol'
 import { verifySignalingCredential } from './credentials'
 import { SignalingRequestError } from './request-error'
 import type { SessionContext } from './session-context'
@@ -102,4 +102,18 @@ export function verifyTokenUpdate(socket: SignalingSocket, context: SessionConte
   if (claims.sub !== socket.data.identity) throw new SignalingRequestError('FORBIDDEN', 'The new token is for another identity')
   if (claims.room !== socket.data.room) throw new SignalingRequestError('FORBIDDEN', 'The new token is for another room')
   return claims.exp * 1000
+}
+
+/**
+ * A moderator muted this member (the admin API): `on_mute { kind }` to it, then its `audio` or `video`
+ * prop set false and the room told (`on_props_set`), as if it had turned the device off itself.
+ */
+export async function muteByModerator(socket: SignalingSocket, context: SessionContext, { kind }: Mute): Promise<void> {
+  if (!socket.connected) return
+  socket.emit(serverEvents.mute, { kind })
+  const { data } = socket
+  if (!data.joined) return
+  data.props = { ...data.props, [kind]: false }
+  await context.directory.update(data.roomId, describeMember(data))
+  if (data.joined) socket.to(data.roomId).emit('on_props_set', data.memberId, data.props)
 }

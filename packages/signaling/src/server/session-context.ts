@@ -1,4 +1,4 @@
-import type { Kick } from '../shared/protocol'
+import type { Kick, Mute } from '../shared/protocol'
 import type { FloodBudgets } from './flood-budgets'
 import type { MemberDirectory } from './member-directory'
 import type { ResolvedLimits } from './server-options'
@@ -14,6 +14,8 @@ export interface SessionContext {
   budgets: FloodBudgets
   /** Kicks a member wherever it is connected (this process or another one). */
   kickMember(memberId: string, kick: Kick): void
+  /** Mutes a member (moderator's `on_mute`) wherever it is connected. */
+  muteMember(memberId: string, mute: Mute): void
   /** Keeps track of work that `close()` waits for. */
   track(task: Promise<unknown>): void
   onError(error: unknown): void

@@ -2,7 +2,9 @@ import type { Server as HttpServer } from 'node:http'
 import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { CallportError } from '@callport/core'
-import type { Kick } from '../shared/protocol'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Kick, Mute } from '../shared/protocol'
+import { isAdminRequest, serveAdminRequest } from './admin-api'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { authenticateQuery } from './authenticate'
 import { createFloodBudgets } from './flood-budgets'
@@ -11,6 +13,7 @@ import { importPeer, loadRedisPeers, loadSocketIoPeers, type PeerImporter } from
 import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
 import { toSignalingError } from './request-error'
 import { signalingRoomId } from './room-id'
+import { muteByModerator } from './room-commands'
 import { resolveServerOptions, type SignalingServerOptions } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
 import { serveSocket } from './socket-session'
@@ -91,6 +94,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
   let scaleOut: RedisScaleOut | undefined
   let attached = false
   let closing: Promise<void> | undefined
+  let session: SessionContext | undefined
 
   const start = async (): Promise<SignalingIo> => {
     const [{ Server, WebSocketServer }, redisPeers] = await Promise.all([loadSocketIoPeers(importer), resolved.redis ? loadRedisPeers(importer) : undefined])
@@ -135,13 +139,23 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
         if (io.sockets.sockets.has(memberId) || !scaleOut) kickLocal(memberId, kick)
         else io.serverSideEmit('kick-member', memberId, kick)
       },
+      muteMember(memberId, mute) {
+        if (io.sockets.sockets.has(memberId) || !scaleOut) muteLocal(memberId, mute)
+        else io.serverSideEmit('mute-member', memberId, mute)
+      },
       track(task) {
         pending.add(task)
         void task.finally(() => pending.delete(task))
       },
       onError,
     }
+    const muteLocal = (memberId: string, mute: Mute) => {
+      const socket = io.sockets.sockets.get(memberId)
+      if (socket) context.track(muteByModerator(socket, context, mute).catch(onError))
+    }
     io.on('kick-member', kickLocal)
+    io.on('mute-member', muteLocal)
+    session = context
     io.use((socket, next) => {
       if (closing)
         return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
@@ -172,6 +186,30 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
   }
 
   let started: Promise<SignalingIo> | undefined
+
+  /**
+   * Puts the admin API (`/callport/v1/…`) in front of the server's own request listeners; socket.io,
+   * attached next, passes it every request that is not for its own path.
+   */
+  const serveAdminApi = (server: HttpServer | HttpsServer) => {
+    const previous = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>
+    server.removeAllListeners('request')
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+      if (session && isAdminRequest(request)) {
+        const context = session
+        void serveAdminRequest(request, response, {
+          secret,
+          directory: () => context.directory,
+          kickMember: (memberId, kick) => context.kickMember(memberId, kick),
+          muteMember: (memberId, mute) => context.muteMember(memberId, mute),
+          closing: () => closing !== undefined,
+          onError,
+        })
+        return
+      }
+      for (const listener of previous) listener.call(server, request, response)
+    })
+  }
   const attachTo = async (server: HttpServer | HttpsServer) => {
     if (closing) throw new Error('The signaling server is closed')
     if (attached) throw new Error('The signaling server is already attached to a server')
@@ -182,6 +220,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
     })
     const io = await started
     if (attached) throw new Error('The signaling server is already attached to a server')
+    serveAdminApi(server)
     io.attach(server)
     dropUnauthenticated(io, limits.handshakeTimeout)
     loadedIo = io

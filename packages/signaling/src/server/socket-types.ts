@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'socket.io'
-import type { ConnectionInfo, Kick, Member, MemberProps, RelayedRequest, SignalingError } from '../shared/protocol'
+import type { ConnectionInfo, Kick, Member, MemberProps, Mute, RelayedRequest, SignalingError } from '../shared/protocol'
 import type { Credential } from './authenticate'
 
 /** The acknowledgement of a `request`: `(result, null)` or `(null, { code, message })`. */
@@ -11,6 +11,8 @@ export interface ServerToClientEvents {
   on_leave: (memberId: string) => void
   on_props_set: (memberId: string, props: MemberProps) => void
   on_kick: (kick: Kick) => void
+  /** A moderator muted this member's microphone or camera (the admin API). */
+  on_mute: (mute: Mute) => void
   request: (message: RelayedRequest) => void
 }
 
@@ -21,6 +23,8 @@ export interface ClientToServerEvents {
 export interface InterServerEvents {
   /** Kick a member wherever its socket is connected. */
   'kick-member': (memberId: string, kick: Kick) => void
+  /** Mute a member wherever its socket is connected. */
+  'mute-member': (memberId: string, mute: Mute) => void
 }
 
 /** What the server knows about one socket (`socket.data`). */

@@ -149,15 +149,15 @@ describe('signaling() rooms and tokens', () => {
     await expect(adapter.issueToken({ room: forged, participant: { identity: 'alice', role: 'publisher' }, ttlSeconds: 60 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
   })
 
-  it('declares no optional capability it does not implement', () => {
+  it('declares the moderation it does through the admin API, and no getRoom', () => {
     expect(adapter.capabilities).toEqual(signalingServerCapabilities)
     expect(signalingTokenTtlBounds).toEqual({ min: 60, max: 86_400 })
     expect(adapter.capabilities).toEqual({
       getRoom: false,
-      listParticipants: false,
-      removeParticipant: false,
-      closeRoom: false,
-      muteParticipant: false,
+      listParticipants: true,
+      removeParticipant: true,
+      closeRoom: true,
+      muteParticipant: true,
       webhooks: false,
       tokenTtlSeconds: { min: 60, max: 86_400 },
     })
