@@ -507,7 +507,7 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
           for (const stop of stops) expect(stop, 'the page owns the tracks it handed to connect: the adapter never stops them').not.toHaveBeenCalled()
         })
 
-        it('emits local-track-published / local-track-unpublished as the camera turns on and off', async (test) => {
+        it('emits local-track-published as the camera turns on; turned off, it is unpublished (local-track-unpublished) or kept published', async (test) => {
           test.skip(!adapter.capabilities.localTracks, 'capabilities.localTracks is false')
           const { connection } = await connect('local-camera')
           const published = waitForEvent(connection, 'local-track-published', waiting)
@@ -515,10 +515,15 @@ export function runClientAdapterSuite<Context = undefined>(options: ClientAdapte
           const [{ track }] = await published
           expect(track).toMatchObject({ kind: 'video', source: 'camera' })
           expect(localTracksOf(connection).map((listed) => listed.id)).toContain(track.id)
-          const unpublished = waitForEvent(connection, 'local-track-unpublished', waiting)
+          const unpublished = vi.fn()
+          connection.on('local-track-unpublished', (event) => event.track.id === track.id && unpublished(event))
           await connection.setCameraEnabled(false)
-          expect((await unpublished)[0].track.id).toBe(track.id)
-          expect(localTracksOf(connection).map((listed) => listed.id)).not.toContain(track.id)
+          await settle()
+          // A vendor may keep a camera turned off published (disabled, as remote track-muted shows it) or unpublish it; either way the list says which.
+          const listed = localTracksOf(connection).some((listed) => listed.id === track.id)
+          expect(listed, listed ? 'kept published, yet local-track-unpublished was emitted' : 'no longer listed, yet no local-track-unpublished').toBe(
+            unpublished.mock.calls.length === 0,
+          )
         })
       })
 
