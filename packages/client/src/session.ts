@@ -144,8 +144,8 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
   let unbind = () => {}
   /** Tracks of a preview handed to `join`, kept for reconnections. */
   let previewTracks: readonly LocalTrack[] | undefined
-  /** A token fetched by `prepare` that the next `join` of that room takes. */
-  let prepared: { name: string; answer: JoinResponse; receivedAt: number } | undefined
+  /** The token `prepare` fetches (or fetched) for a room, which the next `join` of that room takes. */
+  let prepared: { name: string; ready: Promise<{ answer: JoinResponse; receivedAt: number }> } | undefined
   let stopWatchingDevices = () => {}
 
   /** Fetches a token for the current join; the newest one becomes `session.token`. */
@@ -354,9 +354,11 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       const unlink = linkSignal(options.signal, current)
       machine.move(state, 'connecting')
       try {
-        const ready = prepared
+        const taken = prepared?.name === name ? prepared.ready : undefined
         prepared = undefined
-        if (ready?.name === name && refreshDelayMs(ready.answer.token, ready.receivedAt, Date.now(), refreshLeadSeconds) > 0) {
+        // A prepare still fetching is waited for; a failed one, or a token already due for refresh, is replaced.
+        const ready = taken && (await raceAbort(taken, current.signal).catch((error: unknown) => (current.signal.aborted ? Promise.reject(error) : undefined)))
+        if (ready && refreshDelayMs(ready.answer.token, ready.receivedAt, Date.now(), refreshLeadSeconds) > 0) {
           ;({ room, token } = ready.answer)
           receivedAt = ready.receivedAt
         } else await fetchToken(name, current)
@@ -404,8 +406,13 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
       try {
         if (current.signal.aborted) throw abortedError(options.signal)
         const loading = Promise.all(adapters.map((candidate) => warm(candidate)))
-        const answer = await raceAbort(tokens(name, current.signal), current.signal)
-        prepared = { name, answer, receivedAt: Date.now() }
+        const ready = tokens(name, current.signal).then((answer) => ({ answer, receivedAt: Date.now() }))
+        const entry = (prepared = { name, ready })
+        const { answer } = await raceAbort(ready, current.signal).catch((error: unknown) => {
+          // A cancelled or failed prepare leaves nothing for join to wait for.
+          if (prepared === entry) prepared = undefined
+          throw error
+        })
         await raceAbort(loading, current.signal)
         const chosen = adapters.find((candidate) => candidate.provider === answer.token.provider)
         if (chosen) await raceAbort(warm(chosen, answer.token), current.signal)

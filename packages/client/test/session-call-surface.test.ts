@@ -98,6 +98,31 @@ describe('prepare', () => {
     expect(adapter.connectTokens[1]).not.toEqual(retro)
   })
 
+  it('a join while prepare still fetches waits for that token instead of fetching another', async () => {
+    const token = deferred<Token>()
+    const { adapter, fetchToken, session } = setup(
+      {},
+      vi.fn(() => token.promise),
+    )
+    const preparing = session.prepare('standup')
+    const joining = session.join('standup')
+    const issued = makeToken({ room: 'standup' })
+    token.resolve(issued)
+    await Promise.all([preparing, joining])
+    expect(fetchToken).toHaveBeenCalledOnce()
+    expect(adapter.connectTokens).toEqual([issued])
+  })
+
+  it('a join after a failed prepare fetches its own token', async () => {
+    const fetchToken = vi.fn(async ({ room }: { room: string }): Promise<Token> => makeToken({ room }))
+    fetchToken.mockRejectedValueOnce(new Error('offline'))
+    const { adapter, session } = setup({}, fetchToken)
+    expect((await rejectionOf(session.prepare('standup'))).code).toBe('CONNECTION_FAILED')
+    await session.join('standup')
+    expect(fetchToken).toHaveBeenCalledTimes(2)
+    expect(adapter.connectTokens).toHaveLength(1)
+  })
+
   it("an adapter's failure to prepare is only a lost head start; a token failure rejects", async () => {
     const adapter = stubAdapter('stub', { prepare: true })
     adapter.prepare?.mockRejectedValue(new Error('SDK failed to load'))
@@ -108,7 +133,7 @@ describe('prepare', () => {
   })
 
   it('gives ABORTED when the signal fires, and validates the room name and options', async () => {
-    const { session } = setup(
+    const { fetchToken, session } = setup(
       {},
       vi.fn(() => new Promise<Token>(() => {})),
     )
@@ -116,6 +141,11 @@ describe('prepare', () => {
     const preparing = session.prepare('standup', { signal: controller.signal })
     controller.abort()
     expect((await rejectionOf(preparing)).code).toBe('ABORTED')
+    // The token source ignored the signal and never answers: join does not wait for it.
+    const joining = session.join('standup')
+    await vi.waitFor(() => expect(fetchToken).toHaveBeenCalledTimes(2))
+    await session.leave()
+    expect((await rejectionOf(joining)).code).toBe('ABORTED')
     expect((await rejectionOf(session.prepare('no/slashes'))).code).toBe('INVALID_INPUT')
     expect((await rejectionOf(session.prepare('standup', { sginal: controller.signal } as never))).message).toMatch(/prepare: unknown option "sginal"/)
   })
