@@ -14,7 +14,7 @@ export const sourceConditions = ['@callport/source', 'import', 'module', 'defaul
  */
 export const nodeConditions = ['@callport/source', 'node']
 
-export function callportTestConfig(overrides: { testTimeout?: number; include?: string[] } = {}) {
+export function callportTestConfig(overrides: { testTimeout?: number; include?: string[]; setupFiles?: string[] } = {}) {
   return defineConfig({
     resolve: { conditions: sourceConditions },
     ssr: { resolve: { conditions: nodeConditions } },
@@ -24,6 +24,7 @@ export function callportTestConfig(overrides: { testTimeout?: number; include?: 
       // lists every skipped test with its reason, which it prints grouped by reason before that line.
       reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }], new SkipReasonReporter({ outputFile: '.test-results/skips.json' })],
       testTimeout: overrides.testTimeout ?? 15_000,
+      ...(overrides.setupFiles && { setupFiles: overrides.setupFiles }),
       // Hooks start the real parts (Chromium, redis-server, servers, esbuild bundles) on a 2-core machine shared by two
       // turbo tasks: seconds each; vitest's 10 s default failed a CI run.
       hookTimeout: 30_000,

@@ -1,3 +1,3 @@
 import { callportTestConfig } from '../../vitest.shared'
 
-export default callportTestConfig()
+export default callportTestConfig({ setupFiles: ['test/websocket-global.ts'] })

@@ -1,9 +1,8 @@
 import { CallportError } from '@callport/core'
 import { loadSettings, parseInput } from '@callport/provider-utils'
-import type { ManagerOptions } from 'socket.io-client'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
-import type { SocketFactory } from './load-sdk'
+import type { SocketFactory, SocketFactoryOptions } from './load-sdk'
 import type { SignalingWebrtc } from './webrtc'
 
 /** Options of the signaling client adapter, `signaling(options)` from `@callport/signaling/client`. */
@@ -27,17 +26,19 @@ export interface SignalingClientOptions {
    */
   password?: string
   /**
-   * socket.io-client's `io` (or a wrapper of it, with the signature `(url, options) => Socket`).
-   * Default: socket.io-client (an optional peer dependency), loaded on the first `connect`.
+   * socket.io-client's `io` (or a wrapper of it, with the signature `(url, options) => Socket`), for
+   * HTTP long-polling or instrumentation. Default: the adapter's own socket.io client over one
+   * WebSocket (2 KiB instead of socket.io-client's 13 KiB gzip; needs a `WebSocket` global).
    */
   sdk?: SocketFactory
   /** @deprecated Use `sdk`. */
   io?: SocketFactory
   /**
-   * socket.io transports, in the order tried. Default: WebSocket first, HTTP long-polling when
-   * WebSocket fails (one round trip less than socket.io's own polling-then-upgrade default).
+   * socket.io transports, in the order tried. Default: `['websocket']`, and with an `sdk`
+   * `['websocket', 'polling']` (HTTP long-polling when WebSocket fails). Any transport but WebSocket
+   * needs socket.io-client as `sdk`.
    */
-  transports?: ManagerOptions['transports']
+  transports?: SocketFactoryOptions['transports']
   /** How long connecting (socket, room id and join) may take. Default 10000 ms. */
   connectTimeoutMilliseconds?: number
   /** How long the server may take to answer one request. Default 10000 ms. */
@@ -64,7 +65,7 @@ export interface ResolvedClientOptions {
   rtcConfiguration: RTCConfiguration | undefined
   password: string | undefined
   sdk: SocketFactory | undefined
-  transports: ManagerOptions['transports']
+  transports: SocketFactoryOptions['transports']
   connectTimeoutMilliseconds: number
   requestTimeoutMilliseconds: number
   reconnectTimeoutMilliseconds: number
@@ -103,7 +104,9 @@ const ClientOptionsSchema = z.object({
   password: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
   sdk: z.optional(aFunction<SocketFactory>()),
   io: z.optional(aFunction<SocketFactory>()),
-  transports: z.optional(z.custom<NonNullable<ManagerOptions['transports']>>((value) => Array.isArray(value) && value.length > 0, { error: 'must be a non-empty array' })),
+  transports: z.optional(
+    z.custom<NonNullable<SocketFactoryOptions['transports']>>((value) => Array.isArray(value) && value.length > 0, { error: 'must be a non-empty array' }),
+  ),
   connectTimeoutMilliseconds: z.optional(positive),
   requestTimeoutMilliseconds: z.optional(positive),
   reconnectTimeoutMilliseconds: z.optional(notNegative),
@@ -122,13 +125,19 @@ export function resolveClientOptions(options: SignalingClientOptions | undefined
   if (parsed.sdk !== undefined && parsed.io !== undefined && parsed.sdk !== parsed.io) {
     throw new CallportError('INVALID_INPUT', `${SUBJECT}: give sdk only (io is its deprecated name, and the two differ)`, { provider: SIGNALING_PROVIDER })
   }
+  const sdk = parsed.sdk ?? parsed.io
+  if (sdk === undefined && parsed.transports?.some((transport) => transport !== 'websocket')) {
+    throw new CallportError('INVALID_INPUT', `${SUBJECT}: transports other than websocket need socket.io-client: pass its \`io\` as \`sdk\``, {
+      provider: SIGNALING_PROVIDER,
+    })
+  }
   return {
     displayName: parsed.displayName,
     webrtc: parsed.webrtc,
     rtcConfiguration: parsed.rtcConfiguration,
     password: parsed.password,
-    sdk: parsed.sdk ?? parsed.io,
-    transports: parsed.transports ?? ['websocket', 'polling'],
+    sdk,
+    transports: parsed.transports ?? (sdk ? ['websocket', 'polling'] : ['websocket']),
     connectTimeoutMilliseconds: parsed.connectTimeoutMilliseconds ?? 10_000,
     requestTimeoutMilliseconds: parsed.requestTimeoutMilliseconds ?? 10_000,
     reconnectTimeoutMilliseconds: parsed.reconnectTimeoutMilliseconds ?? 15_000,

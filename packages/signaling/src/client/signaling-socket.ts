@@ -1,9 +1,8 @@
 import { CallportError, abortedError } from '@callport/core'
-import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client'
 import type * as z from 'zod/mini'
 import { ConnectionInfoSchema, REQUEST_EVENT, SignalingErrorSchema, serverEvents, type AuthQuery, type ConnectionInfo, type Request } from '../shared/protocol'
 import { connectErrorToCallportError, invalidMessageError, signalingErrorToCallportError } from './errors'
-import type { SocketFactory } from './load-sdk'
+import type { SignalingSocket, SocketFactory, SocketFactoryOptions } from './load-sdk'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
 export interface OpenSocketOptions {
@@ -12,14 +11,14 @@ export interface OpenSocketOptions {
   path: string | undefined
   identity: string
   credentials: AuthQuery
-  transports: ManagerOptions['transports']
+  transports: SocketFactoryOptions['transports']
   /** Milliseconds the server may take to send `on_connection`. */
   timeout: number
   signal: AbortSignal | undefined
 }
 
 export interface OpenedSocket {
-  socket: Socket
+  socket: SignalingSocket
   info: ConnectionInfo
 }
 
@@ -34,7 +33,7 @@ function connectionFailed(message: string, cause?: unknown): CallportError {
 export function openSocket(createSocket: SocketFactory, options: OpenSocketOptions): Promise<OpenedSocket> {
   const { signal, timeout } = options
   if (signal?.aborted) return Promise.reject(abortedError(signal, SIGNALING_PROVIDER))
-  const socketOptions: Partial<ManagerOptions & SocketOptions> = {
+  const socketOptions: SocketFactoryOptions = {
     forceNew: true,
     reconnection: false,
     timeout,
@@ -79,7 +78,7 @@ export function openSocket(createSocket: SocketFactory, options: OpenSocketOptio
  * Sends one `request` and resolves with its validated result. The server acks `(result, null)` or
  * `(null, {code, message})`; an error becomes a CallportError with the matching code.
  */
-export function sendRequest<T>(socket: Socket, request: Request, resultSchema: z.ZodMiniType<T>, timeout: number): Promise<T> {
+export function sendRequest<T>(socket: SignalingSocket, request: Request, resultSchema: z.ZodMiniType<T>, timeout: number): Promise<T> {
   const what = request.command.command
   return new Promise((resolve, reject) => {
     if (!socket.connected) return reject(connectionFailed(`Cannot send ${what}: the signaling socket is not connected`))

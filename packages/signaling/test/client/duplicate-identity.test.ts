@@ -1,4 +1,5 @@
 import type { CallportError, ClientConnection, DisconnectReason } from '@callport/core'
+import { io } from 'socket.io-client'
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { signaling } from '../../src/client/index'
 import { observe, uniqueRoom, useSignaling, type Observer } from './harness'
@@ -22,8 +23,8 @@ const roomIdOf = async (observer: Observer, room: string) => (await ask<{ room_i
 type Outcome = { connection: ClientConnection; ended: DisconnectReason[] } | { error: CallportError }
 
 describe('two tabs of one identity connecting at the same moment', () => {
-  // Browsers start on long-polling and upgrade: the join answer, on_kick and the disconnect can then
-  // arrive in one HTTP response, handled before the connection counted itself as connected.
+  // With socket.io-client starting on long-polling and upgrading, the join answer, on_kick and the
+  // disconnect can arrive in one HTTP response, handled before the connection counted itself as connected.
   it('leaves exactly one connected, in the room, and tells the other duplicate-identity', { timeout: 60_000 }, async () => {
     for (let run = 0; run < 6; run++) {
       const room = uniqueRoom('tabs')
@@ -32,7 +33,7 @@ describe('two tabs of one identity connecting at the same moment', () => {
         [0, 1].map(async (): Promise<Outcome> => {
           const request = { room, identity: 'ada' }
           try {
-            const connection = await signaling({ transports: ['polling', 'websocket'] }).connect(await harness.token(request), {
+            const connection = await signaling({ sdk: io, transports: ['polling', 'websocket'] }).connect(await harness.token(request), {
               audio: false,
               video: false,
               refreshToken: () => harness.token(request),
