@@ -1,7 +1,12 @@
-import type { Token } from '@callport/core'
+import type { ConnectionQuality, Token } from '@callport/core'
+import { vi } from 'vitest'
 import { twilio } from '../src/server/index'
 import { FakeTwilioCloud } from './fake-twilio-cloud'
+import { createFakeMediaDevices, FakeMediaStreamTrack } from './fake-media'
 import { createFakeTwilioVideo, FakeLocalDataTrack, FakeLocalMediaTrack, type FakeRoom } from './fake-twilio-video'
+
+/** A Twilio network quality level for each of Callport's qualities (the adapter maps 5/4, 3, 2/1, 0). */
+export const levelOf: Readonly<Record<ConnectionQuality, number>> = { excellent: 5, good: 3, poor: 2, lost: 0 }
 import { credentials } from './twilio-harness'
 
 /**
@@ -11,6 +16,9 @@ import { credentials } from './twilio-harness'
 export function createClientHarness() {
   const cloud = new FakeTwilioCloud(credentials)
   const video = createFakeTwilioVideo(cloud)
+  // The browser's capture: twilio-video's getUserMedia and core's captureDisplayMedia reach these devices.
+  const media = createFakeMediaDevices()
+  vi.stubGlobal('navigator', { mediaDevices: media })
   const { authToken: _authToken, ...keys } = credentials
   const server = twilio(keys)
   const wrongKey = twilio({ ...keys, apiKeySecret: 'a-secret-twilio-does-not-know' })
@@ -24,6 +32,7 @@ export function createClientHarness() {
     const received: string[] = []
     connected.on('trackMessage', (data: string) => received.push(data))
     let camera: FakeLocalMediaTrack | undefined
+    let screen: FakeLocalMediaTrack | undefined
     let data: FakeLocalDataTrack | undefined
     return {
       room: connected,
@@ -45,6 +54,21 @@ export function createClientHarness() {
         await connected.localParticipant.publishTrack(track)
         return track
       },
+      /** Twilio's Dominant Speaker Detection names this participant (level above 0) or nobody (0). */
+      async setSpeaking(level: number) {
+        cloud.setDominantSpeaker(room, level > 0 ? identity : null)
+      },
+      /** Twilio's Network Quality API scores this participant's network. */
+      async setConnectionQuality(quality: ConnectionQuality) {
+        cloud.setNetworkQuality(room, identity, levelOf[quality])
+      },
+      /** Shares a screen as a Callport page on Twilio does: a LocalVideoTrack named `screen`. */
+      async setScreenShareEnabled(enabled: boolean) {
+        if (enabled) {
+          screen = new FakeLocalMediaTrack('video', 'screen', new FakeMediaStreamTrack('video', 'screen:0:0', undefined) as unknown as MediaStreamTrack)
+          await connected.localParticipant.publishTrack(screen)
+        } else if (screen) connected.localParticipant.unpublishTrack(screen)
+      },
       async sendData(message: string) {
         if (!data) {
           data = new FakeLocalDataTrack()
@@ -55,5 +79,21 @@ export function createClientHarness() {
     }
   }
 
-  return { cloud, video, issue, joinRemote, refused: (room: string, identity: string) => issue(room, identity, 600, wrongKey) }
+  /** The local participant's published track of `kind` whose MediaStreamTrack captures from `deviceId`. */
+  const publishedFrom = (room: string, identity: string, deviceId: string): FakeMediaStreamTrack | undefined => {
+    const client = video.rooms.find((candidate) => candidate.name === room && candidate.identity === identity && candidate.state !== 'disconnected')
+    const publications = client ? [...client.localParticipant.audioTracks.values(), ...client.localParticipant.videoTracks.values()] : []
+    const found = publications.find(({ track }) => track.mediaStreamTrack.getSettings().deviceId === deviceId)
+    return found?.track.mediaStreamTrack as unknown as FakeMediaStreamTrack | undefined
+  }
+
+  return {
+    cloud,
+    video,
+    media,
+    issue,
+    joinRemote,
+    publishedFrom,
+    refused: (room: string, identity: string) => issue(room, identity, 600, wrongKey),
+  }
 }

@@ -53,6 +53,8 @@ export interface CloudRoom {
   json: RoomJson
   participants: Map<string, CloudParticipant>
   sequence: number
+  /** The dominant speaker's participant SID (Dominant Speaker Detection), if any. */
+  dominantSpeaker?: string | null
 }
 
 export interface StatusCallback {
@@ -237,6 +239,29 @@ export class FakeTwilioCloud {
     if (!track || track.enabled === enabled) return
     track.enabled = enabled
     for (const other of this.others(room, participant)) other.client?.emit('cloud:track-enabled', participant, track, enabled)
+  }
+
+  /**
+   * Twilio's Dominant Speaker Detection names who speaks most in `room` (null: nobody): every
+   * connected client hears of it (each Room decides, by its connect options, whether to emit it).
+   */
+  setDominantSpeaker(roomName: string, identity: string | null): void {
+    const room = this.find(roomName)
+    if (!room) return
+    const speaker = identity === null ? null : (room.participants.get(identity) ?? null)
+    room.dominantSpeaker = speaker?.json.sid ?? null
+    for (const participant of room.participants.values()) {
+      if (participant.json.status === 'connected') participant.client?.emit('cloud:dominant-speaker', room.dominantSpeaker)
+    }
+  }
+
+  /** Twilio's Network Quality API scored `identity`'s network (0-5): its own client and the others' hear of it. */
+  setNetworkQuality(roomName: string, identity: string, level: number): void {
+    const room = this.find(roomName)
+    const participant = room?.participants.get(identity)
+    if (!room || participant?.json.status !== 'connected') return
+    participant.client?.emit('cloud:network-quality', participant, level)
+    for (const other of this.others(room, participant)) other.client?.emit('cloud:network-quality', participant, level)
   }
 
   message(room: CloudRoom, participant: CloudParticipant, track: CloudTrack, data: string): void {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events'
-import type { ConnectOptions, LocalAudioTrack, LocalDataTrack, RemoteParticipant, RemoteVideoTrack, Room } from 'twilio-video'
+import type { ConnectOptions, CreateLocalTrackOptions, LocalAudioTrack, LocalDataTrack, LocalTrackOptions, RemoteParticipant, RemoteVideoTrack, Room } from 'twilio-video'
 import { FakeTwilioError, sid, type CloudClient, type CloudParticipant, type CloudRoom, type CloudTrack, type FakeTwilioCloud } from './fake-twilio-cloud'
+import { asMediaStreamTrack, FakeMediaStreamTrack } from './fake-media'
 
 /**
  * A fake of the twilio-video module over a FakeTwilioCloud. Its classes carry the fields of the real
@@ -74,8 +75,10 @@ export interface FakeRemoteTrackPublication {
 }
 
 /** `RemoteParticipant`, as one participant sees another. */
-export class FakeRemoteParticipant extends EventEmitter implements Pick<RemoteParticipant, 'sid' | 'identity' | 'state'> {
+export class FakeRemoteParticipant extends EventEmitter implements Pick<RemoteParticipant, 'sid' | 'identity' | 'state' | 'networkQualityLevel'> {
   state = 'connected'
+  /** Set by the Network Quality API when the Room has `networkQuality.remote` above 0; `networkQualityLevelChanged` on change. */
+  networkQualityLevel: number | null = null
   readonly tracks = new Map<string, FakeRemoteMediaTrack | FakeRemoteDataTrack>()
   constructor(
     readonly sid: string,
@@ -85,24 +88,43 @@ export class FakeRemoteParticipant extends EventEmitter implements Pick<RemotePa
   }
 }
 
-/** `LocalAudioTrack` / `LocalVideoTrack`. */
-export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped'> {
-  readonly id = sid('')
+/**
+ * `LocalAudioTrack` / `LocalVideoTrack` over a MediaStreamTrack, as twilio-video's LocalMediaTrack:
+ * `id` is the MediaStreamTrack's, `name` defaults to it, `isEnabled` / `isStopped` read the
+ * MediaStreamTrack, and the track emits `stopped` once when its MediaStreamTrack ends (`stop()`, or
+ * an `ended` event: the device unplugged, the browser's "Stop sharing").
+ */
+export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped' | 'mediaStreamTrack'> {
+  readonly id: string
   readonly name: string
-  isEnabled = true
-  isStopped = false
+  readonly mediaStreamTrack: MediaStreamTrack
+  /** twilio-video's `_isCreatedByCreateLocalTracks`: made by `connect`'s capture or `createLocal…Track`, not by the constructor. */
+  createdBySdk = false
   /** Set when published: tells the room's other participants (twilio-video signals it; their Rooms emit `trackDisabled` / `trackEnabled`). */
   signalEnabled: ((enabled: boolean) => void) | undefined
+  #ended = false
+  /** Elements the track is attached to. */
+  readonly attached = new Set<HTMLMediaElement>()
   constructor(
     readonly kind: 'audio' | 'video',
     name?: string,
+    mediaStreamTrack: MediaStreamTrack = asMediaStreamTrack(new FakeMediaStreamTrack(kind, `Default ${kind}`, 'default')),
   ) {
     super()
-    this.name = name ?? `${kind}-${this.id.slice(0, 8)}`
+    this.mediaStreamTrack = mediaStreamTrack
+    this.id = mediaStreamTrack.id
+    this.name = name ?? this.id
+    mediaStreamTrack.addEventListener('ended', () => this.#end(), { once: true })
+  }
+  get isEnabled(): boolean {
+    return this.mediaStreamTrack.enabled
+  }
+  get isStopped(): boolean {
+    return this.mediaStreamTrack.readyState === 'ended'
   }
   enable(enabled = true): this {
     if (this.isEnabled === enabled) return this
-    this.isEnabled = enabled
+    this.mediaStreamTrack.enabled = enabled
     this.emit(enabled ? 'enabled' : 'disabled', this)
     this.signalEnabled?.(enabled)
     return this
@@ -111,8 +133,45 @@ export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudio
     return this.enable(false)
   }
   stop(): this {
-    this.isStopped = true
+    this.mediaStreamTrack.stop()
+    this.#end()
     return this
+  }
+  attach(element?: HTMLMediaElement): HTMLMediaElement {
+    const target = element ?? ({ id: ++elements } satisfies FakeMediaElement as unknown as HTMLMediaElement)
+    this.attached.add(target)
+    return target
+  }
+  detach(element: HTMLMediaElement): HTMLMediaElement
+  detach(): HTMLMediaElement[]
+  detach(element?: HTMLMediaElement): HTMLMediaElement | HTMLMediaElement[] {
+    if (element) {
+      this.attached.delete(element)
+      return element
+    }
+    const all = [...this.attached]
+    this.attached.clear()
+    return all
+  }
+  /** twilio-video's `_end`: `stopped` once. */
+  #end(): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.emit('stopped', this)
+  }
+}
+
+/** `new LocalAudioTrack(mediaStreamTrack, options)`. */
+export class FakeLocalAudioTrack extends FakeLocalMediaTrack {
+  constructor(mediaStreamTrack: MediaStreamTrack, options?: LocalTrackOptions) {
+    super('audio', options?.name, mediaStreamTrack)
+  }
+}
+
+/** `new LocalVideoTrack(mediaStreamTrack, options)`. */
+export class FakeLocalVideoTrack extends FakeLocalMediaTrack {
+  constructor(mediaStreamTrack: MediaStreamTrack, options?: LocalTrackOptions) {
+    super('video', options?.name, mediaStreamTrack)
   }
 }
 
@@ -137,11 +196,20 @@ type FakeLocalTrack = FakeLocalMediaTrack | FakeLocalDataTrack
 /** `LocalTrackPublication`. */
 export interface FakeLocalTrackPublication<Track extends FakeLocalTrack = FakeLocalTrack> {
   trackSid: string
+  trackName: string
+  kind: Track['kind']
   track: Track
 }
 
-/** `LocalParticipant`. */
+/**
+ * `LocalParticipant`. As twilio-video's: `trackPublished` only for a track published once the Room
+ * is connected (not for those `connect` publishes), emitted in a later task after `publishTrack`
+ * resolved; no event when a track is unpublished; `networkQualityLevelChanged` on change.
+ */
 export class FakeLocalParticipant extends EventEmitter {
+  /** True once `connect` resolved; `trackPublished` is emitted from then on. */
+  connected = false
+  networkQualityLevel: number | null = null
   readonly audioTracks = new Map<string, FakeLocalTrackPublication<FakeLocalMediaTrack>>()
   readonly videoTracks = new Map<string, FakeLocalTrackPublication<FakeLocalMediaTrack>>()
   readonly dataTracks = new Map<string, FakeLocalTrackPublication<FakeLocalDataTrack>>()
@@ -170,25 +238,29 @@ export class FakeLocalParticipant extends EventEmitter {
     if (failure) throw failure
     const trackSid = sid('MT')
     const cloudTrack: CloudTrack = { sid: trackSid, kind: track.kind, name: track.name }
+    const publication = { trackSid, trackName: track.name, kind: track.kind, track } as FakeLocalTrackPublication
     if (track.kind === 'data') {
-      this.dataTracks.set(trackSid, { trackSid, track })
+      this.dataTracks.set(trackSid, publication as FakeLocalTrackPublication<FakeLocalDataTrack>)
       track.deliver = (data) => this.cloud.message(this.room, this.participant, cloudTrack, data)
     } else {
-      ;(track.kind === 'audio' ? this.audioTracks : this.videoTracks).set(trackSid, { trackSid, track })
+      ;(track.kind === 'audio' ? this.audioTracks : this.videoTracks).set(trackSid, publication as FakeLocalTrackPublication<FakeLocalMediaTrack>)
       cloudTrack.enabled = track.isEnabled
       track.signalEnabled = (enabled) => this.cloud.setEnabled(this.room, this.participant, trackSid, enabled)
     }
     this.cloud.publish(this.room, this.participant, cloudTrack)
-    return { trackSid, track }
+    if (this.connected) setTimeout(() => this.emit('trackPublished', publication), 0)
+    return publication
   }
 
-  unpublishTrack(track: FakeLocalTrack): FakeLocalTrackPublication | null {
+  /** As twilio-video's: the LocalTrack or its MediaStreamTrack, found by the id they share. */
+  unpublishTrack(track: { id: string }): FakeLocalTrackPublication | null {
     for (const publications of [this.audioTracks, this.videoTracks, this.dataTracks] as Map<string, FakeLocalTrackPublication>[]) {
       for (const [trackSid, publication] of publications) {
-        if (publication.track !== track) continue
+        if (publication.track.id !== track.id) continue
         publications.delete(trackSid)
-        if (track.kind !== 'data') track.signalEnabled = undefined
-        this.cloud.unpublish(this.room, this.participant, { sid: trackSid, kind: track.kind, name: track.name })
+        const published = publication.track
+        if (published.kind !== 'data') published.signalEnabled = undefined
+        this.cloud.unpublish(this.room, this.participant, { sid: trackSid, kind: published.kind, name: published.name })
         return publication
       }
     }
@@ -207,12 +279,28 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
   readonly createdTracks: FakeLocalMediaTrack[] = []
   #cloudRoom!: CloudRoom
   #participant!: CloudParticipant
+  #dominantSpeakerSid: string | null = null
 
   constructor(
     private readonly cloud: FakeTwilioCloud,
     readonly identity: string,
+    /** The ConnectOptions of `connect`: `dominantSpeaker` and `networkQuality` decide which events this Room emits. */
+    readonly options: ConnectOptions = {},
   ) {
     super()
+  }
+
+  /** As twilio-video's: the RemoteParticipant of the dominant speaker's SID, null when none (or when it left). */
+  get dominantSpeaker(): FakeRemoteParticipant | null {
+    return (this.#dominantSpeakerSid && this.participants.get(this.#dominantSpeakerSid)) || null
+  }
+
+  /** The Network Quality API's verbosity for this participant (`local`) and the others (`remote`): `true` is `{ local: 1, remote: 0 }`. */
+  #networkQuality(which: 'local' | 'remote'): number {
+    const option = this.options.networkQuality
+    if (option === undefined || option === false) return 0
+    if (option === true) return which === 'local' ? 1 : 0
+    return option[which] ?? (which === 'local' ? 1 : 0)
   }
 
   get sid(): string {
@@ -248,6 +336,21 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
       remote.emit(enabled ? 'trackEnabled' : 'trackDisabled', publication)
       this.emit(enabled ? 'trackEnabled' : 'trackDisabled', publication, remote)
     })
+    // Dominant Speaker Detection: only with `dominantSpeaker: true`; twilio-video emits the RemoteParticipant, or null.
+    this.on('cloud:dominant-speaker', (speakerSid: string | null) => {
+      if (this.options.dominantSpeaker !== true || speakerSid === this.#dominantSpeakerSid) return
+      this.#dominantSpeakerSid = speakerSid
+      this.emit('dominantSpeakerChanged', this.dominantSpeaker)
+    })
+    // Network Quality API: the participant emits networkQualityLevelChanged(level, stats) when its level changes (stats null at verbosity 1).
+    this.on('cloud:network-quality', (scored: CloudParticipant, level: number) => {
+      const local = scored === participant
+      if (this.#networkQuality(local ? 'local' : 'remote') === 0) return
+      const target = local ? this.localParticipant : this.participants.get(scored.json.sid)
+      if (!target || target.networkQualityLevel === level) return
+      target.networkQualityLevel = level
+      target.emit('networkQualityLevelChanged', level, null)
+    })
     this.on('cloud:message', (other: CloudParticipant, track: CloudTrack, data: string) => {
       const remote = this.participants.get(other.json.sid)
       const remoteTrack = remote?.tracks.get(track.sid)
@@ -258,8 +361,11 @@ export class FakeRoom extends EventEmitter implements CloudClient, Pick<Room, 's
       if (!remote) return
       for (const track of other.tracks.values()) this.#unsubscribe(other, track)
       remote.state = 'disconnected'
+      const dominantSpeaker = this.dominantSpeaker
       this.participants.delete(other.json.sid)
       this.emit('participantDisconnected', remote)
+      // twilio-video: the dominant speaker who left is no longer one (Room.dominantSpeaker is then null).
+      if (remote === dominantSpeaker) this.emit('dominantSpeakerChanged', this.dominantSpeaker)
     })
     // What the others already publish is subscribed during connect; the events come after connect resolves, as in twilio-video.
     const announcements = this.cloud.others(room, participant).flatMap((other) => [...other.tracks.values()].map((track) => this.#subscribe(other, track)))
@@ -330,9 +436,11 @@ export type FakeConnecting = Promise<FakeRoom> & { cancel: () => void }
 /** The fake twilio-video module. */
 export interface FakeTwilioVideo {
   connect(token: string, options?: ConnectOptions): FakeConnecting
-  createLocalAudioTrack(): Promise<FakeLocalMediaTrack>
-  createLocalVideoTrack(): Promise<FakeLocalMediaTrack>
+  createLocalAudioTrack(options?: CreateLocalTrackOptions): Promise<FakeLocalMediaTrack>
+  createLocalVideoTrack(options?: CreateLocalTrackOptions): Promise<FakeLocalMediaTrack>
   LocalDataTrack: typeof FakeLocalDataTrack
+  LocalAudioTrack: typeof FakeLocalAudioTrack
+  LocalVideoTrack: typeof FakeLocalVideoTrack
   /** Every Room `connect` resolved with, oldest first. */
   readonly rooms: FakeRoom[]
   /** The options each `connect` was called with. */
@@ -343,6 +451,16 @@ export interface FakeTwilioVideo {
   failNextConnect(error: Error): void
   /** Resolves once every connect so far has finished its work (made its Room, failed, or stopped on cancel). */
   settled(): Promise<void>
+}
+
+/** Captures with `navigator.mediaDevices.getUserMedia` (the test's fake devices, when installed), as twilio-video does. */
+async function captureTrack(kind: 'audio' | 'video', options: CreateLocalTrackOptions = {}): Promise<FakeLocalMediaTrack> {
+  const { name, logLevel: _logLevel, ...constraints } = options
+  const devices = (globalThis as { navigator?: { mediaDevices?: Pick<MediaDevices, 'getUserMedia'> } }).navigator?.mediaDevices
+  const mediaStreamTrack = devices
+    ? (await devices.getUserMedia({ [kind]: Object.keys(constraints).length > 0 ? constraints : true })).getTracks()[0]!
+    : asMediaStreamTrack(new FakeMediaStreamTrack(kind, `Default ${kind}`, 'default'))
+  return Object.assign(new FakeLocalMediaTrack(kind, name, mediaStreamTrack), { createdBySdk: true })
 }
 
 export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
@@ -356,6 +474,8 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
     rooms,
     connectCalls,
     LocalDataTrack: FakeLocalDataTrack,
+    LocalAudioTrack: FakeLocalAudioTrack,
+    LocalVideoTrack: FakeLocalVideoTrack,
     hold() {
       let release!: () => void
       gate = new Promise((resolve) => (release = resolve))
@@ -370,11 +490,12 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
     async settled() {
       await Promise.allSettled(work)
     },
-    async createLocalAudioTrack() {
-      return new FakeLocalMediaTrack('audio')
+    // twilio-video's createLocal…Track: getUserMedia (navigator.mediaDevices, the browser's errors passed on as they are), then a track named `name` (else its id).
+    async createLocalAudioTrack(options?: CreateLocalTrackOptions) {
+      return captureTrack('audio', options)
     },
-    async createLocalVideoTrack() {
-      return new FakeLocalMediaTrack('video')
+    async createLocalVideoTrack(options?: CreateLocalTrackOptions) {
+      return captureTrack('video', options)
     },
     connect(token, options) {
       connectCalls.push({ token, options })
@@ -395,14 +516,20 @@ export function createFakeTwilioVideo(cloud: FakeTwilioCloud): FakeTwilioVideo {
           if (failure) return reject(failure)
           const name = typeof options?.name === 'string' ? options.name : ''
           const { identity } = cloud.verifyAccessToken(token, name)
-          const room = new FakeRoom(cloud, identity)
+          const room = new FakeRoom(cloud, identity, options)
           room.attach(name)
-          for (const kind of ['audio', 'video'] as const) {
-            if (options?.[kind] === false) continue
-            const track = new FakeLocalMediaTrack(kind)
-            room.createdTracks.push(track)
-            await room.localParticipant.publishTrack(track)
+          // twilio-video: `tracks` are published as given (audio and video ignored); else it captures what audio/video ask for.
+          if (options?.tracks) {
+            for (const track of options.tracks) await room.localParticipant.publishTrack(track as unknown as FakeLocalMediaTrack | FakeLocalDataTrack)
+          } else {
+            for (const kind of ['audio', 'video'] as const) {
+              if (options?.[kind] === false) continue
+              const track = await captureTrack(kind)
+              room.createdTracks.push(track)
+              await room.localParticipant.publishTrack(track)
+            }
           }
+          room.localParticipant.connected = true
           rooms.push(room)
           resolve(room)
         })().catch(reject)

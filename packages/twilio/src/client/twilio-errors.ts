@@ -1,4 +1,4 @@
-import { CallportError, type DisconnectReason, type ErrorCode } from '@callport/core'
+import { CallportError, toMediaError, type DisconnectReason, type ErrorCode } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { meaningOfTwilioCode, twilioCodeOf } from '../shared/twilio-error-codes'
 
@@ -15,14 +15,22 @@ export function disconnectReasonOf(error: unknown): DisconnectReason {
   return meaningOfTwilioCode(twilioCodeOf(error))?.reason ?? 'unknown'
 }
 
-/** Browser errors of getUserMedia, which `connect` rejects with when it captures the camera or microphone. */
-const mediaErrors: Readonly<Record<string, ErrorCode>> = {
-  NotAllowedError: 'FORBIDDEN',
-  SecurityError: 'FORBIDDEN',
-  NotFoundError: 'UNSUPPORTED',
-  NotReadableError: 'CONNECTION_FAILED',
-  OverconstrainedError: 'INVALID_INPUT',
-}
+/**
+ * Names of the browser's getUserMedia errors, which twilio-video passes on as they are when `connect`
+ * or `createLocal…Track` captures: core's `toMediaError` types them (PERMISSION_DENIED,
+ * DEVICE_NOT_FOUND, DEVICE_IN_USE, CONSTRAINTS_NOT_SATISFIABLE).
+ */
+const mediaErrorNames: ReadonlySet<string> = new Set([
+  'NotAllowedError',
+  'SecurityError',
+  'PermissionDeniedError',
+  'NotFoundError',
+  'DevicesNotFoundError',
+  'NotReadableError',
+  'TrackStartError',
+  'OverconstrainedError',
+  'ConstraintNotSatisfiedError',
+])
 
 /** A string, number or boolean as text; anything else (absent, an object) as '' rather than "[object Object]". */
 function textOf(value: unknown): string {
@@ -36,7 +44,8 @@ export function errorFromTwilioVideo(error: unknown, fallback: ErrorCode = 'CONN
   const meaning = meaningOfTwilioCode(code)
   const detail = typeof error === 'object' && error !== null ? textOf((error as { message?: unknown }).message) : textOf(error)
   const name = typeof error === 'object' && error !== null ? textOf((error as { name?: unknown }).name) : ''
-  const callportCode = meaning?.code ?? mediaErrors[name] ?? fallback
+  if (!meaning && mediaErrorNames.has(name)) return toMediaError(error, TWILIO_PROVIDER)
+  const callportCode = meaning?.code ?? fallback
   const message = meaning ? `${meaning.message}${detail ? `: ${detail}` : ''} (Twilio error ${code})` : detail || 'twilio-video failed'
   return new CallportError(callportCode, message, {
     provider: TWILIO_PROVIDER,

@@ -1,4 +1,4 @@
-import type { Track, TrackSource } from '@callport/core'
+import { applyAudioOutput, releaseAudioOutput, type Track, type TrackSource } from '@callport/core'
 import type { TwilioRemoteMediaTrack } from './twilio-video-types'
 
 /**
@@ -11,17 +11,27 @@ export function sourceOf(track: Pick<TwilioRemoteMediaTrack, 'kind' | 'name'>): 
   return track.kind === 'video' ? 'camera' : 'microphone'
 }
 
-/** A remote twilio-video track as a Callport Track: `attach` and `detach` are twilio-video's own. */
+/**
+ * A remote twilio-video track as a Callport Track: `attach` and `detach` are twilio-video's own;
+ * each element attached plays on the speaker the session chose (core's `applyAudioOutput`, until
+ * detached), since twilio-video makes and fills the elements itself.
+ */
 export function toTrack(track: TwilioRemoteMediaTrack, id: string): Track {
   return {
     id,
     kind: track.kind,
     source: sourceOf(track),
     mediaStreamTrack: track.mediaStreamTrack,
-    attach: (element) => track.attach(element),
+    attach: (element) => {
+      const attached = track.attach(element)
+      void applyAudioOutput(attached)
+      return attached
+    },
     detach: (element?: HTMLMediaElement) => {
       const detached = element === undefined ? track.detach() : track.detach(element)
-      return Array.isArray(detached) ? detached : [detached]
+      const elements = Array.isArray(detached) ? detached : [detached]
+      for (const each of elements) releaseAudioOutput(each)
+      return elements
     },
   }
 }
