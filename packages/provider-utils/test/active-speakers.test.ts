@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { CallportError, type ActiveSpeaker, type Participant } from '@callport/core'
-import { mediaSourceAudioLevel, monitorActiveSpeakers, type ActiveSpeakerSource } from '../src/client/index'
+import { audioLevelMeter, mediaSourceAudioLevel, monitorActiveSpeakers, type ActiveSpeakerSource } from '../src/client/index'
 
 const ada: Participant = { identity: 'ada', role: 'publisher' }
 const bob: Participant = { identity: 'bob', role: 'publisher' }
@@ -133,6 +133,53 @@ describe('monitorActiveSpeakers', () => {
     expect(() => monitorActiveSpeakers({ ...options, holdMs: 5 } as never)).toThrow(/unknown option "holdMs"/)
     expect(() => monitorActiveSpeakers({ ...options, threshold: 2 })).toThrow(CallportError)
     expect(() => monitorActiveSpeakers({ ...options, hold: -1 })).toThrow(/hold/)
+  })
+})
+
+/** An audio receiver's inbound-rtp stats: energy and duration totals that grow as audio plays. */
+function inboundAudio(totalAudioEnergy: number, totalSamplesDuration: number, audioLevel = 0): RTCStatsReport {
+  const stat = {
+    id: 'IA',
+    type: 'inbound-rtp',
+    timestamp: 0,
+    kind: 'audio',
+    ssrc: 1,
+    trackIdentifier: 't',
+    bytesReceived: 0,
+    audioLevel,
+    totalAudioEnergy,
+    totalSamplesDuration,
+  } satisfies RTCInboundRtpStreamStats
+  return new Map([[stat.id, stat]])
+}
+
+describe('audioLevelMeter', () => {
+  it('gives the RMS level since the previous read from the energy totals, the instantaneous level first', async () => {
+    const reports = [inboundAudio(0, 10, 0.02), inboundAudio(0.3 * 0.3 * 0.1, 10.3), inboundAudio(0.3 * 0.3 * 0.1, 10.3)]
+    const meter = audioLevelMeter({ getStats: async () => reports.shift()! })
+    await expect(meter()).resolves.toBe(0.02)
+    // 0.1 s at level 0.3 within 0.3 s: √(0.009 ÷ 0.3)
+    expect(await meter()).toBeCloseTo(Math.sqrt(0.009 / 0.3))
+    await expect(meter()).resolves.toBe(0)
+  })
+
+  it('lets monitorActiveSpeakers hear a word that falls between two synchronization-source reads', async () => {
+    vi.useFakeTimers()
+    let energy = 0
+    let duration = 0
+    const receiver = Object.assign(new FakeReceiver(), {
+      getStats: vi.fn(async () => inboundAudio(energy, duration)),
+    })
+    const onChange = vi.fn()
+    const stop = monitorActiveSpeakers({ sources: () => [{ participant: ada, receiver }], onChange })
+    await vi.advanceTimersByTimeAsync(300)
+    duration += 0.3
+    energy += 0.2 * 0.2 * 0.1
+    await vi.advanceTimersByTimeAsync(300)
+    expect(onChange).toHaveBeenCalledTimes(1)
+    expect(onChange.mock.calls[0]![0]).toEqual([{ participant: ada, level: expect.closeTo(Math.sqrt(0.004 / 0.3)) as number }])
+    stop()
+    vi.useRealTimers()
   })
 })
 

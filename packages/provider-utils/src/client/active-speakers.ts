@@ -11,9 +11,13 @@ export const activeSpeakerDefaults = { threshold: 0.05, hold: 1000, interval: 30
 /** One participant's audio: a remote participant's receiver, or a level function (e.g. the local microphone's). */
 export interface ActiveSpeakerSource {
   participant: Participant
-  /** A remote audio receiver: its newest contributing/synchronization source level counts. */
-  receiver?: Pick<RTCRtpReceiver, 'getSynchronizationSources'>
-  /** A level from 0 to 1 now, e.g. {@link mediaSourceAudioLevel} of the local microphone's sender. */
+  /**
+   * A remote audio receiver: the louder of its newest synchronization source level and, when it has
+   * `getStats`, its {@link audioLevelMeter} level over the interval (Chromium reports both only while the
+   * remote audio plays, e.g. attached to an element).
+   */
+  receiver?: Pick<RTCRtpReceiver, 'getSynchronizationSources'> & Partial<Pick<RTCRtpReceiver, 'getStats'>>
+  /** A level from 0 to 1 now, e.g. {@link audioLevelMeter} of the local microphone's sender. */
   levelOf?: () => number | Promise<number>
 }
 
@@ -45,6 +49,37 @@ export async function mediaSourceAudioLevel(sender: Pick<RTCRtpSender, 'getStats
   return level
 }
 
+interface AudioTotals {
+  energy: number
+  duration: number
+}
+
+/**
+ * A level function for an audio sender (its `media-source` stats) or receiver (its `inbound-rtp` stats): the
+ * RMS level since the previous call, √(Δ`totalAudioEnergy` ÷ Δ`totalSamplesDuration`), so a word spoken
+ * between two reads counts; the instantaneous `audioLevel` on the first call or where the totals are missing.
+ */
+export function audioLevelMeter(target: Pick<RTCRtpSender | RTCRtpReceiver, 'getStats'>): () => Promise<number> {
+  let previous: AudioTotals | undefined
+  return async () => {
+    let level = 0
+    let totals: AudioTotals | undefined
+    const report = await target.getStats()
+    report.forEach((stat: { type?: string; kind?: string; audioLevel?: unknown; totalAudioEnergy?: unknown; totalSamplesDuration?: unknown }) => {
+      if ((stat.type !== 'media-source' && stat.type !== 'inbound-rtp') || stat.kind !== 'audio') return
+      if (typeof stat.audioLevel === 'number') level = Math.max(level, stat.audioLevel)
+      if (typeof stat.totalAudioEnergy === 'number' && typeof stat.totalSamplesDuration === 'number')
+        totals = { energy: (totals?.energy ?? 0) + stat.totalAudioEnergy, duration: (totals?.duration ?? 0) + stat.totalSamplesDuration }
+    })
+    const last = previous
+    previous = totals
+    if (totals === undefined || last === undefined) return level
+    const duration = totals.duration - last.duration
+    if (duration <= 0) return 0
+    return Math.sqrt(Math.max(0, totals.energy - last.energy) / duration)
+  }
+}
+
 interface Heard {
   participant: Participant
   /** Level samples within `hold`, newest last. */
@@ -67,6 +102,7 @@ export function monitorActiveSpeakers(options: MonitorActiveSpeakersOptions): ()
   if (!(threshold >= 0 && threshold <= 1)) throw new CallportError('INVALID_INPUT', 'monitorActiveSpeakers: threshold must be between 0 and 1')
 
   const lastRtpTimestamp = new WeakMap<object, Map<number, number>>()
+  const meters = new WeakMap<object, () => Promise<number>>()
   const heard = new Map<string, Heard>()
   let reported: string[] = []
 
@@ -90,6 +126,11 @@ export function monitorActiveSpeakers(options: MonitorActiveSpeakersOptions): ()
         let level = 0
         try {
           if (receiver !== undefined) level = Math.max(level, receiverLevel(receiver))
+          if (receiver?.getStats !== undefined) {
+            let meter = meters.get(receiver)
+            if (meter === undefined) meters.set(receiver, (meter = audioLevelMeter({ getStats: receiver.getStats.bind(receiver) })))
+            level = Math.max(level, await meter())
+          }
           if (levelOf !== undefined) level = Math.max(level, await levelOf())
         } catch {
           // A closed receiver or a failed stats read is silence for this interval.

@@ -13,4 +13,11 @@ export {
   type MonitorConnectionQualityOptions,
   type RtcStat,
 } from './connection-quality'
-export { activeSpeakerDefaults, mediaSourceAudioLevel, monitorActiveSpeakers, type ActiveSpeakerSource, type MonitorActiveSpeakersOptions } from './active-speakers'
+export {
+  activeSpeakerDefaults,
+  audioLevelMeter,
+  mediaSourceAudioLevel,
+  monitorActiveSpeakers,
+  type ActiveSpeakerSource,
+  type MonitorActiveSpeakersOptions,
+} from './active-speakers'
