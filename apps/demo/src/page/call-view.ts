@@ -8,6 +8,11 @@ export function element<T extends HTMLElement>(id: string): T {
 
 export const label = (participant: Participant): string => participant.name ?? participant.identity
 
+/** A crossed-out microphone (a constant SVG: no emoji font needed). */
+const MIC_OFF_ICON =
+  '<svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true">' +
+  '<rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3M4 4l16 16"/></svg>'
+
 /** The self-view tile's key. */
 export const LOCAL = 'local'
 
@@ -309,7 +314,7 @@ export class CallView {
       micOff.className = 'icon mic-off'
       micOff.setAttribute('role', 'img')
       micOff.setAttribute('aria-label', 'Microphone off')
-      micOff.textContent = '🔇'
+      micOff.innerHTML = MIC_OFF_ICON
       const quality = document.createElement('span')
       quality.className = 'quality'
       quality.setAttribute('role', 'img')

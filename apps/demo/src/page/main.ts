@@ -214,7 +214,11 @@ view.onRemove = (participant: Participant) => {
   const room = session.room?.name
   if (!room) return
   view.log('remove', label(participant))
-  fetch(`/calls/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(participant.identity)}`, { method: 'DELETE' })
+  fetch(`/calls/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(participant.identity)}`, {
+    method: 'DELETE',
+    // createCallServer's guard against cross-site forms: a state-changing request without a JSON body says it is an API call.
+    headers: { 'callport-request': '1' },
+  })
     .then(async (response) => {
       if (response.ok) view.announce(`${label(participant)} was removed from the call`)
       else view.showMessage(removeMessage(label(participant), response.status, await response.json().catch(() => undefined)))
