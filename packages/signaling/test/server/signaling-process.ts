@@ -92,8 +92,8 @@ export function startProcess(script: string, environment: Record<string, string>
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
-      reject(new Error('the signaling process did not start within 15 s'))
-    }, 15_000)
+      reject(new Error('the signaling process did not start within 45 s'))
+    }, 45_000)
     let output = ''
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString()
