@@ -1,6 +1,6 @@
 import { connectionEventNames, type ConnectionEvents, type VendorObjectOf } from '@callport/core'
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest'
-import { createMemoryHub, createMemoryLocalTracks, joinMemoryRoom, memory, type MemoryConnection, type MemoryHub, type MemoryProvider } from './index'
+import { createMemoryHub, createMemoryLocalTracks, joinMemoryRoom, memory, type MemoryConnection, type MemoryHub, type MemoryLocalTrack, type MemoryProvider } from './index'
 
 let hub: MemoryHub
 beforeEach(() => {
@@ -113,6 +113,22 @@ describe('memory provider: screen share, speakers, quality, updates', () => {
     await alice.setScreenShareEnabled(false)
     expect(alice.localTracks()).toEqual([])
     expect(names(bobSeen).slice(2)).toEqual(['track-unsubscribed', 'track-unsubscribed'])
+  })
+
+  it("the browser's own Stop sharing (the screen track ended) stops the share", async () => {
+    const alice = await join('alice')
+    const bob = await join('bob')
+    const bobSeen = record(bob)
+    await alice.setScreenShareEnabled(true, { audio: true })
+    const seen = record(alice)
+    const screen = alice.localTracks().find((track) => track.source === 'screen') as MemoryLocalTrack
+    screen.endFromBrowser()
+    expect(seen.map(([name, event]) => [name, event.track.source])).toEqual([
+      ['local-track-unpublished', 'screen-audio'],
+      ['local-track-unpublished', 'screen'],
+    ])
+    expect(alice.localTracks()).toEqual([])
+    expect(names(bobSeen)).toEqual(['track-subscribed', 'track-subscribed', 'track-unsubscribed', 'track-unsubscribed'])
   })
 
   it('active-speakers-changed: everyone, loudest first, only when the order changes, and when a speaker leaves', async () => {

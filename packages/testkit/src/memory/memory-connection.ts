@@ -223,6 +223,10 @@ export class MemoryConnection extends EventEmitter<ConnectionEvents> implements 
       const track = handed ?? new MemoryLocalTrack({ source, deviceId: this.#deviceIdOf(source) })
       this.#published.set(source, { track, owned: handed === undefined })
       membership.setPublished(source, true)
+      if (source === 'screen') {
+        // The browser's own "Stop sharing" ends the capture: the share stops as setScreenShareEnabled(false) stops it.
+        track.mediaStreamTrack.addEventListener('ended', () => this.#published.get('screen')?.track === track && void this.setScreenShareEnabled(false), { once: true })
+      }
       this.emit('local-track-published', { track, raw: { type: 'local-track-published', source } })
     } else {
       const { track, owned } = this.#published.get(source)!

@@ -45,6 +45,14 @@ class SyntheticMediaStreamTrack extends EventTarget {
   stop(): void {
     this.readyState = 'ended'
   }
+  /** Ends as the browser ends a capture (its "Stop sharing" control, a device gone): `readyState` `ended` and an `ended` event. */
+  endFromBrowser(): void {
+    if (this.readyState === 'ended') return
+    this.readyState = 'ended'
+    const event = new Event('ended')
+    this.onended?.(event)
+    this.dispatchEvent(event)
+  }
 }
 
 export interface MemoryLocalTrackOptions {
@@ -78,6 +86,15 @@ export class MemoryLocalTrack extends MemoryTrack implements LocalTrack {
 
   stop(): void {
     this.mediaStreamTrack.stop()
+  }
+
+  /**
+   * Simulation control: the browser ends the capture, as when the user clicks the browser's own
+   * "Stop sharing" (`ended` event on `mediaStreamTrack`). A memory connection that publishes a
+   * screen track ended so stops the share.
+   */
+  endFromBrowser(): void {
+    ;(this.mediaStreamTrack as unknown as SyntheticMediaStreamTrack).endFromBrowser()
   }
 }
 
