@@ -9,6 +9,8 @@ describe('public types', () => {
     expectTypeOf(provider).toExtend<ClientAdapter>()
     expectTypeOf(provider.getRoom).toBeFunction()
     expectTypeOf(provider.closeRoom).toBeFunction()
+    expectTypeOf(provider.muteParticipant).toBeFunction()
+    expectTypeOf(provider.prepare).toBeFunction()
     expectTypeOf(provider.connect).returns.resolves.toEqualTypeOf<MemoryConnection>()
     expectTypeOf<MemoryConnection>().toExtend<ClientConnection>()
   })
