@@ -28,6 +28,14 @@ export interface RemoteBrowser {
   publish(properties: PublisherProperties): Promise<FakePublisher>
   sendData(data: string): Promise<void>
   receivedData(): string[]
+  /**
+   * Speaks (level > 0) or falls silent (0): as hark in every other page of the room, which has
+   * subscribed to this participant's stream with audio (published here first if it has none),
+   * `publisherStartSpeaking` / `publisherStopSpeaking` on their sessions, once per change.
+   */
+  setSpeaking(level: number): Promise<void>
+  /** OpenVidu Pro's network quality of this connection (0 to 5), as every page of the room hears it. */
+  setNetworkQualityLevel(level: number): void
 }
 
 export function startClientHarness(msw: ReturnType<typeof useMswServer>): ClientHarness {
@@ -56,6 +64,14 @@ export function startClientHarness(msw: ReturnType<typeof useMswServer>): Client
     const session = openVidu.initSession() as unknown as FakeSession
     await session.connect(token, clientData)
     let publisher: FakePublisher | undefined
+    let speaking = false
+    let qualityLevel = 5
+    const othersOf = (): FakeSession[] => (session.sessionId ? media.others(session.sessionId, session) : [])
+    const publish = async (properties: PublisherProperties): Promise<FakePublisher> => {
+      const published = new FakePublisher(properties)
+      await session.publish(published as never)
+      return published
+    }
     return {
       session,
       leave: async () => session.disconnect(),
@@ -71,10 +87,18 @@ export function startClientHarness(msw: ReturnType<typeof useMswServer>): Client
       async setCameraMuted(muted) {
         await publisher?.publishVideo(!muted)
       },
-      async publish(properties) {
-        const published = new FakePublisher(properties)
-        await session.publish(published as never)
-        return published
+      publish,
+      async setSpeaking(level) {
+        const audible = [...session.publishers].find((candidate) => candidate.stream.hasAudio)
+        const stream = audible?.stream ?? (await publish({ videoSource: false })).stream
+        if (level > 0 === speaking || !session.connection) return
+        speaking = level > 0
+        for (const other of othersOf()) other.speakingEvent(speaking ? 'publisherStartSpeaking' : 'publisherStopSpeaking', session.connection, stream.streamId)
+      },
+      setNetworkQualityLevel(level) {
+        if (!session.connection) return
+        for (const other of othersOf()) other.networkQualityEvent(session.connection, level, qualityLevel)
+        qualityLevel = level
       },
       sendData: (data) => session.signal({ data, type: DATA_SIGNAL_TYPE }),
       receivedData: () => session.received.filter((message) => message.from !== session.connection?.connectionId).map((message) => message.data ?? ''),

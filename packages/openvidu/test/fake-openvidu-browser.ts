@@ -239,6 +239,8 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
       for (const publisher of this.publishers) other.streamEvent('streamDestroyed', publisher.stream, reason)
       other.connectionEvent('connectionDestroyed', connection, reason)
     }
+    // The Publisher's streamDestroyed default behaviour (StreamEvent.callDefaultBehavior) disposes its MediaStream: every track is stopped.
+    for (const publisher of this.publishers) publisher.disposeMediaStream()
     this.publishers.clear()
     this.#media.leave(sessionId, this)
     this.dispatch('sessionDisconnected', { type: 'sessionDisconnected', reason })
@@ -287,6 +289,18 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
     if (!this.publishers.delete(fake) || !this.sessionId) return
     fake.session = undefined
     for (const other of this.#media.others(this.sessionId, this)) other.streamEvent('streamDestroyed', fake.stream, 'unpublish')
+    // As openvidu-browser: the Publisher's streamDestroyed ('unpublish') default behaviour disposes its MediaStream.
+    fake.disposeMediaStream()
+  }
+
+  /** A `publisherStartSpeaking` / `publisherStopSpeaking` (hark in the page, for the local stream and the subscribed ones). */
+  speakingEvent(type: 'publisherStartSpeaking' | 'publisherStopSpeaking', connection: FakeConnection, streamId: string): void {
+    this.dispatch(type, { type, connection: asSdk<Connection>(connection), streamId })
+  }
+
+  /** A `networkQualityLevelChanged` (OpenVidu Pro/Enterprise): `Session.onNetworkQualityLevelChangedChanged`, with the connection of the level. */
+  networkQualityEvent(connection: FakeConnection, newValue: number, oldValue: number): void {
+    this.dispatch('networkQualityLevelChanged', { type: 'networkQualityLevelChanged', connection: asSdk<Connection>(connection), newValue, oldValue })
   }
 
   async signal(signal: SignalOptions): Promise<void> {
@@ -305,8 +319,10 @@ export class FakeSession implements Pick<Session, 'connect' | 'disconnect' | 'on
   }
 }
 
+const isTrack = (source: PublisherProperties['audioSource']): source is MediaStreamTrack => typeof source === 'object' && source !== null
+
 /** Fake `Publisher`. */
-export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishVideo'> {
+export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishVideo' | 'replaceTrack'> {
   readonly stream: FakeStream
   readonly properties: PublisherProperties
   audioActive: boolean
@@ -315,17 +331,25 @@ export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishV
   cameraReleased = false
   /** The session it is published in (openvidu-browser's `Publisher.session`), which tells the others of property changes. */
   session: FakeSession | undefined
+  /** The tracks of its MediaStream, where they were given as `audioSource` / `videoSource` (openvidu-browser's addAlreadyProvidedTracks). */
+  readonly tracks: MediaStreamTrack[] = []
 
   constructor(properties: PublisherProperties) {
     this.properties = properties
     const hasAudio = properties.audioSource !== false
     const hasVideo = properties.videoSource !== false
-    const mediaStream = fakeMediaStream([...(hasVideo ? ['video' as const] : []), ...(hasAudio ? ['audio' as const] : [])])
+    const given = [properties.videoSource, properties.audioSource].filter(isTrack)
+    this.tracks.push(...given)
+    const mediaStream =
+      given.length > 0
+        ? asSdk<MediaStream>({ id: nextId('stream-'), getTracks: () => [...this.tracks], getVideoTracks: () => this.tracks.filter((track) => track.kind === 'video') })
+        : fakeMediaStream([...(hasVideo ? ['video' as const] : []), ...(hasAudio ? ['audio' as const] : [])])
     this.stream = {
       streamId: nextId('str_CAM_'),
       hasAudio,
       hasVideo,
-      typeOfVideo: hasVideo ? (properties.videoSource === 'screen' ? 'SCREEN' : 'CAMERA') : undefined,
+      // Stream.ts: CUSTOM for a MediaStreamTrack given as videoSource, SCREEN for 'screen', else CAMERA.
+      typeOfVideo: hasVideo ? (isTrack(properties.videoSource) ? 'CUSTOM' : properties.videoSource === 'screen' ? 'SCREEN' : 'CAMERA') : undefined,
       audioActive: properties.publishAudio ?? true,
       videoActive: properties.publishVideo ?? true,
       getMediaStream: () => mediaStream,
@@ -338,14 +362,53 @@ export class FakePublisher implements Pick<Publisher, 'publishAudio' | 'publishV
   publishAudio(enabled: boolean): void {
     const changed = this.stream.audioActive !== enabled
     this.audioActive = enabled
+    if (changed) for (const track of this.tracks) if (track.kind === 'audio') track.enabled = enabled
     if (changed) this.#propertyChanged('audioActive', enabled)
   }
 
+  /**
+   * As openvidu-browser 2.32 `Publisher.publishVideo`: on a change, the video tracks' `enabled`
+   * follows; `(false, true)` also stops them (the camera is released); `(true)` with an ended track
+   * gets a new one — the given MediaStreamTrack, else a `getUserMedia` with the last video
+   * constraints, which a Publisher made from a MediaStreamTrack never had (a TypeError here).
+   */
   async publishVideo<T extends boolean>(enabled: T, resource?: T extends false ? boolean : MediaStreamTrack): Promise<void> {
     const changed = this.stream.videoActive !== enabled
+    if (changed) {
+      const video = this.tracks.filter((track) => track.kind === 'video')
+      for (const track of video) {
+        track.enabled = enabled
+        if (!enabled && resource === true) track.stop()
+      }
+      const ended = video.find((track) => track.readyState === 'ended')
+      if (enabled && ended) {
+        if (!isTrack(resource)) throw new TypeError("Failed to execute 'getUserMedia' on 'MediaDevices': no last video constraints")
+        this.tracks.splice(this.tracks.indexOf(ended), 1, resource)
+      }
+    }
     this.videoActive = enabled
     this.cameraReleased = !enabled && resource === true
     if (changed) this.#propertyChanged('videoActive', enabled)
+  }
+
+  /**
+   * As openvidu-browser 2.32 `Publisher.replaceTrack` (`replaceTrackAux`): the new track's `enabled`
+   * follows the stream's `audioActive` / `videoActive`, the replaced track of that kind is disabled,
+   * stopped and removed; published, the RTCRtpSender of that kind must exist, else it throws.
+   */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const index = this.tracks.findIndex((candidate) => candidate.kind === track.kind)
+    if (index === -1) throw new Error("There's no replaceable track for that kind of MediaStreamTrack in this Publisher object")
+    track.enabled = track.kind === 'video' ? this.stream.videoActive : this.stream.audioActive
+    const removed = this.tracks[index]!
+    removed.enabled = false
+    removed.stop()
+    this.tracks.splice(index, 1, track)
+  }
+
+  /** Stream.disposeMediaStream: every track of its MediaStream is stopped. */
+  disposeMediaStream(): void {
+    for (const track of this.tracks) track.stop()
   }
 
   /** Unpublished, the Stream's property changes here only; published, the session tells everyone. */

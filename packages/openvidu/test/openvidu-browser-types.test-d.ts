@@ -1,13 +1,17 @@
 import type * as OpenViduBrowserNewest from 'openvidu-browser'
-import type { PublisherProperties as PublisherPropertiesNewest } from 'openvidu-browser'
+import type { PublisherProperties as PublisherPropertiesNewest, Session as SessionNewest } from 'openvidu-browser'
 import type * as OpenViduBrowserOldest from 'openvidu-browser-oldest'
 import type { PublisherProperties as PublisherPropertiesOldest } from 'openvidu-browser-oldest'
+import type { VendorObjectOf } from '@callport/core'
 import { describe, expectTypeOf, it } from 'vitest'
+import type { OpenViduClientAdapter, openvidu } from '../src/client/index'
 import type {
   OpenViduBrowser,
   OpenViduBrowserConnection,
   OpenViduBrowserConnectionEvent,
   OpenViduBrowserConstructor,
+  OpenViduBrowserNetworkQualityLevelChangedEvent,
+  OpenViduBrowserPublisherSpeakingEvent,
   OpenViduBrowserPublisher,
   OpenViduBrowserPublisherProperties,
   OpenViduBrowserSession,
@@ -37,6 +41,8 @@ interface OpenViduBrowserEvents {
   StreamEvent: { prototype: OpenViduBrowserStreamEvent }
   SessionDisconnectedEvent: { prototype: OpenViduBrowserSessionDisconnectedEvent }
   SignalEvent: { prototype: OpenViduBrowserSignalEvent }
+  PublisherSpeakingEvent: { prototype: OpenViduBrowserPublisherSpeakingEvent }
+  NetworkQualityLevelChangedEvent: { prototype: OpenViduBrowserNetworkQualityLevelChangedEvent }
 }
 
 /**
@@ -57,5 +63,11 @@ describe('openvidu-browser, newest and oldest (2.23.0) of the peer range, fits t
   it("the publisher properties the adapter sets are openvidu-browser's", () => {
     expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherPropertiesNewest>()
     expectTypeOf<OpenViduBrowserPublisherProperties>().toExtend<PublisherPropertiesOldest>()
+  })
+
+  it("the vendor object is the Session type the adapter declares, which openvidu-browser's Session satisfies", () => {
+    expectTypeOf<VendorObjectOf<OpenViduClientAdapter>>().toEqualTypeOf<OpenViduBrowserSession>()
+    expectTypeOf<VendorObjectOf<ReturnType<typeof openvidu>>>().toEqualTypeOf<OpenViduBrowserSession>()
+    expectTypeOf<SessionNewest>().toExtend<VendorObjectOf<OpenViduClientAdapter>>()
   })
 })

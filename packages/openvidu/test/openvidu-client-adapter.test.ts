@@ -4,17 +4,21 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openvidu } from '../src/client/index'
 import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
 import { startClientHarness, type ClientHarness } from './client-harness'
+import { FakeMediaDevices, type FakeMediaStreamTrack } from './fake-media-devices'
 import { FakeOpenViduBrowser, FakePublisher, receivedSignalEvent, signalWireType, type FakeSession } from './fake-openvidu-browser'
 import { useMswServer } from './msw-server'
 import { rejection } from './server-harness'
 
 const msw = useMswServer()
 let harness: ClientHarness
+let devices: FakeMediaDevices
 const open: ClientConnection[] = []
 
 beforeEach(() => {
   harness = startClientHarness(msw)
   FakeOpenViduBrowser.instances.length = 0
+  devices = new FakeMediaDevices()
+  vi.stubGlobal('navigator', { mediaDevices: devices })
 })
 afterEach(async () => {
   for (const connection of open.splice(0)) await connection.disconnect()
@@ -377,7 +381,7 @@ describe('data', () => {
     const bob = await harness.joinRemote('standup', 'bob')
     const received = vi.fn()
     connection.on('data-received', received)
-    await connection.sendData!('hello')
+    await connection.sendData('hello')
     expect(bob.receivedData()).toEqual(['hello'])
     expect(bob.session.received.at(-1)?.type).toBe('signal:callport-data')
     expect(session.received).toHaveLength(1)
@@ -388,10 +392,10 @@ describe('data', () => {
     const { connection } = await join('standup')
     const bob = await harness.joinRemote('standup', 'bob')
     const carol = await harness.joinRemote('standup', 'carol')
-    await connection.sendData!('for carol', { to: ['carol'] })
+    await connection.sendData('for carol', { to: ['carol'] })
     expect(carol.receivedData()).toEqual(['for carol'])
     expect(bob.receivedData()).toEqual([])
-    await rejection(connection.sendData!('lost', { to: ['dave'] }), 'PARTICIPANT_NOT_FOUND')
+    await rejection(connection.sendData('lost', { to: ['dave'] }), 'PARTICIPANT_NOT_FOUND')
     expect(bob.receivedData()).toEqual([])
   })
 
@@ -491,32 +495,75 @@ describe('a token that died with its session', () => {
 })
 
 describe('camera and microphone', () => {
-  it('joining with audio and video publishes one publisher with both, on', async () => {
-    const { browser, session } = await join('standup', 'alice', { audio: true, video: true })
+  const fake = (track: MediaStreamTrack | undefined): FakeMediaStreamTrack => track as unknown as FakeMediaStreamTrack
+
+  it('joining with audio and video captures both with captureUserMedia (one getUserMedia) and publishes one publisher made of copies of those tracks', async () => {
+    const { connection, browser, session } = await join('standup', 'alice', { audio: true, video: true })
     const [publisher] = browser.publishers
-    expect(publisher?.properties).toMatchObject({ audioSource: undefined, videoSource: undefined, publishAudio: true, publishVideo: true })
+    expect(devices.requests).toEqual([{ audio: true, video: true }])
+    const local = connection.localTracks()
+    expect(local.map((track) => [track.kind, track.source, track.deviceId])).toEqual([
+      ['video', 'camera', 'camera-1'],
+      ['audio', 'microphone', 'mic-1'],
+    ])
+    expect(publisher?.properties).toMatchObject({ publishAudio: true, publishVideo: true })
+    // openvidu-browser gets clones (it stops what it publishes), never the tracks listed.
+    const sent = [publisher?.properties.videoSource, publisher?.properties.audioSource] as MediaStreamTrack[]
+    expect(sent.map((track) => fake(track).deviceId)).toEqual(['camera-1', 'mic-1'])
+    for (const track of local) expect(sent).not.toContain(track.mediaStreamTrack)
+    expect(publisher?.stream.typeOfVideo).toBe('CUSTOM')
     expect([...session.publishers]).toEqual([publisher])
   })
 
-  it('the toggles are publishAudio / publishVideo; turning the camera off releases it', async () => {
+  it('emits local-track-published for each source turned on, and local-track-unpublished when turned off', async () => {
+    const { connection } = await join('standup')
+    const events: string[] = []
+    connection.on('local-track-published', ({ track }) => events.push(`published ${track.source} ${track.id}`))
+    connection.on('local-track-unpublished', ({ track }) => events.push(`unpublished ${track.source} ${track.id}`))
+    await connection.setMicrophoneEnabled(true)
+    await connection.setCameraEnabled(true)
+    const [camera] = connection.localTracks().filter((track) => track.source === 'camera')
+    const [microphone] = connection.localTracks().filter((track) => track.source === 'microphone')
+    await connection.setCameraEnabled(false)
+    await connection.setMicrophoneEnabled(false)
+    expect(connection.localTracks()).toEqual([])
+    expect(events).toEqual([
+      `published microphone ${microphone!.id}`,
+      `published camera ${camera!.id}`,
+      `unpublished camera ${camera!.id}`,
+      `unpublished microphone ${microphone!.id}`,
+    ])
+  })
+
+  it('the toggles are publishAudio / publishVideo; turning the camera off releases it, on again captures a new camera put back with publishVideo(true, track)', async () => {
     const { connection, browser } = await join('standup', 'alice', { audio: true, video: true })
     const publisher = browser.publishers[0]!
+    const [firstCamera] = connection.localTracks()
     await connection.setMicrophoneEnabled(false)
     await connection.setCameraEnabled(false)
     expect([publisher.audioActive, publisher.videoActive, publisher.cameraReleased]).toEqual([false, false, true])
+    // The adapter captured the camera: it stops it (the light goes off); openvidu-browser stopped its copy.
+    expect(fake(firstCamera!.mediaStreamTrack).stopped).toBe(true)
+    expect(devices.liveTracks('camera-1')).toEqual([])
     await connection.setCameraEnabled(true)
     expect([publisher.videoActive, publisher.cameraReleased]).toEqual([true, false])
     expect(browser.publishers).toHaveLength(1)
+    const camera = connection.localTracks().find((track) => track.source === 'camera')!
+    expect(camera.id).not.toBe(firstCamera!.id)
+    expect(publisher.tracks.find((track) => track.kind === 'video')?.readyState).toBe('live')
   })
 
   it('turning on a source the publisher lacks replaces it with one that has both', async () => {
     const { connection, browser, session } = await join('standup', 'alice', { audio: true, video: false })
     const first = browser.publishers[0]!
-    expect(first.properties).toMatchObject({ audioSource: undefined, videoSource: false })
+    expect(first.properties).toMatchObject({ videoSource: false })
     await connection.setCameraEnabled(true)
     const second = browser.publishers[1]!
-    expect(second.properties).toMatchObject({ audioSource: undefined, videoSource: undefined, publishAudio: true, publishVideo: true })
+    expect(second.properties).toMatchObject({ publishAudio: true, publishVideo: true })
+    expect(second.tracks.map((track) => track.kind).sort()).toEqual(['audio', 'video'])
     expect([...session.publishers]).toEqual([second])
+    // The microphone is the same track (a new copy for the new publisher), still live.
+    expect(connection.localTracks().map((track) => track.mediaStreamTrack.readyState)).toEqual(['live', 'live'])
   })
 
   it('nothing is published until a source is turned on', async () => {
@@ -534,22 +581,189 @@ describe('camera and microphone', () => {
     await connection.setCameraEnabled(false)
   })
 
-  it('camera access denied while joining: FORBIDDEN, and the session is left', async () => {
+  it.each([
+    ['NotAllowedError', 'PERMISSION_DENIED'],
+    ['NotReadableError', 'DEVICE_IN_USE'],
+    ['NotFoundError', 'DEVICE_NOT_FOUND'],
+  ] as const)('%s while capturing at join: %s (core media error), and the session is left', async (name, code) => {
     const token = await harness.tokenFor('standup', 'alice')
-    const OpenVidu = class extends harness.media.OpenVidu {
-      constructor() {
-        super()
-        this.failNextPublisher = { name: 'DEVICE_ACCESS_DENIED', message: 'Permission denied' }
-      }
-    }
-    const error = await rejection(openvidu({ sdk: OpenVidu }).connect(token, options(token, { video: true })), 'FORBIDDEN')
-    expect(error.message).toContain('Permission denied')
+    devices.failNext = name
+    const error = await rejection(openvidu({ sdk: harness.media.OpenVidu }).connect(token, options(token, { video: true })), code)
+    expect(error.provider).toBe('openvidu')
     expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
   })
 
-  it('passes the publisher options to initPublisherAsync', async () => {
+  it('asks the camera for the publisher resolution and frame rate, and passes the publisher options to initPublisherAsync', async () => {
     const token = await harness.tokenFor('standup', 'alice')
-    open.push(await openvidu({ sdk: harness.media.OpenVidu, publisher: { resolution: '1280x720', frameRate: 15 } }).connect(token, options(token, { video: true })))
-    expect(FakeOpenViduBrowser.instances[0]?.publishers[0]?.properties).toMatchObject({ resolution: '1280x720', frameRate: 15 })
+    open.push(
+      await openvidu({ sdk: harness.media.OpenVidu, publisher: { resolution: '1280x720', frameRate: 15, mirror: false } }).connect(token, options(token, { video: true })),
+    )
+    expect(devices.requests).toEqual([{ audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 15 } } }])
+    expect(FakeOpenViduBrowser.instances[0]?.publishers[0]?.properties).toMatchObject({ resolution: '1280x720', frameRate: 15, mirror: false })
+  })
+})
+
+describe('the page preview (ConnectOptions.tracks)', () => {
+  const fake = (track: MediaStreamTrack | undefined): FakeMediaStreamTrack => track as unknown as FakeMediaStreamTrack
+  const preview = async (constraints: { audio?: boolean; video?: boolean }) => {
+    const { captureUserMedia } = await import('@callport/core')
+    return captureUserMedia(constraints)
+  }
+
+  it('publishes copies of the preview tracks without capturing, lists the preview tracks, and never stops them', async () => {
+    const tracks = await preview({ audio: true, video: true })
+    devices.requests.length = 0
+    const { connection, browser } = await join('standup', 'alice', { audio: true, video: true, tracks })
+    expect(devices.requests).toEqual([])
+    expect(connection.localTracks()).toEqual(tracks)
+    const publisher = browser.publishers[0]!
+    expect(publisher.tracks.map((track) => fake(track).deviceId).sort()).toEqual(['camera-1', 'mic-1'])
+    for (const track of tracks) expect(publisher.tracks).not.toContain(track.mediaStreamTrack)
+    await connection.setCameraEnabled(false)
+    await connection.setMicrophoneEnabled(false)
+    // Camera on again: the preview still lives, so it is published again, with no capture.
+    await connection.setCameraEnabled(true)
+    expect(devices.requests).toEqual([])
+    expect(connection.localTracks()).toEqual([tracks[0]])
+    await connection.disconnect()
+    // openvidu-browser stopped its copies; the page's tracks are the page's.
+    for (const track of tracks) expect(fake(track.mediaStreamTrack).stopped).toBe(false)
+    for (const track of publisher.tracks) expect(track.readyState).toBe('ended')
+  })
+
+  it('captures only the kind the preview lacks', async () => {
+    const tracks = await preview({ video: true })
+    devices.requests.length = 0
+    const { connection } = await join('standup', 'alice', { audio: true, video: true, tracks })
+    expect(devices.requests).toEqual([{ audio: true, video: false }])
+    expect(connection.localTracks()[0]).toBe(tracks[0])
+    expect(connection.localTracks().map((track) => track.source)).toEqual(['camera', 'microphone'])
+  })
+})
+
+describe('switchDevice and unplugged devices', () => {
+  it('switchDevice captures from the device and replaceTracks it; the old track is stopped (captured) and the new one listed', async () => {
+    const { connection, browser } = await join('standup', 'alice', { audio: true, video: true })
+    const publisher = browser.publishers[0]!
+    const [oldCamera] = connection.localTracks()
+    const events: string[] = []
+    connection.on('active-device-changed', (event) => events.push(`${event.kind} ${event.deviceId} ${event.reason}`))
+    connection.on('local-track-unpublished', ({ track }) => events.push(`unpublished ${track.deviceId}`))
+    connection.on('local-track-published', ({ track }) => events.push(`published ${track.deviceId}`))
+    await connection.switchDevice('camera', 'camera-2')
+    await connection.switchDevice('microphone', 'mic-2')
+    expect(devices.requests.slice(1)).toEqual([
+      { audio: false, video: { deviceId: { exact: 'camera-2' } } },
+      { audio: { deviceId: { exact: 'mic-2' } }, video: false },
+    ])
+    expect(connection.localTracks().map((track) => track.deviceId)).toEqual(['camera-2', 'mic-2'])
+    expect(publisher.tracks.map((track) => (track as unknown as FakeMediaStreamTrack).deviceId)).toEqual(['camera-2', 'mic-2'])
+    expect((oldCamera!.mediaStreamTrack as unknown as FakeMediaStreamTrack).stopped).toBe(true)
+    expect(events).toEqual(['unpublished camera-1', 'published camera-2', 'camera camera-2 switched', 'unpublished mic-1', 'published mic-2', 'microphone mic-2 switched'])
+    expect(browser.publishers).toHaveLength(1)
+  })
+
+  it('switchDevice: DEVICE_NOT_FOUND for a device the browser lacks (the track in use stays); with the camera off, the choice applies when it is turned on', async () => {
+    const { connection } = await join('standup', 'alice', { audio: true })
+    await rejection(connection.switchDevice('microphone', 'no-such-mic'), 'DEVICE_NOT_FOUND')
+    expect(connection.localTracks().map((track) => [track.deviceId, track.mediaStreamTrack.readyState])).toEqual([['mic-1', 'live']])
+    const changed = vi.fn()
+    connection.on('active-device-changed', changed)
+    await connection.switchDevice('camera', 'camera-2')
+    expect(changed).toHaveBeenCalledWith({ kind: 'camera', deviceId: 'camera-2', reason: 'switched', raw: undefined })
+    await connection.setCameraEnabled(true)
+    expect(connection.localTracks().find((track) => track.source === 'camera')?.deviceId).toBe('camera-2')
+    await rejection(connection.switchDevice('speaker', 'speaker-1'), 'UNSUPPORTED')
+  })
+
+  it('an unplugged device in use is replaced by the default one, with active-device-changed (unplugged)', async () => {
+    const { connection, browser } = await join('standup', 'alice', { audio: true, video: true })
+    await connection.switchDevice('camera', 'camera-2')
+    const unplugged = waitForEvent(connection, 'active-device-changed', { filter: (event) => event.reason === 'unplugged' })
+    devices.unplug('camera-2')
+    expect((await unplugged)[0]).toEqual({ kind: 'camera', deviceId: 'camera-1', reason: 'unplugged', raw: undefined })
+    expect(connection.localTracks().find((track) => track.source === 'camera')?.deviceId).toBe('camera-1')
+    expect(browser.publishers[0]!.tracks.find((track) => track.kind === 'video')?.readyState).toBe('live')
+  })
+})
+
+describe('active speakers, connection quality, the vendor object, prepare', () => {
+  it('publisherStartSpeaking / publisherStopSpeaking → active-speakers-changed: who speaks, the latest to start first, level 1; the local participant too', async () => {
+    const { connection, session } = await join('standup', 'alice', { audio: true })
+    const bob = await harness.joinRemote('standup', 'bob')
+    const carol = await harness.joinRemote('standup', 'carol')
+    await vi.waitFor(() => expect(connection.participants()).toHaveLength(2))
+    const lists: string[][] = []
+    connection.on('active-speakers-changed', ({ speakers }) => lists.push(speakers.map(({ participant, level }) => `${participant.identity}:${level}`)))
+    await bob.setSpeaking(0.5)
+    await carol.setSpeaking(0.9)
+    session.speakingEvent('publisherStartSpeaking', session.connection!, 'str_local')
+    // The same start twice changes nothing.
+    session.speakingEvent('publisherStartSpeaking', session.connection!, 'str_local')
+    await bob.setSpeaking(0)
+    await carol.leave()
+    // Carol left: she is no longer a speaker.
+    expect(lists).toEqual([['bob:1'], ['carol:1', 'bob:1'], ['alice:1', 'carol:1', 'bob:1'], ['alice:1', 'carol:1'], ['alice:1']])
+  })
+
+  it('networkQualityLevelChanged → connection-quality-changed with the networkQuality option only (5/4 excellent, 3 good, 2/1 poor, 0 lost), on change', async () => {
+    const { connectionQualityOfLevel } = await import('../src/client/openvidu-connection')
+    expect([5, 4, 3, 2, 1, 0, 6, -1, 2.5, undefined].map(connectionQualityOfLevel)).toEqual([
+      'excellent',
+      'excellent',
+      'good',
+      'poor',
+      'poor',
+      'lost',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ])
+    expect(openvidu().capabilities).not.toHaveProperty('connectionQuality')
+    expect(openvidu({ networkQuality: true }).capabilities.connectionQuality).toBe(true)
+
+    const token = await harness.tokenFor('standup', 'alice')
+    const connection = await openvidu({ sdk: harness.media.OpenVidu, networkQuality: true }).connect(token, options(token))
+    open.push(connection)
+    const session = FakeOpenViduBrowser.instances.at(-1)!.sessions.at(-1)!
+    const bob = await harness.joinRemote('standup', 'bob')
+    await vi.waitFor(() => expect(connection.participants()).toHaveLength(1))
+    const seen: string[] = []
+    connection.on('connection-quality-changed', ({ participant, local, quality }) => seen.push(`${participant.identity} ${local} ${quality}`))
+    bob.setNetworkQualityLevel(2)
+    bob.setNetworkQualityLevel(1)
+    bob.setNetworkQualityLevel(5)
+    session.networkQualityEvent(session.connection!, 3, 5)
+    expect(seen).toEqual(['bob false poor', 'bob false excellent', 'alice true good'])
+
+    // Without the option the event is not listened to.
+    const { connection: plain } = await join('standup', 'carol')
+    const ignored = vi.fn()
+    plain.on('connection-quality-changed', ignored)
+    bob.setNetworkQualityLevel(0)
+    expect(ignored).not.toHaveBeenCalled()
+  })
+
+  it("connection.vendor is the call's openvidu-browser Session", async () => {
+    const { connection, session } = await join('standup')
+    expect(connection.vendor).toBe(session)
+  })
+
+  it('prepare loads openvidu-browser (with or without a token) and never joins; the capabilities say prepare, localTracks and switchDevice camera/microphone', async () => {
+    const loader = vi.fn(async () => ({ OpenVidu: harness.media.OpenVidu }))
+    const adapter = openvidu({ sdk: loader })
+    expect(adapter.capabilities).toMatchObject({ prepare: true, localTracks: true, switchDevice: ['camera', 'microphone'], activeSpeakers: true })
+    expect(adapter.capabilities).not.toHaveProperty('screenShare')
+    await adapter.prepare!(undefined)
+    const token = await harness.tokenFor('standup', 'alice')
+    await adapter.prepare!(token)
+    expect(loader).toHaveBeenCalledTimes(2)
+    expect(harness.media.rooms.get('standup')?.size ?? 0).toBe(0)
+    const aborted = new AbortController()
+    aborted.abort()
+    await rejection(adapter.prepare!(undefined, { signal: aborted.signal }), 'ABORTED')
+    // Without openvidu-browser, prepare fails as connect would (UNSUPPORTED), which only costs the head start.
+    await rejection(openvidu().prepare!(undefined), 'UNSUPPORTED')
   })
 })

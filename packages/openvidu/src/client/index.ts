@@ -1,5 +1,5 @@
 export { openvidu, openViduClientCapabilities, type OpenViduClientAdapter, type OpenViduClientOptions } from './openvidu-client-adapter'
 export type { OpenViduPublisherProperties } from './local-media'
-export type { OpenViduBrowserConstructor } from './openvidu-browser-types'
+export type { OpenViduBrowserConstructor, OpenViduBrowserSession } from './openvidu-browser-types'
 export type { OpenViduBrowserGlobals, OpenViduBrowserSource } from './load-sdk'
 export { VERSION } from '../shared/version'

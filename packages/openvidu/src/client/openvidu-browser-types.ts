@@ -35,15 +35,20 @@ export interface OpenViduBrowserSubscriber {
 export interface OpenViduBrowserPublisher {
   stream: OpenViduBrowserStream
   publishAudio(enabled: boolean): void
-  /** `resource: true` with `enabled: false` also releases the camera. */
-  publishVideo(enabled: boolean, resource?: boolean): Promise<void>
+  /**
+   * `resource: true` with `enabled: false` also stops the video track (the camera is released);
+   * `enabled: true` with a MediaStreamTrack puts that track back in place of the ended one.
+   */
+  publishVideo(enabled: boolean, resource?: boolean | MediaStreamTrack): Promise<void>
+  /** Replaces the published track of that kind (`RTCRtpSender.replaceTrack`); openvidu-browser stops the replaced one. */
+  replaceTrack(track: MediaStreamTrack): Promise<void>
 }
 
 /** `PublisherProperties`, as far as the adapter sets them. */
 export interface OpenViduBrowserPublisherProperties {
-  /** `false` for none; undefined for the default device. */
-  audioSource?: string | boolean | undefined
-  videoSource?: string | boolean | undefined
+  /** A MediaStreamTrack to publish (openvidu-browser captures nothing then), or `false` for none. */
+  audioSource?: string | boolean | MediaStreamTrack | undefined
+  videoSource?: string | boolean | MediaStreamTrack | undefined
   publishAudio?: boolean
   publishVideo?: boolean
   resolution?: string
@@ -73,6 +78,19 @@ export interface OpenViduBrowserSessionDisconnectedEvent {
   reason: string
 }
 
+/** `PublisherSpeakingEvent`: a stream with audio started or stopped speaking (hark, in the page). */
+export interface OpenViduBrowserPublisherSpeakingEvent {
+  connection: OpenViduBrowserConnection
+  streamId: string
+}
+
+/** `NetworkQualityLevelChangedEvent` (OpenVidu Pro and Enterprise only): a connection's level, 0 to 5. */
+export interface OpenViduBrowserNetworkQualityLevelChangedEvent {
+  connection: OpenViduBrowserConnection
+  newValue: number
+  oldValue: number
+}
+
 export interface OpenViduBrowserSignalEvent {
   type: string
   data?: string | undefined
@@ -88,6 +106,9 @@ export interface OpenViduBrowserSessionEvents {
   streamPropertyChanged: OpenViduBrowserStreamPropertyChangedEvent
   sessionDisconnected: OpenViduBrowserSessionDisconnectedEvent
   signal: OpenViduBrowserSignalEvent
+  publisherStartSpeaking: OpenViduBrowserPublisherSpeakingEvent
+  publisherStopSpeaking: OpenViduBrowserPublisherSpeakingEvent
+  networkQualityLevelChanged: OpenViduBrowserNetworkQualityLevelChangedEvent
   reconnecting: never
   reconnected: never
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { CallportError, readProviderToken, type ClientAdapter, type ClientCapabilities } from '@callport/core'
+import { CallportError, readProviderToken, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
 import { loadSettings, parseInput } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import { OpenViduConnectParametersSchema, type OpenViduConnectParameters } from '../shared/connect-parameters'
@@ -23,19 +23,46 @@ export interface OpenViduClientOptions {
   OpenVidu?: OpenViduBrowserConstructor
   /** Calls `enableProdMode()`, which keeps openvidu-browser's console logging to errors. Default false. */
   productionMode?: boolean
-  /** Camera and publishing settings passed to `initPublisherAsync`: `resolution` (`"640x480"`), `frameRate`, `mirror`. */
+  /**
+   * Camera and publishing settings: `resolution` (`"640x480"`) and `frameRate` are asked of the camera
+   * when the adapter captures it (ideal values), and passed to `initPublisherAsync` with `mirror`.
+   */
   publisher?: OpenViduPublisherProperties
+  /**
+   * Your deployment is OpenVidu Pro or Enterprise with network quality on
+   * (`OPENVIDU_PRO_NETWORK_QUALITY=true`): the adapter relays openvidu-browser's
+   * `networkQualityLevelChanged` as `connection-quality-changed` and declares
+   * `capabilities.connectionQuality`. OpenVidu CE never sends that event. Default false.
+   */
+  networkQuality?: boolean
 }
 
-/** The OpenVidu client adapter. */
+/** The OpenVidu client adapter. Its connections' `vendor` is the openvidu-browser `Session` (`VendorObjectOf<OpenViduClientAdapter>`). */
 export interface OpenViduClientAdapter extends ClientAdapter {
   readonly provider: typeof OPENVIDU_PROVIDER
+  connect(token: Token, options: ConnectOptions): Promise<OpenViduConnection>
 }
 
-/** What the OpenVidu client adapter can do: tracks to attach, no token update mid-call (OpenVidu has none), data through signals. */
-export const openViduClientCapabilities = { media: 'tracks', updateToken: false, sendData: true, trackMuteEvents: true } as const satisfies ClientCapabilities
+/**
+ * What the OpenVidu client adapter can do: tracks to attach, no token update mid-call (OpenVidu has
+ * none), data through signals, remote mutes from `streamPropertyChanged`, the page's preview
+ * published (`localTracks`), camera and microphone switched with `replaceTrack`, active speakers
+ * from `publisherStartSpeaking` / `publisherStopSpeaking`, the SDK loaded ahead (`prepare`).
+ * `connectionQuality` only with the `networkQuality` option (OpenVidu Pro). Screen share,
+ * participant updates and remote mute are absent: docs/providers/openvidu.md says why.
+ */
+export const openViduClientCapabilities = {
+  media: 'tracks',
+  updateToken: false,
+  sendData: true,
+  trackMuteEvents: true,
+  localTracks: true,
+  switchDevice: ['camera', 'microphone'],
+  activeSpeakers: true,
+  prepare: true,
+} as const satisfies ClientCapabilities
 
-const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher'] as const satisfies readonly (keyof OpenViduClientOptions)[]
+const knownOptions = ['sdk', 'OpenVidu', 'productionMode', 'publisher', 'networkQuality'] as const satisfies readonly (keyof OpenViduClientOptions)[]
 
 const OptionsSchema = z.object({
   sdk: z.optional(z.custom<OpenViduBrowserSource>(isOpenViduBrowserSource, 'must be openvidu-browser (its OpenVidu class, the module, or a function that imports it)')),
@@ -48,6 +75,7 @@ const OptionsSchema = z.object({
       mirror: z.optional(z.boolean()),
     }),
   ),
+  networkQuality: z.optional(z.boolean()),
 })
 
 /** openvidu-browser connects with the token string OpenVidu issued: `ws(s)://<host>?sessionId=…&token=tok_…`. */
@@ -73,15 +101,29 @@ export function createOpenViduClientAdapter(options?: OpenViduClientOptions, glo
   const adapter = defineClientAdapter({
     provider: OPENVIDU_PROVIDER,
     vendor: 'OpenVidu',
-    capabilities: openViduClientCapabilities,
+    capabilities: settings.networkQuality ? { ...openViduClientCapabilities, connectionQuality: true } : openViduClientCapabilities,
     connectSchema: OpenViduConnectParametersSchema,
+    // openvidu-browser opens its WebSocket only to join (the token is the join), so there is nothing
+    // to open early for a token: loading the SDK is the head start, with or without one.
+    async prepare() {
+      await loadOpenViduBrowser(injected, globals)
+    },
     async connect({ token, parameters }, connectOptions) {
       checkTokenValue(token.value)
       const OpenVidu = await loadOpenViduBrowser(injected, globals)
       const join = async (value: string, identity: string, connect: OpenViduConnectParameters): Promise<OpenViduConnection> => {
         const openVidu = new OpenVidu()
         if (settings.productionMode) openVidu.enableProdMode()
-        const connection = new OpenViduConnection({ openVidu, session: openVidu.initSession(), token: value, identity, connect, publisher: settings.publisher ?? {} })
+        const connection = new OpenViduConnection({
+          openVidu,
+          session: openVidu.initSession(),
+          token: value,
+          identity,
+          connect,
+          publisher: settings.publisher ?? {},
+          tracks: connectOptions.tracks ?? [],
+          networkQuality: settings.networkQuality === true,
+        })
         // The signal also stops the join before publishing: nothing is published for a join given up.
         await connection.open({ audio: connectOptions.audio, video: connectOptions.video }, connectOptions.signal)
         return connection

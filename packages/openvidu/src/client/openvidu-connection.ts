@@ -1,4 +1,15 @@
-import { CallportError, EventEmitter, raceAbort, type ClientConnection, type ConnectionEvents, type Participant } from '@callport/core'
+import {
+  CallportError,
+  EventEmitter,
+  raceAbort,
+  type ActiveSpeaker,
+  type ClientConnection,
+  type ConnectionEvents,
+  type ConnectionQuality,
+  type DeviceKind,
+  type LocalTrack,
+  type Participant,
+} from '@callport/core'
 import type { OpenViduConnectParameters } from '../shared/connect-parameters'
 import { participantOfConnection, splitConnectionData } from '../shared/connection-data'
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
@@ -8,6 +19,8 @@ import type {
   OpenViduBrowser,
   OpenViduBrowserConnection,
   OpenViduBrowserConnectionEvent,
+  OpenViduBrowserNetworkQualityLevelChangedEvent,
+  OpenViduBrowserPublisherSpeakingEvent,
   OpenViduBrowserSession,
   OpenViduBrowserSignalEvent,
   OpenViduBrowserStream,
@@ -34,7 +47,24 @@ export interface OpenViduConnectionOptions {
   identity: string
   connect: OpenViduConnectParameters
   publisher: OpenViduPublisherProperties
+  /** The page's preview tracks (`ConnectOptions.tracks`), published instead of capturing. */
+  tracks?: readonly LocalTrack[]
+  /** Listen to `networkQualityLevelChanged` (OpenVidu Pro / Enterprise with network quality on). */
+  networkQuality?: boolean
 }
+
+/**
+ * OpenVidu's network quality level (`NetworkQualityLevelChangedEvent.newValue`, 0 to 5, 5 the best)
+ * as a ConnectionQuality, on the scale Callport uses for Twilio's levels: 5 and 4 excellent, 3 good,
+ * 2 and 1 poor, 0 lost. Anything else is no quality (no event).
+ */
+export function connectionQualityOfLevel(level: unknown): ConnectionQuality | undefined {
+  if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > 5) return undefined
+  return level >= 4 ? 'excellent' : level === 3 ? 'good' : level >= 1 ? 'poor' : 'lost'
+}
+
+/** Where each device kind's track is, for `switchDevice`. */
+const trackKindOfDevice = { camera: 'video', microphone: 'audio' } as const
 
 type Phase = 'connecting' | 'connected' | 'closed'
 
@@ -71,6 +101,10 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
   readonly #subscriptions = new Map<string, Subscription>()
   /** Streams announced while connecting: subscribed once `connect` has returned. */
   #early: OpenViduBrowserStream[] = []
+  /** Who speaks now (publisherStartSpeaking without its publisherStopSpeaking), the latest to start first. */
+  #speaking: Participant[] = []
+  /** The last quality reported per participant identity (local included). */
+  readonly #quality = new Map<string, ConnectionQuality>()
   #phase: Phase = 'connecting'
 
   constructor(options: OpenViduConnectionOptions) {
@@ -88,7 +122,42 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
       session: options.session,
       canPublish: connect.role !== 'subscriber',
       properties: options.publisher,
+      tracks: options.tracks ?? [],
+      events: {
+        published: (track) => this.emit('local-track-published', { track, raw: undefined }),
+        unpublished: (track) => this.emit('local-track-unpublished', { track, raw: undefined }),
+        deviceChanged: (event) => this.emit('active-device-changed', event),
+      },
     })
+  }
+
+  /**
+   * The openvidu-browser `Session` of this call, for what the portable surface does not cover.
+   * Outside the contract: code that uses it is tied to openvidu-browser 2 (typed with the part of
+   * its `Session` this package declares; cast to openvidu-browser's own `Session` for the rest). Do
+   * not `disconnect` it or `unpublish` the adapter's publisher yourself: `leave()` and the session's
+   * toggles do.
+   */
+  get vendor(): OpenViduBrowserSession {
+    return this.#options.session
+  }
+
+  /** The camera and microphone tracks this participant publishes now (the page's preview ones included). */
+  localTracks(): LocalTrack[] {
+    return this.#media.tracks()
+  }
+
+  /**
+   * Captures from another camera or microphone (`deviceId` as the browser lists it) and replaces the
+   * published track with it (`Publisher.replaceTrack`); emits `active-device-changed` (`switched`).
+   * DEVICE_NOT_FOUND for a device the browser does not have. The speaker is the session's
+   * (`setSinkId` on the elements tracks are attached to), not the adapter's.
+   */
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'speaker') {
+      return Promise.reject(new CallportError('UNSUPPORTED', 'The session plays remote tracks on the chosen speaker itself (setSinkId)', { provider: OPENVIDU_PROVIDER }))
+    }
+    return this.#media.switchDevice(trackKindOfDevice[kind], deviceId)
   }
 
   /** Listens to the session, connects, and publishes what `media` asks for (a subscriber publishes nothing). */
@@ -103,6 +172,9 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     session.on('reconnecting', (event) => this.#phase === 'connected' && this.emit('reconnecting', { attempt: 0, reason: 'connection-lost', raw: event }))
     session.on('reconnected', (event) => this.#phase === 'connected' && this.emit('reconnected', { raw: event }))
     session.on('sessionDisconnected', (event) => this.#onSessionDisconnected(event.reason, event))
+    session.on('publisherStartSpeaking', (event) => this.#onSpeaking(event, true))
+    session.on('publisherStopSpeaking', (event) => this.#onSpeaking(event, false))
+    if (this.#options.networkQuality) session.on('networkQualityLevelChanged', (event) => this.#onNetworkQuality(event))
     const connecting = session.connect(this.#options.token)
     try {
       await raceAbort(
@@ -170,6 +242,8 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
   #close(): void {
     this.#phase = 'closed'
     this.#media.close()
+    this.#speaking = []
+    this.#quality.clear()
     this.#remote.clear()
     this.#subscriptions.clear()
     this.#early = []
@@ -207,7 +281,49 @@ export class OpenViduConnection extends EventEmitter<ConnectionEvents> implement
     const known = this.#remote.get(event.connection.connectionId)
     if (this.#phase === 'closed' || !known) return
     this.#remote.delete(event.connection.connectionId)
-    if (!this.#hasIdentity(known.participant.identity)) this.emit('participant-left', { participant: known.participant, raw: event })
+    if (this.#hasIdentity(known.participant.identity)) return
+    this.emit('participant-left', { participant: known.participant, raw: event })
+    this.#quality.delete(known.participant.identity)
+    if (this.#speaking.some((speaker) => speaker.identity === known.participant.identity)) {
+      this.#speaking = this.#speaking.filter((speaker) => speaker.identity !== known.participant.identity)
+      this.#emitSpeakers(event)
+    }
+  }
+
+  /** The local participant for the local connection (or another of the local identity), else the remote one. */
+  #anyParticipantOf(connection: OpenViduBrowserConnection): Participant | undefined {
+    return this.#participantOf(connection) ?? this.localParticipant
+  }
+
+  /**
+   * openvidu-browser's `publisherStartSpeaking` / `publisherStopSpeaking` (hark in the page, over its
+   * threshold, for the local stream and every subscribed one): the speakers, the latest to start
+   * first, each with level 1 (openvidu-browser says speaking or not, no loudness).
+   */
+  #onSpeaking(event: OpenViduBrowserPublisherSpeakingEvent, speaking: boolean): void {
+    if (this.#phase !== 'connected') return
+    const participant = this.#anyParticipantOf(event.connection)
+    if (!participant) return
+    const others = this.#speaking.filter((speaker) => speaker.identity !== participant.identity)
+    const next = speaking ? [participant, ...others] : others
+    if (next.map((speaker) => speaker.identity).join('\n') === this.#speaking.map((speaker) => speaker.identity).join('\n')) return
+    this.#speaking = next
+    this.#emitSpeakers(event)
+  }
+
+  #emitSpeakers(raw: unknown): void {
+    const speakers: ActiveSpeaker[] = this.#speaking.map((participant) => ({ participant, level: 1 }))
+    this.emit('active-speakers-changed', { speakers, raw })
+  }
+
+  /** OpenVidu Pro's `networkQualityLevelChanged` → `connection-quality-changed`, only on change. */
+  #onNetworkQuality(event: OpenViduBrowserNetworkQualityLevelChangedEvent): void {
+    const quality = connectionQualityOfLevel(event.newValue)
+    const participant = this.#anyParticipantOf(event.connection)
+    if (this.#phase !== 'connected' || !quality || !participant) return
+    if (this.#quality.get(participant.identity) === quality) return
+    this.#quality.set(participant.identity, quality)
+    this.emit('connection-quality-changed', { participant, local: participant === this.localParticipant, quality, raw: event })
   }
 
   #onStreamCreated(event: OpenViduBrowserStreamEvent): void {

@@ -2,16 +2,20 @@ import { CallportError, MediaElements, type Track, type TrackKind, type TrackSou
 import { OPENVIDU_PROVIDER } from '../shared/provider-id'
 import type { OpenViduBrowserStream } from './openvidu-browser-types'
 
+/** The `typeOfVideo` of streams whose tracks are a camera and a microphone. */
+const cameraTypes = new Set(['CAMERA', 'CUSTOM'])
+
 /**
  * What a track of an OpenVidu stream carries, from the stream's `typeOfVideo`: a `CAMERA` stream's
- * video is the camera and its audio the microphone (as is an audio-only stream's), a `SCREEN`
- * stream's video is the screen and its audio the shared screen's (`screen-audio`); `IPCAM` and
- * `CUSTOM` streams are `unknown`.
+ * video is the camera and its audio the microphone (as is an audio-only stream's), and so is a
+ * `CUSTOM` one's (a Publisher made from MediaStreamTracks, which is how the Callport adapter
+ * publishes the camera it or the page captured); a `SCREEN` stream's video is the screen and its
+ * audio the shared screen's (`screen-audio`); `IPCAM` streams are `unknown`.
  */
 export function sourceOf(kind: TrackKind, typeOfVideo: string | undefined): TrackSource {
   if (typeOfVideo === 'SCREEN') return kind === 'video' ? 'screen' : 'screen-audio'
-  if (kind === 'video') return typeOfVideo === 'CAMERA' ? 'camera' : 'unknown'
-  return typeOfVideo === undefined || typeOfVideo === 'CAMERA' ? 'microphone' : 'unknown'
+  if (kind === 'video') return typeOfVideo !== undefined && cameraTypes.has(typeOfVideo) ? 'camera' : 'unknown'
+  return typeOfVideo === undefined || cameraTypes.has(typeOfVideo) ? 'microphone' : 'unknown'
 }
 
 /**
