@@ -184,14 +184,15 @@ describe('audioLevelMeter', () => {
 })
 
 describe('mediaSourceAudioLevel', () => {
-  it('reads the audio media-source level of a sender’s stats, 0 without one', async () => {
-    const stats = (entries: RTCStats[]) => ({ getStats: async () => new Map(entries.map((s) => [s.id, s])) as RTCStatsReport })
-    const audio = { id: 'M', type: 'media-source', timestamp: 0, kind: 'audio', trackIdentifier: 't', audioLevel: 0.42 } satisfies RTCStats & {
-      kind: string
-      trackIdentifier: string
-      audioLevel: number
+  it('reads the audio media-source level of a sender’s stats: instantaneous first, then the RMS since the last call; 0 without one', async () => {
+    const source = (audioLevel: number, totalAudioEnergy: number, totalSamplesDuration: number) => {
+      const stat: RTCStats & Record<string, unknown> = { id: 'M', type: 'media-source', timestamp: 0, kind: 'audio', trackIdentifier: 't' }
+      return Object.assign(stat, { audioLevel, totalAudioEnergy, totalSamplesDuration })
     }
-    await expect(mediaSourceAudioLevel(stats([audio]))).resolves.toBe(0.42)
-    await expect(mediaSourceAudioLevel(stats([]))).resolves.toBe(0)
+    const reports = [source(0.42, 1, 10), source(0.01, 1 + 0.5 * 0.5 * 0.3, 10.3)]
+    const sender = { getStats: async () => new Map([['M', reports.shift()!]]) as RTCStatsReport }
+    await expect(mediaSourceAudioLevel(sender)).resolves.toBe(0.42)
+    expect(await mediaSourceAudioLevel(sender)).toBeCloseTo(0.5)
+    await expect(mediaSourceAudioLevel({ getStats: async () => new Map() as RTCStatsReport })).resolves.toBe(0)
   })
 })

@@ -36,19 +36,6 @@ export interface MonitorActiveSpeakersOptions {
 
 const optionNames = ['sources', 'interval', 'threshold', 'hold', 'onChange']
 
-/**
- * Audio level (0–1) of the local microphone from its sender's `media-source` stats (`audioLevel`); 0 when the
- * browser does not report one.
- */
-export async function mediaSourceAudioLevel(sender: Pick<RTCRtpSender, 'getStats'>): Promise<number> {
-  let level = 0
-  const report = await sender.getStats()
-  report.forEach((stat: { type?: string; kind?: string; audioLevel?: unknown }) => {
-    if (stat.type === 'media-source' && stat.kind === 'audio' && typeof stat.audioLevel === 'number') level = Math.max(level, stat.audioLevel)
-  })
-  return level
-}
-
 interface AudioTotals {
   energy: number
   duration: number
@@ -78,6 +65,19 @@ export function audioLevelMeter(target: Pick<RTCRtpSender | RTCRtpReceiver, 'get
     if (duration <= 0) return 0
     return Math.sqrt(Math.max(0, totals.energy - last.energy) / duration)
   }
+}
+
+const senderMeters = new WeakMap<object, () => Promise<number>>()
+
+/**
+ * Audio level (0–1) of the local microphone from its sender's `media-source` stats: the {@link audioLevelMeter}
+ * level since the previous call for the same sender (its instantaneous `audioLevel` the first time); 0 when the
+ * browser reports none.
+ */
+export async function mediaSourceAudioLevel(sender: Pick<RTCRtpSender, 'getStats'>): Promise<number> {
+  let meter = senderMeters.get(sender)
+  if (meter === undefined) senderMeters.set(sender, (meter = audioLevelMeter(sender)))
+  return meter()
 }
 
 interface Heard {
