@@ -7,11 +7,13 @@ import { createLocalTrack } from './local-track'
 /** A kind to capture: `true` for the default device, or constraints with the device to use. */
 export type CaptureConstraints = boolean | (MediaTrackConstraints & { deviceId?: string })
 
+/** The kinds `captureUserMedia` opens; a kind left out (or `false`) is not opened. */
 export interface CaptureUserMediaOptions {
   audio?: CaptureConstraints
   video?: CaptureConstraints
 }
 
+/** How a capture is made: the provider its errors name, and a signal that cancels it. */
 export interface CaptureOptions {
   /** Named by the errors (the adapter's provider id). */
   provider?: string

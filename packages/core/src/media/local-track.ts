@@ -1,7 +1,9 @@
 import type { LocalTrack, TrackKind, TrackSource } from '../events'
 import { MediaElements } from '../media-elements'
 
+/** What `createLocalTrack` needs besides the browser track. */
 export interface CreateLocalTrackOptions {
+  /** What it captures: `camera`, `microphone`, `screen` or `screen-audio`. */
   source: TrackSource
   /** The device it captures from; undefined for a screen. */
   deviceId?: string | undefined
