@@ -120,6 +120,8 @@ export interface ServerAdapterSuiteOptions<Context = undefined> extends SuiteLif
   vendor?: ServerAdapterSuiteVendor<Context>
   /** Signed webhook deliveries: the suite checks verification, parsing and stable event ids. */
   webhooks?: ServerAdapterSuiteWebhooks<Context>
+  /** How long a joined participant's back doors (`disconnectReason`, `mutedByModerator`) may take to show an effect. Default 2000 ms. */
+  eventTimeoutMilliseconds?: number
 }
 
 /** `value` with the character in its middle replaced by another one of the same kind. */
@@ -143,6 +145,7 @@ const defaultParticipant: Participant = { identity: 'conformance-user', name: 'C
 export function runServerAdapterSuite<Context = undefined>(options: ServerAdapterSuiteOptions<Context>): void {
   const participant = options.participant ?? defaultParticipant
   const toleranceMilliseconds = (options.expiryToleranceSeconds ?? 5) * 1000
+  const waiting = { timeout: options.eventTimeoutMilliseconds ?? 2000 }
 
   describe(`${options.name ?? 'server adapter'} conformance (server adapter v1)`, () => {
     const suite = useSuiteContext(options)
@@ -334,7 +337,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         const joined = await join(room, participant)
         test.skip(!joined.disconnectReason, 'the joined participant has no disconnectReason back door')
         await adapter.removeParticipant!({ room: resolve(room), identity: participant.identity })
-        await vi.waitFor(() => expect(joined.disconnectReason!()).toBe('removed'))
+        await vi.waitFor(() => expect(joined.disconnectReason!()).toBe('removed'), waiting)
       })
 
       it('muteParticipant: someone absent is PARTICIPANT_NOT_FOUND', async (test) => {
@@ -352,7 +355,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
           const room = await liveRoom(`mute-${kind}`)
           const joined = await join(room, participant, { audio: true, video: true })
           await adapter.muteParticipant!({ room: resolve(room), identity: participant.identity, kind })
-          if (joined.mutedByModerator) await vi.waitFor(() => expect(joined.mutedByModerator!()).toContain(kind))
+          if (joined.mutedByModerator) await vi.waitFor(() => expect(joined.mutedByModerator!()).toContain(kind), waiting)
           // Muting what is already muted succeeds.
           await adapter.muteParticipant!({ room: resolve(room), identity: participant.identity, kind })
         })
