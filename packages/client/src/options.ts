@@ -32,7 +32,7 @@ export interface SessionOptions {
   reconnect?: ReconnectOptions
   /**
    * URL of the Callport server's invites endpoint, for `session.invite` and `session.settleInvite`.
-   * Default: beside `token` when it is a URL (`/calls/join` → `/calls/invites`).
+   * Default: beside `token` when it is a URL, or `{ url }` (`/calls/join` → `/calls/invites`), sent with its headers and credentials.
    */
   invites?: string
 }
