@@ -1,9 +1,24 @@
-import type { connect, ConnectOptions, LocalAudioTrack, LocalDataTrack, RemoteParticipant, RemoteTrackPublication, RemoteVideoTrack, Room } from 'twilio-video'
+import type {
+  connect,
+  ConnectOptions,
+  createLocalVideoTrack,
+  LocalAudioTrack,
+  LocalDataTrack,
+  LocalParticipant,
+  LocalTrackPublication,
+  LocalVideoTrack,
+  RemoteParticipant,
+  RemoteTrackPublication,
+  RemoteVideoTrack,
+  Room,
+} from 'twilio-video'
 import { describe, expectTypeOf, it } from 'vitest'
 import type { TwilioLocalMediaTrack, TwilioRemoteMediaTrack, TwilioRemoteTrackPublication, TwilioRoom, TwilioVideo } from '../src/client/twilio-video-types'
 import type {
   FakeLocalDataTrack,
   FakeLocalMediaTrack,
+  FakeLocalParticipant,
+  FakeLocalTrackPublication,
   FakeRemoteMediaTrack,
   FakeRemoteParticipant,
   FakeRemoteTrackPublication,
@@ -19,11 +34,21 @@ describe('the fake twilio-video', () => {
     expectTypeOf<ConnectOptions>().toExtend<NonNullable<Parameters<FakeTwilioVideo['connect']>[1]>>()
   })
 
+  it("its LocalAudioTrack / LocalVideoTrack constructors and createLocal…Track take twilio-video's arguments", () => {
+    expectTypeOf<ConstructorParameters<FakeTwilioVideo['LocalVideoTrack']>>().toEqualTypeOf<ConstructorParameters<typeof LocalVideoTrack>>()
+    expectTypeOf<ConstructorParameters<FakeTwilioVideo['LocalAudioTrack']>>().toEqualTypeOf<ConstructorParameters<typeof LocalAudioTrack>>()
+    expectTypeOf<Parameters<FakeTwilioVideo['createLocalVideoTrack']>>().toEqualTypeOf<Parameters<typeof createLocalVideoTrack>>()
+  })
+
   it('its classes carry the fields of the real ones they stand for', () => {
     expectTypeOf<FakeRoom>().toExtend<Pick<Room, 'sid' | 'name' | 'state' | 'isRecording' | 'mediaRegion'>>()
     expectTypeOf<FakeRemoteParticipant>().toExtend<Pick<RemoteParticipant, 'sid' | 'identity' | 'state'>>()
     expectTypeOf<FakeRemoteMediaTrack>().toExtend<Pick<RemoteVideoTrack, 'sid' | 'name' | 'isEnabled' | 'isStarted' | 'isSwitchedOff' | 'mediaStreamTrack'>>()
-    expectTypeOf<FakeLocalMediaTrack>().toExtend<Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped'>>()
+    expectTypeOf<FakeLocalMediaTrack>().toExtend<Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped' | 'mediaStreamTrack'>>()
+    expectTypeOf<FakeRemoteParticipant>().toExtend<Pick<RemoteParticipant, 'networkQualityLevel'>>()
+    expectTypeOf<FakeLocalParticipant>().toExtend<Pick<LocalParticipant, 'networkQualityLevel'>>()
+    expectTypeOf<FakeLocalTrackPublication>().toExtend<Pick<LocalTrackPublication, 'trackSid' | 'trackName' | 'kind'>>()
+    expectTypeOf<FakeRoom['dominantSpeaker']>().toExtend<TwilioRoom['dominantSpeaker']>()
     expectTypeOf<FakeRemoteTrackPublication>().toExtend<Pick<RemoteTrackPublication, 'trackSid' | 'trackName' | 'kind' | 'isTrackEnabled'>>()
     expectTypeOf<FakeLocalDataTrack>().toExtend<Pick<LocalDataTrack, 'id' | 'kind' | 'name' | 'ordered' | 'reliable'>>()
   })

@@ -1,13 +1,15 @@
 import type * as TwilioVideoNewest from 'twilio-video'
-import type { ConnectOptions as ConnectOptionsNewest } from 'twilio-video'
+import type { ConnectOptions as ConnectOptionsNewest, CreateLocalTrackOptions as CreateNewest, LocalTrackOptions as LocalTrackOptionsNewest } from 'twilio-video'
 import type * as TwilioVideoOldest from 'twilio-video-oldest'
-import type { ConnectOptions as ConnectOptionsOldest } from 'twilio-video-oldest'
+import type { ConnectOptions as ConnectOptionsOldest, CreateLocalTrackOptions as CreateOldest, LocalTrackOptions as LocalTrackOptionsOldest } from 'twilio-video-oldest'
 import { describe, expectTypeOf, it } from 'vitest'
 import type {
   TwilioConnectOptions,
+  TwilioCreateLocalTrackOptions,
   TwilioLocalDataTrack,
   TwilioLocalMediaTrack,
   TwilioLocalParticipant,
+  TwilioLocalTrackOptions,
   TwilioRemoteDataTrack,
   TwilioRemoteMediaTrack,
   TwilioRemoteParticipant,
@@ -51,8 +53,13 @@ describe('twilio-video, newest and oldest (2.14.0) of the peer range, fits the a
     expectTypeOf<typeof TwilioVideoOldest>().toExtend<TwilioVideoClasses>()
   })
 
-  it('the options the adapter passes are twilio-video ConnectOptions', () => {
-    expectTypeOf<Pick<TwilioConnectOptions, 'name' | 'audio' | 'video'>>().toExtend<ConnectOptionsNewest>()
-    expectTypeOf<Pick<TwilioConnectOptions, 'name' | 'audio' | 'video'>>().toExtend<ConnectOptionsOldest>()
+  it('the options the adapter passes are twilio-video ConnectOptions, LocalTrackOptions and CreateLocalTrackOptions', () => {
+    type Passed = Pick<TwilioConnectOptions, 'name' | 'audio' | 'video' | 'dominantSpeaker' | 'networkQuality'>
+    expectTypeOf<Passed>().toExtend<ConnectOptionsNewest>()
+    expectTypeOf<Passed>().toExtend<ConnectOptionsOldest>()
+    expectTypeOf<TwilioLocalTrackOptions>().toExtend<LocalTrackOptionsNewest>()
+    expectTypeOf<TwilioLocalTrackOptions>().toExtend<LocalTrackOptionsOldest>()
+    expectTypeOf<TwilioCreateLocalTrackOptions>().toExtend<CreateNewest>()
+    expectTypeOf<TwilioCreateLocalTrackOptions>().toExtend<CreateOldest>()
   })
 })
