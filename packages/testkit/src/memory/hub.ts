@@ -74,7 +74,7 @@ export interface MemoryHub {
    * (INVALID_INPUT). Returns how many connections fell back.
    */
   unplugDevice(kind: DeviceKind, deviceId: string): number
-  /** Closes every room (connections end with `room-closed`), forgets them, and cancels every timer. */
+  /** Closes every room (connections end with `room-closed`), forgets them, cancels every timer, and restores the devices the hub started with. */
   reset(): void
   /**
    * True when `connect` would admit the holder of `token` now: signed by this hub, not expired, its
@@ -118,7 +118,8 @@ const internals = new WeakMap<MemoryHub, MemoryHubInternals>()
 export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
   const secret = options.secret ?? randomBytes(32).toString('base64url')
   const rooms = new Map<string, MemoryRoom>()
-  let devices: MediaDevice[] = (options.devices ?? defaultMemoryDevices).map((device) => ({ ...device }))
+  const initialDevices = (): MediaDevice[] => (options.devices ?? defaultMemoryDevices).map((device) => ({ ...device }))
+  let devices = initialDevices()
   const unplugListeners = new Set<(kind: DeviceKind, deviceId: string) => number>()
 
   const live = ({ name, providerRoomId }: Pick<Room, 'name' | 'providerRoomId'>): MemoryRoom => {
@@ -161,6 +162,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     reset() {
       const closing = [...rooms.values()]
       rooms.clear()
+      devices = initialDevices()
       for (const room of closing) room.endAll('room-closed')
     },
     acceptsToken(token) {

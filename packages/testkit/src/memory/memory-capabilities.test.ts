@@ -93,6 +93,14 @@ describe('memory provider: devices', () => {
     expect(alice.localTracks().map((track) => track.deviceId)).toEqual(['default'])
     await expect(alice.switchDevice('microphone', 'usb-mic')).rejects.toMatchObject({ code: 'DEVICE_NOT_FOUND' })
     expect(() => hub.unplugDevice('microphone', 'default')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
+    hub.reset()
+    expect(
+      hub
+        .devices()
+        .filter((device) => device.kind === 'microphone')
+        .map((device) => device.deviceId),
+      'reset restores the devices',
+    ).toEqual(['default', 'memory-microphone-2'])
   })
 })
 
