@@ -1,7 +1,10 @@
+import type { DisconnectReason } from '@callport/core'
 import { runServerAdapterSuite } from '@callport/testkit'
+import { openvidu as openviduClient } from '../src/client/index'
 import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
 import { openvidu } from '../src/server/index'
 import { createFakeOpenVidu, type FakeOpenVidu } from './fake-openvidu'
+import { FakeOpenViduMedia } from './fake-openvidu-browser'
 import participantJoined from './fixtures/webhooks/participant-joined.json'
 import participantLeft from './fixtures/webhooks/participant-left.json'
 import recordingReady from './fixtures/webhooks/recording-ready.json'
@@ -19,6 +22,14 @@ const room = { providerRoomId: 'standup', name: 'standup' }
 const at = (event: { timestamp: number }): string => new Date(event.timestamp).toISOString()
 const alice = { identity: 'alice', name: 'Alice', providerParticipantId: participantJoined.connectionId }
 
+/** The media side (fake openvidu-browser pages) of each fake OpenVidu. */
+const medias = new WeakMap<FakeOpenVidu, FakeOpenViduMedia>()
+function mediaOf(fake: FakeOpenVidu): FakeOpenViduMedia {
+  const media = medias.get(fake) ?? new FakeOpenViduMedia(fake)
+  medias.set(fake, media)
+  return media
+}
+
 runServerAdapterSuite<FakeOpenVidu>({
   name: 'openvidu',
   setup: () => {
@@ -28,11 +39,21 @@ runServerAdapterSuite<FakeOpenVidu>({
   },
   teardown: () => server.resetHandlers(),
   createAdapter: (fake) => openvidu({ url: fake.url, secret: fake.secret, webhookHeader }),
-  // Joining: the browser uses the token, so OpenVidu turns the pending connection active.
+  // Joining: a page joins with the client adapter over the fake openvidu-browser, so OpenVidu turns
+  // the pending connection active; what openvidu-server tells the page (a REST DELETE of its
+  // connection is sessionDisconnected 'forceDisconnectByServer') reaches the connection's events.
   join: async ({ token }, fake) => {
-    const { sessionId, connectionId } = OpenViduConnectParametersSchema.parse(token.connect)
-    fake.activate(sessionId, connectionId)
-    return { leave: async () => void fake.sessions.get(sessionId)?.connections.delete(connectionId) }
+    const media = mediaOf(fake)
+    const connection = await openviduClient({ sdk: media.OpenVidu }).connect(token, {
+      audio: false,
+      video: false,
+      refreshToken: () => Promise.reject(new Error('the suite gives one token per join')),
+    })
+    let reason: DisconnectReason | undefined
+    connection.on('disconnected', (event) => {
+      reason = event.reason
+    })
+    return { leave: () => connection.disconnect(), disconnectReason: () => reason }
   },
   // What the fake OpenVidu holds. openvidu-server admits a token's holder into the session named in
   // the token string, when that session has a pending connection with exactly that token.

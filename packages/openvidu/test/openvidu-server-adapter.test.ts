@@ -131,6 +131,13 @@ describe('getRoom, listParticipants, removeParticipant, closeRoom', () => {
     expect(await adapter.listParticipants!({ room })).toEqual([{ ...alice, providerParticipantId: connectionId }])
   })
 
+  it('listParticipants: nobody in a session OpenVidu closed (its last participant left)', async () => {
+    const { fake, adapter } = harness
+    const room = await adapter.ensureRoom({ name: 'standup' })
+    fake.dropSession('standup')
+    expect(await adapter.listParticipants!({ room })).toEqual([])
+  })
+
   it('listParticipants: a connection Callport did not issue is named by its connection id and client data', async () => {
     const { fake, adapter } = harness
     const room = await adapter.ensureRoom({ name: 'standup' })

@@ -107,7 +107,15 @@ export function openvidu(settings?: OpenViduSettings): OpenViduServerAdapter {
       },
 
       async listParticipants({ room, signal }) {
-        const connections = await listConnections(rest, room.providerRoomId, signal)
+        let connections: Awaited<ReturnType<typeof listConnections>>
+        try {
+          connections = await listConnections(rest, room.providerRoomId, signal)
+        } catch (error) {
+          // OpenVidu closes a session when its last participant leaves (or is removed): a session it
+          // no longer has is a room nobody is in.
+          if (CallportError.isInstance(error) && error.code === 'ROOM_NOT_FOUND') return []
+          throw error
+        }
         return connections.filter((connection) => connection.status === 'active').map(connectionParticipant)
       },
 
