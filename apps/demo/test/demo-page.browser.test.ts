@@ -7,11 +7,12 @@ import { launchChromium, requireBrowserMedia } from '../../../tools/test-environ
 import { startDemoServer, type DemoServer } from '../src/index'
 
 // The demo page in real Chromium pages (fake camera and microphone) on the built-in provider, inside
-// the private loopback-only network the test script runs vitest in: the pre-join screen, two and
-// three pages in a call, the moderator's remove button, and the messages for a refused camera and an
-// unreachable server. It takes the screenshots of the README and the docs on the way; they are
-// written to docs/public/screenshots when CALLPORT_UPDATE_SCREENSHOTS=1 (`pnpm --filter
-// @callport/demo screenshots`), else beside the test results. The test asserts behaviour, not pixels.
+// the private loopback-only network the test script runs vitest in: the pre-join screen, two pages in
+// a call (grid, self-view, device pickers, mute icon, screen share), the moderator's remove button,
+// leaving, and the messages for a refused camera and an unreachable server. It takes the screenshots
+// of the README and the docs on the way; they are written to docs/public/screenshots when
+// CALLPORT_UPDATE_SCREENSHOTS=1 (`npm run screenshots` in apps/demo), else beside the test results.
+// The test asserts behaviour, not pixels.
 const chromium = requireBrowserMedia('demo page browser tests')
 const updateScreenshots = process.env.CALLPORT_UPDATE_SCREENSHOTS === '1'
 const screenshotDirectory = fileURLToPath(new URL(updateScreenshots ? '../../../docs/public/screenshots/' : '../.test-results/screenshots/', import.meta.url))
@@ -134,6 +135,24 @@ describe.skipIf(!chromium.available)('the demo page in Chromium', { timeout: 240
     const phoneWidths = await grace.evaluate(() => [document.documentElement.scrollWidth, document.getElementById('toolbar')!.getBoundingClientRect().right])
     expect(phoneWidths[0]).toBeLessThanOrEqual(390)
     expect(phoneWidths[1]).toBeLessThanOrEqual(390)
+
+    // The device pickers in the call: those the provider switches (capabilities.switchDevice), and the speaker (setSinkId).
+    await ada.click('#devices-toggle')
+    expect(await ada.getAttribute('#devices-toggle', 'aria-expanded')).toBe('true')
+    for (const kind of ['camera', 'microphone', 'speaker']) {
+      expect(await ada.isVisible(`#${kind}-device`), kind).toBe(true)
+      await ada.selectOption(`#${kind}-device`, { index: 0 })
+      await ada.waitForFunction(
+        (wanted) =>
+          [...document.querySelectorAll('#log li[data-event="switch-device"]')].some((item) => item.textContent?.includes(` ${wanted} `)) ||
+          !document.getElementById('message')!.hidden,
+        kind,
+      )
+      expect(await ada.isVisible('#message'), (await ada.textContent('#message')) ?? '').toBe(false)
+    }
+    await waitForPlayingVideo(ada, '.tile:not([data-remote]) video')
+    await ada.click('#devices-toggle')
+    expect(await ada.isVisible('#call-devices')).toBe(false)
 
     // A muted microphone shows on the others' tiles (track-muted, or the track unsubscribed where the provider has no mute events).
     await grace.click('#microphone')

@@ -2,13 +2,15 @@ import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { signaling } from '@callport/signaling/client'
 // Not public: the Vidyo package's own token reader, imported by path for this check.
 import { verifyVidyoToken } from '../../../packages/vidyo/src/server/verify-token'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { WebSocket } from 'ws'
 import { demoAuthorize } from '../src/demo-authorize'
 import { readDemoSettings, startDemoServer, type DemoServer } from '../src/index'
 
 const SECRET = 'demo-test-secret-0123456789-abcdefghijklmnopqrstuv'
 const started: DemoServer[] = []
 afterEach(async () => {
+  vi.unstubAllGlobals()
   await Promise.all(started.splice(0).map((demo) => demo.close()))
 })
 
@@ -56,6 +58,8 @@ describe('the demo server', () => {
     const { token } = JoinResponseSchema.parse(await answer.json())
     expect(token).toMatchObject({ provider: 'signaling', room: 'standup', identity: 'guest-1', connect: { url: demo.url } })
 
+    // The signaling client speaks socket.io over the WebSocket global, which Node 20 lacks: the ws package's stands in.
+    vi.stubGlobal('WebSocket', WebSocket)
     const options = { audio: false, video: false, refreshToken: async () => token }
     const ada = await signaling().connect(token, options)
     const secondAnswer = await join(demo, 'standup', 'callport_demo_identity=guest-2; callport_demo_name=Grace')
