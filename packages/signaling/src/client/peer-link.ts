@@ -1,5 +1,5 @@
-import type { TrackKind } from '@callport/core'
 import type { WebrtcSignal } from '../shared/protocol'
+import type { LocalSource } from './local-media'
 
 /** What one peer sends the other through the signaling server (`webrtc_signal` without its name). */
 export type PeerSignal = Omit<WebrtcSignal, 'command'>
@@ -7,13 +7,15 @@ export type PeerSignal = Omit<WebrtcSignal, 'command'>
 export interface PeerLinkOptions {
   RTCPeerConnection: typeof RTCPeerConnection
   configuration: RTCConfiguration | undefined
-  localTracks: Map<TrackKind, MediaStreamTrack>
-  localStream: MediaStream | undefined
+  /** What is sent at first, by source. */
+  localTracks: [LocalSource, MediaStreamTrack][]
+  /** The stream a source's track is sent in (peers tell camera from screen by the stream id). */
+  streamOf(source: LocalSource): MediaStream | undefined
   /** Only receive: no track is ever sent and every transceiver is kept `recvonly` (or `inactive`). */
   receiveOnly?: boolean
   send(signal: PeerSignal): void
-  /** A remote track arrived (or a newer one replaced it) or went away (`undefined`). */
-  onRemoteTrack(kind: TrackKind, track: MediaStreamTrack | undefined, raw: unknown): void
+  /** A remote track arrived (`live`, with the id of the stream the peer sent it in) or went away. */
+  onRemoteTrack(track: MediaStreamTrack, streamId: string | undefined, live: boolean, raw: unknown): void
   /** `alive` may have changed (the data channel closed, the connection state moved). */
   onHealthChange(): void
   /**
@@ -49,8 +51,8 @@ export class PeerLink {
   polite = false
   readonly #options: PeerLinkOptions
   readonly #channel: RTCDataChannel
-  readonly #senders = new Map<TrackKind, RTCRtpSender>()
-  readonly #remoteTracks = new Map<TrackKind, MediaStreamTrack>()
+  readonly #senders = new Map<LocalSource, RTCRtpSender>()
+  readonly #remoteTracks = new Set<MediaStreamTrack>()
   readonly #waiters = new Set<() => void>()
   #makingOffer = false
   #ignoreOffer = false
@@ -65,7 +67,7 @@ export class PeerLink {
     const connection = new options.RTCPeerConnection(options.configuration)
     this.connection = connection
     this.#channel = connection.createDataChannel('callport', { negotiated: true, id: CHANNEL_ID })
-    for (const [kind, track] of options.localTracks) this.#addTrack(kind, track)
+    for (const [source, track] of options.localTracks) this.#addTrack(source, track)
     connection.addEventListener('negotiationneeded', () => void this.#offer())
     connection.addEventListener('icecandidate', ({ candidate }) => {
       if (candidate) options.send({ candidate: candidate.toJSON() as NonNullable<PeerSignal['candidate']> })
@@ -118,12 +120,12 @@ export class PeerLink {
     this.#incoming = this.#incoming.then(() => this.#apply(signal)).catch((error: unknown) => this.#options.onError(error))
   }
 
-  /** Sends `track` for `kind` (null: send nothing) — renegotiates only when the kind was never sent. */
-  async setTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
+  /** Sends `track` for `source` (null: send nothing) — renegotiates only when the source was never sent. */
+  async setTrack(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
     if (this.#closed || this.#options.receiveOnly) return
-    const sender = this.#senders.get(kind)
+    const sender = this.#senders.get(source)
     if (sender) await sender.replaceTrack(track)
-    else if (track) this.#addTrack(kind, track)
+    else if (track) this.#addTrack(source, track)
   }
 
   close(): void {
@@ -135,9 +137,9 @@ export class PeerLink {
     this.#notify()
   }
 
-  #addTrack(kind: TrackKind, track: MediaStreamTrack): void {
-    const stream = this.#options.localStream
-    this.#senders.set(kind, stream ? this.connection.addTrack(track, stream) : this.connection.addTrack(track))
+  #addTrack(source: LocalSource, track: MediaStreamTrack): void {
+    const stream = this.#options.streamOf(source)
+    this.#senders.set(source, stream ? this.connection.addTrack(track, stream) : this.connection.addTrack(track))
   }
 
   async #offer(): Promise<void> {
@@ -185,6 +187,7 @@ export class PeerLink {
       if (description.type === 'offer' || description.type === 'answer') {
         this.#negotiated = true
         this.#restartPending = false
+        this.#dropUnsentTracks()
       }
       this.#notify()
       return
@@ -209,14 +212,23 @@ export class PeerLink {
 
   #onTrack(event: RTCTrackEvent): void {
     const { track } = event
-    const kind: TrackKind = track.kind === 'audio' ? 'audio' : 'video'
-    this.#remoteTracks.set(kind, track)
-    track.addEventListener('ended', (ended) => {
-      if (this.#closed || this.#remoteTracks.get(kind) !== track) return
-      this.#remoteTracks.delete(kind)
-      this.#options.onRemoteTrack(kind, undefined, ended)
-    })
-    this.#options.onRemoteTrack(kind, track, event)
+    if (this.#remoteTracks.has(track)) return
+    this.#remoteTracks.add(track)
+    track.addEventListener('ended', (ended) => this.#dropTrack(track, ended))
+    this.#options.onRemoteTrack(track, event.streams[0]?.id, true, event)
+  }
+
+  #dropTrack(track: MediaStreamTrack, raw: unknown): void {
+    if (this.#closed || !this.#remoteTracks.delete(track)) return
+    this.#options.onRemoteTrack(track, undefined, false, raw)
+  }
+
+  /** The peer stopped sending a track for good (`removeTrack`: its transceiver no longer receives). */
+  #dropUnsentTracks(): void {
+    for (const transceiver of this.connection.getTransceivers?.() ?? []) {
+      const direction = transceiver.currentDirection
+      if (direction === 'inactive' || direction === 'sendonly') this.#dropTrack(transceiver.receiver.track, transceiver)
+    }
   }
 
   #onConnectionState(): void {

@@ -1,9 +1,11 @@
-import type { Participant, TrackEvent, TrackKind } from '@callport/core'
+import type { ConnectionEvents, EventEmitter, Participant } from '@callport/core'
 import type { Member, MemberProps } from '../shared/protocol'
+import type { LocalSource } from './local-media'
 import type { PeerLink } from './peer-link'
 import { RemoteTrack } from './remote-track'
 
-export type TrackEventName = 'track-subscribed' | 'track-unsubscribed'
+/** Where a member's participant and track events go. */
+export type MemberEvents = Pick<EventEmitter<ConnectionEvents>, 'emit'>
 
 /** The Participant a room member stands for. */
 export function participantOfMember(member: Member): Participant {
@@ -17,12 +19,24 @@ export function participantOfMember(member: Member): Participant {
   }
 }
 
-const kinds: readonly TrackKind[] = ['audio', 'video']
+/**
+ * The source of a track the member sends in stream `streamId`: `screen` / `screen-audio` in the
+ * stream its `screen` prop names, `camera` / `microphone` in its `stream` (or in any stream, for a
+ * member that names none: an older client); undefined for a track of neither (a share that ended).
+ */
+function sourceOf(props: MemberProps, track: MediaStreamTrack, streamId: string | undefined): LocalSource | undefined {
+  const audio = track.kind === 'audio'
+  if (props.screen && streamId === props.screen) return audio ? 'screen-audio' : 'screen'
+  if (props.stream === undefined || streamId === props.stream) return audio ? 'microphone' : 'camera'
+  return undefined
+}
 
 /**
  * One remote member: what the server says about it, the peer connection to it, and its tracks.
- * A received track is subscribed while the member announces that kind as enabled (`props.audio`,
- * `props.video`), so muting a microphone or stopping a camera unsubscribes it on the other side.
+ * A received track is subscribed while it is received (the peer connection delivers it) and its
+ * source is known: the member's props say which stream holds the camera and microphone (`stream`)
+ * and which the screen share (`screen`, empty when not sharing). A camera or microphone the member
+ * turned off (`props.video` / `props.audio` false) stays subscribed and is muted.
  */
 export class RemoteMember {
   member: Member
@@ -30,14 +44,16 @@ export class RemoteMember {
   link: PeerLink | undefined
   /** Set while the member's socket is gone but its peer connection still works. */
   suspension: ReturnType<typeof setTimeout> | undefined
-  readonly #received = new Map<TrackKind, MediaStreamTrack>()
-  readonly #subscribed = new Map<TrackKind, RemoteTrack>()
-  readonly #emitTrack: (name: TrackEventName, event: TrackEvent) => void
+  /** Received tracks → the stream the peer sent each in. */
+  readonly #received = new Map<MediaStreamTrack, string | undefined>()
+  readonly #subscribed = new Map<LocalSource, RemoteTrack>()
+  readonly #muted = new Set<RemoteTrack>()
+  readonly #events: MemberEvents
 
-  constructor(member: Member, emitTrack: (name: TrackEventName, event: TrackEvent) => void) {
+  constructor(member: Member, events: MemberEvents) {
     this.member = member
     this.participant = participantOfMember(member)
-    this.#emitTrack = emitTrack
+    this.#events = events
   }
 
   get id(): string {
@@ -51,8 +67,12 @@ export class RemoteMember {
 
   /** Takes a newer description of the member (after a re-join, possibly under a new id). */
   update(member: Member, raw: unknown): void {
+    const { display_name: name, metadata } = this.member.join_props
     this.member = member
     this.participant = participantOfMember(member)
+    if (name !== member.join_props.display_name || JSON.stringify(metadata) !== JSON.stringify(member.join_props.metadata)) {
+      this.#events.emit('participant-updated', { participant: this.participant, raw })
+    }
     this.#reconcile(raw)
   }
 
@@ -60,9 +80,9 @@ export class RemoteMember {
     this.update({ ...this.member, join_props: { ...this.member.join_props, ...props } }, raw)
   }
 
-  setReceived(kind: TrackKind, track: MediaStreamTrack | undefined, raw: unknown): void {
-    if (track) this.#received.set(kind, track)
-    else this.#received.delete(kind)
+  setReceived(track: MediaStreamTrack, streamId: string | undefined, live: boolean, raw: unknown): void {
+    if (live) this.#received.set(track, streamId)
+    else this.#received.delete(track)
     this.#reconcile(raw)
   }
 
@@ -77,21 +97,33 @@ export class RemoteMember {
   }
 
   #reconcile(raw: unknown): void {
-    for (const kind of kinds) {
-      const received = this.#received.get(kind)
-      const wanted = received !== undefined && this.member.join_props[kind] !== false ? received : undefined
-      const current = this.#subscribed.get(kind)
-      if (current && current.mediaStreamTrack !== wanted) {
-        this.#subscribed.delete(kind)
-        // Emit first: the listener's `track.detach()` returns the elements the app attached (and removes them).
-        this.#emitTrack('track-unsubscribed', { participant: this.participant, track: current, raw })
-        current.detach()
+    const props = this.member.join_props
+    const wanted = new Map<LocalSource, MediaStreamTrack>()
+    // The newest track of a source wins (a peer that replaced its side sends new ones).
+    for (const [track, streamId] of this.#received) {
+      const source = sourceOf(props, track, streamId)
+      if (source) wanted.set(source, track)
+    }
+    for (const [source, current] of this.#subscribed) {
+      if (wanted.get(source) === current.mediaStreamTrack) continue
+      this.#subscribed.delete(source)
+      this.#muted.delete(current)
+      // Emit first: the listener's `track.detach()` returns the elements the app attached (and removes them).
+      this.#events.emit('track-unsubscribed', { participant: this.participant, track: current, raw })
+      current.detach()
+    }
+    for (const [source, track] of wanted) {
+      let remote = this.#subscribed.get(source)
+      if (!remote) {
+        remote = new RemoteTrack(track, source)
+        this.#subscribed.set(source, remote)
+        this.#events.emit('track-subscribed', { participant: this.participant, track: remote, raw })
       }
-      if (wanted && !this.#subscribed.has(kind)) {
-        const track = new RemoteTrack(wanted)
-        this.#subscribed.set(kind, track)
-        this.#emitTrack('track-subscribed', { participant: this.participant, track, raw })
-      }
+      const muted = (source === 'camera' && props.video === false) || (source === 'microphone' && props.audio === false)
+      if (muted === this.#muted.has(remote)) continue
+      if (muted) this.#muted.add(remote)
+      else this.#muted.delete(remote)
+      this.#events.emit(muted ? 'track-muted' : 'track-unmuted', { participant: this.participant, track: remote, raw })
     }
   }
 }

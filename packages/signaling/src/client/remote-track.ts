@@ -9,10 +9,10 @@ export class RemoteTrack implements Track {
   readonly mediaStreamTrack: MediaStreamTrack
   readonly #elements: MediaElements
 
-  constructor(mediaStreamTrack: MediaStreamTrack) {
+  constructor(mediaStreamTrack: MediaStreamTrack, source: TrackSource) {
     this.mediaStreamTrack = mediaStreamTrack
     this.kind = mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'
-    this.source = this.kind === 'audio' ? 'microphone' : 'camera'
+    this.source = source
     this.id = mediaStreamTrack.id
     this.#elements = new MediaElements(this.kind, SIGNALING_PROVIDER)
   }

@@ -1,7 +1,7 @@
 import type { ConnectionEvents, EventEmitter, Participant } from '@callport/core'
 import type { Member, MemberProps } from '../shared/protocol'
 import type { PeerLink, PeerSignal } from './peer-link'
-import { RemoteMember, type TrackEventName } from './remote-member'
+import { RemoteMember } from './remote-member'
 
 export interface RoomRosterOptions {
   /** The local identity: members with it (this client, or its own stale connection) are not remote. */
@@ -126,6 +126,15 @@ export class RoomRoster {
     this.get(from)?.link?.receive(signal)
   }
 
+  remotes(): RemoteMember[] {
+    return [...this.#members.values()]
+  }
+
+  /** The peer connection to each member, by identity. */
+  peerConnections(): Map<string, RTCPeerConnection> {
+    return new Map(this.remotes().flatMap((remote) => (remote.link ? [[remote.member.name, remote.link.connection] as const] : [])))
+  }
+
   /** Every open peer connection. */
   links(): PeerLink[] {
     return [...this.#members.values()].flatMap((remote) => (remote.link ? [remote.link] : []))
@@ -166,7 +175,7 @@ export class RoomRoster {
   }
 
   #add(member: Member, raw: unknown, announce: boolean): RemoteMember {
-    const remote = new RemoteMember(member, (name: TrackEventName, event) => this.#options.events.emit(name, event))
+    const remote = new RemoteMember(member, this.#options.events)
     this.#members.set(member.id, remote)
     if (announce) this.#options.events.emit('participant-joined', { participant: remote.participant, raw })
     remote.link = this.#options.connect(remote)

@@ -1,4 +1,4 @@
-import type { ClientAdapter, ClientCapabilities, ClientConnection, ConnectOptions, Token } from '@callport/core'
+import type { ClientAdapter, ClientCapabilities, ConnectOptions, Token } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
@@ -8,16 +8,31 @@ import { SignalingConnection } from './signaling-connection'
 
 /**
  * What the signaling client half can do: media as tracks (a WebRTC mesh), credentials replaced
- * mid-call (`token_update`), and data messages relayed by the signaling server.
- *
- * No `track-muted` / `track-unmuted` (`trackMuteEvents: false`) yet: the protocol's member props say
- * only whether the camera and microphone are on (`props.video`, `props.audio`), and a camera turned
- * off is stopped and its sender emptied, so the other side reports it as `track-unsubscribed`. Telling
- * a mute from an unpublish needs a new, optional prop announced beside `video: false` (old peers
- * would go on unsubscribing) and a receiver that keeps the remote track across the sender's
- * `replaceTrack(null)`; that is left for a later change.
+ * mid-call (`token_update`), data messages relayed by the signaling server, and the whole call
+ * surface: a camera or microphone turned off stays published, muted (`track-muted` /
+ * `track-unmuted` from the `audio` / `video` props); the page's preview tracks published as they are
+ * (`localTracks`); camera and microphone switched mid-call with `replaceTrack` (the speaker is the
+ * session's `setSinkId`), an unplugged one replaced by the default; a screen share (and its audio)
+ * as more tracks, in a stream the `screen` prop names so peers report `screen` / `screen-audio`;
+ * active speakers and connection quality measured in the page (receivers' audio levels, getStats);
+ * `participant-updated` from `props_set` of `display_name` / `metadata`; `muted-by-moderator` from
+ * the server's `on_mute`; `prepare` loads socket.io-client.
  */
-export const signalingClientCapabilities: ClientCapabilities = { media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: false }
+export const signalingClientCapabilities = {
+  media: 'tracks',
+  updateToken: true,
+  sendData: true,
+  trackMuteEvents: true,
+  localTracks: true,
+  switchDevice: ['camera', 'microphone'],
+  screenShare: true,
+  screenShareAudio: true,
+  activeSpeakers: true,
+  connectionQuality: true,
+  participantUpdates: true,
+  remoteMute: true,
+  prepare: true,
+} as const satisfies ClientCapabilities
 
 /** What the server half puts in `token.connect`: where socket.io connects. */
 const SignalingConnectParametersSchema = z.object({
@@ -28,14 +43,16 @@ const SignalingConnectParametersSchema = z.object({
 /** The signaling client adapter. */
 export interface SignalingClientAdapter extends ClientAdapter {
   readonly provider: typeof SIGNALING_PROVIDER
-  connect(token: Token, options: ConnectOptions): Promise<ClientConnection>
+  connect(token: Token, options: ConnectOptions): Promise<SignalingConnection>
+  /** Loads socket.io-client (nothing more with a token: the socket opens at the join). */
+  prepare(token: Token | undefined, options?: { signal?: AbortSignal }): Promise<void>
 }
 
 /**
- * The client half of the built-in provider: joins a room of Callport's signaling server with
- * socket.io-client and calls every other member over a peer-to-peer mesh of RTCPeerConnections.
- * socket.io-client is loaded inside `connect()` (unless given as `sdk`), so importing this touches
- * no browser API.
+ * The client half of the built-in provider: joins a room of Callport's signaling server over
+ * socket.io and calls every other member over a peer-to-peer mesh of RTCPeerConnections. The socket
+ * opens inside `connect()` (with the adapter's own socket.io client over a WebSocket, or the `sdk`
+ * given), so importing this touches no browser API.
  */
 export function signaling(options?: SignalingClientOptions): SignalingClientAdapter {
   const resolved = resolveClientOptions(options)
@@ -48,6 +65,9 @@ export function signaling(options?: SignalingClientOptions): SignalingClientAdap
       const createSocket = await loadSocketFactory(resolved.sdk)
       return SignalingConnection.open(token, connectOptions, resolved, createSocket)
     },
+    async prepare() {
+      await loadSocketFactory(resolved.sdk)
+    },
   })
-  return adapter as typeof adapter & { provider: typeof SIGNALING_PROVIDER }
+  return adapter as SignalingClientAdapter
 }

@@ -6,17 +6,21 @@ import {
   type ClientConnection,
   type ConnectionEvents,
   type ConnectOptions,
+  type DeviceKind,
   type DisconnectReason,
+  type LocalTrack,
   type Participant,
+  type ScreenShareOptions,
   type Token,
   type TrackKind,
 } from '@callport/core'
-import type { Socket } from 'socket.io-client'
+import { audioLevelMeter, monitorActiveSpeakers, monitorConnectionQuality } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
 import {
   DEFAULT_MEMBER_ROLE,
   KickSchema,
   MemberRoleSchema,
+  MuteSchema,
   REQUEST_EVENT,
   ReceivedJoinResultSchema,
   ReceivedMemberPropsSchema,
@@ -34,8 +38,8 @@ import {
 } from '../shared/protocol'
 import type { ResolvedClientOptions } from './client-options'
 import { disconnectReasonOfKick } from './errors'
-import type { SocketFactory } from './load-sdk'
-import { LocalMedia } from './local-media'
+import type { SignalingSocket, SocketFactory } from './load-sdk'
+import { LocalMedia, type LocalSource } from './local-media'
 import { PeerLink, type PeerSignal } from './peer-link'
 import type { RemoteMember } from './remote-member'
 import { RoomRoster } from './room-roster'
@@ -47,7 +51,7 @@ import { SIGNALING_PROVIDER } from '../shared/provider-id'
 type Phase = 'connecting' | 'connected' | 'reconnecting' | 'closed'
 
 interface JoinedSession {
-  socket: Socket
+  socket: SignalingSocket
   info: ConnectionInfo
   joined: z.infer<typeof ReceivedJoinResultSchema>
 }
@@ -95,6 +99,17 @@ function kickError(kick: Kick): CallportError {
 }
 
 /**
+ * The signaling connection's own objects (`connection.vendor`, `session.vendorObject(signaling)`):
+ * outside the portable surface, tied to this package's version.
+ */
+export interface SignalingVendorObject {
+  /** The socket.io-client socket to the signaling server (a new one after each reconnection); undefined once closed. */
+  readonly socket: SignalingSocket | undefined
+  /** The peer connection to each remote participant, by identity. */
+  readonly peerConnections: ReadonlyMap<string, RTCPeerConnection>
+}
+
+/**
  * One participant's connection to a signaling room: the socket.io session with the signaling server
  * and, where WebRTC exists, a mesh of peer connections to every other member.
  *
@@ -120,11 +135,14 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   #localParticipant: Participant
   #props: MemberProps
   #phase: Phase = 'connecting'
-  #socket: Socket | undefined
+  #socket: SignalingSocket | undefined
   #kick: Kick | undefined
   /** Server events that arrived before the member list did; applied right after it. */
   #deferred: (() => void)[] | undefined
   #reconnection: AbortController | undefined
+  #stopMonitors: (() => void)[] = []
+  /** The local microphone's level meter, per sender (each measures since its previous read). */
+  readonly #meters = new WeakMap<RTCRtpSender, () => Promise<number>>()
   /**
    * A subscriber's connection: it captures nothing, announces no audio or video, and its peer
    * connections only receive (the signaling server refuses anything else from a subscriber anyway).
@@ -138,13 +156,20 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#createSocket = createSocket
     this.#refreshToken = connectOptions.refreshToken
     this.#webrtc = resolveWebrtc(options.webrtc)
-    this.#media = new LocalMedia(this.#webrtc.getUserMedia)
+    this.#media = new LocalMedia(this.#webrtc, {
+      send: async (source, track) => void (await Promise.all(this.#roster.links().map((link) => link.setTrack(source, track)))),
+      screenShared: (sharing) => this.#announce({ screen: sharing ? (this.#media.screenStream?.id ?? '') : '' }),
+      emit: (name, track) => this.emit(name, { track }),
+      deviceChanged: (event) => this.emit('active-device-changed', event),
+    })
     const media = this.#media.available
     this.#receiveOnly = options.password === undefined && roleClaimOf(token.value) === 'subscriber'
+    const stream = this.#media.stream?.id
     this.#props = {
       ...(options.displayName === undefined ? {} : { display_name: options.displayName }),
       audio: connectOptions.audio && media && !this.#receiveOnly,
       video: connectOptions.video && media && !this.#receiveOnly,
+      ...(stream === undefined ? {} : { stream }),
     }
     this.#localParticipant = { identity: token.identity, role: 'publisher' }
     this.#roster = new RoomRoster({
@@ -160,7 +185,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   static async open(token: Token, connectOptions: ConnectOptions, options: ResolvedClientOptions, createSocket: SocketFactory): Promise<SignalingConnection> {
     const connection = new SignalingConnection(token, connectOptions, options, createSocket)
     try {
-      await connection.#start(connectOptions.signal)
+      await connection.#start(connectOptions)
       return connection
     } catch (error) {
       connection.#close()
@@ -182,6 +207,28 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
 
   setCameraEnabled(enabled: boolean): Promise<void> {
     return this.#setEnabled('video', enabled)
+  }
+
+  /** The tracks this participant publishes: the page's own (handed to `join`), and what the adapter captured. */
+  localTracks(): LocalTrack[] {
+    return this.#media.list()
+  }
+
+  /** Captures from another camera or microphone and sends it instead (no renegotiation); the speaker is the session's. */
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'speaker') throw new CallportError('UNSUPPORTED', 'The session switches the speaker itself (setSinkId)', { provider: SIGNALING_PROVIDER })
+    if (this.#phase !== 'closed') await this.#media.switchDevice(kind, deviceId)
+  }
+
+  /** Shares a screen, window or tab (`getDisplayMedia`) with everyone, as a second video track (and its audio). */
+  async setScreenShareEnabled(enabled: boolean, options: ScreenShareOptions = {}): Promise<void> {
+    if (this.#phase === 'closed') return
+    this.#refuseIfReceiveOnly(enabled, 'share a screen')
+    await this.#media.setScreenShare(enabled, options.audio === true)
+  }
+
+  get vendor(): SignalingVendorObject {
+    return { socket: this.#phase === 'closed' ? undefined : this.#socket, peerConnections: this.#roster.peerConnections() }
   }
 
   async disconnect(): Promise<void> {
@@ -226,8 +273,8 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     await Promise.all(targets.map((to) => this.#request({ type: 'command', to, command }, UnknownResultSchema)))
   }
 
-  async #start(signal: AbortSignal | undefined): Promise<void> {
-    const [media, session] = await Promise.allSettled([this.#media.start({ audio: !!this.#props.audio, video: !!this.#props.video }), this.#join(this.#token, signal)])
+  async #start({ signal, tracks }: ConnectOptions): Promise<void> {
+    const [media, session] = await Promise.allSettled([this.#media.start({ audio: !!this.#props.audio, video: !!this.#props.video }, tracks), this.#join(this.#token, signal)])
     if (session.status === 'rejected') throw session.reason
     // The server said subscriber although the token did not (a password credential): publish nothing.
     if (this.#receiveOnly) this.#media.stop()
@@ -247,6 +294,49 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     }
     this.#adopt(session.value, false)
     this.#phase = 'connected'
+    this.#monitor()
+  }
+
+  /** Active speakers (audio levels of the receivers and of the local microphone) and connection quality (getStats), measured in the page. */
+  #monitor(): void {
+    if (!this.#webrtc.RTCPeerConnection) return
+    const remotes = () => this.#roster.remotes().flatMap((remote) => (remote.link ? [{ participant: remote.participant, connection: remote.link.connection }] : []))
+    this.#stopMonitors = [
+      monitorActiveSpeakers({
+        sources: () => [
+          ...remotes().flatMap(({ participant, connection }) =>
+            connection
+              .getReceivers()
+              .filter((receiver) => receiver.track.kind === 'audio')
+              .map((receiver) => ({ participant, receiver })),
+          ),
+          { participant: this.#localParticipant, levelOf: () => this.#localLevel() },
+        ],
+        onChange: (speakers) => this.emit('active-speakers-changed', { speakers }),
+      }),
+      monitorConnectionQuality({
+        sources: () =>
+          remotes().flatMap(({ participant, connection }) => [
+            { participant, local: false, peerConnection: connection },
+            { participant: this.#localParticipant, local: true, peerConnection: connection },
+          ]),
+        onChange: (change) => this.emit('connection-quality-changed', change),
+      }),
+    ]
+  }
+
+  /** The local microphone's level, from its sender's stats (0 while muted: a muted track sends silence). */
+  async #localLevel(): Promise<number> {
+    if (!this.#media.isEnabled('audio')) return 0
+    const track = this.#media.sending().find(([source]) => source === 'microphone')?.[1]
+    const sender = this.#roster
+      .links()
+      .flatMap((link) => link.connection.getSenders())
+      .find((candidate) => candidate.track === track)
+    if (!sender) return 0
+    let meter = this.#meters.get(sender)
+    if (!meter) this.#meters.set(sender, (meter = audioLevelMeter(sender)))
+    return meter()
   }
 
   /** Opens a socket, gets the room id for the token's room and joins it. */
@@ -304,7 +394,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     return kept
   }
 
-  #listen(socket: Socket): void {
+  #listen(socket: SignalingSocket): void {
     const current = () => socket === this.#socket && this.#phase !== 'closed'
     /** Applies a server event now, or after the member list when it has not arrived yet. */
     const apply = (handler: () => void) => {
@@ -340,6 +430,14 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
           this.emit('data-received', { participant: this.#roster.get(from)?.participant, data: command.data, raw: message })
         }
       })
+    })
+    socket.on(serverEvents.mute, (mute: unknown) => {
+      const parsed = MuteSchema.safeParse(mute)
+      if (!parsed.success || !current()) return
+      const { kind } = parsed.data
+      void this.#setEnabled(kind, false)
+        .catch((error: unknown) => this.#options.onError(toCallportError(error, { provider: SIGNALING_PROVIDER })))
+        .then(() => this.emit('muted-by-moderator', { kind, raw: mute }))
     })
     socket.on(serverEvents.kick, (kick: unknown) => {
       const parsed = KickSchema.safeParse(kick)
@@ -398,21 +496,23 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     if (!signal.aborted) this.#end(shutdown ? 'server-shutdown' : 'connection-lost', lastError, shutdown ?? { reason })
   }
 
+  #refuseIfReceiveOnly(enabled: boolean, what: string): void {
+    if (this.#receiveOnly && enabled) throw new CallportError('FORBIDDEN', `A subscriber publishes no media: cannot ${what}`, { provider: SIGNALING_PROVIDER })
+  }
+
   async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
     if (this.#phase === 'closed') return
-    if (this.#receiveOnly) {
-      if (!enabled) return
-      throw new CallportError('FORBIDDEN', `A subscriber publishes no media: cannot enable the ${kind === 'audio' ? 'microphone' : 'camera'}`, {
-        provider: SIGNALING_PROVIDER,
-      })
-    }
-    const { track, changed } = await this.#media.setEnabled(kind, enabled)
-    if (changed) await Promise.all(this.#roster.links().map((link) => link.setTrack(kind, track)))
-    const announced = enabled && this.#media.available
-    if (this.#props[kind] === announced) return
-    this.#props = { ...this.#props, [kind]: announced }
-    // While reconnecting, the re-join announces the new props.
-    if (this.#phase === 'connected') await this.#request({ type: 'auth', command: { command: 'props_set', props: this.#props } }, UnknownResultSchema)
+    this.#refuseIfReceiveOnly(enabled, `enable the ${kind === 'audio' ? 'microphone' : 'camera'}`)
+    if (this.#receiveOnly) return
+    await this.#media.setEnabled(kind, enabled)
+    await this.#announce({ [kind]: enabled && this.#media.available })
+  }
+
+  /** Changes props and tells the room (while reconnecting, the re-join announces them). */
+  async #announce(props: MemberProps): Promise<void> {
+    if (Object.entries(props).every(([key, value]) => this.#props[key as keyof MemberProps] === value)) return
+    this.#props = { ...this.#props, ...props }
+    if (this.#phase === 'connected') await this.#request({ type: 'auth', command: { command: 'props_set', props } }, UnknownResultSchema)
   }
 
   #request<T>(request: Request, schema: z.ZodMiniType<T>): Promise<T> {
@@ -429,11 +529,11 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     return new PeerLink({
       RTCPeerConnection,
       configuration: this.#options.rtcConfiguration,
-      localTracks: this.#receiveOnly ? new Map() : this.#media.tracks(),
-      localStream: this.#media.stream,
+      localTracks: this.#receiveOnly ? [] : this.#media.sending(),
+      streamOf: (source: LocalSource) => (source.startsWith('screen') ? this.#media.screenStream : this.#media.stream),
       receiveOnly: this.#receiveOnly,
       send: (signal) => this.#sendSignal(remote, signal),
-      onRemoteTrack: (kind, track, raw) => remote.setReceived(kind, track, raw),
+      onRemoteTrack: (track, streamId, live, raw) => remote.setReceived(track, streamId, live, raw),
       onHealthChange: () => this.#roster.checkHealth(remote),
       onPeerReplaced: (signal) => this.#roster.replaceLink(remote, signal),
       onError: (error) => this.#options.onError(toCallportError(error, { provider: SIGNALING_PROVIDER, code: 'CONNECTION_FAILED' })),
@@ -462,6 +562,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   #close(): void {
     this.#phase = 'closed'
     this.#reconnection?.abort()
+    for (const stop of this.#stopMonitors.splice(0)) stop()
     this.#roster.close()
     this.#media.stop()
     this.#deferred = undefined

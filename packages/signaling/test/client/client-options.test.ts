@@ -32,6 +32,20 @@ describe('signaling(options) on the client', () => {
 
   it('declares its capabilities', () => {
     expect(signaling().capabilities).toEqual(signalingClientCapabilities)
-    expect(signalingClientCapabilities).toEqual({ media: 'tracks', updateToken: true, sendData: true, trackMuteEvents: false })
+    expect(signalingClientCapabilities).toEqual({
+      media: 'tracks',
+      updateToken: true,
+      sendData: true,
+      trackMuteEvents: true,
+      localTracks: true,
+      switchDevice: ['camera', 'microphone'],
+      screenShare: true,
+      screenShareAudio: true,
+      activeSpeakers: true,
+      connectionQuality: true,
+      participantUpdates: true,
+      remoteMute: true,
+      prepare: true,
+    })
   })
 })

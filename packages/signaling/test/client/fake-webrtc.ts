@@ -1,3 +1,4 @@
+import type { LocalTrack } from '@callport/core'
 import type { SignalingWebrtc } from '../../src/client/webrtc'
 
 /**
@@ -11,15 +12,21 @@ import type { SignalingWebrtc } from '../../src/client/webrtc'
 let counter = 0
 const nextId = (prefix: string): string => `${prefix}-${(++counter).toString(36)}`
 
-/** A MediaStreamTrack stand-in: `stop()` ends it, `ended` fires when the peer stops sending it. */
-class FakeTrack extends EventTarget {
+/** A MediaStreamTrack stand-in: `stop()` ends it, `ended` fires when the peer stops sending it (or `end()`: the device went away). */
+export class FakeTrack extends EventTarget {
   enabled = true
+  /** How loud a local microphone is (0–1): its receivers report it as their audio level. */
+  level = 0
   readyState: MediaStreamTrackState = 'live'
   constructor(
     readonly kind: 'audio' | 'video',
     readonly id: string,
+    readonly deviceId?: string,
   ) {
     super()
+  }
+  getSettings(): MediaTrackSettings {
+    return this.deviceId === undefined ? {} : { deviceId: this.deviceId }
   }
   stop(): void {
     this.readyState = 'ended'
@@ -34,6 +41,22 @@ class FakeTrack extends EventTarget {
 interface DescribedTrack {
   id: string
   kind: 'audio' | 'video'
+  streamId?: string
+}
+
+/** A MediaStream stand-in: an id and its tracks. */
+class FakeMediaStream {
+  readonly id = nextId('stream')
+  readonly #tracks = new Set<MediaStreamTrack>()
+  addTrack(track: MediaStreamTrack): void {
+    this.#tracks.add(track)
+  }
+  removeTrack(track: MediaStreamTrack): void {
+    this.#tracks.delete(track)
+  }
+  getTracks(): MediaStreamTrack[] {
+    return [...this.#tracks]
+  }
 }
 
 const tracksLine = 'a=x-fake-tracks:'
@@ -76,6 +99,27 @@ interface FakeSender {
   readonly described: DescribedTrack
   track: MediaStreamTrack | null
   replaceTrack(track: MediaStreamTrack | null): Promise<void>
+  /** `media-source` stats: the microphone's level. */
+  getStats(): Promise<RTCStatsReport>
+}
+
+/** Local tracks by id: a received track has its sender's id, and takes its level from it. */
+const sentTracks = new Map<string, FakeTrack>()
+const levelOf = (track: MediaStreamTrack | null | undefined): number => {
+  const sent = track ? sentTracks.get(track.id) : undefined
+  return sent && sent.enabled && sent.readyState === 'live' ? sent.level : 0
+}
+
+/** Round-trip times (seconds) the stand-in's stats report for each network quality. */
+const roundTripTimes = { excellent: 0.02, good: 0.2, poor: 0.5, lost: 5 } as const
+export type FakeNetwork = keyof typeof roundTripTimes
+
+/** Sets the network quality a peer connection and its peer report (candidate-pair round-trip time). */
+export function setFakeNetwork(peerConnection: RTCPeerConnection, network: FakeNetwork): void {
+  const fake = peerConnection as unknown as FakePeerConnection
+  fake.network = network
+  const peer = open.get(fingerprintOf(fake.remoteDescription?.sdp) ?? '')
+  if (peer) peer.network = network
 }
 
 /** Every open peer connection by fingerprint: closing one closes the data channel of its peer, as SCTP does. */
@@ -106,21 +150,59 @@ class FakePeerConnection extends EventTarget {
     return channel
   }
 
-  addTrack(track: MediaStreamTrack): FakeSender {
+  addTrack(track: MediaStreamTrack, stream?: MediaStream): FakeSender {
     const sender: FakeSender = {
-      described: { id: track.id, kind: track.kind === 'audio' ? 'audio' : 'video' },
+      described: { id: track.id, kind: track.kind === 'audio' ? 'audio' : 'video', ...(stream ? { streamId: stream.id } : {}) },
       track,
       replaceTrack: async (replacement) => {
         sender.track = replacement
       },
+      getStats: async () => new Map([['source', { type: 'media-source', id: 'source', kind: sender.track?.kind, audioLevel: levelOf(sender.track) }]]),
     }
     this.#senders.push(sender)
     this.#needsNegotiation()
     return sender
   }
 
+  /** Stops sending the sender's track for good: the next description no longer names it, so the peer's track ends. */
+  removeTrack(sender: FakeSender): void {
+    const index = this.#senders.indexOf(sender)
+    if (index < 0) return
+    this.#senders.splice(index, 1)
+    this.#needsNegotiation()
+  }
+
+  getSenders(): FakeSender[] {
+    return [...this.#senders]
+  }
+
+  /** Receivers of the received tracks; an audio one reports its sender's level, with an RTP timestamp that moves. */
+  getReceivers(): RTCRtpReceiver[] {
+    return [...this.#received.values()].map(
+      (track) =>
+        ({
+          track,
+          getSynchronizationSources: () =>
+            track.kind === 'audio' ? [{ source: 1, audioLevel: levelOf(track as unknown as MediaStreamTrack), rtpTimestamp: ++counter, timestamp: Date.now() }] : [],
+        }) as unknown as RTCRtpReceiver,
+    )
+  }
+
   getTransceivers(): RTCRtpTransceiver[] {
     return []
+  }
+
+  network: FakeNetwork = 'excellent'
+  #packets = 0
+
+  /** A selected candidate pair that receives packets on every read, with the round-trip time of `network`. */
+  async getStats(): Promise<RTCStatsReport> {
+    this.#packets += 100
+    const pair = { type: 'candidate-pair', id: 'pair', packetsReceived: this.#packets, currentRoundTripTime: roundTripTimes[this.network] }
+    return new Map<string, object>([
+      ['transport', { type: 'transport', id: 'transport', selectedCandidatePairId: 'pair' }],
+      ['pair', pair],
+    ])
   }
 
   async setLocalDescription(): Promise<void> {
@@ -147,11 +229,11 @@ class FakePeerConnection extends EventTarget {
       this.#received.delete(id)
       track.end()
     }
-    for (const { id, kind } of described) {
+    for (const { id, kind, streamId } of described) {
       if (this.#received.has(id)) continue
       const track = new FakeTrack(kind, id)
       this.#received.set(id, track)
-      this.dispatchEvent(Object.assign(new Event('track'), { track, streams: [] }))
+      this.dispatchEvent(Object.assign(new Event('track'), { track, streams: streamId === undefined ? [] : [{ id: streamId }] }))
     }
     this.#setSignalingState(description.type === 'offer' ? 'have-remote-offer' : 'stable')
     if (description.type === 'answer') this.#connected()
@@ -199,13 +281,58 @@ class FakePeerConnection extends EventTarget {
   }
 }
 
-/** getUserMedia that "captures" fresh stand-in tracks of the kinds asked for. */
-async function getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream> {
-  const tracks = (['audio', 'video'] as const).filter((kind) => constraints[kind]).map((kind) => new FakeTrack(kind, nextId(`local-${kind}`)))
-  return { getTracks: () => tracks } as unknown as MediaStream
+/** The stand-in devices, by kind; the first is the default. */
+export const fakeDevices = { audio: ['microphone-1', 'microphone-2'], video: ['camera-1', 'camera-2'] } as const
+
+/** The device a constraint asks for: the default for `true`, the exact one for `{ deviceId: { exact } }`; OverconstrainedError for an unknown one. */
+function deviceFor(kind: 'audio' | 'video', constraint: boolean | MediaTrackConstraints | undefined): string {
+  const exact = typeof constraint === 'object' ? (constraint.deviceId as { exact?: string } | undefined)?.exact : undefined
+  if (exact === undefined) return fakeDevices[kind][0]
+  if (!(fakeDevices[kind] as readonly string[]).includes(exact)) throw Object.assign(new Error(`No device ${exact}`), { name: 'OverconstrainedError', constraint: 'deviceId' })
+  return exact
 }
 
-/** The `webrtc` option of the signaling client, backed by the stand-ins above. */
-export function fakeWebrtc(): SignalingWebrtc {
-  return { RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection, getUserMedia }
+export interface FakeMediaCalls {
+  getUserMedia: MediaStreamConstraints[]
+  getDisplayMedia: DisplayMediaStreamOptions[]
+}
+
+/** The `webrtc` option of the signaling client, backed by the stand-ins above; `calls` records every capture. */
+export function fakeWebrtc(calls: FakeMediaCalls = { getUserMedia: [], getDisplayMedia: [] }): SignalingWebrtc & { calls: FakeMediaCalls } {
+  return {
+    calls,
+    RTCPeerConnection: FakePeerConnection as unknown as typeof RTCPeerConnection,
+    MediaStream: FakeMediaStream as unknown as typeof MediaStream,
+    /** "Captures" fresh stand-in tracks of the kinds asked for, from the devices asked for. */
+    async getUserMedia(constraints) {
+      calls.getUserMedia.push(constraints)
+      const tracks = (['audio', 'video'] as const)
+        .filter((kind) => constraints[kind])
+        .map((kind) => new FakeTrack(kind, nextId(`local-${kind}`), deviceFor(kind, constraints[kind])))
+      for (const track of tracks) sentTracks.set(track.id, track)
+      return { getTracks: () => tracks } as unknown as MediaStream
+    },
+    async getDisplayMedia(options = {}) {
+      calls.getDisplayMedia.push(options)
+      const tracks = [new FakeTrack('video', nextId('screen')), ...(options.audio ? [new FakeTrack('audio', nextId('screen-audio'))] : [])]
+      return { getTracks: () => tracks } as unknown as MediaStream
+    },
+  }
+}
+
+/** A stand-in local track the page made (a preview), as `createLocalTracks` would hand it to `join`. */
+export function fakeLocalTrack(kind: 'audio' | 'video'): LocalTrack {
+  const mediaStreamTrack = new FakeTrack(kind, nextId(`preview-${kind}`), fakeDevices[kind][0]) as unknown as MediaStreamTrack
+  return {
+    id: mediaStreamTrack.id,
+    kind,
+    source: kind === 'audio' ? 'microphone' : 'camera',
+    mediaStreamTrack,
+    deviceId: fakeDevices[kind][0],
+    attach: () => {
+      throw new Error('not in Node')
+    },
+    detach: () => [],
+    stop: () => mediaStreamTrack.stop(),
+  }
 }

@@ -173,7 +173,7 @@ describe('participants and data', () => {
 describe('media without WebRTC', () => {
   /** A getUserMedia whose tracks record what the adapter does to them (Node has no media). */
   function fakeGetUserMedia() {
-    const tracks: Array<{ kind: string; id: string; enabled: boolean; readyState: string; stop(): void }> = []
+    const tracks: Array<{ kind: string; id: string; enabled: boolean; readyState: string; stop(): void; addEventListener(): void }> = []
     const getUserMedia = vi.fn(async (constraints: MediaStreamConstraints) => {
       const captured = (['audio', 'video'] as const)
         .filter((kind) => constraints[kind])
@@ -185,6 +185,7 @@ describe('media without WebRTC', () => {
           stop() {
             this.readyState = 'ended'
           },
+          addEventListener() {},
         }))
       tracks.push(...captured)
       return { getTracks: () => captured } as unknown as MediaStream
@@ -226,11 +227,11 @@ describe('media without WebRTC', () => {
     watcher.close()
   })
 
-  it('fails to connect with FORBIDDEN when camera access is refused', async () => {
+  it('fails to connect with PERMISSION_DENIED when camera access is refused', async () => {
     const refused = Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' })
     const connecting = harness.connect({ room: uniqueRoom('refused-media'), identity: 'ada' }, { webrtc: { getUserMedia: () => Promise.reject(refused) } }, { video: true })
     const error = await rejection(connecting)
-    expect(error.code).toBe('FORBIDDEN')
+    expect(error.code).toBe('PERMISSION_DENIED')
     expect(error.cause).toBe(refused)
   })
 })
@@ -257,11 +258,11 @@ describe('token updates and kicks', () => {
     const grace = await harness.connect({ room, identity: 'grace' })
     const disconnected = vi.fn()
     ada.on('disconnected', disconnected)
-    await ada.updateToken!(await harness.token({ room, identity: 'ada' }))
+    await ada.updateToken(await harness.token({ room, identity: 'ada' }))
     expect((await alanKicked)[0].reason).toBe('token-expired')
     expect(disconnected).not.toHaveBeenCalled()
     const received = waitForEvent(grace, 'data-received')
-    await ada.sendData!('still here')
+    await ada.sendData('still here')
     expect((await received)[0].data).toBe('still here')
     await ada.disconnect()
   })

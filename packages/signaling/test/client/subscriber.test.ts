@@ -99,8 +99,8 @@ describe('the client of a subscriber publishes nothing', () => {
     const link = new PeerLink({
       RTCPeerConnection: AnsweringPeerConnection as unknown as typeof RTCPeerConnection,
       configuration: undefined,
-      localTracks: new Map(),
-      localStream: undefined,
+      localTracks: [],
+      streamOf: () => undefined,
       receiveOnly: true,
       send: (signal) => sent.push(signal),
       onRemoteTrack: () => undefined,
@@ -111,7 +111,7 @@ describe('the client of a subscriber publishes nothing', () => {
     await vi.waitFor(() => expect(sent).toHaveLength(1))
     expect(transceivers.map(({ direction }) => direction)).toEqual(['recvonly', 'inactive', 'recvonly'])
     expect(sent[0]).toEqual({ description: { type: 'answer', sdp: 'directions recvonly inactive recvonly' } })
-    await link.setTrack('video', {} as MediaStreamTrack)
+    await link.setTrack('camera', {} as MediaStreamTrack)
     expect((link.connection as unknown as RecordingPeerConnection).addTrack).not.toHaveBeenCalled()
     link.close()
   })

@@ -100,7 +100,7 @@ describe('against a VT server (its published payloads, unchanged)', () => {
     opened.push(() => connection.disconnect())
     expect(connection.participants()).toEqual([vtParticipant])
 
-    await connection.sendData!('hello', { to: ['_VT_MNG_RCV_'] })
+    await connection.sendData('hello', { to: ['_VT_MNG_RCV_'] })
     expect(server.requests).toContainEqual({ type: 'command', to: 'WbaqzsMXqeQiwuoa', command: { command: 'data', data: 'hello' } })
     // The peer connection's signals go to member.id too.
     await vi.waitFor(() =>
@@ -128,7 +128,7 @@ describe('against a VT server (its published payloads, unchanged)', () => {
     expect(event).toEqual({ participant: vtParticipant, raw: [vtJoinedMemberId, vtMember] })
     expect(connection.participants()).toEqual([vtParticipant])
 
-    await connection.sendData!('to the manager', { to: ['_VT_MNG_RCV_'] })
+    await connection.sendData('to the manager', { to: ['_VT_MNG_RCV_'] })
     expect(server.requests).toContainEqual({ type: 'command', to: 'WbaqzsMXqeQiwuoa', command: { command: 'data', data: 'to the manager' } })
 
     // VT does not publish on_leave's payload; the id on_join announced the member under finds it.
