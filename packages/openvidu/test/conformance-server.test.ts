@@ -1,7 +1,6 @@
 import type { DisconnectReason } from '@callport/core'
 import { runServerAdapterSuite } from '@callport/testkit'
 import { openvidu as openviduClient } from '../src/client/index'
-import { OpenViduConnectParametersSchema } from '../src/shared/connect-parameters'
 import { openvidu } from '../src/server/index'
 import { createFakeOpenVidu, type FakeOpenVidu } from './fake-openvidu'
 import { FakeOpenViduMedia } from './fake-openvidu-browser'
