@@ -15,6 +15,8 @@ export interface AdminContext {
   kickMember(memberId: string, kick: Kick): void
   /** Mutes a member wherever it is connected (`on_mute`, its props set false, `on_props_set` to the room). */
   muteMember(memberId: string, mute: Mute): void
+  /** Refuses the credentials of `identity` for the room issued until now, in every process. */
+  revoke(roomId: string, identity: string): void
   closing(): boolean
   onError(error: unknown): void
 }
@@ -161,7 +163,8 @@ export async function serveAdminRequest(request: IncomingMessage, response: Serv
     authenticate(request, context.secret, room)
     const mute = route.name === 'mute' ? await readMute(request) : undefined
     const identity = 'identity' in route ? valid(IdentitySchema, route.identity, 'identity') : undefined
-    const members = await context.directory().list(signalingRoomId(room))
+    const roomId = signalingRoomId(room)
+    const members = await context.directory().list(roomId)
     switch (route.name) {
       case 'list':
         return send(response, 200, { participants: participantsOf(members) })
@@ -172,6 +175,8 @@ export async function serveAdminRequest(request: IncomingMessage, response: Serv
       case 'mute': {
         const targets = members.filter((member) => member.name === identity)
         if (targets.length === 0) throw new AdminError(404, 'PARTICIPANT_NOT_FOUND', 'Nobody with that identity is in the room')
+        // Before the kick: the removed member cannot connect again with the token it holds.
+        if (!mute && identity !== undefined) context.revoke(roomId, identity)
         for (const target of targets) {
           if (mute) context.muteMember(target.id, mute)
           else context.kickMember(target.id, { reason: 'removed', message: 'A moderator removed you from the room' })

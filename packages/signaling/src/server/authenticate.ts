@@ -32,6 +32,8 @@ export interface Credential {
   metadata: Record<string, unknown> | undefined
   /** Epoch milliseconds after which the socket is kicked; undefined for password credentials. */
   expiresAt: number | undefined
+  /** Epoch milliseconds the token was issued at (`iat`); undefined for password credentials. */
+  issuedAt: number | undefined
 }
 
 const ConnectQuerySchema = z.object({ username: IdentitySchema, auth: z.string().check(z.maxLength(16 * 1024)) })
@@ -56,6 +58,7 @@ export function credentialOfToken(token: string, secret: string, identity: strin
     name: claims.name,
     metadata: claims.metadata,
     expiresAt: claims.exp * 1000,
+    issuedAt: claims.iat * 1000,
   }
 }
 
@@ -95,5 +98,6 @@ export async function authenticateQuery(query: unknown, secret: string, allowPas
     name: parsedGrant.data.name,
     metadata: parsedGrant.data.metadata,
     expiresAt: undefined,
+    issuedAt: undefined,
   }
 }

@@ -13,6 +13,7 @@ import { importPeer, loadRedisPeers, loadSocketIoPeers, type PeerImporter } from
 import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
 import { toSignalingError } from './request-error'
 import { signalingRoomId } from './room-id'
+import { createRevocations } from './revocations'
 import { muteByModerator } from './room-commands'
 import { resolveServerOptions, type SignalingServerOptions } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
@@ -95,6 +96,8 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
   let attached = false
   let closing: Promise<void> | undefined
   let session: SessionContext | undefined
+  const revocations = createRevocations()
+  let revokeEverywhere: (roomId: string, identity: string, at: number) => void = (roomId, identity, at) => revocations.revoke(roomId, identity, at)
 
   const start = async (): Promise<SignalingIo> => {
     const [{ Server, WebSocketServer }, redisPeers] = await Promise.all([loadSocketIoPeers(importer), resolved.redis ? loadRedisPeers(importer) : undefined])
@@ -155,12 +158,22 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
     }
     io.on('kick-member', kickLocal)
     io.on('mute-member', muteLocal)
+    io.on('revoke-credentials', (roomId, identity, at) => revocations.revoke(roomId, identity, at))
+    revokeEverywhere = (roomId, identity, at) => {
+      revocations.revoke(roomId, identity, at)
+      if (scaleOut) io.serverSideEmit('revoke-credentials', roomId, identity, at)
+    }
     session = context
     io.use((socket, next) => {
       if (closing)
         return next(Object.assign(new Error('The signaling server is shutting down'), { data: { code: 'INTERNAL', message: 'The signaling server is shutting down' } }))
       authenticateQuery(socket.handshake.query, secret, resolved.allowPasswords).then(
         (credential) => {
+          if (credential.issuedAt !== undefined && revocations.isRevoked(signalingRoomId(credential.room), credential.identity, credential.issuedAt)) {
+            const message = 'A moderator removed you from this room; this credential no longer admits you'
+            next(Object.assign(new Error(message), { data: { code: 'UNAUTHORIZED', message } }))
+            return
+          }
           try {
             budgets.admitConnection(credential.identity, credential.room, socket.id)
           } catch (error) {
@@ -202,6 +215,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
           directory: () => context.directory,
           kickMember: (memberId, kick) => context.kickMember(memberId, kick),
           muteMember: (memberId, mute) => context.muteMember(memberId, mute),
+          revoke: (roomId, identity) => revokeEverywhere(roomId, identity, Date.now()),
           closing: () => closing !== undefined,
           onError,
         })

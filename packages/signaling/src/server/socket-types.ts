@@ -25,6 +25,8 @@ export interface InterServerEvents {
   'kick-member': (memberId: string, kick: Kick) => void
   /** Mute a member wherever its socket is connected. */
   'mute-member': (memberId: string, mute: Mute) => void
+  /** A moderator removed `identity` from the room: refuse its credentials issued until `at` (epoch ms). */
+  'revoke-credentials': (roomId: string, identity: string, at: number) => void
 }
 
 /** What the server knows about one socket (`socket.data`). */

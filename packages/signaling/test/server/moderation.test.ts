@@ -80,6 +80,19 @@ describe('moderation through the admin API (server half → signaling server)', 
     expect(alice.client.connected).toBe(true)
   })
 
+  it('refuses the removed member the credentials it held; a credential issued after the removal admits it', async () => {
+    const { url, adapter, room } = await standup()
+    const now = Math.floor(Date.now() / 1000)
+    const held = signClaims({ iss: 'callport-signaling', sub: 'bob', room: 'standup', role: 'publisher', iat: now - 10, exp: now + 600 })
+    await adapter.removeParticipant!({ room, identity: 'bob' })
+    const { refusal } = await harness.refuse(url, 'bob', { token: held })
+    expect(refusal.data).toEqual({ code: 'UNAUTHORIZED', message: expect.stringMatching(/removed you/) })
+    // Other identities, and bob in other rooms, are not affected.
+    await harness.connect(url, 'bob', { token: await issueToken({ identity: 'bob', room: 'retro' }) })
+    const fresh = signClaims({ iss: 'callport-signaling', sub: 'bob', room: 'standup', role: 'publisher', iat: now + 2, exp: now + 600 })
+    await harness.connect(url, 'bob', { token: fresh })
+  })
+
   it('closes the room: on_kick { reason: room_closed } to every member, and no one else', async () => {
     const { url, alice, bob, adapter, room } = await standup()
     const other = await harness.joinMember(url, { identity: 'eve', room: 'retro' })

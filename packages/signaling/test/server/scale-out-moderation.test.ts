@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { requireTool, startRedisServer, type RedisServer } from '@callport/test-environment'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { signaling } from '../../src/server/index'
-import { nextEvent, recordEvents, roundTrip, SECRET, useHarness } from './harness'
+import { nextEvent, recordEvents, roundTrip, SECRET, signClaims, useHarness } from './harness'
 import { bundleSignalingProcess, startSignalingProcess, type SignalingProcess } from './signaling-process'
 
 const redisServer = requireTool('redis-server', 'moderation across signaling processes sharing rooms through Redis')
@@ -54,6 +54,12 @@ describe.skipIf(!redisServer.available)('moderation across two server processes 
     expect(await bobKicked).toEqual([{ reason: 'removed', message: expect.any(String) }])
     expect(await bobLeaves).toEqual([bobId])
     await expect.poll(async () => (await adapter.listParticipants!({ room })).map((participant) => participant.identity).sort()).toEqual(['alice', 'carol'])
+    // The removal reached the other process too: bob's credential of before is refused there.
+    const now = Math.floor(Date.now() / 1000)
+    const held = signClaims({ iss: 'callport-signaling', sub: 'bob', room: 'standup', role: 'publisher', iat: now - 10, exp: now + 600 })
+    await expect
+      .poll(async () => (await harness.refuse(second.url, 'bob', { token: held }).catch(() => undefined))?.refusal.data?.code, { timeout: 10_000 })
+      .toBe('UNAUTHORIZED')
 
     const kicks = [alice, carol].map(({ client }) => nextEvent(client, 'on_kick'))
     await adapter.closeRoom!({ room })
