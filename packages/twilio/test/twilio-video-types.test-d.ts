@@ -2,7 +2,9 @@ import type * as TwilioVideoNewest from 'twilio-video'
 import type { ConnectOptions as ConnectOptionsNewest, CreateLocalTrackOptions as CreateNewest, LocalTrackOptions as LocalTrackOptionsNewest } from 'twilio-video'
 import type * as TwilioVideoOldest from 'twilio-video-oldest'
 import type { ConnectOptions as ConnectOptionsOldest, CreateLocalTrackOptions as CreateOldest, LocalTrackOptions as LocalTrackOptionsOldest } from 'twilio-video-oldest'
+import type { VendorObjectOf } from '@callport/core'
 import { describe, expectTypeOf, it } from 'vitest'
+import type { twilio } from '../src/client/index'
 import type {
   TwilioConnectOptions,
   TwilioCreateLocalTrackOptions,
@@ -61,5 +63,14 @@ describe('twilio-video, newest and oldest (2.14.0) of the peer range, fits the a
     expectTypeOf<TwilioLocalTrackOptions>().toExtend<LocalTrackOptionsOldest>()
     expectTypeOf<TwilioCreateLocalTrackOptions>().toExtend<CreateNewest>()
     expectTypeOf<TwilioCreateLocalTrackOptions>().toExtend<CreateOldest>()
+  })
+
+  it("types the connection's vendor as the Room of the sdk option's twilio-video (the structural TwilioRoom without one)", () => {
+    type Newest = ReturnType<typeof twilio<() => Promise<typeof TwilioVideoNewest>>>
+    type Oldest = ReturnType<typeof twilio<typeof TwilioVideoOldest>>
+    type Cdn = ReturnType<typeof twilio>
+    expectTypeOf<VendorObjectOf<Newest>>().toEqualTypeOf<TwilioVideoNewest.Room>()
+    expectTypeOf<VendorObjectOf<Oldest>>().toEqualTypeOf<TwilioVideoOldest.Room>()
+    expectTypeOf<VendorObjectOf<Cdn>>().toEqualTypeOf<TwilioRoom>()
   })
 })

@@ -9,15 +9,15 @@ import { errorFromTwilioVideo } from './twilio-errors'
 import { trackNameOf } from './twilio-local-track'
 import type { TwilioConnectOptions, TwilioLocalMediaTrack, TwilioRoom, TwilioVideo } from './twilio-video-types'
 
-/** Options of the Twilio client half. */
-export interface TwilioClientOptions {
+/** Options of the Twilio client half (`Source`: the type of `sdk`, which types the connection's `vendor`). */
+export interface TwilioClientOptions<Source extends TwilioVideoSource = TwilioVideoSource> {
   /**
    * twilio-video: the module, or a function that imports it, called inside `connect`
    * (`sdk: () => import('twilio-video')`: the app's bundler then splits it out and loads it on the
    * first call). Without it, `globalThis.Twilio.Video` from twilio-video's CDN script is used; with
    * neither, `connect` rejects UNSUPPORTED. The adapter never imports twilio-video itself.
    */
-  sdk?: TwilioVideoSource
+  sdk?: Source
   /**
    * More twilio-video `ConnectOptions` (region, preferredVideoCodecs, bandwidthProfile, logLevel…).
    * `name`, `audio`, `video` and `tracks` come from the token and from `join`. The adapter turns on
@@ -29,10 +29,27 @@ export interface TwilioClientOptions {
   data?: boolean
 }
 
-/** The Twilio client adapter; its connections expose the twilio-video Room as `room`. */
-export interface TwilioClientAdapter extends ClientAdapter {
+/** The Room of a twilio-video module type (or of its `default`, as a CommonJS module imported from ESM). */
+type RoomOfModule<Module> = Module extends { connect(...args: never[]): PromiseLike<infer Room> }
+  ? Room
+  : Module extends { default: { connect(...args: never[]): PromiseLike<infer Room> } }
+    ? Room
+    : TwilioRoom
+
+/**
+ * The twilio-video `Room` type of an `sdk` option: with `sdk: () => import('twilio-video')` (or the
+ * module itself), twilio-video's own declared `Room`; without it (the CDN global), the structural
+ * {@link TwilioRoom} the adapter is written against.
+ */
+export type TwilioRoomOf<Source> = Source extends () => Promise<infer Module> ? RoomOfModule<Module> : RoomOfModule<Source>
+
+/**
+ * The Twilio client adapter; its connections expose the twilio-video Room as `vendor` (and `room`),
+ * typed by the `sdk` option: `VendorObjectOf<typeof adapter>` is twilio-video's `Room`.
+ */
+export interface TwilioClientAdapter<Room = TwilioRoom> extends ClientAdapter {
   readonly provider: typeof TWILIO_PROVIDER
-  connect(token: Token, options: ConnectOptions): Promise<TwilioConnection>
+  connect(token: Token, options: ConnectOptions): Promise<TwilioConnection<Room>>
 }
 
 /**
@@ -99,7 +116,7 @@ async function connected(connecting: Promise<TwilioRoom> & { cancel?: () => void
  * The Twilio Programmable Video client half: takes twilio-video from `sdk` (or the CDN global) inside `connect`, then
  * `connect(token.value, { name, audio, video })` and maps the Room's events to Callport's.
  */
-export function twilio(options?: TwilioClientOptions): TwilioClientAdapter {
+export function twilio<Source extends TwilioVideoSource = TwilioVideo>(options?: TwilioClientOptions<Source>): TwilioClientAdapter<TwilioRoomOf<Source>> {
   const {
     sdk,
     connectOptions,
@@ -140,5 +157,6 @@ export function twilio(options?: TwilioClientOptions): TwilioClientAdapter {
       }
     },
   })
-  return adapter as typeof adapter & { provider: typeof TWILIO_PROVIDER }
+  // The connection's vendor is the Room twilio-video's connect resolved with: the type the sdk option names.
+  return adapter as unknown as TwilioClientAdapter<TwilioRoomOf<Source>>
 }

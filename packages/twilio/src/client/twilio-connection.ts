@@ -50,7 +50,7 @@ function participantOf(remote: TwilioRemoteParticipant): Participant {
  * track subscribed while disabled is `track-subscribed`, then `track-muted`), data-track messages,
  * twilio-video's own reconnection, and the end of the call with its Twilio error code as the reason.
  */
-export class TwilioConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
+export class TwilioConnection<Room = TwilioRoom> extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly localParticipant: Participant
   /** The twilio-video Room, for what Callport does not cover. */
   readonly room: TwilioRoom
@@ -97,9 +97,12 @@ export class TwilioConnection extends EventEmitter<ConnectionEvents> implements 
     if (options.data) this.sendData = this.#publishDataTrack()
   }
 
-  /** The twilio-video Room: the vendor's own object, outside Callport's portable surface. */
-  get vendor(): TwilioRoom {
-    return this.room
+  /**
+   * The twilio-video Room: the vendor's own object, outside Callport's portable surface. Typed as
+   * the `Room` of the `sdk` option's twilio-video (`TwilioRoomOf`); it is the Room its `connect` resolved with.
+   */
+  get vendor(): Room {
+    return this.room as Room
   }
 
   /** The tracks this participant publishes now: camera, microphone, screen (the page's own LocalTracks where it handed them to join). */
