@@ -91,7 +91,8 @@ describe('docs/providers/openvidu.md', () => {
         startFakeOpenVidu(server, { secret: 'wrong', retry: { limit: 0 } }).adapter.ensureRoom({ name: 'standup' }),
       '404 about a session': async () => {
         const { adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
-        return adapter.listParticipants!({ room: { name: 'gone', provider: 'openvidu', providerRoomId: 'gone' } })
+        // listParticipants takes a gone session as an empty room; removing someone from it is ROOM_NOT_FOUND.
+        return adapter.removeParticipant!({ room: { name: 'gone', provider: 'openvidu', providerRoomId: 'gone' }, identity: 'alice' })
       },
       "404 about a connection (none of the identity's connections was there to remove)": async () => {
         const { fake, adapter } = startFakeOpenVidu(server, { retry: { limit: 0 } })
