@@ -2,6 +2,8 @@ import { createCallServer } from '@callport/server'
 import { runServerAdapterSuite } from '@callport/testkit'
 import twilioNode from 'twilio'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DisconnectReason } from '@callport/core'
+import { twilio as twilioClient } from '../src/client/index'
 import { twilio } from '../src/server/index'
 import participantConnected from './fixtures/status-callbacks/participant-connected.json'
 import recordingCompleted from './fixtures/status-callbacks/recording-completed.json'
@@ -24,10 +26,17 @@ runServerAdapterSuite({
   setup: () => createTwilioHarness({ authToken: credentials.authToken }),
   teardown: () => mswServer.resetHandlers(),
   createAdapter: (harness) => harness.adapter,
-  // The participant connects with the fake twilio-video, holding the token the adapter issued.
+  // The participant connects through the Twilio client adapter over the fake twilio-video, holding the
+  // token the adapter issued: a REST removal ends its connection as twilio-video ends it (no error), which the client reads as `removed`.
   join: async ({ token }, harness) => {
-    const room = await harness.video.connect(token.value, { name: String(token.connect.roomName), audio: false, video: false })
-    return { leave: async () => void room.disconnect() }
+    const connection = await twilioClient({ sdk: harness.video, data: false }).connect(token, {
+      audio: false,
+      video: false,
+      refreshToken: () => Promise.reject(new Error('not used')),
+    })
+    let reason: DisconnectReason | undefined
+    connection.on('disconnected', (event) => (reason = event.reason))
+    return { leave: () => connection.disconnect(), disconnectReason: () => reason }
   },
   // What the fake Twilio cloud holds. It admits a token's holder as Twilio does: an Access Token
   // signed with the API key's secret (HS256/384/512), unexpired, issued by the key for the account,
