@@ -1,22 +1,12 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { CallportError } from '@callport/core'
+import { expectCallportError } from '@callport/testkit'
 import { describe, expect, it } from 'vitest'
 import { createSignalingServer, signaling } from '../../src/server/index'
 import { ADMIN_AUDIENCE } from '../../src/server/admin-protocol'
 import { issueToken, nextEvent, recordEvents, roundTrip, SECRET, signClaims, useHarness } from './harness'
 
 const harness = useHarness()
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise
-    return undefined
-  } catch (error) {
-    if (!CallportError.isInstance(error)) throw error
-    return error.code
-  }
-}
 
 /** A server with alice (microphone and camera on) and bob in "standup", and the server half pointed at it. */
 async function standup() {
@@ -62,7 +52,7 @@ describe('moderation through the admin API (server half → signaling server)', 
     expect(await camera).toEqual([{ kind: 'video' }])
     // Muting what is muted succeeds.
     await adapter.muteParticipant!({ room, identity: 'alice', kind: 'video' })
-    expect(await codeOf(adapter.muteParticipant!({ room, identity: 'nobody', kind: 'audio' }))).toBe('PARTICIPANT_NOT_FOUND')
+    await expectCallportError(adapter.muteParticipant!({ room, identity: 'nobody', kind: 'audio' }), ['PARTICIPANT_NOT_FOUND'])
   })
 
   it('removes: on_kick { reason: removed } then disconnect; the others see the member leave', async () => {
@@ -76,7 +66,7 @@ describe('moderation through the admin API (server half → signaling server)', 
     await gone
     expect(await aliceSees).toEqual([bobId])
     expect((await adapter.listParticipants!({ room })).map((participant) => participant.identity)).toEqual(['alice'])
-    expect(await codeOf(adapter.removeParticipant!({ room, identity: 'bob' }))).toBe('PARTICIPANT_NOT_FOUND')
+    await expectCallportError(adapter.removeParticipant!({ room, identity: 'bob' }), ['PARTICIPANT_NOT_FOUND'])
     expect(alice.client.connected).toBe(true)
   })
 
