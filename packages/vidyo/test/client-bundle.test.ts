@@ -12,9 +12,11 @@ describe('the browser bundle of @callport/vidyo/client', () => {
     }
   })
 
-  it('stays small: under 16 KiB gzipped, zod/mini and eventemitter3 included', async () => {
+  // 16,183 B before device switching (SelectLocal…, the device list, the unplug fallback), which
+  // added about 450 B (16,631 B); the budget moved from 16 KiB to 17 KiB with it.
+  it('stays small: under 17 KiB gzipped, zod/mini and eventemitter3 included', async () => {
     const { code } = await bundleClient()
     const gzipBytes = gzipSync(code, { level: 9 }).length
-    expect(gzipBytes).toBeLessThan(16 * 1024)
+    expect(gzipBytes).toBeLessThan(17 * 1024)
   })
 })
