@@ -3,27 +3,16 @@ import { waitForEvent } from '@callport/testkit'
 import { describe, expect, it, vi } from 'vitest'
 import { twilio } from '../src/client/index'
 import { qualityOfLevel } from '../src/client/twilio-local-track'
-import { createClientHarness } from './client-harness'
+import { connectAlice, connectOptions, createClientHarness } from './client-harness'
 import { FakeMediaStreamTrack } from './fake-media'
 import { FakeLocalMediaTrack, type FakeRemoteMediaTrack } from './fake-twilio-video'
 import { rejection } from './rejection'
 
 /** issue 16 on Twilio: local tracks, devices, screen share, active speakers, connection quality, prepare, the vendor object. */
 
-const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  audio: false,
-  video: false,
-  refreshToken: () => Promise.reject(new Error('not used')),
-  ...extra,
-})
+const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => connectOptions(extra, { audio: false, video: false })
 
-async function connected(extra: Partial<ConnectOptions> = {}, adapterOptions: Parameters<typeof twilio>[0] = {}) {
-  const harness = createClientHarness()
-  const adapter = twilio({ sdk: harness.video, ...adapterOptions })
-  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
-  const room = harness.video.rooms.at(-1)!
-  return { harness, adapter, connection, room }
-}
+const connected = (extra: Partial<ConnectOptions> = {}, adapterOptions: Parameters<typeof twilio>[0] = {}) => connectAlice(options(extra), adapterOptions)
 
 /** A page's preview track over a fake browser track, as `createLocalTracks` of @callport/client makes it. */
 function preview(kind: 'audio' | 'video', deviceId: string): LocalTrack {

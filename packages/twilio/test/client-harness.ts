@@ -1,5 +1,6 @@
-import type { ConnectionQuality, Token } from '@callport/core'
+import type { ConnectionQuality, ConnectOptions, Token } from '@callport/core'
 import { vi } from 'vitest'
+import { twilio as twilioClient } from '../src/client/index'
 import { twilio } from '../src/server/index'
 import { FakeTwilioCloud } from './fake-twilio-cloud'
 import { createFakeMediaDevices, FakeMediaStreamTrack } from './fake-media'
@@ -96,4 +97,20 @@ export function createClientHarness() {
     publishedFrom,
     refused: (room: string, identity: string) => issue(room, identity, 600, wrongKey),
   }
+}
+
+/** ConnectOptions for the client tests: `audio` and `video` from `defaults`, then `extra`. */
+export const connectOptions = (extra: Partial<ConnectOptions> = {}, defaults = { audio: true, video: true }): ConnectOptions => ({
+  ...defaults,
+  refreshToken: () => Promise.reject(new Error('not used')),
+  ...extra,
+})
+
+/** alice, connected to `standup` through the client adapter over a fresh harness, with the fake Room her connect made. */
+export async function connectAlice(options: ConnectOptions, adapterOptions: Parameters<typeof twilioClient>[0] = {}) {
+  const harness = createClientHarness()
+  const adapter = twilioClient({ sdk: harness.video, ...adapterOptions })
+  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options)
+  const room = harness.video.rooms.at(-1)!
+  return { harness, adapter, connection, room }
 }

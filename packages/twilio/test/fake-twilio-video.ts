@@ -16,24 +16,10 @@ export interface FakeMediaElement {
 
 let elements = 0
 
-/** `RemoteAudioTrack` / `RemoteVideoTrack` as one participant sees another's. */
-export class FakeRemoteMediaTrack extends EventEmitter implements Pick<RemoteVideoTrack, 'sid' | 'name' | 'isEnabled' | 'isStarted' | 'isSwitchedOff'> {
-  /** False while the publisher has disabled it; the track emits `disabled` / `enabled`, as twilio-video's. */
-  isEnabled = true
-  readonly isStarted = true
-  readonly isSwitchedOff = false
-  readonly mediaStreamTrack: MediaStreamTrack
+/** What twilio-video's media tracks share: `attach` (a new element when none is given) and `detach` (the given element, else every attached one). */
+export class FakeAttachableTrack extends EventEmitter {
   /** Elements the track is attached to. */
   readonly attached = new Set<HTMLMediaElement>()
-
-  constructor(
-    readonly sid: string,
-    readonly kind: 'audio' | 'video',
-    readonly name: string,
-  ) {
-    super()
-    this.mediaStreamTrack = { id: `${sid}-msid`, kind } as unknown as MediaStreamTrack
-  }
 
   attach(element?: HTMLMediaElement): HTMLMediaElement {
     const target = element ?? ({ id: ++elements } satisfies FakeMediaElement as unknown as HTMLMediaElement)
@@ -51,6 +37,24 @@ export class FakeRemoteMediaTrack extends EventEmitter implements Pick<RemoteVid
     const all = [...this.attached]
     this.attached.clear()
     return all
+  }
+}
+
+/** `RemoteAudioTrack` / `RemoteVideoTrack` as one participant sees another's. */
+export class FakeRemoteMediaTrack extends FakeAttachableTrack implements Pick<RemoteVideoTrack, 'sid' | 'name' | 'isEnabled' | 'isStarted' | 'isSwitchedOff'> {
+  /** False while the publisher has disabled it; the track emits `disabled` / `enabled`, as twilio-video's. */
+  isEnabled = true
+  readonly isStarted = true
+  readonly isSwitchedOff = false
+  readonly mediaStreamTrack: MediaStreamTrack
+
+  constructor(
+    readonly sid: string,
+    readonly kind: 'audio' | 'video',
+    readonly name: string,
+  ) {
+    super()
+    this.mediaStreamTrack = { id: `${sid}-msid`, kind } as unknown as MediaStreamTrack
   }
 }
 
@@ -94,7 +98,7 @@ export class FakeRemoteParticipant extends EventEmitter implements Pick<RemotePa
  * MediaStreamTrack, and the track emits `stopped` once when its MediaStreamTrack ends (`stop()`, or
  * an `ended` event: the device unplugged, the browser's "Stop sharing").
  */
-export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped' | 'mediaStreamTrack'> {
+export class FakeLocalMediaTrack extends FakeAttachableTrack implements Pick<LocalAudioTrack, 'id' | 'name' | 'isEnabled' | 'isStopped' | 'mediaStreamTrack'> {
   readonly id: string
   readonly name: string
   readonly mediaStreamTrack: MediaStreamTrack
@@ -103,8 +107,6 @@ export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudio
   /** Set when published: tells the room's other participants (twilio-video signals it; their Rooms emit `trackDisabled` / `trackEnabled`). */
   signalEnabled: ((enabled: boolean) => void) | undefined
   #ended = false
-  /** Elements the track is attached to. */
-  readonly attached = new Set<HTMLMediaElement>()
   constructor(
     readonly kind: 'audio' | 'video',
     name?: string,
@@ -136,22 +138,6 @@ export class FakeLocalMediaTrack extends EventEmitter implements Pick<LocalAudio
     this.mediaStreamTrack.stop()
     this.#end()
     return this
-  }
-  attach(element?: HTMLMediaElement): HTMLMediaElement {
-    const target = element ?? ({ id: ++elements } satisfies FakeMediaElement as unknown as HTMLMediaElement)
-    this.attached.add(target)
-    return target
-  }
-  detach(element: HTMLMediaElement): HTMLMediaElement
-  detach(): HTMLMediaElement[]
-  detach(element?: HTMLMediaElement): HTMLMediaElement | HTMLMediaElement[] {
-    if (element) {
-      this.attached.delete(element)
-      return element
-    }
-    const all = [...this.attached]
-    this.attached.clear()
-    return all
   }
   /** twilio-video's `_end`: `stopped` once. */
   #end(): void {

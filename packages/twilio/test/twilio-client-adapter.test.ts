@@ -5,26 +5,15 @@ import { describe, expect, it, vi } from 'vitest'
 import { twilio } from '../src/client/index'
 import { twilio as twilioServer } from '../src/server/index'
 import type { TwilioConnection } from '../src/client/twilio-connection'
-import { createClientHarness } from './client-harness'
+import { connectAlice, connectOptions, createClientHarness } from './client-harness'
 import { FakeTwilioError, type CloudClient } from './fake-twilio-cloud'
 import { credentials } from './twilio-harness'
 import type { FakeRemoteMediaTrack, FakeRoom } from './fake-twilio-video'
 import { rejection } from './rejection'
 
-const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  audio: true,
-  video: true,
-  refreshToken: () => Promise.reject(new Error('not used')),
-  ...extra,
-})
+const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => connectOptions(extra, { audio: true, video: true })
 
-async function connected(extra: Partial<ConnectOptions> = {}, adapterOptions: Parameters<typeof twilio>[0] = {}) {
-  const harness = createClientHarness()
-  const adapter = twilio({ sdk: harness.video, ...adapterOptions })
-  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
-  const room = harness.video.rooms.at(-1)!
-  return { harness, adapter, connection, room }
-}
+const connected = (extra: Partial<ConnectOptions> = {}, adapterOptions: Parameters<typeof twilio>[0] = {}) => connectAlice(options(extra), adapterOptions)
 
 const asFake = (client: CloudClient | undefined): FakeRoom => client as FakeRoom
 
