@@ -57,7 +57,10 @@ export const providerSources: ProviderSource[] = [
           openviduServer({ url: 'https://openvidu.invalid', secret: placeholderSecret, webhookHeader: { name: 'Authorization', value: 'Basic cGxhY2Vob2xkZXI=' } }),
       },
     ],
-    client: [{ create: () => openviduClient() }],
+    client: [
+      { when: 'without `networkQuality` (default)', create: () => openviduClient() },
+      { when: '`networkQuality: true` (OpenVidu Pro)', create: () => openviduClient({ networkQuality: true }) },
+    ],
   },
   {
     provider: 'twilio',
