@@ -4,7 +4,7 @@ import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { resolveClientOptions, type SignalingClientOptions } from './client-options'
 import { loadSocketFactory } from './load-sdk'
-import { SignalingConnection } from './signaling-connection'
+import { SignalingConnection, type PreparedSocket } from './signaling-connection'
 
 /**
  * What the signaling client half can do: media as tracks (a WebRTC mesh), credentials replaced
@@ -16,7 +16,7 @@ import { SignalingConnection } from './signaling-connection'
  * as more tracks, in a stream the `screen` prop names so peers report `screen` / `screen-audio`;
  * active speakers and connection quality measured in the page (receivers' audio levels, getStats);
  * `participant-updated` from `props_set` of `display_name` / `metadata`; `muted-by-moderator` from
- * the server's `on_mute`; `prepare` loads socket.io-client.
+ * the server's `on_mute`; `prepare(token)` opens the socket and looks up the room ahead of the join.
  */
 export const signalingClientCapabilities = {
   media: 'tracks',
@@ -44,7 +44,10 @@ const SignalingConnectParametersSchema = z.object({
 export interface SignalingClientAdapter extends ClientAdapter {
   readonly provider: typeof SIGNALING_PROVIDER
   connect(token: Token, options: ConnectOptions): Promise<SignalingConnection>
-  /** Loads socket.io-client (nothing more with a token: the socket opens at the join). */
+  /**
+   * With a token: opens the socket to its server and looks up its room, so that the `connect` with
+   * that token only joins (a prepared socket the server closed meanwhile is replaced at the join).
+   */
   prepare(token: Token | undefined, options?: { signal?: AbortSignal }): Promise<void>
 }
 
@@ -56,6 +59,8 @@ export interface SignalingClientAdapter extends ClientAdapter {
  */
 export function signaling(options?: SignalingClientOptions): SignalingClientAdapter {
   const resolved = resolveClientOptions(options)
+  /** The socket the last `prepare(token)` opened (and the room id), for the `connect` with that token. */
+  let warm: { token: string; socket: Promise<PreparedSocket | undefined> } | undefined
   const adapter = defineClientAdapter({
     provider: SIGNALING_PROVIDER,
     vendor: 'Signaling',
@@ -63,10 +68,18 @@ export function signaling(options?: SignalingClientOptions): SignalingClientAdap
     connectSchema: SignalingConnectParametersSchema,
     async connect({ token }, connectOptions) {
       const createSocket = await loadSocketFactory(resolved.sdk)
-      return SignalingConnection.open(token, connectOptions, resolved, createSocket)
+      const prepared = warm?.token === token.value ? warm.socket : undefined
+      if (!prepared) void warm?.socket.then((unused) => unused?.socket.disconnect())
+      warm = undefined
+      return SignalingConnection.open(token, connectOptions, resolved, createSocket, prepared)
     },
-    async prepare() {
-      await loadSocketFactory(resolved.sdk)
+    async prepare(request) {
+      const createSocket = await loadSocketFactory(resolved.sdk)
+      if (!request) return
+      void warm?.socket.then((socket) => socket?.socket.disconnect())
+      const socket = SignalingConnection.prepareSocket(request.token, resolved, createSocket).catch(() => undefined)
+      warm = { token: request.token.value, socket }
+      await socket
     },
   })
   return adapter as SignalingClientAdapter

@@ -127,6 +127,8 @@ export interface SignalingVendorObject {
 export class SignalingConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly #options: ResolvedClientOptions
   readonly #createSocket: SocketFactory
+  /** The socket `prepare(token)` opened for this token, taken by the first join. */
+  #prepared: Promise<PreparedSocket | undefined> | undefined
   readonly #webrtc: ResolvedWebrtc
   readonly #refreshToken: () => Promise<Token>
   readonly #media: LocalMedia
@@ -182,8 +184,15 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
   }
 
   /** Connects: captures media and joins the room at the same time; resolves once both are done. */
-  static async open(token: Token, connectOptions: ConnectOptions, options: ResolvedClientOptions, createSocket: SocketFactory): Promise<SignalingConnection> {
+  static async open(
+    token: Token,
+    connectOptions: ConnectOptions,
+    options: ResolvedClientOptions,
+    createSocket: SocketFactory,
+    prepared?: Promise<PreparedSocket | undefined>,
+  ): Promise<SignalingConnection> {
     const connection = new SignalingConnection(token, connectOptions, options, createSocket)
+    connection.#prepared = prepared
     try {
       await connection.#start(connectOptions)
       return connection
@@ -339,23 +348,26 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     return meter()
   }
 
-  /** Opens a socket, gets the room id for the token's room and joins it. */
-  async #join(token: Token, signal: AbortSignal | undefined, timeout = this.#options.connectTimeoutMilliseconds): Promise<JoinedSession> {
-    const url = token.connect.url
-    const path = token.connect.path
-    if (typeof url !== 'string' || url === '') {
-      throw new CallportError('INVALID_INPUT', 'The signaling token has no connect.url', { provider: SIGNALING_PROVIDER })
+  /**
+   * Opens a socket to the token's server and gets the room id of its room, without joining: what
+   * `prepare(token)` does ahead of the click, so that the join only sends `join`.
+   */
+  static async prepareSocket(token: Token, options: ResolvedClientOptions, createSocket: SocketFactory): Promise<PreparedSocket> {
+    const { socket, info } = await openSocket(createSocket, socketOptions(token, options, options.connectTimeoutMilliseconds, undefined))
+    try {
+      return { socket, info, roomId: await roomIdOf(socket, token, options.requestTimeoutMilliseconds) }
+    } catch (error) {
+      socket.disconnect()
+      throw error
     }
-    const credentials = this.#options.password === undefined ? { token: token.value } : { password: this.#options.password }
-    const { socket, info } = await openSocket(this.#createSocket, {
-      url,
-      path: typeof path === 'string' ? path : undefined,
-      identity: token.identity,
-      credentials,
-      transports: this.#options.transports,
-      timeout,
-      signal,
-    })
+  }
+
+  /** Opens a socket (or takes the one `prepare` opened), gets the room id for the token's room and joins it. */
+  async #join(token: Token, signal: AbortSignal | undefined, timeout = this.#options.connectTimeoutMilliseconds): Promise<JoinedSession> {
+    const prepared = await this.#prepared
+    this.#prepared = undefined
+    const warm = prepared?.socket.connected ? prepared : (prepared?.socket.disconnect(), undefined)
+    const { socket, info } = warm ?? (await openSocket(this.#createSocket, socketOptions(token, this.#options, timeout, signal)))
     this.#socket = socket
     this.#kick = undefined
     this.#deferred = []
@@ -368,7 +380,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       const requestTimeout = this.#options.requestTimeoutMilliseconds
-      const { room_id } = await sendRequest(socket, { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } }, RoomIdResultSchema, requestTimeout)
+      const room_id = warm?.roomId ?? (await roomIdOf(socket, token, requestTimeout))
       const joined = await sendRequest(socket, { type: 'auth', command: { command: 'join', room_id, props: this.#props } }, ReceivedJoinResultSchema, requestTimeout)
       return { socket, info, joined }
     } catch (error) {
@@ -567,4 +579,32 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     this.#media.stop()
     this.#deferred = undefined
   }
+}
+
+/** A socket opened ahead of the join (`prepare`), with the room id of the token's room. */
+export interface PreparedSocket {
+  socket: SignalingSocket
+  info: ConnectionInfo
+  roomId: string
+}
+
+function socketOptions(token: Token, options: ResolvedClientOptions, timeout: number, signal: AbortSignal | undefined) {
+  const { url, path } = token.connect
+  if (typeof url !== 'string' || url === '') {
+    throw new CallportError('INVALID_INPUT', 'The signaling token has no connect.url', { provider: SIGNALING_PROVIDER })
+  }
+  return {
+    url,
+    path: typeof path === 'string' ? path : undefined,
+    identity: token.identity,
+    credentials: options.password === undefined ? { token: token.value } : { password: options.password },
+    transports: options.transports,
+    timeout,
+    signal,
+  }
+}
+
+async function roomIdOf(socket: SignalingSocket, token: Token, timeout: number): Promise<string> {
+  const request = { type: 'auth', command: { command: 'room_id_get', auth_room_name_mask: token.room } } as const
+  return (await sendRequest(socket, request, RoomIdResultSchema, timeout)).room_id
 }
