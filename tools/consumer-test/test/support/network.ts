@@ -62,7 +62,13 @@ export async function runInPrivateNetwork(config: DriverConfig): Promise<DriverR
     const call = config.call && {
       ...config.call,
       executablePath: chromium.path,
-      args: [...new Set([...chromiumArguments, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'])],
+      // The built page is fulfilled by page.route (the README's server serves no files), and a routed
+      // document has no IP address space: Chromium's Local Network Access checks then take the
+      // server's WebSocket on loopback for a public page reaching into the local network and block it
+      // (a page the server itself serves is on loopback and is not blocked). Off for this harness only.
+      args: [
+        ...new Set([...chromiumArguments, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required', '--disable-features=LocalNetworkAccessChecks']),
+      ],
     }
     writeFileSync(configFile, JSON.stringify({ ...config, call }))
     const driver = join(supportDirectory, 'call-driver.mjs')
