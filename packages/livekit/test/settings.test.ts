@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { livekit } from '../src/server/livekit-server-adapter'
+import { livekit, liveKitServerCapabilities } from '../src/server/livekit-server-adapter'
 import { resolveLiveKitSettings } from '../src/server/settings'
 
 const credentials = { apiKey: 'APIkey', apiSecret: 'secret' }
@@ -51,5 +51,10 @@ describe('LiveKit settings', () => {
     const adapter = livekit({ ...credentials, url: 'wss://a.example', environmentVariables: {} })
     expect(JSON.stringify(adapter)).not.toContain('secret')
     expect(adapter).toMatchObject({ provider: 'livekit', apiKey: 'APIkey', websocketUrl: 'wss://a.example', apiUrl: 'https://a.example' })
+  })
+
+  it('declares the capabilities the adapter has (no webhooks yet)', () => {
+    expect(livekit({ ...credentials, url: 'wss://a.example', environmentVariables: {} }).capabilities).toEqual(liveKitServerCapabilities)
+    expect(liveKitServerCapabilities.webhooks).toBe(false)
   })
 })
