@@ -111,6 +111,11 @@ export const capabilityDescriptions = {
   removeParticipant: { half: 'server', meaning: 'removes someone from a room (`removeParticipant`)' },
   closeRoom: { half: 'server', meaning: 'ends a room for everyone (`closeRoom`)' },
   muteParticipant: { half: 'server', meaning: 'mutes someone’s microphone or camera from the server (`muteParticipant`)' },
+  updateParticipant: {
+    half: 'server',
+    meaning: 'changes someone’s name or metadata from the server; the others see `participant-updated` (`updateParticipant`)',
+    absent: 'no',
+  },
   webhooks: { half: 'server', meaning: 'verifies and normalizes the vendor’s webhooks (`POST /webhooks/:provider`)' },
   tokenTtlSeconds: { half: 'server', meaning: 'token lifetimes the provider accepts (`tokenTtlSeconds` must lie within)' },
   maximumParticipants: {

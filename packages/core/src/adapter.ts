@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3'
 import type { ConnectionEvents, DeviceKind, LocalTrack, TrackKind, WebhookEvent } from './events'
-import type { Participant, Room, Token } from './schemas'
+import type { Metadata, Participant, Room, Token } from './schemas'
 
 /**
  * The adapter specification every provider implements, version 1.
@@ -48,6 +48,12 @@ export interface ServerCapabilities {
   closeRoom: boolean
   /** `muteParticipant` is present: the vendor can mute a participant's microphone or camera from the server. */
   muteParticipant: boolean
+  /**
+   * `updateParticipant` is present: the vendor can change a participant's name or metadata from the
+   * server, and the others in the room are told (`participant-updated`). Absent (as in adapters
+   * written before it) means false.
+   */
+  updateParticipant?: boolean
   /** `webhook` (verify + parse) is present. */
   webhooks: boolean
   /** Token lifetimes `issueToken` accepts; others are refused with INVALID_INPUT before any I/O. */
@@ -85,6 +91,16 @@ export interface RoomOperationOptions {
   room: Room
   /** Aborts the operation: ABORTED, before any I/O when it has already fired. */
   signal?: AbortSignal
+}
+
+/** What `ServerAdapter.updateParticipant` changes: at least one of `name` and `metadata`. */
+export interface UpdateParticipantOptions extends RoomOperationOptions {
+  /** The participant changed. */
+  identity: string
+  /** The new display name (at most 256 characters, as `Participant.name`). */
+  name?: string
+  /** The new metadata, replacing the old object whole. */
+  metadata?: Metadata
 }
 
 /** A webhook delivery as the server adapter sees it: the raw body, so signatures can be checked. */
@@ -137,6 +153,13 @@ export interface ServerAdapter {
    * (or not published) succeeds.
    */
   muteParticipant?(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
+  /**
+   * Changes the participant's `name` and/or `metadata` in the room (what is left out stays as it is;
+   * `metadata` replaces the whole object): the other participants' sessions emit `participant-updated`
+   * with the new values. PARTICIPANT_NOT_FOUND when nobody has that identity. Present when
+   * `capabilities.updateParticipant`.
+   */
+  updateParticipant?(options: UpdateParticipantOptions): Promise<void>
   /** Ends the room for everyone. Closing a room the vendor no longer has succeeds. */
   closeRoom?(options: RoomOperationOptions): Promise<void>
   /** Verifies and normalizes the vendor's webhook deliveries (present when `capabilities.webhooks`). */

@@ -44,6 +44,22 @@ describe('defineServerAdapter', () => {
     })
     expect(adapter.getRoom).toBeUndefined()
     expect(typeof adapter.closeRoom).toBe('function')
+    // Optional flag: left out (absent = false) without the method, so older adapters' capabilities stay as they were.
+    expect(Object.hasOwn(adapter.capabilities, 'updateParticipant')).toBe(false)
+    expect(adapter.updateParticipant).toBeUndefined()
+  })
+
+  it('declares updateParticipant with the method, and keeps the shared rules for it', async () => {
+    const updateParticipant = vi.fn(async (options: { identity: string }) => {
+      if (options.identity === 'gone') throw new TypeError('socket hang up')
+    })
+    const adapter = defineServerAdapter({ ...definition(), updateParticipant })
+    expect(adapter.capabilities.updateParticipant).toBe(true)
+    await adapter.updateParticipant!({ room, identity: 'bob', name: 'Bob', metadata: { hand: 'up' } })
+    expect(updateParticipant).toHaveBeenCalledWith({ room, identity: 'bob', name: 'Bob', metadata: { hand: 'up' } })
+    await expect(adapter.updateParticipant!({ room, identity: 'bob', name: 'B', signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED', provider: 'acme' })
+    expect(updateParticipant).toHaveBeenCalledTimes(1)
+    await expect(adapter.updateParticipant!({ room, identity: 'gone', name: 'B' })).rejects.toMatchObject({ code: 'INTERNAL', provider: 'acme', message: 'socket hang up' })
   })
 
   it('refuses a lifetime outside the bounds with INVALID_INPUT before the provider runs', async () => {

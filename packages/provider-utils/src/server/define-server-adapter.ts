@@ -11,6 +11,7 @@ import {
   type Token,
   type TokenTtlBounds,
   type TrackKind,
+  type UpdateParticipantOptions,
   type WebhookHandler,
 } from '@callport/core'
 import { toProviderError } from '../shared/provider-error'
@@ -32,6 +33,7 @@ export interface ServerAdapterDefinition {
   listParticipants?(options: RoomOperationOptions): Promise<Participant[]>
   removeParticipant?(options: RoomOperationOptions & { identity: string }): Promise<void>
   muteParticipant?(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
+  updateParticipant?(options: UpdateParticipantOptions): Promise<void>
   closeRoom?(options: RoomOperationOptions): Promise<void>
   webhook?: WebhookHandler | undefined
 }
@@ -69,6 +71,9 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
     removeParticipant: definition.removeParticipant !== undefined,
     closeRoom: definition.closeRoom !== undefined,
     muteParticipant: definition.muteParticipant !== undefined,
+    // Optional in ServerCapabilities (absent = false): set only when the method is there, so the
+    // capabilities of adapters written before it stay as they were.
+    ...(definition.updateParticipant && { updateParticipant: true }),
     webhooks: webhook !== undefined,
     tokenTtlSeconds,
     ...(definition.maximumParticipants === undefined ? {} : { maximumParticipants: definition.maximumParticipants }),
@@ -93,6 +98,9 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
     ...(definition.muteParticipant && {
       muteParticipant: (options: RoomOperationOptions & { identity: string; kind: TrackKind }) =>
         guarded(provider, options.signal, () => definition.muteParticipant!(options)),
+    }),
+    ...(definition.updateParticipant && {
+      updateParticipant: (options: UpdateParticipantOptions) => guarded(provider, options.signal, () => definition.updateParticipant!(options)),
     }),
     ...(definition.closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => definition.closeRoom!(options)) }),
     ...(webhook && {
