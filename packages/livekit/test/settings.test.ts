@@ -53,8 +53,10 @@ describe('LiveKit settings', () => {
     expect(adapter).toMatchObject({ provider: 'livekit', apiKey: 'APIkey', websocketUrl: 'wss://a.example', apiUrl: 'https://a.example' })
   })
 
-  it('declares the capabilities the adapter has (no webhooks yet)', () => {
-    expect(livekit({ ...credentials, url: 'wss://a.example', environmentVariables: {} }).capabilities).toEqual(liveKitServerCapabilities)
-    expect(liveKitServerCapabilities.webhooks).toBe(false)
+  it('declares the capabilities the adapter has, webhooks with a handler', () => {
+    const adapter = livekit({ ...credentials, url: 'wss://a.example', environmentVariables: {} })
+    expect(adapter.capabilities).toEqual(liveKitServerCapabilities)
+    expect(liveKitServerCapabilities.webhooks).toBe(true)
+    expect(typeof adapter.webhook?.verify).toBe('function')
   })
 })

@@ -18,6 +18,7 @@ import {
   type RoomInfo,
 } from './room-service'
 import { resolveLiveKitSettings, type LiveKitSettings } from './settings'
+import { createLiveKitWebhookHandler } from './webhooks'
 
 /**
  * Lifetimes of access tokens. LiveKit sets no upper bound of its own (livekit-server-sdk defaults to
@@ -26,14 +27,14 @@ import { resolveLiveKitSettings, type LiveKitSettings } from './settings'
  */
 export const liveKitTokenTtlBounds: TokenTtlBounds = { min: 1, max: 86_400 }
 
-/** What the LiveKit server half can do. Webhooks are not written yet (issue 17, part 3). */
+/** What the LiveKit server half can do. */
 export const liveKitServerCapabilities: ServerCapabilities = {
   getRoom: true,
   listParticipants: true,
   removeParticipant: true,
   closeRoom: true,
   muteParticipant: true,
-  webhooks: false,
+  webhooks: true,
   tokenTtlSeconds: liveKitTokenTtlBounds,
 }
 
@@ -60,7 +61,7 @@ function roomOf(name: string, info: RoomInfo): Room {
 /**
  * The LiveKit server half: mints access tokens locally (HS256, the claims of livekit-server-sdk's
  * `AccessToken`), keeps rooms through RoomService over Twirp (a Callport room is the LiveKit room of
- * the same name; its `sid` is the providerRoomId).
+ * the same name; its `sid` is the providerRoomId), and verifies and normalizes LiveKit's webhooks.
  */
 export function livekit(settings?: LiveKitSettings): LiveKitServerAdapter {
   const resolved = resolveLiveKitSettings(settings)
@@ -71,6 +72,8 @@ export function livekit(settings?: LiveKitSettings): LiveKitServerAdapter {
       provider: LIVEKIT_PROVIDER,
       vendor: 'LiveKit',
       tokenTtlSeconds: liveKitTokenTtlBounds,
+      // Deliveries signed by LiveKit with this API key (its `webhook.api_key`): see webhooks.ts.
+      webhook: createLiveKitWebhookHandler({ apiKey: resolved.apiKey, apiSecret: resolved.apiSecret }),
 
       async ensureRoom({ name, signal }) {
         return roomOf(name, await createRoom(resolved, name, signal))
