@@ -73,6 +73,7 @@ export default defineConfig({
           { text: 'Twilio', link: '/providers/twilio' },
           { text: 'Vidyo.io', link: '/providers/vidyo' },
           { text: 'Kaleyra Video', link: '/providers/kaleyra' },
+          { text: 'LiveKit (and OpenVidu 3)', link: '/providers/livekit' },
         ]),
       },
       {
@@ -83,6 +84,8 @@ export default defineConfig({
           { text: 'From Twilio Video', link: '/migration/from-twilio-video' },
           { text: 'From VidyoWorks', link: '/migration/from-vidyoworks' },
           { text: 'From the Kaleyra widget', link: '/migration/from-kaleyra-widget' },
+          { text: 'Twilio Video → LiveKit', link: '/migration/twilio-video-to-livekit' },
+          { text: 'OpenVidu 2 → OpenVidu 3', link: '/migration/openvidu-2-to-openvidu-3' },
         ]),
       },
       { text: 'API reference', link: '/api/', collapsed: true, items: apiSidebar() },
