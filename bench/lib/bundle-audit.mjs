@@ -19,6 +19,7 @@ export const serverOnlyText = [
   { text: 'video.twilio.com', why: 'the Twilio Rooms REST client' },
   { text: 'X-Twilio-Signature', why: 'Twilio webhook verification' },
   { text: 'twilio-fpa', why: 'Twilio Access Token signing' },
+  { text: 'twirp/livekit.RoomService', why: 'the LiveKit RoomService client (Twirp)' },
 ]
 
 /** npm packages that belong on a server only. */

@@ -42,6 +42,13 @@ describe('auditBrowserBundle', () => {
     )
   })
 
+  it("recognizes LiveKit's server half by its RoomService path, even where no module path gives it away", async () => {
+    const serverHalf = join(fixtures, '../../../packages/livekit/src/server/index.ts')
+    const bundle = await bundleForBrowser({ entry: { file: serverHalf }, minify: false })
+    const textFindings = auditBrowserBundle(bundle, []).filter((finding) => finding.rule === 'server-code')
+    expect(textFindings.map((finding) => finding.detail)).toContainEqual(expect.stringMatching(/^contains "twirp\/livekit\.RoomService"/))
+  })
+
   it('finds nothing in a client that only fetches its token', async () => {
     const bundle = await bundleForBrowser({ entry: { file: join(fixtures, 'clean-client.ts') }, minify: false })
     expect(Object.keys(bundle.inputs)).toContain('packages/core/src/schemas.ts')
