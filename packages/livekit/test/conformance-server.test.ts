@@ -1,12 +1,28 @@
+import type { WebhookEvent } from '@callport/core'
 import { runServerAdapterSuite } from '@callport/testkit'
 import { afterAll, beforeAll } from 'vitest'
 import { livekit } from '../src/server/index'
 import { FakeLiveKit } from './fake-livekit'
+import { sample, sampleEvents, signedDelivery } from './webhook-deliveries'
 
 const fake = new FakeLiveKit('APIconformance', 'conformance-secret-0123456789-abcdef')
 
 beforeAll(() => fake.start())
 afterAll(() => fake.stop())
+
+/** LiveKit's webhook events and what each normalizes to. */
+const webhookSamples = sampleEvents()
+const webhookRoom = { providerRoomId: sample.room.sid, name: sample.room.name }
+const webhookParticipant = { identity: sample.participant.identity, providerParticipantId: sample.participant.sid, name: sample.participant.name }
+const webhookExpectations: Record<string, Partial<WebhookEvent>> = {
+  room_started: { type: 'room-started', room: webhookRoom },
+  room_finished: { type: 'room-ended', room: webhookRoom },
+  participant_joined: { type: 'participant-joined', room: webhookRoom, participant: webhookParticipant },
+  participant_left: { type: 'participant-left', room: webhookRoom, participant: webhookParticipant, reason: 'CLIENT_INITIATED' },
+  track_published: { type: 'track-published', room: webhookRoom, participant: webhookParticipant, track: { id: sample.track.sid, kind: 'video' } },
+  egress_ended: { type: 'recording-ended', room: webhookRoom, recording: { id: sample.egress.egressId, status: 'completed', url: sample.egress.location } },
+  egress_updated: { type: 'provider-event', name: 'egress_updated', room: webhookRoom },
+}
 
 runServerAdapterSuite({
   name: 'livekit',
@@ -40,5 +56,14 @@ runServerAdapterSuite({
     },
     roomExists: (room) => fake.rooms.get(room.name)?.sid === room.providerRoomId,
     participants: (room) => [...(fake.rooms.get(room.name)?.participants.keys() ?? [])],
+  },
+  // Deliveries made and signed by livekit-server-sdk as LiveKit's server sends them (test/webhook-deliveries.ts).
+  webhooks: {
+    sign: ({ body, url }) => signedDelivery(body, fake.apiKey, fake.apiSecret, url),
+    signatureHeader: 'authorization',
+    events: Object.entries(webhookExpectations).map(([name, expected]) => ({
+      body: webhookSamples[name]!.toJsonString(),
+      expected: { id: webhookSamples[name]!.id, ...expected },
+    })),
   },
 })
