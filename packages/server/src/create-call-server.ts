@@ -23,8 +23,8 @@ import { createInviteRoutes } from './invites/invite-routes'
 import { createInviteService, type InviteService } from './invites/invite-service'
 import { loggedJoin, programmaticAttempt } from './join-log'
 import type { Logger } from './logger'
-import { createModeration, type Moderation, type ModerationAction } from './moderation'
-import { TrackKindSchema } from './moderation-routes'
+import { createModeration, type Moderation, type ModerationAction, type ParticipantChanges } from './moderation'
+import { TrackKindSchema, UpdateParticipantRequestSchema } from './moderation-routes'
 import { resolveOptions, type CallServerOptions, type ParticipantInput } from './options'
 import { createRateLimiter } from './rate-limit'
 import { rateLimitedEngine, rateLimitedInvites } from './rate-limited'
@@ -76,6 +76,12 @@ export interface MuteParticipantOptions extends ParticipantModerationOptions {
   /** `audio` mutes the microphone, `video` the camera. */
   kind: TrackKind
 }
+
+/**
+ * `calls.updateParticipant`: the participant's new `name` and/or `metadata` (at least one). The
+ * adapter-level options of the same operation are core's `UpdateParticipantOptions`.
+ */
+export interface UpdateCallParticipantOptions extends ParticipantModerationOptions, ParticipantChanges {}
 
 export interface InviteOptions {
   /** The caller's identity. */
@@ -142,6 +148,13 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
    */
   muteParticipant(options: MuteParticipantOptions): Promise<void>
   /**
+   * Changes `identity`'s `name` and/or `metadata` (what is left out stays; `metadata` replaces the old
+   * object whole); the others in the room see `participant-updated`. INVALID_INPUT without either (or
+   * with an empty or over-long name); other errors as `removeParticipant` (UNSUPPORTED when the room's
+   * provider lacks `capabilities.updateParticipant`).
+   */
+  updateParticipant(options: UpdateCallParticipantOptions): Promise<void>
+  /**
    * Invites `to` into `room` and rings them through the `invites.notify` option, retrying until they
    * answer (join the room, or accept), decline, the caller cancels, or the invite is missed. Resolves
    * after the first ring. UNSUPPORTED without the `invites` option.
@@ -159,7 +172,7 @@ export interface CallServer extends EventEmitter<CallServerEvents> {
    * The HTTP API as a Fetch API handler (bound: it can be passed around alone):
    * `POST /join`, `POST /rooms`, `GET /rooms/:room`, `POST /rooms/:room/tokens`, `POST /webhooks/:provider`,
    * moderation (`GET /rooms/:room/participants`, `DELETE /rooms/:room/participants/:identity`,
-   * `POST /rooms/:room/participants/:identity/mute`, `DELETE /rooms/:room`),
+   * `POST /rooms/:room/participants/:identity/mute`, `PATCH /rooms/:room/participants/:identity`, `DELETE /rooms/:room`),
    * and with the `invites` option `POST /invites`, `GET /invites/:id`, `POST /invites/:id/accept|decline|cancel`,
    * below `basePath`. Errors are `application/problem+json`.
    */
@@ -263,6 +276,15 @@ class CallportServer extends EventEmitter<CallServerEvents> implements CallServe
       ...this.#command('mute-participant', room, actor, signal),
       identity: validateInput(IdentitySchema, identity, 'identity'),
       kind: validateInput(TrackKindSchema, kind, 'kind'),
+    })
+  }
+
+  async updateParticipant({ room, identity, name, metadata, actor, signal }: UpdateCallParticipantOptions): Promise<void> {
+    const changes = { ...(name === undefined ? {} : { name }), ...(metadata === undefined ? {} : { metadata }) }
+    return this.#moderation.act({
+      ...this.#command('update-participant', room, actor, signal),
+      identity: validateInput(IdentitySchema, identity, 'identity'),
+      changes: validateInput(UpdateParticipantRequestSchema, changes, 'participant changes'),
     })
   }
 

@@ -64,7 +64,11 @@ function matchRoute(path: string, method: string): Route | undefined {
       return undefined
     case 5:
       if (first === 'rooms' && second && third === 'participants' && fourth) {
-        return { name: 'remove-participant', method: 'DELETE', room: decodeSegment(second), identity: decodeSegment(fourth) }
+        const room = decodeSegment(second)
+        const identity = decodeSegment(fourth)
+        return method === 'PATCH'
+          ? { name: 'update-participant', method, room, identity, allow: 'DELETE, PATCH' }
+          : { name: 'remove-participant', method: 'DELETE', room, identity, allow: 'DELETE, PATCH' }
       }
       return undefined
     case 6:
@@ -146,6 +150,7 @@ export function createHttpHandler({ engine, receiveWebhook, invites, moderation 
       case 'list-participants':
       case 'remove-participant':
       case 'mute-participant':
+      case 'update-participant':
       case 'close-room':
         return serveModeration(route, call, engine, moderation)
     }

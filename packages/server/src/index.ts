@@ -11,8 +11,9 @@ export {
   type MuteParticipantOptions,
   type ParticipantModerationOptions,
   type RoomLookupOptions,
+  type UpdateCallParticipantOptions,
 } from './create-call-server'
-export { defaultModerationPolicy, type ModerationAction, type ModerationPolicy, type ModerationRequest } from './moderation'
+export { defaultModerationPolicy, type ModerationAction, type ModerationPolicy, type ModerationRequest, type ParticipantChanges } from './moderation'
 export type { Authorize, CallServerOptions, ParticipantInput } from './options'
 export type { InviteNotification, InviteNotifier, InvitesOptions } from './invites/invite-options'
 export {

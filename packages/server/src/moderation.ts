@@ -1,11 +1,19 @@
-import { CallportError, throwIfAborted, type Participant, type ServerAdapter, type TrackKind } from '@callport/core'
+import { CallportError, throwIfAborted, type Metadata, type Participant, type ServerAdapter, type TrackKind } from '@callport/core'
 import { callAdapter } from './call-adapter'
 import type { CallEngine } from './call-engine'
 import type { RateLimiter } from './rate-limit'
 import type { LiveRoom } from './room-placement'
 
 /** What a moderator asks for. */
-export type ModerationAction = 'list-participants' | 'remove-participant' | 'mute-participant' | 'close-room'
+export type ModerationAction = 'list-participants' | 'remove-participant' | 'mute-participant' | 'update-participant' | 'close-room'
+
+/** What `update-participant` changes: at least one of the two. */
+export interface ParticipantChanges {
+  /** The new display name. */
+  name?: string
+  /** The new metadata, replacing the old object whole. */
+  metadata?: Metadata
+}
 
 /** What the `moderation` policy is asked about. */
 export interface ModerationRequest {
@@ -14,10 +22,12 @@ export interface ModerationRequest {
   room: string
   /** Who asks: the participant `authorize(request, { room })` returned for that room, or the `actor` a programmatic call passed. */
   actor: Participant
-  /** The participant acted on (`remove-participant`, `mute-participant`). */
+  /** The participant acted on (`remove-participant`, `mute-participant`, `update-participant`). */
   identity?: string
   /** What is muted (`mute-participant`). */
   kind?: TrackKind
+  /** What is changed (`update-participant`). */
+  changes?: ParticipantChanges
 }
 
 /**
@@ -34,6 +44,7 @@ const methodOf = {
   'list-participants': 'listParticipants',
   'remove-participant': 'removeParticipant',
   'mute-participant': 'muteParticipant',
+  'update-participant': 'updateParticipant',
   'close-room': 'closeRoom',
 } as const satisfies Record<ModerationAction, keyof ServerAdapter & keyof ServerAdapter['capabilities']>
 
@@ -44,13 +55,14 @@ export interface ModerationCommand {
   actor?: Participant | undefined
   identity?: string | undefined
   kind?: TrackKind | undefined
+  changes?: ParticipantChanges | undefined
   signal?: AbortSignal | undefined
 }
 
 /** The moderation operations, shared by the programmatic API and the HTTP routes. */
 export interface Moderation {
   listParticipants(command: ModerationCommand): Promise<Participant[]>
-  /** Removes, mutes or closes; resolves when the provider did it. */
+  /** Removes, mutes, updates or closes; resolves when the provider did it. */
   act(command: ModerationCommand): Promise<void>
 }
 
@@ -65,6 +77,7 @@ async function allow(engine: CallEngine, limiter: RateLimiter, command: Moderati
     actor,
     ...(command.identity === undefined ? {} : { identity: command.identity }),
     ...(command.kind === undefined ? {} : { kind: command.kind }),
+    ...(command.changes === undefined ? {} : { changes: command.changes }),
   }
   let allowed: boolean
   try {
@@ -124,6 +137,13 @@ export function createModeration(engine: CallEngine, limiter: RateLimiter): Mode
       if (command.action === 'remove-participant') {
         const removeParticipant = adapter.removeParticipant!.bind(adapter)
         await callAdapter(adapter, () => removeParticipant({ room, identity, signal }), context)
+        return
+      }
+      if (command.action === 'update-participant') {
+        const { changes } = command
+        if (changes === undefined || (changes.name === undefined && changes.metadata === undefined)) throw new CallportError('INVALID_INPUT', 'name or metadata is required')
+        const updateParticipant = adapter.updateParticipant!.bind(adapter)
+        await callAdapter(adapter, () => updateParticipant({ room, identity, ...changes, signal }), context)
         return
       }
       const { kind } = command

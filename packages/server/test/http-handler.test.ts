@@ -196,7 +196,7 @@ describe('request validation', () => {
       ['GET', `${base}/join`, 'POST'],
       ['PUT', `${base}/rooms/retro`, 'GET, DELETE'],
       ['POST', `${base}/rooms/retro/participants`, 'GET'],
-      ['GET', `${base}/rooms/retro/participants/bob`, 'DELETE'],
+      ['GET', `${base}/rooms/retro/participants/bob`, 'DELETE, PATCH'],
       ['GET', `${base}/rooms/retro/participants/bob/mute`, 'POST'],
       ['GET', `${base}/rooms/retro/tokens`, 'POST'],
       ['PUT', `${base}/webhooks/a`, 'POST'],

@@ -266,3 +266,175 @@ describe('moderation, programmatic', () => {
     await expectCallportError(calls.listParticipants({ room: 'standup', actor: moderator }), ['INTERNAL'])
   })
 })
+
+describe('updating a participant (name, metadata)', () => {
+  const patch = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    new Request(url, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+
+  it('lets a moderator change the name and/or metadata over HTTP (204); authorize names the room', async () => {
+    const { calls, a, authorized } = server()
+    await liveRoom(calls, a)
+    const both = await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'Bob B.', metadata: { hand: 'raised', seat: 3 } }, { 'x-user': 'mia' }))
+    expect(both.status).toBe(204)
+    const nameOnly = await calls.fetch(patch(`${base}/rooms/standup/participants/carol`, { name: 'Carol' }, { 'x-user': 'mia' }))
+    expect(nameOnly.status).toBe(204)
+    const metadataOnly = await calls.fetch(patch(`${base}/rooms/standup/participants/carol`, { metadata: {} }, { 'x-user': 'mia' }))
+    expect(metadataOnly.status).toBe(204)
+    expect(a.updated).toEqual([
+      { room: 'standup', identity: 'bob', name: 'Bob B.', metadata: { hand: 'raised', seat: 3 } },
+      { room: 'standup', identity: 'carol', name: 'Carol' },
+      { room: 'standup', identity: 'carol', metadata: {} },
+    ])
+    expect(a.updated[1]).not.toHaveProperty('metadata')
+    expect(authorized).toEqual(Array.from({ length: 3 }, () => ({ identity: 'mia', room: 'standup' })))
+  })
+
+  it('asks the policy with the action, identity and changes; refuses with 403 before touching the room', async () => {
+    const asked: ModerationRequest[] = []
+    const { calls, a } = server({
+      moderation: (request) => {
+        asked.push(request)
+        // An app may let participants rename themselves.
+        return request.actor.identity === request.identity && request.changes?.metadata === undefined
+      },
+    })
+    await liveRoom(calls, a)
+    expect((await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'Bobby' }, { 'x-user': 'bob' }))).status).toBe(204)
+    const other = await calls.fetch(patch(`${base}/rooms/standup/participants/carol`, { name: 'Caz' }, { 'x-user': 'bob' }))
+    expect(other.status).toBe(403)
+    expect((await problemOf(other)).code).toBe('FORBIDDEN')
+    expect((await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { metadata: { role: 'host' } }, { 'x-user': 'bob' }))).status).toBe(403)
+    expect(asked).toEqual([
+      { action: 'update-participant', room: 'standup', actor: bob, identity: 'bob', changes: { name: 'Bobby' } },
+      { action: 'update-participant', room: 'standup', actor: bob, identity: 'carol', changes: { name: 'Caz' } },
+      { action: 'update-participant', room: 'standup', actor: bob, identity: 'bob', changes: { metadata: { role: 'host' } } },
+    ])
+    expect(a.updated).toEqual([{ room: 'standup', identity: 'bob', name: 'Bobby' }])
+  })
+
+  it('refuses non-moderators by default', async () => {
+    const { calls, a } = server()
+    await liveRoom(calls, a)
+    const response = await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'Bobby' }, { 'x-user': 'bob' }))
+    expect(response.status).toBe(403)
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: 'bob', name: 'Bobby', actor: { identity: 'bob' } }), ['FORBIDDEN'])
+    expect(a.updated).toEqual([])
+  })
+
+  it('answers 501 UNSUPPORTED without the capability, 404 ROOM_NOT_FOUND when not live, 404 PARTICIPANT_NOT_FOUND for someone absent (logged as updateParticipant)', async () => {
+    const { calls, a, lines } = server()
+    await liveRoom(calls, a)
+    await calls.ensureRoom({ room: 'b-room' })
+    const unsupported = await calls.fetch(patch(`${base}/rooms/b-room/participants/bob`, { name: 'Bob' }, { 'x-user': 'mia' }))
+    expect(unsupported.status).toBe(501)
+    expect(await problemOf(unsupported)).toMatchObject({ code: 'UNSUPPORTED', provider: 'b' })
+    const notLive = await calls.fetch(patch(`${base}/rooms/nowhere/participants/bob`, { name: 'Bob' }, { 'x-user': 'mia' }))
+    expect(notLive.status).toBe(404)
+    expect((await problemOf(notLive)).code).toBe('ROOM_NOT_FOUND')
+    const absent = await calls.fetch(patch(`${base}/rooms/standup/participants/zoe`, { name: 'Zoe' }, { 'x-user': 'mia' }))
+    expect(absent.status).toBe(404)
+    expect(await problemOf(absent)).toMatchObject({ code: 'PARTICIPANT_NOT_FOUND', provider: 'a' })
+    expect(lines).toContainEqual({
+      level: 'info',
+      fields: expect.objectContaining({ event: 'vendor-fault', operation: 'updateParticipant', room: 'standup', code: 'PARTICIPANT_NOT_FOUND', provider: 'a' }),
+    })
+    await expectCallportError(calls.updateParticipant({ room: 'b-room', identity: 'bob', name: 'Bob' }), ['UNSUPPORTED'])
+    expect(a.updated).toEqual([])
+  })
+
+  it('an adapter written before the flag (capabilities without updateParticipant) is UNSUPPORTED', async () => {
+    const old = stubAdapter('old', { moderation: true })
+    const { updateParticipant: _left, ...capabilities } = old.capabilities
+    Object.assign(old, { capabilities })
+    delete (old as { updateParticipant?: unknown }).updateParticipant
+    const calls = createCallServer({ providers: [old], authorize: async () => moderator })
+    await calls.ensureRoom({ room: 'standup' })
+    old.members.set('standup', [bob])
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: 'bob', name: 'Bob' }), ['UNSUPPORTED'])
+    expect(old.updated).toEqual([])
+  })
+
+  it('validates the body with zod: at least one field, a name of 1 to 256 characters, metadata an object, unknown fields refused by name', async () => {
+    const { calls, a } = server()
+    await liveRoom(calls, a)
+    const refused: [unknown, RegExp][] = [
+      [{}, /name, metadata or both/],
+      [{ name: '' }, /name must not be empty/],
+      [{ name: 'x'.repeat(257) }, /at most 256/],
+      [{ name: 42 }, /"path":\["name"\]/],
+      [{ metadata: 'raised' }, /"path":\["metadata"\]/],
+      [{ metadata: ['raised'] }, /"path":\["metadata"\]/],
+      [{ name: 'Bob', role: 'moderator' }, /"role"/],
+      ['Bob', /request body/],
+      [null, /request body/],
+    ]
+    for (const [body, detail] of refused) {
+      const response = await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, body, { 'x-user': 'mia' }))
+      expect(response.status, JSON.stringify(body)).toBe(400)
+      expect(response.headers.get('content-type')).toBe('application/problem+json')
+      // The detail names the first issue; the issues carry where it is.
+      const raw = (await response.json()) as { detail?: string; issues?: unknown[] }
+      expect(ProblemSchema.parse(raw).code).toBe('INVALID_INPUT')
+      expect(`${raw.detail} ${JSON.stringify(raw.issues)}`, JSON.stringify(body)).toMatch(detail)
+    }
+    expect((await calls.fetch(patch(`${base}/rooms/standup/participants/b%07ob`, { name: 'Bob' }, { 'x-user': 'mia' }))).status).toBe(400)
+    expect((await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'x'.repeat(256) }, { 'x-user': 'mia' }))).status).toBe(204)
+    expect(a.updated).toEqual([{ room: 'standup', identity: 'bob', name: 'x'.repeat(256) }])
+  })
+
+  it('passes the state-changing-request guard (415 without JSON, 403 cross-site) and names both methods of the path in a 405', async () => {
+    const { calls, a } = server()
+    await liveRoom(calls, a)
+    const text = await calls.fetch(
+      new Request(`${base}/rooms/standup/participants/bob`, {
+        method: 'PATCH',
+        headers: { 'x-user': 'mia', 'content-type': 'text/plain', 'callport-request': '1' },
+        body: '{"name":"Bob"}',
+      }),
+    )
+    expect(text.status).toBe(415)
+    const crossSite = await calls.fetch(
+      patch(`${base}/rooms/standup/participants/bob`, { name: 'Bob' }, { 'x-user': 'mia', 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }),
+    )
+    expect(crossSite.status).toBe(403)
+    const wrong = await calls.fetch(new Request(`${base}/rooms/standup/participants/bob`, { method: 'PUT', headers: as('mia') }))
+    expect(wrong.status).toBe(405)
+    expect(wrong.headers.get('allow')).toBe('DELETE, PATCH')
+    expect(a.updated).toEqual([])
+  })
+
+  it('counts toward the moderation rate limit of the acting identity (429); trusted calls are not counted', async () => {
+    const { calls, a } = server({ rateLimits: { moderation: { limit: 1, windowSeconds: 60 } } })
+    await liveRoom(calls, a)
+    expect((await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'One' }, { 'x-user': 'mia' }))).status).toBe(204)
+    const limited = await calls.fetch(patch(`${base}/rooms/standup/participants/bob`, { name: 'Two' }, { 'x-user': 'mia' }))
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    await calls.updateParticipant({ room: 'standup', identity: 'bob', name: 'Three' })
+    expect(a.updated.map((update) => update.name)).toEqual(['One', 'Three'])
+  })
+
+  it('programmatic: trusted without an actor, the policy with one; INVALID_INPUT without changes or with a bad identity', async () => {
+    const moderation = vi.fn(() => true)
+    const { calls, a } = server({ moderation })
+    await liveRoom(calls, a)
+    await calls.updateParticipant({ room: 'standup', identity: 'bob', metadata: { hand: 'raised' } })
+    expect(moderation).not.toHaveBeenCalled()
+    await calls.updateParticipant({ room: 'standup', identity: 'carol', name: 'Carol', actor: { identity: 'bob' } })
+    expect(moderation).toHaveBeenCalledWith({
+      action: 'update-participant',
+      room: 'standup',
+      actor: { identity: 'bob', role: 'publisher' },
+      identity: 'carol',
+      changes: { name: 'Carol' },
+    })
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: 'bob' }), ['INVALID_INPUT'])
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: 'bob', name: '' }), ['INVALID_INPUT'])
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: '', name: 'Bob' }), ['INVALID_INPUT'])
+    await expectCallportError(calls.updateParticipant({ room: 'standup', identity: 'bob', metadata: 'x' as never }), ['INVALID_INPUT'])
+    expect(a.updated).toEqual([
+      { room: 'standup', identity: 'bob', metadata: { hand: 'raised' } },
+      { room: 'standup', identity: 'carol', name: 'Carol' },
+    ])
+  })
+})

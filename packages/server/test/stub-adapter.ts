@@ -1,10 +1,10 @@
-import { CallportError, type Participant, type Room, type ServerAdapter, type Token, type TrackKind, type WebhookHandler } from '@callport/core'
+import { CallportError, type Metadata, type Participant, type Room, type ServerAdapter, type Token, type TrackKind, type WebhookHandler } from '@callport/core'
 
 export interface StubAdapterOptions {
   tokenTtlSeconds?: { min: number; max: number }
   /** Declare and implement getRoom / listParticipants / closeRoom. Default true. */
   optionalMethods?: boolean
-  /** Declare and implement removeParticipant / muteParticipant (on `members`). Default false. */
+  /** Declare and implement removeParticipant / muteParticipant / updateParticipant (on `members`). Default false. */
   moderation?: boolean
   webhook?: WebhookHandler
 }
@@ -32,6 +32,8 @@ export interface StubAdapter extends ServerAdapter {
   failIssue: ((room: Room) => Error | undefined) | undefined
   /** Mutes asked for (with `moderation`), in order. */
   readonly muted: { room: string; identity: string; kind: TrackKind }[]
+  /** Updates asked for (with `moderation`), in order, as the adapter received them. */
+  readonly updated: { room: string; identity: string; name?: string; metadata?: Metadata }[]
 }
 
 export function stubAdapter(provider: string, options: StubAdapterOptions = {}): StubAdapter {
@@ -47,6 +49,7 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
       listParticipants: optional,
       removeParticipant: options.moderation ?? false,
       muteParticipant: options.moderation ?? false,
+      updateParticipant: options.moderation ?? false,
       closeRoom: optional,
       webhooks: options.webhook !== undefined,
       tokenTtlSeconds: options.tokenTtlSeconds ?? { min: 1, max: 86_400 },
@@ -59,6 +62,7 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     delayEnsure: undefined,
     failIssue: undefined,
     muted: [],
+    updated: [],
     async ensureRoom({ name, signal }) {
       adapter.ensured.push(name)
       await adapter.delayEnsure?.(signal)
@@ -113,6 +117,10 @@ export function stubAdapter(provider: string, options: StubAdapterOptions = {}):
     adapter.muteParticipant = async ({ room, identity, kind }) => {
       member(room, identity)
       adapter.muted.push({ room: room.name, identity, kind })
+    }
+    adapter.updateParticipant = async ({ room, identity, name, metadata }) => {
+      member(room, identity)
+      adapter.updated.push({ room: room.name, identity, ...(name !== undefined && { name }), ...(metadata !== undefined && { metadata }) })
     }
   }
   return adapter
