@@ -52,6 +52,7 @@ function defaultAnswers(): Record<string, Answer> {
     RemoveParticipant: { status: 200, body: {} },
     MutePublishedTrack: { status: 200, body: { track: { sid: 'TR_a1', muted: true } } },
     DeleteRoom: { status: 200, body: {} },
+    UpdateParticipant: { status: 200, body: participants[0] },
   }
 }
 
@@ -91,6 +92,7 @@ const expectedGrants: Record<string, unknown> = {
   ListParticipants: { roomAdmin: true, room: room.name },
   RemoveParticipant: { roomAdmin: true, room: room.name },
   DeleteRoom: { roomCreate: true },
+  UpdateParticipant: { roomAdmin: true, room: room.name },
 }
 
 /** Runs one call through Callport and the same through livekit-server-sdk; returns both captured requests. */
@@ -111,6 +113,26 @@ describe('RoomService over Twirp, compared with livekit-server-sdk against one l
     ['ListParticipants', () => adapterOf().listParticipants!({ room: callportRoom }), () => sdkOf().listParticipants(room.name)],
     ['RemoveParticipant', () => adapterOf().removeParticipant!({ room: callportRoom, identity: '李雷' }), () => sdkOf().removeParticipant(room.name, '李雷')],
     ['DeleteRoom', () => adapterOf().closeRoom!({ room: callportRoom }), () => sdkOf().deleteRoom(room.name)],
+    [
+      'UpdateParticipant',
+      () => adapterOf().updateParticipant!({ room: callportRoom, identity: '李雷', name: 'Lǐ Léi 李雷', metadata: { hand: 'raised', seat: 3, note: 'Zoë 🎉' } }),
+      () => sdkOf().updateParticipant(room.name, '李雷', { name: 'Lǐ Léi 李雷', metadata: JSON.stringify({ hand: 'raised', seat: 3, note: 'Zoë 🎉' }) }),
+    ],
+    [
+      'UpdateParticipant',
+      () => adapterOf().updateParticipant!({ room: callportRoom, identity: 'alice', name: 'Alice A.' }),
+      () => sdkOf().updateParticipant(room.name, 'alice', undefined, undefined, 'Alice A.'),
+    ],
+    [
+      'UpdateParticipant',
+      () => adapterOf().updateParticipant!({ room: callportRoom, identity: 'alice', metadata: { nested: { list: [1, null, 'x'] } } }),
+      () => sdkOf().updateParticipant(room.name, 'alice', JSON.stringify({ nested: { list: [1, null, 'x'] } })),
+    ],
+    [
+      'UpdateParticipant',
+      () => adapterOf().updateParticipant!({ room: callportRoom, identity: 'alice', metadata: {} }),
+      () => sdkOf().updateParticipant(room.name, 'alice', { metadata: '{}' }),
+    ],
   ] as const)('%s: same path, body and grants', async (method, callport, sdk) => {
     const [ours, theirs] = await both(callport, sdk)
     expect(ours.path).toBe(`/twirp/livekit.RoomService/${method}`)
@@ -129,6 +151,45 @@ describe('RoomService over Twirp, compared with livekit-server-sdk against one l
     await sdkOf().mutePublishedTrack(room.name, 'alice', 'TR_a1', true)
     const theirs = captured.splice(0)
     expect(ours.map(({ path, body, grant }) => ({ path, body, grant }))).toEqual(theirs.map(({ path, body, grant }) => ({ path, body, grant })))
+  })
+
+  it('UpdateParticipant carries the metadata string issueToken puts in the token for the same object', async () => {
+    const metadata = { hand: 'raised', ключ: ['é', 1, true, null], deep: { a: { b: 'ç' } } }
+    const adapter = adapterOf()
+    const token = await adapter.issueToken({ room: callportRoom, participant: { identity: 'alice', role: 'publisher', metadata }, ttlSeconds: 60 })
+    const claims = await new TokenVerifier(apiKey, apiSecret).verify(token.value)
+    await adapter.updateParticipant!({ room: callportRoom, identity: 'alice', metadata })
+    const [request] = captured.splice(0)
+    expect(request?.body).toMatchObject({ metadata: claims.metadata })
+    expect(JSON.parse((request?.body as { metadata: string }).metadata)).toEqual(metadata)
+  })
+
+  it('updateParticipant for someone LiveKit does not have is PARTICIPANT_NOT_FOUND', async () => {
+    answers.UpdateParticipant = { status: 404, body: { code: 'not_found', msg: 'participant not found' } }
+    await expect(adapterOf().updateParticipant!({ room: callportRoom, identity: 'ghost', name: 'Ghost' })).rejects.toMatchObject({
+      code: 'PARTICIPANT_NOT_FOUND',
+      provider: 'livekit',
+    })
+  })
+
+  it('listParticipants reads metadata that is a JSON object (as Callport writes it) and leaves out any other', async () => {
+    answers.ListParticipants = {
+      status: 200,
+      body: {
+        participants: [
+          { ...participants[0], metadata: JSON.stringify({ hand: 'raised' }) },
+          { ...participants[1], metadata: 'not json' },
+          { sid: 'PA_3', identity: 'carol', metadata: '[1,2]' },
+          { sid: 'PA_4', identity: 'dan', metadata: '' },
+        ],
+      },
+    }
+    expect(await adapterOf().listParticipants!({ room: callportRoom })).toEqual([
+      { identity: 'alice', name: 'Alice', role: 'publisher', providerParticipantId: 'PA_1', metadata: { hand: 'raised' } },
+      { identity: '李雷', role: 'subscriber', providerParticipantId: 'PA_2' },
+      { identity: 'carol', role: 'publisher', providerParticipantId: 'PA_3' },
+      { identity: 'dan', role: 'publisher', providerParticipantId: 'PA_4' },
+    ])
   })
 
   it('ensureRoom maps the LiveKit room: sid as providerRoomId, creation_time as createdAt', async () => {

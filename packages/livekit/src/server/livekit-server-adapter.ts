@@ -13,8 +13,10 @@ import {
   getParticipant,
   kindOfTrackType,
   listParticipants,
+  metadataOf,
   mutePublishedTrack,
   removeParticipant,
+  updateParticipant,
   type RoomInfo,
 } from './room-service'
 import { resolveLiveKitSettings, type LiveKitSettings } from './settings'
@@ -34,6 +36,7 @@ export const liveKitServerCapabilities: ServerCapabilities = {
   removeParticipant: true,
   closeRoom: true,
   muteParticipant: true,
+  updateParticipant: true,
   webhooks: true,
   tokenTtlSeconds: liveKitTokenTtlBounds,
 }
@@ -56,6 +59,12 @@ function roomOf(name: string, info: RoomInfo): Room {
     providerRoomId: info.sid,
     ...(created === undefined ? {} : { createdAt: new Date(created * 1000).toISOString() }),
   }
+}
+
+/** `{ metadata }` when LiveKit's metadata string holds a JSON object (as Callport writes it), else nothing. */
+function optionalMetadata(metadata: string | undefined): Pick<Participant, 'metadata'> {
+  const parsed = metadataOf(metadata)
+  return parsed === undefined ? {} : { metadata: parsed }
 }
 
 /**
@@ -115,6 +124,7 @@ export function livekit(settings?: LiveKitSettings): LiveKitServerAdapter {
           role: canPublish(participant) ? 'publisher' : 'subscriber',
           providerParticipantId: participant.sid,
           ...(participant.name ? { name: participant.name } : {}),
+          ...optionalMetadata(participant.metadata),
         }))
       },
 
@@ -129,6 +139,10 @@ export function livekit(settings?: LiveKitSettings): LiveKitServerAdapter {
           throw new CallportError('NOT_FOUND', `${identity} publishes no ${kind} track in ${room.name}`, { provider: LIVEKIT_PROVIDER })
         }
         for (const track of tracks) await mutePublishedTrack(resolved, room.name, identity, track.sid, signal)
+      },
+
+      async updateParticipant({ room, identity, name, metadata, signal }) {
+        await updateParticipant(resolved, room.name, identity, { name, metadata }, signal)
       },
 
       async closeRoom({ room, signal }) {

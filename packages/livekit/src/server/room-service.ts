@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import type { TrackKind } from '@callport/core'
+import type { Metadata, TrackKind } from '@callport/core'
 import type { ResolvedLiveKitSettings } from './settings'
 import { callRoomService } from './twirp'
 
@@ -146,6 +146,58 @@ export async function mutePublishedTrack(settings: ResolvedLiveKitSettings, room
     idempotent: true,
     signal,
   })
+}
+
+/** What `UpdateParticipant` changes here: the name and/or Callport's metadata object. */
+export interface ParticipantChanges {
+  name?: string | undefined
+  metadata?: Metadata | undefined
+}
+
+/**
+ * `UpdateParticipant` (grant `roomAdmin` on the room): the body livekit-server-sdk's
+ * `RoomServiceClient.updateParticipant(room, identity, { metadata, name })` sends — `room`, `identity`,
+ * then `metadata` as the JSON of Callport's object (as `issueToken` puts it in the token) and `name`,
+ * each left out when not changed (LiveKit keeps what is absent or empty). No permission, no attributes.
+ */
+export async function updateParticipant(
+  settings: ResolvedLiveKitSettings,
+  room: string,
+  identity: string,
+  changes: ParticipantChanges,
+  signal: Signal,
+): Promise<ParticipantInfo> {
+  return callRoomService(settings, {
+    method: 'UpdateParticipant',
+    body: {
+      room,
+      identity,
+      ...(changes.metadata === undefined ? {} : { metadata: JSON.stringify(changes.metadata) }),
+      ...(changes.name === undefined || changes.name === '' ? {} : { name: changes.name }),
+    },
+    grant: { roomAdmin: true, room },
+    schema: ParticipantInfoSchema,
+    operation: `updating ${identity} in ${room}`,
+    notFound: 'PARTICIPANT_NOT_FOUND',
+    // Setting the same name and metadata twice leaves them as once.
+    idempotent: true,
+    signal,
+  })
+}
+
+/**
+ * Callport's metadata object from LiveKit's `metadata` string: the JSON object Callport wrote (in the
+ * token or by `UpdateParticipant`); undefined for an empty string, or for what another client wrote
+ * that is not a JSON object.
+ */
+export function metadataOf(metadata: string | undefined): Metadata | undefined {
+  if (!metadata) return undefined
+  try {
+    const value: unknown = JSON.parse(metadata)
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Metadata) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** `DeleteRoom` (grant `roomCreate`). */
