@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { twilio } from '../src/client/index'
 import { qualityOfLevel } from '../src/client/twilio-local-track'
 import { connectAlice, connectOptions, createClientHarness } from './client-harness'
-import { FakeMediaStreamTrack } from './fake-media'
+import { FakeMediaStreamTrack } from '@callport/test-environment'
 import { FakeLocalMediaTrack, type FakeRemoteMediaTrack } from './fake-twilio-video'
 import { rejection } from './rejection'
 

@@ -3,7 +3,7 @@ import { vi } from 'vitest'
 import { twilio as twilioClient } from '../src/client/index'
 import { twilio } from '../src/server/index'
 import { FakeTwilioCloud } from './fake-twilio-cloud'
-import { createFakeMediaDevices, FakeMediaStreamTrack } from './fake-media'
+import { createFakeMediaDevices, FakeMediaStreamTrack } from '@callport/test-environment'
 import { createFakeTwilioVideo, FakeLocalDataTrack, FakeLocalMediaTrack, type FakeRoom } from './fake-twilio-video'
 
 /** A Twilio network quality level for each of Callport's qualities (the adapter maps 5/4, 3, 2/1, 0). */

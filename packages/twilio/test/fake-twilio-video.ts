@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import type { ConnectOptions, CreateLocalTrackOptions, LocalAudioTrack, LocalDataTrack, LocalTrackOptions, RemoteParticipant, RemoteVideoTrack, Room } from 'twilio-video'
 import { FakeTwilioError, sid, type CloudClient, type CloudParticipant, type CloudRoom, type CloudTrack, type FakeTwilioCloud } from './fake-twilio-cloud'
-import { asMediaStreamTrack, FakeMediaStreamTrack } from './fake-media'
+import { asMediaStreamTrack, FakeMediaStreamTrack } from '@callport/test-environment'
 
 /**
  * A fake of the twilio-video module over a FakeTwilioCloud. Its classes carry the fields of the real

@@ -10,3 +10,4 @@ export {
   type ClientBuildWithoutPeersSuite,
   type ClientEntryBundle,
 } from './client-bundle'
+export { asMediaStreamTrack, createFakeMediaDevices, FakeMediaStreamTrack, type FakeDevice, type FakeMediaDevices } from './fake-media'

@@ -1,3 +1,4 @@
+// Fake capture for Node tests of client adapters (twilio, livekit): shared here so that providers do not copy it.
 import { randomUUID } from 'node:crypto'
 
 /**
