@@ -124,6 +124,8 @@ export interface LiveKitParticipant {
   isSpeaking: boolean
   readonly connectionQuality: LiveKitConnectionQuality
   readonly isLocal: boolean
+  /** What the token's grant allows (`canPublish` false: a subscriber); absent until the server sends it. */
+  permissions?: { canPublish: boolean }
 }
 
 /** `RemoteParticipant`. */
