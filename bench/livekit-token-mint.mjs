@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { rotateRounds } from './lib/alternate.mjs'
 import { defineBench } from './lib/benches.mjs'
 import { median } from './lib/statistics.mjs'
 import { runFromCommandLine } from './signaling-relay.mjs'
@@ -117,25 +118,16 @@ const bench = defineBench({
 
     const sides = /** @type {const} */ (['bare', 'callport', 'sdk'])
     for (const side of sides) await opsPerSecond(signers[side], warmUpMs)
-    /** @type {Record<typeof sides[number], number[]>} */
-    const samples = { bare: [], callport: [], sdk: [] }
-    /** @type {number[]} */
-    const ratios = []
-    /** @type {number[]} */
-    const againstBare = []
-    for (let round = 0; round < rounds; round += 1) {
-      const order = [...sides.slice(round % 3), ...sides.slice(0, round % 3)]
-      /** @type {Record<string, number>} */
-      const measured = {}
-      for (const side of order) {
-        measured[side] = await opsPerSecond(signers[side], sampleMs)
-        samples[side].push(measured[side] ?? 0)
-      }
-      const { bare = 0, callport = 0, sdk = 0 } = measured
-      ratios.push(callport / sdk)
-      againstBare.push(callport / bare)
-      log(`    round ${round + 1}/${rounds}: bare ${Math.round(bare)}, @callport/livekit ${Math.round(callport)}, livekit-server-sdk ${Math.round(sdk)} tokens/s`)
-    }
+    const measured = await rotateRounds(
+      rounds,
+      sides,
+      (side) => opsPerSecond(signers[side], sampleMs),
+      ({ bare, callport, sdk }, round) =>
+        log(`    round ${round + 1}/${rounds}: bare ${Math.round(bare)}, @callport/livekit ${Math.round(callport)}, livekit-server-sdk ${Math.round(sdk)} tokens/s`),
+    )
+    const ratios = measured.map(({ callport, sdk }) => callport / sdk)
+    const againstBare = measured.map(({ callport, bare }) => callport / bare)
+    const samples = { bare: measured.map(({ bare }) => bare), callport: measured.map(({ callport }) => callport), sdk: measured.map(({ sdk }) => sdk) }
     return [
       {
         id: 'livekit-token-ratio',

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { rotateRounds } from './lib/alternate.mjs'
 import { defineBench } from './lib/benches.mjs'
 import { median } from './lib/statistics.mjs'
 import { runFromCommandLine } from './signaling-relay.mjs'
@@ -85,24 +86,19 @@ const bench = defineBench({
 
     const sides = /** @type {const} */ (['bare', 'callport', 'twilioNode'])
     for (const side of sides) opsPerSecond(signers[side], warmUpMs)
-    /** @type {Record<typeof sides[number], number[]>} */
-    const samples = { bare: [], callport: [], twilioNode: [] }
-    /** @type {number[]} */
-    const ratios = []
-    /** @type {number[]} */
-    const againstTwilioNode = []
-    for (let round = 0; round < rounds; round += 1) {
-      const order = [...sides.slice(round % 3), ...sides.slice(0, round % 3)]
-      /** @type {Record<string, number>} */
-      const measured = {}
-      for (const side of order) {
-        measured[side] = opsPerSecond(signers[side], sampleMs)
-        samples[side].push(measured[side] ?? 0)
-      }
-      const { bare = 0, callport = 0, twilioNode = 0 } = measured
-      ratios.push(callport / bare)
-      againstTwilioNode.push(callport / twilioNode)
-      log(`    round ${round + 1}/${rounds}: bare ${Math.round(bare)}, @callport/twilio ${Math.round(callport)}, twilio-node ${Math.round(twilioNode)} tokens/s`)
+    const measured = await rotateRounds(
+      rounds,
+      sides,
+      (side) => opsPerSecond(signers[side], sampleMs),
+      ({ bare, callport, twilioNode }, round) =>
+        log(`    round ${round + 1}/${rounds}: bare ${Math.round(bare)}, @callport/twilio ${Math.round(callport)}, twilio-node ${Math.round(twilioNode)} tokens/s`),
+    )
+    const ratios = measured.map(({ callport, bare }) => callport / bare)
+    const againstTwilioNode = measured.map(({ callport, twilioNode }) => callport / twilioNode)
+    const samples = {
+      bare: measured.map(({ bare }) => bare),
+      callport: measured.map(({ callport }) => callport),
+      twilioNode: measured.map(({ twilioNode }) => twilioNode),
     }
     return [
       {
