@@ -1,10 +1,11 @@
 import { createHmac } from 'node:crypto'
 import { CallportError, type WebhookEvent as CallportWebhookEvent, type WebhookRequest } from '@callport/core'
-import { createCallServer } from '@callport/server'
+import { createCallServer, createMemoryRoomStore } from '@callport/server'
 import fc from 'fast-check'
 import { AccessToken, EgressInfo, EgressStatus, ParticipantInfo, Room, WebhookReceiver } from 'livekit-server-sdk'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { livekit } from '../src/server/index'
+import { FakeLiveKit } from './fake-livekit'
 import { bodySha256, sample, sampleEvents, signedDelivery, signWebhookBody, WEBHOOK_URL, webhookEvent } from './webhook-deliveries'
 
 const apiKey = 'APIwebhooks123'
@@ -288,5 +289,42 @@ describe('webhooks through createCallServer', () => {
     expect(response.status).toBe(403)
     expect(await response.json()).toMatchObject({ code: 'FORBIDDEN', provider: 'livekit' })
     expect(received).toEqual([])
+  })
+})
+
+describe('room_finished through createCallServer, on a room it placed on LiveKit', () => {
+  const fake = new FakeLiveKit(apiKey, apiSecret)
+  beforeAll(() => fake.start())
+  afterAll(() => fake.stop())
+
+  it("ends the room's record when LiveKit reports that very room (its sid) finished, and only then", async () => {
+    const store = createMemoryRoomStore()
+    const calls = createCallServer({
+      providers: [livekit({ apiKey, apiSecret, url: fake.url, retry: { limit: 0 }, environmentVariables: {} })],
+      roomStore: store,
+      basePath: '/calls',
+      authorize: async () => ({ identity: 'alice' }),
+    })
+    const ended: CallportWebhookEvent[] = []
+    calls.on('room-ended', (event) => ended.push(event))
+    await calls.join({ room: 'standup', participant: { identity: 'alice', role: 'publisher' } })
+    const sid = fake.rooms.get('standup')?.sid
+    expect(sid).toBeDefined()
+    expect(await store.get('standup')).toMatchObject({ provider: 'livekit', providerRoomId: sid })
+
+    const finished = (id: string, roomSid: string) => webhookEvent('room_finished', { id, room: new Room({ sid: roomSid, name: 'standup' }) }).toJsonString()
+    const deliver = async (body: string) => {
+      const request = await signedDelivery(body, apiKey, apiSecret)
+      return calls.fetch(new Request(request.url, { method: 'POST', headers: request.headers, body }))
+    }
+    // An earlier room of the same name finishing leaves the live one recorded.
+    expect((await deliver(finished('EV_old', 'RM_earlier'))).status).toBe(204)
+    expect(await store.get('standup')).toBeDefined()
+    expect((await deliver(finished('EV_now', sid!))).status).toBe(204)
+    expect(await store.get('standup')).toBeUndefined()
+    expect(ended.map((event) => event.room)).toEqual([
+      { providerRoomId: 'RM_earlier', name: 'standup' },
+      { providerRoomId: sid, name: 'standup' },
+    ])
   })
 })
