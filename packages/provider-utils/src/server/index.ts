@@ -21,3 +21,11 @@ export {
   type VendorRestSettings,
 } from './vendor-rest-settings'
 export { signHs256Jwt, signHs256JwtAsync, verifyHs256Jwt, verifyHs256JwtAsync, type JwtClaims, type JwtSecret, type VerifyJwtOptions } from './jwt'
+export {
+  createTurnCredentials,
+  parseTurnServerSettings,
+  TurnServerSettingsSchema,
+  type TurnCredentialOptions,
+  type TurnIceServer,
+  type TurnServerSettings,
+} from './turn-credentials'
