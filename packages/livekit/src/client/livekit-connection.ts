@@ -449,14 +449,26 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     track.on('ended', ended)
   }
 
+  /**
+   * The device in use went away: the browser's first device of the kind takes over (the default one:
+   * browsers list it first), as livekit-client's own `selectDefaultDevices` picks it.
+   */
   async #unplugged(kind: 'camera' | 'microphone'): Promise<void> {
+    const first = (await this.#listed(kind))[0]
+    const deviceId = first ?? 'default'
     try {
-      await this.#switch(kind, 'default', false)
+      await this.#switch(kind, deviceId, first !== undefined)
     } catch {
-      // No default device to fall back to: livekit-client keeps the dead track (muted), as it does itself.
+      // No device to fall back to: livekit-client keeps the dead track (muted or ended), as it does itself.
       return
     }
-    if (!this.#closed) this.emit('active-device-changed', { kind, deviceId: 'default', reason: 'unplugged' })
+    if (!this.#closed) this.emit('active-device-changed', { kind, deviceId, reason: 'unplugged' })
+  }
+
+  /** The ids of the devices of `kind` the browser lists, in its order (none where it cannot list them). */
+  async #listed(kind: 'camera' | 'microphone'): Promise<string[]> {
+    const devices = await globalThis.navigator?.mediaDevices?.enumerateDevices?.().catch(() => undefined)
+    return (devices ?? []).filter((device) => device.kind === mediaDeviceKindOf[kind] && device.deviceId !== '').map((device) => device.deviceId)
   }
 
   /** The published camera or microphone. */
@@ -496,9 +508,8 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
   /** DEVICE_NOT_FOUND for a device of `kind` the browser does not list (where it lists devices with ids). */
   async #requireDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void> {
     if (deviceId === 'default') return
-    const devices = await globalThis.navigator?.mediaDevices?.enumerateDevices?.().catch(() => undefined)
-    const ofKind = (devices ?? []).filter((device) => device.kind === mediaDeviceKindOf[kind] && device.deviceId !== '')
-    if (ofKind.length === 0 || ofKind.some((device) => device.deviceId === deviceId)) return
+    const listed = await this.#listed(kind)
+    if (listed.length === 0 || listed.includes(deviceId)) return
     throw new CallportError('DEVICE_NOT_FOUND', `No ${kind} with the device id ${deviceId}`, { provider: LIVEKIT_PROVIDER, details: { kind, deviceId } })
   }
 
