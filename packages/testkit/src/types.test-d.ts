@@ -10,6 +10,7 @@ describe('public types', () => {
     expectTypeOf(provider.getRoom).toBeFunction()
     expectTypeOf(provider.closeRoom).toBeFunction()
     expectTypeOf(provider.muteParticipant).toBeFunction()
+    expectTypeOf(provider.updateParticipant).toBeFunction()
     expectTypeOf(provider.prepare).toBeFunction()
     expectTypeOf(provider.connect).returns.resolves.toEqualTypeOf<MemoryConnection>()
     expectTypeOf<MemoryConnection>().toExtend<ClientConnection>()

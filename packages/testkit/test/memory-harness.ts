@@ -1,4 +1,4 @@
-import type { DisconnectReason, Token, TrackKind } from '@callport/core'
+import type { DisconnectReason, Participant, Token, TrackKind } from '@callport/core'
 import { memory, type MemoryHub } from '../src/memory/index'
 import type { ClientAdapterSuiteOptions, RemoteParticipant, ServerAdapterSuiteOptions } from '../src/index'
 
@@ -56,6 +56,8 @@ export const memoryJoin: NonNullable<ServerAdapterSuiteOptions<MemoryHub>['join'
   let reason: DisconnectReason | undefined
   const muted: TrackKind[] = []
   connection.on('disconnected', (event) => (reason = event.reason))
+  const updates: Participant[] = []
   connection.on('muted-by-moderator', ({ kind }) => muted.push(kind))
-  return { leave: () => connection.disconnect(), disconnectReason: () => reason, mutedByModerator: () => muted }
+  connection.on('participant-updated', ({ participant }) => updates.push(participant))
+  return { leave: () => connection.disconnect(), disconnectReason: () => reason, mutedByModerator: () => muted, participantUpdates: () => updates }
 }

@@ -55,6 +55,8 @@ describe('the conformance suites catch broken adapters', { timeout: 120_000 }, (
 
   it.each([
     ['server: getRoom without its flag', ['has getRoom exactly when its capability flag is true']],
+    ['server: updateParticipant without its flag', ['has updateParticipant exactly when capabilities.updateParticipant is true']],
+    ['server: updateParticipant tells nobody', ['updateParticipant: the others in the room see the new name and metadata (participant-updated); what is left out stays']],
     ['server: ignores ttl bounds', ['refuses lifetimes outside the declared bounds with INVALID_INPUT']],
     ['server: ignores abort', ['rejects with ABORTED when the signal has already fired']],
     ['server: doubles the lifetime', ['sets expiresAt to about now + ttlSeconds']],
@@ -104,6 +106,6 @@ describe('the conformance suites catch broken adapters', { timeout: 120_000 }, (
 
   it('ran every fixture suite', () => {
     const suites = new Set(results.map((result) => result.ancestorTitles[0]))
-    expect(suites.size).toBe(14)
+    expect(suites.size).toBe(16)
   })
 })

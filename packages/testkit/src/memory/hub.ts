@@ -11,7 +11,7 @@ import {
   type TrackKind,
   type WebhookRequest,
 } from '@callport/core'
-import { MemoryRoom, type MemberEndpoint, type Membership } from './memory-room'
+import { MemoryRoom, type MemberEndpoint, type Membership, type ParticipantUpdate } from './memory-room'
 import { memoryProviderId, participantOfClaims, signMemoryToken, verifyMemoryToken, type MemoryTokenClaims } from './memory-token'
 import { signMemoryWebhook } from './memory-webhook'
 
@@ -101,6 +101,8 @@ export interface MemoryHubInternals {
   removeMember(room: string, identity: string): boolean
   /** Tells the connection of `identity` that a moderator muted its `kind`; false when it is not in the room. */
   muteMember(room: string, identity: string, kind: TrackKind): boolean
+  /** Changes the name and/or metadata of `identity` (the others see `participant-updated`); false when it is not in the room. */
+  updateMember(room: string, identity: string, update: ParticipantUpdate): boolean
   /** True when the simulated browser has that device now. */
   hasDevice(kind: DeviceKind, deviceId: string): boolean
   /** Calls `listener` with each device unplugged from now on; returns the function that stops it. */
@@ -194,6 +196,7 @@ export function createMemoryHub(options: MemoryHubOptions = {}): MemoryHub {
     },
     removeMember: (name, identity) => rooms.get(name)?.end(identity, 'removed') ?? false,
     muteMember: (name, identity, kind) => rooms.get(name)?.mute(identity, kind) ?? false,
+    updateMember: (name, identity, update) => rooms.get(name)?.update(identity, update) ?? false,
     hasDevice: (kind, deviceId) => devices.some((device) => device.kind === kind && device.deviceId === deviceId),
     onUnplug(listener) {
       unplugListeners.add(listener)

@@ -207,9 +207,32 @@ describe('memory provider: moderation, prepare, vendor', () => {
     await expect(provider.muteParticipant({ room, identity: 'carol', kind: 'video' })).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_FOUND' })
   })
 
-  it('declares muteParticipant and every client capability', () => {
+  it('updateParticipant (the server half) changes name and/or metadata: the others see participant-updated, the participant and listParticipants follow', async () => {
+    const provider = memory({ hub })
+    const alice = await join('alice')
+    const bob = await join('bob')
+    const aliceSeen = record(alice)
+    const bobSeen = record(bob)
+    const room = (await provider.getRoom({ name: 'standup' }))!
+    await provider.updateParticipant({ room, identity: 'alice', name: 'Alice A.', metadata: { hand: 'raised' } })
+    await provider.updateParticipant({ room, identity: 'alice', metadata: { hand: 'down' } })
+    expect(bobSeen).toEqual([
+      ['participant-updated', expect.objectContaining({ participant: expect.objectContaining({ identity: 'alice', name: 'Alice A.', metadata: { hand: 'raised' } }) })],
+      ['participant-updated', expect.objectContaining({ participant: expect.objectContaining({ identity: 'alice', name: 'Alice A.', metadata: { hand: 'down' } }) })],
+    ])
+    expect(aliceSeen, 'the participant itself is not sent participant-updated').toEqual([])
+    expect(alice.localParticipant).toMatchObject({ identity: 'alice', name: 'Alice A.', metadata: { hand: 'down' } })
+    expect((await provider.listParticipants({ room })).find((listed) => listed.identity === 'alice')).toEqual(alice.localParticipant)
+    await expect(provider.updateParticipant({ room, identity: 'carol', name: 'Carol' })).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_FOUND' })
+    await expect(provider.updateParticipant({ room, identity: 'alice', name: 'x'.repeat(257) })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await expect(provider.updateParticipant({ room, identity: 'alice', metadata: 'raised' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    expect(bobSeen).toHaveLength(2)
+  })
+
+  it('declares muteParticipant, updateParticipant and every client capability', () => {
     expect(memory({ hub }).capabilities).toMatchObject({
       muteParticipant: true,
+      updateParticipant: true,
       localTracks: true,
       switchDevice: ['camera', 'microphone'],
       screenShare: true,

@@ -1,5 +1,6 @@
 import {
   CallportError,
+  MetadataSchema,
   ParticipantSchema,
   parseInput,
   RoomNameSchema,
@@ -14,6 +15,7 @@ import {
   type ServerCapabilities,
   type Token,
   type TrackKind,
+  type UpdateParticipantOptions,
   type WebhookHandler,
 } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
@@ -49,6 +51,12 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
    * `track-unsubscribed`) and emits `muted-by-moderator`. `PARTICIPANT_NOT_FOUND` when absent.
    */
   muteParticipant(options: RoomOperationOptions & { identity: string; kind: TrackKind }): Promise<void>
+  /**
+   * Changes that participant's name and/or metadata: the other connections in the room emit
+   * `participant-updated` with the new values, and `localParticipant` and `listParticipants` follow.
+   * `PARTICIPANT_NOT_FOUND` when absent.
+   */
+  updateParticipant(options: UpdateParticipantOptions): Promise<void>
   /** Ends every connection with reason `room-closed` and forgets the room. */
   closeRoom(options: RoomOperationOptions): Promise<void>
   /** Verifies deliveries signed with the hub secret (`hub.signWebhook`) and parses their JSON events. */
@@ -59,6 +67,9 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
 }
 
 const vendor = 'Memory'
+
+/** What `updateParticipant` may change, as `Participant` holds it. */
+const ParticipantUpdateSchema = z.object({ name: z.optional(z.string().check(z.maxLength(256))), metadata: z.optional(MetadataSchema) })
 
 const clientCapabilities: ClientCapabilities = {
   media: 'tracks',
@@ -105,6 +116,16 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
     },
     async muteParticipant({ room, identity, kind }) {
       if (!rooms.muteMember(rooms.liveRoom(room).name, identity, kind)) {
+        throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
+      }
+    },
+    async updateParticipant({ room, identity, name, metadata }) {
+      const update = parseInput(
+        ParticipantUpdateSchema,
+        { ...(name === undefined ? {} : { name }), ...(metadata === undefined ? {} : { metadata }) },
+        { subject: 'Invalid participant update', provider: memoryProviderId },
+      )
+      if (!rooms.updateMember(rooms.liveRoom(room).name, identity, update)) {
         throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
       }
     },

@@ -136,6 +136,14 @@ export class MemoryRoom {
     return true
   }
 
+  /** Changes the name and/or metadata of `identity` (the server half): the others see `participant-updated`; false when it is not here. */
+  update(identity: string, update: ParticipantUpdate): boolean {
+    const member = this.#members.get(identity)
+    if (!member) return false
+    this.#update(member, update)
+    return true
+  }
+
   /** Sets the connection quality of `identity`; false when it is not here. */
   setQuality(identity: string, quality: ConnectionQuality): boolean {
     const member = this.#members.get(identity)

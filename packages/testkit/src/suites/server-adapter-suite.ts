@@ -28,6 +28,12 @@ export interface JoinedParticipant {
    * order. With it the suite checks that `muteParticipant` reaches the participant.
    */
   mutedByModerator?(): readonly TrackKind[]
+  /**
+   * The participants this connection's `participant-updated` events carried, in order (the others'
+   * new names and metadata, as seen from here). With it the suite checks that `updateParticipant`
+   * reaches the others in the room.
+   */
+  participantUpdates?(): readonly Participant[]
 }
 
 /** Who `ServerAdapterSuiteOptions.join` puts into a room, and what it should publish where the harness can. */
@@ -210,6 +216,14 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         expect(typeof adapter.muteParticipant === 'function', 'typeof muteParticipant vs capabilities.muteParticipant').toBe(adapter.capabilities.muteParticipant === true)
       })
 
+      // Added by issue 17: an adapter written before it may leave the flag out (absent = false).
+      it('has updateParticipant exactly when capabilities.updateParticipant is true', () => {
+        expect(['boolean', 'undefined'], 'capabilities.updateParticipant').toContain(typeof adapter.capabilities.updateParticipant)
+        expect(typeof adapter.updateParticipant === 'function', 'typeof updateParticipant vs capabilities.updateParticipant').toBe(
+          adapter.capabilities.updateParticipant === true,
+        )
+      })
+
       it('has a webhook handler (verify and parse) exactly when capabilities.webhooks is true', () => {
         const handler = adapter.webhook
         const complete = typeof handler?.verify === 'function' && typeof handler.parse === 'function'
@@ -296,6 +310,7 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         if (adapter.removeParticipant) await expectCallportError(adapter.removeParticipant({ room, identity: participant.identity, signal }), ['ABORTED'])
         if (adapter.closeRoom) await expectCallportError(adapter.closeRoom({ room, signal }), ['ABORTED'])
         if (adapter.muteParticipant) await expectCallportError(adapter.muteParticipant({ room, identity: participant.identity, kind: 'audio', signal }), ['ABORTED'])
+        if (adapter.updateParticipant) await expectCallportError(adapter.updateParticipant({ room, identity: participant.identity, name: 'Aborted', signal }), ['ABORTED'])
       })
     })
 
@@ -360,6 +375,42 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
           await adapter.muteParticipant!({ room: resolve(room), identity: participant.identity, kind })
         })
       }
+
+      it('updateParticipant: someone absent is PARTICIPANT_NOT_FOUND', async (test) => {
+        test.skip(!adapter.updateParticipant, 'capabilities.updateParticipant is false')
+        const room = await liveRoom('update-absent')
+        // Someone else is in the room where the harness can put them: the room is live on the vendor.
+        if (options.join) await join(room, { identity: 'conformance-other', role: 'publisher' })
+        await expectCallportError(adapter.updateParticipant!({ room: resolve(room), identity: 'nobody-here', name: 'Nobody' }), ['PARTICIPANT_NOT_FOUND'])
+      })
+
+      it('updateParticipant: the others in the room see the new name and metadata (participant-updated); what is left out stays', async (test) => {
+        test.skip(!adapter.updateParticipant, 'capabilities.updateParticipant is false')
+        test.skip(!options.join, 'no join option to put someone in the room')
+        const room = await liveRoom('update')
+        await join(room, participant)
+        const observer = await join(room, { identity: 'conformance-observer', role: 'publisher' })
+        const updatesOf = () => (observer.participantUpdates?.() ?? []).filter((updated) => updated.identity === participant.identity)
+        const name = 'Conformance Zoë 会议 🎉'
+        await adapter.updateParticipant!({ room: resolve(room), identity: participant.identity, name, metadata: { hand: 'raised', seat: 3, tags: ['ü', null] } })
+        if (observer.participantUpdates) {
+          await vi.waitFor(() => expect(updatesOf().at(-1)).toMatchObject({ name, metadata: { hand: 'raised', seat: 3, tags: ['ü', null] } }), waiting)
+        }
+        // Metadata alone: the name stays, the metadata object is replaced whole.
+        await adapter.updateParticipant!({ room: resolve(room), identity: participant.identity, metadata: { hand: 'down' } })
+        if (observer.participantUpdates) {
+          await vi.waitFor(() => {
+            const last = updatesOf().at(-1)
+            expect(last?.metadata).toEqual({ hand: 'down' })
+            expect(last?.name).toBe(name)
+          }, waiting)
+        }
+        if (adapter.listParticipants) {
+          const listed = (await adapter.listParticipants({ room: resolve(room) })).find((found) => found.identity === participant.identity)
+          expect(listed, 'listParticipants still lists the updated participant').toBeDefined()
+          if (listed?.name !== undefined) expect(listed.name, 'the name listParticipants gives').toBe(name)
+        }
+      })
 
       it('removeParticipant: someone absent resolves or fails with a CallportError', async (test) => {
         test.skip(!adapter.removeParticipant, 'capabilities.removeParticipant is false')
