@@ -76,6 +76,30 @@ describe('verify: as LiveKit signs deliveries', () => {
     expect(await webhook.verify(request)).toBe(true)
   })
 
+  it('accepts the verified vector of reference/vendors.md §6.3 at t = 1700000100 and refuses it with a space added', async () => {
+    const body = '{"event":"participant_joined","room":{"name":"room1"},"participant":{"identity":"alice"},"id":"EV_1","createdAt":"1700000000"}'
+    const token = handSigned({ sha256: 'ILBvc2c8g21SW7uM8oWuoSVjEHRS0lxj88bYN2GUvBg=', iss: apiKey, nbf: 1_700_000_000, exp: 1_700_000_300 })
+    const request: WebhookRequest = { url: WEBHOOK_URL, method: 'POST', headers: new Headers({ authorization: token }), body }
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(1_700_000_100_000)
+    expect(await sdkAccepts(request)).toBe(true)
+    expect(await webhook.verify(request)).toBe(true)
+    expect(await webhook.verify({ ...request, body: `${body} ` })).toBe(false)
+    vi.useRealTimers()
+    expect(await webhook.verify(request)).toBe(false)
+    expect(await webhook.parse(request)).toEqual([
+      {
+        id: 'EV_1',
+        provider: 'livekit',
+        type: 'participant-joined',
+        room: { providerRoomId: 'room1', name: 'room1' },
+        participant: { identity: 'alice' },
+        occurredAt: '2023-11-14T22:13:20.000Z',
+        raw: JSON.parse(body),
+      },
+    ])
+  })
+
   it('hashes the UTF-8 bytes of the body: a unicode body verifies, and a unicode character changed does not', async () => {
     const body = sampleEvents().participant_joined!.toJsonString()
     expect(body).toContain('Ümlaut')

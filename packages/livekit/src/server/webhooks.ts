@@ -76,7 +76,10 @@ function participantOf(body: LiveKitWebhookBody): WebhookParticipant | undefined
   }
 }
 
-/** The room an event is about: `room`, or for egress events the egress's room. */
+/**
+ * The room an event is about: `room`, or for egress events the egress's room. Its id is LiveKit's room
+ * `sid` (what RoomService gave `ensureRoom`), or the name for a body that carries no sid.
+ */
 function roomOf(body: LiveKitWebhookBody): WebhookEvent['room'] {
   const sid = body.room?.sid || body.egressInfo?.roomId || ''
   const name = body.room?.name || body.egressInfo?.roomName
