@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { Server as HttpServer } from 'node:http'
 import type { ServerAdapter } from '@callport/core'
 import { kaleyra } from '@callport/kaleyra/server'
+import { livekit } from '@callport/livekit/server'
 import { openvidu } from '@callport/openvidu/server'
 import { createSignalingServer, signaling, type SignalingServer } from '@callport/signaling/server'
 import { twilio } from '@callport/twilio/server'
@@ -63,6 +64,8 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
   kaleyra: vendor(['KALEYRA_API_KEY', 'KALEYRA_APP_ID', 'KALEYRA_REGION', 'KALEYRA_ENVIRONMENT', 'KALEYRA_BASE_URL'], (environment) =>
     kaleyra({ environmentVariables: environment }),
   ),
+  // LiveKit Cloud, a LiveKit server or an OpenVidu 3 deployment: LIVEKIT_URL names which.
+  livekit: vendor(['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'], (environment) => livekit({ environmentVariables: environment })),
 }
 
 /** A vendor provider: its server adapter, configured from the environment; nothing runs in the demo. */

@@ -1,3 +1,6 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { signaling } from '@callport/signaling/client'
 // Not public: the Vidyo package's own token reader, imported by path for this check.
@@ -87,7 +90,38 @@ describe('the demo server', () => {
     expect(script).not.toContain(developerKey)
   })
 
+  it('runs on LiveKit with LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET: the room is made through RoomService and the token is a LiveKit access token', async () => {
+    const apiKey = 'APIdemoKey'
+    const apiSecret = 'demo-livekit-secret-0123456789-abcdefghijklmnop'
+    const liveKit = await startFakeLiveKit(apiKey, apiSecret)
+    try {
+      const demo = await start(
+        { LIVEKIT_URL: liveKit.url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret },
+        readDemoSettings({ CALLPORT_PROVIDER: 'livekit' }).provider,
+      )
+      const answer = await join(demo, 'standup', 'callport_demo_identity=guest-1; callport_demo_name=Ada%20Lovelace')
+      expect(answer.status).toBe(200)
+      const { room, token } = JoinResponseSchema.parse(await answer.json())
+      expect(liveKit.created).toEqual(['standup'])
+      expect(room).toMatchObject({ name: 'standup', provider: 'livekit', providerRoomId: 'RM_standup' })
+      // The page connects to the server's WebSocket form; the token is the LiveKit JWT, signed with the API secret.
+      expect(token).toMatchObject({ provider: 'livekit', room: 'standup', identity: 'guest-1', connect: { url: liveKit.url.replace(/^http/, 'ws') } })
+      expect(verifyHs256(token.value, apiSecret)).toMatchObject({
+        iss: apiKey,
+        sub: 'guest-1',
+        name: 'Ada Lovelace',
+        video: { room: 'standup', roomJoin: true, canPublish: true, canSubscribe: true },
+      })
+      expect(verifyHs256(token.value, 'another-secret-of-the-same-length-0123456789ab')).toBeUndefined()
+      const script = await (await fetch(`${demo.url}/app.js`)).text()
+      expect(script).not.toContain(apiSecret)
+    } finally {
+      await liveKit.close()
+    }
+  })
+
   it.each([
+    ['livekit', 'LIVEKIT_API_KEY'],
     ['openvidu', 'OPENVIDU_URL'],
     ['twilio', 'TWILIO_ACCOUNT_SID'],
     ['vidyo', 'VIDYO_APP_ID'],
@@ -117,7 +151,47 @@ describe('demo settings', () => {
   it('says what is wrong with PORT or CALLPORT_PROVIDER', () => {
     expect(() => readDemoSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number, got "eighty"')
     expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow(
-      'CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra',
+      'CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra, livekit',
     )
   })
 })
+
+/** The claims of an HS256 JWT whose signature `secret` makes, else undefined. */
+function verifyHs256(jwt: string, secret: string): Record<string, unknown> | undefined {
+  const [header = '', payload = '', signature = ''] = jwt.split('.')
+  const expected = createHmac('sha256', secret).update(`${header}.${payload}`).digest()
+  const given = Buffer.from(signature, 'base64url')
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>
+}
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of request) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * As much of a LiveKit server as the demo's join needs: `CreateRoom` of RoomService over Twirp, answered
+ * only for a bearer token signed with the API secret that grants `roomCreate`, as LiveKit checks it.
+ * (packages/livekit/test/fake-livekit.ts is the whole fake; the demo needs one call.)
+ */
+async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<{ url: string; created: string[]; close(): Promise<void> }> {
+  const created: string[] = []
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const body = await bodyOf(request)
+      const answer = (status: number, json: unknown) => response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json))
+      const claims = verifyHs256((request.headers.authorization ?? '').replace(/^Bearer /, ''), apiSecret)
+      if (!claims || claims.iss !== apiKey) return answer(401, { code: 'unauthenticated', msg: 'invalid token' })
+      if (request.method !== 'POST' || request.url !== '/twirp/livekit.RoomService/CreateRoom') return answer(404, { code: 'bad_route', msg: `no ${request.url}` })
+      if ((claims.video as { roomCreate?: boolean } | undefined)?.roomCreate !== true) return answer(403, { code: 'permission_denied', msg: 'roomCreate' })
+      const { name } = JSON.parse(body) as { name: string }
+      created.push(name)
+      answer(200, { sid: `RM_${name}`, name, creationTime: String(Math.floor(Date.now() / 1000)) })
+    })()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}`, created, close: () => new Promise((resolve) => server.close(() => resolve())) }
+}

@@ -1,5 +1,6 @@
 import type { ClientAdapter } from '@callport/core'
 import { kaleyra } from '@callport/kaleyra/client'
+import { livekit } from '@callport/livekit/client'
 import { openvidu } from '@callport/openvidu/client'
 import { signaling } from '@callport/signaling/client'
 import { twilio } from '@callport/twilio/client'
@@ -11,5 +12,12 @@ import { vidyo } from '@callport/vidyo/client'
  * Vendor SDKs load inside connect(), only for the provider the server's token names.
  */
 export function clientAdapters(): ClientAdapter[] {
-  return [signaling(), openvidu({ sdk: () => import('openvidu-browser') }), twilio({ sdk: () => import('twilio-video') }), vidyo(), kaleyra()]
+  return [
+    signaling(),
+    openvidu({ sdk: () => import('openvidu-browser') }),
+    twilio({ sdk: () => import('twilio-video') }),
+    vidyo(),
+    kaleyra(),
+    livekit({ sdk: () => import('livekit-client') }),
+  ]
 }
