@@ -1,4 +1,4 @@
-export { findTool, requireTool, type ToolAvailability } from './tools'
+export { findTool, requireTool, type ToolAvailability, type ToolName } from './tools'
 export { startRedisServer, type RedisServer, type RedisServerOptions } from './redis'
 export { launchChromium, chromiumArguments } from './chromium'
 export { freePort } from './ports'
@@ -11,3 +11,5 @@ export {
   type ClientEntryBundle,
 } from './client-bundle'
 export { asMediaStreamTrack, createFakeMediaDevices, FakeMediaStreamTrack, type FakeDevice, type FakeMediaDevices } from './fake-media'
+export { startCoturn, type CoturnOptions, type CoturnServer } from './coturn'
+export { allocateTurnRelay, type TurnAllocation } from './turn-allocate'

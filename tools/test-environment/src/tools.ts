@@ -25,7 +25,15 @@ const candidates: Record<string, { env: string; paths: string[]; hint: string }>
     paths: ['/usr/bin/redis-server', '/usr/local/bin/redis-server'],
     hint: "install Debian's redis-server (apt-get install -y redis-server) or set REDIS_SERVER_PATH",
   },
+  turnserver: {
+    env: 'TURNSERVER_PATH',
+    paths: ['/usr/bin/turnserver', '/usr/local/bin/turnserver'],
+    hint: "install Debian's coturn (apt-get install -y coturn) or set TURNSERVER_PATH",
+  },
 }
+
+/** The real servers and browser the suites start. */
+export type ToolName = 'chromium' | 'redis-server' | 'turnserver'
 
 function executable(path: string): boolean {
   try {
@@ -36,8 +44,8 @@ function executable(path: string): boolean {
   }
 }
 
-/** Looks for a tool the real-parts suites need (`chromium`, `redis-server`). */
-export function findTool(name: 'chromium' | 'redis-server'): ToolAvailability {
+/** Looks for a tool the real-parts suites need (`chromium`, `redis-server`, `turnserver`). */
+export function findTool(name: ToolName): ToolAvailability {
   const spec = candidates[name]!
   const fromEnv = process.env[spec.env]
   const path = [fromEnv, ...spec.paths].find((candidate): candidate is string => !!candidate && executable(candidate))
@@ -49,7 +57,7 @@ export function findTool(name: 'chromium' | 'redis-server'): ToolAvailability {
  * failure in CI); otherwise it prints a plain line saying which suite is skipped and how to enable it,
  * and returns `available: false` so the caller can `describe.skipIf(!available)`.
  */
-export function requireTool(name: 'chromium' | 'redis-server', suite: string): ToolAvailability {
+export function requireTool(name: ToolName, suite: string): ToolAvailability {
   const tool = findTool(name)
   if (tool.available) return tool
   const message = `${suite}: skipped, ${name} not found — ${tool.hint}.`
