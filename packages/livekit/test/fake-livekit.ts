@@ -287,6 +287,8 @@ export class FakeLiveKit {
   /** Tells everyone in `room` (the participant itself included when `self`) that `participant` changed. */
   private broadcast(room: FakeRoom, participant: FakeParticipant, options: { self?: boolean; state?: CloudParticipantInfo['state']; reason?: DisconnectReason } = {}): void {
     const { self = false, state = 'ACTIVE', reason = DisconnectReason.UNKNOWN_REASON } = options
+    // Someone who left is no longer told about, but for the news that they left.
+    if (state === 'ACTIVE' && room.participants.get(participant.identity) !== participant) return
     participant.version += 1
     const info = this.info(participant, state, reason)
     for (const other of room.participants.values()) {
