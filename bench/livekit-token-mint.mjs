@@ -4,21 +4,14 @@
 // participant and grants, and a bare node:crypto HS256 signer of the same claims for scale, in this
 // process, in rotating order so that drift in the machine's speed hits all three alike (issue 17
 // point 1: "minting at least as fast as livekit-server-sdk in the same process").
-// Usage: node bench/livekit-token-mint.mjs [--quick]     (after building packages/livekit: `npx tsup` there)
+// Usage: node bench/livekit-token-mint.mjs [--quick]     (after building packages/livekit: `npx tsup` there, or `npm run build`)
 import { createHmac } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { rotateRounds } from './lib/alternate.mjs'
 import { defineBench } from './lib/benches.mjs'
 import { median } from './lib/statistics.mjs'
 import { runFromCommandLine } from './signaling-relay.mjs'
-
-const livekitDirectory = new URL('../packages/livekit/', import.meta.url)
-/** livekit-server-sdk as packages/livekit has it (a devDependency there). */
-const requireFromLiveKit = createRequire(new URL('package.json', livekitDirectory))
-/** The built server half (its public entry). */
-const livekitServerEntry = new URL('dist/server/index.js', livekitDirectory).href
 
 /** The issue's target: minting at least as fast as livekit-server-sdk. */
 export const livekitTokenTarget = {
@@ -94,8 +87,9 @@ const bench = defineBench({
     const warmUpMs = quick ? 100 : 1000
     const sampleMs = quick ? 150 : 1000
     const rounds = quick ? 3 : 9
-    const { livekit } = await import(livekitServerEntry)
-    const { AccessToken } = requireFromLiveKit('livekit-server-sdk')
+    // The built server half through its public entry, and the SDK (both devDependencies of bench).
+    const { livekit } = await import('@callport/livekit/server')
+    const { AccessToken } = await import('livekit-server-sdk')
     const adapter = livekit({ apiKey, apiSecret, url: 'wss://livekit.example.test', environmentVariables: {} })
     const callportRoom = { name: room, provider: 'livekit', providerRoomId: 'RM_bench' }
     /** @type {Record<'bare' | 'callport' | 'sdk', (identity: string) => Promise<string> | string>} */
