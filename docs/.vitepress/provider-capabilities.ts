@@ -1,6 +1,8 @@
 import type { ClientAdapter, ClientCapabilities, ServerAdapter, ServerCapabilities, TokenTtlBounds } from '@callport/core'
 import { kaleyra as kaleyraClient } from '@callport/kaleyra/client'
 import { kaleyra as kaleyraServer } from '@callport/kaleyra/server'
+import { livekit as liveKitClient } from '@callport/livekit/client'
+import { livekit as liveKitServer } from '@callport/livekit/server'
 import { openvidu as openviduClient } from '@callport/openvidu/client'
 import { openvidu as openviduServer } from '@callport/openvidu/server'
 import { signaling as signalingClient } from '@callport/signaling/client'
@@ -85,6 +87,12 @@ export const providerSources: ProviderSource[] = [
     title: 'Kaleyra Video',
     server: [{ create: () => kaleyraServer({ apiKey: placeholderSecret, appId: 'placeholder-app-id' }) }],
     client: [{ create: () => kaleyraClient() }],
+  },
+  {
+    provider: 'livekit',
+    title: 'LiveKit',
+    server: [{ create: () => liveKitServer({ apiKey: 'placeholder-api-key', apiSecret: placeholderSecret, url: 'wss://livekit.invalid' }) }],
+    client: [{ create: () => liveKitClient() }],
   },
   {
     provider: 'memory',
