@@ -172,7 +172,7 @@ const providers = listProviderPackages()
 
 describe('provider packages have the one shape', () => {
   it('finds the provider packages', () => {
-    expect(providers.map((provider) => provider.id)).toEqual(expect.arrayContaining(['openvidu', 'twilio', 'vidyo', 'kaleyra', 'signaling']))
+    expect(providers.map((provider) => provider.id)).toEqual(expect.arrayContaining(['openvidu', 'twilio', 'vidyo', 'kaleyra', 'signaling', 'livekit']))
   })
 
   it.each(providers.map((provider) => [provider.id, provider] as const))('%s', async (_, provider) => {
