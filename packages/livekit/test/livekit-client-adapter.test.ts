@@ -1,0 +1,350 @@
+import { createLocalTrack, disconnectReasons, type ConnectOptions, type LocalTrack } from '@callport/core'
+import { FakeMediaStreamTrack } from '@callport/test-environment'
+import { expectCallportError, waitForEvent } from '@callport/testkit'
+import { ConnectionError, DisconnectReason } from 'livekit-client'
+import { ConnectionError as OldestConnectionError } from 'livekit-client-oldest'
+import { RoomServiceClient } from 'livekit-server-sdk'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { livekit, liveKitClientCapabilities, type LiveKitClientOptions } from '../src/client/index'
+import { disconnectReasonOf, errorFromLiveKit } from '../src/client/livekit-errors'
+import { createClientHarness, createCloud, credentials, type ClientHarness } from './client-harness'
+
+/** The LiveKit client half against the fake livekit-client over one fake cloud: connect, participants, tracks, mutes, data, updates, errors and the end of a call. */
+
+const cloud = createCloud()
+beforeAll(() => cloud.start())
+afterAll(() => cloud.stop())
+
+const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
+  audio: false,
+  video: false,
+  refreshToken: () => Promise.reject(new Error('unused')),
+  ...extra,
+})
+
+/** alice in `room` through the adapter under test (over `harness`, a fresh one by default). */
+async function connectAlice(extra: Partial<ConnectOptions> = {}, adapterOptions: Omit<LiveKitClientOptions, 'sdk'> = {}, harness: ClientHarness = createClientHarness(cloud)) {
+  const adapter = livekit({ sdk: harness.sdk, ...adapterOptions })
+  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
+  return { harness, adapter, connection, room: harness.roomOf('standup', 'alice')! }
+}
+
+/** A page's preview track over a fake browser track, as `createLocalTracks` of @callport/client makes it. */
+function preview(kind: 'audio' | 'video', deviceId: string): LocalTrack {
+  const track = new FakeMediaStreamTrack(kind, `${kind} ${deviceId}`, deviceId) as unknown as MediaStreamTrack
+  return createLocalTrack(track, { source: kind === 'video' ? 'camera' : 'microphone', deviceId })
+}
+
+describe('connect', () => {
+  it('joins with room.connect(token.connect.url, token.value, connectOptions) on a Room of roomOptions, with stopLocalTrackOnUnpublish forced off', async () => {
+    const harness = createClientHarness(cloud)
+    const token = await harness.issue('standup', 'alice')
+    const calls: unknown[][] = []
+    /** livekit-client's Room, recording the arguments of its connect (an arrow-function property, as livekit-client declares it). */
+    class Room extends harness.sdk.Room {
+      constructor(roomOptions?: ConstructorParameters<typeof harness.sdk.Room>[0]) {
+        super(roomOptions)
+        const connect = this.connect
+        this.connect = (...args) => {
+          calls.push(args)
+          return connect(...args)
+        }
+      }
+    }
+    const adapter = livekit({ sdk: { ...harness.sdk, Room }, roomOptions: { adaptiveStream: true, stopLocalTrackOnUnpublish: true }, connectOptions: { autoSubscribe: true } })
+    const connection = await adapter.connect(token, options())
+    expect(calls).toEqual([[token.connect.url, token.value, { autoSubscribe: true }]])
+    const [room] = harness.sdk.rooms
+    expect(room!.options).toMatchObject({ adaptiveStream: true, stopLocalTrackOnUnpublish: false })
+    expect(connection.vendor).toBe(room)
+    expect(connection.localParticipant).toMatchObject({ identity: 'alice', providerParticipantId: room!.localParticipant.sid })
+    expect(room!.state).toBe('connected')
+    expect(cloud.find('standup', 'alice')).toBeDefined()
+    await connection.disconnect()
+    expect(room!.state).toBe('disconnected')
+  })
+
+  it('lists the participants already in the room without announcing them, and announces their subscribed tracks once the caller listens', async () => {
+    const harness = createClientHarness(cloud)
+    const bob = await harness.joinRemote('standup', 'bob')
+    await bob.setCameraEnabled(true)
+    const adapter = livekit({ sdk: harness.sdk })
+    const connection = await adapter.connect(await harness.issue('standup', 'alice'), options())
+    const joined = vi.fn()
+    connection.on('participant-joined', joined)
+    const [{ participant, track }] = await waitForEvent(connection, 'track-subscribed')
+    expect(participant.identity).toBe('bob')
+    expect(track).toMatchObject({ kind: 'video', source: 'camera' })
+    expect(connection.participants().map((listed) => listed.identity)).toEqual(['bob'])
+    expect(joined).not.toHaveBeenCalled()
+    await connection.disconnect()
+    await bob.leave()
+  })
+
+  it('refuses a token signed with another secret as UNAUTHORIZED (ConnectionError NotAllowed, 401), leaving no Room connected', async () => {
+    const harness = createClientHarness(cloud)
+    const error = await expectCallportError(livekit({ sdk: harness.sdk }).connect(await harness.refused('standup', 'alice'), options()), ['UNAUTHORIZED'])
+    expect(error).toMatchObject({ provider: 'livekit', retryable: false, details: { connectionErrorReason: 0, status: 401 } })
+    expect(harness.sdk.rooms.map((room) => room.state)).toEqual(['disconnected'])
+  })
+
+  it('an unreachable server is PROVIDER_UNAVAILABLE (retryable); a token without a ws(s) URL, or of another provider, is INVALID_INPUT before anything loads', async () => {
+    const harness = createClientHarness(cloud)
+    const token = await harness.issue('standup', 'alice')
+    const adapter = livekit({ sdk: harness.sdk })
+    const unreachable = await expectCallportError(adapter.connect({ ...token, connect: { url: 'wss://unreachable.invalid' } }, options()), ['PROVIDER_UNAVAILABLE'])
+    expect(unreachable.retryable).toBe(true)
+    const rooms = harness.sdk.rooms.length
+    await expectCallportError(adapter.connect({ ...token, connect: { url: 'https://not-a-websocket.example' } }, options()), ['INVALID_INPUT'])
+    await expectCallportError(adapter.connect({ ...token, connect: {} }, options()), ['INVALID_INPUT'])
+    await expectCallportError(adapter.connect({ ...token, provider: 'twilio' }, options()), ['INVALID_INPUT'])
+    expect(harness.sdk.rooms).toHaveLength(rooms)
+  })
+
+  it('an abort while joining disconnects the Room and rejects ABORTED', async () => {
+    const harness = createClientHarness(cloud)
+    const controller = new AbortController()
+    const connecting = livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), options({ signal: controller.signal }))
+    controller.abort()
+    await expectCallportError(connecting, ['ABORTED'])
+    await vi.waitFor(() => expect(harness.sdk.rooms.every((room) => String(room.state) === 'disconnected')).toBe(true))
+    expect(cloud.find('standup', 'alice')).toBeUndefined()
+  })
+
+  it('refuses unknown options by name', () => {
+    expect(() => livekit({ dataTopc: 'chat' } as LiveKitClientOptions)).toThrow(/dataTopc/)
+  })
+})
+
+describe('participants and tracks', () => {
+  it('participant-joined / participant-left with role, name and JSON metadata; the tracks of one who leaves are unsubscribed first', async () => {
+    const { harness, connection } = await connectAlice()
+    const joined = waitForEvent(connection, 'participant-joined')
+    const bob = await harness.joinRemote('standup', 'bob')
+    const [{ participant }] = await joined
+    expect(participant).toMatchObject({ identity: 'bob', role: 'publisher', providerParticipantId: bob.room.localParticipant.sid })
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    await bob.setMicrophoneEnabled(true)
+    const [{ track }] = await subscribed
+    expect(track).toMatchObject({ kind: 'audio', source: 'microphone' })
+    const order: string[] = []
+    connection.on('track-unsubscribed', (event) => order.push(`unsubscribed ${event.track.id}`))
+    connection.on('participant-left', (event) => order.push(`left ${event.participant.identity}`))
+    await bob.leave()
+    await vi.waitFor(() => expect(order).toEqual([`unsubscribed ${track.id}`, 'left bob']))
+    expect(connection.participants()).toEqual([])
+    await connection.disconnect()
+  })
+
+  it('a remote camera muted and unmuted is track-muted / track-unmuted of the subscribed track; one subscribed while muted is track-subscribed then track-muted', async () => {
+    const { harness, connection } = await connectAlice()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const subscribed = waitForEvent(connection, 'track-subscribed')
+    await bob.setCameraEnabled(true)
+    const [{ track }] = await subscribed
+    const muted = waitForEvent(connection, 'track-muted')
+    await bob.setCameraMuted(true)
+    expect((await muted)[0].track).toBe(track)
+    const unmuted = waitForEvent(connection, 'track-unmuted')
+    await bob.setCameraMuted(false)
+    expect((await unmuted)[0].track).toBe(track)
+    await bob.setCameraMuted(true)
+    await connection.disconnect()
+    const events: string[] = []
+    const late = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'carol'), options())
+    late.on('track-subscribed', () => events.push('track-subscribed'))
+    late.on('track-muted', () => events.push('track-muted'))
+    await vi.waitFor(() => expect(events).toEqual(['track-subscribed', 'track-muted']))
+    await late.disconnect()
+    await bob.leave()
+  })
+
+  it('a remote screen share is source screen, its audio screen-audio', async () => {
+    const { harness, connection } = await connectAlice()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const sources: string[] = []
+    connection.on('track-subscribed', ({ track }) => sources.push(`${track.kind} ${track.source}`))
+    await bob.room.localParticipant.setScreenShareEnabled(true, { audio: true })
+    await vi.waitFor(() => expect(sources.sort()).toEqual(['audio screen-audio', 'video screen']))
+    await connection.disconnect()
+    await bob.leave()
+  })
+
+  it("participant-updated carries a remote participant's name, metadata and attributes once per update, and participants() lists the new values", async () => {
+    const { harness, connection } = await connectAlice()
+    const bob = await harness.joinRemote('standup', 'bob')
+    await vi.waitFor(() => expect(connection.participants()).toHaveLength(1))
+    const updated = vi.fn()
+    connection.on('participant-updated', updated)
+    await bob.updateParticipant({ name: 'Bob B.', metadata: { hand: 'raised' } })
+    await vi.waitFor(() => expect(updated).toHaveBeenCalledTimes(1))
+    expect(updated.mock.calls[0]![0].participant).toMatchObject({ identity: 'bob', name: 'Bob B.', metadata: { hand: 'raised' } })
+    expect(connection.participants()[0]).toMatchObject({ name: 'Bob B.', metadata: { hand: 'raised' } })
+    await new RoomServiceClient(cloud.url, credentials.apiKey, credentials.apiSecret).updateParticipant('standup', 'bob', { attributes: { seat: '4' } })
+    await vi.waitFor(() => expect(updated).toHaveBeenCalledTimes(2))
+    expect(updated.mock.calls[1]![0].raw).toMatchObject({ identity: 'bob', attributes: { seat: '4' } })
+    await connection.disconnect()
+    await bob.leave()
+  })
+})
+
+describe('data', () => {
+  it('sendData reaches everyone, or only the identities of to (destinationIdentities), as reliable packets; received text is decoded', async () => {
+    const { harness, connection } = await connectAlice()
+    const bob = await harness.joinRemote('standup', 'bob')
+    const carol = await harness.joinRemote('standup', 'carol')
+    await connection.sendData('to all')
+    await connection.sendData('to carol', { to: ['carol'] })
+    await vi.waitFor(() => expect(carol.received).toEqual(['to all', 'to carol']))
+    expect(bob.received).toEqual(['to all'])
+    const received = waitForEvent(connection, 'data-received')
+    await bob.sendData('héllo ✓')
+    const [event] = await received
+    expect(event).toMatchObject({ data: 'héllo ✓', participant: { identity: 'bob' } })
+    await connection.disconnect()
+    await expectCallportError(connection.sendData('after'), ['CONNECTION_FAILED'])
+    await bob.leave()
+    await carol.leave()
+  })
+
+  it('with dataTopic, sends with that topic and receives only packets of it', async () => {
+    const { harness, connection } = await connectAlice({}, { dataTopic: 'chat' })
+    const bob = await harness.joinRemote('standup', 'bob')
+    const topics: Array<string | undefined> = []
+    bob.room.on('dataReceived', (_payload: Uint8Array, _participant: unknown, _kind: unknown, topic?: string) => topics.push(topic))
+    await connection.sendData('hi')
+    await vi.waitFor(() => expect(topics).toEqual(['chat']))
+    const received = vi.fn()
+    connection.on('data-received', received)
+    await bob.room.localParticipant.publishData(new TextEncoder().encode('agent'), { reliable: true, topic: 'agent' })
+    await bob.room.localParticipant.publishData(new TextEncoder().encode('no topic'), { reliable: true })
+    await bob.room.localParticipant.publishData(new TextEncoder().encode('chat'), { reliable: true, topic: 'chat' })
+    await vi.waitFor(() => expect(received).toHaveBeenCalledTimes(1))
+    expect(received.mock.calls[0]![0].data).toBe('chat')
+    await connection.disconnect()
+    await bob.leave()
+  })
+})
+
+describe('moderation and the end of a call', () => {
+  it('a moderator mute is muted-by-moderator (audio); the participant’s own mute is not', async () => {
+    const { harness, connection } = await connectAlice({ audio: true })
+    const moderated = vi.fn()
+    connection.on('muted-by-moderator', moderated)
+    await connection.setMicrophoneEnabled(false)
+    await connection.setMicrophoneEnabled(true)
+    const muted = waitForEvent(connection, 'muted-by-moderator')
+    await harness.muteParticipant('standup', 'alice', 'audio')
+    expect((await muted)[0].kind).toBe('audio')
+    expect(moderated).toHaveBeenCalledTimes(1)
+    await connection.setMicrophoneEnabled(true)
+    expect(harness.roomOf('standup', 'alice')!.localParticipant.getTrackPublication('microphone' as never)?.isMuted).toBe(false)
+    await connection.disconnect()
+  })
+
+  it('removed by the server: disconnected (removed), tracks the adapter captured stopped, the page’s kept', async () => {
+    const camera = preview('video', 'camera-1')
+    const { harness, connection } = await connectAlice({ audio: true, video: true, tracks: [camera] })
+    const disconnected = waitForEvent(connection, 'disconnected')
+    await harness.removeParticipant('standup', 'alice')
+    expect((await disconnected)[0]).toMatchObject({ reason: 'removed', raw: DisconnectReason.PARTICIPANT_REMOVED })
+    expect(camera.mediaStreamTrack.readyState).toBe('live')
+    expect(harness.media.captured.map((track) => [track.kind, track.readyState])).toEqual([['audio', 'ended']])
+    await connection.disconnect()
+  })
+
+  it('the room deleted: disconnected (room-closed); a duplicate identity: duplicate-identity', async () => {
+    const { harness, connection } = await connectAlice()
+    const duplicated = waitForEvent(connection, 'disconnected')
+    const second = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), options())
+    expect((await duplicated)[0].reason).toBe('duplicate-identity')
+    const closed = waitForEvent(second, 'disconnected')
+    await harness.server.closeRoom!({ room: harness.callportRoom('standup') })
+    expect((await closed)[0].reason).toBe('room-closed')
+  })
+
+  it("livekit-client's reconnection is reconnecting / reconnected; giving up is disconnected (connection-lost)", async () => {
+    const { connection, room } = await connectAlice()
+    const events: string[] = []
+    connection.on('reconnecting', (event) => events.push(`reconnecting ${event.reason}`))
+    connection.on('reconnected', () => events.push('reconnected'))
+    connection.on('disconnected', (event) => events.push(`disconnected ${event.reason}`))
+    room.interrupt()
+    room.restore()
+    room.interrupt()
+    room.drop(undefined as unknown as DisconnectReason)
+    await vi.waitFor(() => expect(events).toEqual(['reconnecting connection-lost', 'reconnected', 'reconnecting connection-lost', 'disconnected connection-lost']))
+  })
+
+  it('disconnect emits no disconnected event and is idempotent', async () => {
+    const { connection, room } = await connectAlice()
+    const disconnected = vi.fn()
+    connection.on('disconnected', disconnected)
+    await connection.disconnect()
+    await connection.disconnect()
+    room.emit('disconnected', DisconnectReason.ROOM_DELETED)
+    expect(disconnected).not.toHaveBeenCalled()
+  })
+})
+
+describe('errors and reasons', () => {
+  it("maps every DisconnectReason of livekit-client's protocol to a contract reason", () => {
+    const expected: Record<string, string> = {
+      UNKNOWN_REASON: 'unknown',
+      CLIENT_INITIATED: 'client-initiated',
+      DUPLICATE_IDENTITY: 'duplicate-identity',
+      SERVER_SHUTDOWN: 'server-shutdown',
+      PARTICIPANT_REMOVED: 'removed',
+      ROOM_DELETED: 'room-closed',
+      STATE_MISMATCH: 'connection-lost',
+      JOIN_FAILURE: 'join-failed',
+      MIGRATION: 'server-shutdown',
+      SIGNAL_CLOSE: 'connection-lost',
+      ROOM_CLOSED: 'room-closed',
+      USER_UNAVAILABLE: 'join-failed',
+      USER_REJECTED: 'unauthorized',
+      SIP_TRUNK_FAILURE: 'join-failed',
+      CONNECTION_TIMEOUT: 'connection-lost',
+      MEDIA_FAILURE: 'connection-lost',
+      AGENT_ERROR: 'unknown',
+    }
+    const names = Object.keys(DisconnectReason).filter((key) => Number.isNaN(Number(key)))
+    expect(names.sort()).toEqual(Object.keys(expected).sort())
+    for (const name of names) expect(disconnectReasonOf(DisconnectReason[name as keyof typeof DisconnectReason]), name).toBe(expected[name])
+    for (const name of names) expect(disconnectReasons).toContain(disconnectReasonOf(DisconnectReason[name as keyof typeof DisconnectReason]))
+    expect(disconnectReasonOf(undefined), 'livekit-client gave up reconnecting').toBe('connection-lost')
+    expect(disconnectReasonOf(999)).toBe('unknown')
+  })
+
+  it('maps ConnectionError of livekit-client 2.23 and 2.5.0 to Callport codes', () => {
+    const cases: Array<[unknown, string]> = [
+      [ConnectionError.notAllowed('invalid token: token is expired (exp)', 401), 'TOKEN_EXPIRED'],
+      [ConnectionError.notAllowed('invalid token', 401), 'UNAUTHORIZED'],
+      [ConnectionError.notAllowed('no permissions to access the room', 403), 'FORBIDDEN'],
+      [ConnectionError.notAllowed('requested room does not exist', 404), 'ROOM_NOT_FOUND'],
+      [ConnectionError.serverUnreachable('could not establish signal connection'), 'PROVIDER_UNAVAILABLE'],
+      [ConnectionError.cancelled('Client initiated disconnect'), 'ABORTED'],
+      [ConnectionError.leaveRequest('leave while joining', DisconnectReason.ROOM_DELETED), 'ROOM_NOT_FOUND'],
+      [ConnectionError.leaveRequest('leave while joining', DisconnectReason.JOIN_FAILURE), 'PROVIDER_REJECTED'],
+      [ConnectionError.timeout('room connection has timed out'), 'CONNECTION_FAILED'],
+      [ConnectionError.websocket('websocket error'), 'CONNECTION_FAILED'],
+      [ConnectionError.internal('could not establish pc connection'), 'CONNECTION_FAILED'],
+      [ConnectionError.serviceNotFound('v1 RTC path not found', 'v0-rtc'), 'PROVIDER_REJECTED'],
+      [new OldestConnectionError('invalid token', 0, 401), 'UNAUTHORIZED'],
+      [new OldestConnectionError('could not establish signal connection', 1), 'PROVIDER_UNAVAILABLE'],
+      [new OldestConnectionError('could not establish pc connection', 2), 'CONNECTION_FAILED'],
+      [Object.assign(new DOMException('Permission denied', 'NotAllowedError')), 'PERMISSION_DENIED'],
+      [new Error('something else'), 'CONNECTION_FAILED'],
+    ]
+    for (const [error, code] of cases) expect(errorFromLiveKit(error), String((error as Error).message)).toMatchObject({ code, provider: 'livekit', cause: error })
+  })
+})
+
+describe('capabilities', () => {
+  it('declares what the tests of this file and the conformance suite prove, and the adapter carries them', () => {
+    const adapter = livekit({ sdk: createClientHarness(cloud).sdk })
+    expect(adapter.capabilities).toEqual(liveKitClientCapabilities)
+    expect(liveKitClientCapabilities).toMatchObject({ media: 'tracks', updateToken: false, sendData: true, remoteMute: true, participantUpdates: true, prepare: true })
+    expect(typeof adapter.prepare).toBe('function')
+  })
+})
