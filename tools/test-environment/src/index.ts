@@ -13,3 +13,4 @@ export {
 export { asMediaStreamTrack, createFakeMediaDevices, FakeMediaStreamTrack, type FakeDevice, type FakeMediaDevices } from './fake-media'
 export { startCoturn, type CoturnOptions, type CoturnServer } from './coturn'
 export { allocateTurnRelay, type TurnAllocation } from './turn-allocate'
+export { startJanus, type JanusOptions, type JanusServer } from './janus'

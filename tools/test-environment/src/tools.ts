@@ -25,6 +25,11 @@ const candidates: Record<string, { env: string; paths: string[]; hint: string }>
     paths: ['/usr/bin/redis-server', '/usr/local/bin/redis-server'],
     hint: "install Debian's redis-server (apt-get install -y redis-server) or set REDIS_SERVER_PATH",
   },
+  janus: {
+    env: 'JANUS_PATH',
+    paths: ['/usr/bin/janus', '/usr/local/bin/janus'],
+    hint: "install Debian's janus (apt-get install -y --no-install-recommends janus) or set JANUS_PATH",
+  },
   turnserver: {
     env: 'TURNSERVER_PATH',
     paths: ['/usr/bin/turnserver', '/usr/local/bin/turnserver'],
@@ -33,7 +38,7 @@ const candidates: Record<string, { env: string; paths: string[]; hint: string }>
 }
 
 /** The real servers and browser the suites start. */
-export type ToolName = 'chromium' | 'redis-server' | 'turnserver'
+export type ToolName = 'chromium' | 'redis-server' | 'turnserver' | 'janus'
 
 function executable(path: string): boolean {
   try {
@@ -44,7 +49,7 @@ function executable(path: string): boolean {
   }
 }
 
-/** Looks for a tool the real-parts suites need (`chromium`, `redis-server`, `turnserver`). */
+/** Looks for a tool the real-parts suites need (`chromium`, `redis-server`, `turnserver`, `janus`). */
 export function findTool(name: ToolName): ToolAvailability {
   const spec = candidates[name]!
   const fromEnv = process.env[spec.env]
