@@ -102,10 +102,14 @@ function recordingOf(body: LiveKitWebhookBody, status: 'started' | 'completed' |
   return { id: egress?.egressId ?? '', status, ...(url ? { url } : {}) }
 }
 
+/** The SHA-256 of `text`'s UTF-8 bytes (Web Crypto, so the server half runs on edge runtimes too). */
+async function sha256Of(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
+}
+
 /** A stable id for a body without LiveKit's `id` (servers before it had one): the SHA-256 of its text. */
 async function bodyDigestId(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-  return `livekit-${Array.from(digest.subarray(0, 20), (byte) => byte.toString(16).padStart(2, '0')).join('')}`
+  return `livekit-${Array.from((await sha256Of(text)).subarray(0, 20), (byte) => byte.toString(16).padStart(2, '0')).join('')}`
 }
 
 /**
@@ -151,8 +155,7 @@ export function normalizeLiveKitWebhook(raw: unknown, fallbackId: string): Webho
 
 /** base64 of the SHA-256 of `text`'s UTF-8 bytes: what LiveKit puts in the `sha256` claim. */
 async function bodySha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))
-  return btoa(String.fromCharCode(...digest))
+  return btoa(String.fromCharCode(...(await sha256Of(text))))
 }
 
 /** True when the strings are equal, in a time that depends only on their lengths. */
