@@ -54,7 +54,17 @@ describe('runnable code blocks', () => {
     const pages = sitePages(docs)
     const blocks = [...pages.flatMap((page) => runnableBlocks(readPage(docs, page), page)), ...runnableBlocks(readFileSync(readme, 'utf8'), 'README.md')]
     const pagesWithCode = new Set(blocks.map((block) => block.page))
-    for (const page of ['README.md', 'guide/getting-started.md', 'guide/server.md', 'guide/client.md', 'guide/testing.md', 'providers/signaling.md']) {
+    for (const page of [
+      'README.md',
+      'guide/getting-started.md',
+      'guide/server.md',
+      'guide/client.md',
+      'guide/testing.md',
+      'providers/signaling.md',
+      'providers/livekit.md',
+      'migration/twilio-video-to-livekit.md',
+      'migration/openvidu-2-to-openvidu-3.md',
+    ]) {
       expect(pagesWithCode, `${page} has runnable blocks`).toContain(page)
     }
     expect(typeCheckBlocks(blocks, `${workDirectory}site/`, baseConfig)).toEqual([])
