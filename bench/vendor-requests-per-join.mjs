@@ -8,7 +8,7 @@ import { defineBench } from './lib/benches.mjs'
 import { benchDirectory } from './lib/workspace.mjs'
 
 /** Providers whose join of a live room the README quotes, in table order. */
-export const providers = ['openvidu', 'twilio', 'vidyo', 'kaleyra', 'signaling']
+export const providers = ['openvidu', 'twilio', 'vidyo', 'kaleyra', 'livekit', 'signaling']
 
 /**
  * Bundles bench/vendor-requests/scenarios.ts (the providers' sources and their own vendor fakes,

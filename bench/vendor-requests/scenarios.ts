@@ -1,9 +1,11 @@
 import type { ServerAdapter } from '@callport/core'
 import { kaleyra } from '@callport/kaleyra/server'
+import { livekit } from '@callport/livekit/server'
 import { openvidu } from '@callport/openvidu/server'
 import { signaling } from '@callport/signaling/server'
 import { twilio } from '@callport/twilio/server'
 import { vidyo } from '@callport/vidyo/server'
+import { http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { createFakeKaleyraApi } from '../../packages/kaleyra/test/fake-kaleyra-api'
 import { createFakeOpenVidu } from '../../packages/openvidu/test/fake-openvidu'
@@ -50,6 +52,20 @@ const scenarios: Scenario[] = [
     create() {
       const api = createFakeKaleyraApi({ baseUrl: 'https://api.sandbox.eu.bandyer.com', apiKey: 'ak_bench' })
       return { adapter: kaleyra({ apiKey: 'ak_bench', appId: 'wAppId_bench', region: 'eu', environment: 'sandbox' }), handlers: api.handlers }
+    },
+  },
+  {
+    provider: 'livekit',
+    joins: 5,
+    create() {
+      // LiveKit's own fake (packages/livekit/test/fake-livekit.ts) is a real HTTP server; msw counts here, so
+      // RoomService's CreateRoom is answered as LiveKit answers it (the RoomInfo, created or existing).
+      const url = 'https://livekit.bench.invalid'
+      const createRoom = http.post(`${url}/twirp/livekit.RoomService/CreateRoom`, async ({ request }) => {
+        const { name } = (await request.json()) as { name: string }
+        return HttpResponse.json({ sid: `RM_${name}`, name, creationTime: '1700000000' })
+      })
+      return { adapter: livekit({ apiKey: 'APIbench', apiSecret: secret, url }), handlers: [createRoom] }
     },
   },
   {
