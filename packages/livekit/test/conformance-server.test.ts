@@ -1,8 +1,11 @@
-import type { WebhookEvent } from '@callport/core'
+import type { DisconnectReason, Participant, TrackKind, WebhookEvent } from '@callport/core'
+import { createFakeMediaDevices } from '@callport/test-environment'
 import { runServerAdapterSuite } from '@callport/testkit'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, vi } from 'vitest'
+import { livekit as livekitClient } from '../src/client/index'
 import { livekit } from '../src/server/index'
 import { FakeLiveKit } from './fake-livekit'
+import { createFakeLiveKitClient } from './fake-livekit-client'
 import { sample, sampleEvents, signedDelivery } from './webhook-deliveries'
 
 const fake = new FakeLiveKit('APIconformance', 'conformance-secret-0123456789-abcdef')
@@ -28,21 +31,28 @@ runServerAdapterSuite({
   name: 'livekit',
   setup: () => {
     fake.reset()
-    return fake
+    // The page's capture (what the joined participant publishes) comes from fake devices.
+    vi.stubGlobal('navigator', { mediaDevices: createFakeMediaDevices() })
+    return { sdk: createFakeLiveKitClient(fake) }
   },
+  teardown: () => void vi.unstubAllGlobals(),
   createAdapter: () => livekit({ apiKey: fake.apiKey, apiSecret: fake.apiSecret, url: fake.url, retry: { limit: 0 }, environmentVariables: {} }),
-  // The participant joins the fake LiveKit with the token the adapter issued, as livekit-client would;
-  // there is no client half yet, so removal and muting are read from the fake.
-  join: async ({ token, publish }) => {
-    const joined = await fake.join(token.value, publish)
-    return {
-      leave: () => {
-        for (const room of fake.rooms.values()) if (room.participants.get(joined.identity) === joined) room.participants.delete(joined.identity)
-        return Promise.resolve()
-      },
-      disconnectReason: () => (joined.removed ? 'removed' : undefined),
-      mutedByModerator: () => joined.mutedByModerator,
-    }
+  // The participant connects through the LiveKit client adapter over the fake livekit-client, holding
+  // the token the adapter issued: RemoveParticipant, MutePublishedTrack and UpdateParticipant reach
+  // its page as LiveKit's signal messages reach livekit-client, and the page reports what it saw.
+  join: async ({ token, publish }, { sdk }) => {
+    const connection = await livekitClient({ sdk }).connect(token, {
+      audio: publish?.audio ?? false,
+      video: publish?.video ?? false,
+      refreshToken: () => Promise.reject(new Error('not used')),
+    })
+    let reason: DisconnectReason | undefined
+    const muted: TrackKind[] = []
+    const updates: Participant[] = []
+    connection.on('disconnected', (event) => (reason = event.reason))
+    connection.on('muted-by-moderator', (event) => muted.push(event.kind))
+    connection.on('participant-updated', (event) => updates.push(event.participant))
+    return { leave: () => connection.disconnect(), disconnectReason: () => reason, mutedByModerator: () => muted, participantUpdates: () => updates }
   },
   vendor: {
     verifyToken: async (token) => {
