@@ -1,6 +1,8 @@
 import type { ClientAdapter, ClientCapabilities, ConnectOptions, Token } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
+import { ICE_SERVERS_PARAMETER } from '../shared/connect-parameters'
+import { iceServersOf } from './ice-servers'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { resolveClientOptions, type SignalingClientOptions } from './client-options'
 import { loadSocketFactory } from './load-sdk'
@@ -34,10 +36,11 @@ export const signalingClientCapabilities = {
   prepare: true,
 } as const satisfies ClientCapabilities
 
-/** What the server half puts in `token.connect`: where socket.io connects. */
+/** What the server half puts in `token.connect`: where socket.io connects, and ICE servers (TURN) as JSON. */
 const SignalingConnectParametersSchema = z.object({
   url: z.string().check(z.minLength(1)),
   path: z.optional(z.string()),
+  [ICE_SERVERS_PARAMETER]: z.optional(z.string()),
 })
 
 /** The signaling client adapter. */
@@ -67,6 +70,8 @@ export function signaling(options?: SignalingClientOptions): SignalingClientAdap
     capabilities: signalingClientCapabilities,
     connectSchema: SignalingConnectParametersSchema,
     async connect({ token }, connectOptions) {
+      // A token whose ICE servers are not ICE servers is refused before anything opens.
+      iceServersOf(token)
       const createSocket = await loadSocketFactory(resolved.sdk)
       const prepared = warm?.token === token.value ? warm.socket : undefined
       if (!prepared) void warm?.socket.then((unused) => unused?.socket.disconnect())

@@ -42,6 +42,7 @@ import type { SignalingSocket, SocketFactory } from './load-sdk'
 import { LocalMedia, type LocalSource } from './local-media'
 import { PeerLink, type PeerSignal } from './peer-link'
 import type { RemoteMember } from './remote-member'
+import { rtcConfigurationFor } from './ice-servers'
 import { RoomRoster } from './room-roster'
 import { reconnectDelay, sleep, tokenForReconnection } from './reconnect-policy'
 import { openSocket, sendRequest } from './signaling-socket'
@@ -540,7 +541,7 @@ export class SignalingConnection extends EventEmitter<ConnectionEvents> implemen
     if (!RTCPeerConnection) return undefined
     return new PeerLink({
       RTCPeerConnection,
-      configuration: this.#options.rtcConfiguration,
+      configuration: rtcConfigurationFor(this.#options.rtcConfiguration, this.#token),
       localTracks: this.#receiveOnly ? [] : this.#media.sending(),
       streamOf: (source: LocalSource) => (source.startsWith('screen') ? this.#media.screenStream : this.#media.stream),
       receiveOnly: this.#receiveOnly,
