@@ -3,7 +3,7 @@ import { CallportError, RoomNameSchema, IdentitySchema, type Participant } from 
 import { verifyHs256Jwt } from '@callport/provider-utils/server'
 import type { Kick, Member, Mute } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
-import { ADMIN_PATH_PREFIX, AdminClaimsSchema, AdminMuteSchema, MAXIMUM_ADMIN_TOKEN_SECONDS } from './admin-protocol'
+import { ADMIN_PATH_PREFIX, AdminClaimsSchema, AdminMuteSchema, AdminUpdateSchema, MAXIMUM_ADMIN_TOKEN_SECONDS, type AdminUpdate } from './admin-protocol'
 import type { MemberDirectory } from './member-directory'
 import { signalingRoomId } from './room-id'
 
@@ -15,14 +15,19 @@ export interface AdminContext {
   kickMember(memberId: string, kick: Kick): void
   /** Mutes a member wherever it is connected (`on_mute`, its props set false, `on_props_set` to the room). */
   muteMember(memberId: string, mute: Mute): void
+  /** Changes a member's name and/or metadata wherever it is connected (its props follow, `on_props_set` to the room). */
+  updateMember(memberId: string, update: AdminUpdate): void
   /** Refuses the credentials of `identity` for the room issued until now, in every process. */
   revoke(roomId: string, identity: string): void
   closing(): boolean
   onError(error: unknown): void
 }
 
-/** Largest request body the admin API reads, in bytes (a mute body is a dozen). */
+/** Largest mute body the admin API reads, in bytes (one is a dozen). */
 const MAXIMUM_ADMIN_BODY_BYTES = 1024
+
+/** Largest update body, in bytes: the call server's own body limit (16 KiB), so what it accepts fits. */
+const MAXIMUM_ADMIN_UPDATE_BYTES = 16 * 1024
 
 class AdminError extends Error {
   constructor(
@@ -40,6 +45,7 @@ type AdminRoute =
   | { name: 'close'; method: 'DELETE'; room: string }
   | { name: 'remove'; method: 'DELETE'; room: string; identity: string }
   | { name: 'mute'; method: 'POST'; room: string; identity: string }
+  | { name: 'update'; method: 'PATCH'; room: string; identity: string }
 
 function decode(segment: string): string {
   try {
@@ -49,14 +55,19 @@ function decode(segment: string): string {
   }
 }
 
-function matchRoute(pathname: string): AdminRoute {
+function matchRoute(pathname: string, method: string | undefined): AdminRoute & { allow?: string } {
   const segments = pathname.slice(ADMIN_PATH_PREFIX.length).split('/')
   const [rooms, room, participants, identity, mute] = segments
   if (rooms === 'rooms' && room) {
     if (segments.length === 2) return { name: 'close', method: 'DELETE', room: decode(room) }
     if (participants === 'participants') {
       if (segments.length === 3) return { name: 'list', method: 'GET', room: decode(room) }
-      if (segments.length === 4 && identity) return { name: 'remove', method: 'DELETE', room: decode(room), identity: decode(identity) }
+      if (segments.length === 4 && identity) {
+        const allow = 'DELETE, PATCH'
+        return method === 'PATCH'
+          ? { name: 'update', method, room: decode(room), identity: decode(identity), allow }
+          : { name: 'remove', method: 'DELETE', room: decode(room), identity: decode(identity), allow }
+      }
       if (segments.length === 5 && identity && mute === 'mute') return { name: 'mute', method: 'POST', room: decode(room), identity: decode(identity) }
     }
   }
@@ -84,14 +95,14 @@ function authenticate(request: IncomingMessage, secret: string, room: string): v
   if (parsed.data.room !== room) throw new AdminError(403, 'FORBIDDEN', 'The admin token is for another room')
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAXIMUM_ADMIN_BODY_BYTES) {
-        reject(new AdminError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${MAXIMUM_ADMIN_BODY_BYTES} bytes`))
+      if (size > limit) {
+        reject(new AdminError(413, 'PAYLOAD_TOO_LARGE', `The body must be at most ${limit} bytes`))
         request.resume()
         return
       }
@@ -102,18 +113,23 @@ function readBody(request: IncomingMessage): Promise<string> {
   })
 }
 
-async function readMute(request: IncomingMessage): Promise<Mute> {
+async function readJson<T>(
+  request: IncomingMessage,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } },
+  shape: string,
+  limit: number,
+): Promise<T> {
   const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
   if (type !== 'application/json') throw new AdminError(415, 'UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json')
   let value: unknown
   try {
-    value = JSON.parse(await readBody(request))
+    value = JSON.parse(await readBody(request, limit))
   } catch (error) {
     if (error instanceof AdminError) throw error
     throw new AdminError(400, 'INVALID_INPUT', 'The body is not JSON')
   }
-  const parsed = AdminMuteSchema.safeParse(value)
-  if (!parsed.success) throw new AdminError(400, 'INVALID_INPUT', 'The body must be { "kind": "audio" | "video" }')
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new AdminError(400, 'INVALID_INPUT', `The body must be ${shape}`)
   return parsed.data
 }
 
@@ -157,11 +173,21 @@ export async function serveAdminRequest(request: IncomingMessage, response: Serv
   try {
     if (context.closing()) throw new AdminError(503, 'INTERNAL', 'The signaling server is shutting down')
     const { pathname } = new URL(request.url ?? '/', 'http://signaling.invalid')
-    const route = matchRoute(pathname)
-    if (request.method !== route.method) throw new AdminError(405, 'METHOD_NOT_ALLOWED', `Use ${route.method} for this route`, { allow: route.method })
+    const route = matchRoute(pathname, request.method)
+    const allow = route.allow ?? route.method
+    if (request.method !== route.method) throw new AdminError(405, 'METHOD_NOT_ALLOWED', `Use ${allow} for this route`, { allow })
     const room = valid(RoomNameSchema, route.room, 'room name')
     authenticate(request, context.secret, room)
-    const mute = route.name === 'mute' ? await readMute(request) : undefined
+    const mute = route.name === 'mute' ? await readJson(request, AdminMuteSchema, '{ "kind": "audio" | "video" }', MAXIMUM_ADMIN_BODY_BYTES) : undefined
+    const update =
+      route.name === 'update'
+        ? await readJson(
+            request,
+            AdminUpdateSchema,
+            '{ "name"?: string (1 to 256 characters), "metadata"?: object } with at least one of them, and nothing else',
+            MAXIMUM_ADMIN_UPDATE_BYTES,
+          )
+        : undefined
     const identity = 'identity' in route ? valid(IdentitySchema, route.identity, 'identity') : undefined
     const roomId = signalingRoomId(room)
     const members = await context.directory().list(roomId)
@@ -172,13 +198,15 @@ export async function serveAdminRequest(request: IncomingMessage, response: Serv
         for (const member of members) context.kickMember(member.id, { reason: 'room_closed', message: 'The room was closed' })
         return send(response, 204, undefined)
       case 'remove':
-      case 'mute': {
+      case 'mute':
+      case 'update': {
         const targets = members.filter((member) => member.name === identity)
         if (targets.length === 0) throw new AdminError(404, 'PARTICIPANT_NOT_FOUND', 'Nobody with that identity is in the room')
         // Before the kick: the removed member cannot connect again with the token it holds.
-        if (!mute && identity !== undefined) context.revoke(roomId, identity)
+        if (route.name === 'remove' && identity !== undefined) context.revoke(roomId, identity)
         for (const target of targets) {
           if (mute) context.muteMember(target.id, mute)
+          else if (update) context.updateMember(target.id, update)
           else context.kickMember(target.id, { reason: 'removed', message: 'A moderator removed you from the room' })
         }
         return send(response, 204, undefined)

@@ -1,4 +1,4 @@
-import { ParticipantSchema } from '@callport/core'
+import { MetadataSchema, ParticipantSchema } from '@callport/core'
 import * as z from 'zod/mini'
 
 /**
@@ -8,6 +8,8 @@ import * as z from 'zod/mini'
  * - `GET    /callport/v1/rooms/:room/participants` → 200 `{ participants: Participant[] }`
  * - `DELETE /callport/v1/rooms/:room/participants/:identity` → 204 (`on_kick { reason: 'removed' }`, then disconnect)
  * - `POST   /callport/v1/rooms/:room/participants/:identity/mute` `{ "kind": "audio" | "video" }` → 204 (`on_mute`)
+ * - `PATCH  /callport/v1/rooms/:room/participants/:identity` `{ "name"?, "metadata"? }` → 204 (its `display_name` /
+ *   `metadata` props replaced, `on_props_set` to the room)
  * - `DELETE /callport/v1/rooms/:room` → 204 (`on_kick { reason: 'room_closed' }` to everyone)
  *
  * `:room` is the app's room name, `:identity` a participant's identity, both percent-encoded. Every
@@ -40,6 +42,15 @@ export type AdminClaims = z.infer<typeof AdminClaimsSchema>
 
 /** The body of the mute request. */
 export const AdminMuteSchema = z.strictObject({ kind: z.enum(['audio', 'video']) })
+
+/**
+ * The body of the update request: a new `name` (1 to 256 characters, the `display_name` prop) and/or
+ * new `metadata` (replacing the old object), at least one.
+ */
+export const AdminUpdateSchema = z
+  .strictObject({ name: z.optional(z.string().check(z.minLength(1), z.maxLength(256))), metadata: z.optional(MetadataSchema) })
+  .check(z.refine((update) => update.name !== undefined || update.metadata !== undefined))
+export type AdminUpdate = z.infer<typeof AdminUpdateSchema>
 
 /** The answer of the list request. */
 export const AdminParticipantsSchema = z.object({ participants: z.array(ParticipantSchema) })

@@ -1,4 +1,5 @@
 import { serverEvents, type AuthCommand, type Member, type MemberProps, type Mute } from '../shared/protocol'
+import type { AdminUpdate } from './admin-protocol'
 import { verifySignalingCredential } from './credentials'
 import { SignalingRequestError } from './request-error'
 import type { SessionContext } from './session-context'
@@ -114,6 +115,22 @@ export async function muteByModerator(socket: SignalingSocket, context: SessionC
   const { data } = socket
   if (!data.joined) return
   data.props = { ...data.props, [kind]: false }
+  await context.directory.update(data.roomId, describeMember(data))
+  if (data.joined) socket.to(data.roomId).emit('on_props_set', data.memberId, data.props)
+}
+
+/**
+ * A moderator changed this member's name and/or metadata (the admin API): they replace what its
+ * credential fixed (a later `props_set` of the client cannot undo them), its `display_name` /
+ * `metadata` props follow, and the room is told (`on_props_set`), as when a member changes its own props.
+ */
+export async function updateByModerator(socket: SignalingSocket, context: SessionContext, update: AdminUpdate): Promise<void> {
+  if (!socket.connected) return
+  const { data } = socket
+  if (update.name !== undefined) data.name = update.name
+  if (update.metadata !== undefined) data.metadata = update.metadata
+  data.props = withCredentialProps(data, data.props)
+  if (!data.joined) return
   await context.directory.update(data.roomId, describeMember(data))
   if (data.joined) socket.to(data.roomId).emit('on_props_set', data.memberId, data.props)
 }

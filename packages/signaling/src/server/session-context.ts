@@ -1,4 +1,5 @@
 import type { Kick, Mute } from '../shared/protocol'
+import type { AdminUpdate } from './admin-protocol'
 import type { FloodBudgets } from './flood-budgets'
 import type { MemberDirectory } from './member-directory'
 import type { ResolvedLimits } from './server-options'
@@ -16,6 +17,8 @@ export interface SessionContext {
   kickMember(memberId: string, kick: Kick): void
   /** Mutes a member (moderator's `on_mute`) wherever it is connected. */
   muteMember(memberId: string, mute: Mute): void
+  /** Changes a member's name and/or metadata (the room is told with `on_props_set`) wherever it is connected. */
+  updateMember(memberId: string, update: AdminUpdate): void
   /** Keeps track of work that `close()` waits for. */
   track(task: Promise<unknown>): void
   onError(error: unknown): void

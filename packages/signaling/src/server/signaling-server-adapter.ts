@@ -9,6 +9,7 @@ import {
   type Token,
   type TokenTtlBounds,
   type TrackKind,
+  type UpdateParticipantOptions,
 } from '@callport/core'
 import { createVendorRestClient, defineServerAdapter, resolveVendorRestSettings, signHs256JwtAsync, type VendorRequest } from '@callport/provider-utils/server'
 import { ADMIN_AUDIENCE, ADMIN_PATH_PREFIX, ADMIN_TOKEN_SECONDS, AdminErrorSchema, AdminParticipantsSchema, type AdminClaims } from './admin-protocol'
@@ -25,7 +26,8 @@ export const signalingTokenTtlBounds: TokenTtlBounds = { min: 60, max: 86_400 }
 /**
  * What the signaling server half can do. It keeps no room state of its own (a room exists on the
  * signaling server while someone is in it), so it cannot say whether a room is live (`getRoom`); it
- * lists, removes and mutes participants and closes rooms through the signaling server's admin API.
+ * lists, removes, mutes and updates (name, metadata) participants and closes rooms through the
+ * signaling server's admin API.
  */
 export const signalingServerCapabilities: ServerCapabilities = {
   getRoom: false,
@@ -33,6 +35,7 @@ export const signalingServerCapabilities: ServerCapabilities = {
   removeParticipant: true,
   closeRoom: true,
   muteParticipant: true,
+  updateParticipant: true,
   webhooks: false,
   tokenTtlSeconds: signalingTokenTtlBounds,
 }
@@ -66,7 +69,7 @@ function describeAdminError({ body }: { body: unknown }) {
 /**
  * The server half of the built-in provider: maps room names to signaling room ids and issues
  * short-lived HS256 credentials for the signaling server (`createSignalingServer`) that shares `secret`.
- * Moderation (list, remove, mute, close) goes to that server's admin API at `url`'s origin, with a
+ * Moderation (list, remove, mute, update, close) goes to that server's admin API at `url`'s origin, with a
  * 60-second admin token for the one room.
  */
 export function signaling(settings?: SignalingSettings): SignalingServerAdapter {
@@ -155,6 +158,17 @@ export function signaling(settings?: SignalingSettings): SignalingServerAdapter 
           body: { json: { kind } },
           idempotent: true,
           operation: `muting the ${kind === 'audio' ? 'microphone' : 'camera'} of ${identity} in ${room.name}`,
+          signal,
+        })
+      },
+
+      async updateParticipant({ room, identity, name, metadata, signal }: UpdateParticipantOptions): Promise<void> {
+        await admin(room, {
+          method: 'PATCH',
+          path: participantPath(identity),
+          body: { json: { ...(name === undefined ? {} : { name }), ...(metadata === undefined ? {} : { metadata }) } },
+          idempotent: true,
+          operation: `updating ${identity} in ${room.name}`,
           signal,
         })
       },

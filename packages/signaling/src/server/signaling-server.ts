@@ -5,6 +5,7 @@ import { CallportError } from '@callport/core'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Kick, Mute } from '../shared/protocol'
 import { isAdminRequest, serveAdminRequest } from './admin-api'
+import type { AdminUpdate } from './admin-protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { authenticateQuery } from './authenticate'
 import { createFloodBudgets } from './flood-budgets'
@@ -14,7 +15,7 @@ import { startRedisScaleOut, type RedisScaleOut } from './redis-scale-out'
 import { toSignalingError } from './request-error'
 import { signalingRoomId } from './room-id'
 import { createRevocations } from './revocations'
-import { muteByModerator } from './room-commands'
+import { muteByModerator, updateByModerator } from './room-commands'
 import { resolveServerOptions, type SignalingServerOptions } from './server-options'
 import { kickSocket, type SessionContext } from './session-context'
 import { serveSocket } from './socket-session'
@@ -146,6 +147,10 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
         if (io.sockets.sockets.has(memberId) || !scaleOut) muteLocal(memberId, mute)
         else io.serverSideEmit('mute-member', memberId, mute)
       },
+      updateMember(memberId, update) {
+        if (io.sockets.sockets.has(memberId) || !scaleOut) updateLocal(memberId, update)
+        else io.serverSideEmit('update-member', memberId, update)
+      },
       track(task) {
         pending.add(task)
         void task.finally(() => pending.delete(task))
@@ -157,7 +162,12 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
       if (socket) context.track(muteByModerator(socket, context, mute).catch(onError))
     }
     io.on('kick-member', kickLocal)
+    const updateLocal = (memberId: string, update: AdminUpdate) => {
+      const socket = io.sockets.sockets.get(memberId)
+      if (socket) context.track(updateByModerator(socket, context, update).catch(onError))
+    }
     io.on('mute-member', muteLocal)
+    io.on('update-member', updateLocal)
     io.on('revoke-credentials', (roomId, identity, at) => revocations.revoke(roomId, identity, at))
     revokeEverywhere = (roomId, identity, at) => {
       revocations.revoke(roomId, identity, at)
@@ -215,6 +225,7 @@ export function createServerWith(options: SignalingServerOptions | undefined, im
           directory: () => context.directory,
           kickMember: (memberId, kick) => context.kickMember(memberId, kick),
           muteMember: (memberId, mute) => context.muteMember(memberId, mute),
+          updateMember: (memberId, update) => context.updateMember(memberId, update),
           revoke: (roomId, identity) => revokeEverywhere(roomId, identity, Date.now()),
           closing: () => closing !== undefined,
           onError,

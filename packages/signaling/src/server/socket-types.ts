@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io'
 import type { ConnectionInfo, Kick, Member, MemberProps, Mute, RelayedRequest, SignalingError } from '../shared/protocol'
+import type { AdminUpdate } from './admin-protocol'
 import type { Credential } from './authenticate'
 
 /** The acknowledgement of a `request`: `(result, null)` or `(null, { code, message })`. */
@@ -25,6 +26,8 @@ export interface InterServerEvents {
   'kick-member': (memberId: string, kick: Kick) => void
   /** Mute a member wherever its socket is connected. */
   'mute-member': (memberId: string, mute: Mute) => void
+  /** Change a member's name and/or metadata wherever its socket is connected. */
+  'update-member': (memberId: string, update: AdminUpdate) => void
   /** A moderator removed `identity` from the room: refuse its credentials issued until `at` (epoch ms). */
   'revoke-credentials': (roomId: string, identity: string, at: number) => void
 }

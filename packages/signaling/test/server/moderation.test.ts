@@ -4,7 +4,7 @@ import { expectCallportError } from '@callport/testkit'
 import { describe, expect, it } from 'vitest'
 import { createSignalingServer, signaling } from '../../src/server/index'
 import { ADMIN_AUDIENCE } from '../../src/server/admin-protocol'
-import { issueToken, nextEvent, recordEvents, roundTrip, SECRET, signClaims, useHarness } from './harness'
+import { issueToken, nextEvent, recordEvents, request, roundTrip, SECRET, signClaims, useHarness } from './harness'
 
 const harness = useHarness()
 
@@ -53,6 +53,34 @@ describe('moderation through the admin API (server half → signaling server)', 
     // Muting what is muted succeeds.
     await adapter.muteParticipant!({ room, identity: 'alice', kind: 'video' })
     await expectCallportError(adapter.muteParticipant!({ room, identity: 'nobody', kind: 'audio' }), ['PARTICIPANT_NOT_FOUND'])
+  })
+
+  it('updates: the others see on_props_set with the new display_name and metadata; they hold against the member and for later joiners', async () => {
+    const { url, alice, bob, adapter, room } = await standup()
+    const aliceSees = nextEvent(alice.client, 'on_props_set')
+    const bobEvents = recordEvents(bob.client)
+    await adapter.updateParticipant!({ room, identity: 'bob', name: 'Bob B. 李', metadata: { team: 'mobile', seat: 3 } })
+    expect(await aliceSees).toEqual([bob.client.id, { audio: true, display_name: 'Bob B. 李', metadata: { team: 'mobile', seat: 3 } }])
+    // Metadata alone: the name stays, the object is replaced whole.
+    const again = nextEvent(alice.client, 'on_props_set')
+    await adapter.updateParticipant!({ room, identity: 'bob', metadata: { away: true } })
+    expect(await again).toEqual([bob.client.id, { audio: true, display_name: 'Bob B. 李', metadata: { away: true } }])
+    expect((await adapter.listParticipants!({ room })).find((listed) => listed.identity === 'bob')).toMatchObject({ name: 'Bob B. 李', metadata: { away: true } })
+    // As a credential's name and metadata, the member's own props_set cannot undo them.
+    const afterOwn = nextEvent(alice.client, 'on_props_set')
+    expect(
+      (await request(bob.client, { type: 'auth', command: { command: 'props_set', props: { display_name: 'Mallory', metadata: { admin: true }, video: true } } })).error,
+    ).toBeNull()
+    expect(await afterOwn).toEqual([bob.client.id, { audio: true, video: true, display_name: 'Bob B. 李', metadata: { away: true } }])
+    // Someone joining later sees them.
+    const carol = await harness.joinMember(url, { identity: 'carol', room: 'standup' })
+    expect(carol.joined.members.find((member) => member.name === 'bob')).toMatchObject({ join_props: { display_name: 'Bob B. 李', metadata: { away: true } } })
+    await roundTrip(bob.client)
+    expect(
+      bobEvents.filter(({ event }) => event === 'on_props_set'),
+      'the member itself is not sent its own props',
+    ).toEqual([])
+    await expectCallportError(adapter.updateParticipant!({ room, identity: 'nobody', name: 'Nobody' }), ['PARTICIPANT_NOT_FOUND'])
   })
 
   it('removes: on_kick { reason: removed } then disconnect; the others see the member leave', async () => {
@@ -140,6 +168,15 @@ describe('admin API authentication and validation', () => {
     const wrongMethod = await fetch(mute, { headers: { authorization } })
     expect(wrongMethod.status).toBe(405)
     expect(wrongMethod.headers.get('allow')).toBe('POST')
+    const participant = `${url}/callport/v1/rooms/standup/participants/alice`
+    const patch = (body: string) => fetch(participant, { method: 'PATCH', headers: { authorization, 'content-type': 'application/json' }, body })
+    for (const body of ['{}', '{"name":""}', `{"name":"${'x'.repeat(257)}"}`, '{"metadata":"x"}', '{"name":"A","role":"moderator"}', 'null']) {
+      expect((await patch(body)).status, body).toBe(400)
+    }
+    expect((await patch(JSON.stringify({ metadata: { pad: 'x'.repeat(17 * 1024) } }))).status).toBe(413)
+    const putParticipant = await fetch(participant, { method: 'PUT', headers: { authorization } })
+    expect(putParticipant.status).toBe(405)
+    expect(putParticipant.headers.get('allow')).toBe('DELETE, PATCH')
     expect((await fetch(`${url}/callport/v1/rooms/standup/nothing`, { headers: { authorization } })).status).toBe(404)
     expect((await fetch(`${url}/callport/v1/rooms/two%20words/participants`, { headers: { authorization } })).status).toBe(400)
     await roundTrip(alice.client)

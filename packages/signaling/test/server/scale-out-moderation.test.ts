@@ -23,7 +23,7 @@ describe.skipIf(!redisServer.available)('moderation across two server processes 
     await redis?.stop()
   })
 
-  it('a command reaching one process lists, mutes, removes and closes members connected to the other', async () => {
+  it('a command reaching one process lists, mutes, updates, removes and closes members connected to the other', async () => {
     const keyPrefix = `callport-test-${randomUUID()}`
     const [first, second] = await Promise.all([startSignalingProcess(script, redis.url, keyPrefix), startSignalingProcess(script, redis.url, keyPrefix)])
     processes.push(first, second)
@@ -46,6 +46,11 @@ describe.skipIf(!redisServer.available)('moderation across two server processes 
     expect(await bobMuted).toEqual([{ kind: 'video' }])
     expect(await aliceSees).toEqual([bob.client.id, { audio: true, video: false }])
     await expect.poll(async () => (await adapter.listParticipants!({ room })).length).toBe(3)
+
+    const aliceSeesUpdate = nextEvent(alice.client, 'on_props_set')
+    await adapter.updateParticipant!({ room, identity: 'bob', name: 'Bob B.', metadata: { team: 'web' } })
+    expect(await aliceSeesUpdate).toEqual([bob.client.id, { audio: true, video: false, display_name: 'Bob B.', metadata: { team: 'web' } }])
+    await expect.poll(async () => (await adapter.listParticipants!({ room })).find((listed) => listed.identity === 'bob')?.name).toBe('Bob B.')
 
     const bobKicked = nextEvent(bob.client, 'on_kick')
     const bobId = bob.client.id

@@ -158,6 +158,7 @@ describe('signaling() rooms and tokens', () => {
       removeParticipant: true,
       closeRoom: true,
       muteParticipant: true,
+      updateParticipant: true,
       webhooks: false,
       tokenTtlSeconds: { min: 60, max: 86_400 },
     })
