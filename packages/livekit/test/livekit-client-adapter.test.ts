@@ -227,20 +227,24 @@ describe('data', () => {
 })
 
 describe('moderation and the end of a call', () => {
-  it('a moderator mute is muted-by-moderator (audio); the participant’s own mute is not', async () => {
-    const { harness, connection } = await connectAlice({ audio: true })
-    const moderated = vi.fn()
-    connection.on('muted-by-moderator', moderated)
-    await connection.setMicrophoneEnabled(false)
-    await connection.setMicrophoneEnabled(true)
-    const muted = waitForEvent(connection, 'muted-by-moderator')
-    await harness.muteParticipant('standup', 'alice', 'audio')
-    expect((await muted)[0].kind).toBe('audio')
-    expect(moderated).toHaveBeenCalledTimes(1)
-    await connection.setMicrophoneEnabled(true)
-    expect(harness.roomOf('standup', 'alice')!.localParticipant.getTrackPublication('microphone' as never)?.isMuted).toBe(false)
-    await connection.disconnect()
-  })
+  for (const kind of ['audio', 'video'] as const) {
+    const source = kind === 'audio' ? 'microphone' : 'camera'
+    it(`a moderator mute of the ${source} livekit-client captured is muted-by-moderator (${kind}); the participant's own mute is not`, async () => {
+      const { harness, connection, room } = await connectAlice({ [kind]: true })
+      const setEnabled = (enabled: boolean) => (kind === 'audio' ? connection.setMicrophoneEnabled(enabled) : connection.setCameraEnabled(enabled))
+      const moderated = vi.fn()
+      connection.on('muted-by-moderator', moderated)
+      await setEnabled(false)
+      await setEnabled(true)
+      const muted = waitForEvent(connection, 'muted-by-moderator')
+      await harness.muteParticipant('standup', 'alice', kind)
+      expect((await muted)[0].kind).toBe(kind)
+      expect(moderated).toHaveBeenCalledTimes(1)
+      await setEnabled(true)
+      expect(room.localParticipant.getTrackPublication(source as never)?.isMuted).toBe(false)
+      await connection.disconnect()
+    })
+  }
 
   it('removed by the server: disconnected (removed), tracks the adapter captured stopped, the page’s kept', async () => {
     const camera = preview('video', 'camera-1')

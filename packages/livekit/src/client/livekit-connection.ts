@@ -414,7 +414,10 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
    */
   #localMuted(publication: LiveKitTrackPublication): void {
     const track = publication.track as LiveKitLocalTrack | undefined
-    if (this.#closed || this.#off.has(publication.source) || (track && this.#ended.has(track))) return
+    // livekit-client mutes a track whose MediaStreamTrack ended: no moderator. The page's own track may be muted before the adapter
+    // hears of the end, but then it has ended (livekit-client never stops the page's tracks; it stops a camera it captured on every mute).
+    const ended = track !== undefined && (this.#ended.has(track) || (track.isUserProvided && track.mediaStreamTrack.readyState === 'ended'))
+    if (this.#closed || this.#off.has(publication.source) || ended) return
     const kind = publication.kind === 'audio' || publication.kind === 'video' ? publication.kind : track?.mediaStreamTrack.kind === 'audio' ? 'audio' : 'video'
     // Turned off now, as far as the page is concerned: its setCameraEnabled(true) / setMicrophoneEnabled(true) turns it on again.
     if (publication.source === 'camera' || publication.source === 'microphone') this.#off.add(publication.source)
@@ -434,8 +437,11 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
   }
 
   /**
-   * Watches a camera or microphone for its MediaStreamTrack ending on its own (the device unplugged):
-   * the default device takes over (`active-device-changed`, `unplugged`).
+   * Watches a camera or microphone for its MediaStreamTrack ending on its own (the device unplugged).
+   * livekit-client acts first (`handleTrackEnded`): it restarts a track it captured (on the default
+   * microphone; a camera on the same device, which fails) and mutes what it could not restart and the
+   * page's own tracks. Once it has (`restarted` or `muted`; at once when the track was muted
+   * already, as livekit-client then does nothing), the adapter completes the fallback.
    */
   #watch(track: LiveKitLocalTrack, source: LiveKitTrackSource): void {
     if (source !== 'camera' && source !== 'microphone') return
@@ -444,22 +450,42 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
       track.off('ended', ended)
       this.#ended.add(track)
       if (this.#closed || !this.#published.has(track)) return
-      void this.#unplugged(kind)
+      if (track.isMuted) {
+        void this.#unplugged(kind, 'muted')
+        return
+      }
+      const settled = (outcome: 'muted' | 'restarted') => () => {
+        track.off('muted', onMuted)
+        track.off('restarted', onRestarted)
+        if (!this.#closed) void this.#unplugged(kind, outcome)
+      }
+      const onMuted = settled('muted')
+      const onRestarted = settled('restarted')
+      track.on('muted', onMuted)
+      track.on('restarted', onRestarted)
     }
     track.on('ended', ended)
   }
 
   /**
-   * The device in use went away: the browser's first device of the kind takes over (the default one:
-   * browsers list it first), as livekit-client's own `selectDefaultDevices` picks it.
+   * The device in use went away. When livekit-client restarted the track on another device itself,
+   * that device is the one in use; else the browser's first device of the kind (the default one:
+   * browsers list it first, and livekit-client's own `selectDefaultDevices` picks it) takes over,
+   * turned on again unless the participant had turned it off.
    */
-  async #unplugged(kind: 'camera' | 'microphone'): Promise<void> {
-    const first = (await this.#listed(kind))[0]
-    const deviceId = first ?? 'default'
+  async #unplugged(kind: 'camera' | 'microphone', outcome: 'muted' | 'restarted'): Promise<void> {
+    let deviceId: string
     try {
-      await this.#switch(kind, deviceId, first !== undefined)
+      if (outcome === 'restarted') {
+        deviceId = this.#device(kind)?.track?.mediaStreamTrack.getSettings?.().deviceId ?? 'default'
+      } else {
+        const first = (await this.#listed(kind))[0]
+        deviceId = first ?? 'default'
+        const page = await this.#switch(kind, deviceId, first !== undefined)
+        if (!page && !this.#off.has(kind) && !this.#closed) await this.#setEnabled(kind, true)
+      }
     } catch {
-      // No device to fall back to: livekit-client keeps the dead track (muted or ended), as it does itself.
+      // No device to fall back to: the track stays published, muted, as livekit-client leaves it.
       return
     }
     if (!this.#closed) this.emit('active-device-changed', { kind, deviceId, reason: 'unplugged' })
@@ -478,28 +504,30 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
 
   /**
    * Captures `kind` from `deviceId` for the published track (and for later captures). The page's
-   * own track is unpublished first, kept running, and replaced by one livekit-client captures; if
-   * that fails, the page's track is published again.
+   * own track is unpublished first, kept running, and replaced by one livekit-client captures
+   * (muted when the participant had turned `kind` off); if that fails, the page's track is published
+   * again. True when it replaced the page's track.
    */
-  async #switch(kind: 'camera' | 'microphone', deviceId: string, exact: boolean): Promise<void> {
+  async #switch(kind: 'camera' | 'microphone', deviceId: string, exact: boolean): Promise<boolean> {
     const participant = this.room.localParticipant
     const current = this.#device(kind)
     const pageTrack = current?.track && this.#pageTracks.has(current.track.mediaStreamTrack) ? current.track : undefined
+    const enable = (enabled: boolean) => (kind === 'camera' ? participant.setCameraEnabled(enabled) : participant.setMicrophoneEnabled(enabled))
     try {
       if (!pageTrack) {
         await this.room.switchActiveDevice(mediaDeviceKindOf[kind], deviceId, exact)
-        return
+        return false
       }
-      const wasMuted = pageTrack.isMuted
       await participant.unpublishTrack(pageTrack, false)
       await this.room.switchActiveDevice(mediaDeviceKindOf[kind], deviceId, exact)
       try {
-        this.#record(await (kind === 'camera' ? participant.setCameraEnabled(true) : participant.setMicrophoneEnabled(true)))
+        this.#record(await enable(true))
       } catch (error) {
         if (!this.#closed) this.#record(await participant.publishTrack(pageTrack.mediaStreamTrack, { source: kind }))
         throw error
       }
-      if (wasMuted) await this.#setEnabled(kind, false)
+      if (this.#off.has(kind)) await enable(false)
+      return true
     } catch (error) {
       throw errorFromLiveKit(error)
     }
