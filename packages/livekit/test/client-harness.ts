@@ -52,6 +52,7 @@ export function createClientHarness(cloud: FakeLiveKit) {
     return {
       room: remote,
       received,
+      receivedData: (): readonly string[] => received,
       leave: () => remote.disconnect(),
       /** Publishes a camera (livekit-client's capture), or unpublishes it (LiveKit's `setCameraEnabled(false)` would only mute it). */
       async setCameraEnabled(enabled: boolean) {
@@ -100,6 +101,14 @@ export function createClientHarness(cloud: FakeLiveKit) {
     return found?.track?.mediaStreamTrack as unknown as FakeMediaStreamTrack | undefined
   }
 
+  /** The browser loses the device: it leaves the list, and the MediaStreamTrack `identity` publishes from it ends (as a browser ends it). */
+  const unplugDevice = (room: string, identity: string, deviceId: string): void => {
+    media.devices = media.devices.filter((device) => device.deviceId !== deviceId)
+    const track = publishedFrom(room, identity, deviceId)
+    if (!track) throw new Error(`nothing of ${identity} in ${room} captures from ${deviceId}`)
+    track.unplug()
+  }
+
   return {
     cloud,
     sdk,
@@ -109,6 +118,7 @@ export function createClientHarness(cloud: FakeLiveKit) {
     joinRemote,
     roomOf,
     publishedFrom,
+    unplugDevice,
     callportRoom,
     refused: (room: string, identity: string) => issue(room, identity, wrongSecret),
     /** The server half mutes `identity`'s published tracks of `kind` (RoomService MutePublishedTrack). */

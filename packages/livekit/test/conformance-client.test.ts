@@ -21,35 +21,13 @@ runClientAdapterSuite({
   createAdapter: (harness) => livekit({ sdk: harness.sdk }),
   issueToken: ({ room, identity }, harness) => harness.issue(room, identity),
   refusedToken: ({ room, identity }, harness) => harness.refused(room, identity),
-  remote: {
-    async join({ room, identity }, harness) {
-      const remote = await harness.joinRemote(room, identity)
-      return {
-        leave: remote.leave,
-        setCameraEnabled: remote.setCameraEnabled,
-        setCameraMuted: remote.setCameraMuted,
-        sendData: (message) => remote.sendData(message),
-        receivedData: () => remote.received,
-        setSpeaking: remote.setSpeaking,
-        setConnectionQuality: remote.setConnectionQuality,
-        updateParticipant: remote.updateParticipant,
-        setScreenShareEnabled: remote.setScreenShareEnabled,
-      }
-    },
-  },
+  // A second participant connected through the fake livekit-client, with every back door the suite names.
+  remote: { join: ({ room, identity }, harness) => harness.joinRemote(room, identity) },
   local: {
-    // The second device of each kind among the fake browser's (the first is the default, in use at connect).
+    // The fake browser's second device of the kind (the first, its default, is in use at connect).
     deviceId: (kind) => (kind === 'camera' ? 'camera-2' : 'microphone-2'),
-    // The device goes away: its MediaStreamTrack ends, as a browser ends it.
-    async unplugDevice({ room, identity, deviceId }, harness) {
-      harness.media.devices = harness.media.devices.filter((device) => device.deviceId !== deviceId)
-      const track = harness.publishedFrom(room, identity, deviceId)
-      if (!track) throw new Error(`nothing of ${identity} in ${room} captures from ${deviceId}`)
-      track.unplug()
-    },
-    async setConnectionQuality({ room, identity, quality }, harness) {
-      harness.cloud.setConnectionQuality(room, identity, liveKitQualityOf[quality])
-    },
+    unplugDevice: async ({ room, identity, deviceId }, harness) => harness.unplugDevice(room, identity, deviceId),
+    setConnectionQuality: async ({ room, identity, quality }, harness) => harness.cloud.setConnectionQuality(room, identity, liveKitQualityOf[quality]),
   },
   moderator: {
     muteParticipant: async ({ room, identity, kind }, harness) => void (await harness.muteParticipant(room, identity, kind)),
