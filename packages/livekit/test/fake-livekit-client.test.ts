@@ -1,4 +1,4 @@
-import { ConnectionError, ConnectionErrorReason, DataPacket_Kind, DisconnectReason, RoomEvent, Track } from 'livekit-client'
+import { ConnectionError, ConnectionErrorReason, DataPacket_Kind, DisconnectReason, PublishTrackError, RoomEvent, Track } from 'livekit-client'
 import { RoomServiceClient } from 'livekit-server-sdk'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createClientHarness, createCloud, credentials, type ClientHarness } from './client-harness'
@@ -249,6 +249,20 @@ describe('the fake livekit-client', () => {
     )
     expect(alice.room.localParticipant.getTrackPublication(Track.Source.Camera)!.track!.mediaStreamTrack.getSettings().deviceId).toBe('camera-2')
     await expect(alice.room.switchActiveDevice('videoinput', 'no-such-camera')).rejects.toMatchObject({ name: 'OverconstrainedError' })
+  })
+
+  it("a subscriber's token: publishTrack rejects with PublishTrackError 403 (the capture stopped), and its data packets are dropped", async () => {
+    const alice = await connect('subscriber', 'alice')
+    const token = await harness.server.issueToken({ room: harness.callportRoom('subscriber'), participant: { identity: 'sam', role: 'subscriber' }, ttlSeconds: 600 })
+    const sam = new harness.sdk.Room()
+    await sam.connect(token.connect.url as string, token.value)
+    await expect(sam.localParticipant.setCameraEnabled(true)).rejects.toBeInstanceOf(PublishTrackError)
+    expect(harness.media.captured.at(-1)?.readyState).toBe('ended')
+    await sam.localParticipant.publishData(new TextEncoder().encode('dropped'), { reliable: true })
+    const bob = await harness.joinRemote('subscriber', 'bob')
+    await bob.sendData('delivered')
+    await vi.waitFor(() => expect(names(alice.events)).toContain(RoomEvent.DataReceived))
+    expect(alice.events.filter(([event]) => event === RoomEvent.DataReceived).map(([, payload]) => new TextDecoder().decode(payload as Uint8Array))).toEqual(['delivered'])
   })
 
   it('Reconnecting / Reconnected, with the events of the meantime held until reconnected', async () => {

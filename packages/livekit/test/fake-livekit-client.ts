@@ -8,6 +8,7 @@ import {
   DisconnectReason,
   Encryption_Type,
   ParticipantEvent,
+  PublishTrackError,
   RoomEvent,
   Track as LiveKitTrackClass,
   TrackEvent,
@@ -688,7 +689,7 @@ export class FakeLocalParticipant extends FakeParticipantBase<FakeLocalTrackPubl
     const existing = this.getTrackPublications().find((publication) => publication.track === local)
     if (existing) return existing
     if (options?.source) local.source = options.source
-    if (!link.participant.permission.canPublish) throw new Error('failed to publish track, insufficient permissions')
+    if (!link.participant.permission.canPublish) throw new PublishTrackError('failed to publish track, insufficient permissions', 403)
     const info = link.cloud.publish(link.room, link.participant, {
       type: local.kind === Kind.Audio ? 'AUDIO' : 'VIDEO',
       source: cloudSourceOf(local.source),

@@ -326,8 +326,10 @@ export class FakeLiveKit {
     this.broadcast(room, participant)
   }
 
-  /** A user data packet: delivered to the others, or only to `destinationIdentities` when it names some. */
+  /** A user data packet: delivered to the others, or only to `destinationIdentities` when it names some; dropped without `canPublishData`. */
   sendData(room: FakeRoom, participant: FakeParticipant, packet: Omit<CloudDataPacket, 'participantIdentity'>): void {
+    // LiveKit drops the packets of a participant whose token lacks canPublishData.
+    if (!participant.permission.canPublishData) return
     const targets = packet.destinationIdentities
     for (const other of room.participants.values()) {
       if (other === participant || (targets.length > 0 && !targets.includes(other.identity))) continue
