@@ -15,6 +15,9 @@ const cloud = createCloud()
 beforeAll(() => cloud.start())
 afterAll(() => cloud.stop())
 
+/** vi.waitFor with room for a busy machine (the default second is short when other test runs share the CPU). */
+const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5000 })
+
 const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   audio: false,
   video: false,
@@ -107,7 +110,7 @@ describe('connect', () => {
     const connecting = livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), options({ signal: controller.signal }))
     controller.abort()
     await expectCallportError(connecting, ['ABORTED'])
-    await vi.waitFor(() => expect(harness.sdk.rooms.every((room) => String(room.state) === 'disconnected')).toBe(true))
+    await waitFor(() => expect(harness.sdk.rooms.every((room) => String(room.state) === 'disconnected')).toBe(true))
     expect(cloud.find('standup', 'alice')).toBeUndefined()
   })
 
@@ -131,7 +134,7 @@ describe('participants and tracks', () => {
     connection.on('track-unsubscribed', (event) => order.push(`unsubscribed ${event.track.id}`))
     connection.on('participant-left', (event) => order.push(`left ${event.participant.identity}`))
     await bob.leave()
-    await vi.waitFor(() => expect(order).toEqual([`unsubscribed ${track.id}`, 'left bob']))
+    await waitFor(() => expect(order).toEqual([`unsubscribed ${track.id}`, 'left bob']))
     expect(connection.participants()).toEqual([])
     await connection.disconnect()
   })
@@ -154,7 +157,7 @@ describe('participants and tracks', () => {
     const late = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'carol'), options())
     late.on('track-subscribed', () => events.push('track-subscribed'))
     late.on('track-muted', () => events.push('track-muted'))
-    await vi.waitFor(() => expect(events).toEqual(['track-subscribed', 'track-muted']))
+    await waitFor(() => expect(events).toEqual(['track-subscribed', 'track-muted']))
     await late.disconnect()
     await bob.leave()
   })
@@ -165,7 +168,7 @@ describe('participants and tracks', () => {
     const sources: string[] = []
     connection.on('track-subscribed', ({ track }) => sources.push(`${track.kind} ${track.source}`))
     await bob.room.localParticipant.setScreenShareEnabled(true, { audio: true })
-    await vi.waitFor(() => expect(sources.sort()).toEqual(['audio screen-audio', 'video screen']))
+    await waitFor(() => expect(sources.sort()).toEqual(['audio screen-audio', 'video screen']))
     await connection.disconnect()
     await bob.leave()
   })
@@ -173,15 +176,15 @@ describe('participants and tracks', () => {
   it("participant-updated carries a remote participant's name, metadata and attributes once per update, and participants() lists the new values", async () => {
     const { harness, connection } = await connectAlice()
     const bob = await harness.joinRemote('standup', 'bob')
-    await vi.waitFor(() => expect(connection.participants()).toHaveLength(1))
+    await waitFor(() => expect(connection.participants()).toHaveLength(1))
     const updated = vi.fn()
     connection.on('participant-updated', updated)
     await bob.updateParticipant({ name: 'Bob B.', metadata: { hand: 'raised' } })
-    await vi.waitFor(() => expect(updated).toHaveBeenCalledTimes(1))
+    await waitFor(() => expect(updated).toHaveBeenCalledTimes(1))
     expect(updated.mock.calls[0]![0].participant).toMatchObject({ identity: 'bob', name: 'Bob B.', metadata: { hand: 'raised' } })
     expect(connection.participants()[0]).toMatchObject({ name: 'Bob B.', metadata: { hand: 'raised' } })
     await new RoomServiceClient(cloud.url, credentials.apiKey, credentials.apiSecret).updateParticipant('standup', 'bob', { attributes: { seat: '4' } })
-    await vi.waitFor(() => expect(updated).toHaveBeenCalledTimes(2))
+    await waitFor(() => expect(updated).toHaveBeenCalledTimes(2))
     expect(updated.mock.calls[1]![0].raw).toMatchObject({ identity: 'bob', attributes: { seat: '4' } })
     await connection.disconnect()
     await bob.leave()
@@ -195,7 +198,7 @@ describe('data', () => {
     const carol = await harness.joinRemote('standup', 'carol')
     await connection.sendData('to all')
     await connection.sendData('to carol', { to: ['carol'] })
-    await vi.waitFor(() => expect(carol.received).toEqual(['to all', 'to carol']))
+    await waitFor(() => expect(carol.received).toEqual(['to all', 'to carol']))
     expect(bob.received).toEqual(['to all'])
     const received = waitForEvent(connection, 'data-received')
     await bob.sendData('héllo ✓')
@@ -213,13 +216,13 @@ describe('data', () => {
     const topics: Array<string | undefined> = []
     bob.room.on('dataReceived', (_payload: Uint8Array, _participant: unknown, _kind: unknown, topic?: string) => topics.push(topic))
     await connection.sendData('hi')
-    await vi.waitFor(() => expect(topics).toEqual(['chat']))
+    await waitFor(() => expect(topics).toEqual(['chat']))
     const received = vi.fn()
     connection.on('data-received', received)
     await bob.room.localParticipant.publishData(new TextEncoder().encode('agent'), { reliable: true, topic: 'agent' })
     await bob.room.localParticipant.publishData(new TextEncoder().encode('no topic'), { reliable: true })
     await bob.room.localParticipant.publishData(new TextEncoder().encode('chat'), { reliable: true, topic: 'chat' })
-    await vi.waitFor(() => expect(received).toHaveBeenCalledTimes(1))
+    await waitFor(() => expect(received).toHaveBeenCalledTimes(1))
     expect(received.mock.calls[0]![0].data).toBe('chat')
     await connection.disconnect()
     await bob.leave()
@@ -277,7 +280,7 @@ describe('moderation and the end of a call', () => {
     room.restore()
     room.interrupt()
     room.drop(undefined as unknown as DisconnectReason)
-    await vi.waitFor(() => expect(events).toEqual(['reconnecting connection-lost', 'reconnected', 'reconnecting connection-lost', 'disconnected connection-lost']))
+    await waitFor(() => expect(events).toEqual(['reconnecting connection-lost', 'reconnected', 'reconnecting connection-lost', 'disconnected connection-lost']))
   })
 
   it('disconnect emits no disconnected event and is idempotent', async () => {
