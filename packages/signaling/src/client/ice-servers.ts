@@ -3,35 +3,22 @@ import * as z from 'zod/mini'
 import { ICE_SERVERS_PARAMETER } from '../shared/connect-parameters'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 
-const IceServersSchema = z.array(
-  z.object({
-    urls: z.union([z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))]),
-    username: z.optional(z.string()),
-    credential: z.optional(z.string()),
-  }),
-)
+const text = z.string()
+const IceServersSchema = z.array(z.object({ urls: z.union([text, z.array(text)]), username: z.optional(text), credential: z.optional(text) }))
 
 /**
  * The ICE servers a token carries (`token.connect.iceServers`: JSON, such as TURN credentials the
  * server half issued for this participant and this token's lifetime); none when it carries none.
- * Throws INVALID_INPUT for a value that is not a list of ICE servers.
+ * Throws INVALID_INPUT for a value that is not a JSON list of `{ urls, username?, credential? }`.
  */
 export function iceServersOf(token: Token): RTCIceServer[] {
-  const text = token.connect[ICE_SERVERS_PARAMETER]
-  if (text === undefined) return []
-  let value: unknown
+  const value = token.connect[ICE_SERVERS_PARAMETER]
+  if (value === undefined) return []
   try {
-    value = typeof text === 'string' ? JSON.parse(text) : text
+    return IceServersSchema.parse(JSON.parse(String(value)))
   } catch {
-    value = text
+    throw new CallportError('INVALID_INPUT', 'Bad token.connect.iceServers', { provider: SIGNALING_PROVIDER })
   }
-  const parsed = IceServersSchema.safeParse(value)
-  if (!parsed.success) {
-    throw new CallportError('INVALID_INPUT', `token.connect.${ICE_SERVERS_PARAMETER} is not a JSON list of ICE servers ({ urls, username?, credential? })`, {
-      provider: SIGNALING_PROVIDER,
-    })
-  }
-  return parsed.data.map((server) => ({ ...server, urls: server.urls }))
 }
 
 /**
@@ -41,6 +28,5 @@ export function iceServersOf(token: Token): RTCIceServer[] {
  */
 export function rtcConfigurationFor(base: RTCConfiguration | undefined, token: Token): RTCConfiguration | undefined {
   const fromToken = iceServersOf(token)
-  if (fromToken.length === 0) return base
-  return { ...base, iceServers: [...(base?.iceServers ?? []), ...fromToken] }
+  return fromToken.length === 0 ? base : { ...base, iceServers: [...(base?.iceServers ?? []), ...fromToken] }
 }

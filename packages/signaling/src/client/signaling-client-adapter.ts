@@ -1,7 +1,6 @@
 import type { ClientAdapter, ClientCapabilities, ConnectOptions, Token } from '@callport/core'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
-import { ICE_SERVERS_PARAMETER } from '../shared/connect-parameters'
 import { iceServersOf } from './ice-servers'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { resolveClientOptions, type SignalingClientOptions } from './client-options'
@@ -36,11 +35,10 @@ export const signalingClientCapabilities = {
   prepare: true,
 } as const satisfies ClientCapabilities
 
-/** What the server half puts in `token.connect`: where socket.io connects, and ICE servers (TURN) as JSON. */
+/** What the server half puts in `token.connect`: where socket.io connects (and `iceServers`, read by ice-servers.ts). */
 const SignalingConnectParametersSchema = z.object({
   url: z.string().check(z.minLength(1)),
   path: z.optional(z.string()),
-  [ICE_SERVERS_PARAMETER]: z.optional(z.string()),
 })
 
 /** The signaling client adapter. */
