@@ -20,14 +20,11 @@ describe("the token's ICE servers", () => {
     expect(iceServersOf(withIceServers(token, [turn]))).toEqual([turn])
   })
 
-  it.each([['not JSON'], [{ urls: 'turn:x' }], [[{ username: 'u' }]], [[{ urls: [] }]], [[{ urls: 'turn:x', credential: 5 }]]])(
-    'refuses %j as INVALID_INPUT',
-    async (value) => {
-      const token = await harness.token({ room: uniqueRoom('ice-bad'), identity: 'ada' })
-      const broken = { ...token, connect: { ...token.connect, iceServers: typeof value === 'string' ? value : JSON.stringify(value) } }
-      expect(() => iceServersOf(broken)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
-    },
-  )
+  it.each([['not JSON'], [{ urls: 'turn:x' }], [[{ username: 'u' }]], [[{ urls: 'turn:x', credential: 5 }]]])('refuses %j as INVALID_INPUT', async (value) => {
+    const token = await harness.token({ room: uniqueRoom('ice-bad'), identity: 'ada' })
+    const broken = { ...token, connect: { ...token.connect, iceServers: typeof value === 'string' ? value : JSON.stringify(value) } }
+    expect(() => iceServersOf(broken)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
+  })
 
   it("come after the adapter's own rtcConfiguration servers, keeping its other settings", async () => {
     const token = withIceServers(await harness.token({ room: uniqueRoom('ice-merge'), identity: 'ada' }), [turn])
