@@ -14,6 +14,15 @@ describe('ParticipantRoster', () => {
     expect(roster.remove(person('bob'))).toBe(false)
   })
 
+  it('updates a known participant in place, and records nobody unknown', () => {
+    const roster = createParticipantRoster()
+    roster.add(person('bob'))
+    roster.add(person('carol'))
+    expect(roster.update(person('bob', 'Bob B.'))).toBe(true)
+    expect(roster.update(person('zoe', 'Zoe'))).toBe(false)
+    expect(roster.list()).toEqual([person('bob', 'Bob B.'), person('carol')])
+  })
+
   it('reconciles to a new list, reporting who left and who joined', () => {
     const roster = createParticipantRoster()
     roster.reconcile([person('bob'), person('carol')])

@@ -5,6 +5,8 @@ export interface ParticipantRoster {
   list(): Participant[]
   /** Records `participant`; true when the identity is new. */
   add(participant: Participant): boolean
+  /** Replaces a known participant (a new name or metadata); false, and nothing recorded, for an identity not known. */
+  update(participant: Participant): boolean
   /** Forgets `participant`; true when the identity was known. */
   remove(participant: Participant): boolean
   /** Makes the roster equal `current` and says who left and who joined to get there. */
@@ -20,6 +22,7 @@ export function createParticipantRoster(): ParticipantRoster {
       byIdentity.set(participant.identity, participant)
       return isNew
     },
+    update: (participant) => byIdentity.has(participant.identity) && !!byIdentity.set(participant.identity, participant),
     remove: (participant) => byIdentity.delete(participant.identity),
     reconcile(current) {
       const present = new Set(current.map((participant) => participant.identity))

@@ -53,7 +53,7 @@ export interface Session extends EventEmitter<SessionEvents> {
   readonly localParticipant: Participant | undefined
   /** The adapter the token picked; read its `capabilities`. */
   readonly adapter: ClientAdapter | undefined
-  /** Remote participants, as announced by `participant-joined` and `participant-left`. */
+  /** Remote participants, as announced by `participant-joined` and `participant-left`, with the names and metadata of `participant-updated`. */
   participants(): Participant[]
   /**
    * Fetches a token for `room`, picks the adapter its `provider` names and connects; resolves when
@@ -223,6 +223,7 @@ export function createCallSession({ adapters, tokens, refreshLeadSeconds, reconn
   const handlers: Handlers = {
     'participant-joined': ({ participant }) => roster.add(participant),
     'participant-left': ({ participant }) => roster.remove(participant),
+    'participant-updated': ({ participant }) => void roster.update(participant),
     'track-subscribed': (event) => void tracks.set(event.track.id, event),
     'track-unsubscribed': (event) => void tracks.delete(event.track.id),
     reconnecting: () => void machine.move('connected', 'reconnecting'),

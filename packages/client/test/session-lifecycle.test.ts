@@ -205,6 +205,17 @@ describe('events and participants', () => {
     expect(session.participants()).toEqual([participant('carol')])
   })
 
+  it('forwards participant-updated and lists the participant with its new name and metadata', async () => {
+    const { adapter, session } = setup()
+    adapter.remote = [participant('bob'), participant('carol')]
+    const events = recordEvents(session, ['participant-updated'])
+    await session.join('standup')
+    const renamed = { ...participant('bob'), name: 'Bob B.', metadata: { hand: 'raised' } }
+    adapter.last().emit('participant-updated', { participant: renamed, raw: { sid: 'PA1' } })
+    expect(events).toEqual([['participant-updated', { participant: renamed, raw: { sid: 'PA1' } }]])
+    expect(session.participants()).toEqual([renamed, participant('carol')])
+  })
+
   it('tells the app that everyone left, and that tracks went away, when the session leaves', async () => {
     const { adapter, session } = setup()
     adapter.remote = [participant('bob')]

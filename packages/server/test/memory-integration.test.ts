@@ -136,6 +136,26 @@ describe('memory provider through createCallServer and createSession', () => {
     expect(((await again.json()) as { code: string }).code).toBe('PARTICIPANT_NOT_FOUND')
   })
 
+  it('a moderator renames a participant over HTTP: the other session sees participant-updated with the new name and metadata', async () => {
+    const { alice, bob } = await bothInStandup()
+    const participantUrl = joinUrl.replace(/\/join$/, '/rooms/standup/participants/bob')
+    const patch = (user: string, body: unknown) =>
+      fetch(`${participantUrl}?user=${user}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const aliceSees = waitForEvent(alice, 'participant-updated')
+    expect((await patch('alice', { name: 'Bobby' })).status).toBe(403)
+    expect((await patch('mia', { name: 'Bob B.', metadata: { hand: 'raised' } })).status).toBe(204)
+    const [event] = await aliceSees
+    expect(event.participant).toMatchObject({ identity: 'bob', name: 'Bob B.', metadata: { hand: 'raised' } })
+    expect(alice.participants().find((participant) => participant.identity === 'bob')).toMatchObject({ name: 'Bob B.', metadata: { hand: 'raised' } })
+    expect(bob.state).toBe('connected')
+    const absent = await fetch(`${participantUrl.replace(/bob$/, 'zoe')}?user=mia`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Zoe"}',
+    })
+    expect(absent.status).toBe(404)
+  })
+
   it('closing the room on the server ends both sessions for good', async () => {
     const { alice, bob } = await bothInStandup()
     const ends = [alice, bob].map((session) => waitForEvent(session, 'disconnected'))
