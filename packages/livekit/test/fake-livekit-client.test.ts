@@ -208,6 +208,13 @@ describe('the fake livekit-client', () => {
       expect(room.events.find(([event]) => event === RoomEvent.ParticipantAttributesChanged)![1]).toEqual({ seat: '3' })
     }
     expect((await sdkRoomService().getParticipant('update', 'bob')).name).toBe('Robert')
+    alice.events.length = 0
+    await sdkRoomService().updateParticipant('update', 'bob', { permission: { canPublish: false, canSubscribe: true, canPublishData: true } })
+    await vi.waitFor(() => expect(names(alice.events)).toEqual([RoomEvent.ParticipantPermissionsChanged]))
+    expect(alice.events[0]!.slice(1)).toEqual([
+      { canPublish: true, canSubscribe: true, canPublishData: true },
+      expect.objectContaining({ identity: 'bob', permissions: { canPublish: false, canSubscribe: true, canPublishData: true } }),
+    ])
   })
 
   it('disconnect(false) unpublishes without stopping the tracks; disconnect() stops them; disconnected(CLIENT_INITIATED) once', async () => {

@@ -28,6 +28,7 @@ import {
   type CloudParticipantInfo,
   type FakeLiveKit,
   type FakeParticipant as CloudParticipant,
+  type FakePermission,
   type FakeRoom as CloudRoom,
   type FakeTrack as CloudTrack,
   type FakeTrackSource,
@@ -390,6 +391,8 @@ function diffAttributes(previous: Record<string, string>, next: Record<string, s
 export class FakeParticipantBase<P extends FakeTrackPublication> extends EventEmitter {
   name: string | undefined
   metadata: string | undefined
+  /** What the server lets the participant do (livekit-client's `ParticipantPermission`, as far as the cloud grants it). */
+  permissions: FakePermission | undefined
   audioLevel = 0
   isSpeaking = false
   readonly trackPublications = new Map<string, P>()
@@ -440,6 +443,12 @@ export class FakeParticipantBase<P extends FakeTrackPublication> extends EventEm
     const diff = diffAttributes(this._attributes, info.attributes)
     this._attributes = { ...info.attributes }
     if (Object.keys(diff).length > 0) this.emit(ParticipantEvent.AttributesChanged, diff)
+    const previous = this.permissions
+    this.permissions = { ...info.permission }
+    // livekit-client's `setPermissions` counts the first permissions a participant gets as a change too.
+    if (!previous || (Object.keys(previous) as Array<keyof FakePermission>).some((key) => previous[key] !== info.permission[key])) {
+      this.emit(ParticipantEvent.ParticipantPermissionsChanged, previous)
+    }
     return true
   }
 
@@ -800,6 +809,7 @@ export class FakeRoom extends EventEmitter implements CloudClient {
         this.emit(RoomEvent.LocalTrackUnpublished, publication, local)
       })
       .on(ParticipantEvent.ConnectionQualityChanged, (quality: ConnectionQuality) => this.emit(RoomEvent.ConnectionQualityChanged, quality, local))
+      .on(ParticipantEvent.ParticipantPermissionsChanged, (previous: FakePermission | undefined) => this.emit(RoomEvent.ParticipantPermissionsChanged, previous, local))
   }
 
   /** livekit-client's `onLocalTrackPublished`: `localTrackPublished`, then `activeDeviceChanged` when the track captures from another device than the active one. */
@@ -866,6 +876,7 @@ export class FakeRoom extends EventEmitter implements CloudClient {
           return
         }
         this.#join(joined)
+        this.emit(RoomEvent.SignalConnected)
         this.#setState(ConnectionState.Connected)
         this.emit(RoomEvent.Connected)
         // livekit-client defers the tracks that arrived while connecting until `connected`.
@@ -887,6 +898,7 @@ export class FakeRoom extends EventEmitter implements CloudClient {
     local.identity = participant.identity
     local.name = participant.name
     local.metadata = participant.metadata
+    local.permissions = { ...participant.permission }
     ;(local as unknown as { _attributes: Record<string, string> })._attributes = { ...participant.attributes }
     for (const info of this.cloud.othersOf(room, participant)) this.#getOrCreateParticipant(info)
   }
@@ -992,6 +1004,9 @@ export class FakeRoom extends EventEmitter implements CloudClient {
       .on(ParticipantEvent.ParticipantNameChanged, (name: string) => this.#emitWhenConnected(RoomEvent.ParticipantNameChanged, name, participant))
       .on(ParticipantEvent.AttributesChanged, (changed: Record<string, string>) => this.#emitWhenConnected(RoomEvent.ParticipantAttributesChanged, changed, participant))
       .on(ParticipantEvent.ConnectionQualityChanged, (quality: ConnectionQuality) => this.#emitWhenConnected(RoomEvent.ConnectionQualityChanged, quality, participant))
+      .on(ParticipantEvent.ParticipantPermissionsChanged, (previous: FakePermission | undefined) =>
+        this.#emitWhenConnected(RoomEvent.ParticipantPermissionsChanged, previous, participant),
+      )
     participant.updateInfo(info)
     return participant
   }
