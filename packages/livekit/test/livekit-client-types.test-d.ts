@@ -1,6 +1,8 @@
 import type * as LiveKitNewest from 'livekit-client'
 import type * as LiveKitOldest from 'livekit-client-oldest'
+import type { VendorObjectOf } from '@callport/core'
 import { describe, expectTypeOf, it } from 'vitest'
+import type { livekit } from '../src/client/index'
 import type {
   LiveKitClientModule,
   LiveKitConnectionError,
@@ -135,5 +137,14 @@ describe('livekit-client, newest and oldest (2.5.0) of the peer range, fits the 
     expectTypeOf<LiveKitScreenShareCaptureOptions>().toExtend<LiveKitOldest.ScreenShareCaptureOptions>()
     expectTypeOf<LiveKitDataPublishOptions>().toExtend<LiveKitNewest.DataPublishOptions>()
     expectTypeOf<LiveKitDataPublishOptions>().toExtend<LiveKitOldest.DataPublishOptions>()
+  })
+
+  it("types the connection's vendor as the Room of the sdk option's livekit-client (the structural LiveKitRoom without one)", () => {
+    type Newest = ReturnType<typeof livekit<() => Promise<typeof LiveKitNewest>>>
+    type Oldest = ReturnType<typeof livekit<typeof LiveKitOldest>>
+    type Umd = ReturnType<typeof livekit>
+    expectTypeOf<VendorObjectOf<Newest>>().toEqualTypeOf<LiveKitNewest.Room>()
+    expectTypeOf<VendorObjectOf<Oldest>>().toEqualTypeOf<LiveKitOldest.Room>()
+    expectTypeOf<VendorObjectOf<Umd>>().toEqualTypeOf<LiveKitRoom>()
   })
 })
