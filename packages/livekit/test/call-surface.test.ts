@@ -1,39 +1,17 @@
-import { createLocalTrack, type ConnectOptions, type LocalTrack } from '@callport/core'
-import { FakeMediaStreamTrack } from '@callport/test-environment'
+import type { LocalTrack } from '@callport/core'
+import type { FakeMediaStreamTrack } from '@callport/test-environment'
 import { expectCallportError, waitForEvent } from '@callport/testkit'
 import { ConnectionQuality } from 'livekit-client'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { livekit, type LiveKitClientOptions } from '../src/client/index'
+import { livekit } from '../src/client/index'
 import { createClientHarness, createCloud, type ClientHarness } from './client-harness'
+import { connectAlice, joinOptions, preview, waitFor } from './client-connect'
 
 /** issue 16 on LiveKit: local tracks, devices, screen share, active speakers, connection quality, prepare, the vendor object. */
 
 const cloud = createCloud()
 beforeAll(() => cloud.start())
 afterAll(() => cloud.stop())
-
-/** vi.waitFor with room for a busy machine (the default second is short when other test runs share the CPU). */
-const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5000 })
-
-const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  audio: false,
-  video: false,
-  refreshToken: () => Promise.reject(new Error('unused')),
-  ...extra,
-})
-
-/** alice in `standup` through the adapter under test (over `harness`, a fresh one by default). */
-async function connectAlice(extra: Partial<ConnectOptions> = {}, adapterOptions: Omit<LiveKitClientOptions, 'sdk'> = {}, harness: ClientHarness = createClientHarness(cloud)) {
-  const adapter = livekit({ sdk: harness.sdk, ...adapterOptions })
-  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
-  return { harness, adapter, connection, room: harness.roomOf('standup', 'alice')! }
-}
-
-/** A page's preview track over a fake browser track, as `createLocalTracks` of @callport/client makes it. */
-function preview(kind: 'audio' | 'video', deviceId: string): LocalTrack {
-  const track = new FakeMediaStreamTrack(kind, `${kind} ${deviceId}`, deviceId) as unknown as MediaStreamTrack
-  return createLocalTrack(track, { source: kind === 'video' ? 'camera' : 'microphone', deviceId })
-}
 
 /** The local publications of a Room: source → the MediaStreamTrack published. */
 const publishedOf = (room: ClientHarness['sdk']['rooms'][number]) =>
@@ -43,7 +21,7 @@ describe('local tracks', () => {
   it("connect publishes the page's preview tracks as they are, under their sources, and lists the page's own LocalTracks", async () => {
     const camera = preview('video', 'camera-2')
     const microphone = preview('audio', 'microphone-2')
-    const { harness, connection, room } = await connectAlice({ audio: true, video: true, tracks: [camera, microphone] })
+    const { harness, connection, room } = await connectAlice(cloud, { audio: true, video: true, tracks: [camera, microphone] })
     expect(publishedOf(room)).toEqual({ camera: camera.mediaStreamTrack, microphone: microphone.mediaStreamTrack })
     expect(connection.localTracks()).toEqual(expect.arrayContaining([camera, microphone]))
     expect(harness.media.captured, 'nothing captured: the user is not asked twice').toEqual([])
@@ -53,7 +31,7 @@ describe('local tracks', () => {
   it('captures what join asks for and the page did not hand over, and stops only that at disconnect', async () => {
     const camera = preview('video', 'camera-1')
     const stop = vi.spyOn(camera.mediaStreamTrack, 'stop')
-    const { harness, connection } = await connectAlice({ audio: true, video: true, tracks: [camera] })
+    const { harness, connection } = await connectAlice(cloud, { audio: true, video: true, tracks: [camera] })
     expect(connection.localTracks().map((track) => [track.source, track.deviceId])).toEqual(
       expect.arrayContaining([
         ['camera', 'camera-1'],
@@ -70,14 +48,14 @@ describe('local tracks', () => {
 
   it("announces connect's tracks with local-track-published after connect resolves", async () => {
     const camera = preview('video', 'camera-1')
-    const { connection } = await connectAlice({ video: true, tracks: [camera] })
+    const { connection } = await connectAlice(cloud, { video: true, tracks: [camera] })
     const [{ track }] = await waitForEvent(connection, 'local-track-published')
     expect(track).toBe(camera)
     await connection.disconnect()
   })
 
   it('a camera turned on is local-track-published; turned off it stays published, muted (the others see track-muted)', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const published = waitForEvent(connection, 'local-track-published')
     await connection.setCameraEnabled(true)
@@ -97,7 +75,7 @@ describe('local tracks', () => {
 
 describe('switchDevice', () => {
   it('switches the published camera with switchActiveDevice and says so; the new device is captured from', async () => {
-    const { harness, connection, room } = await connectAlice({ video: true })
+    const { harness, connection, room } = await connectAlice(cloud, { video: true })
     const changed = waitForEvent(connection, 'active-device-changed')
     await connection.switchDevice('camera', 'camera-2')
     expect((await changed)[0]).toMatchObject({ kind: 'camera', deviceId: 'camera-2', reason: 'switched' })
@@ -112,7 +90,7 @@ describe('switchDevice', () => {
 
   it("never stops the page's preview track it replaces: unpublished, kept running, a capture of the new device in its place (muted when it was)", async () => {
     const camera = preview('video', 'camera-1')
-    const { connection, room } = await connectAlice({ video: true, tracks: [camera] })
+    const { connection, room } = await connectAlice(cloud, { video: true, tracks: [camera] })
     await connection.setCameraEnabled(false)
     const unpublished = waitForEvent(connection, 'local-track-unpublished')
     await connection.switchDevice('camera', 'camera-2')
@@ -126,7 +104,7 @@ describe('switchDevice', () => {
   })
 
   it('an unknown device is DEVICE_NOT_FOUND and the current one keeps running; the speaker is the session’s (UNSUPPORTED)', async () => {
-    const { harness, connection } = await connectAlice({ audio: true })
+    const { harness, connection } = await connectAlice(cloud, { audio: true })
     await expectCallportError(connection.switchDevice('microphone', 'no-such-microphone'), ['DEVICE_NOT_FOUND'])
     expect(harness.media.captured.map((track) => track.readyState)).toEqual(['live'])
     await expectCallportError(connection.switchDevice('speaker', 'speaker-1'), ['UNSUPPORTED'])
@@ -135,7 +113,7 @@ describe('switchDevice', () => {
   })
 
   it('a device in use elsewhere is DEVICE_IN_USE (NotReadableError, through core’s toMediaError)', async () => {
-    const { harness, connection } = await connectAlice({ video: true })
+    const { harness, connection } = await connectAlice(cloud, { video: true })
     harness.media.failNext('NotReadableError')
     await expectCallportError(connection.switchDevice('camera', 'camera-2'), ['DEVICE_IN_USE'])
     await connection.disconnect()
@@ -143,7 +121,7 @@ describe('switchDevice', () => {
 
   for (const kind of ['camera', 'microphone'] as const) {
     it(`an unplugged ${kind} falls back to the first device the browser lists, with active-device-changed (unplugged)`, async () => {
-      const { harness, connection } = await connectAlice({ audio: kind === 'microphone', video: kind === 'camera' })
+      const { harness, connection } = await connectAlice(cloud, { audio: kind === 'microphone', video: kind === 'camera' })
       await connection.switchDevice(kind, `${kind}-2`)
       const changed = waitForEvent(connection, 'active-device-changed', { filter: (event) => event.reason === 'unplugged' })
       harness.media.devices = harness.media.devices.filter((device) => device.deviceId !== `${kind}-2`)
@@ -155,7 +133,7 @@ describe('switchDevice', () => {
   }
   it('an unplugged page camera is replaced by a capture of the first listed device, turned on as it was', async () => {
     const camera = preview('video', 'camera-2')
-    const { harness, connection, room } = await connectAlice({ video: true, tracks: [camera] })
+    const { harness, connection, room } = await connectAlice(cloud, { video: true, tracks: [camera] })
     const changed = waitForEvent(connection, 'active-device-changed')
     harness.media.devices = harness.media.devices.filter((device) => device.deviceId !== 'camera-2')
     ;(camera.mediaStreamTrack as unknown as FakeMediaStreamTrack).unplug()
@@ -166,7 +144,7 @@ describe('switchDevice', () => {
   })
 
   it('an unplugged microphone the participant had muted falls back muted (livekit-client captures from the new device when it is turned on)', async () => {
-    const { harness, connection, room } = await connectAlice({ audio: true })
+    const { harness, connection, room } = await connectAlice(cloud, { audio: true })
     await connection.setMicrophoneEnabled(false)
     const moderated = vi.fn()
     connection.on('muted-by-moderator', moderated)
@@ -183,7 +161,7 @@ describe('switchDevice', () => {
 
 describe('screen share', () => {
   it('publishes screen_share and screen_share_audio, which the others read as screen / screen-audio; false unpublishes and stops them', async () => {
-    const { harness, connection, room } = await connectAlice()
+    const { harness, connection, room } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const published: LocalTrack[] = []
     connection.on('local-track-published', ({ track }) => published.push(track))
@@ -201,7 +179,7 @@ describe('screen share', () => {
   })
 
   it("the browser's Stop sharing unpublishes the share (local-track-unpublished)", async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     await connection.setScreenShareEnabled(true)
     const unpublished = waitForEvent(connection, 'local-track-unpublished')
     harness.media.captured[0]!.unplug()
@@ -210,7 +188,7 @@ describe('screen share', () => {
   })
 
   it('a user who cancels the picker is PERMISSION_DENIED', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     harness.media.failNext('NotAllowedError')
     await expectCallportError(connection.setScreenShareEnabled(true), ['PERMISSION_DENIED'])
     await connection.disconnect()
@@ -219,7 +197,7 @@ describe('screen share', () => {
 
 describe('active speakers and connection quality', () => {
   it("LiveKit's speakers with their audioLevel, loudest first, the local participant included; nobody is an empty list", async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const carol = await harness.joinRemote('standup', 'carol')
     const changes: Array<Array<[string, number]>> = []
@@ -242,7 +220,7 @@ describe('active speakers and connection quality', () => {
   })
 
   it('connectionQualityChanged of the local and remote participants; unknown gives no event', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const seen: string[] = []
     connection.on('connection-quality-changed', (event) => seen.push(`${event.participant.identity} ${String(event.local)} ${event.quality}`))
@@ -270,11 +248,11 @@ describe('prepare and the vendor object', () => {
     expect(harness.sdk.rooms).toHaveLength(1)
     const [prepared] = harness.sdk.rooms
     expect(prepared!.prepared).toEqual([{ url: token.connect.url, token: token.value }])
-    const connection = await adapter.connect(token, options())
+    const connection = await adapter.connect(token, joinOptions())
     expect(connection.vendor).toBe(prepared)
     expect(harness.sdk.rooms).toHaveLength(1)
     await connection.disconnect()
-    const again = await adapter.connect(token, options())
+    const again = await adapter.connect(token, joinOptions())
     expect(again.vendor, 'the prepared Room is used once').not.toBe(prepared)
     await again.disconnect()
   })
@@ -287,7 +265,7 @@ describe('prepare and the vendor object', () => {
     vi.spyOn(failing, 'prepareConnection').mockRejectedValue(new Error('HEAD failed'))
     const other = await harness.issue('standup', 'bob')
     await adapter.prepare(other)
-    const connection = await adapter.connect(other, options())
+    const connection = await adapter.connect(other, joinOptions())
     expect(connection.vendor).toBe(harness.sdk.rooms[1])
     await connection.disconnect()
   })
@@ -298,7 +276,7 @@ describe('prepare and the vendor object', () => {
   })
 
   it('remote tracks attach through livekit-client; detach gives back the elements the app attached, in the track-unsubscribed listener too', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const subscribed = waitForEvent(connection, 'track-subscribed')
     await bob.setCameraEnabled(true)

@@ -1,5 +1,4 @@
-import { createLocalTrack, disconnectReasons, type ConnectOptions, type LocalTrack } from '@callport/core'
-import { FakeMediaStreamTrack } from '@callport/test-environment'
+import { disconnectReasons } from '@callport/core'
 import { expectCallportError, waitForEvent } from '@callport/testkit'
 import { ConnectionError, DisconnectReason } from 'livekit-client'
 import { ConnectionError as OldestConnectionError } from 'livekit-client-oldest'
@@ -7,36 +6,14 @@ import { RoomServiceClient } from 'livekit-server-sdk'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { livekit, liveKitClientCapabilities, type LiveKitClientOptions } from '../src/client/index'
 import { disconnectReasonOf, errorFromLiveKit } from '../src/client/livekit-errors'
-import { createClientHarness, createCloud, credentials, type ClientHarness } from './client-harness'
+import { createClientHarness, createCloud, credentials } from './client-harness'
+import { connectAlice, joinOptions, preview, waitFor } from './client-connect'
 
 /** The LiveKit client half against the fake livekit-client over one fake cloud: connect, participants, tracks, mutes, data, updates, errors and the end of a call. */
 
 const cloud = createCloud()
 beforeAll(() => cloud.start())
 afterAll(() => cloud.stop())
-
-/** vi.waitFor with room for a busy machine (the default second is short when other test runs share the CPU). */
-const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 5000 })
-
-const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
-  audio: false,
-  video: false,
-  refreshToken: () => Promise.reject(new Error('unused')),
-  ...extra,
-})
-
-/** alice in `room` through the adapter under test (over `harness`, a fresh one by default). */
-async function connectAlice(extra: Partial<ConnectOptions> = {}, adapterOptions: Omit<LiveKitClientOptions, 'sdk'> = {}, harness: ClientHarness = createClientHarness(cloud)) {
-  const adapter = livekit({ sdk: harness.sdk, ...adapterOptions })
-  const connection = await adapter.connect(await harness.issue('standup', 'alice'), options(extra))
-  return { harness, adapter, connection, room: harness.roomOf('standup', 'alice')! }
-}
-
-/** A page's preview track over a fake browser track, as `createLocalTracks` of @callport/client makes it. */
-function preview(kind: 'audio' | 'video', deviceId: string): LocalTrack {
-  const track = new FakeMediaStreamTrack(kind, `${kind} ${deviceId}`, deviceId) as unknown as MediaStreamTrack
-  return createLocalTrack(track, { source: kind === 'video' ? 'camera' : 'microphone', deviceId })
-}
 
 describe('connect', () => {
   it('joins with room.connect(token.connect.url, token.value, connectOptions) on a Room of roomOptions, with stopLocalTrackOnUnpublish forced off', async () => {
@@ -55,7 +32,7 @@ describe('connect', () => {
       }
     }
     const adapter = livekit({ sdk: { ...harness.sdk, Room }, roomOptions: { adaptiveStream: true, stopLocalTrackOnUnpublish: true }, connectOptions: { autoSubscribe: true } })
-    const connection = await adapter.connect(token, options())
+    const connection = await adapter.connect(token, joinOptions())
     expect(calls).toEqual([[token.connect.url, token.value, { autoSubscribe: true }]])
     const [room] = harness.sdk.rooms
     expect(room!.options).toMatchObject({ adaptiveStream: true, stopLocalTrackOnUnpublish: false })
@@ -72,7 +49,7 @@ describe('connect', () => {
     const bob = await harness.joinRemote('standup', 'bob')
     await bob.setCameraEnabled(true)
     const adapter = livekit({ sdk: harness.sdk })
-    const connection = await adapter.connect(await harness.issue('standup', 'alice'), options())
+    const connection = await adapter.connect(await harness.issue('standup', 'alice'), joinOptions())
     const joined = vi.fn()
     connection.on('participant-joined', joined)
     const [{ participant, track }] = await waitForEvent(connection, 'track-subscribed')
@@ -86,7 +63,7 @@ describe('connect', () => {
 
   it('refuses a token signed with another secret as UNAUTHORIZED (ConnectionError NotAllowed, 401), leaving no Room connected', async () => {
     const harness = createClientHarness(cloud)
-    const error = await expectCallportError(livekit({ sdk: harness.sdk }).connect(await harness.refused('standup', 'alice'), options()), ['UNAUTHORIZED'])
+    const error = await expectCallportError(livekit({ sdk: harness.sdk }).connect(await harness.refused('standup', 'alice'), joinOptions()), ['UNAUTHORIZED'])
     expect(error).toMatchObject({ provider: 'livekit', retryable: false, details: { connectionErrorReason: 0, status: 401 } })
     expect(harness.sdk.rooms.map((room) => room.state)).toEqual(['disconnected'])
   })
@@ -95,19 +72,19 @@ describe('connect', () => {
     const harness = createClientHarness(cloud)
     const token = await harness.issue('standup', 'alice')
     const adapter = livekit({ sdk: harness.sdk })
-    const unreachable = await expectCallportError(adapter.connect({ ...token, connect: { url: 'wss://unreachable.invalid' } }, options()), ['PROVIDER_UNAVAILABLE'])
+    const unreachable = await expectCallportError(adapter.connect({ ...token, connect: { url: 'wss://unreachable.invalid' } }, joinOptions()), ['PROVIDER_UNAVAILABLE'])
     expect(unreachable.retryable).toBe(true)
     const rooms = harness.sdk.rooms.length
-    await expectCallportError(adapter.connect({ ...token, connect: { url: 'https://not-a-websocket.example' } }, options()), ['INVALID_INPUT'])
-    await expectCallportError(adapter.connect({ ...token, connect: {} }, options()), ['INVALID_INPUT'])
-    await expectCallportError(adapter.connect({ ...token, provider: 'twilio' }, options()), ['INVALID_INPUT'])
+    await expectCallportError(adapter.connect({ ...token, connect: { url: 'https://not-a-websocket.example' } }, joinOptions()), ['INVALID_INPUT'])
+    await expectCallportError(adapter.connect({ ...token, connect: {} }, joinOptions()), ['INVALID_INPUT'])
+    await expectCallportError(adapter.connect({ ...token, provider: 'twilio' }, joinOptions()), ['INVALID_INPUT'])
     expect(harness.sdk.rooms).toHaveLength(rooms)
   })
 
   it('an abort while joining disconnects the Room and rejects ABORTED', async () => {
     const harness = createClientHarness(cloud)
     const controller = new AbortController()
-    const connecting = livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), options({ signal: controller.signal }))
+    const connecting = livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), joinOptions({ signal: controller.signal }))
     controller.abort()
     await expectCallportError(connecting, ['ABORTED'])
     await waitFor(() => expect(harness.sdk.rooms.every((room) => String(room.state) === 'disconnected')).toBe(true))
@@ -121,7 +98,7 @@ describe('connect', () => {
 
 describe('participants and tracks', () => {
   it('participant-joined / participant-left with role, name and JSON metadata; the tracks of one who leaves are unsubscribed first', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const joined = waitForEvent(connection, 'participant-joined')
     const bob = await harness.joinRemote('standup', 'bob')
     const [{ participant }] = await joined
@@ -140,7 +117,7 @@ describe('participants and tracks', () => {
   })
 
   it('a remote camera muted and unmuted is track-muted / track-unmuted of the subscribed track; one subscribed while muted is track-subscribed then track-muted', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const subscribed = waitForEvent(connection, 'track-subscribed')
     await bob.setCameraEnabled(true)
@@ -154,7 +131,7 @@ describe('participants and tracks', () => {
     await bob.setCameraMuted(true)
     await connection.disconnect()
     const events: string[] = []
-    const late = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'carol'), options())
+    const late = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'carol'), joinOptions())
     late.on('track-subscribed', () => events.push('track-subscribed'))
     late.on('track-muted', () => events.push('track-muted'))
     await waitFor(() => expect(events).toEqual(['track-subscribed', 'track-muted']))
@@ -163,7 +140,7 @@ describe('participants and tracks', () => {
   })
 
   it('a remote screen share is source screen, its audio screen-audio', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const sources: string[] = []
     connection.on('track-subscribed', ({ track }) => sources.push(`${track.kind} ${track.source}`))
@@ -174,7 +151,7 @@ describe('participants and tracks', () => {
   })
 
   it("participant-updated carries a remote participant's name, metadata and attributes once per update, and participants() lists the new values", async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     await waitFor(() => expect(connection.participants()).toHaveLength(1))
     const updated = vi.fn()
@@ -193,7 +170,7 @@ describe('participants and tracks', () => {
 
 describe('data', () => {
   it('sendData reaches everyone, or only the identities of to (destinationIdentities), as reliable packets; received text is decoded', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const bob = await harness.joinRemote('standup', 'bob')
     const carol = await harness.joinRemote('standup', 'carol')
     await connection.sendData('to all')
@@ -211,7 +188,7 @@ describe('data', () => {
   })
 
   it('with dataTopic, sends with that topic and receives only packets of it', async () => {
-    const { harness, connection } = await connectAlice({}, { dataTopic: 'chat' })
+    const { harness, connection } = await connectAlice(cloud, {}, { dataTopic: 'chat' })
     const bob = await harness.joinRemote('standup', 'bob')
     const topics: Array<string | undefined> = []
     bob.room.on('dataReceived', (_payload: Uint8Array, _participant: unknown, _kind: unknown, topic?: string) => topics.push(topic))
@@ -233,7 +210,7 @@ describe('moderation and the end of a call', () => {
   for (const kind of ['audio', 'video'] as const) {
     const source = kind === 'audio' ? 'microphone' : 'camera'
     it(`a moderator mute of the ${source} livekit-client captured is muted-by-moderator (${kind}); the participant's own mute is not`, async () => {
-      const { harness, connection, room } = await connectAlice({ [kind]: true })
+      const { harness, connection, room } = await connectAlice(cloud, { [kind]: true })
       const setEnabled = (enabled: boolean) => (kind === 'audio' ? connection.setMicrophoneEnabled(enabled) : connection.setCameraEnabled(enabled))
       const moderated = vi.fn()
       connection.on('muted-by-moderator', moderated)
@@ -251,7 +228,7 @@ describe('moderation and the end of a call', () => {
 
   it('removed by the server: disconnected (removed), tracks the adapter captured stopped, the page’s kept', async () => {
     const camera = preview('video', 'camera-1')
-    const { harness, connection } = await connectAlice({ audio: true, video: true, tracks: [camera] })
+    const { harness, connection } = await connectAlice(cloud, { audio: true, video: true, tracks: [camera] })
     const disconnected = waitForEvent(connection, 'disconnected')
     await harness.removeParticipant('standup', 'alice')
     expect((await disconnected)[0]).toMatchObject({ reason: 'removed', raw: DisconnectReason.PARTICIPANT_REMOVED })
@@ -261,9 +238,9 @@ describe('moderation and the end of a call', () => {
   })
 
   it('the room deleted: disconnected (room-closed); a duplicate identity: duplicate-identity', async () => {
-    const { harness, connection } = await connectAlice()
+    const { harness, connection } = await connectAlice(cloud)
     const duplicated = waitForEvent(connection, 'disconnected')
-    const second = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), options())
+    const second = await livekit({ sdk: harness.sdk }).connect(await harness.issue('standup', 'alice'), joinOptions())
     expect((await duplicated)[0].reason).toBe('duplicate-identity')
     const closed = waitForEvent(second, 'disconnected')
     await harness.server.closeRoom!({ room: harness.callportRoom('standup') })
@@ -271,7 +248,7 @@ describe('moderation and the end of a call', () => {
   })
 
   it("livekit-client's reconnection is reconnecting / reconnected; giving up is disconnected (connection-lost)", async () => {
-    const { connection, room } = await connectAlice()
+    const { connection, room } = await connectAlice(cloud)
     const events: string[] = []
     connection.on('reconnecting', (event) => events.push(`reconnecting ${event.reason}`))
     connection.on('reconnected', () => events.push('reconnected'))
@@ -284,7 +261,7 @@ describe('moderation and the end of a call', () => {
   })
 
   it('disconnect emits no disconnected event and is idempotent', async () => {
-    const { connection, room } = await connectAlice()
+    const { connection, room } = await connectAlice(cloud)
     const disconnected = vi.fn()
     connection.on('disconnected', disconnected)
     await connection.disconnect()
