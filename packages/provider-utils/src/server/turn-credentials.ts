@@ -35,22 +35,21 @@ export interface TurnCredentialOptions {
 
 const TurnUrlSchema = z.string().check(z.regex(/^turns?:[^\s]+$/, 'a turn: or turns: URI'))
 /** TURN settings as an app passes them; a wrong field is refused by name. */
-export const TurnServerSettingsSchema = z.strictObject({
-  urls: z.array(TurnUrlSchema).check(z.minLength(1, 'at least one TURN URI')),
-  secret: z.string().check(z.minLength(1, 'the shared secret is empty')),
-})
+export const TurnServerSettingsSchema = z.strictObject(
+  {
+    urls: z.array(TurnUrlSchema).check(z.minLength(1, 'at least one TURN URI')),
+    secret: z.string().check(z.minLength(1, 'the shared secret is empty')),
+  },
+  {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (known: urls, secret)` : undefined),
+  },
+)
 
 /** Checks TURN settings, throwing INVALID_INPUT that names what is wrong. */
 export function parseTurnServerSettings(settings: unknown, provider?: string): TurnServerSettings {
   const parsed = TurnServerSettingsSchema.safeParse(settings)
   if (parsed.success) return parsed.data
-  const problems = parsed.error.issues
-    .map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => `unknown setting "${key}" (known: urls, secret)`).join('; ')
-        : `${issue.path.join('.') || 'turn'}: ${issue.message}`,
-    )
-    .join('; ')
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'turn'}: ${issue.message}`).join('; ')
   throw new CallportError('INVALID_INPUT', `Invalid TURN settings (${problems})`, { ...(provider ? { provider } : {}), details: parsed.error.issues })
 }
 

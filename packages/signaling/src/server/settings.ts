@@ -1,4 +1,5 @@
-import { loadSettings, parseInput, type ProviderSettingsBase } from '@callport/provider-utils'
+import { loadSettings, parseInput, processEnvironment, type ProviderSettingsBase } from '@callport/provider-utils'
+import { TurnServerSettingsSchema, type TurnServerSettings } from '@callport/provider-utils/server'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { lowEntropySecretProblem } from './secret-strength'
@@ -7,6 +8,9 @@ import { lowEntropySecretProblem } from './secret-strength'
 export const SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_SECRET'
 /** Environment variable read when `url` is not given. */
 export const URL_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_URL'
+/** Environment variables read when `turn` is not given: comma-separated `turn:`/`turns:` URIs, and coturn's `static-auth-secret`. */
+export const TURN_URLS_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_URLS'
+export const TURN_SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_SECRET'
 /** Shortest secret accepted, in bytes (HS256 wants a key at least as long as its 256-bit output). */
 export const MINIMUM_SECRET_BYTES = 32
 
@@ -24,12 +28,20 @@ export interface SignalingSettings extends ProviderSettingsBase {
   url?: string
   /** socket.io path, when the signaling server is mounted on another path than `/socket.io`. */
   path?: string
+  /**
+   * A TURN server sharing a secret with the app (coturn's `use-auth-secret` + `static-auth-secret`):
+   * every token then carries TURN credentials for its participant, valid as long as the token, so
+   * that people on different networks can connect. Default: `CALLPORT_TURN_URLS` (comma-separated)
+   * and `CALLPORT_TURN_SECRET` when both are set; else none (host candidates only).
+   */
+  turn?: TurnServerSettings
 }
 
 export interface ResolvedSignalingSettings {
   secret: string
   url: string
   path: string | undefined
+  turn: TurnServerSettings | undefined
 }
 
 /**
@@ -78,9 +90,10 @@ const SignalingSettingsSchema = z.object({
   secret: SecretSchema,
   url: UrlSchema,
   path: z.optional(PathSchema),
+  turn: z.optional(TurnServerSettingsSchema),
 })
 
-const knownSettings = ['secret', 'url', 'path'] as const satisfies readonly (keyof SignalingSettings)[]
+const knownSettings = ['secret', 'url', 'path', 'turn'] as const satisfies readonly (keyof SignalingSettings)[]
 
 /**
  * Refuses unknown settings, fills `secret` and `url` from `CALLPORT_SIGNALING_SECRET` and
@@ -94,6 +107,9 @@ export function resolveSignalingSettings(settings: SignalingSettings | undefined
     known: knownSettings,
     fromEnvironment: { secret: SECRET_ENVIRONMENT_VARIABLE, url: URL_ENVIRONMENT_VARIABLE },
   })
-  const { secret, url, path } = parseInput(SignalingSettingsSchema, loaded, { subject: 'Invalid signaling settings', provider: SIGNALING_PROVIDER })
-  return { secret, url, path }
+  const environment = loaded.environmentVariables ?? processEnvironment()
+  const [turnUrls, turnSecret] = [environment[TURN_URLS_ENVIRONMENT_VARIABLE], environment[TURN_SECRET_ENVIRONMENT_VARIABLE]]
+  const turn = loaded.turn ?? (turnUrls && turnSecret ? { urls: turnUrls.split(',').map((uri) => uri.trim()), secret: turnSecret } : undefined)
+  const parsed = parseInput(SignalingSettingsSchema, { ...loaded, turn }, { subject: 'Invalid signaling settings', provider: SIGNALING_PROVIDER })
+  return { secret: parsed.secret, url: parsed.url, path: parsed.path, turn: parsed.turn }
 }

@@ -11,8 +11,16 @@ import {
   type TrackKind,
   type UpdateParticipantOptions,
 } from '@callport/core'
-import { createVendorRestClient, defineServerAdapter, resolveVendorRestSettings, signHs256JwtAsync, type VendorRequest } from '@callport/provider-utils/server'
+import {
+  createTurnCredentials,
+  createVendorRestClient,
+  defineServerAdapter,
+  resolveVendorRestSettings,
+  signHs256JwtAsync,
+  type VendorRequest,
+} from '@callport/provider-utils/server'
 import { ADMIN_AUDIENCE, ADMIN_PATH_PREFIX, ADMIN_TOKEN_SECONDS, AdminErrorSchema, AdminParticipantsSchema, type AdminClaims } from './admin-protocol'
+import { ICE_SERVERS_PARAMETER } from '../shared/connect-parameters'
 import type { SignalingClaims } from '../shared/protocol'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { VERSION } from '../shared/version'
@@ -73,7 +81,7 @@ function describeAdminError({ body }: { body: unknown }) {
  * 60-second admin token for the one room.
  */
 export function signaling(settings?: SignalingSettings): SignalingServerAdapter {
-  const { secret, url, path } = resolveSignalingSettings(settings)
+  const { secret, url, path, turn } = resolveSignalingSettings(settings)
   const connect: Token['connect'] = path === undefined ? { url } : { url, path }
   const baseUrl = adminOrigin(url)
   const restSettings = resolveVendorRestSettings({})
@@ -131,7 +139,13 @@ export function signaling(settings?: SignalingSettings): SignalingServerAdapter 
           identity: participant.identity,
           value: await signSignalingCredentialAsync(claims, secret),
           expiresAt: new Date(claims.exp * 1000).toISOString(),
-          connect,
+          // TURN credentials for this participant, expiring with the token (a refreshed token brings fresh ones).
+          connect: turn
+            ? {
+                ...connect,
+                [ICE_SERVERS_PARAMETER]: JSON.stringify([await createTurnCredentials(turn, { identity: participant.identity, ttlSeconds, now: issuedAt * 1000 })]),
+              }
+            : connect,
         }
       },
 
