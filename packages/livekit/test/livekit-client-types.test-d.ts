@@ -52,6 +52,7 @@ type RegisteredEvent =
   | 'participantMetadataChanged'
   | 'participantNameChanged'
   | 'participantAttributesChanged'
+  | 'participantPermissionsChanged'
   | 'connectionQualityChanged'
   | 'dataReceived'
   | 'activeDeviceChanged'
@@ -90,6 +91,7 @@ describe('livekit-client, newest and oldest (2.5.0) of the peer range, fits the 
     newest.on('participantMetadataChanged', listeners.participantMetadataChanged)
     newest.on('participantNameChanged', listeners.participantNameChanged)
     newest.on('participantAttributesChanged', listeners.participantAttributesChanged)
+    newest.on('participantPermissionsChanged', listeners.participantPermissionsChanged)
     newest.on('connectionQualityChanged', listeners.connectionQualityChanged)
     newest.on('dataReceived', listeners.dataReceived)
     newest.on('activeDeviceChanged', listeners.activeDeviceChanged)
@@ -109,6 +111,7 @@ describe('livekit-client, newest and oldest (2.5.0) of the peer range, fits the 
     oldest.on('participantMetadataChanged', listeners.participantMetadataChanged)
     oldest.on('participantNameChanged', listeners.participantNameChanged)
     oldest.on('participantAttributesChanged', listeners.participantAttributesChanged)
+    oldest.on('participantPermissionsChanged', listeners.participantPermissionsChanged)
     oldest.on('connectionQualityChanged', listeners.connectionQualityChanged)
     oldest.on('dataReceived', listeners.dataReceived)
     oldest.on('activeDeviceChanged', listeners.activeDeviceChanged)

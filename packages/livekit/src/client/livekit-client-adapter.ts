@@ -76,7 +76,7 @@ export interface LiveKitClientAdapter<Room = LiveKitRoom> extends ClientAdapter 
  * `sendData` sends reliable data packets (`to` → `destinationIdentities`), with the `dataTopic`
  * option's topic; `activeSpeakers` is LiveKit's speaker detection with its `audioLevel`;
  * `connectionQuality` is LiveKit's own quality report (`unknown` gives no event);
- * `participantUpdates` covers name, metadata and attributes; `remoteMute` is a mute the page did
+ * `participantUpdates` covers name, metadata, attributes and role (a grant that stops or allows publishing); `remoteMute` is a mute the page did
  * not ask for (RoomService MutePublishedTrack). `prepare(token)` makes the Room and runs
  * `prepareConnection` (region and DNS/TLS warm-up), and the next `connect` with that token uses that Room.
  */

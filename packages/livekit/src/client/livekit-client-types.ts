@@ -220,6 +220,8 @@ export interface LiveKitRoomEvents {
   participantMetadataChanged: (previousMetadata: string | undefined, participant: LiveKitParticipant) => void
   participantNameChanged: (name: string, participant: LiveKitParticipant) => void
   participantAttributesChanged: (changedAttributes: Record<string, string>, participant: LiveKitParticipant) => void
+  /** The first argument is the previous permissions; the participant has the new ones (`canPublish`: its role). */
+  participantPermissionsChanged: (previousPermissions: unknown, participant: LiveKitParticipant) => void
   connectionQualityChanged: (quality: LiveKitConnectionQuality, participant: LiveKitParticipant) => void
   dataReceived: (payload: Uint8Array, participant?: LiveKitRemoteParticipant, kind?: number, topic?: string) => void
   activeDeviceChanged: (kind: MediaDeviceKind, deviceId: string) => void

@@ -80,6 +80,12 @@ function participantOf(participant: LiveKitParticipant): Participant {
   }
 }
 
+/** What `participant-updated` reports of a participant, as text: its name, metadata, attributes and role. */
+function snapshotOf(participant: LiveKitParticipant): string {
+  const attributes = Object.entries(participant.attributes ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return JSON.stringify([participant.name ?? '', participant.metadata ?? '', attributes, participant.permissions?.canPublish !== false])
+}
+
 /** LiveKit's connection quality as Callport's; `unknown` (no report yet) is no event. */
 function qualityOf(quality: LiveKitConnectionQuality): 'excellent' | 'good' | 'poor' | 'lost' | undefined {
   return quality === 'excellent' || quality === 'good' || quality === 'poor' || quality === 'lost' ? quality : undefined
@@ -112,6 +118,8 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
   readonly #ended = new WeakSet<LiveKitLocalTrack>()
   /** Participants whose name, metadata or attributes changed in this turn (one `participant-updated` for all). */
   readonly #updated = new Set<string>()
+  /** What was last said of each remote participant (name, metadata, attributes, role), to announce real changes only. */
+  readonly #said = new Map<string, string>()
   /** False while connect publishes: tracks published then are announced once the caller can listen. */
   #announcing = false
   readonly #joined: LocalTrack[] = []
@@ -285,6 +293,7 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
         this.#unsubscribe(sid, event, remote)
       }
       this.#remote.delete(remote.identity)
+      this.#said.delete(remote.identity)
       this.emit('participant-left', { participant, raw: remote })
     })
     on('trackSubscribed', (track, publication, remote) => this.#announceSubscribed(this.#subscribe(track, publication, remote, this.#participant(remote))))
@@ -339,6 +348,7 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     on('participantNameChanged', (_name, participant) => updated(participant))
     on('participantMetadataChanged', (_previous, participant) => updated(participant))
     on('participantAttributesChanged', (_changed, participant) => updated(participant))
+    on('participantPermissionsChanged', (_previous, participant) => updated(participant))
     on('dataReceived', (payload, remote, kind, topic) => {
       if (this.#dataTopic !== undefined && topic !== this.#dataTopic) return
       const participant = remote ? this.#participant(remote) : undefined
@@ -361,12 +371,13 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     if (!participant) {
       participant = participantOf(remote)
       this.#remote.set(remote.identity, participant)
+      this.#said.set(remote.identity, snapshotOf(remote))
     }
     return participant
   }
 
   /**
-   * A remote participant's name, metadata or attributes changed: livekit-client applies one update
+   * A remote participant's name, metadata, attributes or permissions changed: livekit-client applies one update
    * field by field, emitting as it goes, so the change is announced once, after the update is whole.
    */
   #participantChanged(remote: LiveKitParticipant): void {
@@ -375,6 +386,10 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     queueMicrotask(() => {
       this.#updated.delete(remote.identity)
       if (this.#closed || !this.#remote.has(remote.identity)) return
+      // livekit-client also reports a participant's first permissions as a change: only a real change is announced.
+      const snapshot = snapshotOf(remote)
+      if (this.#said.get(remote.identity) === snapshot) return
+      this.#said.set(remote.identity, snapshot)
       const participant = participantOf(remote)
       const previous = this.#remote.get(remote.identity)
       this.#remote.set(remote.identity, participant)
