@@ -65,13 +65,13 @@ export interface LiveKitClientAdapter<Room = LiveKitRoom> extends ClientAdapter 
  * What the LiveKit client half can do.
  *
  * `updateToken` is false because LiveKit refreshes the token itself: while a participant is
- * connected, the LiveKit server sends a fresh token over the signal connection (about every ten
- * minutes, valid for the room and identity of the one the join used), and livekit-client uses it
+ * connected, the LiveKit server periodically sends a fresh token with the same grants over the
+ * signal connection (the `refreshToken` signal message), and livekit-client uses the newest one
  * for its own resumes and reconnections. livekit-client has no public API to hand it a token, and
  * needs none. Callport's session still refreshes the token before it expires (its token source,
  * `token-refreshed`) and keeps the fresh one for the next join: a rejoin after the call dropped for
  * good (`connection-lost`, `server-shutdown`), or the next call. A LiveKit call therefore outlives
- * the token it joined with, and the token's lifetime only bounds how long a join may wait.
+ * the token it joined with: the token's lifetime only bounds when a join with it may start.
  *
  * `sendData` sends reliable data packets (`to` → `destinationIdentities`), with the `dataTopic`
  * option's topic; `activeSpeakers` is LiveKit's speaker detection with its `audioLevel`;
