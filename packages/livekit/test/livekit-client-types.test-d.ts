@@ -121,6 +121,9 @@ describe('livekit-client, newest and oldest (2.5.0) of the peer range, fits the 
   })
 
   it("livekit-client's string enums have the values the adapter compares with", () => {
+    // The local track events the adapter listens to (its unplug fallback): TrackEvent values.
+    expectTypeOf<'ended' | 'muted' | 'restarted'>().toExtend<`${LiveKitNewest.TrackEvent}`>()
+    expectTypeOf<'ended' | 'muted' | 'restarted'>().toExtend<`${LiveKitOldest.TrackEvent}`>()
     expectTypeOf<`${LiveKitNewest.Track.Source}`>().toEqualTypeOf<LiveKitTrackSource>()
     expectTypeOf<`${LiveKitOldest.Track.Source}`>().toEqualTypeOf<LiveKitTrackSource>()
     expectTypeOf<`${LiveKitNewest.Track.Kind}`>().toEqualTypeOf<LiveKitTrackKind>()
