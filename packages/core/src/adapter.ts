@@ -97,9 +97,9 @@ export interface RoomOperationOptions {
 export interface UpdateParticipantOptions extends RoomOperationOptions {
   /** The participant changed. */
   identity: string
-  /** The new display name (at most 256 characters, as `Participant.name`). */
+  /** The new display name, 1 to 256 characters (an empty one is INVALID_INPUT: vendors such as LiveKit cannot set it). */
   name?: string
-  /** The new metadata, replacing the old object whole. */
+  /** The new metadata, replacing the old object whole (anything but an object is INVALID_INPUT). */
   metadata?: Metadata
 }
 

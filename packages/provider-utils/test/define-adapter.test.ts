@@ -60,6 +60,11 @@ describe('defineServerAdapter', () => {
     await expect(adapter.updateParticipant!({ room, identity: 'bob', name: 'B', signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'ABORTED', provider: 'acme' })
     expect(updateParticipant).toHaveBeenCalledTimes(1)
     await expect(adapter.updateParticipant!({ room, identity: 'gone', name: 'B' })).rejects.toMatchObject({ code: 'INTERNAL', provider: 'acme', message: 'socket hang up' })
+    for (const bad of [{ name: '' }, { name: 'x'.repeat(257) }, { metadata: 'raised' as never }, { metadata: null as never }, { metadata: ['raised'] as never }]) {
+      await expect(adapter.updateParticipant!({ room, identity: 'bob', ...bad }), JSON.stringify(bad)).rejects.toMatchObject({ code: 'INVALID_INPUT', provider: 'acme' })
+    }
+    await adapter.updateParticipant!({ room, identity: 'bob', name: 'x'.repeat(256) })
+    expect(updateParticipant).toHaveBeenCalledTimes(3)
   })
 
   it('refuses a lifetime outside the bounds with INVALID_INPUT before the provider runs', async () => {

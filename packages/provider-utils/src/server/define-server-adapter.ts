@@ -1,4 +1,5 @@
 import {
+  CallportError,
   specificationVersion,
   throwIfAborted,
   type EnsureRoomOptions,
@@ -38,6 +39,19 @@ export interface ServerAdapterDefinition {
   webhook?: WebhookHandler | undefined
 }
 
+/** Longest participant name, as core's `Participant.name` allows. */
+const PARTICIPANT_NAME_MAXIMUM_LENGTH = 256
+
+/** INVALID_INPUT unless `name` is 1 to 256 characters and `metadata` a plain object (where given). */
+function checkParticipantChanges({ name, metadata }: UpdateParticipantOptions, provider: string): void {
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > PARTICIPANT_NAME_MAXIMUM_LENGTH)) {
+    throw new CallportError('INVALID_INPUT', `A participant's name must be 1 to ${PARTICIPANT_NAME_MAXIMUM_LENGTH} characters`, { provider })
+  }
+  if (metadata !== undefined && (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))) {
+    throw new CallportError('INVALID_INPUT', "A participant's metadata must be an object", { provider })
+  }
+}
+
 /**
  * Runs `operation` after the shared checks, turning whatever it throws into a CallportError of this
  * provider. No async frame of its own: it runs on every join.
@@ -59,7 +73,8 @@ function guarded<T>(provider: string, signal: AbortSignal | undefined, operation
 /**
  * Makes a server adapter (specification v1) from a provider's definition and keeps the rules of
  * {@link ServerAdapter} for it: capability flags derived from which optional methods exist, a
- * token lifetime outside `tokenTtlSeconds` refused with INVALID_INPUT before any I/O, a signal that
+ * token lifetime outside `tokenTtlSeconds` refused with INVALID_INPUT before any I/O (and an
+ * `updateParticipant` name that is empty or over 256 characters, or metadata that is not an object), a signal that
  * already fired refused with ABORTED, and anything a method throws turned into a CallportError
  * naming the provider. `extra` (a resolved URL, say) is added to the adapter as it is.
  */
@@ -100,7 +115,11 @@ export function defineServerAdapter<Extra extends object = Record<never, never>>
         guarded(provider, options.signal, () => definition.muteParticipant!(options)),
     }),
     ...(definition.updateParticipant && {
-      updateParticipant: (options: UpdateParticipantOptions) => guarded(provider, options.signal, () => definition.updateParticipant!(options)),
+      updateParticipant: (options: UpdateParticipantOptions) =>
+        guarded(provider, options.signal, () => {
+          checkParticipantChanges(options, provider)
+          return definition.updateParticipant!(options)
+        }),
     }),
     ...(definition.closeRoom && { closeRoom: (options: RoomOperationOptions) => guarded(provider, options.signal, () => definition.closeRoom!(options)) }),
     ...(webhook && {

@@ -225,6 +225,7 @@ describe('memory provider: moderation, prepare, vendor', () => {
     expect((await provider.listParticipants({ room })).find((listed) => listed.identity === 'alice')).toEqual(alice.localParticipant)
     await expect(provider.updateParticipant({ room, identity: 'carol', name: 'Carol' })).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_FOUND' })
     await expect(provider.updateParticipant({ room, identity: 'alice', name: 'x'.repeat(257) })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await expect(provider.updateParticipant({ room, identity: 'alice', name: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     await expect(provider.updateParticipant({ room, identity: 'alice', metadata: 'raised' as never })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
     expect(bobSeen).toHaveLength(2)
   })

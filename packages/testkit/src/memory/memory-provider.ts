@@ -1,6 +1,5 @@
 import {
   CallportError,
-  MetadataSchema,
   ParticipantSchema,
   parseInput,
   RoomNameSchema,
@@ -68,9 +67,6 @@ export interface MemoryProvider extends ServerAdapter, ClientAdapter {
 
 const vendor = 'Memory'
 
-/** What `updateParticipant` may change, as `Participant` holds it. */
-const ParticipantUpdateSchema = z.object({ name: z.optional(z.string().check(z.maxLength(256))), metadata: z.optional(MetadataSchema) })
-
 const clientCapabilities: ClientCapabilities = {
   media: 'tracks',
   updateToken: true,
@@ -120,11 +116,8 @@ export function memory(settings: MemorySettings = {}): MemoryProvider {
       }
     },
     async updateParticipant({ room, identity, name, metadata }) {
-      const update = parseInput(
-        ParticipantUpdateSchema,
-        { ...(name === undefined ? {} : { name }), ...(metadata === undefined ? {} : { metadata }) },
-        { subject: 'Invalid participant update', provider: memoryProviderId },
-      )
+      // defineServerAdapter has checked the name and metadata.
+      const update = { ...(name === undefined ? {} : { name }), ...(metadata === undefined ? {} : { metadata }) }
       if (!rooms.updateMember(rooms.liveRoom(room).name, identity, update)) {
         throw new CallportError('PARTICIPANT_NOT_FOUND', `"${identity}" is not in room "${room.name}"`, { provider: memoryProviderId })
       }

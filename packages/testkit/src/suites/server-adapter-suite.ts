@@ -384,6 +384,14 @@ export function runServerAdapterSuite<Context = undefined>(options: ServerAdapte
         await expectCallportError(adapter.updateParticipant!({ room: resolve(room), identity: 'nobody-here', name: 'Nobody' }), ['PARTICIPANT_NOT_FOUND'])
       })
 
+      it('updateParticipant: an empty or over-long name, or metadata that is not an object, is INVALID_INPUT', async (test) => {
+        test.skip(!adapter.updateParticipant, 'capabilities.updateParticipant is false')
+        const room = await liveRoom('update-invalid')
+        for (const changes of [{ name: '' }, { name: 'x'.repeat(257) }, { metadata: 'raised' as never }, { metadata: ['raised'] as never }]) {
+          await expectCallportError(adapter.updateParticipant!({ room: resolve(room), identity: participant.identity, ...changes }), ['INVALID_INPUT'])
+        }
+      })
+
       it('updateParticipant: the others in the room see the new name and metadata (participant-updated); what is left out stays', async (test) => {
         test.skip(!adapter.updateParticipant, 'capabilities.updateParticipant is false')
         test.skip(!options.join, 'no join option to put someone in the room')
