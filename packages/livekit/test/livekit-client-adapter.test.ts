@@ -1,4 +1,5 @@
-import { disconnectReasons } from '@callport/core'
+import { createSession } from '@callport/client'
+import { disconnectReasons, type Token } from '@callport/core'
 import { expectCallportError, waitForEvent } from '@callport/testkit'
 import { ConnectionError, DisconnectReason } from 'livekit-client'
 import { ConnectionError as OldestConnectionError } from 'livekit-client-oldest'
@@ -286,6 +287,53 @@ describe('moderation and the end of a call', () => {
     await connection.disconnect()
     room.emit('disconnected', DisconnectReason.ROOM_DELETED)
     expect(disconnected).not.toHaveBeenCalled()
+  })
+})
+
+describe('with createSession', () => {
+  /** A session of alice with the LiveKit adapter; `lifetime` is the lifetime the session is told of the first token (the JWT itself, and later tokens, last 10 minutes). */
+  function session(harness: ReturnType<typeof createClientHarness>, issued: Token[], lifetime = 600_000) {
+    return createSession({
+      adapters: [livekit({ sdk: harness.sdk })],
+      token: async ({ room }) => {
+        const token = await harness.issue(room, 'alice')
+        issued.push(token)
+        return issued.length === 1 ? { ...token, expiresAt: new Date(Date.now() + lifetime).toISOString() } : token
+      },
+      refreshLeadSeconds: 1,
+      reconnect: { maximumAttempts: 2, initialDelay: 1, maximumDelay: 1 },
+    })
+  }
+
+  it('refreshes the token while LiveKit keeps the call (no updateToken), and the next join takes the refreshed token', async () => {
+    const harness = createClientHarness(cloud)
+    const issued: Token[] = []
+    const calls = session(harness, issued, 1100)
+    await calls.join('standup', { audio: false, video: false })
+    await waitForEvent(calls, 'token-refreshed', { timeoutMilliseconds: 3000 })
+    expect(calls.state).toBe('connected')
+    expect(harness.sdk.rooms.map((room) => String(room.state))).toEqual(['connected'])
+    const fetched = issued.length
+    const reconnected = waitForEvent(calls, 'reconnected', { timeoutMilliseconds: 3000 })
+    harness.roomOf('standup', 'alice')!.drop(undefined as unknown as DisconnectReason)
+    await reconnected
+    expect(issued, 'the reconnection used the token the refresh fetched').toHaveLength(fetched)
+    expect(harness.sdk.rooms.map((room) => String(room.state))).toEqual(['disconnected', 'connected'])
+    await calls.leave()
+  })
+
+  it('rejoins after a server shutdown; ends the call after a removal', async () => {
+    const harness = createClientHarness(cloud)
+    const calls = session(harness, [])
+    await calls.join('standup', { audio: false, video: false })
+    const reconnected = waitForEvent(calls, 'reconnected', { timeoutMilliseconds: 3000 })
+    harness.roomOf('standup', 'alice')!.drop(DisconnectReason.SERVER_SHUTDOWN)
+    await reconnected
+    expect(calls.state).toBe('connected')
+    const ended = waitForEvent(calls, 'disconnected')
+    await harness.removeParticipant('standup', 'alice')
+    expect((await ended)[0].reason).toBe('removed')
+    expect(calls.state).toBe('disconnected')
   })
 })
 
