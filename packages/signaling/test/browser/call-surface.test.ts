@@ -1,15 +1,9 @@
-import { randomBytes } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createCallServer, type CallServer } from '@callport/server'
-import { toNodeHandler } from '@callport/server/node'
 import { launchChromium, requireBrowserMedia } from '@callport/test-environment'
-import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createSignalingServer, signaling, type SignalingServer } from '../../src/server/index'
+import { startPageServer, type PageServer } from './fixtures/page-server'
 import type { LoggedEvent, Surface } from './fixtures/call-surface-page'
 
 // Issue 16 point 8: the built-in provider's call surface between real Chromium pages (fake camera,
@@ -24,9 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 declare const surface: Surface
 
 describe.skipIf(!chromium.available)('the call surface between Chromium pages', { timeout: 120_000, meta: { skipReason: chromium.skipReason } }, () => {
-  let httpServer: Server
-  let signalingServer: SignalingServer
-  let calls: CallServer
+  let server: PageServer
   let url: string
   let browser: Browser
   const pages: Page[] = []
@@ -34,57 +26,20 @@ describe.skipIf(!chromium.available)('the call surface between Chromium pages', 
   const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++roomCounter}`
 
   beforeAll(async () => {
-    const [bundle, launched] = await Promise.all([
-      build({
-        entryPoints: [join(here, 'fixtures', 'call-surface-page.ts')],
-        bundle: true,
-        write: false,
-        format: 'esm',
-        platform: 'browser',
-        target: 'es2022',
-        conditions: ['@callport/source'],
-        logLevel: 'error',
-      }),
+    let launched: Browser
+    ;[server, launched] = await Promise.all([
+      startPageServer(join(here, 'fixtures', 'call-surface-page.ts')),
       launchChromium({ args: ['--autoplay-policy=no-user-gesture-required', '--auto-select-desktop-capture-source=Entire screen'] }),
     ])
     browser = launched
-    const page = bundle.outputFiles[0]!.text
-    const secret = randomBytes(32).toString('base64url')
-    const routes: { calls?: ReturnType<typeof toNodeHandler> } = {}
-    httpServer = createServer((request, response) => {
-      const path = (request.url ?? '/').split('?')[0]
-      if (path?.startsWith('/calls/')) return void routes.calls?.(request, response)
-      const [type, body] =
-        path === '/page.js'
-          ? ['text/javascript', page]
-          : path === '/'
-            ? ['text/html', '<!doctype html><title>surface</title><script type="module" src="/page.js"></script>']
-            : []
-      response.writeHead(body === undefined ? 404 : 200, { 'content-type': `${type ?? 'text/plain'}; charset=utf-8` })
-      response.end(body ?? 'Not found')
-    })
-    await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
-    signalingServer = createSignalingServer({ secret })
-    await signalingServer.attach(httpServer)
-    calls = createCallServer({
-      providers: [signaling({ secret, url })],
-      basePath: '/calls',
-      authorize: async (request) => {
-        const identity = /surface_identity=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1]
-        return identity ? { identity: decodeURIComponent(identity), role: 'publisher' } : null
-      },
-    })
-    routes.calls = toNodeHandler(calls)
+    url = server.url
   }, 60_000)
   afterEach(async () => {
     await Promise.all(pages.splice(0).map((page) => page.context().close()))
   })
   afterAll(async () => {
     await browser?.close()
-    await signalingServer?.close()
-    httpServer?.closeAllConnections()
-    await new Promise((resolve) => httpServer?.close(resolve))
+    await server?.close()
   }, 30_000)
 
   async function participant(identity: string, room: string, options: { audio?: boolean; video?: boolean; preview?: boolean } = {}): Promise<Page> {
@@ -207,10 +162,10 @@ describe.skipIf(!chromium.available)('the call surface between Chromium pages', 
     const alice = await participant('alice', room, { video: false })
     const bob = await participant('bob', room, { video: false })
     await waitForLogged(bob, { name: 'track-subscribed', identity: 'alice', source: 'microphone' })
-    await calls.muteParticipant({ room, identity: 'alice', kind: 'audio' })
+    await server.calls.muteParticipant({ room, identity: 'alice', kind: 'audio' })
     await waitForLogged(alice, { name: 'muted-by-moderator', kind: 'audio' })
     await waitForLogged(bob, { name: 'track-muted', identity: 'alice', source: 'microphone' })
-    await calls.removeParticipant({ room, identity: 'alice' })
+    await server.calls.removeParticipant({ room, identity: 'alice' })
     await waitForLogged(alice, { name: 'disconnected', reason: 'removed' })
     await waitForLogged(bob, { name: 'participant-left', identity: 'alice' })
   })
