@@ -80,7 +80,7 @@ export interface LiveKitClientAdapter<Room = LiveKitRoom> extends ClientAdapter 
  * not ask for (RoomService MutePublishedTrack). `prepare(token)` makes the Room and runs
  * `prepareConnection` (region and DNS/TLS warm-up), and the next `connect` with that token uses that Room.
  */
-export const liveKitClientCapabilities = {
+export const liveKitClientCapabilities: ClientCapabilities = {
   media: 'tracks',
   updateToken: false,
   sendData: true,
@@ -94,7 +94,7 @@ export const liveKitClientCapabilities = {
   participantUpdates: true,
   remoteMute: true,
   prepare: true,
-} as const satisfies ClientCapabilities
+}
 
 /**
  * The LiveKit client half (LiveKit Cloud, self-hosted LiveKit, OpenVidu 3): takes livekit-client
