@@ -1,0 +1,3 @@
+import { callportTestConfig } from '../../vitest.shared'
+
+export default callportTestConfig()
