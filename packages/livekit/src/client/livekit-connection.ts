@@ -107,6 +107,8 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
   readonly #remote = new Map<string, Participant>()
   /** Remote tracks subscribed now, by track sid. */
   readonly #tracks = new Map<string, TrackEvent>()
+  /** The subscriptions announced (`track-subscribed`): one gone before its announcement is not announced gone either. */
+  readonly #announced = new WeakSet<TrackEvent>()
   readonly #listeners: Array<[string, LiveKitListener]> = []
   /** Local tracks published now, by livekit-client track. */
   readonly #published = new Map<LiveKitLocalTrack, Published>()
@@ -142,7 +144,7 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     }
     if (subscribed.length > 0) {
       setTimeout(() => {
-        for (const event of subscribed) this.#announceSubscribed(event)
+        for (const event of subscribed) this.#announceSubscribed(event.track.id)
       }, 0)
     }
   }
@@ -296,7 +298,7 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
       this.#said.delete(remote.identity)
       this.emit('participant-left', { participant, raw: remote })
     })
-    on('trackSubscribed', (track, publication, remote) => this.#announceSubscribed(this.#subscribe(track, publication, remote, this.#participant(remote))))
+    on('trackSubscribed', (track, publication, remote) => this.#announceSubscribed(this.#subscribe(track, publication, remote, this.#participant(remote)).track.id))
     on('trackUnsubscribed', (track, publication, remote) => {
       const sid = publication.trackSid || track.sid || ''
       const event = this.#tracks.get(sid)
@@ -394,7 +396,12 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
       const previous = this.#remote.get(remote.identity)
       this.#remote.set(remote.identity, participant)
       // Tracks announced already keep naming the participant as it was: events carry the participant object of their time.
-      for (const [sid, event] of this.#tracks) if (event.participant === previous) this.#tracks.set(sid, { ...event, participant })
+      for (const [sid, event] of this.#tracks) {
+        if (event.participant !== previous) continue
+        const renamed = { ...event, participant }
+        if (this.#announced.has(event)) this.#announced.add(renamed)
+        this.#tracks.set(sid, renamed)
+      }
       this.emit('participant-updated', { participant, raw: remote })
     })
   }
@@ -406,18 +413,21 @@ export class LiveKitConnection<Room = LiveKitRoom> extends EventEmitter<Connecti
     return event
   }
 
-  /** `track-subscribed`, then `track-muted` for a track its publisher had muted already. */
-  #announceSubscribed(event: TrackEvent): void {
-    const sid = event.track.id
-    if (this.#closed || this.#tracks.get(sid) !== event) return
+  /** `track-subscribed` of the track `sid` (once, while it is subscribed), then `track-muted` when its publisher had muted it already. */
+  #announceSubscribed(sid: string): void {
+    const event = this.#tracks.get(sid)
+    if (this.#closed || !event || this.#announced.has(event)) return
+    this.#announced.add(event)
     this.emit('track-subscribed', event)
     const { publication } = event.raw as { publication: LiveKitTrackPublication }
-    if (publication.isMuted && this.#tracks.get(sid) === event) this.emit('track-muted', event)
+    const now = this.#tracks.get(sid)
+    if (publication.isMuted && now && this.#announced.has(now)) this.emit('track-muted', now)
   }
 
   /** `track-unsubscribed` while the app's elements are still attached; what the listeners left attached is detached after. */
   #unsubscribe(sid: string, event: TrackEvent, raw: unknown): void {
     this.#tracks.delete(sid)
+    if (!this.#announced.has(event)) return
     this.emit('track-unsubscribed', { ...event, raw })
     event.track.detach()
   }
