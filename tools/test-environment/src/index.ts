@@ -2,7 +2,14 @@ export { findTool, requireTool, type ToolAvailability, type ToolName } from './t
 export { startRedisServer, type RedisServer, type RedisServerOptions } from './redis'
 export { launchChromium, chromiumArguments } from './chromium'
 export { freePort } from './ports'
-export { findPrivateNetwork, requireBrowserMedia, requirePrivateNetwork, type PrivateNetworkAvailability } from './private-network'
+export {
+  addLoopbackMediaInterface,
+  findPrivateNetwork,
+  loopbackMediaInterface,
+  requireBrowserMedia,
+  requirePrivateNetwork,
+  type PrivateNetworkAvailability,
+} from './private-network'
 export {
   bundleClientEntryWithoutPeers,
   describeClientBuildWithoutPeers,
