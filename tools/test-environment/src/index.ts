@@ -12,8 +12,10 @@ export {
 } from './private-network'
 export {
   bundleClientEntryWithoutPeers,
+  describeClientBoundary,
   describeClientBuildWithoutPeers,
   type BundleClientEntryOptions,
+  type ClientBoundarySuite,
   type ClientBuildWithoutPeersSuite,
   type ClientEntryBundle,
 } from './client-bundle'
