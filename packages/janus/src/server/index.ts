@@ -1,3 +1,9 @@
-/** The Janus server half (work in progress, issue 18): for now only the provider id and the version. */
+/**
+ * The Janus server half: `janus(settings)` for createCallServer. Internals (the Janus API client,
+ * signed tokens, room ids and secrets) are not exported.
+ */
+export { janus, janusServerCapabilities, janusTokenTtlBounds, type JanusServerAdapter } from './janus-server-adapter'
+export type { JanusSettings } from './settings'
+export type { JanusConnectParameters } from '../shared/connect-parameters'
 export { JANUS_PROVIDER } from '../shared/provider-id'
 export { VERSION } from '../shared/version'
