@@ -46,3 +46,18 @@ export function toMediaError(error: unknown, provider?: string): CallportError {
     details: typeof constraint === 'string' ? { constraint } : undefined,
   })
 }
+
+/** Names in `codeOfName` that other browser APIs raise too, so they do not show that capture failed. */
+const notOnlyCapture: readonly string[] = ['AbortError', 'NotSupportedError', 'TypeError']
+
+/**
+ * Whether `error` is one of the browser's own getUserMedia / getDisplayMedia failures (NotAllowedError,
+ * SecurityError, NotFoundError, NotReadableError, OverconstrainedError and their older names), as a
+ * vendor SDK passes them on: such an error is the caller's to type with `toMediaError`, not the
+ * vendor's. AbortError, NotSupportedError and TypeError are not counted, as other APIs raise them too.
+ */
+export function isMediaCaptureError(error: unknown): boolean {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined
+  if (typeof name !== 'string') return false
+  return name === 'OverconstrainedError' || name === 'ConstraintNotSatisfiedError' || (Object.hasOwn(codeOfName, name) && !notOnlyCapture.includes(name))
+}

@@ -112,6 +112,33 @@ describe('toMediaError', () => {
   })
 })
 
+describe('isMediaCaptureError', () => {
+  it("is true for the browser's capture failures, in their current and older names", () => {
+    const names = [
+      'NotAllowedError',
+      'SecurityError',
+      'PermissionDeniedError',
+      'NotFoundError',
+      'DevicesNotFoundError',
+      'NotReadableError',
+      'TrackStartError',
+      'OverconstrainedError',
+      'ConstraintNotSatisfiedError',
+    ]
+    for (const name of names) {
+      expect(media.isMediaCaptureError(new DOMException('', name)), name).toBe(true)
+      expect(media.isMediaCaptureError({ name }), name).toBe(true)
+    }
+  })
+
+  it('is false for names other APIs raise too, other errors and what has no name', () => {
+    for (const name of ['AbortError', 'NotSupportedError', 'TypeError', 'ConnectionError', 'toString', 'constructor', '']) {
+      expect(media.isMediaCaptureError(new DOMException('', name)), name).toBe(false)
+    }
+    for (const value of [undefined, null, 'NotAllowedError', 1, {}, { name: 1 }]) expect(media.isMediaCaptureError(value)).toBe(false)
+  })
+})
+
 describe('createLocalTrack', () => {
   it('wraps the browser track: id, kind, source, deviceId, attach/detach through elements, stop', () => {
     const track = new FakeTrack('video', 'camera-2')

@@ -1,4 +1,4 @@
-import { CallportError, toMediaError, type DisconnectReason, type ErrorCode } from '@callport/core'
+import { CallportError, isMediaCaptureError, toMediaError, type DisconnectReason, type ErrorCode } from '@callport/core'
 import { LIVEKIT_PROVIDER } from '../shared/provider-id'
 import type { LiveKitConnectionError, LiveKitDisconnectReason } from './livekit-client-types'
 
@@ -56,19 +56,6 @@ export function disconnectReasonOf(reason: LiveKitDisconnectReason | undefined):
   if (reason === undefined || reason === null) return 'connection-lost'
   return Object.hasOwn(reasonOfDisconnect, reason) ? (reasonOfDisconnect[reason] as DisconnectReason) : 'unknown'
 }
-
-/** Names of the browser's getUserMedia / getDisplayMedia errors, which livekit-client passes on as they are. */
-const mediaErrorNames: ReadonlySet<string> = new Set([
-  'NotAllowedError',
-  'SecurityError',
-  'PermissionDeniedError',
-  'NotFoundError',
-  'DevicesNotFoundError',
-  'NotReadableError',
-  'TrackStartError',
-  'OverconstrainedError',
-  'ConstraintNotSatisfiedError',
-])
 
 /** livekit-client's `ConnectionError` (named so from 2.9; before, a LivekitError of code 1 with a numeric `reason`). */
 function isConnectionError(error: unknown): error is LiveKitConnectionError {
@@ -133,8 +120,8 @@ export function errorFromLiveKit(error: unknown, fallback: ErrorCode = 'CONNECTI
   if (CallportError.isInstance(error)) return error
   if (isConnectionError(error)) return connectionErrorOf(error)
   const isObject = typeof error === 'object' && error !== null
-  const name = isObject ? textOf((error as { name?: unknown }).name) : ''
-  if (mediaErrorNames.has(name)) return toMediaError(error, LIVEKIT_PROVIDER)
+  // The browser's getUserMedia / getDisplayMedia errors, which livekit-client passes on as they are.
+  if (isMediaCaptureError(error)) return toMediaError(error, LIVEKIT_PROVIDER)
   const detail = isObject ? textOf((error as { message?: unknown }).message) : textOf(error)
   return new CallportError(fallback, detail || 'livekit-client failed', { provider: LIVEKIT_PROVIDER, cause: error })
 }

@@ -1,4 +1,4 @@
-import { CallportError, toMediaError, type DisconnectReason, type ErrorCode } from '@callport/core'
+import { CallportError, isMediaCaptureError, toMediaError, type DisconnectReason, type ErrorCode } from '@callport/core'
 import { TWILIO_PROVIDER } from '../shared/provider-id'
 import { meaningOfTwilioCode, twilioCodeOf } from '../shared/twilio-error-codes'
 
@@ -15,23 +15,6 @@ export function disconnectReasonOf(error: unknown): DisconnectReason {
   return meaningOfTwilioCode(twilioCodeOf(error))?.reason ?? 'unknown'
 }
 
-/**
- * Names of the browser's getUserMedia errors, which twilio-video passes on as they are when `connect`
- * or `createLocal…Track` captures: core's `toMediaError` types them (PERMISSION_DENIED,
- * DEVICE_NOT_FOUND, DEVICE_IN_USE, CONSTRAINTS_NOT_SATISFIABLE).
- */
-const mediaErrorNames: ReadonlySet<string> = new Set([
-  'NotAllowedError',
-  'SecurityError',
-  'PermissionDeniedError',
-  'NotFoundError',
-  'DevicesNotFoundError',
-  'NotReadableError',
-  'TrackStartError',
-  'OverconstrainedError',
-  'ConstraintNotSatisfiedError',
-])
-
 /** A string, number or boolean as text; anything else (absent, an object) as '' rather than "[object Object]". */
 function textOf(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''
@@ -43,8 +26,9 @@ export function errorFromTwilioVideo(error: unknown, fallback: ErrorCode = 'CONN
   const code = twilioCodeOf(error)
   const meaning = meaningOfTwilioCode(code)
   const detail = typeof error === 'object' && error !== null ? textOf((error as { message?: unknown }).message) : textOf(error)
-  const name = typeof error === 'object' && error !== null ? textOf((error as { name?: unknown }).name) : ''
-  if (!meaning && mediaErrorNames.has(name)) return toMediaError(error, TWILIO_PROVIDER)
+  // The browser's getUserMedia errors, which twilio-video passes on as they are when `connect` or
+  // `createLocal…Track` captures: core's `toMediaError` types them.
+  if (!meaning && isMediaCaptureError(error)) return toMediaError(error, TWILIO_PROVIDER)
   const callportCode = meaning?.code ?? fallback
   const message = meaning ? `${meaning.message}${detail ? `: ${detail}` : ''} (Twilio error ${code})` : detail || 'twilio-video failed'
   return new CallportError(callportCode, message, {
