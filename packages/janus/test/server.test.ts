@@ -183,6 +183,26 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
     })
   })
 
+  describe('muting', () => {
+    it('someone absent is PARTICIPANT_NOT_FOUND; someone publishing nothing of the kind has nothing muted, and the server leaves nothing behind', async () => {
+      const room = await adapter.ensureRoom({ name: unique('mute') })
+      await expect(adapter.muteParticipant({ room, identity: 'nobody', kind: 'audio' })).rejects.toMatchObject({ code: 'PARTICIPANT_NOT_FOUND' })
+      const [annToken, bobToken] = [await token(room, 'ann'), await token(room, 'bob')]
+      const ann = await join(annToken)
+      const bob = await join(bobToken)
+      await adapter.muteParticipant({ room, identity: 'ann', kind: 'audio' })
+      await adapter.muteParticipant({ room, identity: 'ann', kind: 'video' })
+      // The server joined for a moment to read the publishers' streams: the others saw a participant without a display come and go.
+      await vi.waitFor(() => expect(bob.events.some((event) => event.leaving !== undefined && event.leaving !== 'ok')).toBe(true))
+      expect(ann.events.some((event) => event.moderation !== undefined)).toBe(false)
+      expect((await adapter.listParticipants({ room })).map((entry) => entry.identity).sort()).toEqual(['ann', 'bob'])
+      // Its room token left the allowed list again (a room token names no identity: two issued in one second are one string).
+      const roomSecret = await videoRoomSecretOf(secret, room.name)
+      const allowed = (await videoRoom({ request: 'allowed', action: 'add', allowed: [], room: Number(room.providerRoomId), secret: roomSecret })).allowed as string[]
+      expect(allowed.sort()).toEqual([...new Set([annToken, bobToken].map((issued) => splitJanusTokenValue(issued.value)!.room))].sort())
+    })
+  })
+
   describe('errors', () => {
     it("keep Janus's code and words: a room never made is ROOM_NOT_FOUND (VideoRoom 426)", async () => {
       const name = unique('never')

@@ -59,13 +59,16 @@ export function janusError(kind: 'janus' | 'videoroom', janusCode: number, reaso
 /** Sends one VideoRoom synchronous request on the handle, answering its `plugindata.data`. */
 export type VideoRoomRequest = (body: Record<string, unknown>, options?: { idempotent?: boolean }) => Promise<Record<string, unknown>>
 
+/** Sends one VideoRoom asynchronous request (`join`…) with the token it needs, and waits for the handle's event that `settles` it. */
+export type VideoRoomAsyncRequest = (body: Record<string, unknown>, settles: (event: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>
+
 /** The Janus API (HTTP transport) as the server half uses it: one session and one VideoRoom handle per operation. */
 export interface JanusApi {
   /**
    * Opens a session, attaches the VideoRoom plugin, runs `work` with its synchronous requests and
    * destroys the session (also when `work` throws).
    */
-  withVideoRoom<T>(operation: string, signal: AbortSignal | undefined, work: (request: VideoRoomRequest) => Promise<T>): Promise<T>
+  withVideoRoom<T>(operation: string, signal: AbortSignal | undefined, work: (request: VideoRoomRequest, asynchronous: VideoRoomAsyncRequest) => Promise<T>): Promise<T>
 }
 
 function transaction(): string {
@@ -112,6 +115,33 @@ export function createJanusApi(settings: ResolvedJanusSettings): JanusApi {
       const session = idOf(await call('', { janus: 'create', token }, operation, signal, false), operation)
       try {
         const handle = idOf(await call(`/${session}`, { janus: 'attach', plugin: VIDEOROOM, token }, operation, signal, false), operation)
+        /** The handle's events read so far (long polls on the session), not yet handed out. */
+        const pending: Record<string, unknown>[] = []
+        const asynchronous: VideoRoomAsyncRequest = async (body, settles) => {
+          await call(`/${session}/${handle}`, { janus: 'message', body, token }, operation, signal, false)
+          const deadline = Date.now() + settings.rest.timeout
+          for (;;) {
+            const index = pending.findIndex((event) => settles(event) || typeof event.error_code === 'number')
+            if (index >= 0) {
+              const [event] = pending.splice(index, 1)
+              if (typeof event!.error_code === 'number') {
+                throw janusError('videoroom', event!.error_code, typeof event!.error === 'string' ? event!.error : 'unknown error', operation, event)
+              }
+              return event!
+            }
+            if (Date.now() > deadline) {
+              throw new CallportError('PROVIDER_UNAVAILABLE', `Janus VideoRoom did not answer within ${settings.rest.timeout} ms while ${operation}`, {
+                provider: JANUS_PROVIDER,
+                retryable: true,
+              })
+            }
+            const polled = await client.request<JanusAnswer | JanusAnswer[]>({ method: 'GET', path: `/${session}`, query: { maxev: 10, token }, operation, signal })
+            for (const message of Array.isArray(polled) ? polled : [polled]) {
+              const data = message.plugindata?.data
+              if (typeof data === 'object' && data !== null) pending.push(data as Record<string, unknown>)
+            }
+          }
+        }
         return await work(async (body, options) => {
           const answer = await call(`/${session}/${handle}`, { janus: 'message', body, token }, operation, signal, options?.idempotent ?? false)
           const data = answer.plugindata?.data
@@ -126,7 +156,7 @@ export function createJanusApi(settings: ResolvedJanusSettings): JanusApi {
             throw janusError('videoroom', fields.error_code, typeof fields.error === 'string' ? fields.error : 'unknown error', operation, answer)
           }
           return fields
-        })
+        }, asynchronous)
       } finally {
         // Not under `signal`: the session goes even when the operation was aborted (Janus would time it out after 60 s otherwise).
         await call(`/${session}`, { janus: 'destroy', token }, `closing the Janus session of ${operation}`, undefined, true).catch(() => undefined)

@@ -16,16 +16,17 @@ export const janusTokenTtlBounds: TokenTtlBounds = { min: 60, max: 86_400 }
 /**
  * What the Janus server half can do, through the VideoRoom API: rooms exist or not (`exists`), the
  * publishers in a room are listed (`listparticipants`: people who joined with a subscriber token are
- * not VideoRoom participants and are not listed), removed (`kick`) and the room closed (`destroy`).
- * Muting and renaming are not offered yet; Janus's events reach no webhook (its event handlers are
- * not set up by this provider).
+ * not VideoRoom participants and are not listed), removed (`kick`), muted (`moderate`, per published
+ * stream of the kind: Janus drops its packets until unmuted; what is not published yet cannot be muted
+ * beforehand) and the room closed (`destroy`). Renaming is not offered (VideoRoom's `display` is the
+ * page's to set); Janus's events reach no webhook (its event handlers are not set up by this provider).
  */
 export const janusServerCapabilities: ServerCapabilities = {
   getRoom: true,
   listParticipants: true,
   removeParticipant: true,
   closeRoom: true,
-  muteParticipant: false,
+  muteParticipant: true,
   updateParticipant: false,
   webhooks: false,
   tokenTtlSeconds: janusTokenTtlBounds,
@@ -43,6 +44,9 @@ export interface JanusServerAdapter extends ServerAdapter {
   /** Where pages reach Janus (`token.connect.url`). */
   readonly clientUrl: string
 }
+
+/** How long the room token the server joins with to read the publishers' streams lives, in seconds. */
+const MODERATOR_TOKEN_SECONDS = 60
 
 /** Most publishers one room holds (VideoRoom's `publishers`; a screen share is a second publisher). */
 const ROOM_PUBLISHERS = 100
@@ -217,6 +221,38 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
               // Gone meanwhile: what was asked is done.
               if (!(CallportError.isInstance(error) && error.code === 'PARTICIPANT_NOT_FOUND')) throw error
             }
+          }
+        })
+      },
+
+      async muteParticipant({ room, identity, kind, signal }) {
+        const { id, secret } = await videoRoomOf(room)
+        await api.withVideoRoom(`muting the ${kind === 'audio' ? 'microphone' : 'camera'} of ${identity} in ${room.name}`, signal, async (request, asynchronous) => {
+          const feeds = new Set(
+            listedOf(await request({ request: 'listparticipants', room: id }, { idempotent: true }))
+              .filter((entry) => identityOf(entry) === identity)
+              .map((entry) => entry.id),
+          )
+          if (feeds.size === 0) throw new CallportError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room.name}`, { provider: JANUS_PROVIDER })
+          // VideoRoom lists no streams through a synchronous request: the server joins for a moment as a
+          // publisher without a display (pages ignore such participants) and reads the streams of the
+          // publishers in its `joined` event.
+          const joining = await roomToken(resolved.tokenSecret, Math.floor(Date.now() / 1000) + MODERATOR_TOKEN_SECONDS, id)
+          await allowPublisher(request, id, secret, joining)
+          try {
+            const joined = await asynchronous({ request: 'join', ptype: 'publisher', room: id, token: joining }, (event) => event.videoroom === 'joined')
+            const publishers = Array.isArray(joined.publishers) ? (joined.publishers as { id?: unknown; streams?: unknown }[]) : []
+            for (const publisher of publishers) {
+              if (typeof publisher.id !== 'number' || !feeds.has(publisher.id)) continue
+              const streams = Array.isArray(publisher.streams) ? (publisher.streams as { type?: unknown; mid?: unknown; disabled?: unknown }[]) : []
+              for (const stream of streams) {
+                if (stream.type !== kind || typeof stream.mid !== 'string' || stream.disabled === true) continue
+                // Muting what is muted succeeds: VideoRoom only sets the flag again.
+                await request({ request: 'moderate', room: id, secret, id: publisher.id, mid: stream.mid, mute: true }, { idempotent: true })
+              }
+            }
+          } finally {
+            await request({ request: 'allowed', room: id, secret, action: 'remove', allowed: [joining] }, { idempotent: true }).catch(() => undefined)
           }
         })
       },
