@@ -38,6 +38,7 @@ export interface JanusServerAdapter extends ServerAdapter {
   getRoom: NonNullable<ServerAdapter['getRoom']>
   listParticipants: NonNullable<ServerAdapter['listParticipants']>
   removeParticipant: NonNullable<ServerAdapter['removeParticipant']>
+  muteParticipant: NonNullable<ServerAdapter['muteParticipant']>
   closeRoom: NonNullable<ServerAdapter['closeRoom']>
   /** The Janus API URL the server half calls. */
   readonly url: string
