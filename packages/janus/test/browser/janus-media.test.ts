@@ -59,7 +59,8 @@ describe.skipIf(!media.available || !janusTool.available)(
       await janusRequest(`/${session.data!.id}`, { janus: 'destroy' })
     }
 
-    async function participant(room: number, display: string): Promise<Page> {
+    /** A page that joins `room` as `display`, with the newest janus.js or the oldest of the peer range. */
+    async function participant(room: number, display: string, janusJs: 'newest' | 'oldest' = 'newest'): Promise<Page> {
       const page = await (await browser.newContext()).newPage()
       pages.push(page)
       page.on('console', (message) => {
@@ -67,7 +68,10 @@ describe.skipIf(!media.available || !janusTool.available)(
       })
       await page.goto(server.url)
       await page.waitForFunction(() => 'videoroom' in window)
-      await page.evaluate(([url, where, who]) => videoroom.join(url!, Number(where), who!), [janus.url, String(room), display])
+      await page.evaluate(
+        ([url, where, who, version]) => videoroom.join(url!, Number(where), who!, version as 'newest' | 'oldest'),
+        [janus.url, String(room), display, janusJs],
+      )
       return page
     }
 
@@ -87,7 +91,8 @@ describe.skipIf(!media.available || !janusTool.available)(
       await Promise.all([createRoom(room), createRoom(otherRoom)])
       const names = ['alice', 'bob', 'carol']
       const inRoom: Page[] = []
-      for (const name of names) inRoom.push(await participant(room, name))
+      // Carol's page runs janus.js 1.1.4 (janus-gateway-oldest), the others 1.4.2.
+      for (const name of names) inRoom.push(await participant(room, name, name === 'carol' ? 'oldest' : 'newest'))
       const dave = await participant(otherRoom, 'dave')
 
       const firstFrames: number[] = []
