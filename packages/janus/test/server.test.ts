@@ -80,6 +80,22 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
       expect(await refusal(join(mine, { roomToken: tampered }))).toBe(433)
     })
 
+    it('the core token is checked on every request of a session: once expired, keepalives and long polls are refused (403)', async () => {
+      const core = signed(`${Math.floor(Date.now() / 1000) + 2},janus,janus.plugin.videoroom`)
+      const { session } = await openVideoRoomHandle(server.url, core)
+      expect(await janusRequest(server.url, { janus: 'keepalive', token: core }, `/${session}`)).toMatchObject({ janus: 'ack' })
+      await new Promise((resolve) => setTimeout(resolve, 3_100))
+      expect(await janusRequest(server.url, { janus: 'keepalive', token: core }, `/${session}`)).toMatchObject({ janus: 'error', error: { code: 403 } })
+      const poll = await fetch(`${server.url}/${session}?token=${encodeURIComponent(core)}`)
+      // The HTTP transport refuses the long poll itself: HTTP 403 with an empty body (not a Janus error message).
+      expect(poll.status).toBe(403)
+      expect(await poll.text()).toBe('')
+      // A fresh core token keeps the same session going.
+      const fresh = signed(`${Math.floor(Date.now() / 1000) + 60},janus,janus.plugin.videoroom`)
+      expect(await janusRequest(server.url, { janus: 'keepalive', token: fresh }, `/${session}`)).toMatchObject({ janus: 'ack' })
+      await janusRequest(server.url, { janus: 'destroy', token: fresh }, `/${session}`)
+    })
+
     it('refuse expired ones: the core token (403), the room token (433)', async () => {
       const room = await adapter.ensureRoom({ name: unique('expired') })
       const publisher = await join(await token(room, 'pat'))
