@@ -27,6 +27,8 @@ export interface JanusOptions {
   interface?: string
   /** `ice_enforce_list` (interfaces or addresses Janus may gather on). Default: the interface. */
   iceEnforceList?: string
+  /** VideoRoom's `admin_key`: rooms can then only be created with it. Default: none. */
+  videoRoomAdminKey?: string
 }
 
 /** Where Debian's janus package puts its modules. */
@@ -102,7 +104,8 @@ admin: {
 }
 `,
   )
-  writeFileSync(join(folders.configs!, 'janus.plugin.videoroom.jcfg'), 'general: {\n}\n')
+  const videoRoomGeneral = options.videoRoomAdminKey === undefined ? '' : `\tadmin_key = ${JSON.stringify(options.videoRoomAdminKey)}\n`
+  writeFileSync(join(folders.configs!, 'janus.plugin.videoroom.jcfg'), `general: {\n${videoRoomGeneral}}\n`)
   const child = spawn(tool.path, ['--configs-folder', folders.configs!, '--disable-colors'], { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
