@@ -241,6 +241,11 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
       await expect(gone.ensureRoom({ name: unique('gone') })).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true })
     })
 
+    it('an invalid room name is INVALID_INPUT before any request', async () => {
+      await expect(adapter.ensureRoom({ name: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+      await expect(adapter.getRoom({ name: 'x'.repeat(1_000) })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    })
+
     it('a Room that is not a Janus room is INVALID_INPUT', async () => {
       await expect(
         adapter.issueToken({ room: { name: 'x', provider: 'janus', providerRoomId: '1' }, participant: { identity: 'a', role: 'publisher' }, ttlSeconds: 600 }),

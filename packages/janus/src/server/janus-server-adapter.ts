@@ -1,4 +1,4 @@
-import { CallportError, type Participant, type Room, type ServerAdapter, type ServerCapabilities, type Token, type TokenTtlBounds } from '@callport/core'
+import { CallportError, RoomNameSchema, type Participant, type Room, type ServerAdapter, type ServerCapabilities, type Token, type TokenTtlBounds } from '@callport/core'
 import { createTurnCredentials, defineServerAdapter } from '@callport/provider-utils/server'
 import { decodeJanusDisplay, ICE_SERVERS_PARAMETER, joinJanusTokenValue, type JanusConnectParameters } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
@@ -90,7 +90,10 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
   const api = createJanusApi(resolved)
   const adminKey = resolved.adminKey === undefined ? {} : { admin_key: resolved.adminKey }
 
-  const roomOf = async (name: string): Promise<Room> => ({ name, provider: JANUS_PROVIDER, providerRoomId: String(await videoRoomIdOf(name)) })
+  const roomOf = async (name: string): Promise<Room> => {
+    if (!RoomNameSchema.safeParse(name).success) throw new CallportError('INVALID_INPUT', `Invalid room name ${JSON.stringify(name)}`, { provider: JANUS_PROVIDER })
+    return { name, provider: JANUS_PROVIDER, providerRoomId: String(await videoRoomIdOf(name)) }
+  }
 
   async function exists(request: VideoRoomRequest, id: number): Promise<boolean> {
     return (await request({ request: 'exists', room: id }, { idempotent: true })).exists === true
