@@ -1,0 +1,98 @@
+import { CallportError, throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
+import { loadSettings } from '@callport/provider-utils'
+import { defineClientAdapter } from '@callport/provider-utils/client'
+import * as z from 'zod/mini'
+import { ICE_SERVERS_PARAMETER, splitJanusTokenValue } from '../shared/connect-parameters'
+import { JANUS_PROVIDER } from '../shared/provider-id'
+import { JanusConnection } from './janus-connection'
+import { loadJanusJs, type JanusJsSource, type WebRtcAdapterSource } from './load-sdk'
+
+/** What a Janus token carries in `token.connect` (written by the server half, JanusConnectParameters). */
+const JanusConnectParametersSchema = z.object({
+  url: z.string().check(z.regex(/^(?:https?|wss?):\/\//i, 'an http(s):// or ws(s):// URL')),
+  room: z.number().check(z.int(), z.positive()),
+  publish: z.boolean(),
+  [ICE_SERVERS_PARAMETER]: z.optional(z.string()),
+})
+
+const text = z.string()
+const IceServersSchema = z.array(z.object({ urls: z.union([text, z.array(text)]), username: z.optional(text), credential: z.optional(text) }))
+
+/** The token's ICE servers (TURN credentials as JSON text), or none. */
+function iceServersOf(value: string | undefined): RTCIceServer[] {
+  if (value === undefined) return []
+  try {
+    return IceServersSchema.parse(JSON.parse(value))
+  } catch {
+    throw new CallportError('INVALID_INPUT', 'Bad token.connect.iceServers (expected a JSON list of { urls, username?, credential? })', { provider: JANUS_PROVIDER })
+  }
+}
+
+/** Options of the Janus client half. */
+export interface JanusClientOptions {
+  /**
+   * janus.js: the `janus-gateway` module, or a function that imports it, called on the first
+   * `connect` (`sdk: () => import('janus-gateway')`). Without it, `globalThis.Janus` from janus.js's
+   * script is used; with neither, `connect` rejects UNSUPPORTED. The adapter never imports it itself.
+   */
+  sdk?: JanusJsSource
+  /** webrtc-adapter, which janus.js needs: the module or a loader (`() => import('webrtc-adapter')`); default `globalThis.adapter`. */
+  webrtcAdapter?: WebRtcAdapterSource
+  /** ICE servers besides the token's (a STUN server of your own). janus.js's default public STUN server is never used. */
+  iceServers?: RTCIceServer[]
+}
+
+/**
+ * What the Janus client half can do (work in progress, issue 18): join, publish the camera and
+ * microphone (or the page's tracks), receive every other publisher's tracks, mute locally, leave.
+ */
+export const janusClientCapabilities: ClientCapabilities = {
+  media: 'tracks',
+  updateToken: false,
+  sendData: false,
+}
+
+export interface JanusClientAdapter extends ClientAdapter {
+  readonly provider: typeof JANUS_PROVIDER
+  connect(token: Token, options: ConnectOptions): Promise<JanusConnection>
+}
+
+/** The Janus client half: janus.js (lazily, from `sdk` or the global) on Janus's VideoRoom. */
+export function janus(options?: JanusClientOptions): JanusClientAdapter {
+  const {
+    sdk,
+    webrtcAdapter,
+    iceServers = [],
+  } = loadSettings(options, {
+    provider: JANUS_PROVIDER,
+    subject: 'Janus client options',
+    known: ['sdk', 'webrtcAdapter', 'iceServers'],
+  })
+  const adapter = defineClientAdapter({
+    provider: JANUS_PROVIDER,
+    vendor: 'Janus',
+    capabilities: janusClientCapabilities,
+    connectSchema: JanusConnectParametersSchema,
+    async connect({ token, parameters }, { signal, audio, video, tracks = [] }) {
+      const parts = splitJanusTokenValue(token.value)
+      if (!parts) throw new CallportError('INVALID_INPUT', 'A Janus token value holds the core token and the room token, separated by a space', { provider: JANUS_PROVIDER })
+      const fromToken = iceServersOf(parameters[ICE_SERVERS_PARAMETER])
+      const { Janus } = await loadJanusJs({ sdk, webrtcAdapter })
+      throwIfAborted(signal)
+      return JanusConnection.open({
+        Janus,
+        server: parameters.url,
+        coreToken: parts.core,
+        roomToken: parts.room,
+        room: parameters.room,
+        local: { identity: token.identity, role: parameters.publish ? 'publisher' : 'subscriber' },
+        publish: parameters.publish,
+        iceServers: [...iceServers, ...fromToken],
+        audio,
+        video,
+        tracks: tracks.map((track) => track.mediaStreamTrack),
+      })
+    },
+  })
+  return adapter as JanusClientAdapter
+}

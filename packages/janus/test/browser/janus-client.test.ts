@@ -1,0 +1,97 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { addLoopbackMediaInterface, launchChromium, requireBrowserMedia, requireTool, startJanus, type JanusServer } from '@callport/test-environment'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { janus as janusServer } from '../../src/server/index'
+import type { Client } from './fixtures/client-page'
+import { startPageServer, type PageServer } from './fixtures/page-server'
+
+// Issue 18: the Janus client half (work in progress) on the contract, with real media. Pages run a
+// Callport session (createSession) on janus({ sdk }), with tokens the server half issues (signed core
+// and room tokens, rooms with signed_tokens), through Debian's Janus inside the private network.
+const media = requireBrowserMedia('janus client browser test')
+const janusTool = requireTool('janus', 'janus client browser test')
+const here = dirname(fileURLToPath(import.meta.url))
+const secret = 'janus-client-browser-test-token-secret'
+
+declare const client: Client
+
+describe.skipIf(!media.available || !janusTool.available)(
+  'the Janus client half, between Chromium pages',
+  { timeout: 120_000, meta: { skipReason: media.available ? janusTool.skipReason : media.skipReason } },
+  () => {
+    let janus: JanusServer
+    let server: PageServer
+    let browser: Browser
+    let adapter: ReturnType<typeof janusServer>
+    const pages: Page[] = []
+
+    beforeAll(async () => {
+      const iceEnforceList = addLoopbackMediaInterface()
+      ;[janus, server, browser] = await Promise.all([
+        startJanus({ tokenAuthSecret: secret, interface: '127.0.0.1', iceEnforceList }),
+        startPageServer(join(here, 'fixtures', 'client-page.ts')),
+        launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
+      ])
+      adapter = janusServer({ url: janus.url, tokenSecret: secret, environmentVariables: {} })
+    }, 60_000)
+    afterAll(async () => {
+      await Promise.all(pages.map((page) => page.context().close()))
+      await browser?.close()
+      await server?.close()
+      await janus?.stop()
+    }, 30_000)
+
+    async function participant(room: string, identity: string): Promise<Page> {
+      const page = await (await browser.newContext()).newPage()
+      pages.push(page)
+      await page.exposeFunction('issueToken', async (name: string) => {
+        const ensured = await adapter.ensureRoom({ name })
+        return adapter.issueToken({ room: ensured, participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
+      })
+      await page.goto(server.url)
+      await page.waitForFunction(() => 'client' in window)
+      await page.evaluate((name) => client.join(name), room)
+      return page
+    }
+
+    async function framesFrom(page: Page, identities: string[], wanted: number): Promise<Record<string, number>> {
+      const deadline = Date.now() + 20_000
+      for (;;) {
+        const frames = await page.evaluate(() => client.frames())
+        if (identities.every((identity) => (frames[identity] ?? 0) >= wanted) || Date.now() > deadline) return frames
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+
+    it('three sessions see each other as participants with camera video, frames advancing; one leaving is announced to the others', async () => {
+      const room = `janus-client-${Date.now().toString(36)}`
+      const names = ['alice', 'bob', 'carol']
+      const pagesInRoom: Page[] = []
+      for (const name of names) pagesInRoom.push(await participant(room, name))
+      for (const [index, page] of pagesInRoom.entries()) {
+        const others = names.filter((_, other) => other !== index)
+        const frames = await framesFrom(page, others, 30)
+        for (const other of others) expect(frames[other], `${names[index]} ← ${other}`).toBeGreaterThanOrEqual(30)
+        expect(await page.evaluate(() => client.participants())).toEqual(others)
+        const events = await page.evaluate(() => client.events())
+        for (const other of others) {
+          expect(events).toContain(`subscribed ${other} camera`)
+          expect(events).toContain(`subscribed ${other} microphone`)
+        }
+      }
+      // Everyone is announced: those who came later, and (by the session) those there at the join.
+      for (const [index, page] of pagesInRoom.entries())
+        expect(await page.evaluate(() => client.events())).toEqual(expect.arrayContaining(names.filter((_, other) => other !== index).map((other) => `joined ${other}`)))
+
+      await pagesInRoom[2]!.evaluate(() => client.leave())
+      for (const page of pagesInRoom.slice(0, 2)) {
+        await page.waitForFunction(() => client.events().includes('left carol'), undefined, { timeout: 10_000 })
+        const events = await page.evaluate(() => client.events())
+        expect(events.indexOf('unsubscribed carol camera')).toBeLessThan(events.indexOf('left carol'))
+        expect(await page.evaluate(() => client.participants())).not.toContain('carol')
+      }
+    })
+  },
+)
