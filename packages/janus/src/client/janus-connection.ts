@@ -37,6 +37,9 @@ interface Subscribed {
   track?: JanusRemoteTrack
 }
 
+/** How often a subscriber lists the room's publishers. */
+const ROSTER_INTERVAL_MS = 2_000
+
 const attach = (janus: JanusJsSession, callbacks: Omit<JanusJsAttachOptions, 'plugin' | 'success' | 'error'>, token: string) =>
   new Promise<JanusJsPluginHandle>((resolve, reject) =>
     janus.attach({
@@ -75,6 +78,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   /** Subscribing starts once `connect` returned, so that the session listens before the first track is announced. */
   #started = false
   #closed = false
+  /** For a subscriber (a token that may not publish): the timer that lists the room's publishers. */
+  #rosterTimer: ReturnType<typeof setTimeout> | undefined
 
   private constructor(options: JanusConnectionOptions, session: JanusJsSession) {
     super()
@@ -129,7 +134,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       { onmessage: (message, jsep) => this.#onSubscriberMessage(message, jsep), onremotetrack: (track, mid, on) => this.#onRemoteTrack(track, mid, on) },
       this.#options.coreToken,
     )
-    if (!this.#options.publish) return
+    if (!this.#options.publish) {
+      // Not a VideoRoom participant (only publishers' room tokens are allowed to join as publishers),
+      // so no events about publishers reach it: it lists them (listparticipants) now and every few seconds.
+      const roster = await attach(this.#session, {}, this.#options.coreToken)
+      await this.#listPublishers(roster, false)
+      const poll = () => {
+        this.#rosterTimer = setTimeout(() => void this.#listPublishers(roster, true).finally(() => !this.#closed && poll()), ROSTER_INTERVAL_MS)
+      }
+      poll()
+      return
+    }
     const display = encodeJanusDisplay({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }) })
     await new Promise<void>((resolve, reject) => {
       void attach(
@@ -153,6 +168,22 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         handle.send({ message: { request: 'join', room, ptype: 'publisher', display, token: roomToken } })
       }, reject)
     })
+  }
+
+  /** Adds the publishers `listparticipants` lists that are new, removes those no longer listed. */
+  async #listPublishers(handle: JanusJsPluginHandle, announce: boolean): Promise<void> {
+    const answer = await new Promise<JanusJsMessage | undefined>((resolve) =>
+      handle.send({
+        message: { request: 'listparticipants', room: this.#options.room },
+        success: (data) => resolve(data as JanusJsMessage | undefined),
+        error: () => resolve(undefined),
+      }),
+    )
+    const listed = answer?.participants as Array<{ id: number; display?: string; publisher?: boolean }> | undefined
+    if (!listed || this.#closed) return
+    const publishing = listed.filter((participant) => participant.publisher)
+    for (const participant of publishing) this.#addFeed(participant.id, participant.display, participant, announce)
+    for (const id of [...this.#feeds.keys()]) if (!publishing.some((participant) => participant.id === id)) this.#removeFeed(id, answer)
   }
 
   #publish(): Promise<void> {
@@ -297,6 +328,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   async disconnect(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    clearTimeout(this.#rosterTimer)
     for (const feed of [...this.#feeds.keys()]) this.#removeFeed(feed, undefined)
     await new Promise<void>((resolve) => this.#session.destroy({ cleanupHandles: true, success: () => resolve(), error: () => resolve() }))
   }

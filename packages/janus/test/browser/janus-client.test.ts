@@ -43,12 +43,12 @@ describe.skipIf(!media.available || !janusTool.available)(
       await janus?.stop()
     }, 30_000)
 
-    async function participant(room: string, identity: string): Promise<Page> {
+    async function participant(room: string, identity: string, role: 'publisher' | 'subscriber' = 'publisher'): Promise<Page> {
       const page = await (await browser.newContext()).newPage()
       pages.push(page)
       await page.exposeFunction('issueToken', async (name: string) => {
         const ensured = await adapter.ensureRoom({ name })
-        return adapter.issueToken({ room: ensured, participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
+        return adapter.issueToken({ room: ensured, participant: { identity, role }, ttlSeconds: 600 })
       })
       await page.goto(server.url)
       await page.waitForFunction(() => 'client' in window)
@@ -65,16 +65,22 @@ describe.skipIf(!media.available || !janusTool.available)(
       }
     }
 
-    it('three sessions see each other as participants with camera video, frames advancing; one leaving is announced to the others', async () => {
+    it('three sessions see each other as participants with camera video, frames advancing; a subscriber sees them and is not seen; one leaving is announced to the others', async () => {
       const room = `janus-client-${Date.now().toString(36)}`
       const names = ['alice', 'bob', 'carol']
       const pagesInRoom: Page[] = []
       for (const name of names) pagesInRoom.push(await participant(room, name))
+      // A subscriber token may not publish: dave receives everyone, publishes nothing and is nobody's participant.
+      const dave = await participant(room, 'dave', 'subscriber')
+      const daveFrames = await framesFrom(dave, names, 30)
+      for (const name of names) expect(daveFrames[name], `dave ← ${name}`).toBeGreaterThanOrEqual(30)
+      expect(await dave.evaluate(() => client.participants())).toEqual(names)
       for (const [index, page] of pagesInRoom.entries()) {
         const others = names.filter((_, other) => other !== index)
         const frames = await framesFrom(page, others, 30)
         for (const other of others) expect(frames[other], `${names[index]} ← ${other}`).toBeGreaterThanOrEqual(30)
         expect(await page.evaluate(() => client.participants())).toEqual(others)
+        expect(await page.evaluate(() => client.frames())).not.toHaveProperty('dave')
         const events = await page.evaluate(() => client.events())
         for (const other of others) {
           expect(events).toContain(`subscribed ${other} camera`)
@@ -86,7 +92,7 @@ describe.skipIf(!media.available || !janusTool.available)(
         expect(await page.evaluate(() => client.events())).toEqual(expect.arrayContaining(names.filter((_, other) => other !== index).map((other) => `joined ${other}`)))
 
       await pagesInRoom[2]!.evaluate(() => client.leave())
-      for (const page of pagesInRoom.slice(0, 2)) {
+      for (const page of [...pagesInRoom.slice(0, 2), dave]) {
         await page.waitForFunction(() => client.events().includes('left carol'), undefined, { timeout: 10_000 })
         const events = await page.evaluate(() => client.events())
         expect(events.indexOf('unsubscribed carol camera')).toBeLessThan(events.indexOf('left carol'))
