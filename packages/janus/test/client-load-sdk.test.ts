@@ -55,3 +55,14 @@ describe('where janus.js and webrtc-adapter come from', () => {
     await expectCallportError(loadJanusJs({ sdk: fakeJanus(), webrtcAdapter: async () => ({ default: {} }) }, {}), ['INVALID_INPUT'])
   })
 })
+
+describe('server-side rendering', () => {
+  it('the client entry imports and makes its adapter where there is no window, loading nothing', async () => {
+    expect(typeof window).toBe('undefined')
+    const sdk = vi.fn(() => import('janus-gateway') as Promise<unknown>)
+    const { janus } = await import('../src/client/index')
+    const adapter = janus({ sdk, webrtcAdapter: () => import('webrtc-adapter') })
+    expect(adapter).toMatchObject({ provider: 'janus', specificationVersion: 'v1', capabilities: { media: 'tracks' } })
+    expect(sdk).not.toHaveBeenCalled()
+  })
+})
