@@ -212,7 +212,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     // Those listed in `joined` were there before: participants of the room, not announced as joining.
     const announce = message.videoroom !== 'joined'
     for (const publisher of publishers ?? []) this.#addFeed(publisher.id, publisher.display, publisher, announce)
-    const gone = [message.unpublished, message.leaving].find((value) => typeof value === 'number')
+    const gone = [message.unpublished, message.leaving, message.kicked].find((value) => typeof value === 'number')
     if (typeof gone === 'number') this.#removeFeed(gone, message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
   }

@@ -65,7 +65,7 @@ describe.skipIf(!media.available || !janusTool.available)(
       }
     }
 
-    it('three sessions see each other as participants with camera video, frames advancing; a subscriber sees them and is not seen; one leaving is announced to the others', async () => {
+    it('three sessions see each other as participants with camera video, frames advancing; a subscriber sees them and is not seen; one leaving is announced to the others; one removed by the server is disconnected as removed', async () => {
       const room = `janus-client-${Date.now().toString(36)}`
       const names = ['alice', 'bob', 'carol']
       const pagesInRoom: Page[] = []
@@ -98,6 +98,11 @@ describe.skipIf(!media.available || !janusTool.available)(
         expect(events.indexOf('unsubscribed carol camera')).toBeLessThan(events.indexOf('left carol'))
         expect(await page.evaluate(() => client.participants())).not.toContain('carol')
       }
+
+      // Removed by the server half (VideoRoom kick): bob's session ends as removed, alice hears bob leave.
+      await adapter.removeParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'bob' })
+      await pagesInRoom[1]!.waitForFunction(() => client.events().includes('disconnected removed'), undefined, { timeout: 10_000 })
+      await pagesInRoom[0]!.waitForFunction(() => client.events().includes('left bob'), undefined, { timeout: 10_000 })
     })
   },
 )
