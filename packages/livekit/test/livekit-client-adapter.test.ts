@@ -383,7 +383,7 @@ describe('errors and reasons', () => {
     expect(disconnectReasonOf(999)).toBe('unknown')
   })
 
-  it('maps ConnectionError of livekit-client 2.23 and 2.5.0 to Callport codes', () => {
+  it('maps ConnectionError of livekit-client 2.22 and 2.5.0 to Callport codes', () => {
     const cases: Array<[unknown, string]> = [
       [ConnectionError.notAllowed('invalid token: token is expired (exp)', 401), 'TOKEN_EXPIRED'],
       [ConnectionError.notAllowed('invalid token', 401), 'UNAUTHORIZED'],

@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url)
 /** The oldest and the newest livekit-client of the peer range (devDependencies livekit-client-oldest and livekit-client). */
 const builds = [
   { name: 'livekit-client-oldest', version: '2.5.0' },
-  { name: 'livekit-client', version: '2.23.0' },
+  { name: 'livekit-client', version: '2.22.0' },
 ]
 
 /** Runs livekit-client's UMD build (`dist/livekit-client.umd.js`, what a CDN serves) in a bare window, as a script tag would. */

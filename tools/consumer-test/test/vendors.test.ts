@@ -29,6 +29,21 @@ function releasesIn(sdk: string, range: string): Release[] {
 /** Whether a release declares it runs on this Node (no `engines.node`: it does). */
 const runsHere = (release: Release) => !release.engines?.node || semver.satisfies(process.version, release.engines.node)
 
+/**
+ * Whether the release npm would install for each dependency of `sdk@version` declares this Node too
+ * (one level down: livekit-client 2.23 itself declares no engines, but its machina 7 wants Node 22.22,
+ * so npm warns EBADENGINE on Node 20).
+ */
+function dependenciesRunHere(sdk: string, version: string): boolean {
+  const dependencies = JSON.parse(
+    execFileSync('npm', ['view', `${sdk}@${version}`, 'dependencies', '--json'], { encoding: 'utf8', env: userEnvironment(), cwd: '/' }) || '{}',
+  ) as Record<string, string>
+  return Object.entries(dependencies).every(([name, range]) => {
+    const installed = releasesIn(name, range).at(-1)
+    return installed === undefined || runsHere(installed)
+  })
+}
+
 /** The SDK releases each vendor package is installed beside: the oldest and the newest its peer range allows. */
 const sdkBounds = vendors.flatMap((vendor) =>
   Object.entries(vendor.peerDependencies)
@@ -36,14 +51,18 @@ const sdkBounds = vendors.flatMap((vendor) =>
     .map(([sdk, range]) => {
       const releases = releasesIn(sdk, range)
       if (releases.length === 0) throw new Error(`${vendor.name}: no ${sdk} release satisfies its peer range ${range}`)
-      // The newest release that declares this Node: newer ones (twilio-video 2.32.1+ wants Node 22) are
-      // outside what a Node 20 user can install cleanly, and the package README pins that one.
-      const runnable = releases.filter(runsHere)
-      const newest = runnable.at(-1)
-      if (!newest) throw new Error(`${vendor.name}: no ${sdk} release in ${range} declares Node ${process.version}`)
+      // The newest release that declares this Node, itself and through its dependencies: newer ones
+      // (twilio-video 2.32.1+ wants Node 22; livekit-client 2.23's machina 7 too) are outside what a
+      // Node 20 user can install cleanly, and the package README pins that one.
+      // Newest first, the first whose own engines and whose dependencies' engines accept this Node.
+      const newest = releases
+        .filter(runsHere)
+        .reverse()
+        .find((release) => dependenciesRunHere(sdk, release.version))
+      if (!newest) throw new Error(`${vendor.name}: no ${sdk} release in ${range} installs cleanly on Node ${process.version}`)
       const skippedNewer = releases.filter((release) => semver.gt(release.version, newest.version)).map((release) => release.version)
       if (skippedNewer.length > 0)
-        console.log(`[consumer-test] ${sdk} ${skippedNewer.join(', ')} (in ${range}) declare engines other than Node ${process.version}: not installed`)
+        console.log(`[consumer-test] ${sdk} ${skippedNewer.join(', ')} (in ${range}) or their dependencies declare engines other than Node ${process.version}: not installed`)
       return { vendor: vendor.name, sdk, range, oldest: releases[0]!.version, newest: newest.version }
     }),
 )

@@ -9,7 +9,7 @@ import type { LiveKitConnectionError, LiveKitDisconnectReason } from './livekit-
  * `server-shutdown` and `token-expired`, and ends the call after the others.
  */
 
-/** Every `DisconnectReason` of `@livekit/protocol` 1.20 (livekit-client 2.5) to 1.52 (2.23), by number. */
+/** Every `DisconnectReason` of `@livekit/protocol` 1.20 (livekit-client 2.5) to 1.50 (2.22), by number. */
 const reasonOfDisconnect: Readonly<Record<number, DisconnectReason>> = {
   // UNKNOWN_REASON: the server gave none (a LeaveRequest without one): nothing to go by.
   0: 'unknown',
