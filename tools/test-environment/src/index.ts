@@ -23,3 +23,4 @@ export { asMediaStreamTrack, createFakeMediaDevices, FakeMediaStreamTrack, type 
 export { startCoturn, type CoturnOptions, type CoturnServer } from './coturn'
 export { allocateTurnRelay, type TurnAllocation } from './turn-allocate'
 export { startJanus, type JanusOptions, type JanusServer } from './janus'
+export { startPageServer, type PageServer, type PageServerOptions } from './page-server'

@@ -1,11 +1,19 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { addLoopbackMediaInterface, launchChromium, requireBrowserMedia, requireTool, startJanus, type JanusServer } from '@callport/test-environment'
+import {
+  addLoopbackMediaInterface,
+  launchChromium,
+  requireBrowserMedia,
+  requireTool,
+  startJanus,
+  startPageServer,
+  type JanusServer,
+  type PageServer,
+} from '@callport/test-environment'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { janus as janusServer } from '../../src/server/index'
 import type { Client } from './fixtures/client-page'
-import { startPageServer, type PageServer } from './fixtures/page-server'
 
 // Issue 18: the Janus client half (work in progress) on the contract, with real media. Pages run a
 // Callport session (createSession) on janus({ sdk }), with tokens the server half issues (signed core
@@ -31,7 +39,7 @@ describe.skipIf(!media.available || !janusTool.available)(
       const iceEnforceList = addLoopbackMediaInterface()
       ;[janus, server, browser] = await Promise.all([
         startJanus({ tokenAuthSecret: secret, interface: '127.0.0.1', iceEnforceList }),
-        startPageServer(join(here, 'fixtures', 'client-page.ts')),
+        startPageServer({ entry: join(here, 'fixtures', 'client-page.ts') }),
         launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
       ])
       adapter = janusServer({ url: janus.url, tokenSecret: secret, environmentVariables: {} })

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { addLoopbackMediaInterface, launchChromium, requireBrowserMedia, requireTool, startJanus, type JanusServer } from '@callport/test-environment'
+import {
+  addLoopbackMediaInterface,
+  launchChromium,
+  requireBrowserMedia,
+  requireTool,
+  startJanus,
+  startPageServer,
+  type JanusServer,
+  type PageServer,
+} from '@callport/test-environment'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPageServer, type PageServer } from './fixtures/page-server'
 import type { VideoRoom } from './fixtures/videoroom-page'
 
 // Issue 18: real media through a real SFU. Debian's Janus 1.1 VideoRoom carries the fake camera of
@@ -31,7 +39,7 @@ describe.skipIf(!media.available || !janusTool.available)(
       const iceEnforceList = addLoopbackMediaInterface()
       ;[janus, server, browser] = await Promise.all([
         startJanus({ interface: '127.0.0.1', iceEnforceList }),
-        startPageServer(join(here, 'fixtures', 'videoroom-page.ts')),
+        startPageServer({ entry: join(here, 'fixtures', 'videoroom-page.ts') }),
         launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
       ])
     }, 60_000)

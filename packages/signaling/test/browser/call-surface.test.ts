@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { launchChromium, requireBrowserMedia } from '@callport/test-environment'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { startPageServer, type PageServer } from './fixtures/page-server'
+import { startSignalingPage, type SignalingPage } from './fixtures/signaling-page'
 import type { LoggedEvent, Surface } from './fixtures/call-surface-page'
 
 // Issue 16 point 8: the built-in provider's call surface between real Chromium pages (fake camera,
@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 declare const surface: Surface
 
 describe.skipIf(!chromium.available)('the call surface between Chromium pages', { timeout: 120_000, meta: { skipReason: chromium.skipReason } }, () => {
-  let server: PageServer
+  let server: SignalingPage
   let url: string
   let browser: Browser
   const pages: Page[] = []
@@ -28,7 +28,7 @@ describe.skipIf(!chromium.available)('the call surface between Chromium pages', 
   beforeAll(async () => {
     let launched: Browser
     ;[server, launched] = await Promise.all([
-      startPageServer(join(here, 'fixtures', 'call-surface-page.ts')),
+      startSignalingPage(join(here, 'fixtures', 'call-surface-page.ts')),
       launchChromium({ args: ['--autoplay-policy=no-user-gesture-required', '--auto-select-desktop-capture-source=Entire screen'] }),
     ])
     browser = launched

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { launchChromium, requireBrowserMedia, requireTool, startCoturn, type CoturnServer } from '@callport/test-environment'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startPageServer, type PageServer } from './fixtures/page-server'
+import { startSignalingPage, type SignalingPage } from './fixtures/signaling-page'
 import type { Relay } from './fixtures/relay-page'
 
 // Issue 18 point 1: calls across networks need TURN. Two Chromium pages that may only use relayed
@@ -22,14 +22,14 @@ describe.skipIf(!chromium.available || !coturnTool.available)(
   { timeout: 120_000, meta: { skipReason: chromium.available ? coturnTool.skipReason : chromium.skipReason } },
   () => {
     let coturn: CoturnServer
-    let server: PageServer
+    let server: SignalingPage
     let browser: Browser
     const pages: Page[] = []
 
     beforeAll(async () => {
       coturn = await startCoturn({ secret: turnSecret })
       ;[server, browser] = await Promise.all([
-        startPageServer(join(here, 'fixtures', 'relay-page.ts'), { turn: { urls: coturn.urls, secret: turnSecret } }),
+        startSignalingPage(join(here, 'fixtures', 'relay-page.ts'), { turn: { urls: coturn.urls, secret: turnSecret } }),
         launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
       ])
     }, 60_000)
