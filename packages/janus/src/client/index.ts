@@ -1,4 +1,4 @@
-/** The Janus client half (work in progress, issue 18; not yet a package export): `janus(options)` for createSession. */
+/** The Janus client half: `janus(options)` for createSession (janus.js and webrtc-adapter, loaded lazily). */
 export { janus, janusClientCapabilities, type JanusClientAdapter, type JanusClientOptions } from './janus-client-adapter'
 export { VERSION } from '../shared/version'
 export type { JanusConnection } from './janus-connection'
