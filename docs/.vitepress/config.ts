@@ -59,6 +59,7 @@ export default defineConfig({
           { text: 'Server guide', link: '/guide/server' },
           { text: 'Client guide', link: '/guide/client' },
           { text: 'Testing guide', link: '/guide/testing' },
+          { text: 'Self-hosting media', link: '/guide/self-hosting-media' },
           { text: 'Write a provider', link: '/guide/providers' },
           { text: 'Live example', link: '/guide/live-example' },
         ]),
@@ -74,6 +75,7 @@ export default defineConfig({
           { text: 'Vidyo.io', link: '/providers/vidyo' },
           { text: 'Kaleyra Video', link: '/providers/kaleyra' },
           { text: 'LiveKit (and OpenVidu 3)', link: '/providers/livekit' },
+          { text: 'Janus (self-hosted SFU)', link: '/providers/janus' },
         ]),
       },
       {

@@ -1,4 +1,6 @@
 import type { ClientAdapter, ClientCapabilities, ServerAdapter, ServerCapabilities, TokenTtlBounds } from '@callport/core'
+import { janus as janusClient } from '@callport/janus/client'
+import { janus as janusServer } from '@callport/janus/server'
 import { kaleyra as kaleyraClient } from '@callport/kaleyra/client'
 import { kaleyra as kaleyraServer } from '@callport/kaleyra/server'
 import { livekit as liveKitClient } from '@callport/livekit/client'
@@ -93,6 +95,12 @@ export const providerSources: ProviderSource[] = [
     title: 'LiveKit',
     server: [{ create: () => liveKitServer({ apiKey: 'placeholder-api-key', apiSecret: placeholderSecret, url: 'wss://livekit.invalid' }) }],
     client: [{ create: () => liveKitClient() }],
+  },
+  {
+    provider: 'janus',
+    title: 'Janus',
+    server: [{ create: () => janusServer({ url: 'http://janus.invalid:8088/janus', tokenSecret: placeholderSecret, environmentVariables: {} }) }],
+    client: [{ create: () => janusClient() }],
   },
   {
     provider: 'memory',

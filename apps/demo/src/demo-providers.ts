@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Server as HttpServer } from 'node:http'
 import type { ServerAdapter } from '@callport/core'
+import { janus } from '@callport/janus/server'
 import { kaleyra } from '@callport/kaleyra/server'
 import { livekit } from '@callport/livekit/server'
 import { openvidu } from '@callport/openvidu/server'
@@ -66,6 +67,11 @@ export const demoProviders: Readonly<Record<string, DemoProvider>> = {
   ),
   // LiveKit Cloud, a LiveKit server or an OpenVidu 3 deployment: LIVEKIT_URL names which.
   livekit: vendor(['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'], (environment) => livekit({ environmentVariables: environment })),
+  // A self-hosted Janus (VideoRoom SFU) with signed tokens: JANUS_URL is its HTTP API as this server reaches it,
+  // JANUS_CLIENT_URL where pages reach it when that differs; TURN credentials when both CALLPORT_TURN_* are set.
+  janus: vendor(['JANUS_URL', 'JANUS_TOKEN_SECRET', 'JANUS_CLIENT_URL', 'JANUS_ADMIN_KEY', 'CALLPORT_TURN_URLS', 'CALLPORT_TURN_SECRET'], (environment) =>
+    janus({ environmentVariables: environment }),
+  ),
 }
 
 /** A vendor provider: its server adapter, configured from the environment; nothing runs in the demo. */

@@ -5,12 +5,15 @@ import { JoinResponseSchema, ProblemSchema } from '@callport/core'
 import { signaling } from '@callport/signaling/client'
 // Not public: the Vidyo package's own token reader, imported by path for this check.
 import { verifyVidyoToken } from '../../../packages/vidyo/src/server/verify-token'
+// The demo is private and has no dependency on the test tools' package: their sources, by path.
+import { requireTool, startJanus } from '../../../tools/test-environment/src/index'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WebSocket } from 'ws'
 import { demoAuthorize } from '../src/demo-authorize'
 import { readDemoSettings, startDemoServer, type DemoServer } from '../src/index'
 
 const SECRET = 'demo-test-secret-0123456789-abcdefghijklmnopqrstuv'
+const janusTool = requireTool('janus', 'demo on Janus')
 const started: DemoServer[] = []
 afterEach(async () => {
   vi.unstubAllGlobals()
@@ -120,7 +123,45 @@ describe('the demo server', () => {
     }
   })
 
+  it.skipIf(!janusTool.available)(
+    "runs on Janus with JANUS_URL, JANUS_TOKEN_SECRET, JANUS_ADMIN_KEY and JANUS_CLIENT_URL: the room is made on Debian's Janus, which accepts the token",
+    { timeout: 60_000, meta: { skipReason: janusTool.skipReason } },
+    async () => {
+      const tokenSecret = 'demo-janus-token-secret-0123456789-abcdef'
+      const adminKey = 'demo-videoroom-admin-key'
+      const server = await startJanus({ tokenAuthSecret: tokenSecret, videoRoomAdminKey: adminKey })
+      try {
+        const demo = await start(
+          { JANUS_URL: server.url, JANUS_TOKEN_SECRET: tokenSecret, JANUS_ADMIN_KEY: adminKey, JANUS_CLIENT_URL: 'wss://janus.example.com/' },
+          readDemoSettings({ CALLPORT_PROVIDER: 'janus' }).provider,
+        )
+        const answer = await join(demo, 'standup', 'callport_demo_identity=guest-1; callport_demo_name=Ada%20Lovelace')
+        expect(answer.status).toBe(200)
+        const { room, token } = JoinResponseSchema.parse(await answer.json())
+        expect(room).toMatchObject({ name: 'standup', provider: 'janus' })
+        // Pages reach Janus at JANUS_CLIENT_URL (else at JANUS_URL); a publisher's token may publish.
+        expect(token).toMatchObject({ provider: 'janus', room: 'standup', identity: 'guest-1', connect: { url: 'wss://janus.example.com/', publish: true } })
+        const videoRoom = token.connect.room
+        expect(typeof videoRoom).toBe('number')
+        // token.value is Janus's core signed token and VideoRoom's room token: Janus opens a session with the first,
+        // and the room the join made exists there.
+        const [coreToken, roomToken] = token.value.split(' ')
+        expect(roomToken).toMatch(new RegExp(`,janus\\.plugin\\.videoroom,room=${String(videoRoom)}:`))
+        expect(await videoRoomExists(server.url, coreToken ?? '', Number(videoRoom))).toBe(true)
+        // A token Janus did not sign is refused by Janus itself.
+        const forged = `${(coreToken ?? '').split(':')[0]}:${Buffer.from('forged signature').toString('base64')}`
+        expect(await janusCall(server.url, { janus: 'create', token: forged })).toMatchObject({ janus: 'error', error: { code: 403 } })
+        const script = await (await fetch(`${demo.url}/app.js`)).text()
+        expect(script).not.toContain(tokenSecret)
+        expect(script).not.toContain(adminKey)
+      } finally {
+        await server.stop()
+      }
+    },
+  )
+
   it.each([
+    ['janus', 'JANUS_URL'],
     ['livekit', 'LIVEKIT_API_KEY'],
     ['openvidu', 'OPENVIDU_URL'],
     ['twilio', 'TWILIO_ACCOUNT_SID'],
@@ -151,7 +192,7 @@ describe('demo settings', () => {
   it('says what is wrong with PORT or CALLPORT_PROVIDER', () => {
     expect(() => readDemoSettings({ PORT: 'eighty' })).toThrow('PORT must be a port number, got "eighty"')
     expect(() => readDemoSettings({ CALLPORT_PROVIDER: 'skype' })).toThrow(
-      'CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra, livekit',
+      'CALLPORT_PROVIDER=skype is not supported by the demo; choose one of: signaling, openvidu, twilio, vidyo, kaleyra, livekit, janus',
     )
   })
 })
@@ -194,4 +235,31 @@ async function startFakeLiveKit(apiKey: string, apiSecret: string): Promise<{ ur
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   return { url: `http://127.0.0.1:${port}`, created, close: () => new Promise((resolve) => server.close(() => resolve())) }
+}
+
+/** One request to the Janus API over its HTTP transport (`path`: `/<session>` or `/<session>/<handle>`). */
+async function janusCall(url: string, body: Record<string, unknown>, path = ''): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ transaction: Math.random().toString(36).slice(2), ...body }),
+  })
+  return (await response.json()) as Record<string, unknown>
+}
+
+/** Asks VideoRoom whether `room` exists, through a Janus session opened with `token` (Janus's core signed token). */
+async function videoRoomExists(url: string, token: string, room: number): Promise<unknown> {
+  const idOf = (answer: Record<string, unknown>) => {
+    const id = (answer.data as { id?: number } | undefined)?.id
+    if (answer.janus !== 'success' || id === undefined) throw new Error(`Janus refused: ${JSON.stringify(answer)}`)
+    return id
+  }
+  const session = idOf(await janusCall(url, { janus: 'create', token }))
+  try {
+    const handle = idOf(await janusCall(url, { janus: 'attach', plugin: 'janus.plugin.videoroom', token }, `/${session}`))
+    const answer = await janusCall(url, { janus: 'message', body: { request: 'exists', room }, token }, `/${session}/${handle}`)
+    return (answer.plugindata as { data?: { exists?: unknown } } | undefined)?.data?.exists
+  } finally {
+    await janusCall(url, { janus: 'destroy', token }, `/${session}`)
+  }
 }

@@ -1,4 +1,5 @@
 import type { ClientAdapter } from '@callport/core'
+import { janus } from '@callport/janus/client'
 import { kaleyra } from '@callport/kaleyra/client'
 import { livekit } from '@callport/livekit/client'
 import { openvidu } from '@callport/openvidu/client'
@@ -19,5 +20,6 @@ export function clientAdapters(): ClientAdapter[] {
     vidyo(),
     kaleyra(),
     livekit({ sdk: () => import('livekit-client') }),
+    janus({ sdk: () => import('janus-gateway'), webrtcAdapter: () => import('webrtc-adapter') }),
   ]
 }
