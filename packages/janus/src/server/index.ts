@@ -3,7 +3,7 @@
  * signed tokens, room ids and secrets) are not exported.
  */
 export { janus, janusServerCapabilities, janusTokenTtlBounds, type JanusServerAdapter } from './janus-server-adapter'
-export type { JanusSettings } from './settings'
+export type { JanusServerSettings, JanusSettings, ResolvedJanusServer } from './settings'
 export type { JanusConnectParameters } from '../shared/connect-parameters'
 export { JANUS_PROVIDER } from '../shared/provider-id'
 export { VERSION } from '../shared/version'

@@ -2,8 +2,9 @@ import { CallportError, RoomNameSchema, type Participant, type Room, type Server
 import { createTurnCredentials, defineServerAdapter } from '@callport/provider-utils/server'
 import { decodeJanusDisplay, ICE_SERVERS_PARAMETER, joinJanusTokenValue, type JanusConnectParameters } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
-import { createJanusApi, type VideoRoomRequest } from './janus-api'
-import { resolveJanusSettings, type JanusSettings } from './settings'
+import type { VideoRoomAsyncRequest, VideoRoomRequest } from './janus-api'
+import { byLoad, createJanusServers, type JanusServerHandle, type JanusServerLoad } from './janus-servers'
+import { resolveJanusSettings, type JanusSettings, type ResolvedJanusServer } from './settings'
 import { coreToken, expiryOfSignedToken, roomToken, videoRoomIdOf, videoRoomSecretOf } from './signed-tokens'
 
 /**
@@ -40,10 +41,12 @@ export interface JanusServerAdapter extends ServerAdapter {
   removeParticipant: NonNullable<ServerAdapter['removeParticipant']>
   muteParticipant: NonNullable<ServerAdapter['muteParticipant']>
   closeRoom: NonNullable<ServerAdapter['closeRoom']>
-  /** The Janus API URL the server half calls. */
+  /** The Janus API URL the server half calls (the first server's, with several). */
   readonly url: string
-  /** Where pages reach Janus (`token.connect.url`). */
+  /** Where pages reach Janus (`token.connect.url`; the first server's, with several). */
   readonly clientUrl: string
+  /** Every Janus server rooms are placed on, in the configured order (one with `url`). */
+  readonly servers: readonly ResolvedJanusServer[]
 }
 
 /** How long the room token the server joins with to read the publishers' streams lives, in seconds. */
@@ -73,6 +76,16 @@ function identityOf(listed: ListedParticipant): string {
   return decodeJanusDisplay(listed.display)?.identity ?? `janus-${listed.id}`
 }
 
+/** A room's VideoRoom room: its server, numeric id and secret. */
+interface VideoRoomPlace {
+  server: JanusServerHandle
+  id: number
+  secret: string
+}
+
+/** `providerRoomId`: `<server id>/<VideoRoom id>`, or only the VideoRoom id (the first server). */
+const PROVIDER_ROOM_ID = /^(?:([^/]+)\/)?(\d+)$/
+
 /**
  * The Janus server half: `janus(settings)` for createCallServer. A Callport room is a VideoRoom room
  * with a numeric id derived from its name (`videoRoomIdOf`: Janus's default numeric ids, no
@@ -81,18 +94,61 @@ function identityOf(listed: ListedParticipant): string {
  * `allowed` list holding the room tokens of publishers only, which VideoRoom checks on publisher joins:
  * a subscriber's token cannot join as a publisher, so it cannot publish (Janus refuses it, 433).
  *
+ * Several Janus servers (`servers`, or several comma-separated `JANUS_URL`s): a room lives on one
+ * server, and `providerRoomId` names it, `<server id>/<VideoRoom id>` (with one server, the VideoRoom
+ * id alone; such an id means the first server). `ensureRoom` finds the room on the live servers (those
+ * answering `GET /info`), else creates it on the least-loaded one (fewest VideoRoom participants, then
+ * fewest rooms, then the configured order; a server failing meanwhile is passed over);
+ * PROVIDER_UNAVAILABLE (retryable) when none answers. A room whose server does not answer is gone:
+ * `getRoom` says null, `issueToken` ROOM_NOT_FOUND (so the call server creates it again on a live
+ * server and rewrites its record in the room store: with a shared store, such as Redis, every app
+ * server follows), moderation ROOM_NOT_FOUND, and `closeRoom` succeeds. Pages on the dead server lose
+ * their Janus session and rejoin with a fresh token, which names the new server.
+ *
  * Identities: a page joins with the VideoRoom `display` `{"identity":…,"name":…}` (JSON,
  * `encodeJanusDisplay`); VideoRoom lets the page choose its display and feed id, so the identity is
  * what the page says — the tokens bind a room and a role, not an identity.
  */
 export function janus(settings?: JanusSettings): JanusServerAdapter {
   const resolved = resolveJanusSettings(settings)
-  const api = createJanusApi(resolved)
+  const servers = createJanusServers(resolved)
+  const single = servers.all.length === 1
   const adminKey = resolved.adminKey === undefined ? {} : { admin_key: resolved.adminKey }
 
-  const roomOf = async (name: string): Promise<Room> => {
+  /** The VideoRoom id of a valid room name. */
+  const idOfName = async (name: string): Promise<number> => {
     if (!RoomNameSchema.safeParse(name).success) throw new CallportError('INVALID_INPUT', `Invalid room name ${JSON.stringify(name)}`, { provider: JANUS_PROVIDER })
-    return { name, provider: JANUS_PROVIDER, providerRoomId: String(await videoRoomIdOf(name)) }
+    return videoRoomIdOf(name)
+  }
+  const roomOn = (server: JanusServerHandle, name: string, id: number): Room => ({
+    name,
+    provider: JANUS_PROVIDER,
+    providerRoomId: single ? String(id) : `${server.id}/${id}`,
+  })
+  const gone = (name: string, server: JanusServerHandle): CallportError =>
+    new CallportError('ROOM_NOT_FOUND', `Room ${JSON.stringify(name)} was on Janus ${server.id}, which does not answer: the room is gone with it`, {
+      provider: JANUS_PROVIDER,
+      retryable: false,
+      details: { server: server.id },
+    })
+
+  /**
+   * Runs `work` on the room's server. With several servers, a server that stopped answering makes the
+   * room gone (ROOM_NOT_FOUND) rather than unavailable: it is to be created again elsewhere.
+   */
+  async function onServer<T>(
+    server: JanusServerHandle,
+    name: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    work: (request: VideoRoomRequest, asynchronous: VideoRoomAsyncRequest) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await server.api.withVideoRoom(operation, signal, work)
+    } catch (error) {
+      if (!single && CallportError.isInstance(error) && error.code === 'PROVIDER_UNAVAILABLE' && !(await server.alive(signal))) throw gone(name, server)
+      throw error
+    }
   }
 
   async function exists(request: VideoRoomRequest, id: number): Promise<boolean> {
@@ -123,13 +179,35 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
     }
   }
 
-  /** The VideoRoom room of `room`, checked to be this provider's. */
-  async function videoRoomOf(room: Room): Promise<{ id: number; secret: string }> {
+  /** The VideoRoom room of `room`, checked to be this provider's; ROOM_NOT_FOUND when its server is no longer configured. */
+  async function videoRoomOf(room: Room): Promise<VideoRoomPlace> {
     const id = await videoRoomIdOf(room.name)
-    if (room.provider !== JANUS_PROVIDER || room.providerRoomId !== String(id)) {
+    const match = PROVIDER_ROOM_ID.exec(room.providerRoomId)
+    if (room.provider !== JANUS_PROVIDER || !match || Number(match[2]) !== id) {
       throw new CallportError('INVALID_INPUT', `Room ${JSON.stringify(room.name)} is not a Janus room (use ensureRoom first)`, { provider: JANUS_PROVIDER })
     }
-    return { id, secret: await videoRoomSecretOf(resolved.tokenSecret, room.name) }
+    const server = servers.byId(match[1])
+    if (!server) {
+      throw new CallportError('ROOM_NOT_FOUND', `Room ${JSON.stringify(room.name)} was on Janus ${match[1]!}, which is not configured any more`, {
+        provider: JANUS_PROVIDER,
+        retryable: false,
+        details: { server: match[1] },
+      })
+    }
+    return { server, id, secret: await videoRoomSecretOf(resolved.tokenSecret, room.name) }
+  }
+
+  /** Whether each live server holds VideoRoom room `id`, with its load; servers failing meanwhile (retryably) are left out. */
+  async function loads(live: JanusServerHandle[], id: number, signal: AbortSignal | undefined): Promise<JanusServerLoad[]> {
+    const weighed = await Promise.all(
+      live.map((server) =>
+        servers.load(server, id, signal).catch((error: unknown) => {
+          if (CallportError.isInstance(error) && error.retryable && error.code !== 'ABORTED') return undefined
+          throw error
+        }),
+      ),
+    )
+    return weighed.filter((load): load is JanusServerLoad => load !== undefined)
   }
 
   /** Adds a publisher's room token to the room's `allowed` list, dropping the expired ones listed there. */
@@ -149,25 +227,45 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
       tokenTtlSeconds: janusTokenTtlBounds,
 
       async ensureRoom({ name, signal }) {
-        const room = await roomOf(name)
-        await api.withVideoRoom(`creating the room ${name}`, signal, (request) => ensure(request, name, Number(room.providerRoomId)))
-        return room
+        const id = await idOfName(name)
+        if (single) {
+          const [server] = servers.all
+          await server!.api.withVideoRoom(`creating the room ${name}`, signal, (request) => ensure(request, name, id))
+          return roomOn(server!, name, id)
+        }
+        const weighed = await loads(await servers.live(`creating the room ${name}`, signal), id, signal)
+        const holder = weighed.find((load) => load.holds)
+        if (holder) return roomOn(holder.server, name, id)
+        let firstFailure: CallportError | undefined
+        for (const { server } of weighed.sort(byLoad)) {
+          try {
+            await server.api.withVideoRoom(`creating the room ${name} on Janus ${server.id}`, signal, (request) => ensure(request, name, id))
+            return roomOn(server, name, id)
+          } catch (error) {
+            // This server failed meanwhile: the next least-loaded one.
+            if (!CallportError.isInstance(error) || !error.retryable || error.code === 'ABORTED') throw error
+            firstFailure ??= error
+          }
+        }
+        throw firstFailure ?? new CallportError('PROVIDER_UNAVAILABLE', `No Janus server could take the room ${name}`, { provider: JANUS_PROVIDER, retryable: true })
       },
 
       async issueToken({ room, participant, ttlSeconds, signal }): Promise<Token> {
-        const { id, secret } = await videoRoomOf(room)
+        const { server, id, secret } = await videoRoomOf(room)
+        // Several servers: a room on a server that stopped answering is gone (the call server creates it again elsewhere).
+        if (!single && !(await server.alive(signal))) throw gone(room.name, server)
         const issuedAt = Math.floor(Date.now() / 1000)
         const expiry = issuedAt + ttlSeconds
         const [core, joining] = [await coreToken(resolved.tokenSecret, expiry), await roomToken(resolved.tokenSecret, expiry, id)]
         const publish = participant.role !== 'subscriber'
         if (publish) {
           // Janus restarted (rooms are not permanent) or the room was closed: made again, as ensureRoom would.
-          await api.withVideoRoom(`allowing ${participant.identity} to publish in ${room.name}`, signal, async (request) => {
+          await onServer(server, room.name, `allowing ${participant.identity} to publish in ${room.name}`, signal, async (request) => {
             await ensure(request, room.name, id)
             await allowPublisher(request, id, secret, joining)
           })
         }
-        const connect: JanusConnectParameters = { url: resolved.clientUrl, room: id, publish }
+        const connect: JanusConnectParameters = { url: server.clientUrl, room: id, publish }
         return {
           provider: JANUS_PROVIDER,
           room: room.name,
@@ -186,14 +284,30 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
       },
 
       async getRoom({ name, signal }) {
-        const room = await roomOf(name)
-        const found = await api.withVideoRoom(`looking up the room ${name}`, signal, (request) => exists(request, Number(room.providerRoomId)))
-        return found ? room : null
+        const id = await idOfName(name)
+        if (single) {
+          const [server] = servers.all
+          return (await server!.api.withVideoRoom(`looking up the room ${name}`, signal, (request) => exists(request, id))) ? roomOn(server!, name, id) : null
+        }
+        // On a live server (the first in the configured order holding it), else gone.
+        const live = await servers.live(`looking up the room ${name}`, signal)
+        const held = await Promise.all(
+          live.map((server) =>
+            server.api
+              .withVideoRoom(`looking up the room ${name} on Janus ${server.id}`, signal, (request) => exists(request, id))
+              .catch((error: unknown) => {
+                if (CallportError.isInstance(error) && error.retryable && error.code !== 'ABORTED') return false
+                throw error
+              }),
+          ),
+        )
+        const holder = live.find((_, index) => held[index])
+        return holder ? roomOn(holder, name, id) : null
       },
 
       async listParticipants({ room, signal }) {
-        const { id } = await videoRoomOf(room)
-        const listed = await api.withVideoRoom(`listing the participants of ${room.name}`, signal, async (request) =>
+        const { server, id } = await videoRoomOf(room)
+        const listed = await onServer(server, room.name, `listing the participants of ${room.name}`, signal, async (request) =>
           listedOf(await request({ request: 'listparticipants', room: id }, { idempotent: true })),
         )
         // One Callport participant per identity (a screen share is a second VideoRoom publisher).
@@ -214,8 +328,8 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
       },
 
       async removeParticipant({ room, identity, signal }) {
-        const { id, secret } = await videoRoomOf(room)
-        await api.withVideoRoom(`removing ${identity} from ${room.name}`, signal, async (request) => {
+        const { server, id, secret } = await videoRoomOf(room)
+        await onServer(server, room.name, `removing ${identity} from ${room.name}`, signal, async (request) => {
           const feeds = listedOf(await request({ request: 'listparticipants', room: id }, { idempotent: true })).filter((entry) => identityOf(entry) === identity)
           if (feeds.length === 0) throw new CallportError('PARTICIPANT_NOT_FOUND', `${identity} is not in ${room.name}`, { provider: JANUS_PROVIDER })
           for (const feed of feeds) {
@@ -230,8 +344,8 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
       },
 
       async muteParticipant({ room, identity, kind, signal }) {
-        const { id, secret } = await videoRoomOf(room)
-        await api.withVideoRoom(`muting the ${kind === 'audio' ? 'microphone' : 'camera'} of ${identity} in ${room.name}`, signal, async (request, asynchronous) => {
+        const { server, id, secret } = await videoRoomOf(room)
+        await onServer(server, room.name, `muting the ${kind === 'audio' ? 'microphone' : 'camera'} of ${identity} in ${room.name}`, signal, async (request, asynchronous) => {
           const feeds = new Set(
             listedOf(await request({ request: 'listparticipants', room: id }, { idempotent: true }))
               .filter((entry) => identityOf(entry) === identity)
@@ -262,18 +376,26 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
       },
 
       async closeRoom({ room, signal }) {
-        const { id, secret } = await videoRoomOf(room)
-        await api.withVideoRoom(`closing ${room.name}`, signal, async (request) => {
-          try {
-            await request({ request: 'destroy', room: id, secret, permanent: false }, { idempotent: true })
-          } catch (error) {
-            // Already gone (closed before, or Janus restarted): closed.
-            if (!(CallportError.isInstance(error) && error.code === 'ROOM_NOT_FOUND')) throw error
-          }
-        })
+        let place: VideoRoomPlace
+        try {
+          place = await videoRoomOf(room)
+        } catch (error) {
+          // Its server is no longer configured: gone with it.
+          if (CallportError.isInstance(error) && error.code === 'ROOM_NOT_FOUND') return
+          throw error
+        }
+        const { server, id, secret } = place
+        try {
+          await onServer(server, room.name, `closing ${room.name}`, signal, (request) =>
+            request({ request: 'destroy', room: id, secret, permanent: false }, { idempotent: true }),
+          )
+        } catch (error) {
+          // Already gone (closed before, Janus restarted, or its server no longer answers): closed.
+          if (!(CallportError.isInstance(error) && error.code === 'ROOM_NOT_FOUND')) throw error
+        }
       },
     },
-    { url: resolved.url, clientUrl: resolved.clientUrl },
+    { url: resolved.url, clientUrl: resolved.clientUrl, servers: resolved.servers.map((server) => ({ ...server })) },
   )
   return adapter as typeof adapter & JanusServerAdapter
 }
