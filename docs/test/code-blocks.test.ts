@@ -62,6 +62,7 @@ describe('runnable code blocks', () => {
       'guide/testing.md',
       'providers/signaling.md',
       'providers/livekit.md',
+      'providers/janus.md',
       'migration/twilio-video-to-livekit.md',
       'migration/openvidu-2-to-openvidu-3.md',
     ]) {
