@@ -64,4 +64,59 @@ describe('janus settings', () => {
     expect(iceServers[0]!.username).toBe(`${Math.floor(Date.parse(token.expiresAt) / 1000)}:ann`)
     expect(token.connect).toMatchObject({ url: base.url, room: Number(id), publish: false })
   })
+
+  describe('several Janus servers', () => {
+    const two = { tokenSecret: 'janus-secret', adminKey: 'k', environmentVariables: {} }
+
+    it('take servers: [{ url, clientUrl?, id? }]: the id defaults to the URL host, clientUrl to url; url and clientUrl are the first server', () => {
+      const adapter = janus({
+        ...two,
+        servers: [{ url: 'http://10.0.0.1:8088/janus/' }, { url: 'http://10.0.0.2:8088/janus', clientUrl: 'wss://b.example.com/', id: 'janus-b' }],
+      })
+      expect(adapter.servers).toEqual([
+        { id: '10.0.0.1:8088', url: 'http://10.0.0.1:8088/janus', clientUrl: 'http://10.0.0.1:8088/janus' },
+        { id: 'janus-b', url: 'http://10.0.0.2:8088/janus', clientUrl: 'wss://b.example.com/' },
+      ])
+      expect(adapter).toMatchObject({ url: 'http://10.0.0.1:8088/janus', clientUrl: 'http://10.0.0.1:8088/janus' })
+      // One server (url, or servers with one entry) is one server.
+      expect(janus(base).servers).toEqual([{ id: '127.0.0.1:8088', url: base.url, clientUrl: base.url }])
+    })
+
+    it('take JANUS_URL listing several URLs, JANUS_CLIENT_URL matching by position; servers in the settings win over JANUS_URL', () => {
+      const adapter = janus({
+        environmentVariables: {
+          JANUS_URL: 'http://10.0.0.1:8088/janus, http://10.0.0.2:8088/janus',
+          JANUS_CLIENT_URL: 'wss://a.example.com/,wss://b.example.com/',
+          JANUS_TOKEN_SECRET: 's',
+          JANUS_ADMIN_KEY: 'k',
+        },
+      })
+      expect(adapter.servers.map(({ url, clientUrl }) => [url, clientUrl])).toEqual([
+        ['http://10.0.0.1:8088/janus', 'wss://a.example.com/'],
+        ['http://10.0.0.2:8088/janus', 'wss://b.example.com/'],
+      ])
+      const environmentVariables = { JANUS_URL: 'http://10.0.0.1:8088/janus,http://10.0.0.2:8088/janus', JANUS_TOKEN_SECRET: 's', JANUS_ADMIN_KEY: 'k' }
+      expect(janus({ environmentVariables }).servers.map((server) => server.clientUrl)).toEqual(['http://10.0.0.1:8088/janus', 'http://10.0.0.2:8088/janus'])
+      expect(janus({ environmentVariables, servers: [{ url: 'http://10.0.0.9:8088/janus' }] }).servers.map((server) => server.url)).toEqual(['http://10.0.0.9:8088/janus'])
+      const mismatch = failure(() => janus({ environmentVariables: { ...environmentVariables, JANUS_CLIENT_URL: 'wss://a.example.com/' } }))
+      expect(mismatch).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('JANUS_CLIENT_URL lists 1 URL(s) for the 2 of JANUS_URL') })
+    })
+
+    it('refuse unknown server settings by name, url beside servers, repeated ids, bad ids and URLs, no servers, several without adminKey', () => {
+      const unknown = failure(() => janus({ ...two, servers: [{ url: 'http://10.0.0.1:8088/janus', clientURL: 'wss://x/' } as never] }))
+      expect(unknown.code).toBe('INVALID_INPUT')
+      expect(unknown.message).toContain('servers.0: unknown setting "clientURL" (did you mean "clientUrl"?) (known: url, clientUrl, id)')
+      expect(failure(() => janus({ ...two, url: base.url, servers: [{ url: base.url }] })).message).toContain('give either url (and clientUrl) or servers, not both')
+      expect(failure(() => janus({ ...two, servers: [{ url: 'http://10.0.0.1:8088/janus' }, { url: 'http://10.0.0.1:8088/other' }] })).message).toContain(
+        'the id "10.0.0.1:8088" names two servers',
+      )
+      expect(failure(() => janus({ ...two, servers: [{ url: base.url, id: 'a/b' }] })).message).toContain('servers.0.id: id must be 1 to 100 letters')
+      expect(failure(() => janus({ ...two, servers: [{ url: 'ws://10.0.0.1:8188' }] })).message).toContain('servers.0.url: url must be the http:// or https:// URL')
+      expect(failure(() => janus({ ...two, servers: [] })).message).toContain('servers: servers is empty')
+      const withoutKey = failure(() =>
+        janus({ tokenSecret: 's', environmentVariables: {}, servers: [{ url: 'http://10.0.0.1:8088/janus' }, { url: 'http://10.0.0.2:8088/janus' }] }),
+      )
+      expect(withoutKey.message).toContain('several Janus servers need adminKey (or JANUS_ADMIN_KEY)')
+    })
+  })
 })
