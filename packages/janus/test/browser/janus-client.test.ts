@@ -1,19 +1,10 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  addLoopbackMediaInterface,
-  launchChromium,
-  requireBrowserMedia,
-  requireTool,
-  startJanus,
-  startPageServer,
-  type JanusServer,
-  type PageServer,
-} from '@callport/test-environment'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { janus as janusServer } from '../../src/server/index'
+import { requireBrowserMedia, requireTool } from '@callport/test-environment'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Client } from './fixtures/client-page'
+import { startJanusBrowser, type JanusBrowser } from './fixtures/janus-browser'
 
 // Issue 18: the Janus client half (work in progress) on the contract, with real media. Pages run a
 // Callport session (createSession) on janus({ sdk }), with tokens the server half issues (signed core
@@ -29,48 +20,36 @@ describe.skipIf(!media.available || !janusTool.available)(
   'the Janus client half, between Chromium pages',
   { timeout: 120_000, meta: { skipReason: media.available ? janusTool.skipReason : media.skipReason } },
   () => {
-    let janus: JanusServer
-    let server: PageServer
-    let browser: Browser
-    let adapter: ReturnType<typeof janusServer>
-    const pages: Page[] = []
+    let rig: JanusBrowser
 
     beforeAll(async () => {
-      const iceEnforceList = addLoopbackMediaInterface()
-      ;[janus, server, browser] = await Promise.all([
-        startJanus({ tokenAuthSecret: secret, interface: '127.0.0.1', iceEnforceList }),
-        startPageServer({ entry: join(here, 'fixtures', 'client-page.ts') }),
-        launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
-      ])
-      adapter = janusServer({ url: janus.url, tokenSecret: secret, environmentVariables: {} })
+      rig = await startJanusBrowser({ entry: join(here, 'fixtures', 'client-page.ts'), global: 'client', tokenSecret: secret })
     }, 60_000)
     afterAll(async () => {
-      await Promise.all(pages.map((page) => page.context().close()))
-      await browser?.close()
-      await server?.close()
-      await janus?.stop()
+      await rig?.close()
     }, 30_000)
 
     async function participant(room: string, identity: string, role: 'publisher' | 'subscriber' = 'publisher'): Promise<Page> {
-      const page = await (await browser.newContext()).newPage()
-      pages.push(page)
+      const page = await rig.open({ label: identity })
+      const adapter = rig.adapter!
       await page.exposeFunction('issueToken', async (name: string) => {
         const ensured = await adapter.ensureRoom({ name })
         return adapter.issueToken({ room: ensured, participant: { identity, role }, ttlSeconds: 600 })
       })
-      await page.goto(server.url)
-      await page.waitForFunction(() => 'client' in window)
       await page.evaluate((name) => client.join(name), room)
       return page
     }
 
+    /** Waits until `page` presented at least `wanted` video frames of each of `identities`; answers the counts. */
     async function framesFrom(page: Page, identities: string[], wanted: number): Promise<Record<string, number>> {
-      const deadline = Date.now() + 20_000
-      for (;;) {
-        const frames = await page.evaluate(() => client.frames())
-        if (identities.every((identity) => (frames[identity] ?? 0) >= wanted) || Date.now() > deadline) return frames
-        await new Promise((resolve) => setTimeout(resolve, 200))
-      }
+      return vi.waitFor(
+        async () => {
+          const frames = await page.evaluate(() => client.frames())
+          for (const identity of identities) expect(frames[identity] ?? 0, identity).toBeGreaterThanOrEqual(wanted)
+          return frames
+        },
+        { timeout: 30_000, interval: 200 },
+      )
     }
 
     it('three sessions see each other as participants with camera video, frames advancing; a subscriber sees them and is not seen; one leaving is announced to the others; one removed by the server is disconnected as removed', async () => {
@@ -108,7 +87,7 @@ describe.skipIf(!media.available || !janusTool.available)(
       }
 
       // Removed by the server half (VideoRoom kick): bob's session ends as removed, alice hears bob leave.
-      await adapter.removeParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'bob' })
+      await rig.adapter!.removeParticipant({ room: await rig.adapter!.ensureRoom({ name: room }), identity: 'bob' })
       await pagesInRoom[1]!.waitForFunction(() => client.events().includes('disconnected removed'), undefined, { timeout: 10_000 })
       await pagesInRoom[0]!.waitForFunction(() => client.events().includes('left bob'), undefined, { timeout: 10_000 })
     })

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  addLoopbackMediaInterface,
-  launchChromium,
-  requireBrowserMedia,
-  requireTool,
-  startJanus,
-  startPageServer,
-  type JanusServer,
-  type PageServer,
-} from '@callport/test-environment'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBrowserMedia, requireTool } from '@callport/test-environment'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { startJanusBrowser, type JanusBrowser } from './fixtures/janus-browser'
 import type { VideoRoom } from './fixtures/videoroom-page'
 
 // Issue 18: real media through a real SFU. Debian's Janus 1.1 VideoRoom carries the fake camera of
@@ -30,29 +22,18 @@ describe.skipIf(!media.available || !janusTool.available)(
   'media between Chromium pages through Janus VideoRoom',
   { timeout: 120_000, meta: { skipReason: media.available ? janusTool.skipReason : media.skipReason } },
   () => {
-    let janus: JanusServer
-    let server: PageServer
-    let browser: Browser
-    const pages: Page[] = []
+    let rig: JanusBrowser
 
     beforeAll(async () => {
-      const iceEnforceList = addLoopbackMediaInterface()
-      ;[janus, server, browser] = await Promise.all([
-        startJanus({ interface: '127.0.0.1', iceEnforceList }),
-        startPageServer({ entry: join(here, 'fixtures', 'videoroom-page.ts') }),
-        launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
-      ])
+      rig = await startJanusBrowser({ entry: join(here, 'fixtures', 'videoroom-page.ts'), global: 'videoroom' })
     }, 60_000)
     afterAll(async () => {
-      await Promise.all(pages.map((page) => page.context().close()))
-      await browser?.close()
-      await server?.close()
-      await janus?.stop()
+      await rig?.close()
     }, 30_000)
 
     /** A request to the Janus API over HTTP, as the server half will make them. */
     async function janusRequest(path: string, body: Record<string, unknown>) {
-      const response = await fetch(`${janus.url}${path}`, { method: 'POST', body: JSON.stringify({ transaction: randomUUID(), ...body }) })
+      const response = await fetch(`${rig.janus.url}${path}`, { method: 'POST', body: JSON.stringify({ transaction: randomUUID(), ...body }) })
       return (await response.json()) as { janus: string; data?: { id: number }; plugindata?: { data: Record<string, unknown> } }
     }
 
@@ -69,29 +50,24 @@ describe.skipIf(!media.available || !janusTool.available)(
 
     /** A page that joins `room` as `display`, with the newest janus.js or the oldest of the peer range. */
     async function participant(room: number, display: string, janusJs: 'newest' | 'oldest' = 'newest'): Promise<Page> {
-      const page = await (await browser.newContext()).newPage()
-      pages.push(page)
-      page.on('console', (message) => {
-        if (message.type() === 'error') console.warn(`[${display}] ${message.text()}`)
-      })
-      await page.goto(server.url)
-      await page.waitForFunction(() => 'videoroom' in window)
+      const page = await rig.open({ label: display })
       await page.evaluate(
         ([url, where, who, version]) => videoroom.join(url!, Number(where), who!, version as 'newest' | 'oldest'),
-        [janus.url, String(room), display, janusJs],
+        [rig.janus.url, String(room), display, janusJs],
       )
       return page
     }
 
-    /** Polls the page until every one of `displays` has presented at least `frames` video frames (or 20 s pass). */
+    /** Waits until `page` presented at least `frames` video frames of every one of `displays`; answers what it received. */
     async function receivedFrom(page: Page, displays: string[], frames: number) {
-      const deadline = Date.now() + 20_000
-      for (;;) {
-        const received = await page.evaluate(() => videoroom.received())
-        const enough = displays.every((display) => (received.find((remote) => remote.display === display)?.frames ?? 0) >= frames)
-        if (enough || Date.now() > deadline) return received
-        await new Promise((resolve) => setTimeout(resolve, 200))
-      }
+      return vi.waitFor(
+        async () => {
+          const received = await page.evaluate(() => videoroom.received())
+          for (const display of displays) expect(received.find((remote) => remote.display === display)?.frames ?? 0, display).toBeGreaterThanOrEqual(frames)
+          return received
+        },
+        { timeout: 30_000, interval: 200 },
+      )
     }
 
     it('three pages in one room each receive the two others’ video, frames advancing; a page in another room receives nothing', async () => {
@@ -119,12 +95,16 @@ describe.skipIf(!media.available || !janusTool.available)(
           { local: '127.0.0.1', remote: '127.0.0.1' },
         ])
       }
-      // Frames keep advancing: a second look, a second later, counts more of every stream.
+      // Frames keep advancing: every stream presents more than five further frames.
       const before = await Promise.all(inRoom.map((page) => page.evaluate(() => videoroom.received())))
-      await new Promise((resolve) => setTimeout(resolve, 1_000))
-      const after = await Promise.all(inRoom.map((page) => page.evaluate(() => videoroom.received())))
-      for (const [index, received] of after.entries())
-        for (const remote of received) expect(remote.frames).toBeGreaterThan(before[index]!.find((earlier) => earlier.display === remote.display)!.frames + 5)
+      await vi.waitFor(
+        async () => {
+          const after = await Promise.all(inRoom.map((page) => page.evaluate(() => videoroom.received())))
+          for (const [index, received] of after.entries())
+            for (const remote of received) expect(remote.frames).toBeGreaterThan(before[index]!.find((earlier) => earlier.display === remote.display)!.frames + 5)
+        },
+        { timeout: 30_000, interval: 200 },
+      )
 
       expect(await dave.evaluate(() => videoroom.received())).toEqual([])
       console.info(`janus VideoRoom: first remote frame after the subscribe request, ms: ${firstFrames.sort((a, b) => a - b).join(', ')}`)
