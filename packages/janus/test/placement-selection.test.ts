@@ -196,7 +196,7 @@ describe('placing a room across several Janus servers', () => {
     })
     await expect(adapter.closeRoom({ room: elsewhere })).resolves.toBeUndefined()
     expect(
-      await failure(adapter.issueToken({ room: { ...elsewhere, providerRoomId: `janus-a/${id + 1}` }, participant: { identity: 'ann' }, ttlSeconds: 600 })),
+      await failure(adapter.issueToken({ room: { ...elsewhere, providerRoomId: `janus-a/${id + 1}` }, participant: { identity: 'ann', role: 'publisher' }, ttlSeconds: 600 })),
     ).toMatchObject({
       code: 'INVALID_INPUT',
     })

@@ -16,6 +16,11 @@ export interface JanusServer {
   log(): string
   /** Stops Janus and removes its generated configuration. */
   stop(): Promise<void>
+  /**
+   * Kills Janus with SIGKILL, as a crash would (no hangups sent, sessions and rooms lost); resolves once
+   * it has exited. `stop` still removes its configuration.
+   */
+  kill(): Promise<void>
 }
 
 export interface JanusOptions {
@@ -125,6 +130,11 @@ admin: {
     adminUrl: `http://127.0.0.1:${adminPort}/admin`,
     adminSecret,
     log: () => output,
+    async kill() {
+      const exited = exitOf(child)
+      child.kill('SIGKILL')
+      await exited
+    },
     async stop() {
       const exited = exitOf(child)
       child.kill('SIGTERM')
