@@ -43,13 +43,38 @@ export interface JanusClientOptions {
 }
 
 /**
- * What the Janus client half can do (work in progress, issue 18): join, publish the camera and
- * microphone (or the page's tracks), receive every other publisher's tracks, mute locally, leave.
+ * What the Janus client half can do, each proved against Debian's Janus with Chromium pages
+ * (test/browser/call-surface.test.ts) and by the client conformance suite:
+ *
+ * - `localTracks`: the adapter captures the camera and microphone (or publishes the page's tracks,
+ *   which it never stops) and lists them; a camera or microphone turned off stays published,
+ *   disabled (janus.js's mute); one turned on later is added with a renegotiation (VideoRoom `configure`).
+ * - `screenShare`, `screenShareAudio`: a screen (and its audio) is a second VideoRoom publisher of the
+ *   same participant, display source `screen`; the others receive `screen` / `screen-audio` tracks.
+ * - `activeSpeakers`: VideoRoom's `talking` / `stopped-talking` events (rooms are created with
+ *   `audiolevel_event`), the local participant included; level = `(127 − audio-level-dBov-avg) / 127`
+ *   (RFC 6464 dBov: 0 loudest, 127 silence). A subscriber-only page, which Janus does not tell, measures
+ *   the audio it receives (getSynchronizationSources / getStats).
+ * - `remoteMute`: the server half's `muteParticipant` (VideoRoom `moderate` on this page's mid) gives
+ *   `muted-by-moderator`, and the page's track is disabled.
+ * - `connectionQuality`: getStats of the publisher and subscriber peer connections (the local
+ *   participant: the better of them; a remote one: the subscriber connection's streams of theirs).
+ *
+ * Not offered: `updateToken` (janus.js cannot change a session's token; a lost or expired session
+ * ends the call as `connection-lost` and the session joins again with a fresh token), `sendData`,
+ * `trackMuteEvents` (Janus tells nobody when a publisher disables a track), `participantUpdates`,
+ * `switchDevice`, `prepare`.
  */
 export const janusClientCapabilities: ClientCapabilities = {
   media: 'tracks',
   updateToken: false,
   sendData: false,
+  localTracks: true,
+  screenShare: true,
+  screenShareAudio: true,
+  activeSpeakers: true,
+  remoteMute: true,
+  connectionQuality: true,
 }
 
 export interface JanusClientAdapter extends ClientAdapter {
@@ -90,7 +115,7 @@ export function janus(options?: JanusClientOptions): JanusClientAdapter {
         iceServers: [...iceServers, ...fromToken],
         audio,
         video,
-        tracks: tracks.map((track) => track.mediaStreamTrack),
+        tracks,
       })
     },
   })

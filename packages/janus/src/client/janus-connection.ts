@@ -1,7 +1,23 @@
-import { CallportError, EventEmitter, type ClientConnection, type ConnectionEvents, type Participant, type TrackSource } from '@callport/core'
+import {
+  CallportError,
+  EventEmitter,
+  captureDisplayMedia,
+  captureUserMedia,
+  type ActiveSpeaker,
+  type ClientConnection,
+  type ConnectionEvents,
+  type LocalTrack,
+  type Participant,
+  type ScreenShareOptions,
+  type TrackKind,
+  type TrackSource,
+} from '@callport/core'
+import { monitorActiveSpeakers, monitorConnectionQuality } from '@callport/provider-utils/client'
 import { decodeJanusDisplay, encodeJanusDisplay, type JanusDisplay } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
-import type { JanusJs, JanusJsAttachOptions, JanusJsJsep, JanusJsMessage, JanusJsPluginHandle, JanusJsSession, JanusJsTrackOption } from './janus-js-types'
+import { peerConnectionOf, type JanusJs, type JanusJsJsep, type JanusJsMessage, type JanusJsPluginHandle, type JanusJsSession } from './janus-js-types'
+import { attachVideoRoom, Publisher } from './publisher'
+import { filteredPeerConnection, speakerLevelOfDbov } from './quality'
 import { JanusRemoteTrack } from './remote-track'
 
 /** What `JanusConnection.open` needs: janus.js, where Janus is, the two signed tokens and the room. */
@@ -19,8 +35,8 @@ export interface JanusConnectionOptions {
   iceServers: RTCIceServer[]
   audio: boolean
   video: boolean
-  /** MediaStreamTracks to publish instead of capturing (a preview the page made and keeps owning). */
-  tracks: MediaStreamTrack[]
+  /** Tracks to publish instead of capturing (a preview the page made and keeps owning). */
+  tracks: readonly LocalTrack[]
 }
 
 /** A publisher in the room, as VideoRoom lists it. */
@@ -37,38 +53,54 @@ interface Subscribed {
   track?: JanusRemoteTrack
 }
 
+type DeviceSource = 'camera' | 'microphone'
+const sourceOfKind = { audio: 'microphone', video: 'camera' } as const satisfies Record<TrackKind, DeviceSource>
+
 /** How often a subscriber lists the room's publishers. */
 const ROSTER_INTERVAL_MS = 2_000
+/**
+ * How long a publisher's peer connection may be down (janus.js `webrtcState(false)`) before the call
+ * counts as lost: Janus hangs up a kicked publisher too, and its `leaving` message may come just after.
+ */
+const HANGUP_GRACE_MS = 1_000
 
-const attach = (janus: JanusJsSession, callbacks: Omit<JanusJsAttachOptions, 'plugin' | 'success' | 'error'>, token: string) =>
-  new Promise<JanusJsPluginHandle>((resolve, reject) =>
-    janus.attach({
-      plugin: 'janus.plugin.videoroom',
-      token,
-      ...callbacks,
-      success: resolve,
-      error: (error) => reject(new CallportError('CONNECTION_FAILED', `Janus refused to attach to the VideoRoom: ${error}`, { provider: JANUS_PROVIDER })),
-    }),
-  )
-
-/** A VideoRoom error as a CallportError: Janus's unauthorized codes (433 in VideoRoom, 403 in the core) are UNAUTHORIZED. */
-function errorOf(message: JanusJsMessage): CallportError {
-  const code = message.error_code === 433 || message.error_code === 403 ? 'UNAUTHORIZED' : message.error_code === 426 ? 'ROOM_NOT_FOUND' : 'CONNECTION_FAILED'
-  return new CallportError(code, `Janus VideoRoom: ${message.error ?? 'error'} (${String(message.error_code)})`, { provider: JANUS_PROVIDER })
+/**
+ * The janus.js objects behind a connection (`connection.vendor`, `session.vendorObject(janus)`):
+ * outside the portable surface, tied to janus.js's version.
+ */
+export interface JanusVendorObject {
+  session: JanusJsSession
+  /** The handle publishing the camera and microphone (undefined for a subscriber-only token). */
+  publisher: JanusJsPluginHandle | undefined
+  /** The multistream subscriber handle receiving every other publisher. */
+  subscriber: JanusJsPluginHandle | undefined
+  /** The second publisher handle while a screen is shared. */
+  screen: JanusJsPluginHandle | undefined
 }
 
 /**
  * One page's call on Janus's VideoRoom: a publisher handle that joins with the participant's
- * `display` and publishes the camera and microphone, and one subscriber handle (VideoRoom's
- * multistream API) that subscribes to every other publisher's streams, one request at a time
- * (`join` with `streams`, then `update` with `subscribe`, each offer answered with `start`).
+ * `display` and publishes the camera and microphone, a second publisher handle (display source
+ * `screen`) while a screen is shared, and one subscriber handle (VideoRoom's multistream API) that
+ * subscribes to every other publisher's streams, one request at a time (`join` with `streams`, then
+ * `update` with `subscribe`, each offer answered with `start`).
+ *
+ * Call surface: the adapter captures the camera, microphone and screen itself (or publishes the
+ * page's tracks) and lists them (`localTracks`); a camera or microphone turned off stays published,
+ * disabled. Active speakers come from VideoRoom's `talking` / `stopped-talking` events (rooms made
+ * with `audiolevel_event`), which Janus sends to the room's publishers; a subscriber-only page, which
+ * is not a VideoRoom participant, measures the audio it receives instead. A moderator's `moderate` on
+ * this page's mid gives `muted-by-moderator`. Connection quality comes from getStats of the peer
+ * connections. A lost Janus session, an ICE failure or a publisher connection that goes down ends the
+ * call as `connection-lost` (the session joins again with a fresh token).
  */
 export class JanusConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly localParticipant: Participant
   readonly #options: JanusConnectionOptions
   readonly #session: JanusJsSession
-  #publisher: JanusJsPluginHandle | undefined
+  #publisher: Publisher | undefined
   #subscriber: JanusJsPluginHandle | undefined
+  #screen: { publisher?: Publisher; tracks: LocalTrack[] } | undefined
   readonly #feeds = new Map<number, Feed>()
   readonly #streams = new Map<string, Subscribed>()
   /** Feeds waiting for the subscriber handle; one request at a time. */
@@ -80,6 +112,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   #closed = false
   /** For a subscriber (a token that may not publish): the timer that lists the room's publishers. */
   #rosterTimer: ReturnType<typeof setTimeout> | undefined
+  #hangupTimer: ReturnType<typeof setTimeout> | undefined
+  /** The camera and microphone published, and whether the adapter captured them (then it stops them). */
+  readonly #media = new Map<DeviceSource, { track: LocalTrack; owned: boolean }>()
+  /** Tracks the page handed in, by source: published when that source is turned on. */
+  readonly #given = new Map<DeviceSource, LocalTrack>()
+  /** Who talks (VideoRoom `talking`), by identity: level 0–1. */
+  readonly #talking = new Map<string, ActiveSpeaker>()
+  #reportedSpeakers = ''
+  readonly #stopMonitors: Array<() => void> = []
 
   private constructor(options: JanusConnectionOptions, session: JanusJsSession) {
     super()
@@ -89,8 +130,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   }
 
   /** The janus.js session and handles behind this connection (outside the contract). */
-  get vendor(): { session: JanusJsSession; publisher: JanusJsPluginHandle | undefined; subscriber: JanusJsPluginHandle | undefined } {
-    return { session: this.#session, publisher: this.#publisher, subscriber: this.#subscriber }
+  get vendor(): JanusVendorObject {
+    return { session: this.#session, publisher: this.#publisher?.handle, subscriber: this.#subscriber, screen: this.#screen?.publisher?.handle }
   }
 
   /** Opens the Janus session, joins the room (publishing when the token allows) and subscribes to the publishers there. */
@@ -120,6 +161,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         connection.#started = true
         connection.#next()
       }, 0)
+      connection.#monitor()
       return connection
     } catch (error) {
       await connection.disconnect()
@@ -128,16 +170,20 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   }
 
   async #join(): Promise<void> {
-    const { roomToken, room, local } = this.#options
-    this.#subscriber = await attach(
+    const { coreToken, room, local } = this.#options
+    this.#subscriber = await attachVideoRoom(
       this.#session,
-      { onmessage: (message, jsep) => this.#onSubscriberMessage(message, jsep), onremotetrack: (track, mid, on) => this.#onRemoteTrack(track, mid, on) },
-      this.#options.coreToken,
+      {
+        onmessage: (message, jsep) => this.#onSubscriberMessage(message, jsep),
+        onremotetrack: (track, mid, on) => this.#onRemoteTrack(track, mid, on),
+        iceState: (state) => this.#onIceState(state, 'subscriber'),
+      },
+      coreToken,
     )
     if (!this.#options.publish) {
       // Not a VideoRoom participant (only publishers' room tokens are allowed to join as publishers),
       // so no events about publishers reach it: it lists them (listparticipants) now and every few seconds.
-      const roster = await attach(this.#session, {}, this.#options.coreToken)
+      const roster = await attachVideoRoom(this.#session, {}, coreToken)
       await this.#listPublishers(roster, false)
       const poll = () => {
         this.#rosterTimer = setTimeout(() => void this.#listPublishers(roster, true).finally(() => !this.#closed && poll()), ROSTER_INTERVAL_MS)
@@ -146,28 +192,42 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       return
     }
     const display = encodeJanusDisplay({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }) })
-    await new Promise<void>((resolve, reject) => {
-      void attach(
-        this.#session,
-        {
-          onmessage: (message, jsep) => {
-            if (message.error) return reject(errorOf(message))
-            if (message.videoroom === 'joined') this.#publish().catch(reject)
-            this.#onPublisherMessage(message)
-            if (jsep)
-              this.#publisher!.handleRemoteJsep({
-                jsep,
-                success: () => resolve(),
-                error: (error) => reject(new CallportError('CONNECTION_FAILED', error, { provider: JANUS_PROVIDER })),
-              })
-          },
-        },
-        this.#options.coreToken,
-      ).then((handle) => {
-        this.#publisher = handle
-        handle.send({ message: { request: 'join', room, ptype: 'publisher', display, token: roomToken } })
-      }, reject)
+    this.#publisher = await Publisher.join({
+      session: this.#session,
+      coreToken,
+      roomToken: this.#options.roomToken,
+      room,
+      display,
+      onmessage: (message) => this.#onPublisherMessage(message),
+      iceState: (state) => this.#onIceState(state, 'publisher'),
+      webrtcState: (up) => this.#onPublisherWebrtcState(up),
     })
+    this.#onPublisherMessage(this.#publisher.joined)
+    await this.#startMedia()
+  }
+
+  /** Publishes the page's tracks of the requested kinds and captures the requested kinds it holds none of. */
+  async #startMedia(): Promise<void> {
+    const { audio, video, tracks } = this.#options
+    const missing: TrackKind[] = []
+    const publish: LocalTrack[] = []
+    for (const kind of ['audio', 'video'] as const) {
+      const given = tracks.find((track) => track.kind === kind && track.mediaStreamTrack.readyState === 'live')
+      if (given) this.#given.set(sourceOfKind[kind], given)
+      if (!(kind === 'audio' ? audio : video)) continue
+      if (given) {
+        this.#media.set(sourceOfKind[kind], { track: given, owned: false })
+        publish.push(given)
+      } else missing.push(kind)
+    }
+    if (missing.length > 0) {
+      const captured = await captureUserMedia({ audio: missing.includes('audio'), video: missing.includes('video') }, { provider: JANUS_PROVIDER })
+      for (const track of captured) this.#media.set(track.source as DeviceSource, { track, owned: true })
+      publish.push(...captured)
+    }
+    if (publish.length === 0) return
+    await this.#publisher!.publish(publish.map((track) => track.mediaStreamTrack))
+    for (const track of publish) this.emit('local-track-published', { track })
   }
 
   /** Adds the publishers `listparticipants` lists that are new, removes those no longer listed. */
@@ -186,35 +246,50 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     for (const id of [...this.#feeds.keys()]) if (!publishing.some((participant) => participant.id === id)) this.#removeFeed(id, answer)
   }
 
-  #publish(): Promise<void> {
-    const { audio, video, tracks } = this.#options
-    const given = (kind: 'audio' | 'video') => tracks.find((track) => track.kind === kind)
-    const option = (kind: 'audio' | 'video', wanted: boolean): JanusJsTrackOption[] => {
-      const track = given(kind)
-      if (track) return [{ type: kind, capture: track, recv: false, dontStop: true }]
-      return wanted ? [{ type: kind, capture: true, recv: false }] : []
-    }
-    const offerTracks = [...option('audio', audio), ...option('video', video)]
-    return new Promise((resolve, reject) =>
-      this.#publisher!.createOffer({
-        tracks: offerTracks,
-        success: (jsep) => {
-          this.#publisher!.send({ message: { request: 'publish' }, jsep })
-          resolve()
-        },
-        error: (error) => reject(new CallportError('CONNECTION_FAILED', `Publishing to Janus: ${error.message}`, { provider: JANUS_PROVIDER, cause: error })),
-      }),
-    )
-  }
-
   #onPublisherMessage(message: JanusJsMessage): void {
+    if (this.#closed) return
     const publishers = message.publishers as Array<{ id: number; display?: string }> | undefined
     // Those listed in `joined` were there before: participants of the room, not announced as joining.
     const announce = message.videoroom !== 'joined'
     for (const publisher of publishers ?? []) this.#addFeed(publisher.id, publisher.display, publisher, announce)
     const gone = [message.unpublished, message.leaving, message.kicked].find((value) => typeof value === 'number')
     if (typeof gone === 'number') this.#removeFeed(gone, message)
+    if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
+    if (message.moderation === 'muted' && message.id === this.#publisher?.id) void this.#onModerated(message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
+  }
+
+  /** VideoRoom's `talking` / `stopped-talking` (sent to every publisher, the speaker included). */
+  #onTalking(message: JanusJsMessage): void {
+    const participant =
+      message.id === this.#publisher?.id
+        ? this.localParticipant
+        : (() => {
+            const feed = this.#feeds.get(message.id as number)
+            // A screen share's audio is not someone speaking.
+            return feed && feed.display.source !== 'screen' ? this.#participantOf(feed.display) : undefined
+          })()
+    if (!participant) return
+    if (message.videoroom === 'talking') this.#talking.set(participant.identity, { participant, level: speakerLevelOfDbov(message['audio-level-dBov-avg']) })
+    else this.#talking.delete(participant.identity)
+    this.#emitSpeakers([...this.#talking.values()], message)
+  }
+
+  #emitSpeakers(speakers: ActiveSpeaker[], raw?: unknown): void {
+    const sorted = [...speakers].sort((a, b) => b.level - a.level || (a.participant.identity < b.participant.identity ? -1 : 1))
+    const key = JSON.stringify(sorted.map((speaker) => speaker.participant.identity))
+    if (key === this.#reportedSpeakers) return
+    this.#reportedSpeakers = key
+    this.emit('active-speakers-changed', { speakers: sorted, ...(raw === undefined ? {} : { raw }) })
+  }
+
+  /** A moderator muted one of this page's streams (VideoRoom `moderate` on its mid): Janus stops relaying it. */
+  async #onModerated(message: JanusJsMessage): Promise<void> {
+    const kind = this.#publisher?.kindOfMid(message.mid)
+    if (!kind) return
+    // The page shows it off, as the others now get nothing of it.
+    await this.#setEnabled(kind, false).catch(() => undefined)
+    if (!this.#closed) this.emit('muted-by-moderator', { kind, raw: message })
   }
 
   #participantOf(display: JanusDisplay): Participant {
@@ -245,7 +320,10 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
           stream.track.detach()
         }
       }
-    if (![...this.#feeds.values()].some((other) => other.display.identity === feed.display.identity)) this.emit('participant-left', { participant, raw })
+    if (![...this.#feeds.values()].some((other) => other.display.identity === feed.display.identity)) {
+      if (this.#talking.delete(feed.display.identity)) this.#emitSpeakers([...this.#talking.values()])
+      this.emit('participant-left', { participant, raw })
+    }
   }
 
   #next(): void {
@@ -303,20 +381,176 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     }
   }
 
+  /** An ICE failure on any handle is a lost call (janus.js does not restart ICE by itself). */
+  #onIceState(state: string, _handle: 'publisher' | 'subscriber' | 'screen'): void {
+    if (state === 'failed') this.#end('connection-lost', new CallportError('CONNECTION_FAILED', 'ICE failed with Janus', { provider: JANUS_PROVIDER, retryable: true }))
+  }
+
+  /** The camera publisher's peer connection went down: lost, unless a `leaving` (kicked) or a `destroyed` follows within the grace. */
+  #onPublisherWebrtcState(up: boolean): void {
+    clearTimeout(this.#hangupTimer)
+    if (up || this.#closed) return
+    this.#hangupTimer = setTimeout(
+      () => this.#end('connection-lost', new CallportError('CONNECTION_FAILED', 'Janus hung up the publisher connection', { provider: JANUS_PROVIDER, retryable: true })),
+      HANGUP_GRACE_MS,
+    )
+  }
+
+  /** Connection quality (getStats of the peer connections) and, on a subscriber-only page, active speakers measured from the audio received. */
+  #monitor(): void {
+    const subscriberPc = () => peerConnectionOf(this.#subscriber)
+    const views = new Map<string, ReturnType<typeof filteredPeerConnection>>()
+    this.#stopMonitors.push(
+      monitorConnectionQuality({
+        sources: () => {
+          const sources = []
+          const mine = [this.#publisher?.peerConnection, subscriberPc()].filter((pc): pc is RTCPeerConnection => pc !== undefined)
+          for (const peerConnection of mine) sources.push({ participant: this.localParticipant, local: true, peerConnection })
+          const pc = subscriberPc()
+          if (pc) {
+            for (const participant of this.participants()) {
+              let view = views.get(participant.identity)
+              if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc)))
+              view.tracks = new Set(this.#tracksOf(participant.identity))
+              sources.push({ participant, local: false, peerConnection: view })
+            }
+          }
+          return sources
+        },
+        onChange: (change) => this.emit('connection-quality-changed', change),
+      }),
+    )
+    if (this.#options.publish) return
+    this.#stopMonitors.push(
+      monitorActiveSpeakers({
+        sources: () =>
+          (subscriberPc()?.getTransceivers() ?? []).flatMap((transceiver) => {
+            const stream = transceiver.mid === null ? undefined : this.#streams.get(transceiver.mid)
+            const feed = stream && stream.source === 'microphone' ? this.#feeds.get(stream.feed) : undefined
+            return feed ? [{ participant: this.#participantOf(feed.display), receiver: transceiver.receiver }] : []
+          }),
+        onChange: (speakers) => this.#emitSpeakers(speakers),
+      }),
+    )
+  }
+
+  /** The mids and track ids this page receives from `identity`. */
+  #tracksOf(identity: string): string[] {
+    const ids: string[] = []
+    for (const [mid, stream] of this.#streams)
+      if (this.#feeds.get(stream.feed)?.display.identity === identity) {
+        ids.push(mid)
+        if (stream.track) ids.push(stream.track.mediaStreamTrack.id)
+      }
+    return ids
+  }
+
   participants(): Participant[] {
     const byIdentity = new Map<string, Participant>()
     for (const feed of this.#feeds.values()) byIdentity.set(feed.display.identity, this.#participantOf(feed.display))
     return [...byIdentity.values()]
   }
 
+  /** The camera, microphone and screen this page publishes (a camera or microphone turned off stays listed: it stays published, disabled). */
+  localTracks(): LocalTrack[] {
+    return [...[...this.#media.values()].map(({ track }) => track), ...(this.#screen?.publisher ? this.#screen.tracks : [])]
+  }
+
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    if (enabled) this.#publisher?.unmuteAudio()
-    else this.#publisher?.muteAudio()
+    await this.#setEnabled('audio', enabled)
   }
 
   async setCameraEnabled(enabled: boolean): Promise<void> {
-    if (enabled) this.#publisher?.unmuteVideo()
-    else this.#publisher?.muteVideo()
+    await this.#setEnabled('video', enabled)
+  }
+
+  async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
+    if (this.#closed) return
+    const publisher = this.#publisher
+    if (!publisher) {
+      if (enabled) throw new CallportError('FORBIDDEN', `A subscriber publishes no media: cannot turn the ${sourceOfKind[kind]} on`, { provider: JANUS_PROVIDER })
+      return
+    }
+    const source = sourceOfKind[kind]
+    const current = this.#media.get(source)
+    if (current) {
+      // janus.js's mute: the track is disabled (silence, black frames) and stays published.
+      const { handle } = publisher
+      if (kind === 'audio') {
+        if (enabled) handle.unmuteAudio()
+        else handle.muteAudio()
+      } else if (enabled) handle.unmuteVideo()
+      else handle.muteVideo()
+      return
+    }
+    if (!enabled) return
+    const given = this.#given.get(source)
+    const entry =
+      given?.mediaStreamTrack.readyState === 'live'
+        ? { track: given, owned: false }
+        : { track: (await captureUserMedia({ [kind]: true }, { provider: JANUS_PROVIDER }))[0]!, owned: true }
+    if (this.#closed || this.#media.has(source)) {
+      if (entry.owned) entry.track.stop()
+      return
+    }
+    this.#media.set(source, entry)
+    try {
+      await publisher.publish([entry.track.mediaStreamTrack])
+    } catch (error) {
+      this.#media.delete(source)
+      if (entry.owned) entry.track.stop()
+      throw error
+    }
+    this.emit('local-track-published', { track: entry.track })
+  }
+
+  /**
+   * Shares a screen as a second VideoRoom publisher of this participant (display source `screen`):
+   * the others receive its video as a `screen` track (and its audio as `screen-audio`). The browser's
+   * own "Stop sharing" stops it too.
+   */
+  async setScreenShareEnabled(enabled: boolean, options: ScreenShareOptions = {}): Promise<void> {
+    if (this.#closed) return
+    if (!enabled) return this.#stopScreenShare()
+    if (this.#screen) return
+    if (!this.#publisher) throw new CallportError('FORBIDDEN', 'A subscriber publishes no media: cannot share a screen', { provider: JANUS_PROVIDER })
+    const screen: { publisher?: Publisher; tracks: LocalTrack[] } = { tracks: [] }
+    this.#screen = screen
+    try {
+      screen.tracks = await captureDisplayMedia({ audio: options.audio === true }, { provider: JANUS_PROVIDER })
+      const { local, coreToken, roomToken, room } = this.#options
+      const publisher = await Publisher.join({
+        session: this.#session,
+        coreToken,
+        roomToken,
+        room,
+        display: encodeJanusDisplay({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }), source: 'screen' }),
+        iceState: (state) => this.#onIceState(state, 'screen'),
+      })
+      screen.publisher = publisher
+      if (this.#screen !== screen) throw new CallportError('ABORTED', 'The screen share was stopped while it started', { provider: JANUS_PROVIDER })
+      await publisher.publish(screen.tracks.map((track) => track.mediaStreamTrack))
+    } catch (error) {
+      if (this.#screen === screen) this.#screen = undefined
+      for (const track of screen.tracks) track.stop()
+      await screen.publisher?.leave()
+      throw error
+    }
+    const video = screen.tracks.find((track) => track.kind === 'video')
+    video?.mediaStreamTrack.addEventListener('ended', () => this.#screen === screen && void this.#stopScreenShare(), { once: true })
+    for (const track of screen.tracks) this.emit('local-track-published', { track })
+  }
+
+  async #stopScreenShare(): Promise<void> {
+    const screen = this.#screen
+    if (!screen) return
+    this.#screen = undefined
+    const published = screen.publisher !== undefined
+    await screen.publisher?.leave()
+    for (const track of screen.tracks) {
+      track.stop()
+      if (published) this.emit('local-track-unpublished', { track })
+    }
   }
 
   /** Ends the call from Janus's side (session lost, kicked, room destroyed): `disconnected` with the reason. */
@@ -329,7 +563,13 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (this.#closed) return
     this.#closed = true
     clearTimeout(this.#rosterTimer)
+    clearTimeout(this.#hangupTimer)
+    for (const stop of this.#stopMonitors.splice(0)) stop()
     for (const feed of [...this.#feeds.keys()]) this.#removeFeed(feed, undefined)
+    const screen = this.#screen
+    this.#screen = undefined
+    for (const track of screen?.tracks ?? []) track.stop()
     await new Promise<void>((resolve) => this.#session.destroy({ cleanupHandles: true, success: () => resolve(), error: () => resolve() }))
+    for (const { track, owned } of this.#media.values()) if (owned) track.stop()
   }
 }

@@ -40,13 +40,15 @@ export interface JanusJsPluginHandle {
   createAnswer(parameters: { jsep: JanusJsJsep; tracks?: JanusJsTrackOption[]; success?(jsep: JanusJsJsep): void; error?(error: string): void }): void
   handleRemoteJsep(parameters: { jsep: JanusJsJsep; success?(jsep: JanusJsJsep): void; error?(error: string): void }): void
   replaceTracks(parameters: { tracks: JanusJsTrackOption[]; success?(data: unknown): void; error?(error: string): void }): void
+  /** What this handle sends, by mid (null before it has a peer connection). */
+  getLocalTracks(): Array<{ mid?: string; type?: string; id?: string; label?: string }> | null
   muteAudio(): void
   unmuteAudio(): void
   muteVideo(): void
   unmuteVideo(): void
   hangup(sendRequest?: boolean): void
   detach(parameters?: { success?(): void; error?(error: string): void; noRequest?: boolean }): void
-  /** janus.js's internals, the peer connection among them (for getStats). */
+  /** janus.js's internals: the peer connection among them (getStats, receivers; null before the first offer or answer, see {@link peerConnectionOf}). */
   webrtcStuff: { pc: RTCPeerConnection }
 }
 
@@ -99,4 +101,10 @@ export interface JanusJs {
   /** Dependencies for `init`: the browser's fetch, WebSocket and Promise, and webrtc-adapter. */
   useDefaultDependencies(dependencies?: { adapter?: unknown }): unknown
   isWebrtcSupported(): boolean
+}
+
+/** A handle's peer connection, or undefined before janus.js made one (janus.js declares it always present). */
+export function peerConnectionOf(handle: JanusJsPluginHandle | undefined): RTCPeerConnection | undefined {
+  const pc: RTCPeerConnection | null | undefined = handle?.webrtcStuff.pc
+  return pc ?? undefined
 }

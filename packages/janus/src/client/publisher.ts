@@ -1,0 +1,181 @@
+import { CallportError } from '@callport/core'
+import { JANUS_PROVIDER } from '../shared/provider-id'
+import {
+  peerConnectionOf,
+  type JanusJsAttachOptions,
+  type JanusJsJsep,
+  type JanusJsMessage,
+  type JanusJsPluginHandle,
+  type JanusJsSession,
+  type JanusJsTrackOption,
+} from './janus-js-types'
+
+/** A VideoRoom error as a CallportError: Janus's unauthorized codes (433 in VideoRoom, 403 in the core) are UNAUTHORIZED. */
+export function errorOf(message: JanusJsMessage): CallportError {
+  const code = message.error_code === 433 || message.error_code === 403 ? 'UNAUTHORIZED' : message.error_code === 426 ? 'ROOM_NOT_FOUND' : 'CONNECTION_FAILED'
+  return new CallportError(code, `Janus VideoRoom: ${message.error ?? 'error'} (${String(message.error_code)})`, { provider: JANUS_PROVIDER })
+}
+
+/** Attaches a VideoRoom handle to the session. */
+export const attachVideoRoom = (session: JanusJsSession, callbacks: Omit<JanusJsAttachOptions, 'plugin' | 'success' | 'error'>, token: string) =>
+  new Promise<JanusJsPluginHandle>((resolve, reject) =>
+    session.attach({
+      plugin: 'janus.plugin.videoroom',
+      token,
+      ...callbacks,
+      success: resolve,
+      error: (error) => reject(new CallportError('CONNECTION_FAILED', `Janus refused to attach to the VideoRoom: ${error}`, { provider: JANUS_PROVIDER })),
+    }),
+  )
+
+/** What a publisher handle needs to join. */
+export interface PublisherOptions {
+  session: JanusJsSession
+  coreToken: string
+  roomToken: string
+  room: number
+  /** The VideoRoom `display` (encodeJanusDisplay). */
+  display: string
+  /** Every VideoRoom message of this handle, after the publisher's own bookkeeping. */
+  onmessage?(message: JanusJsMessage): void
+  /** janus.js's ICE state of this handle's peer connection. */
+  iceState?(state: 'connected' | 'failed' | 'disconnected' | 'closed'): void
+  /** janus.js's WebRTC state of this handle's peer connection (false: it went down). */
+  webrtcState?(up: boolean): void
+}
+
+interface Pending {
+  resolve(): void
+  reject(error: CallportError): void
+}
+
+/**
+ * One VideoRoom publisher handle: joins with a display (`join`, ptype publisher), then publishes the
+ * tracks it is given — the first time with `publish`, later additions with `configure` (a
+ * renegotiation) — one offer at a time, each answered by Janus. janus.js never captures: every track
+ * is a MediaStreamTrack the adapter or the page captured (`dontStop`, so janus.js never stops it).
+ */
+export class Publisher {
+  readonly handle: JanusJsPluginHandle
+  /** This publisher's VideoRoom id (from `joined`). */
+  readonly id: number
+  /** The `joined` event (the publishers already in the room). */
+  readonly joined: JanusJsMessage
+  #published = false
+  #pending: Pending | undefined
+  #queue: Promise<void> = Promise.resolve()
+
+  private constructor(handle: JanusJsPluginHandle, joined: JanusJsMessage) {
+    this.handle = handle
+    this.joined = joined
+    this.id = joined.id as number
+  }
+
+  /** Attaches a handle and joins the room as a publisher; resolves with the `joined` event. */
+  static async join(options: PublisherOptions): Promise<Publisher> {
+    const state: { publisher?: Publisher; joining?: { resolve(message: JanusJsMessage): void; reject(error: CallportError): void } } = {}
+    const joined = new Promise<JanusJsMessage>((resolve, reject) => (state.joining = { resolve, reject }))
+    const handle = await attachVideoRoom(
+      options.session,
+      {
+        onmessage: (message, jsep) => {
+          const { publisher, joining } = state
+          if (!publisher) {
+            if (message.error) joining?.reject(errorOf(message))
+            else if (message.videoroom === 'joined') joining?.resolve(message)
+            return
+          }
+          publisher.#onMessage(message, jsep)
+          options.onmessage?.(message)
+        },
+        iceState: (ice) => options.iceState?.(ice),
+        webrtcState: (up) => options.webrtcState?.(up),
+      },
+      options.coreToken,
+    )
+    handle.send({
+      message: { request: 'join', room: options.room, ptype: 'publisher', display: options.display, token: options.roomToken },
+      error: (error) => state.joining?.reject(new CallportError('CONNECTION_FAILED', `Joining the Janus room: ${error}`, { provider: JANUS_PROVIDER, retryable: true })),
+    })
+    try {
+      const message = await joined
+      state.publisher = new Publisher(handle, message)
+      return state.publisher
+    } catch (error) {
+      handle.detach({ noRequest: false })
+      throw error
+    }
+  }
+
+  #onMessage(message: JanusJsMessage, jsep: JanusJsJsep | undefined): void {
+    const pending = this.#pending
+    if (!pending) return
+    if (message.error) {
+      this.#pending = undefined
+      pending.reject(errorOf(message))
+    } else if (jsep) {
+      this.#pending = undefined
+      this.handle.handleRemoteJsep({
+        jsep,
+        success: () => pending.resolve(),
+        error: (error) => pending.reject(new CallportError('CONNECTION_FAILED', `Janus's answer: ${error}`, { provider: JANUS_PROVIDER })),
+      })
+    }
+  }
+
+  /** Publishes `tracks` (added to what this handle already publishes). */
+  publish(tracks: readonly MediaStreamTrack[]): Promise<void> {
+    const run = () => this.#negotiate(tracks)
+    const next = this.#queue.then(run, run)
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
+  #negotiate(tracks: readonly MediaStreamTrack[]): Promise<void> {
+    const request = this.#published ? 'configure' : 'publish'
+    const options: JanusJsTrackOption[] = tracks.map((track) => ({
+      type: track.kind === 'audio' ? 'audio' : 'video',
+      capture: track,
+      recv: false,
+      dontStop: true,
+      ...(this.#published ? { add: true } : {}),
+    }))
+    return new Promise<void>((resolve, reject) => {
+      const fail = (message: string, cause?: unknown) => {
+        this.#pending = undefined
+        reject(new CallportError('CONNECTION_FAILED', `Publishing to Janus: ${message}`, { provider: JANUS_PROVIDER, cause }))
+      }
+      this.#pending = {
+        resolve: () => {
+          this.#published = true
+          resolve()
+        },
+        reject,
+      }
+      this.handle.createOffer({
+        tracks: options,
+        success: (jsep) => this.handle.send({ message: { request }, jsep, error: (error) => fail(error) }),
+        error: (error) => fail(error.message, error),
+      })
+    })
+  }
+
+  /** The mid this handle sends `kind` on (janus.js `getLocalTracks`), for Janus's per-mid events. */
+  kindOfMid(mid: unknown): 'audio' | 'video' | undefined {
+    const sent = this.handle.getLocalTracks()?.find((track) => track.mid === mid)
+    return sent?.type === 'audio' ? 'audio' : sent?.type === 'video' ? 'video' : undefined
+  }
+
+  /** The peer connection janus.js made for this handle, once it published. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return peerConnectionOf(this.handle)
+  }
+
+  /** Leaves the room (VideoRoom `leave`) and detaches the handle: the others hear `unpublished` / `leaving`. */
+  leave(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.handle.send({ message: { request: 'leave' } })
+      this.handle.detach({ success: () => resolve(), error: () => resolve() })
+    })
+  }
+}

@@ -1,0 +1,204 @@
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import {
+  addLoopbackMediaInterface,
+  launchChromium,
+  requireBrowserMedia,
+  requireTool,
+  startJanus,
+  startPageServer,
+  type JanusServer,
+  type PageServer,
+} from '@callport/test-environment'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { janus as janusServer } from '../../src/server/index'
+import type { LoggedEvent, Surface } from './fixtures/call-surface-page'
+
+// Issue 18: the Janus client half's call surface between Chromium pages (createSession + janus(),
+// bundled from sources) through Debian's Janus inside the private network, with tokens from the
+// server half: preview tracks handed to join, a camera turned on after the join (renegotiation), a
+// screen share with its audio as a second publisher, active speakers from VideoRoom's talking
+// events (and measured on a subscriber-only page), connection quality, a moderator's mute, and a
+// Janus that dies: the pages end as connection-lost and the session joins the new Janus with fresh tokens.
+const media = requireBrowserMedia('janus call-surface browser test')
+const janusTool = requireTool('janus', 'janus call-surface browser test')
+const here = dirname(fileURLToPath(import.meta.url))
+const secret = 'janus-call-surface-test-token-secret'
+
+declare const surface: Surface
+
+describe.skipIf(!media.available || !janusTool.available)(
+  'the Janus client call surface, between Chromium pages',
+  { timeout: 120_000, meta: { skipReason: media.available ? janusTool.skipReason : media.skipReason } },
+  () => {
+    let janus: JanusServer
+    let server: PageServer
+    let browser: Browser
+    let iceEnforceList: string
+    let adapter: ReturnType<typeof janusServer>
+    /** Tokens wait for it: a Janus being replaced (the reconnection test) answers once it resolves. */
+    let ready: Promise<void> = Promise.resolve()
+    const pages: Page[] = []
+    let roomCounter = 0
+    const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++roomCounter}`
+
+    beforeAll(async () => {
+      iceEnforceList = addLoopbackMediaInterface()
+      ;[janus, server, browser] = await Promise.all([
+        startJanus({ tokenAuthSecret: secret, interface: '127.0.0.1', iceEnforceList }),
+        startPageServer({ entry: join(here, 'fixtures', 'call-surface-page.ts') }),
+        launchChromium({ args: ['--autoplay-policy=no-user-gesture-required', '--auto-select-desktop-capture-source=Entire screen'] }),
+      ])
+      adapter = janusServer({ url: janus.url, tokenSecret: secret, environmentVariables: {} })
+    }, 60_000)
+    afterEach(async () => {
+      await Promise.all(pages.splice(0).map((page) => page.context().close()))
+    })
+    afterAll(async () => {
+      await browser?.close()
+      await server?.close()
+      await janus?.stop()
+    }, 30_000)
+
+    interface Joining {
+      audio?: boolean
+      video?: boolean
+      /** A tone as the microphone (a preview track), at this gain. */
+      tone?: number
+      /** A 320×240 preview camera handed to join. */
+      previewCamera?: boolean
+      role?: 'publisher' | 'subscriber'
+    }
+
+    async function participant(identity: string, room: string, options: Joining = {}): Promise<Page> {
+      const page = await (await browser.newContext()).newPage()
+      pages.push(page)
+      await page.exposeFunction('issueToken', async (name: string) => {
+        await ready
+        const ensured = await adapter.ensureRoom({ name })
+        return adapter.issueToken({ room: ensured, participant: { identity, role: options.role ?? 'publisher' }, ttlSeconds: 600 })
+      })
+      await page.goto(server.url)
+      await page.waitForFunction(() => 'surface' in window)
+      const { audio = true, video = true, tone, previewCamera } = options
+      await page.evaluate((joining) => surface.join(joining), { room, audio, video, ...(tone === undefined ? {} : { tone }), ...(previewCamera ? { previewCamera } : {}) })
+      return page
+    }
+    const eventsOf = (page: Page): Promise<LoggedEvent[]> => page.evaluate(() => surface.events)
+    const matches = (event: LoggedEvent, match: Partial<LoggedEvent>) =>
+      Object.entries(match).every(([key, value]) => JSON.stringify((event as unknown as Record<string, unknown>)[key]) === JSON.stringify(value))
+    /** Waits until `page` logged an event for which `test` holds, and returns it. */
+    async function waitForEvent(page: Page, test: (event: LoggedEvent) => boolean, what: string, timeout = 15_000): Promise<LoggedEvent> {
+      const deadline = Date.now() + timeout
+      for (;;) {
+        const found = (await eventsOf(page)).find(test)
+        if (found) return found
+        if (Date.now() > deadline) throw new Error(`no ${what} in ${JSON.stringify(await eventsOf(page))}`)
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+    }
+    const waitForLogged = (page: Page, match: Partial<LoggedEvent>, timeout?: number) => waitForEvent(page, (event) => matches(event, match), JSON.stringify(match), timeout)
+    const frames = (page: Page, identity: string, source: string) => page.evaluate(([who, what]) => surface.frames(who!, what!), [identity, source])
+    async function waitForFrames(page: Page, identity: string, source: string): Promise<number> {
+      await page.waitForFunction(([who, what]) => surface.has(who!, what!), [identity, source], { timeout: 15_000 })
+      return frames(page, identity, source)
+    }
+    const localSources = async (page: Page) => (await page.evaluate(() => surface.localTracks())).map((track) => track.source).sort()
+
+    it('publishes the preview tracks handed to join, a camera turned on after the join, and a screen with its audio as a second publisher; a moderator mutes the camera', async () => {
+      const room = uniqueRoom('surface')
+      const alice = await participant('alice', room, { tone: 0.2, previewCamera: true })
+      const previewIds = await alice.evaluate(() => surface.previewIds())
+      expect((await alice.evaluate(() => surface.localTracks())).map((track) => track.id).sort()).toEqual([...previewIds].sort())
+      // bob joins publishing nothing, then turns his camera on: a renegotiation of his publisher handle.
+      const bob = await participant('bob', room, { audio: false, video: false })
+      expect(await localSources(bob)).toEqual([])
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      await waitForLogged(bob, { name: 'track-subscribed', identity: 'alice', source: 'microphone' })
+      await bob.evaluate(() => surface.camera(true))
+      await waitForLogged(bob, { name: 'local-track-published', source: 'camera' })
+      expect(await waitForFrames(alice, 'bob', 'camera')).toBeGreaterThan(5)
+
+      await alice.evaluate(() => surface.screen(true, true))
+      expect(await localSources(alice)).toEqual(['camera', 'microphone', 'screen', 'screen-audio'])
+      expect(await waitForFrames(bob, 'alice', 'screen')).toBeGreaterThan(3)
+      await waitForLogged(bob, { name: 'track-subscribed', identity: 'alice', source: 'screen-audio' })
+      // The second publisher is the same participant: announced once, listed once, the camera still plays.
+      expect((await eventsOf(bob)).filter((event) => event.name === 'participant-joined' && event.identity === 'alice').length).toBeLessThanOrEqual(1)
+      expect(await frames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      await alice.evaluate(() => surface.screen(false, false))
+      await waitForLogged(bob, { name: 'track-unsubscribed', identity: 'alice', source: 'screen' })
+      await waitForLogged(bob, { name: 'track-unsubscribed', identity: 'alice', source: 'screen-audio' })
+      await waitForLogged(alice, { name: 'local-track-unpublished', source: 'screen' })
+      expect(await localSources(alice)).toEqual(['camera', 'microphone'])
+      expect((await eventsOf(bob)).filter((event) => event.name === 'participant-left')).toEqual([])
+
+      await adapter.muteParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'alice', kind: 'video' })
+      await waitForLogged(alice, { name: 'muted-by-moderator', kind: 'video' })
+      expect((await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(false)
+      expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toHaveLength(1)
+    })
+
+    it('lists who talks from VideoRoom talking events (the local participant too), and a subscriber-only page measures it; quality is reported for both sides; a moderator mutes a microphone', async () => {
+      const room = uniqueRoom('speakers')
+      const alice = await participant('alice', room, { video: false, tone: 0.5 })
+      const bob = await participant('bob', room, { video: false, tone: 0 })
+      const dave = await participant('dave', room, { video: false, audio: false, role: 'subscriber' })
+      const talking = (event: LoggedEvent) => event.name === 'active-speakers-changed' && (event.speakers ?? []).some((speaker) => speaker.identity === 'alice')
+      const heard = await waitForEvent(bob, talking, 'alice speaking on bob', 20_000)
+      expect(heard.speakers!.find((speaker) => speaker.identity === 'alice')!.level).toBeGreaterThan(0.5)
+      expect(heard.speakers!.map((speaker) => speaker.identity)).not.toContain('bob')
+      await waitForEvent(alice, talking, 'alice speaking on her own page', 20_000)
+      await waitForEvent(dave, talking, 'alice speaking on the subscriber page', 20_000)
+
+      await alice.evaluate(() => surface.setTone(0))
+      const silent = (event: LoggedEvent) => event.name === 'active-speakers-changed' && !(event.speakers ?? []).some((speaker) => speaker.identity === 'alice')
+      const after = async (page: Page) => {
+        const events = await eventsOf(page)
+        return events.slice(events.findIndex(talking))
+      }
+      await waitForEvent(bob, (event) => silent(event), 'alice silent on bob', 20_000)
+      expect((await after(bob)).some(silent)).toBe(true)
+
+      const remote = await waitForLogged(bob, { name: 'connection-quality-changed', identity: 'alice', local: false })
+      expect(['excellent', 'good']).toContain(remote.quality)
+      const local = await waitForLogged(bob, { name: 'connection-quality-changed', identity: 'bob', local: true })
+      expect(['excellent', 'good']).toContain(local.quality)
+      await waitForLogged(dave, { name: 'connection-quality-changed', identity: 'alice', local: false })
+
+      await adapter.muteParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'bob', kind: 'audio' })
+      await waitForLogged(bob, { name: 'muted-by-moderator', kind: 'audio' })
+      expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'microphone')?.enabled).toBe(false)
+      expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toEqual([])
+    })
+
+    it('a Janus that dies ends the calls as connection-lost; the sessions join the Janus that replaces it with fresh tokens and media flows again', async () => {
+      const room = uniqueRoom('reconnect')
+      const alice = await participant('alice', room, { tone: 0, previewCamera: true })
+      const bob = await participant('bob', room, { video: false, tone: 0 })
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+
+      let replaced!: () => void
+      ready = new Promise((resolve) => (replaced = resolve))
+      await janus.kill()
+      await janus.stop()
+      for (const page of [alice, bob]) await waitForLogged(page, { name: 'reconnecting', reason: 'connection-lost' })
+      janus = await startJanus({ tokenAuthSecret: secret, interface: '127.0.0.1', iceEnforceList })
+      adapter = janusServer({ url: janus.url, tokenSecret: secret, environmentVariables: {} })
+      replaced()
+
+      for (const page of [alice, bob]) await waitForLogged(page, { name: 'reconnected' }, 30_000)
+      expect(await bob.evaluate(() => surface.state())).toBe('connected')
+      await bob.waitForFunction(
+        () => surface.events.filter((event) => event.name === 'track-subscribed' && event.identity === 'alice' && event.source === 'camera').length === 2,
+        undefined,
+        {
+          timeout: 15_000,
+        },
+      )
+      expect(await frames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      expect(await alice.evaluate(() => surface.peerConnections())).toMatchObject({ publisher: expect.stringMatching(/connected|completed/) })
+    })
+  },
+)
