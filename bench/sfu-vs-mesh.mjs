@@ -245,9 +245,13 @@ async function measureInPrivateNetwork(settings) {
   const started = await servers.startSfuVsMeshServers({ page: await bundlePage(), repositoryRoot })
   /** @type {Browser | undefined} */
   let chromium
-  // Interrupted (Ctrl-C, or private-network passing on a signal): Janus and Chromium are stopped first.
+  // Interrupted (Ctrl-C, or private-network passing on a signal): Chromium closes, which ends the
+  // measurement; the cleanup below stops Janus, then the process exits.
+  /** @type {NodeJS.Signals | undefined} */
+  let interruption
   const interrupted = (/** @type {NodeJS.Signals} */ signal) => {
-    void Promise.allSettled([chromium?.close(), started.close()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+    interruption = signal
+    void chromium?.close().catch(() => undefined)
   }
   process.once('SIGINT', interrupted).once('SIGTERM', interrupted)
   try {
@@ -261,6 +265,7 @@ async function measureInPrivateNetwork(settings) {
         '--disable-backgrounding-occluded-windows',
       ],
     })
+    if (interruption) throw new Error(`sfu-vs-mesh: ${interruption}`)
     const browser = /** @type {Browser} */ (chromium)
     const newPage = async () => {
       const page = await (await browser.newContext()).newPage()
@@ -363,8 +368,9 @@ async function measureInPrivateNetwork(settings) {
     ]
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted)
-    await chromium?.close()
+    await chromium?.close().catch(() => undefined)
     await started.close()
+    if (interruption) process.exit(interruption === 'SIGINT' ? 130 : 143)
   }
 }
 
@@ -403,7 +409,16 @@ export async function measureSfuVsMesh(settings) {
       pending = lines.pop() ?? ''
       for (const line of lines) settings.log(line)
     })
-    const code = await new Promise((resolve) => child.on('exit', resolve))
+    // Interrupted: the child stops Janus and Chromium, then this process exits with it.
+    let interrupted = false
+    const passOn = (/** @type {NodeJS.Signals} */ signal) => {
+      interrupted = true
+      child.kill(signal)
+    }
+    process.once('SIGINT', passOn).once('SIGTERM', passOn)
+    const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)))
+    process.off('SIGINT', passOn).off('SIGTERM', passOn)
+    if (interrupted) process.exit(typeof code === 'number' ? code : 143)
     if (code !== 0) throw new Error(`sfu-vs-mesh in the private network exited with ${code}`)
     return JSON.parse(readFileSync(resultsFile, 'utf8'))
   } finally {

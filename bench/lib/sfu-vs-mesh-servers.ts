@@ -34,7 +34,7 @@ function importSignalingPeer(repositoryRoot: string): (specifier: string) => Pro
 export interface SfuVsMeshServers {
   /** `http://127.0.0.1:<port>`: the page at `/`, the call servers at `/calls/mesh` and `/calls/sfu`. */
   url: string
-  /** Stops Janus and closes the servers. */
+  /** Stops Janus and closes the servers (once: later calls wait for the first). */
   close(): Promise<void>
 }
 
@@ -51,9 +51,12 @@ export async function startSfuVsMeshServers({ page, repositoryRoot }: { page: st
   const janusServer = await startJanus({ tokenAuthSecret: janusSecret, interface: '127.0.0.1', iceEnforceList: addLoopbackMediaInterface() })
   // Whatever started is stopped again if a later step fails.
   const stops: (() => Promise<void>)[] = [() => janusServer.stop()]
-  const close = async () => {
-    for (const stop of stops.splice(0).reverse()) await stop()
-  }
+  let closing: Promise<void> | undefined
+  // Once: an interrupted bench and its own cleanup may both call it.
+  const close = () =>
+    (closing ??= (async () => {
+      for (const stop of stops.splice(0).reverse()) await stop()
+    })())
   try {
     return { url: await serve(), close }
   } catch (error) {
