@@ -44,11 +44,36 @@ interface Feed {
   id: number
   display: JanusDisplay
   raw: unknown
+  /** The publisher's mids asked for so far (its streams as VideoRoom listed them). */
+  requested: Set<string>
 }
+
+/** A stream of a publisher, as VideoRoom lists it in `joined` / `publishers`. */
+interface PublishedStream {
+  mid?: string
+  type?: string
+  disabled?: boolean
+}
+
+/** A subscription to ask the subscriber handle for: a feed's streams (all of them, or these mids). */
+interface Wanted {
+  feed: number
+  mids?: string[]
+}
+
+/** The mids of the audio and video streams a publisher sends. */
+const midsOf = (streams: unknown): string[] =>
+  Array.isArray(streams)
+    ? (streams as PublishedStream[]).flatMap((stream) =>
+        !stream.disabled && (stream.type === 'audio' || stream.type === 'video') && typeof stream.mid === 'string' ? [stream.mid] : [],
+      )
+    : []
 
 /** One subscribed stream: its feed, and its track once janus.js gave it. */
 interface Subscribed {
   feed: number
+  /** The publisher's mid of the stream. */
+  feedMid?: string
   source: TrackSource
   track?: JanusRemoteTrack
 }
@@ -104,7 +129,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #feeds = new Map<number, Feed>()
   readonly #streams = new Map<string, Subscribed>()
   /** Feeds waiting for the subscriber handle; one request at a time. */
-  readonly #wanted: number[] = []
+  readonly #wanted: Wanted[] = []
   #subscribing = false
   #subscriberJoined = false
   /** Subscribing starts once `connect` returned, so that the session listens before the first track is announced. */
@@ -296,14 +321,27 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     return { identity: display.identity, role: 'publisher', ...(display.name === undefined ? {} : { name: display.name }) }
   }
 
+  /**
+   * A publisher VideoRoom listed: a new feed is subscribed to (all its streams); a known one that
+   * publishes more streams now (a camera turned on after the microphone: a renegotiation) gets those added.
+   */
   #addFeed(id: number, display: string | undefined, raw: unknown, announce: boolean): void {
     const decoded = decodeJanusDisplay(display)
     // Callport wrote every display; a feed without one (the server half's own short join) is not a participant.
-    if (!decoded || this.#feeds.has(id) || decoded.identity === this.localParticipant.identity) return
+    if (!decoded || decoded.identity === this.localParticipant.identity) return
+    const mids = midsOf((raw as { streams?: unknown } | undefined)?.streams)
+    const existing = this.#feeds.get(id)
+    if (existing) {
+      const added = mids.filter((mid) => !existing.requested.has(mid))
+      if (added.length === 0) return
+      for (const mid of added) existing.requested.add(mid)
+      this.#wanted.push({ feed: id, mids: added })
+      return this.#next()
+    }
     const known = [...this.#feeds.values()].some((feed) => feed.display.identity === decoded.identity)
-    this.#feeds.set(id, { id, display: decoded, raw })
+    this.#feeds.set(id, { id, display: decoded, raw, requested: new Set(mids) })
     if (!known && announce) this.emit('participant-joined', { participant: this.#participantOf(decoded), raw })
-    this.#wanted.push(id)
+    this.#wanted.push({ feed: id })
     this.#next()
   }
 
@@ -328,11 +366,12 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
 
   #next(): void {
     if (this.#subscribing || this.#closed || !this.#started || !this.#subscriber) return
-    const feed = this.#wanted.shift()
-    if (feed === undefined) return
+    const wanted = this.#wanted.shift()
+    if (wanted === undefined) return
+    const { feed, mids } = wanted
     if (!this.#feeds.has(feed)) return this.#next()
     this.#subscribing = true
-    const streams = [{ feed }]
+    const streams = mids ? mids.map((mid) => ({ feed, mid })) : [{ feed }]
     const { room, roomToken } = this.#options
     this.#subscriber.send({
       message: this.#subscriberJoined ? { request: 'update', subscribe: streams } : { request: 'join', room, ptype: 'subscriber', streams, token: roomToken },
@@ -341,13 +380,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   }
 
   #onSubscriberMessage(message: JanusJsMessage, jsep: JanusJsJsep | undefined): void {
-    const streams = message.streams as Array<{ mid: string; type: string; feed_id?: number; feed_display?: string }> | undefined
-    for (const stream of streams ?? [])
-      if (stream.feed_id !== undefined && !this.#streams.has(stream.mid)) {
+    const streams = message.streams as Array<{ mid: string; type: string; active?: boolean; feed_id?: number; feed_mid?: string; feed_display?: string }> | undefined
+    for (const stream of streams ?? []) {
+      const known = this.#streams.get(stream.mid)
+      // VideoRoom reuses an inactive m-line for the next stream: a mid whose feed or feed mid changed is another stream.
+      if (known && (stream.active === false || stream.feed_id !== known.feed || stream.feed_mid !== known.feedMid)) this.#dropStream(stream.mid, known, message)
+      if (stream.feed_id !== undefined && stream.active !== false && !this.#streams.has(stream.mid)) {
         const screen = decodeJanusDisplay(stream.feed_display)?.source === 'screen'
         const source: TrackSource = stream.type === 'audio' ? (screen ? 'screen-audio' : 'microphone') : stream.type === 'video' ? (screen ? 'screen' : 'camera') : 'unknown'
-        this.#streams.set(stream.mid, { feed: stream.feed_id, source })
+        this.#streams.set(stream.mid, { feed: stream.feed_id, source, ...(stream.feed_mid === undefined ? {} : { feedMid: stream.feed_mid }) })
       }
+    }
     if (jsep)
       this.#subscriber!.createAnswer({
         jsep,
@@ -357,6 +400,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         error: () => this.#release(),
       })
     if (message.started === 'ok' || message.error || (message.videoroom === 'updated' && !jsep)) this.#release()
+  }
+
+  /** A subscribed stream that is no longer sent (its publisher stopped it): `track-unsubscribed`. */
+  #dropStream(mid: string, stream: Subscribed, raw: unknown): void {
+    this.#streams.delete(mid)
+    const feed = this.#feeds.get(stream.feed)
+    if (!stream.track || !feed) return
+    this.emit('track-unsubscribed', { participant: this.#participantOf(feed.display), track: stream.track, raw })
+    stream.track.detach()
   }
 
   #release(): void {

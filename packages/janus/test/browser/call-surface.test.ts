@@ -111,14 +111,24 @@ describe.skipIf(!media.available || !janusTool.available)(
       const alice = await participant('alice', room, { tone: 0.2, previewCamera: true })
       const previewIds = await alice.evaluate(() => surface.previewIds())
       expect((await alice.evaluate(() => surface.localTracks())).map((track) => track.id).sort()).toEqual([...previewIds].sort())
-      // bob joins publishing nothing, then turns his camera on: a renegotiation of his publisher handle.
-      const bob = await participant('bob', room, { audio: false, video: false })
-      expect(await localSources(bob)).toEqual([])
+      // bob joins with his microphone only, then turns his camera on: a renegotiation of his publisher
+      // handle (VideoRoom configure), and alice subscribes to the stream added to his feed.
+      const bob = await participant('bob', room, { video: false, tone: 0 })
+      expect(await localSources(bob)).toEqual(['microphone'])
       expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
       await waitForLogged(bob, { name: 'track-subscribed', identity: 'alice', source: 'microphone' })
+      await waitForLogged(alice, { name: 'track-subscribed', identity: 'bob', source: 'microphone' })
       await bob.evaluate(() => surface.camera(true))
       await waitForLogged(bob, { name: 'local-track-published', source: 'camera' })
+      expect(await localSources(bob)).toEqual(['camera', 'microphone'])
       expect(await waitForFrames(alice, 'bob', 'camera')).toBeGreaterThan(5)
+      const subscribedOnAlice = (await eventsOf(alice)).filter((event) => event.name === 'track-subscribed' && event.identity === 'bob')
+      expect(subscribedOnAlice.map((event) => event.source).sort()).toEqual(['camera', 'microphone'])
+      // Turned off, the camera stays published (disabled), and nothing is unsubscribed on alice's page.
+      await bob.evaluate(() => surface.camera(false))
+      expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(false)
+      await bob.evaluate(() => surface.camera(true))
+      expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(true)
 
       await alice.evaluate(() => surface.screen(true, true))
       expect(await localSources(alice)).toEqual(['camera', 'microphone', 'screen', 'screen-audio'])
