@@ -24,9 +24,9 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import * as esbuild from 'esbuild'
 import { alternateRounds } from './lib/alternate.mjs'
 import { defineBench } from './lib/benches.mjs'
+import { bundleForBrowser } from './lib/browser-bundle.mjs'
 import { describeMeasurement, loadBudgets } from './lib/budgets.mjs'
 import { importBundledForNode } from './lib/node-bundle.mjs'
 import { coresUsed, descendantCpuTimes } from './lib/process-cpu.mjs'
@@ -70,25 +70,17 @@ function percentile(values, fraction) {
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** The bench page (lib/sfu-vs-mesh-page.mjs) for Chromium; janus.js and webrtc-adapter come from the Janus package's dependencies. */
+/**
+ * The bench page (lib/sfu-vs-mesh-page.mjs) for Chromium, started with janus.js and webrtc-adapter
+ * imported from the Janus package's directory, where they are installed.
+ */
 async function bundlePage() {
-  const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./lib/sfu-vs-mesh-page.mjs', import.meta.url))],
-    absWorkingDir: repositoryRoot,
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['@callport/source'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    nodePaths: [join(repositoryRoot, 'packages', 'janus', 'node_modules')],
-    minify: true,
-    logLevel: 'silent',
-  })
-  const [output] = result.outputFiles
-  if (!output) throw new Error('esbuild produced no output for the bench page')
-  return output.text
+  const page = fileURLToPath(new URL('./lib/sfu-vs-mesh-page.mjs', import.meta.url))
+  const contents = `import { startBenchPage } from ${JSON.stringify(page)}
+startBenchPage({ sdk: () => import('janus-gateway'), webrtcAdapter: () => import('webrtc-adapter') })`
+  const bundle = await bundleForBrowser({ entry: { contents, resolveDir: join(repositoryRoot, 'packages', 'janus') }, minify: true })
+  if (bundle.nodeImports.length > 0) throw new Error(`the bench page imports Node built-ins: ${JSON.stringify(bundle.nodeImports)}`)
+  return bundle.code
 }
 
 /**
@@ -326,7 +318,7 @@ async function measureInPrivateNetwork(settings) {
       }
     }
     const capped = modes.filter((mode) => growing.has(mode))
-    const cap = (/** @type {Mode} */ mode) => (capped.includes(mode) ? ` (≥: still ≥ ${minimumFps} fps at --max ${settings.maxParticipants})` : '')
+    const cap = (/** @type {Mode} */ mode) => (capped.includes(mode) ? ` (at least: still ≥ ${minimumFps} fps at --max ${settings.maxParticipants})` : '')
     const details = { fps: settings.fps, windowSeconds: settings.windowSeconds, settleSeconds: settings.settleSeconds, maxParticipants: settings.maxParticipants, trials }
     return [
       {
@@ -382,6 +374,9 @@ async function measureInPrivateNetwork(settings) {
  */
 export async function measureSfuVsMesh(settings) {
   if (process.env.CALLPORT_PRIVATE_NETWORK === '1') return measureInPrivateNetwork(settings)
+  // private-network could not make the namespace and ran this process as it is: media would leave loopback.
+  const unavailable = process.env.CALLPORT_PRIVATE_NETWORK_UNAVAILABLE
+  if (unavailable) throw new Error(`sfu-vs-mesh needs the private loopback-only network namespace: ${unavailable}`)
   const directory = mkdtempSync(join(tmpdir(), 'callport-sfu-vs-mesh-'))
   const resultsFile = join(directory, 'measurements.json')
   try {

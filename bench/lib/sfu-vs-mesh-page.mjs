@@ -1,5 +1,5 @@
 // @ts-check
-// The page of bench/sfu-vs-mesh.mjs, bundled for Chromium (bundleSfuVsMeshPage in bench/sfu-vs-mesh.mjs): a
+// The page of bench/sfu-vs-mesh.mjs, bundled for Chromium (bundlePage in bench/sfu-vs-mesh.mjs): a
 // Callport session (`createSession`) on the built-in provider (mesh) or on the Janus provider (SFU), the
 // page's peer connections watched through getStats, and the join-latency bench's bare WebRTC join
 // (lib/join-latency-page.mjs, the same baseline as signaling-join-latency).
@@ -19,18 +19,15 @@ window.RTCPeerConnection = class extends NativePeerConnection {
   }
 }
 
-const janusAdapter = janus({
-  // @ts-expect-error -- not a dependency of bench: esbuild resolves it from packages/janus/node_modules (nodePaths)
-  sdk: () => import('janus-gateway'),
-  // @ts-expect-error -- as above
-  webrtcAdapter: () => import('webrtc-adapter'),
-})
+/** @type {ReturnType<typeof janus> | undefined} */
+let janusAdapter
 
 /** @typedef {'mesh' | 'sfu'} Mode */
 
 /** @param {Mode} mode */
 function newSession(mode) {
-  return createSession({ adapters: [mode === 'mesh' ? signaling() : janusAdapter], token: `/calls/${mode}/join` })
+  if (mode === 'sfu' && !janusAdapter) throw new Error('startBenchPage was not called')
+  return createSession({ adapters: [mode === 'mesh' ? signaling() : /** @type {ReturnType<typeof janus>} */ (janusAdapter)], token: `/calls/${mode}/join` })
 }
 
 /** @param {string} identity */
@@ -127,5 +124,14 @@ async function timedJoin({ room, identity, publisherIdentity }) {
   return { ms }
 }
 
-const { bareJoin } = /** @type {{ bench: { bareJoin: () => Promise<{ ms: number }> } }} */ (/** @type {unknown} */ (window)).bench
-Object.assign(window, { sfuVsMesh: { join, leave, videoStats, timedJoin, bareJoin } })
+/**
+ * Makes the Janus client adapter with janus.js and webrtc-adapter (which bench does not depend on: the
+ * entry bench/sfu-vs-mesh.mjs bundles imports them from packages/janus) and offers the page's functions
+ * to the bench as `window.sfuVsMesh`.
+ * @param {Parameters<typeof janus>[0]} options
+ */
+export function startBenchPage(options) {
+  janusAdapter = janus(options)
+  const { bareJoin } = /** @type {{ bench: { bareJoin: () => Promise<{ ms: number }> } }} */ (/** @type {unknown} */ (window)).bench
+  Object.assign(window, { sfuVsMesh: { join, leave, videoStats, timedJoin, bareJoin } })
+}
