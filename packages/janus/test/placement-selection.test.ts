@@ -19,6 +19,8 @@ interface FakeJanus {
   listKeys: unknown[]
   /** When set, `create` answers with this Janus core error instead. */
   failCreate?: number
+  /** A Janus whose VideoRoom has no admin_key lists no private room. */
+  hidesPrivateRooms?: boolean
 }
 
 const fakes: FakeJanus[] = []
@@ -49,7 +51,12 @@ const mocked = setupServer(
           server.listKeys.push(body.admin_key)
           return answer({
             videoroom: 'success',
-            list: [...server.rooms].map(([room, participants]) => ({ room, description: 'x', is_private: true, num_participants: participants })),
+            list: [...(server.hidesPrivateRooms ? [] : server.rooms)].map(([room, participants]) => ({
+              room,
+              description: 'x',
+              is_private: true,
+              num_participants: participants,
+            })),
           })
         case 'exists':
           return answer({ videoroom: 'success', room: body.room, exists: server.rooms.has(body.room!) })
@@ -75,6 +82,7 @@ afterEach(() => {
     server.requests.length = 0
     server.listKeys.length = 0
     delete server.failCreate
+    delete server.hidesPrivateRooms
   }
 })
 
@@ -126,6 +134,9 @@ describe('placing a room across several Janus servers', () => {
     b.rooms.set(id, 4)
     const room = await adapterOf().ensureRoom({ name: 'held' })
     expect(room.providerRoomId).toBe(`janus-b/${id}`)
+    // Also when its Janus lists no private room (VideoRoom without admin_key): asked with exists.
+    b.hidesPrivateRooms = true
+    expect(await adapterOf().ensureRoom({ name: 'held' })).toEqual(room)
     expect([...a.requests, ...b.requests]).not.toContain('create')
   })
 

@@ -90,16 +90,18 @@ export function createJanusServers(settings: ResolvedJanusSettings): JanusServer
       })
     },
     async load(server, roomId, signal) {
-      const answer = await server.api.withVideoRoom(`weighing the load of Janus ${server.id}`, signal, (request) =>
-        request({ request: 'list', ...adminKey }, { idempotent: true }),
-      )
-      const rooms = Array.isArray(answer.list) ? (answer.list as { room?: unknown; num_participants?: unknown }[]) : []
-      return {
-        server,
-        participants: rooms.reduce((sum, room) => sum + (typeof room.num_participants === 'number' ? room.num_participants : 0), 0),
-        rooms: rooms.length,
-        holds: rooms.some((room) => room.room === roomId),
-      }
+      return server.api.withVideoRoom(`weighing the load of Janus ${server.id}`, signal, async (request) => {
+        const answer = await request({ request: 'list', ...adminKey }, { idempotent: true })
+        const rooms = Array.isArray(answer.list) ? (answer.list as { room?: unknown; num_participants?: unknown }[]) : []
+        // Asked besides the list: a Janus without VideoRoom's admin_key lists no private room.
+        const holds = rooms.some((room) => room.room === roomId) || (await request({ request: 'exists', room: roomId }, { idempotent: true })).exists === true
+        return {
+          server,
+          participants: rooms.reduce((sum, room) => sum + (typeof room.num_participants === 'number' ? room.num_participants : 0), 0),
+          rooms: rooms.length,
+          holds,
+        }
+      })
     },
   }
 }
