@@ -54,7 +54,7 @@ const modes = /** @type {const} */ (['mesh', 'sfu'])
  * @typedef {Awaited<ReturnType<Servers['launchChromium']>>} Browser
  * @typedef {Awaited<ReturnType<Browser['newPage']>>} Page
  * @typedef {{ participants: number, mode: Mode, medianFps: number, p10Fps: number, streams: number, expectedStreams: number,
- *   receivedHeight: number, sentFps: number, sentHeight: number, sentKbps: number, limitations: string[], cores: Record<string, number> }} Trial
+ *   receivedHeight: number, sentFps: number, sentHeight: number, sentKbps: number, limitations: string[], cores: Record<string, number>, loadAverage: number }} Trial
  */
 
 /**
@@ -186,6 +186,7 @@ async function measureRoom(browser, mode, participants, settings) {
     const after = await Promise.all(pages.map((page) => call(page).stats()))
     const seconds = (Date.now() - startedAt) / 1000
     const cores = coresUsed(cpuBefore, descendantCpuTimes(processGroup), seconds)
+    delete cores.other
     const node = process.cpuUsage(nodeBefore)
     cores.node = (node.user + node.system) / 1e6 / seconds
     const { fps, heights } = receivedFps(before, after, participants - 1)
@@ -203,6 +204,7 @@ async function measureRoom(browser, mode, participants, settings) {
       sentKbps: sent.kbps,
       limitations: sent.limitations,
       cores,
+      loadAverage: loadavg()[0] ?? 0,
     }
   } finally {
     await Promise.all(pages.map((page) => page.evaluate(() => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).leave()).catch(() => undefined)))
@@ -219,7 +221,7 @@ function describeTrial(trial) {
   return (
     `  N=${trial.participants} ${trial.mode.padEnd(4)}: received fps median ${trial.medianFps.toFixed(1)}, p10 ${trial.p10Fps.toFixed(1)} ` +
     `(${trial.streams}/${trial.expectedStreams} streams, ${trial.receivedHeight}p); sent ${trial.sentFps.toFixed(1)} fps ${trial.sentHeight}p ` +
-    `${trial.sentKbps.toFixed(0)} kbps${trial.limitations.length > 0 ? ` (limited: ${trial.limitations.join(', ')})` : ''}; cores: ${cores}`
+    `${trial.sentKbps.toFixed(0)} kbps${trial.limitations.length > 0 ? ` (limited: ${trial.limitations.join(', ')})` : ''}; cores: ${cores}; load ${trial.loadAverage.toFixed(1)}`
   )
 }
 
