@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 // The demo is private and has no dependency on the test tools' package: their sources, by path.
 import { launchChromium, requireBrowserMedia } from '../../../tools/test-environment/src/index'
 import { startDemoServer, type DemoServer } from '../src/index'
+import { join, tileVideo, waitForPlayingVideo } from './demo-page-steps'
 
 // The demo page in real Chromium pages (fake camera and microphone) on the built-in provider, inside
 // the private loopback-only network the test script runs vitest in: the pre-join screen, two pages in
@@ -54,40 +55,6 @@ describe.skipIf(!chromium.available)('the demo page in Chromium', { timeout: 240
     return page
   }
 
-  async function join(page: Page, name: string, room: string): Promise<string> {
-    await page.fill('#name', name)
-    await page.fill('#room', room)
-    await page.click('#join')
-    await page.waitForFunction(() => document.getElementById('state')?.textContent === 'connected')
-    return (await page.textContent('#identity')) ?? ''
-  }
-
-  /** Waits until `selector`'s video has presented `frames` frames (requestVideoFrameCallback): it plays. Fails after 30 s. */
-  async function waitForPlayingVideo(page: Page, selector: string, frames = 2): Promise<void> {
-    const presented = await page.evaluate(
-      async ([video, wanted]) => {
-        const deadline = performance.now() + 30_000
-        let element = document.querySelector<HTMLVideoElement>(video)
-        while ((!element || element.videoWidth === 0) && performance.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 50))
-          element = document.querySelector<HTMLVideoElement>(video)
-        }
-        if (!element) return -1
-        let seen = 0
-        const count = () => {
-          seen += 1
-          element.requestVideoFrameCallback(count)
-        }
-        element.requestVideoFrameCallback(count)
-        while (seen < wanted && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
-        return seen
-      },
-      [selector, frames] as const,
-    )
-    expect(presented, `frames presented by ${selector}`).toBeGreaterThanOrEqual(frames)
-  }
-
-  const tileVideo = (identity: string) => `.tile[data-identity="${identity}"]:not([data-screen]) video`
   const shoot = (page: Page, name: string) => page.screenshot({ path: `${screenshotDirectory}${name}.png` })
 
   it('shows a camera preview and device pickers before joining; joined pages see each other play, with a self-view, and the moderator alone has remove buttons; leaving shows the pre-join screen again', async () => {
