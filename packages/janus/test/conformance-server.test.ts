@@ -9,70 +9,93 @@ import { janusRequest, joinVideoRoom, openVideoRoomHandle, VideoRoomRefusal } fr
 const secret = 'janus-conformance-secret-0123456789'
 const tool = requireTool('janus', 'janus')
 
-describe.skipIf(!tool.available)("against Debian's Janus", { meta: { skipReason: tool.skipReason } }, () => {
-  let server: JanusServer
-  beforeAll(async () => {
-    server = await startJanus({ tokenAuthSecret: secret })
-  }, 30_000)
-  afterAll(() => server?.stop())
+/** VideoRoom's admin_key, which placing rooms across several servers needs (to list private rooms). */
+const adminKey = 'janus-conformance-admin-key'
 
-  /** One VideoRoom request with the token, straight to Janus (the suite's back door). */
-  const videoRoom = async (token: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const { session, handle } = await openVideoRoomHandle(server.url, token)
-    try {
-      return (await janusRequest(server.url, { janus: 'message', token, body }, `/${session}/${handle}`)).plugindata!.data
-    } finally {
-      await janusRequest(server.url, { janus: 'destroy', token }, `/${session}`)
-    }
-  }
-  /** A core token of the suite's own, issued through the adapter for a throwaway subscriber (no Janus request). */
-  const backDoorToken = async (): Promise<string> => {
-    const adapter = janus({ url: server.url, tokenSecret: secret, environmentVariables: {} })
-    const room = await adapter.ensureRoom({ name: 'conformance-back-door' })
-    const token = await adapter.issueToken({ room, participant: { identity: 'back-door', role: 'subscriber' }, ttlSeconds: 600 })
-    return splitJanusTokenValue(token.value)!.core
-  }
+/** The suite against one Debian Janus (`url`), or rooms placed across two (`servers`). */
+const describeConformance = (count: 1 | 2) =>
+  describe.skipIf(!tool.available)(
+    count === 1 ? "against Debian's Janus" : "with rooms placed across two of Debian's Janus servers",
+    { meta: { skipReason: tool.skipReason } },
+    () => {
+      let servers: JanusServer[] = []
+      beforeAll(async () => {
+        servers = await Promise.all(Array.from({ length: count }, () => startJanus({ tokenAuthSecret: secret, ...(count === 2 ? { videoRoomAdminKey: adminKey } : {}) })))
+      }, 30_000)
+      afterAll(() => Promise.all(servers.map((server) => server.stop())))
 
-  /**
-   * Whether Janus admits the token's holder into `token.providerRoomId`: a publisher's token joins as a
-   * VideoRoom publisher (and leaves); a subscriber's must pass VideoRoom's signed token check, which
-   * comes before the feed lookup (428 no such feed = admitted; 403 from the core or 433 = refused).
-   */
-  const verifyToken = async (token: Token): Promise<boolean> => {
-    if (!splitJanusTokenValue(token.value)) return false
-    const room = Number(token.providerRoomId)
-    try {
-      const joined = await joinVideoRoom(server.url, token, token.connect.publish === true ? { room } : { room, ptype: 'subscriber', feed: 1 })
-      await joined.leave()
-      return true
-    } catch (error) {
-      return error instanceof VideoRoomRefusal && error.code === 428
-    }
-  }
-
-  runServerAdapterSuite({
-    name: 'janus',
-    createAdapter: () => janus({ url: server.url, tokenSecret: secret, retry: { limit: 0 }, environmentVariables: {} }),
-    // A Node participant joins the VideoRoom room over the Janus HTTP API with the issued token (no
-    // media): kicked, VideoRoom tells it `leaving: ok, reason: kicked`, which a page reports as removed.
-    join: async ({ token, participant }) => {
-      const joined = await joinVideoRoom(server.url, token, participant.name === undefined ? {} : { name: participant.name })
-      let left = false
-      return {
-        leave: async () => {
-          left = true
-          await joined.leave()
-        },
-        disconnectReason: (): DisconnectReason | undefined => (joined.kicked() ? 'removed' : left ? 'client-initiated' : undefined),
+      const settings = () => (count === 1 ? { url: servers[0]!.url } : { servers: servers.map((server, index) => ({ url: server.url, id: `janus-${index + 1}` })), adminKey })
+      /** The Janus API URL and VideoRoom id of a room, from its providerRoomId (`janus-<n>/<id>` with two servers). */
+      const placeOf = (providerRoomId: string): { url: string; room: number } => {
+        const [, server, id] = /^(?:janus-(\d)\/)?(\d+)$/.exec(providerRoomId) ?? []
+        return { url: servers[server === undefined ? 0 : Number(server) - 1]!.url, room: Number(id) }
       }
+
+      /** One VideoRoom request with the token, straight to the Janus at `url` (the suite's back door). */
+      const videoRoom = async (url: string, token: string, body: Record<string, unknown>): Promise<Record<string, unknown>> => {
+        const { session, handle } = await openVideoRoomHandle(url, token)
+        try {
+          return (await janusRequest(url, { janus: 'message', token, body }, `/${session}/${handle}`)).plugindata!.data
+        } finally {
+          await janusRequest(url, { janus: 'destroy', token }, `/${session}`)
+        }
+      }
+      /** A core token of the suite's own (valid on every server: one secret), issued through the adapter for a throwaway subscriber (no Janus request). */
+      const backDoorToken = async (): Promise<string> => {
+        const adapter = janus({ url: servers[0]!.url, tokenSecret: secret, ...(count === 2 ? { adminKey } : {}), environmentVariables: {} })
+        const room = await adapter.ensureRoom({ name: 'conformance-back-door' })
+        const token = await adapter.issueToken({ room, participant: { identity: 'back-door', role: 'subscriber' }, ttlSeconds: 600 })
+        return splitJanusTokenValue(token.value)!.core
+      }
+
+      /**
+       * Whether Janus admits the token's holder into `token.providerRoomId`: a publisher's token joins as a
+       * VideoRoom publisher (and leaves); a subscriber's must pass VideoRoom's signed token check, which
+       * comes before the feed lookup (428 no such feed = admitted; 403 from the core or 433 = refused).
+       */
+      const verifyToken = async (token: Token): Promise<boolean> => {
+        if (!splitJanusTokenValue(token.value)) return false
+        const { url, room } = placeOf(token.providerRoomId)
+        try {
+          const joined = await joinVideoRoom(url, token, token.connect.publish === true ? { room } : { room, ptype: 'subscriber', feed: 1 })
+          await joined.leave()
+          return true
+        } catch (error) {
+          return error instanceof VideoRoomRefusal && error.code === 428
+        }
+      }
+
+      runServerAdapterSuite({
+        name: 'janus',
+        createAdapter: () => janus({ ...settings(), tokenSecret: secret, retry: { limit: 0 }, environmentVariables: {} }),
+        // A Node participant joins the VideoRoom room over the Janus HTTP API with the issued token (no
+        // media): kicked, VideoRoom tells it `leaving: ok, reason: kicked`, which a page reports as removed.
+        join: async ({ token, participant }) => {
+          const joined = await joinVideoRoom(String(token.connect.url), token, participant.name === undefined ? {} : { name: participant.name })
+          let left = false
+          return {
+            leave: async () => {
+              left = true
+              await joined.leave()
+            },
+            disconnectReason: (): DisconnectReason | undefined => (joined.kicked() ? 'removed' : left ? 'client-initiated' : undefined),
+          }
+        },
+        vendor: {
+          verifyToken,
+          roomExists: async (room: Room) => {
+            const { url, room: id } = placeOf(room.providerRoomId)
+            return (await videoRoom(url, await backDoorToken(), { request: 'exists', room: id })).exists === true
+          },
+          participants: async (room: Room) => {
+            const { url, room: id } = placeOf(room.providerRoomId)
+            const answer = await videoRoom(url, await backDoorToken(), { request: 'listparticipants', room: id })
+            return ((answer.participants ?? []) as { id: number; display?: string }[]).map((entry) => decodeJanusDisplay(entry.display)?.identity ?? `janus-${entry.id}`)
+          },
+        },
+      })
     },
-    vendor: {
-      verifyToken,
-      roomExists: async (room: Room) => (await videoRoom(await backDoorToken(), { request: 'exists', room: Number(room.providerRoomId) })).exists === true,
-      participants: async (room: Room) => {
-        const answer = await videoRoom(await backDoorToken(), { request: 'listparticipants', room: Number(room.providerRoomId) })
-        return ((answer.participants ?? []) as { id: number; display?: string }[]).map((entry) => decodeJanusDisplay(entry.display)?.identity ?? `janus-${entry.id}`)
-      },
-    },
-  })
-})
+  )
+
+describeConformance(1)
+describeConformance(2)
