@@ -59,11 +59,13 @@ export interface JanusClientOptions {
  *   `muted-by-moderator`, and the page's track is disabled.
  * - `connectionQuality`: getStats of the publisher and subscriber peer connections (the local
  *   participant: the better of them; a remote one: the subscriber connection's streams of theirs).
+ * - `switchDevice` (`camera`, `microphone`): a capture from the chosen device replaces the sent track
+ *   (janus.js `replaceTracks`, no renegotiation); a device unplugged mid-call is replaced by the default one.
  *
  * Not offered: `updateToken` (janus.js cannot change a session's token; a lost or expired session
  * ends the call as `connection-lost` and the session joins again with a fresh token), `sendData`,
  * `trackMuteEvents` (Janus tells nobody when a publisher disables a track), `participantUpdates`,
- * `switchDevice`, `prepare`.
+ * `prepare`.
  */
 export const janusClientCapabilities: ClientCapabilities = {
   media: 'tracks',
@@ -75,6 +77,7 @@ export const janusClientCapabilities: ClientCapabilities = {
   activeSpeakers: true,
   remoteMute: true,
   connectionQuality: true,
+  switchDevice: ['camera', 'microphone'],
 }
 
 export interface JanusClientAdapter extends ClientAdapter {

@@ -6,6 +6,7 @@ import {
   type ActiveSpeaker,
   type ClientConnection,
   type ConnectionEvents,
+  type DeviceKind,
   type LocalTrack,
   type Participant,
   type ScreenShareOptions,
@@ -142,6 +143,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #media = new Map<DeviceSource, { track: LocalTrack; owned: boolean }>()
   /** Tracks the page handed in, by source: published when that source is turned on. */
   readonly #given = new Map<DeviceSource, LocalTrack>()
+  /** The device chosen with `switchDevice`, by source: later captures use it. */
+  readonly #devices: Partial<Record<DeviceSource, string>> = {}
   /** Who talks (VideoRoom `talking`), by identity: level 0–1. */
   readonly #talking = new Map<string, ActiveSpeaker>()
   #reportedSpeakers = ''
@@ -241,13 +244,13 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       if (given) this.#given.set(sourceOfKind[kind], given)
       if (!(kind === 'audio' ? audio : video)) continue
       if (given) {
-        this.#media.set(sourceOfKind[kind], { track: given, owned: false })
+        this.#put(sourceOfKind[kind], { track: given, owned: false })
         publish.push(given)
       } else missing.push(kind)
     }
     if (missing.length > 0) {
       const captured = await captureUserMedia({ audio: missing.includes('audio'), video: missing.includes('video') }, { provider: JANUS_PROVIDER })
-      for (const track of captured) this.#media.set(track.source as DeviceSource, { track, owned: true })
+      for (const track of captured) this.#put(track.source as DeviceSource, { track, owned: true })
       publish.push(...captured)
     }
     if (publish.length === 0) return
@@ -538,14 +541,14 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (!enabled) return
     const given = this.#given.get(source)
     const entry =
-      given?.mediaStreamTrack.readyState === 'live'
+      given?.mediaStreamTrack.readyState === 'live' && this.#devices[source] === undefined
         ? { track: given, owned: false }
-        : { track: (await captureUserMedia({ [kind]: true }, { provider: JANUS_PROVIDER }))[0]!, owned: true }
+        : { track: await this.#capture(source), owned: true }
     if (this.#closed || this.#media.has(source)) {
       if (entry.owned) entry.track.stop()
       return
     }
-    this.#media.set(source, entry)
+    this.#put(source, entry)
     try {
       await publisher.publish([entry.track.mediaStreamTrack])
     } catch (error) {
@@ -554,6 +557,69 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       throw error
     }
     this.emit('local-track-published', { track: entry.track })
+  }
+
+  /** Captures the camera or microphone: the device `switchDevice` chose (exact), or `deviceId`, else the default. */
+  async #capture(source: DeviceSource, deviceId = this.#devices[source]): Promise<LocalTrack> {
+    const kind: TrackKind = source === 'camera' ? 'video' : 'audio'
+    const [track] = await captureUserMedia({ [kind]: deviceId === undefined ? true : { deviceId } }, { provider: JANUS_PROVIDER })
+    return track!
+  }
+
+  /** Makes `entry` the published track of `source`, watching for its device going away. */
+  #put(source: DeviceSource, entry: { track: LocalTrack; owned: boolean }): void {
+    this.#media.set(source, entry)
+    entry.track.mediaStreamTrack.addEventListener('ended', () => void this.#unplugged(source, entry).catch(() => undefined), { once: true })
+  }
+
+  /**
+   * Captures from another camera or microphone and sends it instead (janus.js `replaceTracks`: the
+   * same sender, no renegotiation; the others keep receiving the same track). The previous capture is
+   * stopped (the page's own track is left alone). DEVICE_NOT_FOUND for an unknown device.
+   */
+  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'speaker')
+      throw new CallportError('INVALID_INPUT', 'The session switches the speaker itself (setSinkId): the Janus adapter switches cameras and microphones', {
+        provider: JANUS_PROVIDER,
+      })
+    if (this.#closed) return
+    const current = this.#media.get(kind)
+    const publisher = this.#publisher
+    if (current && publisher) {
+      const track = await this.#capture(kind, deviceId)
+      await this.#replace(kind, current, { track, owned: true }).catch((error: unknown) => {
+        track.stop()
+        throw error
+      })
+    } else {
+      // Nothing sent for it: check the device exists; the next capture uses it.
+      ;(await this.#capture(kind, deviceId)).stop()
+    }
+    this.#devices[kind] = deviceId
+    this.emit('active-device-changed', { kind, deviceId, reason: 'switched' })
+  }
+
+  /** Sends `next` instead of `current` for `source` (kept disabled when it was), and announces the change. */
+  async #replace(source: DeviceSource, current: { track: LocalTrack; owned: boolean }, next: { track: LocalTrack; owned: boolean }): Promise<void> {
+    next.track.mediaStreamTrack.enabled = current.track.mediaStreamTrack.enabled
+    await this.#publisher!.replace(current.track.mediaStreamTrack, next.track.mediaStreamTrack)
+    if (this.#closed || this.#media.get(source) !== current) {
+      next.track.stop()
+      return
+    }
+    this.#put(source, next)
+    if (current.owned) current.track.stop()
+    this.emit('local-track-unpublished', { track: current.track })
+    this.emit('local-track-published', { track: next.track })
+  }
+
+  /** The device behind a published camera or microphone went away: the default device takes over. */
+  async #unplugged(source: DeviceSource, entry: { track: LocalTrack; owned: boolean }): Promise<void> {
+    if (this.#closed || this.#media.get(source) !== entry) return
+    delete this.#devices[source]
+    const fallback = await this.#capture(source, undefined)
+    await this.#replace(source, entry, { track: fallback, owned: true })
+    if (this.#media.get(source)?.track === fallback) this.emit('active-device-changed', { kind: source, deviceId: 'default', reason: 'unplugged' })
   }
 
   /**

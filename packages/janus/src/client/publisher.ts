@@ -160,6 +160,26 @@ export class Publisher {
     })
   }
 
+  /**
+   * Sends `track` instead of `previous` on the same sender (janus.js `replaceTracks`, `replaceTrack`
+   * underneath: no renegotiation, the others keep the same stream).
+   */
+  replace(previous: MediaStreamTrack, track: MediaStreamTrack): Promise<void> {
+    const mid = this.handle.getLocalTracks()?.find((sent) => sent.id === previous.id)?.mid
+    const type = track.kind === 'audio' ? 'audio' : 'video'
+    const run = () =>
+      new Promise<void>((resolve, reject) =>
+        this.handle.replaceTracks({
+          tracks: [{ type, ...(mid === undefined ? {} : { mid }), capture: track, replace: true, recv: false, dontStop: true }],
+          success: () => resolve(),
+          error: (error) => reject(new CallportError('CONNECTION_FAILED', `Replacing the ${type} track: ${String(error)}`, { provider: JANUS_PROVIDER })),
+        }),
+      )
+    const next = this.#queue.then(run, run)
+    this.#queue = next.catch(() => undefined)
+    return next
+  }
+
   /** The mid this handle sends `kind` on (janus.js `getLocalTracks`), for Janus's per-mid events. */
   kindOfMid(mid: unknown): 'audio' | 'video' | undefined {
     const sent = this.handle.getLocalTracks()?.find((track) => track.mid === mid)

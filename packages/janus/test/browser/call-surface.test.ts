@@ -183,6 +183,34 @@ describe.skipIf(!media.available || !janusTool.available)(
       expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toEqual([])
     })
 
+    it('switches the microphone to another device and the camera to a new capture (replaceTracks): the other page keeps the same tracks, frames keep coming; an unknown device is DEVICE_NOT_FOUND', async () => {
+      const room = uniqueRoom('switch')
+      const alice = await participant('alice', room)
+      const bob = await participant('bob', room, { video: false, tone: 0 })
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      const before = await alice.evaluate(() => surface.localTracks())
+
+      const microphones = await alice.evaluate(() => surface.devices('audioinput'))
+      const currentMicrophone = before.find((track) => track.source === 'microphone')!.deviceId
+      const microphone = microphones.find((deviceId) => deviceId !== 'default' && deviceId !== currentMicrophone)!
+      expect(await alice.evaluate((deviceId) => surface.switchDevice('microphone', deviceId), microphone)).toBeUndefined()
+      expect(await waitForLogged(alice, { name: 'active-device-changed', kind: 'microphone', reason: 'switched' })).toMatchObject({ deviceId: microphone })
+      expect((await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'microphone')?.deviceId).toBe(microphone)
+
+      // Chromium offers one fake camera: switching to it captures again and replaces the sent track.
+      const [camera] = await alice.evaluate(() => surface.devices('videoinput'))
+      expect(await alice.evaluate((deviceId) => surface.switchDevice('camera', deviceId), camera!)).toBeUndefined()
+      const after = (await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')!
+      expect(after.id).not.toBe(before.find((track) => track.source === 'camera')!.id)
+      expect(after.deviceId).toBe(camera)
+      expect(await frames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      const subscribed = (await eventsOf(bob)).filter((event) => event.name === 'track-subscribed' && event.identity === 'alice')
+      expect(subscribed.map((event) => event.source).sort()).toEqual(['camera', 'microphone'])
+      expect((await eventsOf(bob)).filter((event) => event.name === 'track-unsubscribed')).toEqual([])
+
+      expect(await alice.evaluate(() => surface.switchDevice('camera', 'no-such-camera'))).toBe('DEVICE_NOT_FOUND')
+    })
+
     it('a Janus that dies ends the calls as connection-lost; the sessions join the Janus that replaces it with fresh tokens and media flows again', async () => {
       const room = uniqueRoom('reconnect')
       const alice = await participant('alice', room, { tone: 0, previewCamera: true })
