@@ -54,7 +54,7 @@ const modes = /** @type {const} */ (['mesh', 'sfu'])
  * @typedef {Awaited<ReturnType<Servers['launchChromium']>>} Browser
  * @typedef {Awaited<ReturnType<Browser['newPage']>>} Page
  * @typedef {{ participants: number, mode: Mode, medianFps: number, p10Fps: number, streams: number, expectedStreams: number,
- *   receivedHeight: number, sentFps: number, sentHeight: number, sentKbps: number, limitations: string[], cores: Record<string, number>, loadAverage: number }} Trial
+ *   receivedHeight: number, sentFps: number, sentHeight: number, sentKbps: number, limitations: string[], cores: Record<string, number>, loadAverage: number, joinFailures: string[] }} Trial
  */
 
 /**
@@ -157,22 +157,26 @@ async function measureRoom(browser, mode, participants, settings) {
   const room = `${mode}-${participants}-${randomBytes(4).toString('hex')}`
   /** @type {Page[]} */
   const pages = []
-  const call = (/** @type {Page} */ page) => ({
-    stats: () => page.evaluate(() => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).videoStats()),
-  })
+  const statsOf = (/** @type {Page} */ page) => page.evaluate(() => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).videoStats())
+  /** @type {string[]} */
+  const joinFailures = []
   try {
     for (let index = 0; index < participants; index++) {
       const page = await browser.newPage()
       pages.push(page)
-      await page.evaluate(
-        (/** @type {{ mode: Mode, room: string, identity: string }} */ options) => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).join(options),
-        { mode, room, identity: `${mode}-${participants}-${index}` },
-      )
+      // A page that cannot join (a room too busy to answer in time) is measured as receiving nothing, and sending nothing to the others.
+      await page
+        .evaluate((/** @type {{ mode: Mode, room: string, identity: string }} */ options) => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).join(options), {
+          mode,
+          room,
+          identity: `${mode}-${participants}-${index}`,
+        })
+        .catch((/** @type {Error} */ error) => joinFailures.push(error.message.split('\n')[0] ?? String(error)))
     }
     // Every page decodes all the others' video (or the time is up: what is missing counts 0 fps).
     const deadline = Date.now() + 15_000 + 3_000 * participants
     for (;;) {
-      const all = await Promise.all(pages.map((page) => call(page).stats()))
+      const all = await Promise.all(pages.map((page) => statsOf(page)))
       const decoding = all.every((stats) => stats.inbound.filter((stream) => stream.framesDecoded > 0).length >= participants - 1)
       if (decoding || Date.now() > deadline) break
       await sleep(500)
@@ -181,9 +185,9 @@ async function measureRoom(browser, mode, participants, settings) {
     const cpuBefore = descendantCpuTimes(processGroup)
     const nodeBefore = process.cpuUsage()
     const startedAt = Date.now()
-    const before = await Promise.all(pages.map((page) => call(page).stats()))
+    const before = await Promise.all(pages.map((page) => statsOf(page)))
     await sleep(settings.windowSeconds * 1000)
-    const after = await Promise.all(pages.map((page) => call(page).stats()))
+    const after = await Promise.all(pages.map((page) => statsOf(page)))
     const seconds = (Date.now() - startedAt) / 1000
     const cores = coresUsed(cpuBefore, descendantCpuTimes(processGroup), seconds)
     delete cores.other
@@ -205,6 +209,7 @@ async function measureRoom(browser, mode, participants, settings) {
       limitations: sent.limitations,
       cores,
       loadAverage: loadavg()[0] ?? 0,
+      joinFailures,
     }
   } finally {
     await Promise.all(pages.map((page) => page.evaluate(() => /** @type {BenchPage} */ (/** @type {any} */ (window).sfuVsMesh).leave()).catch(() => undefined)))
@@ -221,7 +226,8 @@ function describeTrial(trial) {
   return (
     `  N=${trial.participants} ${trial.mode.padEnd(4)}: received fps median ${trial.medianFps.toFixed(1)}, p10 ${trial.p10Fps.toFixed(1)} ` +
     `(${trial.streams}/${trial.expectedStreams} streams, ${trial.receivedHeight}p); sent ${trial.sentFps.toFixed(1)} fps ${trial.sentHeight}p ` +
-    `${trial.sentKbps.toFixed(0)} kbps${trial.limitations.length > 0 ? ` (limited: ${trial.limitations.join(', ')})` : ''}; cores: ${cores}; load ${trial.loadAverage.toFixed(1)}`
+    `${trial.sentKbps.toFixed(0)} kbps${trial.limitations.length > 0 ? ` (limited: ${trial.limitations.join(', ')})` : ''}; cores: ${cores}; load ${trial.loadAverage.toFixed(1)}` +
+    (trial.joinFailures.length > 0 ? `; ${trial.joinFailures.length} joins failed: ${trial.joinFailures[0]}` : '')
   )
 }
 
