@@ -1,0 +1,233 @@
+import type { ConnectionQuality, Room, Token, TrackKind } from '@callport/core'
+import { createFakeMediaDevices, FakeMediaStreamTrack, type FakeMediaDevices } from '@callport/test-environment'
+import { runClientAdapterSuite } from '@callport/testkit'
+import type { JanusJS } from 'janus-gateway'
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, expect, vi } from 'vitest'
+import { janus as janusClient } from '../src/client/index'
+import { janus as janusServer } from '../src/server/index'
+import { signJanusToken, videoRoomIdOf } from '../src/server/signed-tokens'
+import { encodeJanusDisplay, joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
+import { createFakeJanusJs, goodNetwork, type FakeJanusHandle, type FakeJanusJs, type FakeJanusSession, type FakeNetwork } from './fake-janus-js'
+import { FakeJanusServer } from './fake-videoroom'
+
+/**
+ * The Janus client half over the fake janus.js (test/fake-janus-js.ts) and the fake Janus with its
+ * VideoRoom (test/fake-videoroom.ts), in Node. Tokens come from the real server half, whose Janus HTTP
+ * API requests (rooms, the allowed list, listparticipants, moderate) reach the same fake Janus through
+ * msw; the fake checks the core and room signed tokens as Janus does. The remote participant is
+ * another fake janus.js session in the same VideoRoom room, driven as a Callport page drives janus.js.
+ */
+
+const tokenSecret = 'janus-client-conformance-secret-0123456789'
+const fakeJanus = new FakeJanusServer({ tokenSecret })
+const http = setupServer(...fakeJanus.httpHandlers())
+beforeAll(() => http.listen({ onUnhandledRequest: 'error' }))
+afterAll(() => http.close())
+
+/** What webrtc-adapter gives janus.js (`Janus.useDefaultDependencies({ adapter })`); only its shape is read. */
+const webrtcAdapterStandIn = { browserDetails: { browser: 'chrome', version: 126, supportsUnifiedPlan: true } }
+
+/** What getStats shows for each quality (on the thresholds of provider-utils' classifyConnectionQuality). */
+const networkFor: Readonly<Record<ConnectionQuality, FakeNetwork>> = {
+  excellent: goodNetwork,
+  good: { loss: 0.02, rttMs: 200, jitterMs: 25 },
+  poor: { loss: 0.1, rttMs: 500, jitterMs: 80 },
+  lost: { ...goodNetwork, silent: true },
+}
+
+/** Resolves with the first message a handle receives that `accept`s, or rejects on a VideoRoom error. */
+function nextMessage(messages: JanusJS.Message[], listeners: Set<() => void>, accept: (message: JanusJS.Message) => boolean): Promise<JanusJS.Message> {
+  const start = messages.length
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const found = messages.slice(start).find((message) => accept(message) || message.error_code !== undefined)
+      if (!found) return
+      listeners.delete(check)
+      if (found.error_code !== undefined) reject(new Error(`VideoRoom error ${String(found.error_code)}: ${String(found.error)}`))
+      else resolve(found)
+    }
+    listeners.add(check)
+  })
+}
+
+/** A VideoRoom publisher handle of a remote page, driven through janus.js as the client half drives it. */
+class RemotePublisher {
+  readonly messages: JanusJS.Message[] = []
+  readonly #listeners = new Set<() => void>()
+  id = 0
+
+  private constructor(readonly handle: FakeJanusHandle) {}
+
+  static async attach(session: FakeJanusSession, token: string): Promise<RemotePublisher> {
+    const attached: { publisher?: RemotePublisher } = {}
+    const handle = await new Promise<FakeJanusHandle>((resolve, reject) =>
+      session.attach({
+        plugin: 'janus.plugin.videoroom',
+        token,
+        success: (created) => resolve(created as unknown as FakeJanusHandle),
+        error: (error) => reject(new Error(error)),
+        onmessage: (message, jsep) => {
+          const publisher = attached.publisher!
+          publisher.messages.push(message)
+          if (jsep) publisher.handle.handleRemoteJsep({ jsep })
+          for (const listener of [...publisher.#listeners]) listener()
+        },
+      }),
+    )
+    attached.publisher = new RemotePublisher(handle)
+    return attached.publisher
+  }
+
+  async join(room: number, display: string, roomToken: string): Promise<void> {
+    const joined = nextMessage(this.messages, this.#listeners, (message) => message.videoroom === 'joined')
+    this.handle.send({ message: { request: 'join', room, ptype: 'publisher', display, token: roomToken } })
+    this.id = (await joined).id as number
+  }
+
+  /** createOffer with these entries, then `request` (publish / configure) with the offer; resolves once VideoRoom answered it. */
+  async negotiate(request: 'publish' | 'configure', tracks: JanusJS.TrackOption[]): Promise<void> {
+    const offer = await new Promise<JanusJS.JSEP>((resolve, reject) => this.handle.createOffer({ tracks, success: resolve, error: reject }))
+    const configured = nextMessage(this.messages, this.#listeners, (message) => message.configured === 'ok')
+    this.handle.send({ message: { request }, jsep: offer })
+    await configured
+  }
+
+  async leave(): Promise<void> {
+    const left = nextMessage(this.messages, this.#listeners, (message) => message.leaving === 'ok')
+    this.handle.send({ message: { request: 'leave' } })
+    await left
+    await new Promise<void>((resolve) => this.handle.detach({ success: resolve, error: () => resolve() }))
+  }
+}
+
+/** A fresh FakeJanusServer view, fake janus.js, fake devices and the server half for one test. */
+function createHarness() {
+  const Janus: FakeJanusJs = createFakeJanusJs(fakeJanus)
+  const media: FakeMediaDevices = createFakeMediaDevices()
+  vi.stubGlobal('navigator', { mediaDevices: media })
+  const settings = { url: fakeJanus.url, tokenSecret, retry: { limit: 0 }, environmentVariables: {} }
+  const server = janusServer(settings)
+  const rooms = new Map<string, Room>()
+
+  const roomOf = async (name: string): Promise<Room> => {
+    const known = rooms.get(name)
+    if (known) return known
+    const room = await server.ensureRoom({ name })
+    rooms.set(name, room)
+    return room
+  }
+  const issue = async (name: string, identity: string): Promise<Token> =>
+    server.issueToken({ room: await roomOf(name), participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
+
+  /** The page's janus.js session holding a publisher of `identity` in the room. */
+  const sessionOf = async (name: string, identity: string): Promise<FakeJanusSession> => {
+    const roomId = await videoRoomIdOf(name)
+    const sessions = fakeJanus.publishersOf(roomId, identity).map((feed) => fakeJanus.sessionOfFeed(roomId, feed.id))
+    const session = [...Janus.sessions].find((candidate) => sessions.includes(candidate.getSessionId()))
+    if (!session) throw new Error(`${identity} has no janus.js session in ${name}`)
+    return session
+  }
+
+  /** Someone else in the room: a page's janus.js session joined as a publisher of its microphone, with the suite's back doors. */
+  async function joinRemote(name: string, identity: string) {
+    const token = await issue(name, identity)
+    const parts = splitJanusTokenValue(token.value)!
+    const room = token.connect.room as number
+    const session = await new Promise<FakeJanusSession>((resolve, reject) => {
+      const created: FakeJanusSession = new Janus({ server: token.connect.url as string, token: parts.core, iceServers: [], success: () => resolve(created), error: reject })
+    })
+    let closed = false
+    const camera = await RemotePublisher.attach(session, parts.core)
+    await camera.join(room, encodeJanusDisplay({ identity }), parts.room)
+    const microphone = new FakeMediaStreamTrack('audio', 'Remote microphone', 'remote-microphone') as unknown as MediaStreamTrack
+    await camera.negotiate('publish', [{ type: 'audio', capture: microphone, recv: false }])
+    await vi.waitFor(() => expect(fakeJanus.publishersOf(room, identity).some((feed) => feed.active)).toBe(true))
+    let cameraTrack: MediaStreamTrack | undefined
+    let screen: RemotePublisher | undefined
+    return {
+      async leave() {
+        if (closed) return
+        closed = true
+        await new Promise<void>((resolve) => session.destroy({ cleanupHandles: true, success: resolve, error: () => resolve() }))
+      },
+      /** Adds a camera to the published microphone (a renegotiation: `configure` with a new offer), or takes it away. */
+      async setCameraEnabled(enabled: boolean) {
+        if (enabled) {
+          cameraTrack = new FakeMediaStreamTrack('video', 'Remote camera', 'remote-camera') as unknown as MediaStreamTrack
+          await camera.negotiate('configure', [{ type: 'video', capture: cameraTrack, recv: false, add: true }])
+        } else if (cameraTrack) {
+          await camera.negotiate('configure', [{ type: 'video', capture: false, remove: true }])
+          cameraTrack = undefined
+        }
+      },
+      /** A second publisher of the same identity (display source "screen") publishing the display track, as the client half shares a screen. */
+      async setScreenShareEnabled(enabled: boolean) {
+        if (enabled && !screen) {
+          screen = await RemotePublisher.attach(session, parts.core)
+          await screen.join(room, encodeJanusDisplay({ identity, source: 'screen' }), parts.room)
+          const display = new FakeMediaStreamTrack('video', 'screen:0:0', undefined) as unknown as MediaStreamTrack
+          await screen.negotiate('publish', [{ type: 'video', capture: display, recv: false }])
+        } else if (!enabled && screen) {
+          await screen.leave()
+          screen = undefined
+        }
+      },
+      /** The microphone's audio carries this level in its RTP audio-level extension, which VideoRoom averages. */
+      async setSpeaking(level: number) {
+        fakeJanus.setAudioLevel(room, camera.id, level)
+      },
+      /** This page's link shows these figures to getStats (its uplink, so also what the others receive from it). */
+      async setConnectionQuality(quality: ConnectionQuality) {
+        session.network = { ...networkFor[quality] }
+      },
+    }
+  }
+
+  /**
+   * A token Janus did not sign: the issued one's core and room tokens re-signed with another secret.
+   * Janus refuses the session (`create`: 403 "Unauthorized request (wrong or missing secret/token)").
+   */
+  async function refused(name: string, identity: string): Promise<Token> {
+    const token = await issue(name, identity)
+    const parts = splitJanusTokenValue(token.value)!
+    const forge = (signed: string) => signJanusToken('a-secret-janus-does-not-know', signed.slice(0, signed.indexOf(':')))
+    return { ...token, value: joinJanusTokenValue({ core: await forge(parts.core), room: await forge(parts.room) }) }
+  }
+
+  async function muteParticipant(name: string, identity: string, kind: TrackKind): Promise<void> {
+    await server.muteParticipant({ room: await roomOf(name), identity, kind })
+  }
+
+  async function setLocalQuality(name: string, identity: string, quality: ConnectionQuality): Promise<void> {
+    ;(await sessionOf(name, identity)).network = { ...networkFor[quality] }
+  }
+
+  /** The page's device `deviceId` goes away: the track captured from it ends. */
+  function unplugDevice(deviceId: string): void {
+    for (const track of media.captured) if (track.deviceId === deviceId) track.unplug()
+    media.devices = media.devices.filter((device) => device.deviceId !== deviceId)
+  }
+
+  return { Janus, media, server, issue, refused, joinRemote, muteParticipant, setLocalQuality, unplugDevice }
+}
+
+runClientAdapterSuite({
+  name: 'janus',
+  setup: createHarness,
+  teardown: () => void vi.unstubAllGlobals(),
+  createAdapter: (harness) => janusClient({ sdk: harness.Janus, webrtcAdapter: webrtcAdapterStandIn }),
+  issueToken: ({ room, identity }, harness) => harness.issue(room, identity),
+  refusedToken: ({ room, identity }, harness) => harness.refused(room, identity),
+  remote: { join: ({ room, identity }, harness) => harness.joinRemote(room, identity) },
+  local: {
+    // The fake browser's second device of the kind (the first, its default, is in use at connect).
+    deviceId: (kind) => (kind === 'camera' ? 'camera-2' : 'microphone-2'),
+    unplugDevice: async ({ deviceId }, harness) => harness.unplugDevice(deviceId),
+    setConnectionQuality: ({ room, identity, quality }, harness) => harness.setLocalQuality(room, identity, quality),
+  },
+  // The server half's muteParticipant: VideoRoom `moderate` on the fake Janus, which tells the muted publisher.
+  moderator: { muteParticipant: ({ room, identity, kind }, harness) => harness.muteParticipant(room, identity, kind) },
+  // connectionQuality samples getStats every 2 s.
+  eventTimeoutMilliseconds: 5_000,
+})
