@@ -53,10 +53,12 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
       const issued = await token(room, 'ann')
       const expiry = Date.parse(issued.expiresAt) / 1000
       expect(Number.isInteger(expiry)).toBe(true)
-      expect(splitJanusTokenValue(issued.value)).toEqual({
-        core: signed(`${expiry},janus,janus.plugin.videoroom`),
-        room: signed(`${expiry},janus.plugin.videoroom,room=${room.providerRoomId}`),
-      })
+      const parts = splitJanusTokenValue(issued.value)!
+      expect(parts.core).toBe(signed(`${expiry},janus,janus.plugin.videoroom`))
+      // The room token carries a nonce of its own (16 random bytes, base64url).
+      const data = parts.room.slice(0, parts.room.indexOf(':'))
+      expect(data).toMatch(new RegExp(`^${expiry},janus\\.plugin\\.videoroom,room=${room.providerRoomId},nonce=[\\w-]{22}$`))
+      expect(parts.room).toBe(signed(data))
       expect(issued.connect).toEqual({ url: server.url, room: Number(room.providerRoomId), publish: true })
       expect((await token(room, 'bob', 'subscriber')).connect).toEqual({ url: server.url, room: Number(room.providerRoomId), publish: false })
     })
@@ -105,6 +107,16 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
       expect(await refusal(join(old, { ptype: 'subscriber', feed: publisher.id }))).toBe(403)
       const fresh = await token(room, 'sam', 'subscriber')
       expect(await refusal(join(fresh, { ptype: 'subscriber', feed: publisher.id, roomToken: splitJanusTokenValue(old.value)!.room }))).toBe(433)
+    })
+
+    it("room tokens issued in the same second for the same room differ, so a subscriber's is never a publisher's in the allowed list", async () => {
+      const room = await adapter.ensureRoom({ name: unique('same-second') })
+      vi.useFakeTimers({ toFake: ['Date'], now: Date.now() })
+      const [publisher, subscriber, again] = await Promise.all([token(room, 'pat'), token(room, 'sam', 'subscriber'), token(room, 'pat')]).finally(() => vi.useRealTimers())
+      expect(new Set([publisher, subscriber, again].map((issued) => issued.expiresAt)).size).toBe(1)
+      expect(new Set([publisher, subscriber, again].map((issued) => splitJanusTokenValue(issued.value)!.room)).size).toBe(3)
+      expect(await refusal(join(subscriber))).toBe(433)
+      expect((await join(publisher)).id).toBeGreaterThan(0)
     })
 
     it("a subscriber's token joins as a subscriber but cannot join as a publisher, so it cannot publish (allowed list, 433)", async () => {

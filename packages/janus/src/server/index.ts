@@ -5,5 +5,4 @@
 export { janus, janusServerCapabilities, janusTokenTtlBounds, type JanusServerAdapter } from './janus-server-adapter'
 export type { JanusServerSettings, JanusSettings, ResolvedJanusServer } from './settings'
 export type { JanusConnectParameters } from '../shared/connect-parameters'
-export { JANUS_PROVIDER } from '../shared/provider-id'
 export { VERSION } from '../shared/version'

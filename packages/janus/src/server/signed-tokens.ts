@@ -35,9 +35,24 @@ export function coreToken(secret: string, expiry: number): Promise<string> {
   return signJanusToken(secret, `${expiry},janus,${VIDEOROOM}`)
 }
 
-/** The VideoRoom token joining room `roomId` (publisher or subscriber) until `expiry` (Unix seconds). */
+/** 16 random bytes in base64url without padding: no `,` or `:`, where Janus splits a token. */
+function nonce(): string {
+  return base64(crypto.getRandomValues(new Uint8Array(16)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+/**
+ * The VideoRoom token joining room `roomId` (publisher or subscriber) until `expiry` (Unix seconds),
+ * `<expiry>,janus.plugin.videoroom,room=<id>,nonce=<random>:<signature>`. The nonce makes every token
+ * its own: a publisher's goes into the room's `allowed` list, which VideoRoom matches by the whole
+ * token, so a subscriber's token made in the same second for the same room must differ from it.
+ * VideoRoom looks for the `room=<id>` descriptor among the others (src/auth.c,
+ * `janus_auth_check_signature_contains`), so the nonce is accepted.
+ */
 export function roomToken(secret: string, expiry: number, roomId: number): Promise<string> {
-  return signJanusToken(secret, `${expiry},${VIDEOROOM},room=${roomId}`)
+  return signJanusToken(secret, `${expiry},${VIDEOROOM},room=${roomId},nonce=${nonce()}`)
 }
 
 /** The Unix second a signed token expires at, or undefined when it is not one. */

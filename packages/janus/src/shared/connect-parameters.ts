@@ -4,7 +4,7 @@
  * `token.value` holds two Janus signed tokens separated by one space (neither contains a space):
  * the core token (`<expiry>,janus,janus.plugin.videoroom:<signature>`), sent as `token` with every
  * Janus API request (create, attach, message, trickle, keepalive, long poll), and the VideoRoom room
- * token (`<expiry>,janus.plugin.videoroom,room=<id>:<signature>`), sent as `token` in the VideoRoom
+ * token (`<expiry>,janus.plugin.videoroom,room=<id>,nonce=<random>:<signature>`, each one its own), sent as `token` in the VideoRoom
  * `join` requests (publisher and subscriber) of a room created with `signed_tokens`. Both expire with
  * the Callport token.
  */
