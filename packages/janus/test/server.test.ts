@@ -61,6 +61,9 @@ describe.skipIf(!tool.available)("the Janus server half against Debian's Janus 1
       expect(parts.room).toBe(signed(data))
       expect(issued.connect).toEqual({ url: server.url, room: Number(room.providerRoomId), publish: true })
       expect((await token(room, 'bob', 'subscriber')).connect).toEqual({ url: server.url, room: Number(room.providerRoomId), publish: false })
+      // The participant's name, for the page's VideoRoom display.
+      const named = await adapter.issueToken({ room, participant: { identity: 'cy', role: 'publisher', name: 'Cy Young' }, ttlSeconds: 600 })
+      expect(named.connect).toEqual({ url: server.url, room: Number(room.providerRoomId), publish: true, name: 'Cy Young' })
     })
 
     it('admit a publisher into its room (Janus session, VideoRoom join)', async () => {

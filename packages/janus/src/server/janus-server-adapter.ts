@@ -1,6 +1,6 @@
 import { CallportError, RoomNameSchema, type Participant, type Room, type ServerAdapter, type ServerCapabilities, type Token, type TokenTtlBounds } from '@callport/core'
 import { createTurnCredentials, defineServerAdapter } from '@callport/provider-utils/server'
-import { decodeJanusDisplay, ICE_SERVERS_PARAMETER, joinJanusTokenValue, type JanusConnectParameters } from '../shared/connect-parameters'
+import { decodeJanusDisplay, ICE_SERVERS_PARAMETER, joinJanusTokenValue, NAME_PARAMETER, type JanusConnectParameters } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
 import type { VideoRoomAsyncRequest, VideoRoomRequest } from './janus-api'
 import { byLoad, createJanusServers, type JanusServerHandle, type JanusServerLoad } from './janus-servers'
@@ -265,7 +265,12 @@ export function janus(settings?: JanusSettings): JanusServerAdapter {
             await allowPublisher(request, id, secret, joining)
           })
         }
-        const connect: JanusConnectParameters = { url: server.clientUrl, room: id, publish }
+        const connect: JanusConnectParameters = {
+          url: server.clientUrl,
+          room: id,
+          publish,
+          ...(participant.name === undefined ? {} : { [NAME_PARAMETER]: participant.name }),
+        }
         return {
           provider: JANUS_PROVIDER,
           room: room.name,

@@ -42,6 +42,13 @@ export interface JanusConnectParameters {
   publish: boolean
 }
 
+/**
+ * The `token.connect` parameter holding the participant's display name (text), present when the
+ * participant has one: the page writes it in its VideoRoom `display` (`encodeJanusDisplay`), so that
+ * the others (and `listParticipants`) see it.
+ */
+export const NAME_PARAMETER = 'name'
+
 /** The `token.connect` parameter holding ICE servers as JSON text (as the signaling provider's): `[{ "urls": [...], "username", "credential" }]`. */
 export const ICE_SERVERS_PARAMETER = 'iceServers'
 
