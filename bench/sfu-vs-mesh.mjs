@@ -31,7 +31,9 @@ import { describeMeasurement, loadBudgets } from './lib/budgets.mjs'
 import { importBundledForNode } from './lib/node-bundle.mjs'
 import { coresUsed, descendantCpuTimes } from './lib/process-cpu.mjs'
 import { median } from './lib/statistics.mjs'
+import { receivedFps, sentVideo } from './lib/video-stats.mjs'
 import { repositoryRoot } from './lib/workspace.mjs'
+import { percentile } from './signaling-join-latency.mjs'
 
 /** Received video below this frame rate is not a usable call. */
 const minimumFps = 15
@@ -40,9 +42,7 @@ const modes = /** @type {const} */ (['mesh', 'sfu'])
 
 /**
  * @typedef {{ maxParticipants: number, windowSeconds: number, settleSeconds: number, fps: number, joins: number, log: (line: string) => void }} Settings
- * @typedef {{ id: string, framesDecoded: number, frameWidth: number, frameHeight: number, bytes: number, timestamp: number }} InboundStats
- * @typedef {{ id: string, framesEncoded: number, frameWidth: number, frameHeight: number, bytes: number, limitation: string, timestamp: number }} OutboundStats
- * @typedef {{ inbound: InboundStats[], outbound: OutboundStats[] }} VideoStats
+ * @typedef {import('./lib/video-stats.mjs').VideoStats} VideoStats
  * @typedef {{
  *   join(options: { mode: Mode, room: string, identity: string }): Promise<void>
  *   leave(): Promise<void>
@@ -57,88 +57,23 @@ const modes = /** @type {const} */ (['mesh', 'sfu'])
  *   receivedHeight: number, sentFps: number, sentHeight: number, sentKbps: number, limitations: string[], cores: Record<string, number>, loadAverage: number, joinFailures: string[] }} Trial
  */
 
-/**
- * The value below which `fraction` of the values lie (nearest rank).
- * @param {number[]} values
- * @param {number} fraction
- */
-function percentile(values, fraction) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return /** @type {number} */ (sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1))])
-}
-
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * The bench page (lib/sfu-vs-mesh-page.mjs) for Chromium, started with janus.js and webrtc-adapter
- * imported from the Janus package's directory, where they are installed.
+ * The bench page (lib/sfu-vs-mesh-page.mjs) for Chromium, started with the Janus client adapter from
+ * @callport/janus/client's sources, janus.js and webrtc-adapter imported from the Janus package's
+ * directory, where they are installed (bench depends on none of them).
  */
 async function bundlePage() {
   const page = fileURLToPath(new URL('./lib/sfu-vs-mesh-page.mjs', import.meta.url))
+  const janusClient = join(repositoryRoot, 'packages', 'janus', 'src', 'client', 'index.ts')
   const contents = `import { startBenchPage } from ${JSON.stringify(page)}
-startBenchPage({ sdk: () => import('janus-gateway'), webrtcAdapter: () => import('webrtc-adapter') })`
+import { janus } from ${JSON.stringify(janusClient)}
+startBenchPage({ janus: janus({ sdk: () => import('janus-gateway'), webrtcAdapter: () => import('webrtc-adapter') }) })`
   const bundle = await bundleForBrowser({ entry: { contents, resolveDir: join(repositoryRoot, 'packages', 'janus') }, minify: true })
   if (bundle.nodeImports.length > 0) throw new Error(`the bench page imports Node built-ins: ${JSON.stringify(bundle.nodeImports)}`)
   return bundle.code
-}
-
-/**
- * Frames per second of each remote video stream between two samples of every page (streams matched by
- * id), padded with 0 for the streams a page should receive (N − 1) but does not.
- * @param {VideoStats[]} before
- * @param {VideoStats[]} after
- * @param {number} expectedPerPage
- */
-function receivedFps(before, after, expectedPerPage) {
-  /** @type {number[]} */
-  const fps = []
-  /** @type {number[]} */
-  const heights = []
-  after.forEach((stats, page) => {
-    const earlier = new Map((before[page]?.inbound ?? []).map((stream) => [stream.id, stream]))
-    let counted = 0
-    for (const stream of stats.inbound) {
-      const start = earlier.get(stream.id)
-      if (!start || stream.timestamp <= start.timestamp) continue
-      fps.push(((stream.framesDecoded - start.framesDecoded) * 1000) / (stream.timestamp - start.timestamp))
-      heights.push(stream.frameHeight)
-      counted += 1
-    }
-    for (let missing = counted; missing < expectedPerPage; missing++) fps.push(0)
-  })
-  return { fps, heights }
-}
-
-/**
- * What the pages send: median fps, height and kbps of their outbound video streams, and why the encoder limited quality.
- * @param {VideoStats[]} before
- * @param {VideoStats[]} after
- */
-function sentVideo(before, after) {
-  /** @type {{ fps: number, height: number, kbps: number, limitation: string }[]} */
-  const streams = []
-  after.forEach((stats, page) => {
-    const earlier = new Map((before[page]?.outbound ?? []).map((stream) => [stream.id, stream]))
-    for (const stream of stats.outbound) {
-      const start = earlier.get(stream.id)
-      if (!start || stream.timestamp <= start.timestamp) continue
-      const seconds = (stream.timestamp - start.timestamp) / 1000
-      streams.push({
-        fps: (stream.framesEncoded - start.framesEncoded) / seconds,
-        height: stream.frameHeight,
-        kbps: ((stream.bytes - start.bytes) * 8) / seconds / 1000,
-        limitation: stream.limitation,
-      })
-    }
-  })
-  if (streams.length === 0) return { fps: 0, height: 0, kbps: 0, limitations: [] }
-  return {
-    fps: median(streams.map((stream) => stream.fps)),
-    height: median(streams.map((stream) => stream.height)),
-    kbps: median(streams.map((stream) => stream.kbps)),
-    limitations: [...new Set(streams.map((stream) => stream.limitation).filter((reason) => reason !== 'none'))],
-  }
 }
 
 /** Chromium's processes, Janus, or another descendant of this process. @param {string} name */
@@ -238,11 +173,15 @@ function describeTrial(trial) {
  */
 async function measureInPrivateNetwork(settings) {
   const { log } = settings
-  const servers =
-    /** @type {{ startSfuVsMeshServers: typeof import('./lib/sfu-vs-mesh-servers').startSfuVsMeshServers, launchChromium: typeof import('./lib/sfu-vs-mesh-servers').launchChromium }} */ (
-      /** @type {unknown} */ (await importBundledForNode(fileURLToPath(new URL('./lib/sfu-vs-mesh-servers.ts', import.meta.url))))
-    )
-  const started = await servers.startSfuVsMeshServers({ page: await bundlePage(), repositoryRoot })
+  // The servers' module and the Janus server half from @callport/janus/server's sources, bundled together.
+  const contents = [
+    `export * from ${JSON.stringify(fileURLToPath(new URL('./lib/sfu-vs-mesh-servers.ts', import.meta.url)))}`,
+    `export { janus } from ${JSON.stringify(join(repositoryRoot, 'packages', 'janus', 'src', 'server', 'index.ts'))}`,
+  ].join('\n')
+  const servers = /** @type {Servers & { janus: Parameters<Servers['startSfuVsMeshServers']>[0]['janus'] }} */ (
+    /** @type {unknown} */ (await importBundledForNode({ contents, resolveDir: repositoryRoot }))
+  )
+  const started = await servers.startSfuVsMeshServers({ page: await bundlePage(), repositoryRoot, janus: servers.janus })
   /** @type {Browser | undefined} */
   let chromium
   // Interrupted (Ctrl-C, or private-network passing on a signal): Chromium closes, which ends the

@@ -28,12 +28,12 @@ function esmEntryOf(name) {
  * Node 20 cannot load TypeScript, and no build is needed. playwright-core stays external, imported
  * from its installed path; CommonJS dependencies reach Node's built-ins through a `require` made for
  * the bundle. The bundle is written to a temporary directory, removed once imported.
- * @param {string} entry the module's file
+ * @param {import('./browser-bundle.mjs').BundleEntry} entry the module's file, or its source and the directory its imports resolve from
  * @returns {Promise<Record<string, unknown>>} the module's exports
  */
 export async function importBundledForNode(entry) {
   const result = await esbuild.build({
-    entryPoints: [entry],
+    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' } }),
     absWorkingDir: repositoryRoot,
     bundle: true,
     write: false,
@@ -55,7 +55,7 @@ export async function importBundledForNode(entry) {
     ],
   })
   const [output] = result.outputFiles
-  if (!output) throw new Error(`esbuild produced no output for ${entry}`)
+  if (!output) throw new Error(`esbuild produced no output for ${'file' in entry ? entry.file : 'entry.ts'}`)
   const directory = mkdtempSync(join(tmpdir(), 'callport-bench-'))
   try {
     const file = join(directory, 'bundle.mjs')

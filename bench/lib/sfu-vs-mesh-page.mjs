@@ -5,7 +5,6 @@
 // (lib/join-latency-page.mjs, the same baseline as signaling-join-latency).
 import { createSession } from '@callport/client'
 import { signaling } from '@callport/signaling/client'
-import { janus } from '../../packages/janus/src/client/index'
 import './join-latency-page.mjs'
 
 /** Every RTCPeerConnection the page made (the SDKs' included), for getStats, numbered in order. */
@@ -19,7 +18,7 @@ window.RTCPeerConnection = class extends NativePeerConnection {
   }
 }
 
-/** @type {ReturnType<typeof janus> | undefined} */
+/** @type {import('@callport/core').ClientAdapter | undefined} */
 let janusAdapter
 
 /** @typedef {'mesh' | 'sfu'} Mode */
@@ -27,7 +26,7 @@ let janusAdapter
 /** @param {Mode} mode */
 function newSession(mode) {
   if (mode === 'sfu' && !janusAdapter) throw new Error('startBenchPage was not called')
-  return createSession({ adapters: [mode === 'mesh' ? signaling() : /** @type {ReturnType<typeof janus>} */ (janusAdapter)], token: `/calls/${mode}/join` })
+  return createSession({ adapters: [mode === 'mesh' ? signaling() : /** @type {import('@callport/core').ClientAdapter} */ (janusAdapter)], token: `/calls/${mode}/join` })
 }
 
 /** @param {string} identity */
@@ -125,13 +124,13 @@ async function timedJoin({ room, identity, publisherIdentity }) {
 }
 
 /**
- * Makes the Janus client adapter with janus.js and webrtc-adapter (which bench does not depend on: the
- * entry bench/sfu-vs-mesh.mjs bundles imports them from packages/janus) and offers the page's functions
- * to the bench as `window.sfuVsMesh`.
- * @param {Parameters<typeof janus>[0]} options
+ * Takes the Janus provider's client adapter (made by the entry bench/sfu-vs-mesh.mjs bundles, which
+ * imports @callport/janus/client's sources, janus.js and webrtc-adapter from packages/janus: bench depends
+ * on none of them) and offers the page's functions to the bench as `window.sfuVsMesh`.
+ * @param {{ janus: import('@callport/core').ClientAdapter }} adapters
  */
-export function startBenchPage(options) {
-  janusAdapter = janus(options)
+export function startBenchPage({ janus }) {
+  janusAdapter = janus
   const { bareJoin } = /** @type {{ bench: { bareJoin: () => Promise<{ ms: number }> } }} */ (/** @type {unknown} */ (window)).bench
   Object.assign(window, { sfuVsMesh: { join, leave, videoStats, timedJoin, bareJoin } })
 }

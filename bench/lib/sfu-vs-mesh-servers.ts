@@ -1,6 +1,6 @@
-// The servers of bench/sfu-vs-mesh.mjs, bundled for Node by esbuild when the bench runs (bundleForNode in
-// lib/node-bundle.mjs): it imports TypeScript sources (the Janus server half, the test environment's
-// startJanus), which Node 20 cannot load, and needs no build. One node:http server on 127.0.0.1 serves
+// The servers of bench/sfu-vs-mesh.mjs, bundled for Node by esbuild when the bench runs (importBundledForNode
+// in lib/node-bundle.mjs, with the Janus server half's sources beside it): it imports TypeScript sources
+// (the test environment's startJanus), which Node 20 cannot load, and needs no build. One node:http server on 127.0.0.1 serves
 // the bench page and two call servers — `/calls/mesh` (the built-in provider, with the signaling server
 // attached) and `/calls/sfu` (the Janus provider, on Debian's Janus started here) — whoever the
 // `bench_identity` cookie names joins as a publisher. Inside the private network only (Janus gathers on
@@ -11,11 +11,11 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type { ServerAdapter } from '@callport/core'
 import { createCallServer } from '@callport/server'
 import { toNodeHandler } from '@callport/server/node'
 import { signaling } from '@callport/signaling/server'
 import { createServerWith } from '../../packages/signaling/src/server/signaling-server'
-import { janus } from '../../packages/janus/src/server/index'
 import { launchChromium } from '../../tools/test-environment/src/chromium'
 import { startJanus } from '../../tools/test-environment/src/janus'
 import { addLoopbackMediaInterface } from '../../tools/test-environment/src/private-network'
@@ -45,7 +45,16 @@ async function authorize(request: Request): Promise<{ identity: string; role: 'p
 }
 
 /** Starts Janus, the signaling server and both call servers, serving `page` (bundled JavaScript) at `/`; `repositoryRoot` is this checkout's. */
-export async function startSfuVsMeshServers({ page, repositoryRoot }: { page: string; repositoryRoot: string }): Promise<SfuVsMeshServers> {
+export async function startSfuVsMeshServers({
+  page,
+  repositoryRoot,
+  janus,
+}: {
+  page: string
+  repositoryRoot: string
+  /** The Janus provider's server half, `janus(settings)` of @callport/janus/server (the bundle's entry passes it). */
+  janus: (settings: { url: string; tokenSecret: string; environmentVariables: Record<string, string> }) => ServerAdapter
+}): Promise<SfuVsMeshServers> {
   const secret = randomBytes(32).toString('base64url')
   const janusSecret = randomBytes(32).toString('base64url')
   const janusServer = await startJanus({ tokenAuthSecret: janusSecret, interface: '127.0.0.1', iceEnforceList: addLoopbackMediaInterface() })
