@@ -48,6 +48,10 @@ export function byLoad(a: JanusServerLoad, b: JanusServerLoad): number {
   return a.participants - b.participants || a.rooms - b.rooms || a.server.index - b.server.index
 }
 
+/**
+ * The configured servers, each with its Janus API client (the settings' timeout and retries) and a
+ * liveness check of its own (one attempt, at most two seconds: a dead server is told quickly).
+ */
 export function createJanusServers(settings: ResolvedJanusSettings): JanusServers {
   const all = settings.servers.map((server, index): JanusServerHandle => {
     const info = createVendorRestClient({
