@@ -8,8 +8,10 @@ import { signJanusToken } from '../src/server/signed-tokens'
  * fake janus.js (test/fake-janus-js.ts), which talks to it as janus.js's WebSocket transport would
  * (requests answered in order, events pushed to the session).
  *
- * It follows Janus 1.x's source (meetecho/janus-gateway, `src/janus.c`, `src/auth.c`,
- * `src/plugins/janus_videoroom.c`):
+ * It follows the source of Janus 1.1.2, the version Debian ships and the browser tests run
+ * (meetecho/janus-gateway at v1.1.2: `src/janus.c`, `src/auth.c`, `src/plugins/janus_videoroom.c`;
+ * later versions add `display` to `leaving` / `unpublished` / `kicked`), and test/fake-videoroom.test.ts
+ * checks it against that Janus wherever Node can reach it (everything short of media):
  *
  * - Signed tokens (auth.c `janus_auth_check_signature` / `_contains`): `<expiry>,<realm>[,<desc>…]:<base64
  *   HMAC-SHA1>`, refused once expired. The core checks every request's token against the realm
@@ -194,6 +196,7 @@ export interface FakeVideoRoomRoom {
   audioLevelAverage: number
   maxPublishers: number
   notifyJoining: boolean
+  isPrivate: boolean
   participants: Map<number, Publisher>
   subscribers: Set<Subscriber>
 }
@@ -366,6 +369,8 @@ export class FakeJanusServer {
     const post = async (request: Request, path: { session?: number; handle?: number }) =>
       HttpResponse.json((await this.request(path, (await request.json()) as JanusJson)) as Record<string, never>)
     return [
+      // GET /info (server_info) needs no token.
+      http.get(`${this.url}/info`, async () => HttpResponse.json((await this.request({}, { janus: 'info' })) as Record<string, never>)),
       http.post(this.url, ({ request }) => post(request, {})),
       http.post(`${this.url}/:session`, ({ request, params }) => post(request, { session: Number(params.session) })),
       http.post(`${this.url}/:session/:handle`, ({ request, params }) => post(request, { session: Number(params.session), handle: Number(params.handle) })),
@@ -482,7 +487,7 @@ export class FakeJanusServer {
   }
 
   #room(body: JanusJson): FakeVideoRoomRoom {
-    if (typeof body.room !== 'number') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (room)')
+    if (typeof body.room !== 'number') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (room)')
     const room = this.rooms.get(body.room)
     if (!room) throw new Refusal(VideoRoomError.NO_SUCH_ROOM, `No such room (${body.room})`)
     return room
@@ -492,7 +497,7 @@ export class FakeJanusServer {
   #modifiable(body: JanusJson): FakeVideoRoomRoom {
     const room = this.#room(body)
     if (room.secret !== undefined) {
-      if (body.secret === undefined) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (secret)')
+      if (body.secret === undefined) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (secret)')
       if (body.secret !== room.secret) throw new Refusal(VideoRoomError.UNAUTHORIZED, 'Unauthorized (wrong secret)')
     }
     return room
@@ -511,7 +516,7 @@ export class FakeJanusServer {
     switch (body.request) {
       case 'create': {
         if (this.#adminKey !== undefined) {
-          if (body.admin_key === undefined) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (admin_key)')
+          if (body.admin_key === undefined) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (admin_key)')
           if (body.admin_key !== this.#adminKey) throw new Refusal(VideoRoomError.UNAUTHORIZED, 'Unauthorized (wrong admin_key)')
         }
         const id = typeof body.room === 'number' ? body.room : randomId()
@@ -527,13 +532,14 @@ export class FakeJanusServer {
           audioLevelAverage: typeof body.audio_level_average === 'number' ? body.audio_level_average : 25,
           maxPublishers: typeof body.publishers === 'number' ? body.publishers : 3,
           notifyJoining: body.notify_joining === true,
+          isPrivate: body.is_private === true,
           participants: new Map(),
           subscribers: new Set(),
         })
         return { videoroom: 'created', room: id, permanent: false }
       }
       case 'exists': {
-        if (typeof body.room !== 'number') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (room)')
+        if (typeof body.room !== 'number') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (room)')
         return { videoroom: 'success', room: body.room, exists: this.rooms.has(body.room) }
       }
       case 'destroy': {
@@ -595,11 +601,28 @@ export class FakeJanusServer {
           })),
         }
       }
-      case 'list':
+      case 'list': {
+        // Private rooms only with the right admin_key (a Janus without one never lists them).
+        if (this.#adminKey !== undefined && typeof body.admin_key === 'string' && body.admin_key !== '' && body.admin_key !== this.#adminKey) {
+          throw new Refusal(VideoRoomError.UNAUTHORIZED, 'Unauthorized (wrong admin_key)')
+        }
+        const unlocked = this.#adminKey !== undefined && body.admin_key === this.#adminKey
         return {
           videoroom: 'success',
-          list: [...this.rooms.values()].map((room) => ({ room: room.id, description: room.description, num_participants: room.participants.size })),
+          list: [...this.rooms.values()]
+            .filter((room) => unlocked || !room.isPrivate)
+            .map((room) => ({
+              room: room.id,
+              description: room.description,
+              pin_required: false,
+              is_private: room.isPrivate,
+              max_publishers: room.maxPublishers,
+              notify_joining: room.notifyJoining,
+              num_participants: room.participants.size,
+              audiolevel_event: room.audioLevelEvent,
+            })),
         }
+      }
       default:
         throw new Refusal(423, `Unknown request '${String(body.request)}'`)
     }
@@ -635,7 +658,7 @@ export class FakeJanusServer {
     }
     if (subscriber) {
       if (request === 'start') {
-        if (!jsep || jsep.type !== 'answer') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (jsep answer)')
+        if (!jsep || jsep.type !== 'answer') throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (jsep answer)')
         this.#pushEvent(handle, { videoroom: 'event', room: subscriber.room.id, started: 'ok' }, undefined, transaction)
         subscriber.answered = true
         if (subscriber.pendingOffer) {
@@ -762,7 +785,7 @@ export class FakeJanusServer {
 
   /** The publisher streams a `streams` / `subscribe` list names: `{ feed }` (all its streams) or `{ feed, mid }`. */
   #wantedStreams(room: FakeVideoRoomRoom, list: unknown): Array<{ publisher: Publisher; stream: PublisherStream }> {
-    if (!Array.isArray(list) || list.length === 0) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing element (streams)')
+    if (!Array.isArray(list) || list.length === 0) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory element (streams)')
     const wanted: Array<{ publisher: Publisher; stream: PublisherStream }> = []
     for (const entry of list as JanusJson[]) {
       const publisher = room.participants.get(entry.feed as number)
@@ -927,11 +950,7 @@ export class FakeJanusServer {
     }
     publisher.streams = []
     if (wasActive && !publisher.kicked && this.rooms.get(room.id) === room) {
-      this.#notifyParticipants(
-        publisher,
-        { videoroom: 'event', room: room.id, ...(publisher.display === undefined ? {} : { display: publisher.display }), unpublished: publisher.id },
-        false,
-      )
+      this.#notifyParticipants(publisher, { videoroom: 'event', room: room.id, unpublished: publisher.id }, false)
     }
   }
 
@@ -939,11 +958,7 @@ export class FakeJanusServer {
   #leave(publisher: Publisher, kicked: boolean): void {
     const room = publisher.room
     if (!room.participants.has(publisher.id)) return
-    this.#notifyParticipants(
-      publisher,
-      { videoroom: 'event', room: room.id, ...(publisher.display === undefined ? {} : { display: publisher.display }), [kicked ? 'kicked' : 'leaving']: publisher.id },
-      false,
-    )
+    this.#notifyParticipants(publisher, { videoroom: 'event', room: room.id, [kicked ? 'kicked' : 'leaving']: publisher.id }, false)
     room.participants.delete(publisher.id)
   }
 

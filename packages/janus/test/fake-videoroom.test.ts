@@ -1,0 +1,146 @@
+import { CallportError, type Token } from '@callport/core'
+import { requireTool, startJanus, type JanusServer } from '@callport/test-environment'
+import { setupServer } from 'msw/node'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { janus } from '../src/server/index'
+import { signJanusToken } from '../src/server/signed-tokens'
+import { joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
+import { FakeJanusServer } from './fake-videoroom'
+import { janusRequest, joinVideoRoom, openVideoRoomHandle, VideoRoomRefusal, type VideoRoomParticipant } from './videoroom-participant'
+
+/**
+ * The fake Janus (test/fake-videoroom.ts) against Debian's Janus 1.1.2: the same script of Janus HTTP
+ * API requests (the server half's, and Node participants joining with its tokens, as the server tests
+ * do) runs on both, and what each answers and tells the participants must have the same shape —
+ * events, their fields, VideoRoom's and the core's error codes. Media cannot be carried from Node,
+ * so this covers everything up to publishing; the rest follows janus_videoroom.c as read.
+ */
+
+const secret = 'janus-fake-fidelity-secret-0123456789'
+const tool = requireTool('janus', 'janus')
+
+const fake = new FakeJanusServer({ tokenSecret: secret })
+const http = setupServer(...fake.httpHandlers())
+beforeAll(() => http.listen({ onUnhandledRequest: 'bypass' }))
+afterAll(() => http.close())
+
+/** Fields whose values say what happened (the others are ids and texts, compared by type). */
+const telling = new Set(['videoroom', 'reason', 'error_code', 'error', 'exists', 'publisher', 'janus', 'code'])
+
+/** Janus's words with the ids in them blanked. */
+const words = (text: unknown): unknown => (typeof text === 'string' ? text.replace(/\d+/g, '#') : text)
+
+/** An event or answer as a shape: a value as it is, an object's fields sorted, with the telling values kept and the others by type. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shape)
+  if (typeof value !== 'object' || value === null) return value
+  const fields = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))
+  return Object.fromEntries(
+    fields.map(([key, field]) => [key, telling.has(key) || field === 'ok' ? words(field) : typeof field === 'object' && field !== null ? shape(field) : typeof field]),
+  )
+}
+
+/** The error a join meets: VideoRoom's (refusal event) or the core's (an `error` answer), code and words. */
+async function refusalOf(joining: Promise<VideoRoomParticipant>): Promise<unknown> {
+  try {
+    const joined = await joining
+    await joined.leave()
+    return 'joined'
+  } catch (error) {
+    if (error instanceof VideoRoomRefusal) return [error.code, words(error.message)]
+    const answer = (error as { janus?: { error?: { code?: number; reason?: string } } }).janus
+    if (answer?.error?.code) return [answer.error.code, words(answer.error.reason)]
+    throw error
+  }
+}
+
+/** One script against the Janus at `url`: what it answered, in order, as shapes. */
+async function script(url: string): Promise<unknown[]> {
+  const transcript: unknown[] = []
+  const note = (step: string, value: unknown) => transcript.push([step, shape(value)])
+  const server = janus({ url, tokenSecret: secret, retry: { limit: 0 }, environmentVariables: {} })
+  const suffix = Math.random().toString(36).slice(2, 8)
+  const room = await server.ensureRoom({ name: `fidelity-${suffix}` })
+  const other = await server.ensureRoom({ name: `fidelity-other-${suffix}` })
+  const issue = (identity: string, role: 'publisher' | 'subscriber', where = room): Promise<Token> =>
+    server.issueToken({ room: where, participant: { identity, role }, ttlSeconds: 600 })
+  const [alice, bob, sam, elsewhere] = await Promise.all([
+    issue('alice', 'publisher'),
+    issue('bob', 'publisher'),
+    issue('sam', 'subscriber'),
+    issue('eve', 'publisher', other),
+  ])
+
+  const a = await joinVideoRoom(url, alice, { name: 'Alice' })
+  note('alice joins', a.events[0])
+  note('a subscriber token joining as a publisher', await refusalOf(joinVideoRoom(url, sam)))
+  note('another room token', await refusalOf(joinVideoRoom(url, bob, { roomToken: splitJanusTokenValue(elsewhere.value)!.room })))
+  const forged = async (signed: string) => signJanusToken('not-the-secret-0123456789', signed.slice(0, signed.indexOf(':')))
+  const parts = splitJanusTokenValue(bob.value)!
+  note('a forged core token', await refusalOf(joinVideoRoom(url, { ...bob, value: joinJanusTokenValue({ core: await forged(parts.core), room: parts.room }) })))
+  note('a forged room token', await refusalOf(joinVideoRoom(url, { ...bob, value: joinJanusTokenValue({ core: parts.core, room: await forged(parts.room) }) })))
+  note('subscribing to a feed that publishes nothing', await refusalOf(joinVideoRoom(url, sam, { ptype: 'subscriber', feed: a.id })))
+
+  const carol = await joinVideoRoom(url, await issue('carol', 'publisher'))
+  await carol.leave()
+  await vi.waitFor(() => expect(a.events.some((event) => event.leaving !== undefined)).toBe(true))
+  note(
+    'alice hears carol leave',
+    a.events.filter((event) => event.joining !== undefined || event.leaving !== undefined),
+  )
+
+  const b = await joinVideoRoom(url, bob)
+  await vi.waitFor(() => expect(a.events.filter((event) => event.joining !== undefined).length).toBe(2))
+  note('alice hears bob joining', a.events.at(-1))
+
+  const { session, handle } = await openVideoRoomHandle(url, splitJanusTokenValue(sam.value)!.core)
+  const ask = async (body: Record<string, unknown>) =>
+    (await janusRequest(url, { janus: 'message', token: splitJanusTokenValue(sam.value)!.core, body }, `/${session}/${handle}`)).plugindata?.data
+  note('listparticipants', await ask({ request: 'listparticipants', room: Number(room.providerRoomId) }))
+  note('exists', await ask({ request: 'exists', room: Number(room.providerRoomId) }))
+  note('kick without the secret', await ask({ request: 'kick', room: Number(room.providerRoomId), id: b.id }))
+  note('moderate a stream nobody publishes', await ask({ request: 'moderate', room: Number(room.providerRoomId), secret: 'wrong', id: a.id, mid: '0', mute: true }))
+  note(
+    'list (private rooms hidden)',
+    ((await ask({ request: 'list' })) as { list?: { room: number }[] }).list?.some((listed) => listed.room === Number(room.providerRoomId)),
+  )
+  await janusRequest(url, { janus: 'destroy', token: splitJanusTokenValue(sam.value)!.core }, `/${session}`)
+
+  // In Janus's hash table order: sorted here.
+  note(
+    'listParticipants',
+    (await server.listParticipants({ room })).sort((x, y) => x.identity.localeCompare(y.identity)),
+  )
+  note('muteParticipant with nothing published', await server.muteParticipant({ room, identity: 'alice', kind: 'audio' }).then(() => 'muted'))
+  await vi.waitFor(() => expect(a.events.filter((event) => event.leaving !== undefined).length).toBe(2))
+  note('alice hears the server half leave after reading the streams', a.events.at(-1))
+
+  await server.removeParticipant({ room, identity: 'bob' })
+  await vi.waitFor(() => expect(b.kicked() && a.events.some((event) => event.kicked !== undefined)).toBe(true))
+  note('bob hears he was kicked', b.events.at(-1))
+  note('alice hears bob kicked', a.events.at(-1))
+  note(
+    'removing someone absent',
+    await server.removeParticipant({ room, identity: 'nobody' }).catch((error: unknown) => (CallportError.isInstance(error) ? error.code : 'other')),
+  )
+
+  await server.closeRoom({ room })
+  await vi.waitFor(() => expect(a.events.some((event) => event.videoroom === 'destroyed')).toBe(true))
+  note('alice hears the room destroyed', a.events.at(-1))
+  note('getRoom after closing', await server.getRoom({ name: room.name }))
+  await Promise.all([a.leave(), b.leave(), server.closeRoom({ room: other })])
+  return transcript
+}
+
+describe.skipIf(!tool.available)("the fake Janus answers as Debian's Janus does", { meta: { skipReason: tool.skipReason } }, () => {
+  let real: JanusServer
+  beforeAll(async () => {
+    real = await startJanus({ tokenAuthSecret: secret })
+  }, 30_000)
+  afterAll(() => real?.stop())
+
+  it('the same script gives the same events, fields and error codes', async () => {
+    const [fromJanus, fromFake] = [await script(real.url), await script(fake.url)]
+    expect(fromFake).toEqual(fromJanus)
+  }, 30_000)
+})
