@@ -1,5 +1,5 @@
 import { CallportError } from '@callport/core'
-import { http, HttpResponse } from 'msw'
+import { delay, http, HttpResponse } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { janus } from '../src/server/index'
@@ -21,6 +21,8 @@ interface FakeJanus {
   failCreate?: number
   /** A Janus whose VideoRoom has no admin_key lists no private room. */
   hidesPrivateRooms?: boolean
+  /** A stuck Janus: GET /info never answers. */
+  hangs?: boolean
 }
 
 const fakes: FakeJanus[] = []
@@ -34,7 +36,10 @@ const [a, b, c] = [fake('10.1.0.1'), fake('10.1.0.2'), fake('10.1.0.3')]
 const success = (body: Record<string, unknown>) => HttpResponse.json({ janus: 'success', transaction: 't', ...body })
 const mocked = setupServer(
   ...fakes.flatMap((server) => [
-    http.get(`${server.url}/info`, () => (server.down ? HttpResponse.error() : HttpResponse.json({ janus: 'server_info', name: 'Janus WebRTC Server' }))),
+    http.get(`${server.url}/info`, async () => {
+      if (server.hangs) await delay('infinite')
+      return server.down ? HttpResponse.error() : HttpResponse.json({ janus: 'server_info', name: 'Janus WebRTC Server' })
+    }),
     http.post(`${server.url}`, () => (server.down ? HttpResponse.error() : success({ data: { id: 11 } }))),
     http.post(`${server.url}/11`, async ({ request }) => {
       if (server.down) return HttpResponse.error()
@@ -83,11 +88,13 @@ afterEach(() => {
     server.listKeys.length = 0
     delete server.failCreate
     delete server.hidesPrivateRooms
+    delete server.hangs
   }
 })
 
-const adapterOf = (servers: FakeJanus[] = [a, b]) =>
+const adapterOf = (servers: FakeJanus[] = [a, b], timeout?: number) =>
   janus({
+    ...(timeout === undefined ? {} : { timeout }),
     servers: servers.map((server, index) => ({ url: server.url, id: `janus-${'abc'[index]}`, clientUrl: `wss://${'abc'[index]}.example.com/` })),
     tokenSecret: 'placement-secret',
     adminKey: 'placement-admin-key',
@@ -144,6 +151,12 @@ describe('placing a room across several Janus servers', () => {
     a.down = true
     load(b, 5)
     expect((await adapterOf().ensureRoom({ name: 'dead-skipped' })).providerRoomId).toMatch(/^janus-b\//)
+    expect(a.requests).toEqual([])
+  })
+
+  it('takes a stuck server (GET /info unanswered within the timeout, at most 2 s) for dead', async () => {
+    a.hangs = true
+    expect((await adapterOf([a, b], 300).ensureRoom({ name: 'stuck-skipped' })).providerRoomId).toMatch(/^janus-b\//)
     expect(a.requests).toEqual([])
   })
 
