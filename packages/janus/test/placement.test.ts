@@ -87,7 +87,9 @@ describe.skipIf(!janusTool.available || !redisTool.available)(
       expect((await calls[1]!.listParticipants({ room: roomOne })).map((participant) => participant.identity).sort()).toEqual(['ann', 'bob'])
       expect(await records.get(roomOne)).toMatchObject({ provider: 'janus', providerRoomId: `janus-1/${id}` })
 
-      // Janus 1 holds two participants, Janus 2 none.
+      // Janus 1 holds one room with two participants; Janus 2 two empty rooms: the participants decide, not the rooms.
+      const direct = janus({ url: second.url, tokenSecret: secret, adminKey, environmentVariables: {} })
+      await Promise.all(['filler-a', 'filler-b'].map((name) => direct.ensureRoom({ name })))
       const carol = await calls[1]!.join({ room: roomTwo, participant: publisher('carol') })
       expect(carol.room.providerRoomId).toBe(`janus-2/${await videoRoomIdOf(roomTwo)}`)
       expect(serverOf(carol.token)).toBe(second.url)
