@@ -56,7 +56,9 @@ export interface JanusClientOptions {
  *   (RFC 6464 dBov: 0 loudest, 127 silence). A subscriber-only page, which Janus does not tell, measures
  *   the audio it receives (getSynchronizationSources / getStats).
  * - `remoteMute`: the server half's `muteParticipant` (VideoRoom `moderate` on this page's mid) gives
- *   `muted-by-moderator`, and the page's track is disabled.
+ *   `muted-by-moderator`, and the page's track is disabled. VideoRoom keeps relaying nothing of a
+ *   moderated stream, so turning it on again publishes the track again as a new stream (renegotiation):
+ *   the others get `track-unsubscribed` for the old one and `track-subscribed` for the new one.
  * - `connectionQuality`: getStats of the publisher and subscriber peer connections (the local
  *   participant: the better of them; a remote one: the subscriber connection's streams of theirs).
  * - `switchDevice` (`camera`, `microphone`): a capture from the chosen device replaces the sent track

@@ -62,6 +62,10 @@ interface Wanted {
   mids?: string[]
 }
 
+/** The mids of a publisher's streams VideoRoom lists as disabled (removed in a renegotiation). */
+const disabledMidsOf = (streams: unknown): string[] =>
+  Array.isArray(streams) ? (streams as PublishedStream[]).flatMap((stream) => (stream.disabled && typeof stream.mid === 'string' ? [stream.mid] : [])) : []
+
 /** The mids of the audio and video streams a publisher sends. */
 const midsOf = (streams: unknown): string[] =>
   Array.isArray(streams)
@@ -149,6 +153,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #talking = new Map<string, ActiveSpeaker>()
   #reportedSpeakers = ''
   readonly #stopMonitors: Array<() => void> = []
+  /** Kinds a moderator muted (VideoRoom keeps relaying nothing of that stream until it is published again). */
+  readonly #moderated = new Set<TrackKind>()
 
   private constructor(options: JanusConnectionOptions, session: JanusJsSession) {
     super()
@@ -283,7 +289,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     const gone = [message.unpublished, message.leaving, message.kicked].find((value) => typeof value === 'number')
     if (typeof gone === 'number') this.#removeFeed(gone, message)
     if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
-    if (message.moderation === 'muted' && message.id === this.#publisher?.id) void this.#onModerated(message)
+    if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#onModerated(message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
   }
 
@@ -315,6 +321,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   async #onModerated(message: JanusJsMessage): Promise<void> {
     const kind = this.#publisher?.kindOfMid(message.mid)
     if (!kind) return
+    if (message.moderation !== 'muted') {
+      this.#moderated.delete(kind)
+      return
+    }
+    this.#moderated.add(kind)
     // The page shows it off, as the others now get nothing of it.
     await this.#setEnabled(kind, false).catch(() => undefined)
     if (!this.#closed) this.emit('muted-by-moderator', { kind, raw: message })
@@ -335,6 +346,9 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     const mids = midsOf((raw as { streams?: unknown } | undefined)?.streams)
     const existing = this.#feeds.get(id)
     if (existing) {
+      // Streams the publisher removed (VideoRoom lists them disabled; a moderated stream published again, say).
+      const disabled = new Set(disabledMidsOf((raw as { streams?: unknown } | undefined)?.streams))
+      for (const [mid, stream] of this.#streams) if (stream.feed === id && stream.feedMid !== undefined && disabled.has(stream.feedMid)) this.#dropStream(mid, stream, raw)
       const added = mids.filter((mid) => !existing.requested.has(mid))
       if (added.length === 0) return
       for (const mid of added) existing.requested.add(mid)
@@ -399,10 +413,27 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         jsep,
         // Receive only: a data entry keeps janus.js from capturing anything for the answer.
         tracks: [{ type: 'data', capture: false }],
-        success: (answer) => this.#subscriber!.send({ message: { request: 'start' }, jsep: answer }),
+        success: (answer) => {
+          this.#subscriber!.send({ message: { request: 'start' }, jsep: answer })
+          this.#announceReused()
+        },
         error: () => this.#release(),
       })
     if (message.started === 'ok' || message.error || (message.videoroom === 'updated' && !jsep)) this.#release()
+  }
+
+  /**
+   * VideoRoom reuses an inactive m-line for a new stream: its transceiver (and receiver track) stays,
+   * so janus.js announces it only if the track unmutes. A stream whose receiver track already plays
+   * is announced here.
+   */
+  #announceReused(): void {
+    const transceivers = peerConnectionOf(this.#subscriber)?.getTransceivers() ?? []
+    for (const [mid, stream] of this.#streams) {
+      if (stream.track) continue
+      const track = transceivers.find((transceiver) => transceiver.mid === mid)?.receiver.track
+      if (track && track.readyState === 'live' && !track.muted) this.#onRemoteTrack(track, mid, true)
+    }
   }
 
   /** A subscribed stream that is no longer sent (its publisher stopped it): `track-unsubscribed`. */
@@ -529,6 +560,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     const source = sourceOfKind[kind]
     const current = this.#media.get(source)
     if (current) {
+      if (enabled && this.#moderated.has(kind)) {
+        // VideoRoom relays nothing of a moderated stream until a moderator lifts it: publish the track again as a new stream.
+        await publisher.republish(current.track.mediaStreamTrack)
+        this.#moderated.delete(kind)
+      }
       // janus.js's mute: the track is disabled (silence, black frames) and stays published.
       const { handle } = publisher
       if (kind === 'audio') {

@@ -125,21 +125,35 @@ export class Publisher {
 
   /** Publishes `tracks` (added to what this handle already publishes). */
   publish(tracks: readonly MediaStreamTrack[]): Promise<void> {
-    const run = () => this.#negotiate(tracks)
+    return this.#enqueue(() =>
+      this.#negotiate(
+        tracks.map((track) => ({ type: track.kind === 'audio' ? 'audio' : 'video', capture: track, recv: false, dontStop: true, ...(this.#published ? { add: true } : {}) })),
+      ),
+    )
+  }
+
+  /**
+   * Publishes `track` again as a new stream (a new mid), its old stream removed, in one renegotiation
+   * (VideoRoom `configure`): what lifts a moderator's mute, which VideoRoom keeps on the old stream.
+   */
+  republish(track: MediaStreamTrack): Promise<void> {
+    const type: 'audio' | 'video' = track.kind === 'audio' ? 'audio' : 'video'
+    const mid = this.handle.getLocalTracks()?.find((sent) => sent.id === track.id)?.mid
+    const options: JanusJsTrackOption[] = [
+      ...(mid === undefined ? [] : [{ type, mid, capture: false, remove: true, recv: false }]),
+      { type, capture: track, recv: false, dontStop: true, add: true },
+    ]
+    return this.#enqueue(() => this.#negotiate(options))
+  }
+
+  #enqueue(run: () => Promise<void>): Promise<void> {
     const next = this.#queue.then(run, run)
     this.#queue = next.catch(() => undefined)
     return next
   }
 
-  #negotiate(tracks: readonly MediaStreamTrack[]): Promise<void> {
+  #negotiate(options: JanusJsTrackOption[]): Promise<void> {
     const request = this.#published ? 'configure' : 'publish'
-    const options: JanusJsTrackOption[] = tracks.map((track) => ({
-      type: track.kind === 'audio' ? 'audio' : 'video',
-      capture: track,
-      recv: false,
-      dontStop: true,
-      ...(this.#published ? { add: true } : {}),
-    }))
     return new Promise<void>((resolve, reject) => {
       const fail = (message: string, cause?: unknown) => {
         this.#pending = undefined
@@ -167,17 +181,16 @@ export class Publisher {
   replace(previous: MediaStreamTrack, track: MediaStreamTrack): Promise<void> {
     const mid = this.handle.getLocalTracks()?.find((sent) => sent.id === previous.id)?.mid
     const type = track.kind === 'audio' ? 'audio' : 'video'
-    const run = () =>
-      new Promise<void>((resolve, reject) =>
-        this.handle.replaceTracks({
-          tracks: [{ type, ...(mid === undefined ? {} : { mid }), capture: track, replace: true, recv: false, dontStop: true }],
-          success: () => resolve(),
-          error: (error) => reject(new CallportError('CONNECTION_FAILED', `Replacing the ${type} track: ${String(error)}`, { provider: JANUS_PROVIDER })),
-        }),
-      )
-    const next = this.#queue.then(run, run)
-    this.#queue = next.catch(() => undefined)
-    return next
+    return this.#enqueue(
+      () =>
+        new Promise<void>((resolve, reject) =>
+          this.handle.replaceTracks({
+            tracks: [{ type, ...(mid === undefined ? {} : { mid }), capture: track, replace: true, recv: false, dontStop: true }],
+            success: () => resolve(),
+            error: (error) => reject(new CallportError('CONNECTION_FAILED', `Replacing the ${type} track: ${String(error)}`, { provider: JANUS_PROVIDER })),
+          }),
+        ),
+    )
   }
 
   /** The mid this handle sends `kind` on (janus.js `getLocalTracks`), for Janus's per-mid events. */

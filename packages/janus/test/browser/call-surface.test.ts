@@ -98,6 +98,15 @@ describe.skipIf(!media.available || !janusTool.available)(
         await new Promise((resolve) => setTimeout(resolve, 100))
       }
     }
+    /** Waits until `page` logged `count` events matching `match`. */
+    const waitForCount = (page: Page, match: Partial<LoggedEvent>, count: number) =>
+      waitForEvent(page, () => true, `${count} × ${JSON.stringify(match)}`).then(async function again(): Promise<void> {
+        const deadline = Date.now() + 15_000
+        while ((await eventsOf(page)).filter((event) => matches(event, match)).length < count) {
+          if (Date.now() > deadline) throw new Error(`not ${count} × ${JSON.stringify(match)} in ${JSON.stringify(await eventsOf(page))}`)
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      })
     const waitForLogged = (page: Page, match: Partial<LoggedEvent>, timeout?: number) => waitForEvent(page, (event) => matches(event, match), JSON.stringify(match), timeout)
     const frames = (page: Page, identity: string, source: string) => page.evaluate(([who, what]) => surface.frames(who!, what!), [identity, source])
     async function waitForFrames(page: Page, identity: string, source: string): Promise<number> {
@@ -148,6 +157,12 @@ describe.skipIf(!media.available || !janusTool.available)(
       await waitForLogged(alice, { name: 'muted-by-moderator', kind: 'video' })
       expect((await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(false)
       expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toHaveLength(1)
+      // VideoRoom keeps a moderated stream muted: turned on again, the camera is published as a new stream that bob receives.
+      await alice.evaluate(() => surface.camera(true))
+      expect((await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(true)
+      await waitForCount(bob, { name: 'track-subscribed', identity: 'alice', source: 'camera' }, 2)
+      await waitForLogged(bob, { name: 'track-unsubscribed', identity: 'alice', source: 'camera' })
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
     })
 
     it('lists who talks from VideoRoom talking events (the local participant too), and a subscriber-only page measures it; quality is reported for both sides; a moderator mutes a microphone', async () => {
@@ -228,13 +243,7 @@ describe.skipIf(!media.available || !janusTool.available)(
 
       for (const page of [alice, bob]) await waitForLogged(page, { name: 'reconnected' }, 30_000)
       expect(await bob.evaluate(() => surface.state())).toBe('connected')
-      await bob.waitForFunction(
-        () => surface.events.filter((event) => event.name === 'track-subscribed' && event.identity === 'alice' && event.source === 'camera').length === 2,
-        undefined,
-        {
-          timeout: 15_000,
-        },
-      )
+      await waitForCount(bob, { name: 'track-subscribed', identity: 'alice', source: 'camera' }, 2)
       expect(await frames(bob, 'alice', 'camera')).toBeGreaterThan(5)
       expect(await alice.evaluate(() => surface.peerConnections())).toMatchObject({ publisher: expect.stringMatching(/connected|completed/) })
     })
