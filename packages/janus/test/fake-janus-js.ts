@@ -324,19 +324,21 @@ export function createFakeJanusJs(server: FakeJanusServer) {
         return
       }
       statics.dependencies = options.dependencies
-      FakeJanus.webRTCAdapter = options.dependencies?.adapter
+      FakeJanus.webRTCAdapter = (options.dependencies as { webRTCAdapter?: unknown } | undefined)?.webRTCAdapter
       statics.initDone = true
       if (typeof options.callback === 'function') options.callback()
     }
 
     static useDefaultDependencies(deps?: Partial<JanusJS.DefaultDependencies>): JanusJS.DependenciesResult {
-      return {
+      const dependencies: JanusJS.DependenciesResult = {
         adapter: deps?.adapter,
         newWebSocket: (address: string, protocol: string) => new WebSocket(address, protocol),
         isArray: (array: unknown): array is unknown[] => Array.isArray(array),
         extension: { extensionId: '', isInstalled: () => false, getScreen: () => undefined, init: () => undefined },
         httpAPICall: () => undefined,
       }
+      // janus.js names it webRTCAdapter (janus-gateway's declarations say adapter): both.
+      return Object.assign(dependencies, { webRTCAdapter: deps?.adapter })
     }
 
     static isWebrtcSupported(): boolean {

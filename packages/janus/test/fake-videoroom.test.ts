@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { CallportError, type Token } from '@callport/core'
+import type { JanusJS } from 'janus-gateway'
 import { requireTool, startJanus, type JanusServer } from '@callport/test-environment'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { janus } from '../src/server/index'
 import { signJanusToken } from '../src/server/signed-tokens'
 import { joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
+import { createFakeJanusJs } from './fake-janus-js'
 import { FakeJanusServer } from './fake-videoroom'
 import { janusRequest, joinVideoRoom, openVideoRoomHandle, VideoRoomRefusal, type VideoRoomParticipant } from './videoroom-participant'
 
@@ -144,3 +148,144 @@ describe.skipIf(!tool.available)("the fake Janus answers as Debian's Janus does"
     expect(fromFake).toEqual(fromJanus)
   }, 30_000)
 })
+
+/** The `Janus` class of janus.js or of its fake, as far as the script below uses it. */
+type JanusClass = new (options: JanusJS.ConstructorOptions) => Pick<InstanceType<typeof import('janus-gateway').default>, 'attach' | 'destroy' | 'getSessionId'>
+
+/**
+ * janus.js itself (janus-gateway's `npm/dist/janus.es.js`), run as in a page: its code evaluated with a
+ * `window` and `navigator` of its own (its UMD wrapper defines Janus only where a window exists, and
+ * vitest's module runner would take it for CommonJS), then initialised as the client half does.
+ */
+async function loadRealJanusJs(): Promise<JanusClass> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('janus-gateway'), 'utf8').replace(/export \{ Janus as default \};?\s*$/, 'return Janus;')
+  const navigator = { userAgent: 'Node', platform: 'Linux', mediaDevices: undefined }
+  // Its constructor checks that RTCPeerConnection exists (none is made without media).
+  const window = { addEventListener: () => undefined, navigator, location: { origin: 'http://127.0.0.1' }, RTCPeerConnection: class {} }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- janus.js's own code, evaluated as a page's script would be
+  const Janus = new Function('window', 'navigator', 'module', 'define', source)(window, navigator, undefined, undefined) as typeof import('janus-gateway').default
+  // Node 20 has no WebSocket global, which useDefaultDependencies reads (the HTTP transport is used here).
+  const dependencies = Janus.useDefaultDependencies({ adapter: { browserDetails: { browser: 'chrome' } }, WebSocket: class {} as never })
+  await new Promise<void>((resolve) => Janus.init({ debug: false, dependencies, callback: resolve }))
+  return Janus
+}
+
+/**
+ * One script of janus.js calls without media against the Janus at `url`: every callback janus.js
+ * called, in order, with its arguments as shapes (error texts as they are).
+ */
+async function janusJsScript(Janus: JanusClass, url: string): Promise<unknown[]> {
+  const calls: unknown[] = []
+  const server = janus({ url, tokenSecret: secret, retry: { limit: 0 }, environmentVariables: {} })
+  const room = await server.ensureRoom({ name: `janusjs-${Math.random().toString(36).slice(2, 8)}` })
+  const issue = (identity: string) => server.issueToken({ room, participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
+  const [alice, bob] = await Promise.all([issue('alice'), issue('bob')])
+  const parts = splitJanusTokenValue(alice.value)!
+  const forged = await signJanusToken('not-the-secret-0123456789', parts.core.slice(0, parts.core.indexOf(':')))
+  type Session = InstanceType<JanusClass>
+  const open = (token: string) =>
+    new Promise<Session | undefined>((resolve) => {
+      const session: Session = new Janus({
+        server: url,
+        token,
+        iceServers: [],
+        destroyOnUnload: false,
+        success: () => {
+          calls.push(['session success', typeof session.getSessionId()])
+          resolve(session)
+        },
+        error: (error) => {
+          calls.push(['session error', words(error)])
+          resolve(undefined)
+        },
+      })
+    })
+  const attach = (session: Session, name: string, token?: string) =>
+    new Promise<JanusJS.PluginHandle | undefined>((resolve) =>
+      session.attach({
+        plugin: 'janus.plugin.videoroom',
+        ...(token === undefined ? {} : { token }),
+        success: (handle) => {
+          calls.push([`${name} attached`, typeof handle.getId()])
+          resolve(handle)
+        },
+        error: (error) => {
+          calls.push([`${name} attach error`, words(error)])
+          resolve(undefined)
+        },
+        onmessage: (message, jsep) => calls.push([`${name} onmessage`, shape(message), jsep === undefined ? 'no jsep' : shape(jsep)]),
+      }),
+    )
+  const send = (handle: JanusJS.PluginHandle, name: string, message: JanusJS.PluginMessage['message']) =>
+    new Promise<void>((resolve) =>
+      handle.send({
+        message,
+        success: (data?: unknown) => {
+          calls.push([`${name} success`, data === undefined ? 'no data' : shape(data)])
+          resolve()
+        },
+        error: (error: string) => {
+          calls.push([`${name} error`, words(error)])
+          resolve()
+        },
+      }),
+    )
+  // An asynchronous request: its ack (send's success) and the events it causes arrive in either order (the long poll may win): sorted.
+  const bySerialized = (x: unknown, y: unknown) => JSON.stringify(x).localeCompare(JSON.stringify(y))
+  const sendAndHear = async (on: JanusJS.PluginHandle, name: string, message: JanusJS.PluginMessage['message'], events: number) => {
+    const start = calls.length
+    await send(on, name, message)
+    await vi.waitFor(() => expect(calls.length).toBeGreaterThanOrEqual(start + 1 + events), { timeout: 5_000 })
+    calls.push([name, calls.splice(start).sort(bySerialized)])
+  }
+
+  await open(forged)
+  const session = (await open(parts.core))!
+  await attach(session, 'forged handle token', forged)
+  const handle = (await attach(session, 'handle'))!
+  await send(handle, 'listparticipants', { request: 'listparticipants', room: Number(room.providerRoomId) })
+  await send(handle, 'kick without the secret', { request: 'kick', room: Number(room.providerRoomId), id: 1 })
+  await sendAndHear(handle, 'join with a forged room token', { request: 'join', room: Number(room.providerRoomId), ptype: 'publisher', token: forged }, 1)
+  await sendAndHear(handle, 'join', { request: 'join', room: Number(room.providerRoomId), ptype: 'publisher', display: 'alice', token: parts.room }, 1)
+  const other = (await open(splitJanusTokenValue(bob.value)!.core))!
+  const bobs = (await attach(other, 'bob'))!
+  await sendAndHear(
+    bobs,
+    'bob join',
+    { request: 'join', room: Number(room.providerRoomId), ptype: 'publisher', display: 'bob', token: splitJanusTokenValue(bob.value)!.room },
+    2,
+  )
+  await sendAndHear(bobs, 'bob leave', { request: 'leave' }, 2)
+  for (const closing of [other, session])
+    await new Promise<void>((resolve) =>
+      closing.destroy({
+        cleanupHandles: true,
+        success: () => {
+          calls.push(['destroyed'])
+          resolve()
+        },
+      }),
+    )
+  await server.closeRoom({ room })
+  return calls
+}
+
+describe.skipIf(!tool.available)("the fake janus.js calls back as janus.js does over Debian's Janus", { meta: { skipReason: tool.skipReason } }, () => {
+  let real: JanusServer
+  beforeAll(async () => {
+    real = await startJanus({ tokenAuthSecret: secret })
+  }, 30_000)
+  afterAll(() => real?.stop())
+
+  it('the same calls without media give the same callbacks, arguments and error texts', async () => {
+    const fromJanusJs = await janusJsScript(await loadRealJanusJs(), real.url)
+    const fromFake = await janusJsScript(initialised(createFakeJanusJs(fake)), fake.url)
+    expect(fromFake).toEqual(fromJanusJs)
+  }, 30_000)
+})
+
+/** The fake janus.js, initialised as the client half initialises janus.js. */
+function initialised(Janus: ReturnType<typeof createFakeJanusJs>): JanusClass {
+  Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies({ adapter: { browserDetails: { browser: 'chrome' } } }) })
+  return Janus
+}

@@ -648,7 +648,7 @@ export class FakeJanusServer {
         return
       }
       if (request === 'leave') {
-        this.#pushEvent(handle, { videoroom: 'event', leaving: 'ok' }, undefined, transaction)
+        this.#pushEvent(handle, { videoroom: 'event', room: publisher.room.id, leaving: 'ok' }, undefined, transaction)
         this.#closePeerConnection(handle)
         if (handle.publisher) this.#leave(handle.publisher, false)
         handle.publisher = undefined
