@@ -2,7 +2,7 @@ import { CallportError, throwIfAborted, type ClientAdapter, type ClientCapabilit
 import { loadSettings } from '@callport/provider-utils'
 import { defineClientAdapter } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
-import { ICE_SERVERS_PARAMETER, splitJanusTokenValue } from '../shared/connect-parameters'
+import { ICE_SERVERS_PARAMETER, NAME_PARAMETER, splitJanusTokenValue } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
 import { JanusConnection } from './janus-connection'
 import { loadJanusJs, type JanusJsSource, type WebRtcAdapterSource } from './load-sdk'
@@ -13,6 +13,8 @@ const JanusConnectParametersSchema = z.object({
   room: z.number().check(z.int(), z.positive()),
   publish: z.boolean(),
   [ICE_SERVERS_PARAMETER]: z.optional(z.string()),
+  /** The participant's display name (the server half puts it there when the participant has one). */
+  [NAME_PARAMETER]: z.optional(z.string()),
 })
 
 const text = z.string()
@@ -115,7 +117,11 @@ export function janus(options?: JanusClientOptions): JanusClientAdapter {
         coreToken: parts.core,
         roomToken: parts.room,
         room: parameters.room,
-        local: { identity: token.identity, role: parameters.publish ? 'publisher' : 'subscriber' },
+        local: {
+          identity: token.identity,
+          role: parameters.publish ? 'publisher' : 'subscriber',
+          ...(parameters[NAME_PARAMETER] === undefined ? {} : { name: parameters[NAME_PARAMETER] }),
+        },
         publish: parameters.publish,
         iceServers: [...iceServers, ...fromToken],
         audio,

@@ -60,6 +60,8 @@ interface PublishedStream {
 interface Wanted {
   feed: number
   mids?: string[]
+  /** Stop receiving these (`update` with `unsubscribe`) instead. */
+  unsubscribe?: boolean
 }
 
 /** The mids of a publisher's streams VideoRoom lists as disabled (removed in a renegotiation). */
@@ -85,6 +87,19 @@ interface Subscribed {
 
 type DeviceSource = 'camera' | 'microphone'
 const sourceOfKind = { audio: 'microphone', video: 'camera' } as const satisfies Record<TrackKind, DeviceSource>
+
+/**
+ * Why Janus did not open a session: its refusal of the core token ("Unauthorized request (wrong or
+ * missing secret/token)", core error 403) is TOKEN_EXPIRED when the token's expiry (its first field, in
+ * seconds) is past, else UNAUTHORIZED, neither worth retrying with the same token; anything else (Janus
+ * unreachable) is a retryable CONNECTION_FAILED.
+ */
+export function sessionError(reason: string, coreToken: string): CallportError {
+  if (!/^Unauthorized/i.test(reason)) return new CallportError('CONNECTION_FAILED', `Janus session: ${reason}`, { provider: JANUS_PROVIDER, retryable: true })
+  const expiry = Number(coreToken.split(',')[0])
+  const expired = Number.isFinite(expiry) && expiry * 1000 <= Date.now()
+  return new CallportError(expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED', `Janus refused the token: ${reason}`, { provider: JANUS_PROVIDER, retryable: false })
+}
 
 /** How often a subscriber lists the room's publishers. */
 const ROSTER_INTERVAL_MS = 2_000
@@ -181,9 +196,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         destroyOnUnload: true,
         success: () => resolve(created),
         error: (error) => {
-          const failure = new CallportError('CONNECTION_FAILED', `Janus session: ${String(error)}`, { provider: JANUS_PROVIDER, retryable: true })
-          if (opened.connection) opened.connection.#end('connection-lost', failure)
-          else reject(failure)
+          if (!opened.connection) return reject(sessionError(String(error), options.coreToken))
+          opened.connection.#end('connection-lost', new CallportError('CONNECTION_FAILED', `Janus session: ${String(error)}`, { provider: JANUS_PROVIDER, retryable: true }))
         },
       })
     })
@@ -259,8 +273,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       for (const track of captured) this.#put(track.source as DeviceSource, { track, owned: true })
       publish.push(...captured)
     }
-    if (publish.length === 0) return
-    await this.#publisher!.publish(publish.map((track) => track.mediaStreamTrack))
+    // A data channel always: the page has its link to Janus (and is listed as a publisher) even when it sends no media yet.
+    await this.#publisher!.publish(
+      publish.map((track) => track.mediaStreamTrack),
+      { data: true },
+    )
     for (const track of publish) this.emit('local-track-published', { track })
   }
 
@@ -347,12 +364,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     const existing = this.#feeds.get(id)
     if (existing) {
       // Streams the publisher removed (VideoRoom lists them disabled; a moderated stream published again, say).
-      const disabled = new Set(disabledMidsOf((raw as { streams?: unknown } | undefined)?.streams))
-      for (const [mid, stream] of this.#streams) if (stream.feed === id && stream.feedMid !== undefined && disabled.has(stream.feedMid)) this.#dropStream(mid, stream, raw)
+      // Their m-lines are freed (`update` with `unsubscribe`); a mid enabled again later is subscribed to again.
+      const disabled = disabledMidsOf((raw as { streams?: unknown } | undefined)?.streams).filter((mid) => existing.requested.has(mid))
+      for (const mid of disabled) existing.requested.delete(mid)
+      for (const [mid, stream] of this.#streams)
+        if (stream.feed === id && stream.feedMid !== undefined && disabled.includes(stream.feedMid)) this.#dropStream(mid, stream, raw)
+      if (disabled.length > 0) this.#wanted.push({ feed: id, mids: disabled, unsubscribe: true })
       const added = mids.filter((mid) => !existing.requested.has(mid))
-      if (added.length === 0) return
       for (const mid of added) existing.requested.add(mid)
-      this.#wanted.push({ feed: id, mids: added })
+      if (added.length > 0) this.#wanted.push({ feed: id, mids: added })
       return this.#next()
     }
     const known = [...this.#feeds.values()].some((feed) => feed.display.identity === decoded.identity)
@@ -385,13 +405,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (this.#subscribing || this.#closed || !this.#started || !this.#subscriber) return
     const wanted = this.#wanted.shift()
     if (wanted === undefined) return
-    const { feed, mids } = wanted
-    if (!this.#feeds.has(feed)) return this.#next()
+    const { feed, mids, unsubscribe } = wanted
+    if (!this.#feeds.has(feed) || (unsubscribe && !this.#subscriberJoined)) return this.#next()
     this.#subscribing = true
     const streams = mids ? mids.map((mid) => ({ feed, mid })) : [{ feed }]
     const { room, roomToken } = this.#options
     this.#subscriber.send({
-      message: this.#subscriberJoined ? { request: 'update', subscribe: streams } : { request: 'join', room, ptype: 'subscriber', streams, token: roomToken },
+      message: !this.#subscriberJoined
+        ? { request: 'join', room, ptype: 'subscriber', streams, token: roomToken }
+        : unsubscribe
+          ? { request: 'update', unsubscribe: streams }
+          : { request: 'update', subscribe: streams },
     })
     this.#subscriberJoined = true
   }
@@ -402,7 +426,10 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       const known = this.#streams.get(stream.mid)
       // VideoRoom reuses an inactive m-line for the next stream: a mid whose feed or feed mid changed is another stream.
       if (known && (stream.active === false || stream.feed_id !== known.feed || stream.feed_mid !== known.feedMid)) this.#dropStream(stream.mid, known, message)
-      if (stream.feed_id !== undefined && stream.active !== false && !this.#streams.has(stream.mid)) {
+      const feed = stream.feed_id === undefined ? undefined : this.#feeds.get(stream.feed_id)
+      // A stream its publisher removed (disabled) stays listed until the unsubscribe is through.
+      const removed = feed !== undefined && feed.requested.size > 0 && stream.feed_mid !== undefined && !feed.requested.has(stream.feed_mid)
+      if (stream.feed_id !== undefined && stream.active !== false && !removed && !this.#streams.has(stream.mid)) {
         const screen = decodeJanusDisplay(stream.feed_display)?.source === 'screen'
         const source: TrackSource = stream.type === 'audio' ? (screen ? 'screen-audio' : 'microphone') : stream.type === 'video' ? (screen ? 'screen' : 'camera') : 'unknown'
         this.#streams.set(stream.mid, { feed: stream.feed_id, source, ...(stream.feed_mid === undefined ? {} : { feedMid: stream.feed_mid }) })

@@ -123,12 +123,23 @@ export class Publisher {
     }
   }
 
-  /** Publishes `tracks` (added to what this handle already publishes). */
-  publish(tracks: readonly MediaStreamTrack[]): Promise<void> {
+  /**
+   * Publishes `tracks` (added to what this handle already publishes); with `data`, a data channel too
+   * (janus.js `{ type: 'data' }`), which gives the handle its peer connection to Janus even when it
+   * publishes no media (connection quality, ICE and WebRTC state from the join on).
+   */
+  publish(tracks: readonly MediaStreamTrack[], options: { data?: boolean } = {}): Promise<void> {
     return this.#enqueue(() =>
-      this.#negotiate(
-        tracks.map((track) => ({ type: track.kind === 'audio' ? 'audio' : 'video', capture: track, recv: false, dontStop: true, ...(this.#published ? { add: true } : {}) })),
-      ),
+      this.#negotiate([
+        ...tracks.map((track): JanusJsTrackOption => ({
+          type: track.kind === 'audio' ? 'audio' : 'video',
+          capture: track,
+          recv: false,
+          dontStop: true,
+          ...(this.#published ? { add: true } : {}),
+        })),
+        ...(options.data ? [{ type: 'data', capture: false } satisfies JanusJsTrackOption] : []),
+      ]),
     )
   }
 

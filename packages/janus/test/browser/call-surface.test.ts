@@ -77,7 +77,12 @@ describe.skipIf(!media.available || !janusTool.available)(
       await page.exposeFunction('issueToken', async (name: string) => {
         await ready
         const ensured = await adapter.ensureRoom({ name })
-        return adapter.issueToken({ room: ensured, participant: { identity, role: options.role ?? 'publisher' }, ttlSeconds: 600 })
+        const displayName = identity === 'alice' ? 'Alice Liddell' : undefined
+        return adapter.issueToken({
+          room: ensured,
+          participant: { identity, role: options.role ?? 'publisher', ...(displayName ? { name: displayName } : {}) },
+          ttlSeconds: 600,
+        })
       })
       await page.goto(server.url)
       await page.waitForFunction(() => 'surface' in window)
@@ -229,8 +234,14 @@ describe.skipIf(!media.available || !janusTool.available)(
     it('a Janus that dies ends the calls as connection-lost; the sessions join the Janus that replaces it with fresh tokens and media flows again', async () => {
       const room = uniqueRoom('reconnect')
       const alice = await participant('alice', room, { tone: 0, previewCamera: true })
-      const bob = await participant('bob', room, { video: false, tone: 0 })
+      // bob sends no media: his publisher handle still has its link to Janus (a data channel), so he is
+      // a participant for alice, and his own connection quality is measured.
+      const bob = await participant('bob', room, { audio: false, video: false })
       expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      await waitForLogged(alice, { name: 'participant-joined', identity: 'bob' })
+      await waitForLogged(bob, { name: 'connection-quality-changed', identity: 'bob', local: true })
+      // The name the server half put in the token is the participant's name on the others' pages.
+      expect((await eventsOf(bob)).find((event) => event.name === 'track-subscribed' && event.identity === 'alice')?.participantName).toBe('Alice Liddell')
 
       let replaced!: () => void
       ready = new Promise((resolve) => (replaced = resolve))
