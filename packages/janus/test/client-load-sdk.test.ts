@@ -56,6 +56,21 @@ describe('where janus.js and webrtc-adapter come from', () => {
   })
 })
 
+describe('prepare', () => {
+  it('loads and inits janus.js before the join (once, kept for connect); a fired signal is ABORTED before anything loads', async () => {
+    const { janus } = await import('../src/client/index')
+    const Janus = fakeJanus()
+    const sdk = vi.fn(async () => ({ default: Janus }))
+    const adapter = janus({ sdk, webrtcAdapter: fakeAdapter() })
+    expect(adapter.capabilities.prepare).toBe(true)
+    await expectCallportError(adapter.prepare!(undefined, { signal: AbortSignal.abort() }), ['ABORTED'])
+    expect(sdk).not.toHaveBeenCalled()
+    await adapter.prepare!(undefined)
+    await adapter.prepare!(undefined)
+    expect(Janus.init).toHaveBeenCalledTimes(1)
+  })
+})
+
 describe('server-side rendering', () => {
   it('the client entry imports and makes its adapter where there is no window, loading nothing', async () => {
     expect(typeof window).toBe('undefined')

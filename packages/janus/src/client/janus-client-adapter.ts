@@ -66,10 +66,12 @@ export interface JanusClientOptions {
  * - `switchDevice` (`camera`, `microphone`): a capture from the chosen device replaces the sent track
  *   (janus.js `replaceTracks`, no renegotiation); a device unplugged mid-call is replaced by the default one.
  *
+ * - `prepare`: loads janus.js and webrtc-adapter (and runs `Janus.init`) before the join, so the
+ *   click only opens the Janus session.
+ *
  * Not offered: `updateToken` (janus.js cannot change a session's token; a lost or expired session
  * ends the call as `connection-lost` and the session joins again with a fresh token), `sendData`,
- * `trackMuteEvents` (Janus tells nobody when a publisher disables a track), `participantUpdates`,
- * `prepare`.
+ * `trackMuteEvents` (Janus tells nobody when a publisher disables a track), `participantUpdates`.
  */
 export const janusClientCapabilities: ClientCapabilities = {
   media: 'tracks',
@@ -82,6 +84,7 @@ export const janusClientCapabilities: ClientCapabilities = {
   remoteMute: true,
   connectionQuality: true,
   switchDevice: ['camera', 'microphone'],
+  prepare: true,
 }
 
 export interface JanusClientAdapter extends ClientAdapter {
@@ -105,6 +108,9 @@ export function janus(options?: JanusClientOptions): JanusClientAdapter {
     vendor: 'Janus',
     capabilities: janusClientCapabilities,
     connectSchema: JanusConnectParametersSchema,
+    async prepare() {
+      await loadJanusJs({ sdk, webrtcAdapter })
+    },
     async connect({ token, parameters }, { signal, audio, video, tracks = [] }) {
       const parts = splitJanusTokenValue(token.value)
       if (!parts) throw new CallportError('INVALID_INPUT', 'A Janus token value holds the core token and the room token, separated by a space', { provider: JANUS_PROVIDER })
