@@ -58,10 +58,11 @@ describe.skipIf(!media.available || !janusTool.available)(
       const graceIdentity = await join(grace, 'Grace Hopper', room)
 
       await Promise.all([waitForPlayingVideo(ada, tileVideo(graceIdentity)), waitForPlayingVideo(grace, tileVideo(adaIdentity))])
-      // Two tiles each: the self-view and the other participant (by identity, which the VideoRoom display carries).
+      // Two tiles each, named: the self-view and the other participant (name and identity from the VideoRoom display).
+      expect(await ada.$$eval('.tile .name', (names) => names.map((name) => name.textContent))).toEqual(['Ada Lovelace (you)', 'Grace Hopper'])
+      expect(await grace.$$eval('.tile .name', (names) => names.map((name) => name.textContent))).toEqual(['Grace Hopper (you)', 'Ada Lovelace'])
       expect(await ada.$$eval('.tile[data-remote]', (tiles) => tiles.map((tile) => (tile as HTMLElement).dataset.identity))).toEqual([graceIdentity])
       expect(await grace.$$eval('.tile[data-remote]', (tiles) => tiles.map((tile) => (tile as HTMLElement).dataset.identity))).toEqual([adaIdentity])
-      expect(await ada.$eval('#grid', (grid) => (grid as HTMLElement).dataset.count)).toBe('2')
       // The remote tile holds the other's microphone too.
       await ada.waitForSelector(`.tile[data-identity="${graceIdentity}"] audio`, { state: 'attached' })
 

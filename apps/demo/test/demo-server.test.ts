@@ -139,14 +139,19 @@ describe('the demo server', () => {
         expect(answer.status).toBe(200)
         const { room, token } = JoinResponseSchema.parse(await answer.json())
         expect(room).toMatchObject({ name: 'standup', provider: 'janus' })
-        // Pages reach Janus at JANUS_CLIENT_URL (else at JANUS_URL); a publisher's token may publish.
-        expect(token).toMatchObject({ provider: 'janus', room: 'standup', identity: 'guest-1', connect: { url: 'wss://janus.example.com/', publish: true } })
+        // Pages reach Janus at JANUS_CLIENT_URL (else at JANUS_URL); a publisher's token may publish; the name is the page's VideoRoom display.
+        expect(token).toMatchObject({
+          provider: 'janus',
+          room: 'standup',
+          identity: 'guest-1',
+          connect: { url: 'wss://janus.example.com/', publish: true, name: 'Ada Lovelace' },
+        })
         const videoRoom = token.connect.room
         expect(typeof videoRoom).toBe('number')
         // token.value is Janus's core signed token and VideoRoom's room token: Janus opens a session with the first,
         // and the room the join made exists there.
         const [coreToken, roomToken] = token.value.split(' ')
-        expect(roomToken).toMatch(new RegExp(`,janus\\.plugin\\.videoroom,room=${String(videoRoom)}:`))
+        expect(roomToken).toMatch(new RegExp(`,janus\\.plugin\\.videoroom,room=${String(videoRoom)}[,:]`))
         expect(await videoRoomExists(server.url, coreToken ?? '', Number(videoRoom))).toBe(true)
         // A token Janus did not sign is refused by Janus itself.
         const forged = `${(coreToken ?? '').split(':')[0]}:${Buffer.from('forged signature').toString('base64')}`
