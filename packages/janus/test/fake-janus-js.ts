@@ -108,7 +108,11 @@ export interface FakeTransceiver {
   /** The direction negotiated (from the remote description). */
   currentDirection: RTCRtpTransceiverDirection | null
   sender: { track: LocalTrack | null; replaceTrack(track: MediaStreamTrack | null): Promise<void> }
-  receiver: { track: FakeRemoteMediaStreamTrack }
+  receiver: {
+    track: FakeRemoteMediaStreamTrack
+    /** The contributing source of what this receiver plays, with the audio level of its RTP audio-level extension (0 to 1). */
+    getSynchronizationSources(): RTCRtpSynchronizationSource[]
+  }
 }
 
 /** Per-stream counters behind getStats. */
@@ -124,6 +128,8 @@ export interface FakePeerConnectionNetwork {
   own(): FakeNetwork
   /** The link of the publisher whose stream this received mid relays, if any. */
   sourceOf(mid: string): FakeNetwork | undefined
+  /** The audio level (0 to 1) of the audio stream this received mid relays, if any. */
+  audioLevelOf(mid: string): number | undefined
 }
 
 /** An RTCPeerConnection stand-in: transceivers, states, and getStats from the fake network. */
@@ -166,7 +172,14 @@ export class FakePeerConnection {
           transceiver.sender.track = next
         },
       },
-      receiver: { track: new FakeRemoteMediaStreamTrack(kind === 'audio' ? 'audio' : 'video', `remote ${kind}`, undefined) },
+      receiver: {
+        track: new FakeRemoteMediaStreamTrack(kind === 'audio' ? 'audio' : 'video', `remote ${kind}`, undefined),
+        getSynchronizationSources: () => {
+          const receiving = transceiver.currentDirection === 'recvonly' || transceiver.currentDirection === 'sendrecv'
+          const level = receiving && transceiver.mid !== null ? this.#network.audioLevelOf(transceiver.mid) : undefined
+          return level === undefined ? [] : [{ source: 1, timestamp: performance.now(), rtpTimestamp: 0, audioLevel: level }]
+        },
+      },
     }
     this.transceivers.push(transceiver)
     return transceiver
@@ -519,6 +532,7 @@ export function createFakeJanusJs(server: FakeJanusServer) {
           if (!source) return undefined
           return [...FakeJanus.sessions].find((session) => session.getSessionId() === source.session)?.network
         },
+        audioLevelOf: (mid) => statics.server.relayedFrom(this.#sessionId ?? 0, handle.numericId, mid)?.audioLevel,
       }
     }
 
@@ -843,16 +857,30 @@ export function createFakeJanusJs(server: FakeJanusServer) {
       this.#mute(true, false, mid)
     }
 
+    /** janus.js `getLocalTracks`: each sender's track (`type` is the track's kind), or null before there is a PeerConnection. */
     getLocalTracks(): JanusJS.TrackDesc[] {
-      return (this.webrtcStuff.pc?.transceivers ?? [])
-        .filter((transceiver) => transceiver.sender.track)
-        .map((transceiver) => ({ mid: transceiver.mid ?? undefined, type: transceiver.kind, id: transceiver.sender.track!.id, label: transceiver.sender.track!.label }))
+      const pc = this.webrtcStuff.pc
+      // janus.js answers null here, which janus-gateway's declarations leave out.
+      if (!pc) return null as unknown as JanusJS.TrackDesc[]
+      return pc.transceivers.flatMap((transceiver) =>
+        transceiver.sender.track
+          ? [{ mid: transceiver.mid ?? undefined, type: transceiver.sender.track.kind, id: transceiver.sender.track.id, label: transceiver.sender.track.label }]
+          : [],
+      )
     }
 
+    /** janus.js `getRemoteTracks`: every receiver's track, or null before there is a PeerConnection. */
     getRemoteTracks(): JanusJS.TrackDesc[] {
-      return (this.webrtcStuff.pc?.transceivers ?? [])
-        .filter((transceiver) => transceiver.currentDirection === 'recvonly' || transceiver.currentDirection === 'sendrecv')
-        .map((transceiver) => ({ mid: transceiver.mid ?? undefined, type: transceiver.kind, id: transceiver.receiver.track.id, label: transceiver.receiver.track.label }))
+      const pc = this.webrtcStuff.pc
+      if (!pc) return null as unknown as JanusJS.TrackDesc[]
+      return pc.transceivers
+        .filter((transceiver) => transceiver.kind !== 'application')
+        .map((transceiver) => ({
+          mid: transceiver.mid ?? undefined,
+          type: transceiver.receiver.track.kind,
+          id: transceiver.receiver.track.id,
+          label: transceiver.receiver.track.label,
+        }))
     }
 
     /** janus.js `cleanupWebrtc`: local tracks stopped (unless `dontStop`), the PeerConnection closed, `oncleanup`. */

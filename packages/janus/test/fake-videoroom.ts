@@ -148,6 +148,8 @@ interface PublisherStream {
   /** The sending track's id (from the offer's msid), so that a back door can find the stream. */
   trackId?: string
   talking: boolean
+  /** The level its audio carries now (0 to 1; the audio-level extension), for a receiver's synchronization sources. */
+  level: number
 }
 
 /** A VideoRoom participant: a publisher handle that joined (janus_videoroom_publisher). */
@@ -168,9 +170,11 @@ interface Publisher {
 interface SubscriberStream {
   mindex: number
   mid: string
-  type: 'audio' | 'video'
-  /** The publisher stream it relays; undefined once that went away (an inactive m-line). */
+  type: 'audio' | 'video' | 'data'
+  /** The publisher stream it relays; undefined once that went away (an inactive m-line). Not for data. */
   source?: { publisher: Publisher; stream: PublisherStream }
+  /** A data m-line: the publishers whose data it carries (one shared m-line for all of them). */
+  dataSources?: Set<Publisher>
 }
 
 /** A subscriber handle (janus_videoroom_subscriber). */
@@ -275,7 +279,8 @@ export class FakeJanusServer {
   // ---- Janus core (src/janus.c janus_process_incoming_request) ----
 
   /** One Janus API request, as a transport hands it to the core; resolves with the answer. */
-  async request(path: { session?: number; handle?: number }, body: JanusJson): Promise<JanusJson> {
+  async request(path: { session?: number; handle?: number }, sent: JanusJson): Promise<JanusJson> {
+    const body = JSON.parse(JSON.stringify(sent)) as JanusJson
     const transaction = typeof body.transaction === 'string' ? body.transaction : undefined
     const reply = (answer: JanusJson): JanusJson => ({ ...answer, ...(transaction ? { transaction } : {}) })
     const janus = body.janus
@@ -385,7 +390,8 @@ export class FakeJanusServer {
   /** Pushes an event to a session (`gateway->push_event`), delivered as a transport would: after this turn. */
   #push(session: FakeSession, event: JanusJson): void {
     if (!this.#sessions.has(session.id)) return
-    const message = { ...event, session_id: session.id }
+    // As over the wire: JSON, so no object is shared with the page or between pages.
+    const message = JSON.parse(JSON.stringify({ ...event, session_id: session.id })) as JanusJson
     setTimeout(() => {
       if (!this.#sessions.has(session.id)) return
       if (session.listener) session.listener(message)
@@ -739,7 +745,7 @@ export class FakeJanusServer {
         const type = m.kind === 'application' ? 'data' : m.kind
         const disabled = m.port === 0 || m.direction === 'inactive' || m.direction === 'recvonly'
         const known = publisher.streams.find((stream) => stream.mid === m.mid)
-        const stream: PublisherStream = known ?? { type, mindex, mid: m.mid, disabled, muted: false, talking: false }
+        const stream: PublisherStream = known ?? { type, mindex, mid: m.mid, disabled, muted: false, talking: false, level: 0 }
         Object.assign(stream, { type, mindex, disabled })
         if (m.trackId === undefined) delete stream.trackId
         else stream.trackId = m.trackId
@@ -791,7 +797,7 @@ export class FakeJanusServer {
       const publisher = room.participants.get(entry.feed as number)
       if (!publisher || !publisher.active) throw new Refusal(VideoRoomError.NO_SUCH_FEED, `No such feed (${String(entry.feed)})`)
       for (const stream of publisher.streams) {
-        if (stream.type === 'data' || stream.disabled) continue
+        if (stream.disabled) continue
         if (entry.mid !== undefined && entry.mid !== stream.mid) continue
         wanted.push({ publisher, stream })
       }
@@ -799,9 +805,18 @@ export class FakeJanusServer {
     return wanted
   }
 
-  /** Adds an m-line relaying `stream`, reusing an inactive one of the same type (janus_videoroom_subscriber_stream_add_or_replace). */
+  /**
+   * Adds an m-line relaying `stream`, reusing an inactive one of the same type
+   * (janus_videoroom_subscriber_stream_add_or_replace); data goes to the one shared data m-line.
+   */
   #addSubscriberStream(subscriber: Subscriber, publisher: Publisher, stream: PublisherStream): boolean {
-    if (stream.type === 'data') return false
+    if (stream.type === 'data') {
+      const shared = subscriber.streams.find((existing) => existing.type === 'data')
+      if (shared?.dataSources?.has(publisher)) return false
+      if (shared) shared.dataSources = new Set([...(shared.dataSources ?? []), publisher])
+      else subscriber.streams.push({ mindex: subscriber.streams.length, mid: String(subscriber.streams.length), type: 'data', dataSources: new Set([publisher]) })
+      return true
+    }
     if (subscriber.streams.some((existing) => existing.source?.stream === stream)) return false
     const reusable = subscriber.streams.find((existing) => !existing.source && existing.type === stream.type)
     if (reusable) reusable.source = { publisher, stream }
@@ -815,6 +830,13 @@ export class FakeJanusServer {
       for (const { publisher, stream } of this.#wantedStreams(subscriber.room, body.subscribe)) if (this.#addSubscriberStream(subscriber, publisher, stream)) changes += 1
     for (const entry of Array.isArray(body.unsubscribe) ? (body.unsubscribe as JanusJson[]) : []) {
       for (const stream of subscriber.streams) {
+        if (stream.dataSources && entry.feed !== undefined && entry.mid === undefined) {
+          const publisher = [...stream.dataSources].find((candidate) => candidate.id === entry.feed)
+          if (publisher) {
+            stream.dataSources.delete(publisher)
+            changes += 1
+          }
+        }
         const source = stream.source
         if (!source) continue
         if (
@@ -860,10 +882,10 @@ export class FakeJanusServer {
       type: 'offer',
       sdp: writeSdp(
         subscriber.streams.map((stream) => ({
-          kind: stream.type,
+          kind: stream.type === 'data' ? ('application' as const) : stream.type,
           mid: stream.mid,
           port: 9,
-          direction: stream.source ? 'sendonly' : 'inactive',
+          direction: stream.source || stream.type === 'data' ? 'sendonly' : 'inactive',
           ...(stream.source ? { trackId: `janus-${stream.source.publisher.id}-${stream.source.stream.mid}` } : {}),
         })),
         subscriber.sdpVersion,
@@ -875,6 +897,19 @@ export class FakeJanusServer {
   #subscriberSummary(subscriber: Subscriber): JanusJson[] {
     return subscriber.streams.map((stream) => {
       const source = stream.source
+      if (stream.type === 'data') {
+        const sources = [...(stream.dataSources ?? [])]
+        return {
+          type: 'data',
+          active: true,
+          mindex: stream.mindex,
+          mid: stream.mid,
+          ready: false,
+          send: true,
+          sources: sources.length,
+          source_ids: sources.map((publisher) => publisher.id),
+        }
+      }
       return {
         type: stream.type,
         active: source !== undefined,
@@ -899,7 +934,7 @@ export class FakeJanusServer {
       type: stream.type,
       mindex: stream.mindex,
       mid: stream.mid,
-      ...(stream.disabled ? { disabled: true } : { codec: stream.type === 'audio' ? 'opus' : stream.type === 'video' ? 'vp8' : undefined }),
+      ...(stream.disabled ? { disabled: true } : stream.type === 'data' ? {} : { codec: stream.type === 'audio' ? 'opus' : 'vp8' }),
       ...(stream.muted ? { moderated: true } : {}),
       ...(stream.type === 'audio' ? { talking: stream.talking } : {}),
     }
@@ -945,6 +980,7 @@ export class FakeJanusServer {
           stream.source = undefined
           changed = true
         }
+        if (stream.dataSources?.delete(publisher)) changed = true
       }
       if (changed) this.#offerToSubscriber(subscriber)
     }
@@ -1000,8 +1036,9 @@ export class FakeJanusServer {
     if (!publisher || !publisher.room.audioLevelEvent || !publisher.active) return
     const dBov = level <= 0 ? 127 : Math.min(127, Math.round(-20 * Math.log10(Math.min(1, level))))
     for (const stream of publisher.streams) {
-      if (stream.type !== 'audio' || stream.disabled || stream.muted) continue
-      this.#setTalking(publisher, stream, dBov < publisher.room.audioLevelAverage, dBov)
+      if (stream.type !== 'audio' || stream.disabled) continue
+      stream.level = Math.max(0, Math.min(1, level))
+      if (!stream.muted) this.#setTalking(publisher, stream, dBov < publisher.room.audioLevelAverage, dBov)
     }
   }
 
@@ -1017,12 +1054,15 @@ export class FakeJanusServer {
   }
 
   /** Whose stream a subscriber handle's m-line relays: the publisher's session and feed id. */
-  relayedFrom(sessionId: number, handleId: number, mid: string): { session: number; feed: number } | undefined {
+  relayedFrom(sessionId: number, handleId: number, mid: string): { session: number; feed: number; audioLevel?: number } | undefined {
     const source = this.#sessions
       .get(sessionId)
       ?.handles.get(handleId)
       ?.subscriber?.streams.find((stream) => stream.mid === mid)?.source
-    return source ? { session: source.publisher.handle.session.id, feed: source.publisher.id } : undefined
+    if (!source) return undefined
+    // A moderated stream is not relayed: nothing plays.
+    const audible = source.stream.type === 'audio' && !source.stream.muted && source.publisher.active
+    return { session: source.publisher.handle.session.id, feed: source.publisher.id, ...(audible ? { audioLevel: source.stream.level } : {}) }
   }
 
   /** Every session id Janus holds now. */
