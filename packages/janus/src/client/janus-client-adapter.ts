@@ -66,12 +66,17 @@ export interface JanusClientOptions {
  * - `switchDevice` (`camera`, `microphone`): a capture from the chosen device replaces the sent track
  *   (janus.js `replaceTracks`, no renegotiation); a device unplugged mid-call is replaced by the default one.
  *
+ * - `trackMuteEvents`: a camera or microphone a page turns off stays published, disabled, and the page
+ *   gives its VideoRoom stream the description `callport:muted` (`callport:live` when on again; an
+ *   SDP-less `configure`), which VideoRoom announces to the room's publishers; with VideoRoom's
+ *   moderation events (sent to every publisher) the others' pages emit `track-muted` / `track-unmuted`
+ *   of the same track. A subscriber-only page, which VideoRoom tells nothing, emits neither.
  * - `prepare`: loads janus.js and webrtc-adapter (and runs `Janus.init`) before the join, so the
  *   click only opens the Janus session.
  *
  * Not offered: `updateToken` (janus.js cannot change a session's token; a lost or expired session
  * ends the call as `connection-lost` and the session joins again with a fresh token), `sendData`,
- * `trackMuteEvents` (Janus tells nobody when a publisher disables a track), `participantUpdates`.
+ * `participantUpdates`.
  */
 export const janusClientCapabilities: ClientCapabilities = {
   media: 'tracks',
@@ -85,6 +90,7 @@ export const janusClientCapabilities: ClientCapabilities = {
   connectionQuality: true,
   switchDevice: ['camera', 'microphone'],
   prepare: true,
+  trackMuteEvents: true,
 }
 
 export interface JanusClientAdapter extends ClientAdapter {

@@ -47,14 +47,35 @@ interface Feed {
   raw: unknown
   /** The publisher's mids asked for so far (its streams as VideoRoom listed them). */
   requested: Set<string>
+  /** The publisher's mids it says are muted (stream description {@link MUTED_DESCRIPTION}). */
+  described: Set<string>
+  /** The publisher's mids a moderator muted (VideoRoom `moderation` events). */
+  moderated: Set<string>
 }
+
+/**
+ * The VideoRoom stream description a Callport page gives a camera or microphone it turned off (it
+ * stays published, disabled), and {@link LIVE_DESCRIPTION} when on again: an SDP-less `configure` with
+ * `descriptions`, which VideoRoom announces to the room's publishers (`publishers` event).
+ */
+export const MUTED_DESCRIPTION = 'callport:muted'
+export const LIVE_DESCRIPTION = 'callport:live'
 
 /** A stream of a publisher, as VideoRoom lists it in `joined` / `publishers`. */
 interface PublishedStream {
   mid?: string
   type?: string
   disabled?: boolean
+  description?: string
 }
+
+/** The mids a publisher describes as muted. */
+const describedMutedOf = (streams: unknown): Set<string> =>
+  new Set(
+    Array.isArray(streams)
+      ? (streams as PublishedStream[]).flatMap((stream) => (stream.description === MUTED_DESCRIPTION && typeof stream.mid === 'string' ? [stream.mid] : []))
+      : [],
+  )
 
 /** A subscription to ask the subscriber handle for: a feed's streams (all of them, or these mids). */
 interface Wanted {
@@ -307,6 +328,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (typeof gone === 'number') this.#removeFeed(gone, message)
     if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
     if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#onModerated(message)
+    else if (message.moderation !== undefined && typeof message.mid === 'string') {
+      const feed = this.#feeds.get(message.id as number)
+      const mid = message.mid
+      if (feed) this.#setMuted(feed, () => (message.moderation === 'muted' ? feed.moderated.add(mid) : feed.moderated.delete(mid)), message)
+    }
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
   }
 
@@ -370,13 +396,22 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       for (const [mid, stream] of this.#streams)
         if (stream.feed === id && stream.feedMid !== undefined && disabled.includes(stream.feedMid)) this.#dropStream(mid, stream, raw)
       if (disabled.length > 0) this.#wanted.push({ feed: id, mids: disabled, unsubscribe: true })
+      const streamsListed = (raw as { streams?: unknown } | undefined)?.streams
+      if (Array.isArray(streamsListed)) this.#setMuted(existing, () => (existing.described = describedMutedOf(streamsListed)), raw)
       const added = mids.filter((mid) => !existing.requested.has(mid))
       for (const mid of added) existing.requested.add(mid)
       if (added.length > 0) this.#wanted.push({ feed: id, mids: added })
       return this.#next()
     }
     const known = [...this.#feeds.values()].some((feed) => feed.display.identity === decoded.identity)
-    this.#feeds.set(id, { id, display: decoded, raw, requested: new Set(mids) })
+    this.#feeds.set(id, {
+      id,
+      display: decoded,
+      raw,
+      requested: new Set(mids),
+      described: describedMutedOf((raw as { streams?: unknown } | undefined)?.streams),
+      moderated: new Set(),
+    })
     if (!known && announce) this.emit('participant-joined', { participant: this.#participantOf(decoded), raw })
     this.#wanted.push({ feed: id })
     this.#next()
@@ -477,6 +512,23 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     this.#next()
   }
 
+  #isMuted(feed: Feed, feedMid: string): boolean {
+    return feed.described.has(feedMid) || feed.moderated.has(feedMid)
+  }
+
+  /** Changes what `feed` says is muted (`change`), and emits track-muted / track-unmuted for each announced track whose state changed. */
+  #setMuted(feed: Feed, change: () => void, raw: unknown): void {
+    const before = new Map<Subscribed, boolean>()
+    for (const stream of this.#streams.values())
+      if (stream.feed === feed.id && stream.track && stream.feedMid !== undefined) before.set(stream, this.#isMuted(feed, stream.feedMid))
+    change()
+    const participant = this.#participantOf(feed.display)
+    for (const [stream, muted] of before) {
+      const now = this.#isMuted(feed, stream.feedMid!)
+      if (now !== muted && stream.track) this.emit(now ? 'track-muted' : 'track-unmuted', { participant, track: stream.track, raw })
+    }
+  }
+
   #onRemoteTrack(track: MediaStreamTrack, mid: string, on: boolean): void {
     const stream = this.#streams.get(mid)
     const feed = stream && this.#feeds.get(stream.feed)
@@ -486,6 +538,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       // janus.js calls onremotetrack more than once per stream: the first announces it.
       stream.track = new JanusRemoteTrack(track, stream.source, mid)
       this.emit('track-subscribed', { participant, track: stream.track })
+      // Muted already (turned off, or by a moderator): said right after it is announced.
+      if (stream.feedMid !== undefined && this.#isMuted(feed, stream.feedMid)) this.emit('track-muted', { participant, track: stream.track })
     } else if (!on && stream.track && stream.track.mediaStreamTrack.readyState === 'ended') {
       const gone = stream.track
       stream.track = undefined
@@ -592,13 +646,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         await publisher.republish(current.track.mediaStreamTrack)
         this.#moderated.delete(kind)
       }
-      // janus.js's mute: the track is disabled (silence, black frames) and stays published.
+      // janus.js's mute: the track is disabled (silence, black frames) and stays published; the
+      // stream's description tells the others (track-muted / track-unmuted on their pages).
       const { handle } = publisher
       if (kind === 'audio') {
         if (enabled) handle.unmuteAudio()
         else handle.muteAudio()
       } else if (enabled) handle.unmuteVideo()
       else handle.muteVideo()
+      await publisher.describe(current.track.mediaStreamTrack, enabled ? LIVE_DESCRIPTION : MUTED_DESCRIPTION)
       return
     }
     if (!enabled) return

@@ -204,6 +204,20 @@ export class Publisher {
     )
   }
 
+  /**
+   * Gives the stream carrying `track` a new description (an SDP-less VideoRoom `configure` with
+   * `descriptions`), which VideoRoom announces to the room's publishers. Nothing when it is not sent.
+   */
+  describe(track: MediaStreamTrack, description: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const mid = this.handle.getLocalTracks()?.find((sent) => sent.id === track.id)?.mid
+      if (mid === undefined) return
+      await new Promise<void>((resolve) =>
+        this.handle.send({ message: { request: 'configure', descriptions: [{ mid, description }] }, success: () => resolve(), error: () => resolve() }),
+      )
+    })
+  }
+
   /** The mid this handle sends `kind` on (janus.js `getLocalTracks`), for Janus's per-mid events. */
   kindOfMid(mid: unknown): 'audio' | 'video' | undefined {
     const sent = this.handle.getLocalTracks()?.find((track) => track.mid === mid)

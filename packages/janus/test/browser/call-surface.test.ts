@@ -139,10 +139,14 @@ describe.skipIf(!media.available || !janusTool.available)(
       const subscribedOnAlice = (await eventsOf(alice)).filter((event) => event.name === 'track-subscribed' && event.identity === 'bob')
       expect(subscribedOnAlice.map((event) => event.source).sort()).toEqual(['camera', 'microphone'])
       // Turned off, the camera stays published (disabled), and nothing is unsubscribed on alice's page.
+      // Its stream description tells alice: track-muted, then track-unmuted, of the same track.
       await bob.evaluate(() => surface.camera(false))
       expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(false)
+      await waitForLogged(alice, { name: 'track-muted', identity: 'bob', source: 'camera' })
       await bob.evaluate(() => surface.camera(true))
       expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(true)
+      await waitForLogged(alice, { name: 'track-unmuted', identity: 'bob', source: 'camera' })
+      expect((await eventsOf(alice)).filter((event) => event.name === 'track-unsubscribed')).toEqual([])
 
       await alice.evaluate(() => surface.screen(true, true))
       expect(await localSources(alice)).toEqual(['camera', 'microphone', 'screen', 'screen-audio'])
@@ -160,6 +164,8 @@ describe.skipIf(!media.available || !janusTool.available)(
 
       await adapter.muteParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'alice', kind: 'video' })
       await waitForLogged(alice, { name: 'muted-by-moderator', kind: 'video' })
+      // Janus tells the room's publishers of the moderation too: bob's page shows alice's camera muted.
+      await waitForLogged(bob, { name: 'track-muted', identity: 'alice', source: 'camera' })
       expect((await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'camera')?.enabled).toBe(false)
       expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toHaveLength(1)
       // VideoRoom keeps a moderated stream muted: turned on again, the camera is published as a new stream that bob receives.
