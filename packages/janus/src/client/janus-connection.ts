@@ -59,6 +59,7 @@ interface Feed {
  * `descriptions`, which VideoRoom announces to the room's publishers (`publishers` event).
  */
 export const MUTED_DESCRIPTION = 'callport:muted'
+/** The VideoRoom stream description of a camera or microphone turned on again (see {@link MUTED_DESCRIPTION}). */
 export const LIVE_DESCRIPTION = 'callport:live'
 
 /** A stream of a publisher, as VideoRoom lists it in `joined` / `publishers`. */
