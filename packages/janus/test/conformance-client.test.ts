@@ -1,9 +1,9 @@
 import type { ConnectionQuality, Room, Token, TrackKind } from '@callport/core'
 import { createFakeMediaDevices, FakeMediaStreamTrack, type FakeMediaDevices } from '@callport/test-environment'
-import { runClientAdapterSuite } from '@callport/testkit'
+import { expectCallportError, runClientAdapterSuite, waitForEvent } from '@callport/testkit'
 import type { JanusJS } from 'janus-gateway'
 import { setupServer } from 'msw/node'
-import { afterAll, beforeAll, expect, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { janus as janusClient } from '../src/client/index'
 import { janus as janusServer } from '../src/server/index'
 import { signJanusToken, videoRoomIdOf } from '../src/server/signed-tokens'
@@ -134,6 +134,8 @@ function createHarness() {
     const token = await issue(name, identity)
     const parts = splitJanusTokenValue(token.value)!
     const room = token.connect.room as number
+    // The other page's janus.js, initialised as a page does (again is a no-op, as in janus.js).
+    await new Promise<void>((resolve) => Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies({ adapter: webrtcAdapterStandIn }), callback: resolve }))
     const session = await new Promise<FakeJanusSession>((resolve, reject) => {
       const created: FakeJanusSession = new Janus({ server: token.connect.url as string, token: parts.core, iceServers: [], success: () => resolve(created), error: reject })
     })
@@ -209,7 +211,7 @@ function createHarness() {
     media.devices = media.devices.filter((device) => device.deviceId !== deviceId)
   }
 
-  return { Janus, media, server, issue, refused, joinRemote, muteParticipant, setLocalQuality, unplugDevice }
+  return { Janus, media, server, roomOf, issue, refused, joinRemote, muteParticipant, setLocalQuality, unplugDevice, sessionOf }
 }
 
 runClientAdapterSuite({
@@ -230,4 +232,101 @@ runClientAdapterSuite({
   moderator: { muteParticipant: ({ room, identity, kind }, harness) => harness.muteParticipant(room, identity, kind) },
   // connectionQuality samples getStats every 2 s.
   eventTimeoutMilliseconds: 5_000,
+})
+
+/**
+ * What the suite does not ask and Janus makes happen, over the same fakes: a session Janus lost, ICE
+ * failing, the server half removing someone or closing the room, a subscriber token, an expired token.
+ */
+describe('janus: how a call ends or is refused, over the fake Janus', () => {
+  let harness: ReturnType<typeof createHarness>
+  const closing: Array<() => Promise<unknown>> = []
+  beforeEach(() => {
+    harness = createHarness()
+  })
+  afterEach(async () => {
+    for (const close of closing.splice(0).reverse()) await close()
+    vi.unstubAllGlobals()
+  })
+  const connect = async (room: string, identity = 'local', token?: Token) => {
+    const adapter = janusClient({ sdk: harness.Janus, webrtcAdapter: webrtcAdapterStandIn })
+    const connection = await adapter.connect(token ?? (await harness.issue(room, identity)), { audio: true, video: true, refreshToken: () => harness.issue(room, identity) })
+    closing.push(() => connection.disconnect())
+    return connection
+  }
+  const remoteIn = async (room: string) => {
+    const remote = await harness.joinRemote(room, 'remote')
+    closing.push(() => remote.leave())
+    return remote
+  }
+  const unique = (label: string) => `janus-${label}-${Math.random().toString(36).slice(2, 8)}`
+
+  it('a session Janus timed out (janus.js: "Lost connection to the server") ends the call as connection-lost, retryable', async () => {
+    const room = unique('timeout')
+    const connection = await connect(room)
+    const disconnected = waitForEvent(connection, 'disconnected')
+    fakeJanus.dropSession((await harness.sessionOf(room, 'local')).getSessionId())
+    const [event] = await disconnected
+    expect(event.reason).toBe('connection-lost')
+    expect(event.error).toMatchObject({ code: 'CONNECTION_FAILED', retryable: true })
+  })
+
+  it('ICE failing on the publisher connection (janus.js iceState "failed") ends the call as connection-lost', async () => {
+    const room = unique('ice')
+    const connection = await connect(room)
+    const disconnected = waitForEvent(connection, 'disconnected')
+    const session = await harness.sessionOf(room, 'local')
+    // The camera publisher: the handle sending tracks.
+    const publisher = session.handles().find((handle) => (handle.getLocalTracks() ?? []).length > 0)
+    expect(publisher, 'the publisher handle').toBeDefined()
+    publisher!.setIceState('failed')
+    expect((await disconnected)[0].reason).toBe('connection-lost')
+  })
+
+  it('removed by the server half (VideoRoom kick): removed, and the others see the participant leave', async () => {
+    const room = unique('kick')
+    const connection = await connect(room)
+    const other = await connect(room, 'other')
+    await vi.waitFor(() => expect(other.participants().map((participant) => participant.identity)).toContain('local'))
+    const [disconnected, left] = [waitForEvent(connection, 'disconnected'), waitForEvent(other, 'participant-left')]
+    await harness.server.removeParticipant({ room: await harness.roomOf(room), identity: 'local' })
+    expect((await disconnected)[0].reason).toBe('removed')
+    expect((await left)[0].participant.identity).toBe('local')
+  })
+
+  it('the room closed by the server half (VideoRoom destroy): room-closed', async () => {
+    const room = unique('close')
+    const connection = await connect(room)
+    const disconnected = waitForEvent(connection, 'disconnected')
+    await harness.server.closeRoom({ room: await harness.roomOf(room) })
+    expect((await disconnected)[0].reason).toBe('room-closed')
+  })
+
+  it('a subscriber token: receives the publishers, publishes nothing, and Janus would refuse it as a publisher (433)', async () => {
+    const room = unique('subscriber')
+    const remote = await remoteIn(room)
+    const token = await harness.server.issueToken({ room: await harness.roomOf(room), participant: { identity: 'watcher', role: 'subscriber' }, ttlSeconds: 600 })
+    const connection = await connect(room, 'watcher', token)
+    await vi.waitFor(() => expect(connection.participants().map((participant) => participant.identity)).toEqual(['remote']), { timeout: 5_000 })
+    const subscribed = waitForEvent(connection, 'track-subscribed', { timeoutMilliseconds: 5_000, filter: (event) => event.track.kind === 'video' })
+    await remote.setCameraEnabled(true)
+    expect((await subscribed)[0].track).toMatchObject({ kind: 'video', source: 'camera' })
+    expect((await harness.server.listParticipants({ room: await harness.roomOf(room) })).map((participant) => participant.identity)).toEqual(['remote'])
+    expect(
+      fakeJanus.requests.some((request) => request.request === 'join' && request.ptype === 'publisher' && request.token === splitJanusTokenValue(token.value)!.room),
+    ).toBe(false)
+  })
+
+  it('an expired token (signed by the secret, its expiry past) is TOKEN_EXPIRED: Janus refuses the session', async () => {
+    const room = unique('expired')
+    const token = await harness.issue(room, 'local')
+    const parts = splitJanusTokenValue(token.value)!
+    const past = Math.floor(Date.now() / 1000) - 10
+    const core = await signJanusToken(tokenSecret, `${past},janus,janus.plugin.videoroom`)
+    const adapter = janusClient({ sdk: harness.Janus, webrtcAdapter: webrtcAdapterStandIn })
+    await expectCallportError(
+      adapter.connect({ ...token, value: joinJanusTokenValue({ core, room: parts.room }) }, { audio: false, video: false, refreshToken: () => harness.issue(room, 'local') }),
+      ['TOKEN_EXPIRED'],
+    )
+  })
 })

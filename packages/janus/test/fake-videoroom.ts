@@ -1042,10 +1042,19 @@ export class FakeJanusServer {
     }
   }
 
-  /** Janus forgets a session (restarted, or the session timed out): its handles' participants go as when it is destroyed, and its requests meet 458. */
+  /**
+   * Janus times a session out (no keepalive within `session_timeout`, as when its core token expired
+   * and keepalives are refused): it sends `timeout` to the session's transport (janus.c
+   * janus_check_sessions in 1.1.2), then frees it: its participants go as when it is destroyed, and
+   * its requests meet 458.
+   */
   dropSession(sessionId: number): void {
     const session = this.#sessions.get(sessionId)
-    if (session) this.#destroySession(session)
+    if (!session) return
+    // Its handles first (janus_session_handles_clear), then the transport hears `timeout`, then the session goes.
+    for (const handle of [...session.handles.values()]) this.#detach(handle)
+    this.#push(session, { janus: 'timeout' })
+    setTimeout(() => this.#destroySession(session), 0)
   }
 
   /** The session of a participant (feed) of a room. */
