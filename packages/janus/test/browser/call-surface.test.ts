@@ -13,6 +13,8 @@ import {
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { janus as janusServer } from '../../src/server/index'
+import { signJanusToken } from '../../src/server/signed-tokens'
+import { joinJanusTokenValue, splitJanusTokenValue } from '../../src/shared/connect-parameters'
 import type { LoggedEvent, Surface } from './fixtures/call-surface-page'
 
 // Issue 18: the Janus client half's call surface between Chromium pages (createSession + janus(),
@@ -69,20 +71,27 @@ describe.skipIf(!media.available || !janusTool.available)(
       /** A 320×240 preview camera handed to join. */
       previewCamera?: boolean
       role?: 'publisher' | 'subscriber'
+      /** The first token's core token expires this many seconds after it is issued (the later ones are normal). */
+      firstCoreTokenSeconds?: number
     }
 
     async function participant(identity: string, room: string, options: Joining = {}): Promise<Page> {
       const page = await (await browser.newContext()).newPage()
       pages.push(page)
+      let issued = 0
       await page.exposeFunction('issueToken', async (name: string) => {
         await ready
         const ensured = await adapter.ensureRoom({ name })
         const displayName = identity === 'alice' ? 'Alice Liddell' : undefined
-        return adapter.issueToken({
+        const token = await adapter.issueToken({
           room: ensured,
           participant: { identity, role: options.role ?? 'publisher', ...(displayName ? { name: displayName } : {}) },
           ttlSeconds: 600,
         })
+        if (issued++ > 0 || options.firstCoreTokenSeconds === undefined) return token
+        const expiry = Math.floor(Date.now() / 1000) + options.firstCoreTokenSeconds
+        const core = await signJanusToken(secret, `${expiry},janus,janus.plugin.videoroom`)
+        return { ...token, value: joinJanusTokenValue({ core, room: splitJanusTokenValue(token.value)!.room }) }
       })
       await page.goto(server.url)
       await page.waitForFunction(() => 'surface' in window)
@@ -235,6 +244,23 @@ describe.skipIf(!media.available || !janusTool.available)(
       expect((await eventsOf(bob)).filter((event) => event.name === 'track-unsubscribed')).toEqual([])
 
       expect(await alice.evaluate(() => surface.switchDevice('camera', 'no-such-camera'))).toBe('DEVICE_NOT_FOUND')
+    })
+
+    it("a core token that expires mid-call (Janus refuses the session's requests) ends the call as connection-lost; the session joins again with a fresh token", async () => {
+      const room = uniqueRoom('expiry')
+      const bob = await participant('bob', room, { video: false, tone: 0 })
+      // alice's first core token lives 4 s: Janus refuses her long poll once it expired (janus.js: "Lost connection").
+      const expiresAt = Date.now() + 4_000
+      const alice = await participant('alice', room, { tone: 0, previewCamera: true, firstCoreTokenSeconds: 4 })
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
+      // Janus holds a long poll up to 30 s: once the token expired, bob turning his microphone off (a
+      // VideoRoom event for alice) ends her pending poll, and her next one is refused.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 1_500 - Date.now())))
+      await bob.evaluate(() => surface.microphone(false))
+      await waitForLogged(alice, { name: 'reconnecting', reason: 'connection-lost' }, 45_000)
+      await waitForLogged(alice, { name: 'reconnected' }, 30_000)
+      await waitForCount(bob, { name: 'track-subscribed', identity: 'alice', source: 'camera' }, 2)
+      expect(await waitForFrames(bob, 'alice', 'camera')).toBeGreaterThan(5)
     })
 
     it('a Janus that dies ends the calls as connection-lost; the sessions join the Janus that replaces it with fresh tokens and media flows again', async () => {
