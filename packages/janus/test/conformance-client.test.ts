@@ -5,6 +5,7 @@ import type { JanusJS } from 'janus-gateway'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { janus as janusClient } from '../src/client/index'
+import { LIVE_DESCRIPTION, MUTED_DESCRIPTION } from '../src/client/janus-connection'
 import { janus as janusServer } from '../src/server/index'
 import { signJanusToken, videoRoomIdOf } from '../src/server/signed-tokens'
 import { encodeJanusDisplay, joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
@@ -93,6 +94,13 @@ class RemotePublisher {
     await configured
   }
 
+  /** An SDP-less `configure` (descriptions, display…); resolves once VideoRoom answered it. */
+  async configure(fields: Record<string, unknown>): Promise<void> {
+    const configured = nextMessage(this.messages, this.#listeners, (message) => message.configured === 'ok')
+    this.handle.send({ message: { request: 'configure', ...fields } })
+    await configured
+  }
+
   async leave(): Promise<void> {
     const left = nextMessage(this.messages, this.#listeners, (message) => message.leaving === 'ok')
     this.handle.send({ message: { request: 'leave' } })
@@ -162,6 +170,19 @@ function createHarness() {
           await camera.negotiate('configure', [{ type: 'video', capture: false, remove: true }])
           cameraTrack = undefined
         }
+      },
+      /**
+       * Turns the camera off or on keeping it published, as the client half does: janus.js's
+       * muteVideo / unmuteVideo (black frames, which Janus does not tell anyone) and the stream's
+       * description `callport:muted` / `callport:live` by an SDP-less configure, which VideoRoom
+       * announces to the room's publishers.
+       */
+      async setCameraMuted(muted: boolean) {
+        const mid = camera.handle.getLocalTracks().find((track) => track.id === cameraTrack?.id)?.mid
+        if (!mid) throw new Error('no camera published to mute')
+        if (muted) camera.handle.muteVideo()
+        else camera.handle.unmuteVideo()
+        await camera.configure({ descriptions: [{ mid, description: muted ? MUTED_DESCRIPTION : LIVE_DESCRIPTION }] })
       },
       /** A second publisher of the same identity (display source "screen") publishing the display track, as the client half shares a screen. */
       async setScreenShareEnabled(enabled: boolean) {

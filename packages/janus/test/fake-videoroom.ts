@@ -150,6 +150,8 @@ interface PublisherStream {
   talking: boolean
   /** The level its audio carries now (0 to 1; the audio-level extension), for a receiver's synchronization sources. */
   level: number
+  /** Its text description (`descriptions` of publish / configure). */
+  description?: string
 }
 
 /** A VideoRoom participant: a publisher handle that joined (janus_videoroom_publisher). */
@@ -645,7 +647,8 @@ export class FakeJanusServer {
     const publisher = handle.publisher
     const subscriber = handle.subscriber
     if (publisher) {
-      if (publisher.kicked || this.rooms.get(publisher.room.id) !== publisher.room) throw new Refusal(VideoRoomError.NO_SUCH_ROOM, `No such room (${publisher.room.id})`)
+      if (publisher.kicked || publisher.room.participants.get(publisher.id) !== publisher || this.rooms.get(publisher.room.id) !== publisher.room)
+        throw new Refusal(VideoRoomError.NO_SUCH_ROOM, `No such room (${publisher.room.id})`)
       if (request === 'publish' || request === 'configure') return this.#configure(publisher, request, body, jsep, transaction)
       if (request === 'unpublish') {
         if (!publisher.active && !publisher.publishing) throw new Refusal(VideoRoomError.NOT_PUBLISHED, "Can't unpublish, not published")
@@ -654,10 +657,9 @@ export class FakeJanusServer {
         return
       }
       if (request === 'leave') {
+        // 1.1.2: out of the room (`leaving` to the others), the PeerConnection left up until the page hangs up or detaches.
         this.#pushEvent(handle, { videoroom: 'event', room: publisher.room.id, leaving: 'ok' }, undefined, transaction)
-        this.#closePeerConnection(handle)
-        if (handle.publisher) this.#leave(handle.publisher, false)
-        handle.publisher = undefined
+        this.#leave(publisher, false)
         return
       }
       throw new Refusal(423, `Unknown request '${String(request)}'`)
@@ -732,10 +734,32 @@ export class FakeJanusServer {
   }
 
   /** `publish` / `configure`: an offer is answered (`configured: 'ok'` with the answer); display updates are told to the others. */
+  /**
+   * `publish` / `configure`: an offer is answered (`configured: 'ok'` with the answer), and a
+   * renegotiation of an active publisher is told to the others (notify_about_publisher, update). An
+   * SDP-less configure may rename (`display`: the others get `event { id, display }` when there was one
+   * before) and describe streams (`descriptions`: the others get the publisher again when one changed).
+   */
   #configure(publisher: Publisher, request: 'publish' | 'configure', body: JanusJson, jsep: JanusJson | undefined, transaction: string | undefined): void {
     if (request === 'publish' && (publisher.active || publisher.publishing)) throw new Refusal(VideoRoomError.ALREADY_PUBLISHED, "Can't publish, already published")
     if (request === 'publish' && !jsep) throw new Refusal(VideoRoomError.MISSING_ELEMENT, 'Missing mandatory SDP')
-    if (typeof body.display === 'string') publisher.display = body.display
+    const descriptions = Array.isArray(body.descriptions) ? (body.descriptions as JanusJson[]) : []
+    const describe = (): boolean => {
+      let changed = false
+      for (const entry of descriptions) {
+        const stream = publisher.streams.find((candidate) => candidate.mid === entry.mid)
+        if (stream && typeof entry.description === 'string') {
+          stream.description = entry.description
+          changed = true
+        }
+      }
+      return changed
+    }
+    if (typeof body.display === 'string') {
+      const renamed = publisher.display !== undefined
+      publisher.display = body.display
+      if (renamed) this.#notifyParticipants(publisher, { videoroom: 'event', id: publisher.id, display: publisher.display, room: publisher.room.id }, false)
+    }
     let answer: JanusJson | undefined
     if (jsep) {
       if (jsep.type !== 'offer' || typeof jsep.sdp !== 'string') throw new Refusal(VideoRoomError.INVALID_SDP_TYPE, 'Unsupported SDP type')
@@ -752,6 +776,8 @@ export class FakeJanusServer {
         if (disabled) stream.talking = false
         return stream
       })
+      // With an offer, descriptions are applied once the streams are known.
+      describe()
       answer = {
         type: 'answer',
         sdp: writeSdp(
@@ -760,21 +786,20 @@ export class FakeJanusServer {
       }
       const wasActive = publisher.active
       publisher.publishing = true
-      // A renegotiation of an active publisher: the others hear of the new streams.
+      // A renegotiation of an active publisher: the others hear of its streams again, after its answer.
       if (wasActive) setTimeout(() => this.#notifyAboutPublisher(publisher), 0)
-    }
+    } else if (describe() && publisher.active) this.#notifyAboutPublisher(publisher)
     this.#pushEvent(
       publisher.handle,
       {
         videoroom: 'event',
         room: publisher.room.id,
         configured: 'ok',
-        streams: publisher.streams.map((stream) => this.#streamSummary(stream)),
+        ...(jsep ? { streams: publisher.streams.map((stream) => this.#streamSummary(stream)) } : {}),
       },
       answer,
       transaction,
     )
-    if (!jsep && typeof body.display === 'string' && publisher.active) this.#notifyAboutPublisher(publisher)
   }
 
   async #joinSubscriber(handle: FakeHandle, body: JanusJson, transaction: string | undefined): Promise<void> {
@@ -934,7 +959,12 @@ export class FakeJanusServer {
       type: stream.type,
       mindex: stream.mindex,
       mid: stream.mid,
-      ...(stream.disabled ? { disabled: true } : stream.type === 'data' ? {} : { codec: stream.type === 'audio' ? 'opus' : 'vp8' }),
+      ...(stream.disabled
+        ? { disabled: true }
+        : {
+            ...(stream.description === undefined ? {} : { description: stream.description }),
+            ...(stream.type === 'data' ? {} : { codec: stream.type === 'audio' ? 'opus' : 'vp8' }),
+          }),
       ...(stream.muted ? { moderated: true } : {}),
       ...(stream.type === 'audio' ? { talking: stream.talking } : {}),
     }
@@ -985,7 +1015,8 @@ export class FakeJanusServer {
       if (changed) this.#offerToSubscriber(subscriber)
     }
     publisher.streams = []
-    if (wasActive && !publisher.kicked && this.rooms.get(room.id) === room) {
+    // Only while still a participant (leave_or_unpublish returns once participant->room is gone).
+    if (wasActive && !publisher.kicked && room.participants.get(publisher.id) === publisher) {
       this.#notifyParticipants(publisher, { videoroom: 'event', room: room.id, unpublished: publisher.id }, false)
     }
   }
