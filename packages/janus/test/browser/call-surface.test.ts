@@ -164,7 +164,8 @@ describe.skipIf(!media.available || !janusTool.available)(
       // The second publisher is the same participant: announced once, listed once, the camera still plays.
       expect((await eventsOf(bob)).filter((event) => event.name === 'participant-joined' && event.identity === 'alice').length).toBeLessThanOrEqual(1)
       expect(await frames(bob, 'alice', 'camera')).toBeGreaterThan(5)
-      await alice.evaluate(() => surface.screen(false, false))
+      // The browser's own "Stop sharing" (the screen track ends) stops the share as setScreenShareEnabled(false) does.
+      await alice.evaluate(() => surface.endTrack('screen'))
       await waitForLogged(bob, { name: 'track-unsubscribed', identity: 'alice', source: 'screen' })
       await waitForLogged(bob, { name: 'track-unsubscribed', identity: 'alice', source: 'screen-audio' })
       await waitForLogged(alice, { name: 'local-track-unpublished', source: 'screen' })
@@ -244,6 +245,15 @@ describe.skipIf(!media.available || !janusTool.available)(
       expect((await eventsOf(bob)).filter((event) => event.name === 'track-unsubscribed')).toEqual([])
 
       expect(await alice.evaluate(() => surface.switchDevice('camera', 'no-such-camera'))).toBe('DEVICE_NOT_FOUND')
+
+      // The chosen microphone goes away (its track ends): the default device takes over, still sent to bob.
+      const chosen = (await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'microphone')!
+      await alice.evaluate(() => surface.endTrack('microphone'))
+      expect(await waitForLogged(alice, { name: 'active-device-changed', kind: 'microphone', reason: 'unplugged' })).toMatchObject({ deviceId: 'default' })
+      const fallback = (await alice.evaluate(() => surface.localTracks())).find((track) => track.source === 'microphone')!
+      expect(fallback.id).not.toBe(chosen.id)
+      expect(fallback.readyState).toBe('live')
+      expect((await eventsOf(bob)).filter((event) => event.name === 'track-unsubscribed')).toEqual([])
     })
 
     it("a core token that expires mid-call (Janus refuses the session's requests) ends the call as connection-lost; the session joins again with a fresh token", async () => {
