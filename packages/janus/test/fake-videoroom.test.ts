@@ -243,6 +243,16 @@ async function janusJsScript(Janus: JanusClass, url: string): Promise<unknown[]>
     2,
   )
   await sendAndHear(bobs, 'bob leave', { request: 'leave' }, 2)
+  const detached = (await attach(session, 'second handle'))!
+  await new Promise<void>((resolve) =>
+    detached.detach({
+      success: () => {
+        calls.push(['detached'])
+        resolve()
+      },
+    }),
+  )
+  await send(detached, 'a detached handle', { request: 'listparticipants', room: Number(room.providerRoomId) })
   for (const closing of [other, session])
     await new Promise<void>((resolve) =>
       closing.destroy({
@@ -253,6 +263,8 @@ async function janusJsScript(Janus: JanusClass, url: string): Promise<unknown[]>
         },
       }),
     )
+  await send(handle, 'a handle of a destroyed session', { request: 'listparticipants', room: Number(room.providerRoomId) })
+  await attach(session, 'attaching to a destroyed session')
   await server.closeRoom({ room })
   return calls
 }
