@@ -157,8 +157,10 @@ export interface JanusVendorObject {
  * disabled. Active speakers come from VideoRoom's `talking` / `stopped-talking` events (rooms made
  * with `audiolevel_event`), which Janus sends to the room's publishers; a subscriber-only page, which
  * is not a VideoRoom participant, measures the audio it receives instead. A moderator's `moderate` on
- * this page's mid gives `muted-by-moderator`. Connection quality comes from getStats of the peer
- * connections. A lost Janus session, an ICE failure or a publisher connection that goes down ends the
+ * this page's mid gives `muted-by-moderator`; a camera or microphone turned off is described
+ * `callport:muted` on its stream, which with VideoRoom's moderation events gives the others
+ * `track-muted` / `track-unmuted`. `switchDevice` replaces the sent track (janus.js `replaceTracks`).
+ * Connection quality comes from getStats of the peer connections. A lost Janus session, an ICE failure or a publisher connection that goes down ends the
  * call as `connection-lost` (the session joins again with a fresh token).
  */
 export class JanusConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
@@ -208,7 +210,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   /** Opens the Janus session, joins the room (publishing when the token allows) and subscribes to the publishers there. */
   static async open(options: JanusConnectionOptions): Promise<JanusConnection> {
     // The session's error callback outlives the join: once joined, a lost session ends the connection.
-    const opened: { connection?: JanusConnection } = {}
+    const opened: { connection?: JanusConnection; joined?: boolean } = {}
+    // A session lost while joining fails the join (janus.js leaves the join's requests unanswered then).
+    let failJoin: (error: CallportError) => void = () => undefined
+    const lostWhileJoining = new Promise<never>((_, reject) => (failJoin = reject))
+    lostWhileJoining.catch(() => undefined)
     const session = await new Promise<JanusJsSession>((resolve, reject) => {
       const created: JanusJsSession = new options.Janus({
         server: options.server,
@@ -219,14 +225,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         success: () => resolve(created),
         error: (error) => {
           if (!opened.connection) return reject(sessionError(String(error), options.coreToken))
-          opened.connection.#end('connection-lost', new CallportError('CONNECTION_FAILED', `Janus session: ${String(error)}`, { provider: JANUS_PROVIDER, retryable: true }))
+          const failure = new CallportError('CONNECTION_FAILED', `Janus session: ${String(error)}`, { provider: JANUS_PROVIDER, retryable: true })
+          if (opened.joined) opened.connection.#end('connection-lost', failure)
+          else failJoin(failure)
         },
       })
     })
     const connection = new JanusConnection(options, session)
     opened.connection = connection
     try {
-      await connection.#join()
+      await Promise.race([connection.#join(), lostWhileJoining])
+      opened.joined = true
       setTimeout(() => {
         connection.#started = true
         connection.#next()
