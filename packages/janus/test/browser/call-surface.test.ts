@@ -19,10 +19,11 @@ import type { LoggedEvent, Surface } from './fixtures/call-surface-page'
 
 // Issue 18: the Janus client half's call surface between Chromium pages (createSession + janus(),
 // bundled from sources) through Debian's Janus inside the private network, with tokens from the
-// server half: preview tracks handed to join, a camera turned on after the join (renegotiation), a
-// screen share with its audio as a second publisher, active speakers from VideoRoom's talking
-// events (and measured on a subscriber-only page), connection quality, a moderator's mute, and a
-// Janus that dies: the pages end as connection-lost and the session joins the new Janus with fresh tokens.
+// server half: preview tracks handed to join, a camera turned on after the join (renegotiation) and
+// muted (stream description → track-muted elsewhere), a screen share with its audio as a second
+// publisher, active speakers from VideoRoom's talking events (and measured on a subscriber-only page),
+// connection quality, a moderator's mute, device switching, a core token expiring mid-call and a Janus
+// that dies: the pages end as connection-lost and the session joins again with fresh tokens.
 const media = requireBrowserMedia('janus call-surface browser test')
 const janusTool = requireTool('janus', 'janus call-surface browser test')
 const here = dirname(fileURLToPath(import.meta.url))
@@ -129,7 +130,7 @@ describe.skipIf(!media.available || !janusTool.available)(
     }
     const localSources = async (page: Page) => (await page.evaluate(() => surface.localTracks())).map((track) => track.source).sort()
 
-    it('publishes the preview tracks handed to join, a camera turned on after the join, and a screen with its audio as a second publisher; a moderator mutes the camera', async () => {
+    it('publishes the preview tracks handed to join, a camera turned on after the join (muted and unmuted on the other page), and a screen with its audio as a second publisher; a moderator mutes the camera, which is published again when turned on', async () => {
       const room = uniqueRoom('surface')
       const alice = await participant('alice', room, { tone: 0.2, previewCamera: true })
       const previewIds = await alice.evaluate(() => surface.previewIds())
@@ -219,7 +220,7 @@ describe.skipIf(!media.available || !janusTool.available)(
       expect((await eventsOf(alice)).filter((event) => event.name === 'muted-by-moderator')).toEqual([])
     })
 
-    it('switches the microphone to another device and the camera to a new capture (replaceTracks): the other page keeps the same tracks, frames keep coming; an unknown device is DEVICE_NOT_FOUND', async () => {
+    it('switches the microphone to another device and the camera to a new capture (replaceTracks): the other page keeps the same tracks, frames keep coming; an unknown device is DEVICE_NOT_FOUND; an unplugged microphone falls back to the default', async () => {
       const room = uniqueRoom('switch')
       const alice = await participant('alice', room)
       const bob = await participant('bob', room, { video: false, tone: 0 })
