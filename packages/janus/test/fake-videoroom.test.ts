@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { CallportError, type Token } from '@callport/core'
 import type { JanusJS } from 'janus-gateway'
-import { requireTool, startJanus, type JanusServer } from '@callport/test-environment'
+import { FakeMediaStreamTrack, requireTool, startJanus, type JanusServer } from '@callport/test-environment'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { janus } from '../src/server/index'
 import { signJanusToken } from '../src/server/signed-tokens'
-import { joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
+import { encodeJanusDisplay, joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
 import { createFakeJanusJs } from './fake-janus-js'
 import { FakeJanusServer } from './fake-videoroom'
 import { janusRequest, joinVideoRoom, openVideoRoomHandle, VideoRoomRefusal, type VideoRoomParticipant } from './videoroom-participant'
@@ -293,3 +293,142 @@ function initialised(Janus: ReturnType<typeof createFakeJanusJs>): JanusClass {
   Janus.init({ debug: false, dependencies: Janus.useDefaultDependencies({ adapter: { browserDetails: { browser: 'chrome' } } }) })
   return Janus
 }
+
+/**
+ * What Node cannot compare with Janus (media), checked against janus_videoroom.c (1.1.2) and janus.js
+ * as read: when publishers are announced, how subscribers' offers change, janus.js's remote track
+ * callbacks, talking and moderation.
+ */
+describe('the fakes on the media path, as janus_videoroom.c and janus.js do it', () => {
+  const Janus = initialised(createFakeJanusJs(fake))
+  const server = janus({ url: fake.url, tokenSecret: secret, retry: { limit: 0 }, environmentVariables: {} })
+
+  /** What every page's handle was told, in the order it happened (across pages). */
+  const timeline: string[] = []
+
+  /** A page: a janus.js session and a VideoRoom handle whose messages and remote track callbacks are kept. */
+  async function page(token: Token) {
+    const parts = splitJanusTokenValue(token.value)!
+    const session = await new Promise<InstanceType<typeof Janus>>((resolve, reject) => {
+      const created = new Janus({ server: fake.url, token: parts.core, iceServers: [], success: () => resolve(created), error: reject })
+    })
+    const messages: JanusJS.Message[] = []
+    const remoteTracks: Array<{ mid: string; on: boolean; reason: string | undefined }> = []
+    const handle = await new Promise<JanusJS.PluginHandle>((resolve, reject) =>
+      session.attach({
+        plugin: 'janus.plugin.videoroom',
+        success: resolve,
+        error: reject,
+        onmessage: (message, jsep) => {
+          messages.push(message)
+          if (message.videoroom === 'event' && Array.isArray(message.publishers)) timeline.push(`${token.identity} hears of publishers`)
+          if (jsep?.type === 'answer') handle.handleRemoteJsep({ jsep })
+          if (jsep?.type === 'offer')
+            handle.createAnswer({ jsep, tracks: [{ type: 'data', capture: false }], success: (answer) => handle.send({ message: { request: 'start' }, jsep: answer }) })
+        },
+        onremotetrack: (_track, mid, on, metadata) => remoteTracks.push({ mid, on, reason: metadata?.reason }),
+        webrtcState: (up) => timeline.push(`${token.identity} webrtcState ${String(up)}`),
+      }),
+    )
+    const seen = (accept: (message: JanusJS.Message) => boolean) => vi.waitFor(() => expect(messages.some(accept)).toBe(true))
+    return { session, handle, messages, remoteTracks, seen, room: Number(token.connect.room), roomToken: parts.room }
+  }
+  const room = async (label: string) => server.ensureRoom({ name: `fake-media-${label}-${Math.random().toString(36).slice(2, 8)}` })
+  const publisherToken = async (where: Awaited<ReturnType<typeof room>>, identity: string) =>
+    server.issueToken({ room: where, participant: { identity, role: 'publisher' }, ttlSeconds: 600 })
+
+  /** Joins as a publisher and publishes a microphone; resolves with its feed id once Janus answered. */
+  async function publish(joined: Awaited<ReturnType<typeof page>>, identity: string, kinds: Array<'audio' | 'video'> = ['audio']) {
+    joined.handle.send({ message: { request: 'join', room: joined.room, ptype: 'publisher', display: encodeJanusDisplay({ identity }), token: joined.roomToken } })
+    await joined.seen((message) => message.videoroom === 'joined')
+    const offer = await new Promise<JanusJS.JSEP>((resolve, reject) =>
+      joined.handle.createOffer({
+        tracks: kinds.map((kind) => ({ type: kind, capture: new FakeMediaStreamTrack(kind, kind, undefined) as never, recv: false })),
+        success: resolve,
+        error: reject,
+      }),
+    )
+    joined.handle.send({ message: { request: 'publish' }, jsep: offer })
+    await joined.seen((message) => message.configured === 'ok')
+    const id = joined.messages.find((message) => message.videoroom === 'joined')!.id as number
+    await vi.waitFor(() => expect(fake.publishersOf(joined.room, identity).find((feed) => feed.id === id)?.active).toBe(true))
+    return id
+  }
+
+  it('announces a publisher to the others once its PeerConnection is up (setup_media), not at publish', async () => {
+    const where = await room('announce')
+    const [alice, bob] = [await page(await publisherToken(where, 'alice')), await page(await publisherToken(where, 'bob'))]
+    alice.handle.send({ message: { request: 'join', room: alice.room, ptype: 'publisher', display: 'alice', token: alice.roomToken } })
+    await alice.seen((message) => message.videoroom === 'joined')
+    const bobId = await publish(bob, 'bob')
+    // bob's answer came with `configured`; janus.js applies it, ICE connects, Janus sends webrtcup, then tells alice.
+    await alice.seen((message) => message.videoroom === 'event' && Array.isArray(message.publishers))
+    expect(timeline.indexOf('bob webrtcState true'), 'webrtcup before the announcement').toBeGreaterThanOrEqual(0)
+    expect(timeline.indexOf('bob webrtcState true')).toBeLessThan(timeline.indexOf('alice hears of publishers'))
+    const announced = alice.messages.find((message) => message.videoroom === 'event' && Array.isArray(message.publishers))!
+    expect(announced.publishers).toEqual([
+      expect.objectContaining({ id: bobId, display: encodeJanusDisplay({ identity: 'bob' }), streams: [expect.objectContaining({ type: 'audio', mid: '0', codec: 'opus' })] }),
+    ])
+    for (const page of [alice, bob]) page.session.destroy({ cleanupHandles: true })
+  })
+
+  it('a subscriber gets attached + offer, janus.js onremotetrack(created) per mid; the publisher gone, its m-line goes inactive and janus.js says mute 3 × 840 ms later', async () => {
+    const where = await room('subscribe')
+    const [alice, bob] = [await page(await publisherToken(where, 'alice')), await page(await publisherToken(where, 'bob'))]
+    const aliceId = await publish(alice, 'alice', ['audio', 'video'])
+    bob.handle.send({ message: { request: 'join', room: bob.room, ptype: 'subscriber', streams: [{ feed: aliceId }], token: bob.roomToken } })
+    await bob.seen((message) => message.videoroom === 'attached')
+    expect(bob.messages.find((message) => message.videoroom === 'attached')!.streams).toEqual([
+      expect.objectContaining({ mid: '0', type: 'audio', active: true, feed_id: aliceId, feed_mid: '0', feed_display: encodeJanusDisplay({ identity: 'alice' }) }),
+      expect.objectContaining({ mid: '1', type: 'video', active: true, feed_id: aliceId, feed_mid: '1', feed_display: encodeJanusDisplay({ identity: 'alice' }) }),
+    ])
+    await bob.seen((message) => message.started === 'ok')
+    expect(bob.remoteTracks).toEqual([
+      { mid: '0', on: true, reason: 'created' },
+      { mid: '1', on: true, reason: 'created' },
+    ])
+    alice.session.destroy({ cleanupHandles: true })
+    await bob.seen((message) => message.videoroom === 'updated' && Array.isArray(message.streams))
+    expect(bob.messages.find((message) => message.videoroom === 'updated')!.streams).toEqual([
+      expect.objectContaining({ mid: '0', active: false }),
+      expect.objectContaining({ mid: '1', active: false }),
+    ])
+    await vi.waitFor(
+      () =>
+        expect(bob.remoteTracks.filter((entry) => !entry.on)).toEqual([
+          { mid: '0', on: false, reason: 'mute' },
+          { mid: '1', on: false, reason: 'mute' },
+        ]),
+      { timeout: 4_000 },
+    )
+    bob.session.destroy({ cleanupHandles: true })
+  })
+
+  it('talking / stopped-talking go to every participant, the speaker included, with the average level in -dBov; a moderated stream is not measured', async () => {
+    const where = await room('talking')
+    const [alice, bob] = [await page(await publisherToken(where, 'alice')), await page(await publisherToken(where, 'bob'))]
+    const aliceId = await publish(alice, 'alice')
+    bob.handle.send({ message: { request: 'join', room: bob.room, ptype: 'publisher', display: 'bob', token: bob.roomToken } })
+    await bob.seen((message) => message.videoroom === 'joined')
+    fake.setAudioLevel(alice.room, aliceId, 0.8)
+    for (const page of [alice, bob]) await page.seen((message) => message.videoroom === 'talking')
+    expect(bob.messages.find((message) => message.videoroom === 'talking')).toEqual({
+      videoroom: 'talking',
+      room: alice.room,
+      id: aliceId,
+      mindex: 0,
+      mid: '0',
+      'audio-level-dBov-avg': 2,
+    })
+    fake.setAudioLevel(alice.room, aliceId, 0)
+    await bob.seen((message) => message.videoroom === 'stopped-talking')
+    await server.muteParticipant({ room: where, identity: 'alice', kind: 'audio' })
+    for (const page of [alice, bob]) await page.seen((message) => message.moderation === 'muted' && message.id === aliceId && message.mid === '0')
+    fake.setAudioLevel(alice.room, aliceId, 0.8)
+    // Events reach a page in order: once bob hears of alice's next change, a talking event would have come before it.
+    alice.handle.send({ message: { request: 'configure', descriptions: [{ mid: '0', description: 'after the level' }] } })
+    await bob.seen((message) => (message.publishers as Array<{ streams: Array<{ description?: string }> }> | undefined)?.[0]?.streams[0]?.description === 'after the level')
+    expect(bob.messages.filter((message) => message.videoroom === 'talking')).toHaveLength(1)
+    for (const page of [alice, bob]) page.session.destroy({ cleanupHandles: true })
+  })
+})
