@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { sessionError } from '../src/client/janus-connection'
 import { filteredPeerConnection, speakerLevelOfDbov } from '../src/client/quality'
 
@@ -33,6 +33,18 @@ describe('the Janus client call surface, unit by unit', () => {
     ;(await view.getStats()).forEach((stat: { id: string }) => kept.push(stat))
     expect(kept.map((stat) => stat.id)).toEqual(['T', 'P', 'A', 'C'])
     expect([view.connectionState, view.iceConnectionState]).toEqual(['connected', 'completed'])
+  })
+
+  it('views of one connection share one getStats call per poll', async () => {
+    const getStats = vi.fn(() => Promise.resolve({ forEach: () => undefined }))
+    const pc = { connectionState: 'connected', iceConnectionState: 'connected', getStats } as unknown as RTCPeerConnection
+    const shared = { at: 0 }
+    const [first, second] = [filteredPeerConnection(pc, shared), filteredPeerConnection(pc, shared)]
+    await Promise.all([first.getStats(), second.getStats()])
+    expect(getStats).toHaveBeenCalledTimes(1)
+    shared.at -= 1_000
+    await first.getStats()
+    expect(getStats).toHaveBeenCalledTimes(2)
   })
 
   it("Janus's refusal of the core token is UNAUTHORIZED, or TOKEN_EXPIRED once its expiry is past, not retryable; an unreachable Janus is a retryable CONNECTION_FAILED", () => {

@@ -577,6 +577,9 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   #monitor(): void {
     const subscriberPc = () => peerConnectionOf(this.#subscriber)
     const views = new Map<string, ReturnType<typeof filteredPeerConnection>>()
+    // The remote participants' views of the subscriber connection share one getStats per poll.
+    let shared = { at: 0 } as Parameters<typeof filteredPeerConnection>[1]
+    let sharedFor: RTCPeerConnection | undefined
     this.#stopMonitors.push(
       monitorConnectionQuality({
         sources: () => {
@@ -587,7 +590,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
           if (pc) {
             for (const participant of this.participants()) {
               let view = views.get(participant.identity)
-              if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc)))
+              if (sharedFor !== pc) {
+                sharedFor = pc
+                shared = { at: 0 }
+              }
+              if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc, shared)))
               view.tracks = new Set(this.#tracksOf(participant.identity))
               sources.push({ participant, local: false, peerConnection: view })
             }

@@ -13,9 +13,14 @@ export function speakerLevelOfDbov(dBov: unknown): number {
  * One remote participant's share of the subscriber peer connection (which carries every publisher):
  * `getStats` keeps the connection-wide entries (transport, candidate pairs) and only the `inbound-rtp`
  * entries of that participant's streams (by `mid`, or by `trackIdentifier` where the browser reports no
- * mid), so its loss and jitter are its own.
+ * mid), so its loss and jitter are its own. Views of one connection share one `getStats` call per
+ * poll (a report younger than `maxAgeMs` is reused).
  */
-export function filteredPeerConnection(target: RTCPeerConnection): {
+export function filteredPeerConnection(
+  target: RTCPeerConnection,
+  shared: { at: number; report?: Promise<RTCStatsReport> } = { at: 0 },
+  maxAgeMs = 500,
+): {
   readonly target: RTCPeerConnection
   tracks: Set<string>
   readonly connectionState: RTCPeerConnectionState
@@ -32,7 +37,12 @@ export function filteredPeerConnection(target: RTCPeerConnection): {
       return target.iceConnectionState
     },
     async getStats() {
-      const report = await target.getStats()
+      const now = Date.now()
+      if (!shared.report || now - shared.at > maxAgeMs) {
+        shared.at = now
+        shared.report = target.getStats()
+      }
+      const report = await shared.report
       const kept: unknown[] = []
       report.forEach((stat: { type?: string; mid?: string; trackIdentifier?: string }) => {
         if (stat.type === 'inbound-rtp' && !this.tracks.has(stat.mid ?? '') && !this.tracks.has(stat.trackIdentifier ?? '')) return
