@@ -36,9 +36,18 @@ import { parseSdp, writeSdp, type FakeJanusServer, type JanusJson, type SdpMLine
  *   marked `dontStop`), closes the PeerConnection (Janus notices: its media hangs up) and calls
  *   `oncleanup`; `detach` does that and sends `detach` (unless `noRequest`); `destroy({ cleanupHandles })`
  *   detaches every handle without requests, then sends `destroy`.
+ *   A `data` entry adds a data channel (m=application): a data-only offer still connects ICE; an
+ *   offer with no m-line never does (no transport).
+ * - `getLocalTracks` / `getRemoteTracks` list the senders' / receivers' tracks (`type` is the track's
+ *   kind), or answer null before there is a PeerConnection.
  * - `handle.webrtcStuff.pc` is a FakePeerConnection: transceivers with mids, `connectionState` /
- *   `iceConnectionState`, and `getStats()` reporting what the FakeJanusServer's network back door says
- *   of this page's link and of the publishers it receives from.
+ *   `iceConnectionState`, and `getStats()` reporting what the page's `network` (a back door) says of
+ *   its link and of the publishers it receives from (inbound-rtp per mid, remote-inbound-rtp, the
+ *   selected candidate pair); receivers' `getSynchronizationSources()` carry the relayed audio level.
+ * - Back doors: `session.network`, `handle.setIceState(state)`, `Janus.sessions`.
+ *
+ * test/fake-videoroom.test.ts runs janus-gateway's own janus.es.js and this fake through the same calls
+ * (without media) and compares every callback, its arguments and error texts.
  */
 
 /** What the fake's network looks like from one page: the figures a browser's getStats would show. */

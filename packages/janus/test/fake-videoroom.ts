@@ -25,23 +25,33 @@ import { signJanusToken } from '../src/server/signed-tokens'
  *   `start`, `update`) answer `ack`, then an event on the handle.
  * - A publisher is announced to the others (`event { publishers: [...] }` with its streams) once its
  *   PeerConnection is up (`setup_media`), not at `publish`; the participants listed in `joined` are the
- *   active publishers. Going away: `unpublished: id` (PeerConnection closed), then `leaving: id`
- *   (`janus_videoroom_leave_or_unpublish`); kicked: the participant hears `leaving: 'ok', reason:
- *   'kicked'`, the others `kicked: id`; a destroyed room: `destroyed` to every participant.
+ *   active publishers (`attendees`: the others, with `notify_joining`, who also hear `joining`). A
+ *   renegotiation (`configure` with an offer) or a changed stream `description` (SDP-less `configure`)
+ *   tells the others the publisher again (notify_about_publisher, update; a stream taken away is listed
+ *   `disabled: true`, its subscribers keep their m-line: VideoRoom sends them no offer for it); a new
+ *   `display` is told as `event { id, display }`. Going away: `unpublished: id` (PeerConnection
+ *   closed), then `leaving: id` (`janus_videoroom_destroy_session`: hangup_media, then
+ *   leave_or_unpublish); a `leave` request takes the participant out (`leaving`) and leaves its
+ *   PeerConnection up; kicked: the participant hears `leaving: 'ok', reason: 'kicked'`, the others
+ *   `kicked: id`; a destroyed room: `destroyed` to every participant.
  * - Subscribers (multistream): `join` with `streams: [{ feed }]` → `attached` with the streams summary
  *   (`mid`, `type`, `active`, `feed_id`, `feed_display`, `feed_mid`) and an SDP offer; `start` with the
  *   answer → `started: 'ok'`; `update` → `updated` (with a new offer, or without one when nothing
  *   changed; `updating` while an answer is awaited, the offer following it). A publisher that goes
  *   away turns its subscribed m-lines inactive (`active: false`, no feed) and the subscriber gets an
- *   `updated` offer; inactive m-lines of the same type are reused by later subscriptions.
+ *   `updated` offer; inactive m-lines of the same type are reused by later subscriptions; every
+ *   publisher's data stream shares one m=application line (`sources`, `source_ids`).
+ * - A session Janus times out (`dropSession`): its handles are cleared, then its transport hears
+ *   `timeout` (janus.c janus_check_sessions). `list` hides private rooms unless given the `admin_key`.
  * - `moderate` (per mid) and `talking` / `stopped-talking` (rooms with `audiolevel_event`, when the
  *   average level of `audio_active_packets` packets crosses `audio_level_average`, default 25 dBov)
  *   go to every participant, the one they are about included (`janus_videoroom_notify_participants`
  *   with `notify_source_participant`).
  *
  * Media is not carried: the SDP only says which m-lines there are (kind, mid, direction, msid), and
- * the fake janus.js makes the receivers' tracks. What the network would show (a publisher speaking,
- * a link losing packets) is set through the back doors here.
+ * the fake janus.js makes the receivers' tracks; messages cross as JSON. What the network would show
+ * (a publisher speaking: `setAudioLevel`; a link losing packets: the fake janus.js session's
+ * `network`) is set through back doors; `requests` lists every VideoRoom request received.
  */
 
 const VIDEOROOM = 'janus.plugin.videoroom'
