@@ -338,6 +338,14 @@ describe('janus: how a call ends or is refused, over the fake Janus', () => {
     ).toBe(false)
   })
 
+  it('a room Janus no longer has (closed, or Janus restarted: rooms are not permanent) is ROOM_NOT_FOUND (VideoRoom 426 on join)', async () => {
+    const room = unique('gone')
+    const token = await harness.issue(room, 'local')
+    await harness.server.closeRoom({ room: await harness.roomOf(room) })
+    const adapter = janusClient({ sdk: harness.Janus, webrtcAdapter: webrtcAdapterStandIn })
+    await expectCallportError(adapter.connect(token, { audio: false, video: false, refreshToken: () => harness.issue(room, 'local') }), ['ROOM_NOT_FOUND'])
+  })
+
   it('an expired token (signed by the secret, its expiry past) is TOKEN_EXPIRED: Janus refuses the session', async () => {
     const room = unique('expired')
     const token = await harness.issue(room, 'local')
