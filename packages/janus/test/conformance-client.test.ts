@@ -6,6 +6,7 @@ import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { janus as janusClient } from '../src/client/index'
 import { LIVE_DESCRIPTION, MUTED_DESCRIPTION } from '../src/client/janus-connection'
+import type { JanusRemoteTrack } from '../src/client/remote-track'
 import { janus as janusServer } from '../src/server/index'
 import { signJanusToken, videoRoomIdOf } from '../src/server/signed-tokens'
 import { encodeJanusDisplay, joinJanusTokenValue, splitJanusTokenValue } from '../src/shared/connect-parameters'
@@ -336,6 +337,23 @@ describe('janus: how a call ends or is refused, over the fake Janus', () => {
     expect(
       fakeJanus.requests.some((request) => request.request === 'join' && request.ptype === 'publisher' && request.token === splitJanusTokenValue(token.value)!.room),
     ).toBe(false)
+  })
+
+  it("a moderator muting another's camera: track-muted here, and janus.js's later report of the silent receiver (mute, no RTP) is no track-unsubscribed", async () => {
+    const room = unique('moderated')
+    const connection = await connect(room)
+    const remote = await remoteIn(room)
+    const subscribed = waitForEvent(connection, 'track-subscribed', { timeoutMilliseconds: 5_000, filter: (event) => event.track.kind === 'video' })
+    await remote.setCameraEnabled(true)
+    const track = (await subscribed)[0].track as JanusRemoteTrack
+    const unsubscribed = vi.fn()
+    connection.on('track-unsubscribed', unsubscribed)
+    const muted = waitForEvent(connection, 'track-muted', { timeoutMilliseconds: 5_000 })
+    await harness.server.muteParticipant({ room: await harness.roomOf(room), identity: 'remote', kind: 'video' })
+    expect((await muted)[0].track.id).toBe(track.id)
+    const local = (await harness.sessionOf(room, 'local')).getSessionId()
+    await vi.waitFor(() => expect(harness.Janus.remoteTrackCalls).toContainEqual({ session: local, mid: track.mid, on: false, reason: 'mute' }), { timeout: 5_000 })
+    expect(unsubscribed).not.toHaveBeenCalled()
   })
 
   it('a room Janus no longer has (closed, or Janus restarted: rooms are not permanent) is ROOM_NOT_FOUND (VideoRoom 426 on join)', async () => {

@@ -379,6 +379,9 @@ export function createFakeJanusJs(server: FakeJanusServer) {
     /** Every session made with this class and not destroyed (the test's view of the pages' janus.js). */
     static readonly sessions = new Set<FakeJanus>()
 
+    /** Every `onremotetrack` call this class's handles made, in order (what janus.js told the pages). */
+    static readonly remoteTrackCalls: Array<{ session: number; mid: string; on: boolean; reason: string }> = []
+
     readonly #options: JanusJS.ConstructorOptions
     #sessionId: number | undefined
     #connected = false
@@ -726,12 +729,18 @@ export function createFakeJanusJs(server: FakeJanusServer) {
       }
     }
 
+    /** Calls `onremotetrack`, noting the call in `remoteTrackCalls`. */
+    #remoteTrack(track: FakeRemoteMediaStreamTrack, mid: string, on: boolean, reason: JanusJS.RemoteTrackMetadata['reason']): void {
+      FakeJanus.remoteTrackCalls.push({ session: this.#session.getSessionId(), mid, on, reason })
+      this.callbacks.onremotetrack?.(track as unknown as MediaStreamTrack, mid, on, { reason })
+    }
+
     /** janus.js's `pc.ontrack`: `onremotetrack(created)`, and the mute / unmute handlers on the track. */
     #onTrack(transceiver: FakeTransceiver): void {
       const track = transceiver.receiver.track
       const mid = transceiver.mid!
       track.setMuted(false)
-      this.callbacks.onremotetrack?.(track as unknown as MediaStreamTrack, mid, true, { reason: 'created' })
+      this.#remoteTrack(track, mid, true, 'created')
       if (track.onmute) return
       track.onmute = () => {
         if (this.#muteTimers.has(track)) return
@@ -739,7 +748,7 @@ export function createFakeJanusJs(server: FakeJanusServer) {
           track,
           setTimeout(() => {
             this.#muteTimers.delete(track)
-            this.callbacks.onremotetrack?.(track as unknown as MediaStreamTrack, mid, false, { reason: 'mute' })
+            this.#remoteTrack(track, mid, false, 'mute')
           }, REMOTE_MUTE_GRACE_MS),
         )
       }
@@ -748,7 +757,7 @@ export function createFakeJanusJs(server: FakeJanusServer) {
         if (timer !== undefined) {
           clearTimeout(timer)
           this.#muteTimers.delete(track)
-        } else this.callbacks.onremotetrack?.(track as unknown as MediaStreamTrack, mid, true, { reason: 'unmute' })
+        } else this.#remoteTrack(track, mid, true, 'unmute')
       }
     }
 
@@ -944,6 +953,16 @@ export function createFakeJanusJs(server: FakeJanusServer) {
       this.callbacks.iceState?.(state)
     }
   }
+
+  // RTP stopping (a moderated stream) mutes the receiver's track as a browser does; janus.js's mute handler follows.
+  server.onRtpFlow(({ session, handle, mid, flowing }) => {
+    const found = [...FakeJanus.sessions]
+      .find((candidate) => candidate.getSessionId() === session)
+      ?.handles()
+      .find((candidate) => candidate.numericId === handle)
+    const transceiver = found?.webrtcStuff.pc?.transceivers.find((candidate) => candidate.mid === mid)
+    if (transceiver && (transceiver.currentDirection === 'recvonly' || transceiver.currentDirection === 'sendrecv')) transceiver.receiver.track.setMuted(!flowing)
+  })
 
   return Object.assign(FakeJanus, { Handle: FakeHandle })
 }

@@ -281,6 +281,8 @@ export class FakeJanusServer {
   readonly #sessions = new Map<number, FakeSession>()
   /** Every VideoRoom request received, in order (what the halves asked of Janus). */
   readonly requests: JanusJson[] = []
+  /** Who hears when RTP stops or resumes on a subscriber's m-line (the fake janus.js: its receiver's track mutes). */
+  readonly #rtpListeners = new Set<(flow: { session: number; handle: number; mid: string; flowing: boolean }) => void>()
 
   constructor(options: FakeJanusServerOptions) {
     this.#secret = options.tokenSecret
@@ -601,8 +603,11 @@ export class FakeJanusServer {
         if (!participant) throw new Refusal(VideoRoomError.NO_SUCH_FEED, `No such user ${String(body.id)} in room ${room.id}`)
         const stream = participant.streams.find((candidate) => candidate.mid === body.mid)
         if (!stream) throw new Refusal(VideoRoomError.NO_SUCH_FEED, `No such stream ${String(body.mid)}`)
+        const wasMuted = stream.muted
         stream.muted = body.mute === true
         if (stream.muted) this.#setTalking(participant, stream, false, 127)
+        // A moderated stream's packets are dropped: its subscribers receive no RTP until it is unmuted.
+        if (wasMuted !== stream.muted) this.#rtpFlow(stream, !stream.muted)
         this.#notifyParticipants(participant, { videoroom: 'event', room: room.id, id: participant.id, mid: stream.mid, moderation: stream.muted ? 'muted' : 'unmuted' }, true)
         return { videoroom: 'success' }
       }
@@ -1096,6 +1101,25 @@ export class FakeJanusServer {
     for (const handle of [...session.handles.values()]) this.#detach(handle)
     this.#push(session, { janus: 'timeout' })
     setTimeout(() => this.#destroySession(session), 0)
+  }
+
+  /** Listens to RTP stopping or resuming on subscribers' m-lines (a moderated stream); returns the unsubscribe. */
+  onRtpFlow(listener: (flow: { session: number; handle: number; mid: string; flowing: boolean }) => void): () => void {
+    this.#rtpListeners.add(listener)
+    return () => this.#rtpListeners.delete(listener)
+  }
+
+  /** RTP of `stream` stops or resumes for every subscriber relaying it (after this turn, as packets would). */
+  #rtpFlow(stream: PublisherStream, flowing: boolean): void {
+    for (const room of this.rooms.values())
+      for (const subscriber of room.subscribers)
+        for (const relayed of subscriber.streams)
+          if (relayed.source?.stream === stream) {
+            const flow = { session: subscriber.handle.session.id, handle: subscriber.handle.id, mid: relayed.mid, flowing }
+            setTimeout(() => {
+              for (const listener of this.#rtpListeners) listener(flow)
+            }, 0)
+          }
   }
 
   /** The session of a participant (feed) of a room. */
