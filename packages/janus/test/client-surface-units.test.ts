@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { sessionError } from '../src/client/janus-connection'
+import { sessionError, streamsOfDisplay } from '../src/client/janus-connection'
 import { filteredPeerConnection, speakerLevelOfDbov } from '../src/client/quality'
 
 describe('the Janus client call surface, unit by unit', () => {
@@ -45,6 +45,20 @@ describe('the Janus client call surface, unit by unit', () => {
     shared.at -= 1_000
     await first.getStats()
     expect(getStats).toHaveBeenCalledTimes(2)
+  })
+
+  it('reads the streams a Callport page lists in its VideoRoom display (what a subscriber-only page learns), ignoring anything else', () => {
+    const display = JSON.stringify({
+      identity: 'bob',
+      streams: [{ mid: '0', type: 'audio', muted: false }, { mid: '1', type: 'video', muted: true }, { mid: '2', type: 'data' }, { type: 'video' }],
+    })
+    expect(streamsOfDisplay(display)).toEqual([
+      { mid: '0', type: 'audio', muted: false },
+      { mid: '1', type: 'video', muted: true },
+    ])
+    expect(streamsOfDisplay(JSON.stringify({ identity: 'bob' }))).toBeUndefined()
+    expect(streamsOfDisplay('not json')).toBeUndefined()
+    expect(streamsOfDisplay(undefined)).toBeUndefined()
   })
 
   it("Janus's refusal of the core token is UNAUTHORIZED, or TOKEN_EXPIRED once its expiry is past, not retryable; an unreachable Janus is a retryable CONNECTION_FAILED", () => {

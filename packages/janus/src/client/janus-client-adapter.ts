@@ -70,7 +70,9 @@ export interface JanusClientOptions {
  *   gives its VideoRoom stream the description `callport:muted` (`callport:live` when on again; an
  *   SDP-less `configure`), which VideoRoom announces to the room's publishers; with VideoRoom's
  *   moderation events (sent to every publisher) the others' pages emit `track-muted` / `track-unmuted`
- *   of the same track. A subscriber-only page, which VideoRoom tells nothing, emits neither.
+ *   of the same track. A subscriber-only page, which VideoRoom tells nothing, reads the streams and
+ *   their mute state each page lists in its VideoRoom display (`listparticipants`, every 2 s); a
+ *   moderator's mute does not reach it.
  * - `prepare`: loads janus.js and webrtc-adapter (and runs `Janus.init`) before the join, so the
  *   click only opens the Janus session.
  *

@@ -51,6 +51,33 @@ interface Feed {
   described: Set<string>
   /** The publisher's mids a moderator muted (VideoRoom `moderation` events). */
   moderated: Set<string>
+  /** The publisher's mids it stopped sending (listed disabled): not subscribed to again unless listed enabled. */
+  removed: Set<string>
+}
+
+/** A stream as a Callport page lists it in its display (`streams`), for the pages VideoRoom tells nothing. */
+interface DisplayedStream {
+  mid: string
+  type: 'audio' | 'video'
+  muted: boolean
+}
+
+/**
+ * The streams a Callport page lists in its VideoRoom display (`{ identity, name?, streams }`): what a
+ * subscriber-only page, which VideoRoom sends no `publishers` events, learns of a publisher's streams
+ * and their mute state from `listparticipants`. Undefined when the display lists none.
+ */
+export function streamsOfDisplay(display: unknown): DisplayedStream[] | undefined {
+  if (typeof display !== 'string') return undefined
+  try {
+    const { streams } = JSON.parse(display) as { streams?: unknown }
+    if (!Array.isArray(streams)) return undefined
+    return (streams as Array<Partial<DisplayedStream>>).flatMap((stream) =>
+      typeof stream.mid === 'string' && (stream.type === 'audio' || stream.type === 'video') ? [{ mid: stream.mid, type: stream.type, muted: stream.muted === true }] : [],
+    )
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -309,7 +336,22 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       publish.map((track) => track.mediaStreamTrack),
       { data: true },
     )
+    await this.#announceStreams()
     for (const track of publish) this.emit('local-track-published', { track })
+  }
+
+  /** The display of this page's camera publisher: identity, name and (for subscriber-only pages) the streams it sends. */
+  async #announceStreams(): Promise<void> {
+    const publisher = this.#publisher
+    if (!publisher || this.#closed) return
+    const { local } = this.#options
+    const streams: DisplayedStream[] = (publisher.handle.getLocalTracks() ?? []).flatMap(({ mid, type, id }) => {
+      if (mid === undefined || (type !== 'audio' && type !== 'video')) return []
+      const sent = [...this.#media.values()].find(({ track }) => track.mediaStreamTrack.id === id)
+      return [{ mid, type, muted: sent ? !sent.track.mediaStreamTrack.enabled : false }]
+    })
+    const display = JSON.stringify({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }), streams })
+    await publisher.setDisplay(display)
   }
 
   /** Adds the publishers `listparticipants` lists that are new, removes those no longer listed. */
@@ -324,7 +366,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     const listed = answer?.participants as Array<{ id: number; display?: string; publisher?: boolean }> | undefined
     if (!listed || this.#closed) return
     const publishing = listed.filter((participant) => participant.publisher)
-    for (const participant of publishing) this.#addFeed(participant.id, participant.display, participant, announce)
+    for (const participant of publishing) {
+      // A Callport page lists its streams (and their mute state) in its display: new ones are
+      // subscribed to, gone ones unsubscribed, muted ones track-muted, as the publishers' pages learn from VideoRoom.
+      const displayed = streamsOfDisplay(participant.display)
+      const existing = this.#feeds.get(participant.id)
+      const streams = displayed && [
+        ...displayed.map(({ mid, type, muted }) => ({ mid, type, description: muted ? MUTED_DESCRIPTION : LIVE_DESCRIPTION })),
+        ...[...(existing?.requested ?? [])].filter((mid) => !displayed.some((stream) => stream.mid === mid)).map((mid) => ({ mid, disabled: true })),
+      ]
+      this.#addFeed(participant.id, participant.display, streams ? { ...participant, streams } : participant, announce)
+    }
     for (const id of [...this.#feeds.keys()]) if (!publishing.some((participant) => participant.id === id)) this.#removeFeed(id, answer)
   }
 
@@ -402,7 +454,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       // Streams the publisher removed (VideoRoom lists them disabled; a moderated stream published again, say).
       // Their m-lines are freed (`update` with `unsubscribe`); a mid enabled again later is subscribed to again.
       const disabled = disabledMidsOf((raw as { streams?: unknown } | undefined)?.streams).filter((mid) => existing.requested.has(mid))
-      for (const mid of disabled) existing.requested.delete(mid)
+      for (const mid of disabled) {
+        existing.requested.delete(mid)
+        existing.removed.add(mid)
+      }
+      for (const mid of mids) existing.removed.delete(mid)
       for (const [mid, stream] of this.#streams)
         if (stream.feed === id && stream.feedMid !== undefined && disabled.includes(stream.feedMid)) this.#dropStream(mid, stream, raw)
       if (disabled.length > 0) this.#wanted.push({ feed: id, mids: disabled, unsubscribe: true })
@@ -421,6 +477,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       requested: new Set(mids),
       described: describedMutedOf((raw as { streams?: unknown } | undefined)?.streams),
       moderated: new Set(),
+      removed: new Set(),
     })
     if (!known && announce) this.emit('participant-joined', { participant: this.#participantOf(decoded), raw })
     this.#wanted.push({ feed: id })
@@ -473,7 +530,9 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       if (known && (stream.active === false || stream.feed_id !== known.feed || stream.feed_mid !== known.feedMid)) this.#dropStream(stream.mid, known, message)
       const feed = stream.feed_id === undefined ? undefined : this.#feeds.get(stream.feed_id)
       // A stream its publisher removed (disabled) stays listed until the unsubscribe is through.
-      const removed = feed !== undefined && feed.requested.size > 0 && stream.feed_mid !== undefined && !feed.requested.has(stream.feed_mid)
+      const removed = feed !== undefined && stream.feed_mid !== undefined && feed.removed.has(stream.feed_mid)
+      // What the subscription holds counts as asked for (a listing that lagged behind asks for it no more).
+      if (feed && stream.feed_mid !== undefined && !removed && stream.active !== false) feed.requested.add(stream.feed_mid)
       if (stream.feed_id !== undefined && stream.active !== false && !removed && !this.#streams.has(stream.mid)) {
         const screen = decodeJanusDisplay(stream.feed_display)?.source === 'screen'
         const source: TrackSource = stream.type === 'audio' ? (screen ? 'screen-audio' : 'microphone') : stream.type === 'video' ? (screen ? 'screen' : 'camera') : 'unknown'
@@ -672,6 +731,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       } else if (enabled) handle.unmuteVideo()
       else handle.muteVideo()
       await publisher.describe(current.track.mediaStreamTrack, enabled ? LIVE_DESCRIPTION : MUTED_DESCRIPTION)
+      await this.#announceStreams()
       return
     }
     if (!enabled) return
@@ -687,6 +747,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     this.#put(source, entry)
     try {
       await publisher.publish([entry.track.mediaStreamTrack])
+      await this.#announceStreams()
     } catch (error) {
       this.#media.delete(source)
       if (entry.owned) entry.track.stop()

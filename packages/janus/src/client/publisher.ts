@@ -62,6 +62,7 @@ export class Publisher {
   /** The `joined` event (the publishers already in the room). */
   readonly joined: JanusJsMessage
   #published = false
+  #display: string | undefined
   #pending: Pending | undefined
   #queue: Promise<void> = Promise.resolve()
 
@@ -215,6 +216,15 @@ export class Publisher {
       await new Promise<void>((resolve) =>
         this.handle.send({ message: { request: 'configure', descriptions: [{ mid, description }] }, success: () => resolve(), error: () => resolve() }),
       )
+    })
+  }
+
+  /** Changes this publisher's VideoRoom display (an SDP-less `configure`); nothing when it is the same. */
+  setDisplay(display: string): Promise<void> {
+    return this.#enqueue(async () => {
+      if (display === this.#display) return
+      this.#display = display
+      await new Promise<void>((resolve) => this.handle.send({ message: { request: 'configure', display }, success: () => resolve(), error: () => resolve() }))
     })
   }
 

@@ -214,6 +214,15 @@ describe.skipIf(!media.available || !janusTool.available)(
       expect(['excellent', 'good']).toContain(local.quality)
       await waitForLogged(dave, { name: 'connection-quality-changed', identity: 'alice', local: false })
 
+      // VideoRoom tells a subscriber-only page nothing: it learns of a camera turned on later, and of
+      // its mute, from the streams bob's page lists in its display (listparticipants).
+      await bob.evaluate(() => surface.camera(true))
+      expect(await waitForFrames(dave, 'bob', 'camera')).toBeGreaterThan(5)
+      await bob.evaluate(() => surface.camera(false))
+      await waitForLogged(dave, { name: 'track-muted', identity: 'bob', source: 'camera' })
+      await waitForLogged(alice, { name: 'track-muted', identity: 'bob', source: 'camera' })
+      expect((await eventsOf(dave)).filter((event) => event.name === 'track-subscribed' && event.identity === 'bob' && event.source === 'camera')).toHaveLength(1)
+
       await adapter.muteParticipant({ room: await adapter.ensureRoom({ name: room }), identity: 'bob', kind: 'audio' })
       await waitForLogged(bob, { name: 'muted-by-moderator', kind: 'audio' })
       expect((await bob.evaluate(() => surface.localTracks())).find((track) => track.source === 'microphone')?.enabled).toBe(false)
