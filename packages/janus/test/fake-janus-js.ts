@@ -44,7 +44,9 @@ import { parseSdp, writeSdp, type FakeJanusServer, type JanusJson, type SdpMLine
  *   `iceConnectionState`, and `getStats()` reporting what the page's `network` (a back door) says of
  *   its link and of the publishers it receives from (inbound-rtp per mid, remote-inbound-rtp, the
  *   selected candidate pair); receivers' `getSynchronizationSources()` carry the relayed audio level.
- * - Back doors: `session.network`, `handle.setIceState(state)`, `Janus.sessions`.
+ * - A receiver whose RTP stops (a stream the moderator muted: FakeJanusServer `onRtpFlow`) mutes its
+ *   track as a browser does, so janus.js's mute handler reports it 3 × 840 ms later.
+ * - Back doors: `session.network`, `handle.setIceState(state)`, `Janus.sessions`, `Janus.remoteTrackCalls`.
  *
  * test/fake-videoroom.test.ts runs janus-gateway's own janus.es.js and this fake through the same calls
  * (without media) and compares every callback, its arguments and error texts.

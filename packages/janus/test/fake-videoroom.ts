@@ -46,7 +46,8 @@ import { signJanusToken } from '../src/server/signed-tokens'
  * - `moderate` (per mid) and `talking` / `stopped-talking` (rooms with `audiolevel_event`, when the
  *   average level of `audio_active_packets` packets crosses `audio_level_average`, default 25 dBov)
  *   go to every participant, the one they are about included (`janus_videoroom_notify_participants`
- *   with `notify_source_participant`).
+ *   with `notify_source_participant`); a moderated stream's packets are dropped (`onRtpFlow` tells the
+ *   fake janus.js its subscribers receive nothing), and it is not measured for talking.
  *
  * Media is not carried: the SDP only says which m-lines there are (kind, mid, direction, msid), and
  * the fake janus.js makes the receivers' tracks; messages cross as JSON. What the network would show
