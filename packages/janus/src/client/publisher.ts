@@ -72,18 +72,19 @@ export class Publisher {
     this.id = joined.id as number
   }
 
-  /** Attaches a handle and joins the room as a publisher; resolves with the `joined` event. */
+  /** Attaches a handle and joins the room as a publisher; resolves once VideoRoom said `joined`. */
   static async join(options: PublisherOptions): Promise<Publisher> {
-    const state: { publisher?: Publisher; joining?: { resolve(message: JanusJsMessage): void; reject(error: CallportError): void } } = {}
-    const joined = new Promise<JanusJsMessage>((resolve, reject) => (state.joining = { resolve, reject }))
-    const handle = await attachVideoRoom(
+    const state: { handle?: JanusJsPluginHandle; publisher?: Publisher; joining?: { resolve(publisher: Publisher): void; reject(error: CallportError): void } } = {}
+    const joined = new Promise<Publisher>((resolve, reject) => (state.joining = { resolve, reject }))
+    state.handle = await attachVideoRoom(
       options.session,
       {
         onmessage: (message, jsep) => {
-          const { publisher, joining } = state
+          const { publisher, joining, handle } = state
           if (!publisher) {
             if (message.error) joining?.reject(errorOf(message))
-            else if (message.videoroom === 'joined') joining?.resolve(message)
+            // Made at once: janus.js hands over a batch of events in one go, and the next ones are this publisher's.
+            else if (message.videoroom === 'joined' && handle) joining?.resolve((state.publisher = new Publisher(handle, message)))
             return
           }
           publisher.#onMessage(message, jsep)
@@ -94,14 +95,13 @@ export class Publisher {
       },
       options.coreToken,
     )
+    const { handle } = state
     handle.send({
       message: { request: 'join', room: options.room, ptype: 'publisher', display: options.display, token: options.roomToken },
       error: (error) => state.joining?.reject(new CallportError('CONNECTION_FAILED', `Joining the Janus room: ${error}`, { provider: JANUS_PROVIDER, retryable: true })),
     })
     try {
-      const message = await joined
-      state.publisher = new Publisher(handle, message)
-      return state.publisher
+      return await joined
     } catch (error) {
       handle.detach({ noRequest: false })
       throw error
