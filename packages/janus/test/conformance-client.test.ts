@@ -364,6 +364,23 @@ describe('janus: how a call ends or is refused, over the fake Janus', () => {
     await expectCallportError(adapter.connect(token, { audio: false, video: false, refreshToken: () => harness.issue(room, 'local') }), ['ROOM_NOT_FOUND'])
   })
 
+  it("a subscriber token's page measures who speaks in the audio it receives (no VideoRoom talking events reach it)", async () => {
+    const room = unique('listener')
+    const remote = await remoteIn(room)
+    const token = await harness.server.issueToken({ room: await harness.roomOf(room), participant: { identity: 'watcher', role: 'subscriber' }, ttlSeconds: 600 })
+    const connection = await connect(room, 'watcher', token)
+    await vi.waitFor(() => expect(connection.participants().map((participant) => participant.identity)).toEqual(['remote']), { timeout: 5_000 })
+    const speaking = waitForEvent(connection, 'active-speakers-changed', {
+      timeoutMilliseconds: 5_000,
+      filter: (event) => event.speakers.some((speaker) => speaker.participant.identity === 'remote'),
+    })
+    await remote.setSpeaking(0.8)
+    expect((await speaking)[0].speakers[0]).toMatchObject({ participant: { identity: 'remote' }, level: 0.8 })
+    const silent = waitForEvent(connection, 'active-speakers-changed', { timeoutMilliseconds: 5_000, filter: (event) => event.speakers.length === 0 })
+    await remote.setSpeaking(0)
+    await silent
+  })
+
   it('an expired token (signed by the secret, its expiry past) is TOKEN_EXPIRED: Janus refuses the session', async () => {
     const room = unique('expired')
     const token = await harness.issue(room, 'local')
