@@ -618,8 +618,9 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   }
 
   /** An ICE failure on any handle is a lost call (janus.js does not restart ICE by itself). */
-  #onIceState(state: string, _handle: 'publisher' | 'subscriber' | 'screen'): void {
-    if (state === 'failed') this.#end('connection-lost', new CallportError('CONNECTION_FAILED', 'ICE failed with Janus', { provider: JANUS_PROVIDER, retryable: true }))
+  #onIceState(state: string, handle: 'publisher' | 'subscriber' | 'screen'): void {
+    if (state === 'failed')
+      this.#end('connection-lost', new CallportError('CONNECTION_FAILED', `ICE failed on the ${handle} connection to Janus`, { provider: JANUS_PROVIDER, retryable: true }))
   }
 
   /** The camera publisher's peer connection went down: lost, unless a `leaving` (kicked) or a `destroyed` follows within the grace. */
