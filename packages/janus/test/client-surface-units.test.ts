@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { sessionError, streamsOfDisplay } from '../src/client/janus-connection'
+import { sessionError } from '../src/client/janus-connection'
+import { streamsOfDisplay } from '../src/client/published-streams'
 import { filteredPeerConnection, speakerLevelOfDbov } from '../src/client/quality'
 
 describe('the Janus client call surface, unit by unit', () => {

@@ -11,15 +11,16 @@ import {
   type Participant,
   type ScreenShareOptions,
   type TrackKind,
-  type TrackSource,
 } from '@callport/core'
 import { monitorActiveSpeakers, monitorConnectionQuality } from '@callport/provider-utils/client'
-import { decodeJanusDisplay, encodeJanusDisplay, type JanusDisplay } from '../shared/connect-parameters'
+import { encodeJanusDisplay } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
-import { peerConnectionOf, type JanusJs, type JanusJsJsep, type JanusJsMessage, type JanusJsPluginHandle, type JanusJsSession } from './janus-js-types'
-import { attachVideoRoom, Publisher } from './publisher'
+import type { JanusJs, JanusJsMessage, JanusJsPluginHandle, JanusJsSession } from './janus-js-types'
+import { LIVE_DESCRIPTION, MUTED_DESCRIPTION, type DisplayedStream } from './published-streams'
+import { Publisher } from './publisher'
 import { filteredPeerConnection, speakerLevelOfDbov } from './quality'
-import { JanusRemoteTrack } from './remote-track'
+import { Roster } from './roster'
+import { Subscription } from './subscription'
 
 /** What `JanusConnection.open` needs: janus.js, where Janus is, the two signed tokens and the room. */
 export interface JanusConnectionOptions {
@@ -40,100 +41,6 @@ export interface JanusConnectionOptions {
   tracks: readonly LocalTrack[]
 }
 
-/** A publisher in the room, as VideoRoom lists it. */
-interface Feed {
-  id: number
-  display: JanusDisplay
-  raw: unknown
-  /** The publisher's mids asked for so far (its streams as VideoRoom listed them). */
-  requested: Set<string>
-  /** The publisher's mids it says are muted (stream description {@link MUTED_DESCRIPTION}). */
-  described: Set<string>
-  /** The publisher's mids a moderator muted (VideoRoom `moderation` events). */
-  moderated: Set<string>
-  /** The publisher's mids it stopped sending (listed disabled): not subscribed to again unless listed enabled. */
-  removed: Set<string>
-}
-
-/** A stream as a Callport page lists it in its display (`streams`), for the pages VideoRoom tells nothing. */
-interface DisplayedStream {
-  mid: string
-  type: 'audio' | 'video'
-  muted: boolean
-}
-
-/**
- * The streams a Callport page lists in its VideoRoom display (`{ identity, name?, streams }`): what a
- * subscriber-only page, which VideoRoom sends no `publishers` events, learns of a publisher's streams
- * and their mute state from `listparticipants`. Undefined when the display lists none.
- */
-export function streamsOfDisplay(display: unknown): DisplayedStream[] | undefined {
-  if (typeof display !== 'string') return undefined
-  try {
-    const { streams } = JSON.parse(display) as { streams?: unknown }
-    if (!Array.isArray(streams)) return undefined
-    return (streams as Array<Partial<DisplayedStream>>).flatMap((stream) =>
-      typeof stream.mid === 'string' && (stream.type === 'audio' || stream.type === 'video') ? [{ mid: stream.mid, type: stream.type, muted: stream.muted === true }] : [],
-    )
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * The VideoRoom stream description a Callport page gives a camera or microphone it turned off (it
- * stays published, disabled), and {@link LIVE_DESCRIPTION} when on again: an SDP-less `configure` with
- * `descriptions`, which VideoRoom announces to the room's publishers (`publishers` event).
- */
-export const MUTED_DESCRIPTION = 'callport:muted'
-/** The VideoRoom stream description of a camera or microphone turned on again (see {@link MUTED_DESCRIPTION}). */
-export const LIVE_DESCRIPTION = 'callport:live'
-
-/** A stream of a publisher, as VideoRoom lists it in `joined` / `publishers`. */
-interface PublishedStream {
-  mid?: string
-  type?: string
-  disabled?: boolean
-  description?: string
-}
-
-/** The mids a publisher describes as muted. */
-const describedMutedOf = (streams: unknown): Set<string> =>
-  new Set(
-    Array.isArray(streams)
-      ? (streams as PublishedStream[]).flatMap((stream) => (stream.description === MUTED_DESCRIPTION && typeof stream.mid === 'string' ? [stream.mid] : []))
-      : [],
-  )
-
-/** A subscription to ask the subscriber handle for: a feed's streams (all of them, or these mids). */
-interface Wanted {
-  feed: number
-  mids?: string[]
-  /** Stop receiving these (`update` with `unsubscribe`) instead. */
-  unsubscribe?: boolean
-}
-
-/** The mids of a publisher's streams VideoRoom lists as disabled (removed in a renegotiation). */
-const disabledMidsOf = (streams: unknown): string[] =>
-  Array.isArray(streams) ? (streams as PublishedStream[]).flatMap((stream) => (stream.disabled && typeof stream.mid === 'string' ? [stream.mid] : [])) : []
-
-/** The mids of the audio and video streams a publisher sends. */
-const midsOf = (streams: unknown): string[] =>
-  Array.isArray(streams)
-    ? (streams as PublishedStream[]).flatMap((stream) =>
-        !stream.disabled && (stream.type === 'audio' || stream.type === 'video') && typeof stream.mid === 'string' ? [stream.mid] : [],
-      )
-    : []
-
-/** One subscribed stream: its feed, and its track once janus.js gave it. */
-interface Subscribed {
-  feed: number
-  /** The publisher's mid of the stream. */
-  feedMid?: string
-  source: TrackSource
-  track?: JanusRemoteTrack
-}
-
 type DeviceSource = 'camera' | 'microphone'
 const sourceOfKind = { audio: 'microphone', video: 'camera' } as const satisfies Record<TrackKind, DeviceSource>
 
@@ -150,8 +57,6 @@ export function sessionError(reason: string, coreToken: string): CallportError {
   return new CallportError(expired ? 'TOKEN_EXPIRED' : 'UNAUTHORIZED', `Janus refused the token: ${reason}`, { provider: JANUS_PROVIDER, retryable: false })
 }
 
-/** How often a subscriber lists the room's publishers. */
-const ROSTER_INTERVAL_MS = 2_000
 /**
  * How long a publisher's peer connection may be down (janus.js `webrtcState(false)`) before the call
  * counts as lost: Janus hangs up a kicked publisher too, and its `leaving` message may come just after.
@@ -195,19 +100,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #options: JanusConnectionOptions
   readonly #session: JanusJsSession
   #publisher: Publisher | undefined
-  #subscriber: JanusJsPluginHandle | undefined
   #screen: { publisher?: Publisher; tracks: LocalTrack[] } | undefined
-  readonly #feeds = new Map<number, Feed>()
-  readonly #streams = new Map<string, Subscribed>()
-  /** Feeds waiting for the subscriber handle; one request at a time. */
-  readonly #wanted: Wanted[] = []
-  #subscribing = false
-  #subscriberJoined = false
-  /** Subscribing starts once `connect` returned, so that the session listens before the first track is announced. */
-  #started = false
+  readonly #subscription: Subscription
+  /** For a subscriber (a token that may not publish): lists the room's publishers. */
+  #roster: Roster | undefined
   #closed = false
-  /** For a subscriber (a token that may not publish): the timer that lists the room's publishers. */
-  #rosterTimer: ReturnType<typeof setTimeout> | undefined
   #hangupTimer: ReturnType<typeof setTimeout> | undefined
   /** The camera and microphone published, and whether the adapter captured them (then it stops them). */
   readonly #media = new Map<DeviceSource, { track: LocalTrack; owned: boolean }>()
@@ -227,11 +124,22 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     this.#options = options
     this.#session = session
     this.localParticipant = options.local
+    this.#subscription = new Subscription(
+      { room: options.room, roomToken: options.roomToken, localIdentity: options.local.identity },
+      {
+        events: this,
+        closed: () => this.#closed,
+        left: (identity) => {
+          if (this.#talking.delete(identity)) this.#emitSpeakers([...this.#talking.values()])
+        },
+        iceState: (state) => this.#onIceState(state, 'subscriber'),
+      },
+    )
   }
 
   /** The janus.js session and handles behind this connection (outside the contract). */
   get vendor(): JanusVendorObject {
-    return { session: this.#session, publisher: this.#publisher?.handle, subscriber: this.#subscriber, screen: this.#screen?.publisher?.handle }
+    return { session: this.#session, publisher: this.#publisher?.handle, subscriber: this.#subscription.handle, screen: this.#screen?.publisher?.handle }
   }
 
   /** Opens the Janus session, joins the room (publishing when the token allows) and subscribes to the publishers there. */
@@ -263,10 +171,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     try {
       await Promise.race([connection.#join(), lostWhileJoining])
       opened.joined = true
-      setTimeout(() => {
-        connection.#started = true
-        connection.#next()
-      }, 0)
+      // Subscribing starts once `connect` returned, so that the session listens before the first track is announced.
+      setTimeout(() => connection.#subscription.start(), 0)
       connection.#monitor()
       return connection
     } catch (error) {
@@ -277,25 +183,11 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
 
   async #join(): Promise<void> {
     const { coreToken, room, local } = this.#options
-    this.#subscriber = await attachVideoRoom(
-      this.#session,
-      {
-        onmessage: (message, jsep) => this.#onSubscriberMessage(message, jsep),
-        onremotetrack: (track, mid, on) => this.#onRemoteTrack(track, mid, on),
-        iceState: (state) => this.#onIceState(state, 'subscriber'),
-      },
-      coreToken,
-    )
+    await this.#subscription.attach(this.#session, coreToken)
     if (!this.#options.publish) {
-      // Not a VideoRoom participant (only publishers' room tokens are allowed to join as publishers),
-      // so no events about publishers reach it: it lists them (listparticipants) now and every few seconds.
-      const roster = await attachVideoRoom(this.#session, {}, coreToken)
-      await this.#listPublishers(roster, false)
-      const poll = () => {
-        this.#rosterTimer = setTimeout(() => void this.#listPublishers(roster, true).finally(() => !this.#closed && poll()), ROSTER_INTERVAL_MS)
-      }
-      poll()
-      return
+      // Not a VideoRoom participant, so no events about publishers reach it: it lists them.
+      this.#roster = new Roster({ room, onListing: (listed, raw, announce) => this.#subscription.onListing(listed, raw, announce) })
+      return this.#roster.start(this.#session, coreToken)
     }
     const display = encodeJanusDisplay({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }) })
     this.#publisher = await Publisher.join({
@@ -354,60 +246,18 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     await publisher.setDisplay(display)
   }
 
-  /** Adds the publishers `listparticipants` lists that are new, removes those no longer listed. */
-  async #listPublishers(handle: JanusJsPluginHandle, announce: boolean): Promise<void> {
-    const answer = await new Promise<JanusJsMessage | undefined>((resolve) =>
-      handle.send({
-        message: { request: 'listparticipants', room: this.#options.room },
-        success: (data) => resolve(data as JanusJsMessage | undefined),
-        error: () => resolve(undefined),
-      }),
-    )
-    const listed = answer?.participants as Array<{ id: number; display?: string; publisher?: boolean }> | undefined
-    if (!listed || this.#closed) return
-    const publishing = listed.filter((participant) => participant.publisher)
-    for (const participant of publishing) {
-      // A Callport page lists its streams (and their mute state) in its display: new ones are
-      // subscribed to, gone ones unsubscribed, muted ones track-muted, as the publishers' pages learn from VideoRoom.
-      const displayed = streamsOfDisplay(participant.display)
-      const existing = this.#feeds.get(participant.id)
-      const streams = displayed && [
-        ...displayed.map(({ mid, type, muted }) => ({ mid, type, description: muted ? MUTED_DESCRIPTION : LIVE_DESCRIPTION })),
-        ...[...(existing?.requested ?? [])].filter((mid) => !displayed.some((stream) => stream.mid === mid)).map((mid) => ({ mid, disabled: true })),
-      ]
-      this.#addFeed(participant.id, participant.display, streams ? { ...participant, streams } : participant, announce)
-    }
-    for (const id of [...this.#feeds.keys()]) if (!publishing.some((participant) => participant.id === id)) this.#removeFeed(id, answer)
-  }
-
   #onPublisherMessage(message: JanusJsMessage): void {
     if (this.#closed) return
-    const publishers = message.publishers as Array<{ id: number; display?: string }> | undefined
-    // Those listed in `joined` were there before: participants of the room, not announced as joining.
-    const announce = message.videoroom !== 'joined'
-    for (const publisher of publishers ?? []) this.#addFeed(publisher.id, publisher.display, publisher, announce)
-    const gone = [message.unpublished, message.leaving, message.kicked].find((value) => typeof value === 'number')
-    if (typeof gone === 'number') this.#removeFeed(gone, message)
+    this.#subscription.onPublishers(message)
     if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
     if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#onModerated(message)
-    else if (message.moderation !== undefined && typeof message.mid === 'string') {
-      const feed = this.#feeds.get(message.id as number)
-      const mid = message.mid
-      if (feed) this.#setMuted(feed, () => (message.moderation === 'muted' ? feed.moderated.add(mid) : feed.moderated.delete(mid)), message)
-    }
+    else if (message.moderation !== undefined) this.#subscription.onModeration(message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
   }
 
   /** VideoRoom's `talking` / `stopped-talking` (sent to every publisher, the speaker included). */
   #onTalking(message: JanusJsMessage): void {
-    const participant =
-      message.id === this.#publisher?.id
-        ? this.localParticipant
-        : (() => {
-            const feed = this.#feeds.get(message.id as number)
-            // A screen share's audio is not someone speaking.
-            return feed && feed.display.source !== 'screen' ? this.#participantOf(feed.display) : undefined
-          })()
+    const participant = message.id === this.#publisher?.id ? this.localParticipant : this.#subscription.speakerOf(message.id)
     if (!participant) return
     if (message.videoroom === 'talking') this.#talking.set(participant.identity, { participant, level: speakerLevelOfDbov(message['audio-level-dBov-avg']) })
     else this.#talking.delete(participant.identity)
@@ -436,187 +286,6 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (!this.#closed) this.emit('muted-by-moderator', { kind, raw: message })
   }
 
-  #participantOf(display: JanusDisplay): Participant {
-    return { identity: display.identity, role: 'publisher', ...(display.name === undefined ? {} : { name: display.name }) }
-  }
-
-  /**
-   * A publisher VideoRoom listed: a new feed is subscribed to (all its streams); a known one that
-   * publishes more streams now (a camera turned on after the microphone: a renegotiation) gets those added.
-   */
-  #addFeed(id: number, display: string | undefined, raw: unknown, announce: boolean): void {
-    const decoded = decodeJanusDisplay(display)
-    // Callport wrote every display; a feed without one (the server half's own short join) is not a participant.
-    if (!decoded || decoded.identity === this.localParticipant.identity) return
-    const mids = midsOf((raw as { streams?: unknown } | undefined)?.streams)
-    const existing = this.#feeds.get(id)
-    if (existing) {
-      // Streams the publisher removed (VideoRoom lists them disabled; a moderated stream published again, say).
-      // Their m-lines are freed (`update` with `unsubscribe`); a mid enabled again later is subscribed to again.
-      const disabled = disabledMidsOf((raw as { streams?: unknown } | undefined)?.streams).filter((mid) => existing.requested.has(mid))
-      for (const mid of disabled) {
-        existing.requested.delete(mid)
-        existing.removed.add(mid)
-      }
-      for (const mid of mids) existing.removed.delete(mid)
-      for (const [mid, stream] of this.#streams)
-        if (stream.feed === id && stream.feedMid !== undefined && disabled.includes(stream.feedMid)) this.#dropStream(mid, stream, raw)
-      if (disabled.length > 0) this.#wanted.push({ feed: id, mids: disabled, unsubscribe: true })
-      const streamsListed = (raw as { streams?: unknown } | undefined)?.streams
-      if (Array.isArray(streamsListed)) this.#setMuted(existing, () => (existing.described = describedMutedOf(streamsListed)), raw)
-      const added = mids.filter((mid) => !existing.requested.has(mid))
-      for (const mid of added) existing.requested.add(mid)
-      if (added.length > 0) this.#wanted.push({ feed: id, mids: added })
-      return this.#next()
-    }
-    const known = [...this.#feeds.values()].some((feed) => feed.display.identity === decoded.identity)
-    this.#feeds.set(id, {
-      id,
-      display: decoded,
-      raw,
-      requested: new Set(mids),
-      described: describedMutedOf((raw as { streams?: unknown } | undefined)?.streams),
-      moderated: new Set(),
-      removed: new Set(),
-    })
-    if (!known && announce) this.emit('participant-joined', { participant: this.#participantOf(decoded), raw })
-    this.#wanted.push({ feed: id })
-    this.#next()
-  }
-
-  #removeFeed(id: number, raw: unknown): void {
-    const feed = this.#feeds.get(id)
-    if (!feed) return
-    this.#feeds.delete(id)
-    const participant = this.#participantOf(feed.display)
-    for (const [mid, stream] of this.#streams)
-      if (stream.feed === id) {
-        this.#streams.delete(mid)
-        if (stream.track) {
-          this.emit('track-unsubscribed', { participant, track: stream.track, raw })
-          stream.track.detach()
-        }
-      }
-    if (![...this.#feeds.values()].some((other) => other.display.identity === feed.display.identity)) {
-      if (this.#talking.delete(feed.display.identity)) this.#emitSpeakers([...this.#talking.values()])
-      this.emit('participant-left', { participant, raw })
-    }
-  }
-
-  #next(): void {
-    if (this.#subscribing || this.#closed || !this.#started || !this.#subscriber) return
-    const wanted = this.#wanted.shift()
-    if (wanted === undefined) return
-    const { feed, mids, unsubscribe } = wanted
-    if (!this.#feeds.has(feed) || (unsubscribe && !this.#subscriberJoined)) return this.#next()
-    this.#subscribing = true
-    const streams = mids ? mids.map((mid) => ({ feed, mid })) : [{ feed }]
-    const { room, roomToken } = this.#options
-    this.#subscriber.send({
-      message: !this.#subscriberJoined
-        ? { request: 'join', room, ptype: 'subscriber', streams, token: roomToken }
-        : unsubscribe
-          ? { request: 'update', unsubscribe: streams }
-          : { request: 'update', subscribe: streams },
-    })
-    this.#subscriberJoined = true
-  }
-
-  #onSubscriberMessage(message: JanusJsMessage, jsep: JanusJsJsep | undefined): void {
-    const streams = message.streams as Array<{ mid: string; type: string; active?: boolean; feed_id?: number; feed_mid?: string; feed_display?: string }> | undefined
-    for (const stream of streams ?? []) {
-      const known = this.#streams.get(stream.mid)
-      // VideoRoom reuses an inactive m-line for the next stream: a mid whose feed or feed mid changed is another stream.
-      if (known && (stream.active === false || stream.feed_id !== known.feed || stream.feed_mid !== known.feedMid)) this.#dropStream(stream.mid, known, message)
-      const feed = stream.feed_id === undefined ? undefined : this.#feeds.get(stream.feed_id)
-      // A stream its publisher removed (disabled) stays listed until the unsubscribe is through.
-      const removed = feed !== undefined && stream.feed_mid !== undefined && feed.removed.has(stream.feed_mid)
-      // What the subscription holds counts as asked for (a listing that lagged behind asks for it no more).
-      if (feed && stream.feed_mid !== undefined && !removed && stream.active !== false) feed.requested.add(stream.feed_mid)
-      if (stream.feed_id !== undefined && stream.active !== false && !removed && !this.#streams.has(stream.mid)) {
-        const screen = decodeJanusDisplay(stream.feed_display)?.source === 'screen'
-        const source: TrackSource = stream.type === 'audio' ? (screen ? 'screen-audio' : 'microphone') : stream.type === 'video' ? (screen ? 'screen' : 'camera') : 'unknown'
-        this.#streams.set(stream.mid, { feed: stream.feed_id, source, ...(stream.feed_mid === undefined ? {} : { feedMid: stream.feed_mid }) })
-      }
-    }
-    if (jsep)
-      this.#subscriber!.createAnswer({
-        jsep,
-        // Receive only: a data entry keeps janus.js from capturing anything for the answer.
-        tracks: [{ type: 'data', capture: false }],
-        success: (answer) => {
-          this.#subscriber!.send({ message: { request: 'start' }, jsep: answer })
-          this.#announceReused()
-        },
-        error: () => this.#release(),
-      })
-    if (message.started === 'ok' || message.error || (message.videoroom === 'updated' && !jsep)) this.#release()
-  }
-
-  /**
-   * VideoRoom reuses an inactive m-line for a new stream: its transceiver (and receiver track) stays,
-   * so janus.js announces it only if the track unmutes. A stream whose receiver track already plays
-   * is announced here.
-   */
-  #announceReused(): void {
-    const transceivers = peerConnectionOf(this.#subscriber)?.getTransceivers() ?? []
-    for (const [mid, stream] of this.#streams) {
-      if (stream.track) continue
-      const track = transceivers.find((transceiver) => transceiver.mid === mid)?.receiver.track
-      if (track && track.readyState === 'live' && !track.muted) this.#onRemoteTrack(track, mid, true)
-    }
-  }
-
-  /** A subscribed stream that is no longer sent (its publisher stopped it): `track-unsubscribed`. */
-  #dropStream(mid: string, stream: Subscribed, raw: unknown): void {
-    this.#streams.delete(mid)
-    const feed = this.#feeds.get(stream.feed)
-    if (!stream.track || !feed) return
-    this.emit('track-unsubscribed', { participant: this.#participantOf(feed.display), track: stream.track, raw })
-    stream.track.detach()
-  }
-
-  #release(): void {
-    this.#subscribing = false
-    this.#next()
-  }
-
-  #isMuted(feed: Feed, feedMid: string): boolean {
-    return feed.described.has(feedMid) || feed.moderated.has(feedMid)
-  }
-
-  /** Changes what `feed` says is muted (`change`), and emits track-muted / track-unmuted for each announced track whose state changed. */
-  #setMuted(feed: Feed, change: () => void, raw: unknown): void {
-    const before = new Map<Subscribed, boolean>()
-    for (const stream of this.#streams.values())
-      if (stream.feed === feed.id && stream.track && stream.feedMid !== undefined) before.set(stream, this.#isMuted(feed, stream.feedMid))
-    change()
-    const participant = this.#participantOf(feed.display)
-    for (const [stream, muted] of before) {
-      const now = this.#isMuted(feed, stream.feedMid!)
-      if (now !== muted && stream.track) this.emit(now ? 'track-muted' : 'track-unmuted', { participant, track: stream.track, raw })
-    }
-  }
-
-  #onRemoteTrack(track: MediaStreamTrack, mid: string, on: boolean): void {
-    const stream = this.#streams.get(mid)
-    const feed = stream && this.#feeds.get(stream.feed)
-    if (!stream || !feed) return
-    const participant = this.#participantOf(feed.display)
-    if (on && !stream.track) {
-      // janus.js calls onremotetrack more than once per stream: the first announces it.
-      stream.track = new JanusRemoteTrack(track, stream.source, mid)
-      this.emit('track-subscribed', { participant, track: stream.track })
-      // Muted already (turned off, or by a moderator): said right after it is announced.
-      if (stream.feedMid !== undefined && this.#isMuted(feed, stream.feedMid)) this.emit('track-muted', { participant, track: stream.track })
-    } else if (!on && stream.track && stream.track.mediaStreamTrack.readyState === 'ended') {
-      const gone = stream.track
-      stream.track = undefined
-      this.emit('track-unsubscribed', { participant, track: gone })
-      gone.detach()
-    }
-  }
-
   /** An ICE failure on any handle is a lost call (janus.js does not restart ICE by itself). */
   #onIceState(state: string, handle: 'publisher' | 'subscriber' | 'screen'): void {
     if (state === 'failed')
@@ -635,7 +304,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
 
   /** Connection quality (getStats of the peer connections) and, on a subscriber-only page, active speakers measured from the audio received. */
   #monitor(): void {
-    const subscriberPc = () => peerConnectionOf(this.#subscriber)
+    const subscriberPc = () => this.#subscription.peerConnection
     const views = new Map<string, ReturnType<typeof filteredPeerConnection>>()
     // The remote participants' views of the subscriber connection share one getStats per poll.
     let shared = { at: 0 } as Parameters<typeof filteredPeerConnection>[1]
@@ -648,14 +317,14 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
           for (const peerConnection of mine) sources.push({ participant: this.localParticipant, local: true, peerConnection })
           const pc = subscriberPc()
           if (pc) {
-            for (const participant of this.participants()) {
+            for (const participant of this.#subscription.participants()) {
               let view = views.get(participant.identity)
               if (sharedFor !== pc) {
                 sharedFor = pc
                 shared = { at: 0 }
               }
               if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc, shared)))
-              view.tracks = new Set(this.#tracksOf(participant.identity))
+              view.tracks = new Set(this.#subscription.tracksOf(participant.identity))
               sources.push({ participant, local: false, peerConnection: view })
             }
           }
@@ -669,30 +338,16 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       monitorActiveSpeakers({
         sources: () =>
           (subscriberPc()?.getTransceivers() ?? []).flatMap((transceiver) => {
-            const stream = transceiver.mid === null ? undefined : this.#streams.get(transceiver.mid)
-            const feed = stream && stream.source === 'microphone' ? this.#feeds.get(stream.feed) : undefined
-            return feed ? [{ participant: this.#participantOf(feed.display), receiver: transceiver.receiver }] : []
+            const participant = this.#subscription.microphoneOf(transceiver.mid)
+            return participant ? [{ participant, receiver: transceiver.receiver }] : []
           }),
         onChange: (speakers) => this.#emitSpeakers(speakers),
       }),
     )
   }
 
-  /** The mids and track ids this page receives from `identity`. */
-  #tracksOf(identity: string): string[] {
-    const ids: string[] = []
-    for (const [mid, stream] of this.#streams)
-      if (this.#feeds.get(stream.feed)?.display.identity === identity) {
-        ids.push(mid)
-        if (stream.track) ids.push(stream.track.mediaStreamTrack.id)
-      }
-    return ids
-  }
-
   participants(): Participant[] {
-    const byIdentity = new Map<string, Participant>()
-    for (const feed of this.#feeds.values()) byIdentity.set(feed.display.identity, this.#participantOf(feed.display))
-    return [...byIdentity.values()]
+    return this.#subscription.participants()
   }
 
   /** The camera, microphone and screen this page publishes (a camera or microphone turned off stays listed: it stays published, disabled). */
@@ -878,10 +533,10 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   async disconnect(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    clearTimeout(this.#rosterTimer)
+    this.#roster?.stop()
     clearTimeout(this.#hangupTimer)
     for (const stop of this.#stopMonitors.splice(0)) stop()
-    for (const feed of [...this.#feeds.keys()]) this.#removeFeed(feed, undefined)
+    this.#subscription.close()
     const screen = this.#screen
     this.#screen = undefined
     for (const track of screen?.tracks ?? []) track.stop()
