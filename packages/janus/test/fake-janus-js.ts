@@ -70,28 +70,6 @@ export const goodNetwork: FakeNetwork = { loss: 0, rttMs: 20, jitterMs: 2 }
 /** Packets a stream carries per second, for the counters getStats reports. */
 const PACKETS_PER_SECOND = 50
 
-/** Just enough of a MediaStream for janus.js's `myStream` (Node has none). */
-class FakeMediaStream {
-  readonly id = `janus-stream-${Math.random().toString(36).slice(2)}`
-  readonly #tracks: MediaStreamTrack[] = []
-  getTracks(): MediaStreamTrack[] {
-    return [...this.#tracks]
-  }
-  getAudioTracks(): MediaStreamTrack[] {
-    return this.#tracks.filter((track) => track.kind === 'audio')
-  }
-  getVideoTracks(): MediaStreamTrack[] {
-    return this.#tracks.filter((track) => track.kind === 'video')
-  }
-  addTrack(track: MediaStreamTrack): void {
-    if (!this.#tracks.includes(track)) this.#tracks.push(track)
-  }
-  removeTrack(track: MediaStreamTrack): void {
-    const index = this.#tracks.indexOf(track)
-    if (index >= 0) this.#tracks.splice(index, 1)
-  }
-}
-
 /** A track janus.js may mark `dontStop` (it sets the property on the MediaStreamTrack). */
 type LocalTrack = MediaStreamTrack & { dontStop?: boolean }
 
@@ -304,7 +282,8 @@ export interface FakePluginHandle extends Pick<
   | 'hangup'
   | 'detach'
 > {
-  webrtcStuff: { pc: FakePeerConnection | null; myStream: FakeMediaStream | null; started: boolean; remoteSdp: string | null; mySdp: JanusJS.JSEP | null }
+  /** janus.js's `myStream` is left out: the local tracks are the senders' (what the client half reads is the PeerConnection). */
+  webrtcStuff: { pc: FakePeerConnection | null; started: boolean; remoteSdp: string | null; mySdp: JanusJS.JSEP | null }
 }
 
 /** What every fake Janus class shares: the FakeJanusServer it reaches, and janus.js's init state. */
@@ -567,7 +546,7 @@ export function createFakeJanusJs(server: FakeJanusServer) {
     readonly numericId: number
     readonly token: string | undefined
     detached = false
-    webrtcStuff: FakePluginHandle['webrtcStuff'] = { pc: null, myStream: null, started: false, remoteSdp: null, mySdp: null }
+    webrtcStuff: FakePluginHandle['webrtcStuff'] = { pc: null, started: false, remoteSdp: null, mySdp: null }
     readonly callbacks: JanusJS.PluginOptions
     readonly #session: FakeJanus
     /** janus.js's `trackMutedTimeoutId` per remote track. */
@@ -631,8 +610,6 @@ export function createFakeJanusJs(server: FakeJanusServer) {
     /** janus.js `captureDevices` / the track loop of `prepareWebrtc`: what the `tracks` entries ask of the senders. */
     async #applyTracks(tracks: readonly JanusJS.TrackOption[], offer: boolean): Promise<void> {
       const pc = this.#peerConnection()
-      this.webrtcStuff.myStream ??= new FakeMediaStream()
-      const stream = this.webrtcStuff.myStream
       const renegotiating = pc.transceivers.length > 0
       for (const entry of tracks) {
         const type = entry.type
@@ -652,7 +629,6 @@ export function createFakeJanusJs(server: FakeJanusServer) {
         if ((replace || entry.remove) && existing?.sender.track) {
           const old = existing.sender.track
           await existing.sender.replaceTrack(null)
-          stream.removeTrack(old)
           this.callbacks.onlocaltrack?.(old, false)
           if (old.dontStop !== true) old.stop()
         }
@@ -675,7 +651,6 @@ export function createFakeJanusJs(server: FakeJanusServer) {
           existing.direction = direction
         } else if (track || entry.recv) pc.addTransceiver(kind, direction, track)
         if (track) {
-          stream.addTrack(track)
           track.addEventListener('ended', () => this.callbacks.onlocaltrack?.(track, false), { once: true })
           this.callbacks.onlocaltrack?.(track, true)
         }
@@ -831,31 +806,22 @@ export function createFakeJanusJs(server: FakeJanusServer) {
       )
     }
 
+    /** The tracks this handle sends of a kind (janus.js's `myStream` holds the same ones). */
+    #sent(kind: 'audio' | 'video', mid?: string): LocalTrack[] {
+      return (this.webrtcStuff.pc?.transceivers ?? []).flatMap((transceiver) =>
+        transceiver.kind === kind && transceiver.sender.track && (mid === undefined || transceiver.mid === mid) ? [transceiver.sender.track] : [],
+      )
+    }
+
+    /** janus.js `mute`: `enabled` of the sent tracks of the kind (of that mid, when given); false when there is none. */
     #mute(video: boolean, mute: boolean, mid?: string): boolean {
-      const pc = this.webrtcStuff.pc
-      const stream = this.webrtcStuff.myStream
-      if (!pc || !stream) return false
-      const kind = video ? 'video' : 'audio'
-      if (mid) {
-        const sender = pc.transceivers.find((transceiver) => transceiver.mid === mid && transceiver.kind === kind)?.sender
-        if (!sender?.track) return false
-        sender.track.enabled = !mute
-        return true
-      }
-      const tracks = video ? stream.getVideoTracks() : stream.getAudioTracks()
-      if (tracks.length === 0) return false
+      const tracks = this.#sent(video ? 'video' : 'audio', mid)
       for (const track of tracks) track.enabled = !mute
-      return true
+      return tracks.length > 0
     }
 
     #isMuted(video: boolean, mid?: string): boolean {
-      const pc = this.webrtcStuff.pc
-      const stream = this.webrtcStuff.myStream
-      if (!pc || !stream) return true
-      const kind = video ? 'video' : 'audio'
-      if (mid) return !(pc.transceivers.find((transceiver) => transceiver.mid === mid && transceiver.kind === kind)?.sender.track?.enabled ?? false)
-      const track = (video ? stream.getVideoTracks() : stream.getAudioTracks())[0]
-      return !(track?.enabled ?? false)
+      return !(this.#sent(video ? 'video' : 'audio', mid)[0]?.enabled ?? false)
     }
 
     isAudioMuted(mid?: string): boolean {
@@ -909,8 +875,7 @@ export function createFakeJanusJs(server: FakeJanusServer) {
       if (hangupRequest) void this.#session.request({ handle: this.numericId }, { janus: 'hangup', ...(this.token ? { token: this.token } : {}) })
       for (const timer of this.#muteTimers.values()) clearTimeout(timer)
       this.#muteTimers.clear()
-      for (const track of this.webrtcStuff.myStream?.getTracks() ?? []) if ((track as LocalTrack).dontStop !== true) track.stop()
-      this.webrtcStuff.myStream = null
+      for (const transceiver of pc?.transceivers ?? []) if (transceiver.sender.track && transceiver.sender.track.dontStop !== true) transceiver.sender.track.stop()
       if (pc) {
         pc.close()
         // Janus hears the DTLS alert of a connection that was up, and hangs its media up.
