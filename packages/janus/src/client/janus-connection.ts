@@ -1,8 +1,6 @@
 import {
   CallportError,
   EventEmitter,
-  captureDisplayMedia,
-  captureUserMedia,
   type ActiveSpeaker,
   type ClientConnection,
   type ConnectionEvents,
@@ -10,16 +8,16 @@ import {
   type LocalTrack,
   type Participant,
   type ScreenShareOptions,
-  type TrackKind,
 } from '@callport/core'
 import { monitorActiveSpeakers, monitorConnectionQuality } from '@callport/provider-utils/client'
 import { encodeJanusDisplay } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
 import type { JanusJs, JanusJsMessage, JanusJsPluginHandle, JanusJsSession } from './janus-js-types'
-import { LIVE_DESCRIPTION, MUTED_DESCRIPTION, type DisplayedStream } from './published-streams'
+import { LocalMedia } from './local-media'
 import { Publisher } from './publisher'
 import { filteredPeerConnection, speakerLevelOfDbov } from './quality'
 import { Roster } from './roster'
+import { ScreenShare } from './screen-share'
 import { Subscription } from './subscription'
 
 /** What `JanusConnection.open` needs: janus.js, where Janus is, the two signed tokens and the room. */
@@ -40,9 +38,6 @@ export interface JanusConnectionOptions {
   /** Tracks to publish instead of capturing (a preview the page made and keeps owning). */
   tracks: readonly LocalTrack[]
 }
-
-type DeviceSource = 'camera' | 'microphone'
-const sourceOfKind = { audio: 'microphone', video: 'camera' } as const satisfies Record<TrackKind, DeviceSource>
 
 /**
  * Why Janus did not open a session: its refusal of the core token ("Unauthorized request (wrong or
@@ -100,24 +95,17 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   readonly #options: JanusConnectionOptions
   readonly #session: JanusJsSession
   #publisher: Publisher | undefined
-  #screen: { publisher?: Publisher; tracks: LocalTrack[] } | undefined
+  readonly #media: LocalMedia
+  readonly #screen: ScreenShare
   readonly #subscription: Subscription
   /** For a subscriber (a token that may not publish): lists the room's publishers. */
   #roster: Roster | undefined
   #closed = false
   #hangupTimer: ReturnType<typeof setTimeout> | undefined
-  /** The camera and microphone published, and whether the adapter captured them (then it stops them). */
-  readonly #media = new Map<DeviceSource, { track: LocalTrack; owned: boolean }>()
-  /** Tracks the page handed in, by source: published when that source is turned on. */
-  readonly #given = new Map<DeviceSource, LocalTrack>()
-  /** The device chosen with `switchDevice`, by source: later captures use it. */
-  readonly #devices: Partial<Record<DeviceSource, string>> = {}
   /** Who talks (VideoRoom `talking`), by identity: level 0–1. */
   readonly #talking = new Map<string, ActiveSpeaker>()
   #reportedSpeakers = ''
   readonly #stopMonitors: Array<() => void> = []
-  /** Kinds a moderator muted (VideoRoom keeps relaying nothing of that stream until it is published again). */
-  readonly #moderated = new Set<TrackKind>()
 
   private constructor(options: JanusConnectionOptions, session: JanusJsSession) {
     super()
@@ -135,11 +123,14 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
         iceState: (state) => this.#onIceState(state, 'subscriber'),
       },
     )
+    this.#media = new LocalMedia(options, { events: this, publisher: () => this.#publisher, closed: () => this.#closed })
+    const { coreToken, roomToken, room, local } = options
+    this.#screen = new ScreenShare({ session, coreToken, roomToken, room, local, events: this, iceState: (state) => this.#onIceState(state, 'screen') })
   }
 
   /** The janus.js session and handles behind this connection (outside the contract). */
   get vendor(): JanusVendorObject {
-    return { session: this.#session, publisher: this.#publisher?.handle, subscriber: this.#subscription.handle, screen: this.#screen?.publisher?.handle }
+    return { session: this.#session, publisher: this.#publisher?.handle, subscriber: this.#subscription.handle, screen: this.#screen.handle }
   }
 
   /** Opens the Janus session, joins the room (publishing when the token allows) and subscribes to the publishers there. */
@@ -201,56 +192,14 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       webrtcState: (up) => this.#onPublisherWebrtcState(up),
     })
     this.#onPublisherMessage(this.#publisher.joined)
-    await this.#startMedia()
-  }
-
-  /** Publishes the page's tracks of the requested kinds and captures the requested kinds it holds none of. */
-  async #startMedia(): Promise<void> {
-    const { audio, video, tracks } = this.#options
-    const missing: TrackKind[] = []
-    const publish: LocalTrack[] = []
-    for (const kind of ['audio', 'video'] as const) {
-      const given = tracks.find((track) => track.kind === kind && track.mediaStreamTrack.readyState === 'live')
-      if (given) this.#given.set(sourceOfKind[kind], given)
-      if (!(kind === 'audio' ? audio : video)) continue
-      if (given) {
-        this.#put(sourceOfKind[kind], { track: given, owned: false })
-        publish.push(given)
-      } else missing.push(kind)
-    }
-    if (missing.length > 0) {
-      const captured = await captureUserMedia({ audio: missing.includes('audio'), video: missing.includes('video') }, { provider: JANUS_PROVIDER })
-      for (const track of captured) this.#put(track.source as DeviceSource, { track, owned: true })
-      publish.push(...captured)
-    }
-    // A data channel always: the page has its link to Janus (and is listed as a publisher) even when it sends no media yet.
-    await this.#publisher!.publish(
-      publish.map((track) => track.mediaStreamTrack),
-      { data: true },
-    )
-    await this.#announceStreams()
-    for (const track of publish) this.emit('local-track-published', { track })
-  }
-
-  /** The display of this page's camera publisher: identity, name and (for subscriber-only pages) the streams it sends. */
-  async #announceStreams(): Promise<void> {
-    const publisher = this.#publisher
-    if (!publisher || this.#closed) return
-    const { local } = this.#options
-    const streams: DisplayedStream[] = (publisher.handle.getLocalTracks() ?? []).flatMap(({ mid, type, id }) => {
-      if (mid === undefined || (type !== 'audio' && type !== 'video')) return []
-      const sent = [...this.#media.values()].find(({ track }) => track.mediaStreamTrack.id === id)
-      return [{ mid, type, muted: sent ? !sent.track.mediaStreamTrack.enabled : false }]
-    })
-    const display = JSON.stringify({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }), streams })
-    await publisher.setDisplay(display)
+    await this.#media.start(this.#publisher)
   }
 
   #onPublisherMessage(message: JanusJsMessage): void {
     if (this.#closed) return
     this.#subscription.onPublishers(message)
     if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
-    if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#onModerated(message)
+    if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#media.onModerated(message)
     else if (message.moderation !== undefined) this.#subscription.onModeration(message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
   }
@@ -270,20 +219,6 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     if (key === this.#reportedSpeakers) return
     this.#reportedSpeakers = key
     this.emit('active-speakers-changed', { speakers: sorted, ...(raw === undefined ? {} : { raw }) })
-  }
-
-  /** A moderator muted one of this page's streams (VideoRoom `moderate` on its mid): Janus stops relaying it. */
-  async #onModerated(message: JanusJsMessage): Promise<void> {
-    const kind = this.#publisher?.kindOfMid(message.mid)
-    if (!kind) return
-    if (message.moderation !== 'muted') {
-      this.#moderated.delete(kind)
-      return
-    }
-    this.#moderated.add(kind)
-    // The page shows it off, as the others now get nothing of it.
-    await this.#setEnabled(kind, false).catch(() => undefined)
-    if (!this.#closed) this.emit('muted-by-moderator', { kind, raw: message })
   }
 
   /** An ICE failure on any handle is a lost call (janus.js does not restart ICE by itself). */
@@ -352,77 +287,15 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
 
   /** The camera, microphone and screen this page publishes (a camera or microphone turned off stays listed: it stays published, disabled). */
   localTracks(): LocalTrack[] {
-    return [...[...this.#media.values()].map(({ track }) => track), ...(this.#screen?.publisher ? this.#screen.tracks : [])]
+    return [...this.#media.list(), ...this.#screen.tracks()]
   }
 
   async setMicrophoneEnabled(enabled: boolean): Promise<void> {
-    await this.#setEnabled('audio', enabled)
+    await this.#media.setEnabled('audio', enabled)
   }
 
   async setCameraEnabled(enabled: boolean): Promise<void> {
-    await this.#setEnabled('video', enabled)
-  }
-
-  async #setEnabled(kind: TrackKind, enabled: boolean): Promise<void> {
-    if (this.#closed) return
-    const publisher = this.#publisher
-    if (!publisher) {
-      if (enabled) throw new CallportError('FORBIDDEN', `A subscriber publishes no media: cannot turn the ${sourceOfKind[kind]} on`, { provider: JANUS_PROVIDER })
-      return
-    }
-    const source = sourceOfKind[kind]
-    const current = this.#media.get(source)
-    if (current) {
-      if (enabled && this.#moderated.has(kind)) {
-        // VideoRoom relays nothing of a moderated stream until a moderator lifts it: publish the track again as a new stream.
-        await publisher.republish(current.track.mediaStreamTrack)
-        this.#moderated.delete(kind)
-      }
-      // janus.js's mute: the track is disabled (silence, black frames) and stays published; the
-      // stream's description tells the others (track-muted / track-unmuted on their pages).
-      const { handle } = publisher
-      if (kind === 'audio') {
-        if (enabled) handle.unmuteAudio()
-        else handle.muteAudio()
-      } else if (enabled) handle.unmuteVideo()
-      else handle.muteVideo()
-      await publisher.describe(current.track.mediaStreamTrack, enabled ? LIVE_DESCRIPTION : MUTED_DESCRIPTION)
-      await this.#announceStreams()
-      return
-    }
-    if (!enabled) return
-    const given = this.#given.get(source)
-    const entry =
-      given?.mediaStreamTrack.readyState === 'live' && this.#devices[source] === undefined
-        ? { track: given, owned: false }
-        : { track: await this.#capture(source), owned: true }
-    if (this.#closed || this.#media.has(source)) {
-      if (entry.owned) entry.track.stop()
-      return
-    }
-    this.#put(source, entry)
-    try {
-      await publisher.publish([entry.track.mediaStreamTrack])
-      await this.#announceStreams()
-    } catch (error) {
-      this.#media.delete(source)
-      if (entry.owned) entry.track.stop()
-      throw error
-    }
-    this.emit('local-track-published', { track: entry.track })
-  }
-
-  /** Captures the camera or microphone: the device `switchDevice` chose (exact), or `deviceId`, else the default. */
-  async #capture(source: DeviceSource, deviceId = this.#devices[source]): Promise<LocalTrack> {
-    const kind: TrackKind = source === 'camera' ? 'video' : 'audio'
-    const [track] = await captureUserMedia({ [kind]: deviceId === undefined ? true : { deviceId } }, { provider: JANUS_PROVIDER })
-    return track!
-  }
-
-  /** Makes `entry` the published track of `source`, watching for its device going away. */
-  #put(source: DeviceSource, entry: { track: LocalTrack; owned: boolean }): void {
-    this.#media.set(source, entry)
-    entry.track.mediaStreamTrack.addEventListener('ended', () => void this.#unplugged(source, entry).catch(() => undefined), { once: true })
+    await this.#media.setEnabled('video', enabled)
   }
 
   /**
@@ -430,49 +303,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
    * same sender, no renegotiation; the others keep receiving the same track). The previous capture is
    * stopped (the page's own track is left alone). DEVICE_NOT_FOUND for an unknown device.
    */
-  async switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
-    if (kind === 'speaker')
-      throw new CallportError('INVALID_INPUT', 'The session switches the speaker itself (setSinkId): the Janus adapter switches cameras and microphones', {
-        provider: JANUS_PROVIDER,
-      })
-    if (this.#closed) return
-    const current = this.#media.get(kind)
-    const publisher = this.#publisher
-    if (current && publisher) {
-      const track = await this.#capture(kind, deviceId)
-      await this.#replace(kind, current, { track, owned: true }).catch((error: unknown) => {
-        track.stop()
-        throw error
-      })
-    } else {
-      // Nothing sent for it: check the device exists; the next capture uses it.
-      ;(await this.#capture(kind, deviceId)).stop()
-    }
-    this.#devices[kind] = deviceId
-    this.emit('active-device-changed', { kind, deviceId, reason: 'switched' })
-  }
-
-  /** Sends `next` instead of `current` for `source` (kept disabled when it was), and announces the change. */
-  async #replace(source: DeviceSource, current: { track: LocalTrack; owned: boolean }, next: { track: LocalTrack; owned: boolean }): Promise<void> {
-    next.track.mediaStreamTrack.enabled = current.track.mediaStreamTrack.enabled
-    await this.#publisher!.replace(current.track.mediaStreamTrack, next.track.mediaStreamTrack)
-    if (this.#closed || this.#media.get(source) !== current) {
-      next.track.stop()
-      return
-    }
-    this.#put(source, next)
-    if (current.owned) current.track.stop()
-    this.emit('local-track-unpublished', { track: current.track })
-    this.emit('local-track-published', { track: next.track })
-  }
-
-  /** The device behind a published camera or microphone went away: the default device takes over. */
-  async #unplugged(source: DeviceSource, entry: { track: LocalTrack; owned: boolean }): Promise<void> {
-    if (this.#closed || this.#media.get(source) !== entry) return
-    delete this.#devices[source]
-    const fallback = await this.#capture(source, undefined)
-    await this.#replace(source, entry, { track: fallback, owned: true })
-    if (this.#media.get(source)?.track === fallback) this.emit('active-device-changed', { kind: source, deviceId: 'default', reason: 'unplugged' })
+  switchDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    return this.#media.switchDevice(kind, deviceId)
   }
 
   /**
@@ -482,46 +314,10 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
    */
   async setScreenShareEnabled(enabled: boolean, options: ScreenShareOptions = {}): Promise<void> {
     if (this.#closed) return
-    if (!enabled) return this.#stopScreenShare()
-    if (this.#screen) return
+    if (!enabled) return this.#screen.stop()
+    if (this.#screen.sharing) return
     if (!this.#publisher) throw new CallportError('FORBIDDEN', 'A subscriber publishes no media: cannot share a screen', { provider: JANUS_PROVIDER })
-    const screen: { publisher?: Publisher; tracks: LocalTrack[] } = { tracks: [] }
-    this.#screen = screen
-    try {
-      screen.tracks = await captureDisplayMedia({ audio: options.audio === true }, { provider: JANUS_PROVIDER })
-      const { local, coreToken, roomToken, room } = this.#options
-      const publisher = await Publisher.join({
-        session: this.#session,
-        coreToken,
-        roomToken,
-        room,
-        display: encodeJanusDisplay({ identity: local.identity, ...(local.name === undefined ? {} : { name: local.name }), source: 'screen' }),
-        iceState: (state) => this.#onIceState(state, 'screen'),
-      })
-      screen.publisher = publisher
-      if (this.#screen !== screen) throw new CallportError('ABORTED', 'The screen share was stopped while it started', { provider: JANUS_PROVIDER })
-      await publisher.publish(screen.tracks.map((track) => track.mediaStreamTrack))
-    } catch (error) {
-      if (this.#screen === screen) this.#screen = undefined
-      for (const track of screen.tracks) track.stop()
-      await screen.publisher?.leave()
-      throw error
-    }
-    const video = screen.tracks.find((track) => track.kind === 'video')
-    video?.mediaStreamTrack.addEventListener('ended', () => this.#screen === screen && void this.#stopScreenShare(), { once: true })
-    for (const track of screen.tracks) this.emit('local-track-published', { track })
-  }
-
-  async #stopScreenShare(): Promise<void> {
-    const screen = this.#screen
-    if (!screen) return
-    this.#screen = undefined
-    const published = screen.publisher !== undefined
-    await screen.publisher?.leave()
-    for (const track of screen.tracks) {
-      track.stop()
-      if (published) this.emit('local-track-unpublished', { track })
-    }
+    await this.#screen.start(options)
   }
 
   /** Ends the call from Janus's side (session lost, kicked, room destroyed): `disconnected` with the reason. */
@@ -537,10 +333,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     clearTimeout(this.#hangupTimer)
     for (const stop of this.#stopMonitors.splice(0)) stop()
     this.#subscription.close()
-    const screen = this.#screen
-    this.#screen = undefined
-    for (const track of screen?.tracks ?? []) track.stop()
+    this.#screen.close()
     await new Promise<void>((resolve) => this.#session.destroy({ cleanupHandles: true, success: () => resolve(), error: () => resolve() }))
-    for (const { track, owned } of this.#media.values()) if (owned) track.stop()
+    this.#media.stop()
   }
 }
