@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest'
 import { sessionError } from '../src/client/janus-connection'
 import { streamsOfDisplay } from '../src/client/published-streams'
-import { filteredPeerConnection, speakerLevelOfDbov } from '../src/client/quality'
+import { speakerLevelOfDbov } from '../src/client/active-speakers'
+import { filteredPeerConnection } from '../src/client/quality'
 
 describe('the Janus client call surface, unit by unit', () => {
   it("maps VideoRoom's audio-level-dBov-avg linearly: 0 dBov (loudest) is 1, 127 (silence) is 0, the default talking threshold 25 is 0.80", () => {

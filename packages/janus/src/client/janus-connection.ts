@@ -1,7 +1,6 @@
 import {
   CallportError,
   EventEmitter,
-  type ActiveSpeaker,
   type ClientConnection,
   type ConnectionEvents,
   type DeviceKind,
@@ -9,13 +8,13 @@ import {
   type Participant,
   type ScreenShareOptions,
 } from '@callport/core'
-import { monitorActiveSpeakers, monitorConnectionQuality } from '@callport/provider-utils/client'
 import { encodeJanusDisplay } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
+import { ActiveSpeakers } from './active-speakers'
 import type { JanusJs, JanusJsMessage, JanusJsPluginHandle, JanusJsSession } from './janus-js-types'
 import { LocalMedia } from './local-media'
 import { Publisher } from './publisher'
-import { filteredPeerConnection, speakerLevelOfDbov } from './quality'
+import { monitorCallQuality } from './quality'
 import { Roster } from './roster'
 import { ScreenShare } from './screen-share'
 import { Subscription } from './subscription'
@@ -102,10 +101,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   #roster: Roster | undefined
   #closed = false
   #hangupTimer: ReturnType<typeof setTimeout> | undefined
-  /** Who talks (VideoRoom `talking`), by identity: level 0–1. */
-  readonly #talking = new Map<string, ActiveSpeaker>()
-  #reportedSpeakers = ''
-  readonly #stopMonitors: Array<() => void> = []
+  readonly #speakers = new ActiveSpeakers(this)
+  #stopQuality: (() => void) | undefined
 
   private constructor(options: JanusConnectionOptions, session: JanusJsSession) {
     super()
@@ -117,9 +114,7 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
       {
         events: this,
         closed: () => this.#closed,
-        left: (identity) => {
-          if (this.#talking.delete(identity)) this.#emitSpeakers([...this.#talking.values()])
-        },
+        left: (identity) => this.#speakers.left(identity),
         iceState: (state) => this.#onIceState(state, 'subscriber'),
       },
     )
@@ -198,27 +193,14 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
   #onPublisherMessage(message: JanusJsMessage): void {
     if (this.#closed) return
     this.#subscription.onPublishers(message)
-    if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') this.#onTalking(message)
+    if (message.videoroom === 'talking' || message.videoroom === 'stopped-talking') {
+      // Sent to every publisher, the speaker included.
+      const participant = message.id === this.#publisher?.id ? this.localParticipant : this.#subscription.speakerOf(message.id)
+      if (participant) this.#speakers.onTalking(participant, message)
+    }
     if (message.moderation !== undefined && message.id === this.#publisher?.id) void this.#media.onModerated(message)
     else if (message.moderation !== undefined) this.#subscription.onModeration(message)
     if (message.leaving === 'ok' || message.videoroom === 'destroyed') this.#end(message.videoroom === 'destroyed' ? 'room-closed' : 'removed')
-  }
-
-  /** VideoRoom's `talking` / `stopped-talking` (sent to every publisher, the speaker included). */
-  #onTalking(message: JanusJsMessage): void {
-    const participant = message.id === this.#publisher?.id ? this.localParticipant : this.#subscription.speakerOf(message.id)
-    if (!participant) return
-    if (message.videoroom === 'talking') this.#talking.set(participant.identity, { participant, level: speakerLevelOfDbov(message['audio-level-dBov-avg']) })
-    else this.#talking.delete(participant.identity)
-    this.#emitSpeakers([...this.#talking.values()], message)
-  }
-
-  #emitSpeakers(speakers: ActiveSpeaker[], raw?: unknown): void {
-    const sorted = [...speakers].sort((a, b) => b.level - a.level || (a.participant.identity < b.participant.identity ? -1 : 1))
-    const key = JSON.stringify(sorted.map((speaker) => speaker.participant.identity))
-    if (key === this.#reportedSpeakers) return
-    this.#reportedSpeakers = key
-    this.emit('active-speakers-changed', { speakers: sorted, ...(raw === undefined ? {} : { raw }) })
   }
 
   /** An ICE failure on any handle is a lost call (janus.js does not restart ICE by itself). */
@@ -239,44 +221,18 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
 
   /** Connection quality (getStats of the peer connections) and, on a subscriber-only page, active speakers measured from the audio received. */
   #monitor(): void {
-    const subscriberPc = () => this.#subscription.peerConnection
-    const views = new Map<string, ReturnType<typeof filteredPeerConnection>>()
-    // The remote participants' views of the subscriber connection share one getStats per poll.
-    let shared = { at: 0 } as Parameters<typeof filteredPeerConnection>[1]
-    let sharedFor: RTCPeerConnection | undefined
-    this.#stopMonitors.push(
-      monitorConnectionQuality({
-        sources: () => {
-          const sources = []
-          const mine = [this.#publisher?.peerConnection, subscriberPc()].filter((pc): pc is RTCPeerConnection => pc !== undefined)
-          for (const peerConnection of mine) sources.push({ participant: this.localParticipant, local: true, peerConnection })
-          const pc = subscriberPc()
-          if (pc) {
-            for (const participant of this.#subscription.participants()) {
-              let view = views.get(participant.identity)
-              if (sharedFor !== pc) {
-                sharedFor = pc
-                shared = { at: 0 }
-              }
-              if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc, shared)))
-              view.tracks = new Set(this.#subscription.tracksOf(participant.identity))
-              sources.push({ participant, local: false, peerConnection: view })
-            }
-          }
-          return sources
-        },
-        onChange: (change) => this.emit('connection-quality-changed', change),
-      }),
-    )
+    const subscription = this.#subscription
+    this.#stopQuality = monitorCallQuality({
+      local: this.localParticipant,
+      publisher: () => this.#publisher?.peerConnection,
+      subscription,
+      onChange: (change) => this.emit('connection-quality-changed', change),
+    })
     if (this.#options.publish) return
-    this.#stopMonitors.push(
-      monitorActiveSpeakers({
-        sources: () =>
-          (subscriberPc()?.getTransceivers() ?? []).flatMap((transceiver) => {
-            const participant = this.#subscription.microphoneOf(transceiver.mid)
-            return participant ? [{ participant, receiver: transceiver.receiver }] : []
-          }),
-        onChange: (speakers) => this.#emitSpeakers(speakers),
+    this.#speakers.measure(() =>
+      (subscription.peerConnection?.getTransceivers() ?? []).flatMap((transceiver) => {
+        const participant = subscription.microphoneOf(transceiver.mid)
+        return participant ? [{ participant, receiver: transceiver.receiver }] : []
       }),
     )
   }
@@ -331,7 +287,8 @@ export class JanusConnection extends EventEmitter<ConnectionEvents> implements C
     this.#closed = true
     this.#roster?.stop()
     clearTimeout(this.#hangupTimer)
-    for (const stop of this.#stopMonitors.splice(0)) stop()
+    this.#stopQuality?.()
+    this.#speakers.stop()
     this.#subscription.close()
     this.#screen.close()
     await new Promise<void>((resolve) => this.#session.destroy({ cleanupHandles: true, success: () => resolve(), error: () => resolve() }))

@@ -1,13 +1,6 @@
-/**
- * A speaker's level (0 to 1) from VideoRoom's `audio-level-dBov-avg` (the average audio level of the
- * packets Janus looked at, RFC 6464: 0 dBov is the loudest, 127 silence): linear, `(127 - dBov) / 127`,
- * so VideoRoom's default talking threshold (25 dBov) is 0.80. A missing or unreadable value is 1 (Janus
- * said the participant talks).
- */
-export function speakerLevelOfDbov(dBov: unknown): number {
-  if (typeof dBov !== 'number' || !Number.isFinite(dBov)) return 1
-  return Math.min(1, Math.max(0, (127 - dBov) / 127))
-}
+import type { Participant } from '@callport/core'
+import { monitorConnectionQuality, type ConnectionQualitySource, type MonitorConnectionQualityOptions } from '@callport/provider-utils/client'
+import type { Subscription } from './subscription'
 
 /**
  * One remote participant's share of the subscriber peer connection (which carries every publisher):
@@ -52,4 +45,49 @@ export function filteredPeerConnection(
       return kept as unknown as RTCStatsReport
     },
   }
+}
+
+/** The peer connections of a call whose quality {@link monitorCallQuality} follows. */
+export interface CallQualitySources {
+  local: Participant
+  /** The camera publisher handle's peer connection (none for a subscriber-only page). */
+  publisher(): RTCPeerConnection | undefined
+  /** The subscriber side: its peer connection carries every remote participant's streams. */
+  subscription: Pick<Subscription, 'peerConnection' | 'participants' | 'tracksOf'>
+  onChange: MonitorConnectionQualityOptions['onChange']
+}
+
+/**
+ * Connection quality of a Janus call (provider-utils `monitorConnectionQuality`): the local
+ * participant's from the publisher and subscriber peer connections, each remote participant's from
+ * its share of the subscriber connection ({@link filteredPeerConnection}). Returns the stop function.
+ */
+export function monitorCallQuality(options: CallQualitySources): () => void {
+  const { local, subscription } = options
+  const views = new Map<string, ReturnType<typeof filteredPeerConnection>>()
+  // The remote participants' views of the subscriber connection share one getStats per poll.
+  let shared = { at: 0 } as Parameters<typeof filteredPeerConnection>[1]
+  let sharedFor: RTCPeerConnection | undefined
+  return monitorConnectionQuality({
+    sources: () => {
+      const sources: ConnectionQualitySource[] = []
+      const mine = [options.publisher(), subscription.peerConnection].filter((pc): pc is RTCPeerConnection => pc !== undefined)
+      for (const peerConnection of mine) sources.push({ participant: local, local: true, peerConnection })
+      const pc = subscription.peerConnection
+      if (pc) {
+        for (const participant of subscription.participants()) {
+          let view = views.get(participant.identity)
+          if (sharedFor !== pc) {
+            sharedFor = pc
+            shared = { at: 0 }
+          }
+          if (!view || view.target !== pc) views.set(participant.identity, (view = filteredPeerConnection(pc, shared)))
+          view.tracks = new Set(subscription.tracksOf(participant.identity))
+          sources.push({ participant, local: false, peerConnection: view })
+        }
+      }
+      return sources
+    },
+    onChange: options.onChange,
+  })
 }
