@@ -179,7 +179,7 @@ async function measureInPrivateNetwork(settings) {
     `export { janus } from ${JSON.stringify(join(repositoryRoot, 'packages', 'janus', 'src', 'server', 'index.ts'))}`,
   ].join('\n')
   const servers = /** @type {Servers & { janus: Parameters<Servers['startSfuVsMeshServers']>[0]['janus'] }} */ (
-    /** @type {unknown} */ (await importBundledForNode({ contents, resolveDir: repositoryRoot }))
+    /** @type {unknown} */ (await importBundledForNode({ source: contents, resolveDir: repositoryRoot }))
   )
   const started = await servers.startSfuVsMeshServers({ page: await bundlePage(), repositoryRoot, janus: servers.janus })
   /** @type {Browser | undefined} */

@@ -28,13 +28,12 @@ function esmEntryOf(name) {
  * Node 20 cannot load TypeScript, and no build is needed. playwright-core stays external, imported
  * from its installed path; CommonJS dependencies reach Node's built-ins through a `require` made for
  * the bundle. The bundle is written to a temporary directory, removed once imported.
- * @param {import('./browser-bundle.mjs').BundleEntry} entry the module's file, or its source and the directory its imports resolve from
+ * @param {{ source: string, resolveDir: string }} entry the module's source (it may import files by absolute path) and where its imports resolve from
  * @returns {Promise<Record<string, unknown>>} the module's exports
  */
-export async function importBundledForNode(entry) {
+export async function importBundledForNode({ source, resolveDir }) {
   const result = await esbuild.build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.contents, resolveDir: entry.resolveDir, loader: 'ts', sourcefile: 'entry.ts' } }),
-    absWorkingDir: repositoryRoot,
+    stdin: { contents: source, resolveDir, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
     write: false,
     format: 'esm',
@@ -55,7 +54,7 @@ export async function importBundledForNode(entry) {
     ],
   })
   const [output] = result.outputFiles
-  if (!output) throw new Error(`esbuild produced no output for ${'file' in entry ? entry.file : 'entry.ts'}`)
+  if (!output) throw new Error('esbuild produced no output for the Node bundle')
   const directory = mkdtempSync(join(tmpdir(), 'callport-bench-'))
   try {
     const file = join(directory, 'bundle.mjs')
