@@ -72,22 +72,22 @@ export interface JanusVendorObject {
 }
 
 /**
- * One page's call on Janus's VideoRoom: a publisher handle that joins with the participant's
- * `display` and publishes the camera and microphone, a second publisher handle (display source
- * `screen`) while a screen is shared, and one subscriber handle (VideoRoom's multistream API) that
- * subscribes to every other publisher's streams, one request at a time (`join` with `streams`, then
- * `update` with `subscribe`, each offer answered with `start`).
+ * One page's call on Janus's VideoRoom: the session, its lifecycle and the call surface, over parts
+ * that each do one job:
+ * - a camera publisher handle ({@link Publisher}) that joins with the participant's `display`, with
+ *   {@link LocalMedia} publishing the camera and microphone on it (captured by the adapter or the
+ *   page's tracks; turned off = published, disabled, described `callport:muted`; `switchDevice`,
+ *   unplugged fallback, a moderator's mute → `muted-by-moderator`);
+ * - {@link ScreenShare}: a second publisher handle (display source `screen`) while a screen is shared;
+ * - {@link Subscription}: one subscriber handle (VideoRoom's multistream API) that subscribes to every
+ *   other publisher's streams one request at a time and announces participants, tracks and their mute
+ *   state; a subscriber-only page, which VideoRoom tells nothing, lists the publishers ({@link Roster});
+ * - {@link ActiveSpeakers} (VideoRoom `talking` events, or the audio a subscriber-only page receives)
+ *   and connection quality from getStats of the peer connections ({@link monitorCallQuality}).
  *
- * Call surface: the adapter captures the camera, microphone and screen itself (or publishes the
- * page's tracks) and lists them (`localTracks`); a camera or microphone turned off stays published,
- * disabled. Active speakers come from VideoRoom's `talking` / `stopped-talking` events (rooms made
- * with `audiolevel_event`), which Janus sends to the room's publishers; a subscriber-only page, which
- * is not a VideoRoom participant, measures the audio it receives instead. A moderator's `moderate` on
- * this page's mid gives `muted-by-moderator`; a camera or microphone turned off is described
- * `callport:muted` on its stream, which with VideoRoom's moderation events gives the others
- * `track-muted` / `track-unmuted`. `switchDevice` replaces the sent track (janus.js `replaceTracks`).
- * Connection quality comes from getStats of the peer connections. A lost Janus session, an ICE failure or a publisher connection that goes down ends the
- * call as `connection-lost` (the session joins again with a fresh token).
+ * A lost Janus session, an ICE failure or a publisher connection that goes down ends the call as
+ * `connection-lost` (the session joins again with a fresh token); being kicked is `removed`, the
+ * room destroyed `room-closed`.
  */
 export class JanusConnection extends EventEmitter<ConnectionEvents> implements ClientConnection {
   readonly localParticipant: Participant

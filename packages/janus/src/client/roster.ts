@@ -39,7 +39,7 @@ export class Roster {
   async start(session: JanusJsSession, coreToken: string): Promise<void> {
     const handle = await attachVideoRoom(session, {}, coreToken)
     await this.#list(handle, false)
-    this.#poll(handle)
+    if (!this.#stopped) this.#poll(handle)
   }
 
   #poll(handle: JanusJsPluginHandle): void {
