@@ -6,7 +6,6 @@ import { createRedisRoomStore } from '@callport/server/redis'
 import {
   addLoopbackMediaInterface,
   launchChromium,
-  requireBrowserMedia,
   requireTool,
   startJanus,
   startPageServer,
@@ -18,6 +17,7 @@ import {
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { janus } from '../../src/server/index'
+import { requireJanusBrowser } from './fixtures/janus-browser'
 import type { Placement } from './fixtures/placement-page'
 
 // Issue 18 point 4, with real media: two Debian Janus servers and two call servers sharing a Redis
@@ -25,8 +25,7 @@ import type { Placement } from './fixtures/placement-page'
 // in one room, each getting its tokens from its own call server. The Janus holding the room is killed:
 // the pages lose their Janus session, reconnect with fresh tokens, which name the room re-created on
 // the surviving Janus, and see each other's video again.
-const media = requireBrowserMedia('janus placement browser test')
-const janusTool = requireTool('janus', 'janus placement browser test')
+const needs = requireJanusBrowser('janus placement browser test')
 const redisTool = requireTool('redis-server', 'janus placement browser test')
 const here = dirname(fileURLToPath(import.meta.url))
 const secret = 'janus-placement-browser-token-secret'
@@ -35,11 +34,11 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 
 declare const placement: Placement
 
-describe.skipIf(!media.available || !janusTool.available || !redisTool.available)(
+describe.skipIf(!needs.available || !redisTool.available)(
   'pages on a Janus that dies follow their room to the surviving Janus',
   {
     timeout: 180_000,
-    meta: { skipReason: !media.available ? media.skipReason : !janusTool.available ? janusTool.skipReason : redisTool.skipReason },
+    meta: { skipReason: needs.available ? redisTool.skipReason : needs.skipReason },
   },
   () => {
     let janusServers: JanusServer[] = []

@@ -1,12 +1,9 @@
 import { createHmac } from 'node:crypto'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Token } from '@callport/core'
-import { requireBrowserMedia, requireTool } from '@callport/test-environment'
 import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Client } from './fixtures/client-page'
-import { startJanusBrowser, type CameraCap, type JanusBrowser } from './fixtures/janus-browser'
+import { requireJanusBrowser, startJanusBrowser, type CameraCap, type JanusBrowser } from './fixtures/janus-browser'
 import { cpuShares, descendantCpuSeconds } from './fixtures/process-cpu'
 
 // Issue 18 point 3: real media through a real SFU, the whole way an app goes. Debian's Janus 1.1
@@ -21,9 +18,7 @@ import { cpuShares, descendantCpuSeconds } from './fixtures/process-cpu'
 // 2.5–4.7 s; every page presents all five others' video 4.1–6.9 s after the joins began (the first
 // frames of the 30 remote tracks: p50 4.2–6.0 s); received video 320×240 at 10–15 fps per track; CPU while all flow:
 // Chromium 0.8–1.1 core, Janus 0.03–0.06 core.
-const media = requireBrowserMedia('janus six pages browser test')
-const janusTool = requireTool('janus', 'janus six pages browser test')
-const here = dirname(fileURLToPath(import.meta.url))
+const needs = requireJanusBrowser('janus six pages browser test')
 const secret = 'janus-six-pages-token-secret-0123456789'
 const camera: CameraCap = { width: 320, height: 240, frameRate: 15 }
 const names = ['ann', 'ben', 'cat', 'dan', 'eve', 'fay']
@@ -37,16 +32,16 @@ function resign(token: string, key: string, expiry?: number): string {
   return `${signed}:${createHmac('sha1', key).update(signed).digest('base64')}`
 }
 
-describe.skipIf(!media.available || !janusTool.available)(
+describe.skipIf(!needs.available)(
   'six Chromium pages in one Janus room, through createCallServer and createSession',
-  { timeout: 240_000, meta: { skipReason: media.available ? janusTool.skipReason : media.skipReason } },
+  { timeout: 240_000, meta: { skipReason: needs.skipReason } },
   () => {
     let rig: JanusBrowser
     let roomCounter = 0
     const uniqueRoom = (label: string) => `${label}-${Date.now().toString(36)}-${++roomCounter}`
 
     beforeAll(async () => {
-      rig = await startJanusBrowser({ entry: join(here, 'fixtures', 'client-page.ts'), global: 'client', tokenSecret: secret, callServer: true })
+      rig = await startJanusBrowser({ entry: 'client-page.ts', global: 'client', tokenSecret: secret, callServer: true })
     }, 90_000)
     afterEach(async () => {
       await rig?.closePages()
