@@ -1,23 +1,11 @@
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { JoinResponse } from '@callport/core'
 import { createCallServer, type CallServer } from '@callport/server'
 import { createRedisRoomStore } from '@callport/server/redis'
-import {
-  addLoopbackMediaInterface,
-  launchChromium,
-  requireTool,
-  startJanus,
-  startPageServer,
-  startRedisServer,
-  type JanusServer,
-  type PageServer,
-  type RedisServer,
-} from '@callport/test-environment'
-import type { Browser, Page } from 'playwright-core'
+import { requireTool, startRedisServer, type JanusServer, type RedisServer } from '@callport/test-environment'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { janus } from '../../src/server/index'
-import { requireJanusBrowser } from './fixtures/janus-browser'
+import { requireJanusBrowser, startJanusBrowser, type JanusBrowser } from './fixtures/janus-browser'
 import type { Placement } from './fixtures/placement-page'
 
 // Issue 18 point 4, with real media: two Debian Janus servers and two call servers sharing a Redis
@@ -27,7 +15,6 @@ import type { Placement } from './fixtures/placement-page'
 // the surviving Janus, and see each other's video again.
 const needs = requireJanusBrowser('janus placement browser test')
 const redisTool = requireTool('redis-server', 'janus placement browser test')
-const here = dirname(fileURLToPath(import.meta.url))
 const secret = 'janus-placement-browser-token-secret'
 const adminKey = 'janus-placement-browser-admin-key'
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
@@ -41,28 +28,20 @@ describe.skipIf(!needs.available || !redisTool.available)(
     meta: { skipReason: needs.available ? redisTool.skipReason : needs.skipReason },
   },
   () => {
+    let rig: JanusBrowser
     let janusServers: JanusServer[] = []
     let redis: RedisServer
-    let server: PageServer
-    let browser: Browser
     const calls: CallServer[] = []
     const stores: ReturnType<typeof createRedisRoomStore>[] = []
     /** Each token the call servers issued to the pages: who, and which Janus it names. */
     const issued: { identity: string; url: string }[] = []
 
     beforeAll(async () => {
-      const iceEnforceList = addLoopbackMediaInterface()
-      const janusOptions = { tokenAuthSecret: secret, videoRoomAdminKey: adminKey, interface: '127.0.0.1', iceEnforceList }
-      let first: JanusServer
-      let second: JanusServer
-      ;[first, second, redis, server, browser] = await Promise.all([
-        startJanus(janusOptions),
-        startJanus(janusOptions),
+      ;[rig, redis] = await Promise.all([
+        startJanusBrowser({ entry: 'placement-page.ts', global: 'placement', tokenSecret: secret, videoRoomAdminKey: adminKey }),
         startRedisServer(),
-        startPageServer({ entry: join(here, 'fixtures', 'placement-page.ts') }),
-        launchChromium({ args: ['--autoplay-policy=no-user-gesture-required'] }),
       ])
-      janusServers = [first, second]
+      janusServers = [rig.janus, await rig.anotherJanus()]
       for (let index = 0; index < 2; index += 1) {
         const roomStore = createRedisRoomStore({ url: redis.url })
         stores.push(roomStore)
@@ -77,27 +56,20 @@ describe.skipIf(!needs.available || !redisTool.available)(
       }
     }, 90_000)
     afterAll(async () => {
-      await browser?.close()
-      await server?.close()
       for (const store of stores) await store.close?.()
-      await Promise.all(janusServers.map((janusServer) => janusServer.stop()))
+      await rig?.close()
       await redis?.stop()
     }, 30_000)
 
     /** A page of `identity` in `room`, with its tokens from call server `via`. */
     async function participant(identity: string, room: string, via: CallServer): Promise<Page> {
-      const page = await (await browser.newContext()).newPage()
-      page.on('console', (message) => {
-        // janus.js's long polls to the killed Janus are cut and refused: expected, not printed.
-        if (message.type() === 'error' && !/ERR_CONNECTION_(REFUSED|RESET)/.test(message.text())) console.warn(`[${identity}] ${message.text()}`)
-      })
+      // janus.js's long polls to the killed Janus are cut and refused: expected, not printed.
+      const page = await rig.open({ label: identity, expectedErrors: /ERR_CONNECTION_(REFUSED|RESET)/ })
       await page.exposeFunction('joinRoom', async (name: string): Promise<JoinResponse> => {
         const joined = await via.join({ room: name, participant: { identity, role: 'publisher' } })
         issued.push({ identity, url: String(joined.token.connect.url) })
         return joined
       })
-      await page.goto(server.url)
-      await page.waitForFunction(() => 'placement' in window)
       await page.evaluate((name) => placement.join(name), room)
       return page
     }
