@@ -376,7 +376,10 @@ export async function measureSfuVsMesh(settings) {
     process.once('SIGINT', passOn).once('SIGTERM', passOn)
     const code = await new Promise((resolve) => child.on('exit', (exitCode, signal) => resolve(exitCode ?? signal)))
     process.off('SIGINT', passOn).off('SIGTERM', passOn)
-    if (interrupted) process.exit(typeof code === 'number' ? code : 143)
+    if (interrupted) {
+      rmSync(directory, { recursive: true, force: true })
+      process.exit(typeof code === 'number' ? code : 143)
+    }
     if (code !== 0) throw new Error(`sfu-vs-mesh in the private network exited with ${code}`)
     return JSON.parse(readFileSync(resultsFile, 'utf8'))
   } finally {
