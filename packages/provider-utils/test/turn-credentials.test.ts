@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createTurnCredentials, parseTurnServerSettings } from '../src/server/index'
+import { createTurnCredentials, parseTurnServerSettings, TURN_ENVIRONMENT_VARIABLES, turnSettingsFromEnvironment } from '../src/server/index'
 
 const settings = { urls: ['turn:127.0.0.1:3478?transport=udp', 'turns:turn.example.com:5349'], secret: 'coturn-static-auth-secret' }
 
@@ -49,4 +49,21 @@ describe('parseTurnServerSettings', () => {
     expect(() => parseTurnServerSettings(input, 'signaling')).toThrow(message)
     expect(() => parseTurnServerSettings(input)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
+})
+
+describe('turnSettingsFromEnvironment', () => {
+  it('reads CALLPORT_TURN_URLS (comma-separated, trimmed) and CALLPORT_TURN_SECRET when both are set', () => {
+    expect(turnSettingsFromEnvironment({ CALLPORT_TURN_URLS: 'turn:a.example:3478?transport=udp, turns:a.example:5349', CALLPORT_TURN_SECRET: 's3cret' })).toEqual({
+      urls: ['turn:a.example:3478?transport=udp', 'turns:a.example:5349'],
+      secret: 's3cret',
+    })
+    expect(TURN_ENVIRONMENT_VARIABLES).toEqual({ urls: 'CALLPORT_TURN_URLS', secret: 'CALLPORT_TURN_SECRET' })
+  })
+
+  it.each([{}, { CALLPORT_TURN_URLS: 'turn:a.example' }, { CALLPORT_TURN_SECRET: 's3cret' }, { CALLPORT_TURN_URLS: '', CALLPORT_TURN_SECRET: 's3cret' }])(
+    'gives nothing unless both are set (%j)',
+    (environment) => {
+      expect(turnSettingsFromEnvironment(environment)).toBeUndefined()
+    },
+  )
 })

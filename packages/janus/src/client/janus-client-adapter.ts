@@ -1,6 +1,6 @@
 import { CallportError, throwIfAborted, type ClientAdapter, type ClientCapabilities, type ConnectOptions, type Token } from '@callport/core'
 import { loadSettings } from '@callport/provider-utils'
-import { defineClientAdapter } from '@callport/provider-utils/client'
+import { defineClientAdapter, iceServersOf } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
 import { ICE_SERVERS_PARAMETER, NAME_PARAMETER, splitJanusTokenValue } from '../shared/connect-parameters'
 import { JANUS_PROVIDER } from '../shared/provider-id'
@@ -16,19 +16,6 @@ const JanusConnectParametersSchema = z.object({
   /** The participant's display name (the server half puts it there when the participant has one). */
   [NAME_PARAMETER]: z.optional(z.string()),
 })
-
-const text = z.string()
-const IceServersSchema = z.array(z.object({ urls: z.union([text, z.array(text)]), username: z.optional(text), credential: z.optional(text) }))
-
-/** The token's ICE servers (TURN credentials as JSON text), or none. */
-function iceServersOf(value: string | undefined): RTCIceServer[] {
-  if (value === undefined) return []
-  try {
-    return IceServersSchema.parse(JSON.parse(value))
-  } catch {
-    throw new CallportError('INVALID_INPUT', 'Bad token.connect.iceServers (expected a JSON list of { urls, username?, credential? })', { provider: JANUS_PROVIDER })
-  }
-}
 
 /** Options of the Janus client half. */
 export interface JanusClientOptions {
@@ -122,7 +109,7 @@ export function janus(options?: JanusClientOptions): JanusClientAdapter {
     async connect({ token, parameters }, { signal, audio, video, tracks = [] }) {
       const parts = splitJanusTokenValue(token.value)
       if (!parts) throw new CallportError('INVALID_INPUT', 'A Janus token value holds the core token and the room token, separated by a space', { provider: JANUS_PROVIDER })
-      const fromToken = iceServersOf(parameters[ICE_SERVERS_PARAMETER])
+      const fromToken = iceServersOf(token)
       const { Janus } = await loadJanusJs({ sdk, webrtcAdapter })
       throwIfAborted(signal)
       return JanusConnection.open({

@@ -3,6 +3,7 @@ import * as z from 'zod/mini'
 import { closestName, loadSettings, parseInput, processEnvironment, type ProviderSettingsBase } from '@callport/provider-utils'
 import {
   resolveVendorRestSettings,
+  turnSettingsFromEnvironment,
   TurnServerSettingsSchema,
   vendorRestSettingNames,
   vendorRestSettingsShape,
@@ -94,10 +95,6 @@ export const janusEnvironmentVariables = {
   tokenSecret: 'JANUS_TOKEN_SECRET',
   adminKey: 'JANUS_ADMIN_KEY',
 } as const satisfies { readonly [Key in keyof JanusSettings]?: string }
-
-/** Environment variables read when `turn` is not given (the same as the signaling provider's). */
-export const TURN_URLS_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_URLS'
-export const TURN_SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_SECRET'
 
 const knownSettings = ['url', 'clientUrl', 'servers', 'tokenSecret', 'adminKey', 'turn', ...vendorRestSettingNames] as const satisfies readonly (keyof JanusSettings)[]
 
@@ -216,8 +213,7 @@ export function resolveJanusSettings(settings: JanusSettings | undefined): Resol
   })
   const { environmentVariables, ...given } = loaded
   const environment = environmentVariables ?? processEnvironment()
-  const [turnUrls, turnSecret] = [environment[TURN_URLS_ENVIRONMENT_VARIABLE], environment[TURN_SECRET_ENVIRONMENT_VARIABLE]]
-  const turn = given.turn ?? (turnUrls && turnSecret ? { urls: turnUrls.split(',').map((uri) => uri.trim()), secret: turnSecret } : undefined)
+  const turn = given.turn ?? turnSettingsFromEnvironment(environment)
   const servers = serversFrom(settings ?? {}, given)
   // Neither url nor servers: the empty url names what is missing beside the other problems.
   const where = servers.servers === undefined && servers.url === undefined ? { url: '' } : servers

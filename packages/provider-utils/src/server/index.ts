@@ -24,6 +24,8 @@ export { signHs256Jwt, signHs256JwtAsync, verifyHs256Jwt, verifyHs256JwtAsync, t
 export {
   createTurnCredentials,
   parseTurnServerSettings,
+  TURN_ENVIRONMENT_VARIABLES,
+  turnSettingsFromEnvironment,
   TurnServerSettingsSchema,
   type TurnCredentialOptions,
   type TurnIceServer,

@@ -45,6 +45,20 @@ export const TurnServerSettingsSchema = z.strictObject(
   },
 )
 
+/** The environment variables every self-hosted provider reads its TURN settings from when `turn` is not given. */
+export const TURN_ENVIRONMENT_VARIABLES = { urls: 'CALLPORT_TURN_URLS', secret: 'CALLPORT_TURN_SECRET' } as const
+
+/**
+ * The `turn` setting a provider falls back to: `CALLPORT_TURN_URLS` (comma-separated URIs) and
+ * `CALLPORT_TURN_SECRET` when both are set, else undefined. Not validated here: the provider checks
+ * it with its other settings (TurnServerSettingsSchema), so a bad URI is named with them.
+ */
+export function turnSettingsFromEnvironment(environment: Readonly<Record<string, string | undefined>>): TurnServerSettings | undefined {
+  const urls = environment[TURN_ENVIRONMENT_VARIABLES.urls]
+  const secret = environment[TURN_ENVIRONMENT_VARIABLES.secret]
+  return urls && secret ? { urls: urls.split(',').map((uri) => uri.trim()), secret } : undefined
+}
+
 /** Checks TURN settings, throwing INVALID_INPUT that names what is wrong. */
 export function parseTurnServerSettings(settings: unknown, provider?: string): TurnServerSettings {
   const parsed = TurnServerSettingsSchema.safeParse(settings)

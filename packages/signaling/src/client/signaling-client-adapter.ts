@@ -1,7 +1,6 @@
 import type { ClientAdapter, ClientCapabilities, ConnectOptions, Token } from '@callport/core'
-import { defineClientAdapter } from '@callport/provider-utils/client'
+import { defineClientAdapter, iceServersOf } from '@callport/provider-utils/client'
 import * as z from 'zod/mini'
-import { iceServersOf } from './ice-servers'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { resolveClientOptions, type SignalingClientOptions } from './client-options'
 import { loadSocketFactory } from './load-sdk'

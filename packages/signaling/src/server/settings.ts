@@ -1,5 +1,5 @@
 import { loadSettings, parseInput, processEnvironment, type ProviderSettingsBase } from '@callport/provider-utils'
-import { TurnServerSettingsSchema, type TurnServerSettings } from '@callport/provider-utils/server'
+import { turnSettingsFromEnvironment, TurnServerSettingsSchema, type TurnServerSettings } from '@callport/provider-utils/server'
 import * as z from 'zod/mini'
 import { SIGNALING_PROVIDER } from '../shared/provider-id'
 import { lowEntropySecretProblem } from './secret-strength'
@@ -8,9 +8,6 @@ import { lowEntropySecretProblem } from './secret-strength'
 export const SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_SECRET'
 /** Environment variable read when `url` is not given. */
 export const URL_ENVIRONMENT_VARIABLE = 'CALLPORT_SIGNALING_URL'
-/** Environment variables read when `turn` is not given: comma-separated `turn:`/`turns:` URIs, and coturn's `static-auth-secret`. */
-export const TURN_URLS_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_URLS'
-export const TURN_SECRET_ENVIRONMENT_VARIABLE = 'CALLPORT_TURN_SECRET'
 /** Shortest secret accepted, in bytes (HS256 wants a key at least as long as its 256-bit output). */
 export const MINIMUM_SECRET_BYTES = 32
 
@@ -108,8 +105,7 @@ export function resolveSignalingSettings(settings: SignalingSettings | undefined
     fromEnvironment: { secret: SECRET_ENVIRONMENT_VARIABLE, url: URL_ENVIRONMENT_VARIABLE },
   })
   const environment = loaded.environmentVariables ?? processEnvironment()
-  const [turnUrls, turnSecret] = [environment[TURN_URLS_ENVIRONMENT_VARIABLE], environment[TURN_SECRET_ENVIRONMENT_VARIABLE]]
-  const turn = loaded.turn ?? (turnUrls && turnSecret ? { urls: turnUrls.split(',').map((uri) => uri.trim()), secret: turnSecret } : undefined)
+  const turn = loaded.turn ?? turnSettingsFromEnvironment(environment)
   const parsed = parseInput(SignalingSettingsSchema, { ...loaded, turn }, { subject: 'Invalid signaling settings', provider: SIGNALING_PROVIDER })
   return { secret: parsed.secret, url: parsed.url, path: parsed.path, turn: parsed.turn }
 }

@@ -1,7 +1,8 @@
 import { CallportError, type Token } from '@callport/core'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { signaling } from '../../src/client/index'
-import { iceServersOf, rtcConfigurationFor } from '../../src/client/ice-servers'
+import { iceServersOf } from '@callport/provider-utils/client'
+import { rtcConfigurationFor } from '../../src/client/ice-servers'
 import { fakeWebrtc } from './fake-webrtc'
 import { uniqueRoom, useSignaling } from './harness'
 
